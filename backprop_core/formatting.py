@@ -1,0 +1,107 @@
+"""How every number of the lecture is written: one module, one rule per kind of quantity.
+
+The precisions are chosen so that the default parameters reproduce the outline's
+strings exactly (2.1, 4, 3.61, -7.98, -3.8, 0.01, 1.0798, 0.038, 2.87, 0.74):
+
+- given values (the parameters a lecturer types) are written as typed;
+- updated parameters (w_next, a weight after training) keep 4 decimals, enough to see
+  a step of lr * gradient;
+- everything derived (predictions, losses, gradients) keeps 2 decimals.
+
+A non-zero value is never written as 0 (it keeps two significant digits instead),
+so a sentence about a sign never contradicts the number beside it. Very large or
+very small values switch to scientific notation. On screen the minus sign is the
+true minus U+2212; in LaTeX the ordinary '-' already typesets as one.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+__all__ = ["MINUS", "Shown", "format_number", "format_given", "format_fact", "style_for"]
+
+MINUS = "\u2212"
+GIVEN_KEYS = frozenset({"x", "w", "b", "y", "lr", "net_lr"})
+PARAM_KEYS = frozenset({"w", "b", "w_next", "b_next", "W1", "b1", "W2", "b2", "slope", "intercept", "w_star"})
+DECIMALS = {"given": 6, "param": 4, "value": 2}
+SCIENTIFIC_ABOVE = 1e5
+SCIENTIFIC_BELOW = 1e-4
+_SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A number as written: `text` for Text and subtitles, `tex` for MathTex."""
+
+    text: str
+    tex: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _scientific(value: float, significant: int = 3) -> Shown:
+    mantissa, exponent = f"{value:.{significant - 1}e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".") if "." in mantissa else mantissa
+    power = int(exponent)
+    text = f"{mantissa}\u00d710{str(power).translate(_SUPERSCRIPT)}"
+    tex = rf"{mantissa} \times 10^{{{power}}}"
+    return Shown(text.replace("-", MINUS), tex)
+
+
+def _plain(text: str) -> Shown:
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    return Shown(text.replace("-", MINUS), text)
+
+
+def format_number(value: float, decimals: int) -> Shown:
+    """At most `decimals` decimals, trailing zeros dropped; see the module's rules."""
+    if isinstance(value, bool):
+        raise TypeError("a truth value is not a number to show")
+    if isinstance(value, int):
+        return _plain(str(value))
+    if not math.isfinite(value):
+        raise ValueError(f"cannot show the non-finite value {value!r}")
+    magnitude = abs(value)
+    if magnitude == 0:
+        return Shown("0", "0")
+    if magnitude >= SCIENTIFIC_ABOVE or magnitude < SCIENTIFIC_BELOW:
+        return _scientific(value)
+    leading = math.floor(math.log10(magnitude))  # 0 for 2.1, -2 for 0.038, 3 for 1234.5
+    # At most 6 significant digits for large values, at least 2 for small ones.
+    places = min(decimals, max(0, 5 - leading))
+    places = max(places, 1 - leading) if round(magnitude, places) == 0 else places
+    return _plain(f"{value:.{places}f}")
+
+
+def format_given(value: float) -> Shown:
+    """A typed-in value as typed (up to 6 significant digits)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _plain(str(value))
+    text = f"{value:.6g}"
+    if "e" in text:
+        return _scientific(value)
+    return _plain(text)
+
+
+def style_for(path: str) -> str:
+    """The formatting rule of a lesson field, from its path (e.g. 'worked_step.w_next')."""
+    parts = [p for p in path.split(".") if not p.isdigit()]
+    leaf = parts[-1] if parts else path
+    if parts and parts[0] in ("params", "worked_step") and leaf in GIVEN_KEYS:
+        return "given"
+    if leaf in PARAM_KEYS or (len(parts) >= 2 and parts[-2] in PARAM_KEYS):
+        return "param"
+    return "value"
+
+
+def format_fact(path: str, value: float | int) -> Shown:
+    """Format the lesson field at `path` by its rule."""
+    style = style_for(path)
+    if style == "given":
+        return format_given(value)
+    return format_number(value, DECIMALS[style])
