@@ -1,0 +1,155 @@
+"""`SlideScene`: what every slide shares — chrome, beats with narration, numbers from the lesson.
+
+A slide subclass sets `slide_number` and writes `construct()` as the narration's
+beats::
+
+    with self.beat("forward", "We multiply @x by @w.", x="worked_step.x", w="worked_step.w"):
+        self.play(...)
+
+Every beat is one `next_section` (a presenter can pause between beats) and one
+subcaption (the `.srt` the pipeline ships); it lasts at least as long as its
+sentence takes to read. Numbers only ever come from lesson paths through `say`,
+`tex`, `text` and `number`, which format them with the core's rules and record
+them for the facts manifest.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, ClassVar, Iterator
+
+from manim import (DOWN, LEFT, RIGHT, UP, FadeIn, Line, MathTex, Mobject, Scene, Text, VGroup,
+                   config)
+
+from . import notation, theme
+from .facts import FactRecorder, TrackedLesson
+from .layout import layout_problems
+from .runtime import FACTS_ENV, current_lesson
+from .slides import KICKER, SLIDE_COUNT, SLIDES, Slide
+
+__all__ = ["SlideScene", "SlideChrome", "reading_time"]
+
+_PLACEHOLDER = re.compile(r"@([A-Za-z_]\w*)")
+WORDS_PER_SECOND = 2.6  # a calm lecture pace, so subtitles can be read in time
+
+
+def reading_time(sentence: str) -> float:
+    return max(2.0, len(sentence.split()) / WORDS_PER_SECOND)
+
+
+class SlideChrome(VGroup):
+    """Kicker, title and subtitle at the top; a quiet `Slide k of n` at the bottom right."""
+
+    def __init__(self, slide: Slide) -> None:
+        kicker = Text(KICKER, font=theme.FONT, font_size=theme.KICKER_SIZE, color=theme.PARAM)
+        title = Text(slide.title, font=theme.FONT, font_size=theme.TITLE_SIZE,
+                     color=theme.EMPHASIS, weight="BOLD")
+        subtitle = Text(slide.subtitle, font=theme.FONT, font_size=theme.SUBTITLE_SIZE,
+                        color=theme.MUTED)
+        header = VGroup(kicker, title, subtitle).arrange(DOWN, aligned_edge=LEFT, buff=0.14)
+        header.to_corner(UP + LEFT, buff=theme.MARGIN)
+        rule = Line(LEFT, RIGHT, stroke_width=1.5, color=theme.PANEL_EDGE)
+        rule.width = theme.FRAME_WIDTH - 2 * theme.MARGIN
+        rule.next_to(header, DOWN, buff=0.12).set_x(0)
+        progress = Text(f"Slide {slide.number} of {SLIDE_COUNT}", font=theme.FONT,
+                        font_size=theme.TINY_SIZE, color=theme.MUTED)
+        progress.to_corner(DOWN + RIGHT, buff=theme.MARGIN)
+        super().__init__(header, rule, progress)
+        self.kicker, self.title, self.subtitle = kicker, title, subtitle
+        self.rule, self.progress = rule, progress
+        if rule.get_bottom()[1] < theme.HEADER_BOTTOM:
+            raise ValueError(f"the title block of slide {slide.number} does not fit its band")
+
+
+class SlideScene(Scene):
+    slide_number: ClassVar[int]
+
+    def setup(self) -> None:
+        self.slide: Slide = SLIDES[self.slide_number - 1]
+        self.lesson = TrackedLesson(current_lesson())
+        self.facts = FactRecorder(self.lesson)
+        self.narration: list[dict[str, Any]] = []
+        self.layout_problems: list[str] = []
+        self._allowed_overlaps: set[frozenset[int]] = set()
+        self._beat_name = "start"
+        self.camera.background_color = theme.BACKGROUND
+        self.chrome = SlideChrome(self.slide)
+
+    # ----- beats and narration -------------------------------------------------
+
+    def show_chrome(self) -> None:
+        """Bring in the title block; call inside the first beat."""
+        self.play(FadeIn(self.chrome, shift=0.2 * DOWN), run_time=0.8)
+
+    @contextmanager
+    def beat(self, name: str, sentence: str, **keys: str) -> Iterator[None]:
+        """One narrated step of the slide: a section, a subcaption, a pause to read it."""
+        text = self.say(sentence, **keys)
+        self.next_section(name)
+        self._beat_name = name
+        start = self.time
+        yield
+        remaining = reading_time(text) - (self.time - start)
+        self.wait(max(remaining, 0.0) + theme.BEAT_PAUSE)
+        self.add_subcaption(text, duration=self.time - start, offset=start - self.time)
+        self.narration.append({"beat": name, "text": text, "start": start, "end": self.time})
+
+    def say(self, sentence: str, **keys: str) -> str:
+        """A narration sentence with `@name` replaced by the lesson field `keys[name]`."""
+        return _PLACEHOLDER.sub(lambda m: self.facts.show(keys[m.group(1)], "narration").text,
+                                sentence)
+
+    # ----- numbers on screen ----------------------------------------------------
+
+    def number(self, key: str, color: str = theme.TEXT, font_size: float = theme.TEX_SIZE) -> MathTex:
+        """One lesson field as a formula-set number."""
+        return MathTex(self.facts.show(key).tex, color=color, font_size=font_size)
+
+    def tex(self, *parts: str, font_size: float = theme.TEX_SIZE, color: str = theme.TEXT,
+            colors: dict[str, str] | None = None, **keys: str) -> MathTex:
+        """A formula whose `@name` placeholders are lesson fields; parts equal to a
+        symbol of `notation.SYMBOL_COLORS` (or of `colors`) take its colour."""
+        filled = [_PLACEHOLDER.sub(lambda m: self.facts.show(keys[m.group(1)]).tex, p) for p in parts]
+        formula = MathTex(*filled, font_size=font_size, color=color)
+        palette = {**notation.SYMBOL_COLORS, **(colors or {})}
+        for part, mob in zip(filled, formula.submobjects):
+            if part.strip() in palette:
+                mob.set_color(palette[part.strip()])
+        return formula
+
+    def text(self, sentence: str, font_size: float = theme.BODY_SIZE, color: str = theme.TEXT,
+             mono: bool = False, **keys: str) -> Text:
+        """Plain on-screen text; `@name` placeholders are lesson fields (true minus sign)."""
+        filled = _PLACEHOLDER.sub(lambda m: self.facts.show(keys[m.group(1)]).text, sentence)
+        return Text(filled, font=theme.MONO if mono else theme.FONT, font_size=font_size, color=color)
+
+    def label(self, sentence: str, font_size: float = theme.SMALL_SIZE, color: str = theme.MUTED,
+              **keys: str) -> Text:
+        return self.text(sentence, font_size=font_size, color=color, **keys)
+
+    # ----- layout -------------------------------------------------------------
+
+    def allow_overlap(self, a: Mobject, b: Mobject) -> None:
+        """Declare that two texts may overlap on purpose (e.g. a value ticking over another)."""
+        self._allowed_overlaps.add(frozenset((id(a), id(b))))
+
+    def play(self, *args: Any, **kwargs: Any) -> None:
+        super().play(*args, **kwargs)
+        chrome = {id(m) for m in (self.chrome, *self.chrome.submobjects)}
+        for problem in layout_problems(self.mobjects, chrome, self._allowed_overlaps):
+            self.layout_problems.append(f"t={self.time:.1f}s beat '{self._beat_name}': {problem}")
+
+    # ----- the record -----------------------------------------------------------
+
+    def tear_down(self) -> None:
+        target = os.environ.get(FACTS_ENV)
+        if not target and config.dry_run:
+            return
+        path = Path(target) if target else Path(config.media_dir) / "facts" / f"{type(self).__name__}.facts.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.facts.write(path, slide=self.slide.number, slug=self.slide.slug,
+                         scene=type(self).__name__, duration=self.time,
+                         narration=self.narration, layout_problems=self.layout_problems)
