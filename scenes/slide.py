@@ -26,7 +26,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, FadeIn, Line, MathTex, Mobject, Scene,
 
 from . import notation, theme
 from .facts import FactRecorder, TrackedLesson
-from .layout import layout_problems
+from .layout import layout_problems, text_units
 from .runtime import FACTS_ENV, current_lesson
 from .slides import KICKER, SLIDE_COUNT, SLIDES, Slide
 
@@ -38,6 +38,12 @@ WORDS_PER_SECOND = 2.6  # a calm lecture pace, so subtitles can be read in time
 
 def reading_time(sentence: str) -> float:
     return max(2.0, len(sentence.split()) / WORDS_PER_SECOND)
+
+
+def _tag(mob: Mobject, shown: list[str]) -> Mobject:
+    """Remember which lesson numbers a text carries, so an audit can tell them from typed ones."""
+    mob.fact_texts = tuple(shown)
+    return mob
 
 
 class SlideChrome(VGroup):
@@ -57,6 +63,7 @@ class SlideChrome(VGroup):
         progress = Text(f"Slide {slide.number} of {SLIDE_COUNT}", font=theme.FONT,
                         font_size=theme.TINY_SIZE, color=theme.MUTED)
         progress.to_corner(DOWN + RIGHT, buff=theme.MARGIN)
+        progress.numerals_ok = "slide counter"
         super().__init__(header, rule, progress)
         self.kicker, self.title, self.subtitle = kicker, title, subtitle
         self.rule, self.progress = rule, progress
@@ -73,6 +80,7 @@ class SlideScene(Scene):
         self.facts = FactRecorder(self.lesson)
         self.narration: list[dict[str, Any]] = []
         self.layout_problems: list[str] = []
+        self.seen_texts: dict[int, Mobject] = {}  # every text or formula that was ever on screen
         self._allowed_overlaps: set[frozenset[int]] = set()
         self._beat_name = "start"
         self.camera.background_color = theme.BACKGROUND
@@ -106,14 +114,21 @@ class SlideScene(Scene):
 
     def number(self, key: str, color: str = theme.TEXT, font_size: float = theme.TEX_SIZE) -> MathTex:
         """One lesson field as a formula-set number."""
-        return MathTex(self.facts.show(key).tex, color=color, font_size=font_size)
+        shown = self.facts.show(key)
+        return _tag(MathTex(shown.tex, color=color, font_size=font_size), [shown.tex])
 
     def tex(self, *parts: str, font_size: float = theme.TEX_SIZE, color: str = theme.TEXT,
             colors: dict[str, str] | None = None, **keys: str) -> MathTex:
         """A formula whose `@name` placeholders are lesson fields; parts equal to a
         symbol of `notation.SYMBOL_COLORS` (or of `colors`) take its colour."""
-        filled = [_PLACEHOLDER.sub(lambda m: self.facts.show(keys[m.group(1)]).tex, p) for p in parts]
-        formula = MathTex(*filled, font_size=font_size, color=color)
+        used: list[str] = []
+
+        def fill(match: re.Match[str]) -> str:
+            used.append(self.facts.show(keys[match.group(1)]).tex)
+            return used[-1]
+
+        filled = [_PLACEHOLDER.sub(fill, p) for p in parts]
+        formula = _tag(MathTex(*filled, font_size=font_size, color=color), used)
         palette = {**notation.SYMBOL_COLORS, **(colors or {})}
         for part, mob in zip(filled, formula.submobjects):
             if part.strip() in palette:
@@ -123,8 +138,15 @@ class SlideScene(Scene):
     def text(self, sentence: str, font_size: float = theme.BODY_SIZE, color: str = theme.TEXT,
              mono: bool = False, **keys: str) -> Text:
         """Plain on-screen text; `@name` placeholders are lesson fields (true minus sign)."""
-        filled = _PLACEHOLDER.sub(lambda m: self.facts.show(keys[m.group(1)]).text, sentence)
-        return Text(filled, font=theme.MONO if mono else theme.FONT, font_size=font_size, color=color)
+        used: list[str] = []
+
+        def fill(match: re.Match[str]) -> str:
+            used.append(self.facts.show(keys[match.group(1)]).text)
+            return used[-1]
+
+        filled = _PLACEHOLDER.sub(fill, sentence)
+        return _tag(Text(filled, font=theme.MONO if mono else theme.FONT, font_size=font_size,
+                         color=color), used)
 
     def label(self, sentence: str, font_size: float = theme.SMALL_SIZE, color: str = theme.MUTED,
               **keys: str) -> Text:
@@ -138,6 +160,8 @@ class SlideScene(Scene):
 
     def play(self, *args: Any, **kwargs: Any) -> None:
         super().play(*args, **kwargs)
+        for unit in (u for m in self.mobjects for u in text_units(m)):
+            self.seen_texts.setdefault(id(unit), unit)
         chrome = {id(m) for m in (self.chrome, *self.chrome.submobjects)}
         for problem in layout_problems(self.mobjects, chrome, self._allowed_overlaps):
             self.layout_problems.append(f"t={self.time:.1f}s beat '{self._beat_name}': {problem}")
