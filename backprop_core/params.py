@@ -71,8 +71,10 @@ _DESCRIPTIONS = {
 def _allowed(name: str) -> str:
     low, high, whole = PARAM_RANGES[name]
     kind = "a whole number" if whole else "a finite number"
-    lower = f"> {low:g}" if name in _EXCLUSIVE_LOW else f">= {low:g}"
-    return f"{kind} {lower} and <= {high:g}"
+    # Whole bounds exactly: the seed's 2147483647, not '2.14748e+09'.
+    show = (lambda v: str(int(v))) if whole else (lambda v: f"{v:g}")  # noqa: E731
+    lower = f"> {show(low)}" if name in _EXCLUSIVE_LOW else f">= {show(low)}"
+    return f"{kind} {lower} and <= {show(high)}"
 
 
 # Names a lecturer is likely to try, mapped to ours.
@@ -86,8 +88,12 @@ _ALIASES = {
 
 def _unknown(name: str) -> ParamError:
     valid = [f.name for f in fields(Params)]
-    alias = _ALIASES.get(name.lower())
-    close = [alias] if alias else difflib.get_close_matches(name, valid, n=1, cutoff=0.4)
+    key = name.lower()
+    alias = _ALIASES.get(key)
+    close = [alias] if alias else difflib.get_close_matches(key, valid, n=1, cutoff=0.4)
+    if not close:  # a misspelt alias: 'learing_rate', 'wieght'
+        near = difflib.get_close_matches(key, list(_ALIASES), n=1, cutoff=0.8)
+        close = [_ALIASES[near[0]]] if near else []
     hint = f" Did you mean '{close[0]}'?" if close else ""
     return ParamError(
         f"unknown parameter '{name}'.{hint} Valid parameters: {', '.join(valid)}."
@@ -123,7 +129,10 @@ def _coerce(name: str, raw: Any) -> float | int:
                 raise ParamError(problem)
             value = int(value)
     else:
-        value = float(value)
+        try:
+            value = float(value)
+        except OverflowError:  # an integer beyond any float
+            raise ParamError(problem) from None
         if not math.isfinite(value):
             raise ParamError(problem)
     too_low = value <= low if name in _EXCLUSIVE_LOW else value < low
