@@ -94,13 +94,15 @@ class LineFit:
     slope: float
     intercept: float
     mse: float
+    fit: tuple[float, ...] = ()  # the line's predictions at the `at` inputs given to fit_line
 
 
-def fit_line(xs: np.ndarray, ys: np.ndarray) -> LineFit:
+def fit_line(xs: np.ndarray, ys: np.ndarray, at: np.ndarray | None = None) -> LineFit:
     design = np.stack([xs, np.ones_like(xs)], axis=1)
     (slope, intercept), *_ = np.linalg.lstsq(design, ys, rcond=None)
     mse = float(np.mean((slope * xs + intercept - ys) ** 2))
-    return LineFit(float(slope) + 0.0, float(intercept) + 0.0, mse)
+    fit = () if at is None else tuple(float(v) + 0.0 for v in slope * np.asarray(at, dtype=float) + intercept)
+    return LineFit(float(slope) + 0.0, float(intercept) + 0.0, mse, fit)
 
 
 @dataclass(frozen=True)
@@ -117,10 +119,15 @@ class Collapse:
     b2: float
     slope: float  # W2 . W1
     intercept: float  # W2 . b1 + b2
+    fit: tuple[float, ...] = ()  # the two layers' output at the `at` inputs (a straight line)
 
 
-def collapse_linear_layers(W1: np.ndarray, b1: np.ndarray, W2: np.ndarray, b2: float) -> Collapse:
+def collapse_linear_layers(W1: np.ndarray, b1: np.ndarray, W2: np.ndarray, b2: float,
+                           at: np.ndarray | None = None) -> Collapse:
     W1, b1, W2 = (np.asarray(a, dtype=float).ravel() for a in (W1, b1, W2))
+    # Layer by layer, as the network computes it (no activation between the layers).
+    fit = () if at is None else tuple(
+        float(v) + 0.0 for v in (np.outer(np.asarray(at, dtype=float), W1) + b1) @ W2 + b2)
     return Collapse(
         W1=tuple(map(float, W1)),
         b1=tuple(map(float, b1)),
@@ -128,4 +135,5 @@ def collapse_linear_layers(W1: np.ndarray, b1: np.ndarray, W2: np.ndarray, b2: f
         b2=float(b2),
         slope=float(W2 @ W1),
         intercept=float(W2 @ b1 + b2),
+        fit=fit,
     )

@@ -85,6 +85,7 @@ def build_lesson(params: Params | None = None) -> Lesson:
     network = train_network(p.hidden, p.epochs, p.net_lr, p.seed)
     W1, b1, W2, b2 = network.initial.arrays()
     data_x, data_y = np.array(network.data_x), np.array(network.data_y)
+    fit_xs = np.array(network.fit_xs)  # slide 7 draws both lines where the network's fit is drawn
     curves = {curve.name: curve for curve in activation_curves()}
     lesson = Lesson(
         params=params,
@@ -93,8 +94,8 @@ def build_lesson(params: Params | None = None) -> Lesson:
         descent=descend(p.x, p.y, p.w, p.b, p.lr, p.steps),
         activations=Activations(
             **curves,
-            collapse=collapse_linear_layers(W1, b1, W2, b2),
-            line_fit=fit_line(data_x, data_y),
+            collapse=collapse_linear_layers(W1, b1, W2, b2, at=fit_xs),
+            line_fit=fit_line(data_x, data_y, at=fit_xs),
         ),
         network=network,
     )
