@@ -37,12 +37,13 @@ def exclusive_low(name: str) -> bool:
 
 
 def value_of(name: str) -> st.SearchStrategy:
-    """Any value `name` accepts."""
+    """Any value `name` accepts, as the validator stores it (-0.0 becomes 0.0)."""
     low, high, whole = PARAM_RANGES[name]
     if whole:
         return st.integers(int(low), int(high))
-    return st.floats(low, high, exclude_min=exclusive_low(name),
-                     allow_nan=False, allow_infinity=False)
+    raw = st.floats(low, high, exclude_min=exclusive_low(name), allow_nan=False,
+                    allow_infinity=False)
+    return raw.map(lambda v: getattr(params_from_mapping({name: v}), name))
 
 
 NEURON_KEYS = ("x", "w", "b", "y", "lr")
