@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from .neuron import dloss_dyhat, forward, squared_error, update
+from .params import ParamError
 
 __all__ = ["DescentStep", "Curve", "Descent", "descend", "loss_curve_over_w", "loss_curve_over_yhat",
            "minimising_w"]
@@ -73,8 +75,14 @@ def _window(anchors: list[float], stretch: float) -> tuple[float, float]:
 
 
 def minimising_w(x: float, y: float, b: float) -> float | None:
-    """The w that makes w x + b hit y (None when x == 0: w cannot change the output)."""
-    return (y - b) / x if x != 0 else None
+    """The w that makes w x + b hit y (None when x == 0: w cannot change the output).
+
+    Also None when x is so close to 0 that this w lies beyond 1e300: no plot window can
+    hold it (its arithmetic would overflow), and for the lesson w cannot change the output.
+    """
+    if x == 0 or abs(y - b) > 1e300 * abs(x):
+        return None
+    return (y - b) / x
 
 
 def loss_curve_over_w(x: float, y: float, b: float, window: tuple[float, float]) -> Curve:
@@ -91,9 +99,21 @@ def descend(x: float, y: float, w: float, b: float, lr: float, steps: int) -> De
     trajectory = [_step(x, y, w, b, 0)]
     for index in range(1, steps + 1):
         last = trajectory[-1]
-        trajectory.append(
-            _step(x, y, update(last.w, lr, last.dloss_dw), update(last.b, lr, last.dloss_db), index)
-        )
+        try:
+            step = _step(x, y, update(last.w, lr, last.dloss_dw), update(last.b, lr, last.dloss_db),
+                         index)
+        except OverflowError:  # the loss no longer fits in a float
+            step = None
+        if step is None or not all(map(math.isfinite, dataclasses.astuple(step))):
+            # Each step multiplies the error by 1 - 2 lr (x^2 + 1); the loss rising is a
+            # lesson, a loss beyond any float is not one a slide can show.
+            raise ParamError(
+                f"parameter 'lr' got {lr:g}: with x = {x:g} each step multiplies the error by "
+                f"{1 - 2 * lr * (x * x + 1):.3g}, and the loss overflows at step {index} of "
+                f"{steps}; allowed here: fewer steps, or lr below {1 / (x * x + 1):.4g} for a "
+                f"loss that falls."
+            )
+        trajectory.append(step)
     # A diverging run grows geometrically; the plot shows the steps that stay within a
     # few times the starting distance from the minimum, and the slide says the rest.
     w_star = minimising_w(x, y, b)
