@@ -167,14 +167,15 @@ def train_network(hidden: int, epochs: int, lr: float, seed: int) -> Network:
                                       tuple(map(float, fit))))
         if first_grads is None:
             first_grads = Weights.from_arrays(dW1, db1, dW2, db2)
-        if epoch == epochs:
-            break
-        W1, b1, W2, b2 = W1 - lr * dW1, b1 - lr * db1, W2 - lr * dW2, b2 - lr * db2
+        # Checked before stopping, so the final epoch's loss is held to it too.
         if not (np.isfinite(loss) and loss <= 1e6 * max(history[0], 1.0)):
             raise ParamError(
                 f"parameter 'net_lr' got {lr:g}: the network's training diverges (loss "
                 f"{loss:.3g} at epoch {epoch}); use a smaller net_lr such as 0.05."
             )
+        if epoch == epochs:
+            break
+        W1, b1, W2, b2 = W1 - lr * dW1, b1 - lr * db1, W2 - lr * dW2, b2 - lr * db2
 
     assert first_grads is not None
     return Network(
