@@ -156,6 +156,14 @@ class LossCurvePlot(VGroup):
             axis_config={"color": theme.MUTED, "stroke_width": 2, "include_ticks": True,
                          "tick_size": 0.05},
         )
+        # Manim puts the ticks of a range that misses 0 at x_min + k*step; put them at the
+        # multiples of the step, where _tick_labels writes the numbers.
+        x_axis = self.axes.x_axis
+        x_axis.remove(x_axis.ticks)
+        first = math.ceil(x_min / x_step - 1e-9)
+        last = math.floor(x_max / x_step + 1e-9)
+        x_axis.ticks = VGroup(*(x_axis.get_tick(k * x_step) for k in range(first, last + 1)))
+        x_axis.add(x_axis.ticks)
         self.add(self.axes)
         if tick_numbers:
             self.x_numbers = self._tick_labels(x_min, x_max, x_step, horizontal=True)
