@@ -84,7 +84,7 @@ def format_given(value: float) -> Shown:
         return _plain(str(value))
     text = f"{value:.6g}"
     if "e" in text:
-        return _scientific(value)
+        return _scientific(value, significant=6)  # still as typed: 1.23456e-07, not 1.23e-07
     return _plain(text)
 
 
@@ -94,6 +94,16 @@ def style_for(path: str) -> str:
     leaf = parts[-1] if parts else path
     if parts and parts[0] in ("params", "worked_step") and leaf in GIVEN_KEYS:
         return "given"
+    if path == "network.lr":  # net_lr as typed
+        return "given"
+    if parts[:1] == ["graph"] and len(parts) == 4:
+        # graph.nodes.<name>.value|grad, graph.edges.<a->b>.<field>: the same quantities
+        # as the worked step, by the same rules: the inputs and parameters as typed,
+        # everything computed on the graph (values of operations, gradients) derived.
+        given = parts[1] == "nodes" and parts[2] in GIVEN_KEYS and leaf == "value"
+        return "given" if given else "value"
+    if "first_grads" in parts:  # gradients, though stored in a Weights record
+        return "value"
     if leaf in PARAM_KEYS or (len(parts) >= 2 and parts[-2] in PARAM_KEYS):
         return "param"
     return "value"

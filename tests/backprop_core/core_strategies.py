@@ -76,3 +76,30 @@ def relative_step(at: float, scale: float = 1e-3) -> float:
     A power of two keeps `at + step` and `at - step` as symmetric as floating point allows.
     """
     return 2.0 ** math.floor(math.log2(scale * max(1.0, abs(at))))
+
+
+# The snapping rule of neuron.error: |y - y_hat| <= 1e-12 * max(|y|, |y_hat|) counts as 0.
+SNAP = 1e-12
+
+
+def loss_fd_tolerance(e: float, scale: float, h: float, point: float, grad: float,
+                      chain: float) -> float:
+    """How far a central difference of loss = e^2 may honestly sit from the true gradient.
+
+    loss is a quadratic in each of w, b, y_hat (and x, y), so a central difference has no
+    truncation error at all: what separates it from the closed form is floating point.
+    - Round-off: each evaluation forms e with an absolute error of about 2 eps S (S, the
+      `scale`, bounds the magnitudes added), so e^2 carries about 4 eps |e| S + eps e^2;
+      the quotient divides the difference of two such errors by 2h.
+    - The step: `point + h` is rounded, a relative error eps |point| / h on the quotient.
+    - Snapping: an error within 1e-12 S of zero is snapped to 0, so the gradient may be 0
+      where the exact one is 2 |e| chain <= 2e-12 S chain, and the loss jumps by at most
+      (1e-12 S)^2 where an evaluation crosses the snapping boundary.
+    `chain` is |d e / d point| (|x| for w, 1 for b). The bound is doubled, no more: it scales
+    with the magnitudes (loss up to ~1e8) rather than being a fixed rtol loosened until green.
+    """
+    e_max = abs(e) + h * chain
+    rounding = (4 * EPS * e_max * scale + EPS * e_max**2) / h
+    step = abs(grad) * EPS * (abs(point) + h) / h
+    snapping = 2 * SNAP * scale * chain + (SNAP * scale) ** 2 / h
+    return 2 * (rounding + step + snapping)

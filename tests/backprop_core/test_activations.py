@@ -153,3 +153,26 @@ def test_fit_line_is_least_squares(xs, data):
     for ds, di in ((1e-3, 0), (-1e-3, 0), (0, 1e-3), (0, -1e-3)):
         other = float(np.mean(((fit.slope + ds) * xs + fit.intercept + di - ys) ** 2))
         assert other >= fit.mse - 1e-12
+
+
+@given(st.integers(2, 8).flatmap(lambda n: st.tuples(
+    hnp.arrays(np.float64, n, elements=weights), hnp.arrays(np.float64, n, elements=weights),
+    hnp.arrays(np.float64, n, elements=weights), weights)))
+@SETTINGS
+def test_collapsed_layers_predictions_lie_on_the_collapsed_line(layers):
+    """`fit` is computed layer by layer; it must be the line slope * x + intercept."""
+    W1, b1, W2, b2 = layers
+    at = np.linspace(-2.25, 2.25, 7)
+    c = collapse_linear_layers(W1, b1, W2, b2, at=at)
+    assert len(c.fit) == len(at)
+    scale = float(np.abs(W2) @ (np.abs(W1) * 2.25 + np.abs(b1)) + abs(b2))
+    for x, y in zip(at, c.fit):
+        assert abs(y - (c.slope * x + c.intercept)) <= 64 * EPS * (scale + 1)
+    assert collapse_linear_layers(W1, b1, W2, b2).fit == ()
+
+
+def test_line_fit_predictions_at_given_inputs():
+    at = np.array([-2.5, 0.0, 1.0])
+    fit = fit_line(DATA_X, DATA_Y, at=at)
+    assert fit.fit == pytest.approx(tuple(fit.slope * at + fit.intercept), rel=1e-15, abs=1e-15)
+    assert fit_line(DATA_X, DATA_Y).fit == ()

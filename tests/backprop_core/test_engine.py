@@ -6,12 +6,13 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from backprop_core.engine import Value, worked_graph
 from backprop_core.neuron import worked_step
-from core_strategies import EPS, SETTINGS, central_difference, neuron_params, relative_step
+from core_strategies import (EPS, SETTINGS, central_difference, loss_fd_tolerance, neuron_params,
+                             relative_step)
 
 EDGES = [("w", "wx"), ("x", "wx"), ("wx", "y_hat"), ("b", "y_hat"), ("y", "error"),
          ("y_hat", "error"), ("error", "loss")]
@@ -98,12 +99,14 @@ def test_every_edge_carries_upstream_local_and_their_product(p):
 
 @pytest.mark.parametrize("leaf", ["x", "w", "b", "y"])
 @given(p=neuron_params())
+# An error of 1.00009e-12 against a snapping threshold of 1e-12: the w - h evaluation snaps.
+@example(p={"x": 1e-12, "w": 1.0, "b": 1.0, "y": 1.0, "lr": 1.0})
 @SETTINGS
 def test_engine_gradients_match_central_differences(leaf, p):
     """Differentiate the engine's own forward value numerically, leaf by leaf.
 
-    The loss is quadratic in each leaf, so only round-off separates the two; the bound
-    is the one derived in test_neuron, with S the sum of the magnitudes involved.
+    The loss is quadratic in each leaf, so only round-off (and the snapping rule) separates
+    the two; the bound is derived in core_strategies.loss_fd_tolerance.
     """
     g = _graph(p)
     at = p[leaf]
@@ -116,11 +119,8 @@ def test_engine_gradients_match_central_differences(leaf, p):
     analytic = g.node(leaf).grad
     chain = {"x": abs(p["w"]), "w": abs(p["x"]), "b": 1.0, "y": 1.0}[leaf]
     scale = abs(p["y"]) + (abs(p["w"]) + h) * (abs(p["x"]) + h) + abs(p["b"]) + h
-    e_max = abs(g.node("error").value) + h * chain
-    rounding = (4 * EPS * e_max * scale + EPS * e_max**2) / h
-    step = abs(analytic) * EPS * (abs(at) + h) / h
-    snapping = 2e-12 * scale * chain
-    assert abs(numeric - analytic) <= 2 * (rounding + step + snapping), (numeric, analytic)
+    tol = loss_fd_tolerance(g.node("error").value, scale, h, at, analytic, chain)
+    assert abs(numeric - analytic) <= tol, (numeric, analytic, tol)
 
 
 def test_degenerate_graphs():

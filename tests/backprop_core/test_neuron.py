@@ -6,18 +6,15 @@ import dataclasses
 import math
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 
 from backprop_core.neuron import (WorkedStep, dloss_dyhat, error, forward, squared_error, update,
                                   worked_step)
-from core_strategies import EPS, SETTINGS, central_difference, neuron_params, relative_step
+from core_strategies import (EPS, SETTINGS, central_difference, loss_fd_tolerance, neuron_params,
+                             relative_step)
 
 DERIVED = ["y_hat", "loss", "dloss_dyhat", "dyhat_dw", "dyhat_db", "dloss_dw", "dloss_db",
            "w_next", "b_next", "y_hat_next", "loss_next", "loss_drop"]
-
-# The snapping rule of neuron.error: |y - y_hat| <= 1e-12 * max(|y|, |y_hat|) counts as 0.
-SNAP = 1e-12
-
 
 def test_outline_numbers_raw():
     s = worked_step(x=2.1, w=1.0, b=0.0, y=4.0, lr=0.01)
@@ -66,26 +63,10 @@ def test_fields_follow_the_chain_rule_exactly(p):
 
 
 # --- finite differences -------------------------------------------------------------------
-#
-# loss is a quadratic in each of w, b and y_hat, so a central difference has no truncation
-# error at all: what separates it from the closed form is floating-point round-off only.
-# Each evaluation computes e = y - (w x + b) with an absolute error of about
-# 2 eps S (S bounds the magnitudes added), so loss = e^2 carries about
-# 4 eps |e| S + eps e^2, and the difference quotient divides twice that by 2h.
-# The step itself is rounded when added to the point: a relative error eps |p| / h on the
-# quotient. The snapping rule adds at most |2 e' d| with |e'| <= 1e-12 S. The tolerance
-# is that bound, doubled: it scales with the magnitudes (loss up to ~1e8) rather than
-# being a fixed rtol loosened until green.
-
-def _tolerance(e: float, scale: float, h: float, point: float, grad: float, chain: float) -> float:
-    e_max = abs(e) + h * chain
-    rounding = (4 * EPS * e_max * scale + EPS * e_max**2) / h
-    step = abs(grad) * EPS * (abs(point) + h) / h
-    snapping = 2 * SNAP * scale * chain
-    return 2 * (rounding + step + snapping)
-
+# The tolerance is derived, not tuned: see core_strategies.loss_fd_tolerance.
 
 @given(neuron_params())
+@example({"x": 1e-12, "w": 1.0, "b": 1.0, "y": 1.0, "lr": 1.0})  # straddles the snapping rule
 @SETTINGS
 def test_dloss_dw_matches_central_differences(p):
     x, w, b, y = p["x"], p["w"], p["b"], p["y"]
@@ -93,7 +74,7 @@ def test_dloss_dw_matches_central_differences(p):
     h = relative_step(w)
     numeric = central_difference(lambda v: squared_error(y, forward(x, v, b)), w, h)
     scale = abs(y) + (abs(w) + h) * abs(x) + abs(b)
-    tol = _tolerance(s.error, scale, h, w, s.dloss_dw, abs(x))
+    tol = loss_fd_tolerance(s.error, scale, h, w, s.dloss_dw, abs(x))
     assert abs(numeric - s.dloss_dw) <= tol, (numeric, s.dloss_dw, tol)
 
 
@@ -105,7 +86,7 @@ def test_dloss_db_matches_central_differences(p):
     h = relative_step(b)
     numeric = central_difference(lambda v: squared_error(y, forward(x, w, v)), b, h)
     scale = abs(y) + abs(w * x) + abs(b) + h
-    tol = _tolerance(s.error, scale, h, b, s.dloss_db, 1.0)
+    tol = loss_fd_tolerance(s.error, scale, h, b, s.dloss_db, 1.0)
     assert abs(numeric - s.dloss_db) <= tol, (numeric, s.dloss_db, tol)
 
 
@@ -116,7 +97,7 @@ def test_dloss_dyhat_matches_central_differences(p):
     h = relative_step(s.y_hat)
     numeric = central_difference(lambda v: squared_error(s.y, v), s.y_hat, h)
     scale = abs(s.y) + abs(s.y_hat) + h
-    tol = _tolerance(s.error, scale, h, s.y_hat, s.dloss_dyhat, 1.0)
+    tol = loss_fd_tolerance(s.error, scale, h, s.y_hat, s.dloss_dyhat, 1.0)
     assert abs(numeric - s.dloss_dyhat) <= tol, (numeric, s.dloss_dyhat, tol)
 
 
