@@ -6,6 +6,7 @@ never exercises a value the lecture would refuse, and never misses one it accept
 
 from __future__ import annotations
 
+import functools
 import math
 import sys
 
@@ -20,9 +21,13 @@ EPS = sys.float_info.epsilon
 # example of a test pays numpy's warm-up.
 SETTINGS = settings(max_examples=100, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
+# For tests that are parametrized many times over, or whose every example is heavy
+# (a 50-step descent samples 51 loss curves).
+MEDIUM = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FEW = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+@functools.cache
 def exclusive_low(name: str) -> bool:
     """Whether the lowest bound itself is refused (lr and net_lr: a zero step teaches nothing).
 
@@ -36,6 +41,7 @@ def exclusive_low(name: str) -> bool:
     return False
 
 
+@functools.cache  # built once: hypothesis validates a fresh strategy on every draw
 def value_of(name: str) -> st.SearchStrategy:
     """Any value `name` accepts, as the validator stores it (-0.0 becomes 0.0)."""
     low, high, whole = PARAM_RANGES[name]
@@ -60,10 +66,16 @@ def neuron_params(draw) -> dict[str, float]:
     return values
 
 
-def params_strategy(**fixed) -> st.SearchStrategy:
-    """A whole valid `Params`, with the given fields held fixed."""
-    return st.builds(Params, **{f: (st.just(fixed[f]) if f in fixed else value_of(f))
-                                for f in PARAM_RANGES})
+def params_strategy(**narrowed) -> st.SearchStrategy:
+    """A whole valid `Params`; a field given here is held at that value, or drawn from that
+    strategy (which must stay within the field's range)."""
+    def field(name: str) -> st.SearchStrategy:
+        if name not in narrowed:
+            return value_of(name)
+        given = narrowed[name]
+        return given if isinstance(given, st.SearchStrategy) else st.just(given)
+
+    return st.builds(Params, **{name: field(name) for name in PARAM_RANGES})
 
 
 def central_difference(f, at: float, step: float) -> float:

@@ -17,7 +17,7 @@ from backprop_core.activations import (ACTIVATIONS, CURVE_RANGE, CURVE_SAMPLES, 
                                        leaky_relu, leaky_relu_grad, relu, relu_grad, sigmoid,
                                        sigmoid_grad, tanh, tanh_grad)
 from backprop_core.network import DATA_X, DATA_Y
-from core_strategies import EPS, SETTINGS
+from core_strategies import EPS, FEW, MEDIUM, SETTINGS
 
 z_values = st.floats(-30, 30, allow_nan=False, allow_infinity=False)
 
@@ -69,7 +69,7 @@ def test_piecewise_linear_derivatives_match_central_differences_off_the_kink(nam
 
 @pytest.mark.parametrize("name", list(ACTIVATIONS))
 @given(z=hnp.arrays(np.float64, hnp.array_shapes(max_dims=2, max_side=5), elements=z_values))
-@SETTINGS
+@FEW
 def test_activations_work_elementwise_on_arrays(name, z):
     f, df = ACTIVATIONS[name]
     values, grads = f(z), df(z)
@@ -107,7 +107,7 @@ weights = st.floats(-5, 5, allow_nan=False, allow_infinity=False)
 @given(st.integers(2, 8).flatmap(lambda n: st.tuples(
     hnp.arrays(np.float64, n, elements=weights), hnp.arrays(np.float64, n, elements=weights),
     hnp.arrays(np.float64, n, elements=weights), weights)))
-@SETTINGS
+@MEDIUM
 def test_two_linear_layers_compose_to_slope_times_x_plus_intercept(layers):
     W1, b1, W2, b2 = layers
     c = collapse_linear_layers(W1, b1, W2, b2)
@@ -158,7 +158,7 @@ def test_fit_line_is_least_squares(xs, data):
 @given(st.integers(2, 8).flatmap(lambda n: st.tuples(
     hnp.arrays(np.float64, n, elements=weights), hnp.arrays(np.float64, n, elements=weights),
     hnp.arrays(np.float64, n, elements=weights), weights)))
-@SETTINGS
+@MEDIUM
 def test_collapsed_layers_predictions_lie_on_the_collapsed_line(layers):
     """`fit` is computed layer by layer; it must be the line slope * x + intercept."""
     W1, b1, W2, b2 = layers

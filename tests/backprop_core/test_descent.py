@@ -12,7 +12,7 @@ from backprop_core.descent import (CURVE_SAMPLES, descend, loss_curve_over_w, lo
                                    minimising_w)
 from backprop_core.neuron import dloss_dyhat, forward, squared_error, worked_step
 from backprop_core.params import ParamError
-from core_strategies import EPS, SETTINGS, neuron_params, value_of
+from core_strategies import EPS, MEDIUM, SETTINGS, neuron_params, value_of
 
 steps_strategy = value_of("steps")
 
@@ -45,7 +45,7 @@ def test_default_trajectory_starts_with_the_worked_step():
 
 
 @given(neuron_params(), steps_strategy)
-@SETTINGS
+@MEDIUM
 def test_each_step_is_one_update_with_the_closed_form_gradients(p, steps):
     d = _descend_or_refuse(p, steps)
     assume(d is not None)
@@ -179,7 +179,7 @@ def _contains(curve, value) -> bool:
 
 
 @given(neuron_params(), steps_strategy)
-@SETTINGS
+@MEDIUM
 def test_loss_curves_over_w_sample_the_loss_at_each_shown_b(p, steps):
     d = _descend_or_refuse(p, steps)
     assume(d is not None)
@@ -206,7 +206,7 @@ def test_loss_curves_over_w_sample_the_loss_at_each_shown_b(p, steps):
 
 
 @given(neuron_params(), steps_strategy)
-@SETTINGS
+@MEDIUM
 def test_a_converging_run_is_shown_whole(p, steps):
     """With 0 < lr (x^2 + 1) < 1 w never passes its target by more than twice the start gap,
     so every step fits the plot, and every prediction fits the curve over y_hat."""
@@ -219,7 +219,7 @@ def test_a_converging_run_is_shown_whole(p, steps):
 
 
 @given(neuron_params(), steps_strategy)
-@SETTINGS
+@MEDIUM
 def test_loss_curve_over_yhat_holds_the_target_and_the_worked_step(p, steps):
     d = _descend_or_refuse(p, steps)
     assume(d is not None)
@@ -249,7 +249,7 @@ def test_curve_helpers_directly():
 
 
 @given(neuron_params(), steps_strategy)
-@SETTINGS
+@MEDIUM
 def test_every_valid_run_is_finite_or_refused_with_a_param_error(p, steps):
     d = _descend_or_refuse(p, steps)
     if d is None:  # refused only when the loss really does outgrow a float

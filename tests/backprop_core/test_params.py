@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from backprop_core import params as params_module
 from backprop_core.params import (PARAM_RANGES, ParamError, Params, load_params, params_from_mapping,
                                   params_to_dict, parse_overrides)
-from core_strategies import SETTINGS, exclusive_low, value_of
+from core_strategies import FEW, exclusive_low, value_of
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_TOML = REPO / "assets" / "default_params.toml"
@@ -106,7 +106,7 @@ def test_top_level_keys_are_accepted_without_a_params_table(tmp_path):
 
 @pytest.mark.parametrize("name", FIELDS)
 @given(data=st.data())
-@SETTINGS
+@FEW
 def test_any_valid_value_round_trips_as_typed(name, data):
     value = data.draw(value_of(name))
     typed = str(value) if isinstance(value, int) else repr(value)
