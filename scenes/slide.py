@@ -53,6 +53,8 @@ class SlideChrome(VGroup):
         kicker = Text(KICKER, font=theme.FONT, font_size=theme.KICKER_SIZE, color=theme.PARAM)
         title = Text(slide.title, font=theme.FONT, font_size=theme.TITLE_SIZE,
                      color=theme.EMPHASIS, weight="BOLD")
+        # A long title ("Why Backpropagation Makes Learning Possible") shrinks to the frame's width.
+        title.scale_to_fit_width(min(title.width, theme.FRAME_WIDTH - 2 * theme.MARGIN))
         subtitle = Text(slide.subtitle, font=theme.FONT, font_size=theme.SUBTITLE_SIZE,
                         color=theme.MUTED)
         header = VGroup(kicker, title, subtitle).arrange(DOWN, aligned_edge=LEFT, buff=0.14)
