@@ -1,0 +1,283 @@
+"""Video post-processing with PyAV: probe, transcode, remux, GIF, still, concatenation.
+
+There is no ffmpeg binary on a lecturer's machine; PyAV's wheels carry the libraries.
+Every function writes only its `dst` and reads only its sources, so a caller can
+aim it at a temporary path and move the result into place once it is whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Iterator, Mapping
+
+import av
+import av.error
+from av.video.reformatter import ColorRange
+from PIL import Image
+
+__all__ = ["VideoInfo", "GifInfo", "probe_video", "probe_gif", "transcode_h264", "remux",
+           "concat_videos", "make_gif", "save_last_frame", "Chapter"]
+
+# Web players start an MP4 before it has fully downloaded only if the index comes first.
+_MP4_OPTIONS = {"movflags": "+faststart"}
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    codec: str
+    pixel_format: str
+    width: int
+    height: int
+    fps: Fraction
+    frames: int
+    duration: Fraction  # seconds, from the first frame's start to the last frame's end
+
+
+@dataclass(frozen=True)
+class GifInfo:
+    width: int
+    height: int
+    frames: int
+    duration_ms: int
+    loop: int | None  # 0 = for ever; None = plays once
+
+
+@dataclass(frozen=True)
+class Chapter:
+    title: str
+    start: Fraction  # seconds
+    end: Fraction
+
+
+def probe_video(path: Path) -> VideoInfo:
+    """Frame count and duration from the packets themselves, not the container's header."""
+    with av.open(str(path)) as container:
+        if not container.streams.video:
+            raise ValueError(f"{path} has no video stream")
+        stream = container.streams.video[0]
+        frames, first, end = 0, None, 0
+        for packet in container.demux(stream):
+            if packet.pts is None:
+                continue
+            frames += 1
+            first = packet.pts if first is None else min(first, packet.pts)
+            end = max(end, packet.pts + (packet.duration or 0))
+        if not frames:
+            raise ValueError(f"{path} has no video frames")
+        context = stream.codec_context
+        return VideoInfo(
+            codec=context.name,
+            pixel_format=context.pix_fmt or "",
+            width=context.width,
+            height=context.height,
+            fps=Fraction(stream.average_rate),
+            frames=frames,
+            duration=(end - first) * stream.time_base,
+        )
+
+
+def probe_gif(path: Path) -> GifInfo:
+    with Image.open(path) as image:
+        if image.format != "GIF":
+            raise ValueError(f"{path} is not a GIF")
+        total, frames = 0, 0
+        for index in range(image.n_frames):
+            image.seek(index)
+            total += image.info.get("duration", 0)
+            frames += 1
+        return GifInfo(image.width, image.height, frames, total, image.info.get("loop"))
+
+
+def _decode(container: av.container.InputContainer) -> Iterator[av.VideoFrame]:
+    stream = container.streams.video[0]
+    stream.thread_type = "AUTO"
+    yield from container.decode(stream)
+
+
+def transcode_h264(src: Path, dst: Path, options: Mapping[str, str],
+                   metadata: Mapping[str, str] | None = None) -> None:
+    """A browser-playable MP4 (H.264, yuv420p) of `src`, frame for frame."""
+    with av.open(str(src)) as source, \
+            av.open(str(dst), "w", format="mp4", options=_MP4_OPTIONS) as target:
+        rate = Fraction(source.streams.video[0].average_rate)
+        stream = target.add_stream("libx264", rate=rate, options=dict(options))
+        stream.width = source.streams.video[0].codec_context.width
+        stream.height = source.streams.video[0].codec_context.height
+        stream.pix_fmt = "yuv420p"
+        target.metadata.update(metadata or {})
+        for index, frame in enumerate(_decode(source)):
+            # A lossless RGB master decodes as full range; left so, the swscale output
+            # keeps full-range luma that players read as limited range (too dark).
+            frame = frame.reformat(format="yuv420p", dst_color_range=ColorRange.MPEG)
+            frame.pts, frame.time_base = index, 1 / rate
+            target.mux(stream.encode(frame))
+        target.mux(stream.encode())
+
+
+def _stream_signature(stream: av.video.stream.VideoStream) -> tuple:
+    context = stream.codec_context
+    return (context.name, context.pix_fmt, context.width, context.height,
+            Fraction(stream.average_rate), bytes(context.extradata or b""))
+
+
+def concat_videos(parts: list[tuple[Path, str]], dst: Path,
+                  metadata: Mapping[str, str] | None = None,
+                  chapters: bool = True) -> list[Chapter]:
+    """Join H.264 MP4s end to end without re-encoding; one chapter per part.
+
+    Packets are copied, so every part must come from the same encoder settings
+    (the pipeline guarantees it: one quality per lecture); a mismatch is an error,
+    not a silently broken file. Returns the chapters as written.
+    """
+    if not parts:
+        raise ValueError("nothing to join")
+    written: list[Chapter] = []
+    with av.open(str(dst), "w", format="mp4", options=_MP4_OPTIONS) as target:
+        target.metadata.update(metadata or {})
+        out_stream = None
+        signature = None
+        offset = Fraction(0)  # seconds: where the current part starts
+        for path, title in parts:
+            with av.open(str(path)) as source:
+                stream = source.streams.video[0]
+                if signature is None:
+                    signature = _stream_signature(stream)
+                    out_stream = target.add_stream_from_template(stream)
+                elif _stream_signature(stream) != signature:
+                    first = parts[0][0].name
+                    raise ValueError(
+                        f"cannot join {path.name} to {first}: different video settings "
+                        f"(codec, size, frame rate or encoder parameters)"
+                    )
+                start = stream.start_time or 0
+                shift = round(offset / stream.time_base) - start
+                frames, end = 0, start
+                for packet in source.demux(stream):
+                    if packet.dts is None:  # the demuxer's flush packet
+                        continue
+                    frames += 1
+                    end = max(end, packet.pts + (packet.duration or 0))
+                    packet.pts += shift
+                    packet.dts += shift
+                    packet.stream = out_stream
+                    target.mux(packet)
+                if not frames:
+                    raise ValueError(f"{path} has no video frames")
+                length = (end - start) * stream.time_base
+            written.append(Chapter(title, offset, offset + length))
+            offset += length
+        if chapters:
+            target.set_chapters([
+                {"id": index, "start": round(c.start * 1000), "end": round(c.end * 1000),
+                 "time_base": Fraction(1, 1000), "metadata": {"title": c.title}}
+                for index, c in enumerate(written, start=1)
+            ])
+    return written
+
+
+def remux(src: Path, dst: Path, metadata: Mapping[str, str] | None = None) -> None:
+    """The same frames in a fresh MP4 with its index first and our metadata."""
+    concat_videos([(src, "")], dst, metadata, chapters=False)
+
+
+def _pull_all(sink: av.filter.context.FilterContext) -> Iterator[av.VideoFrame]:
+    while True:
+        try:
+            yield sink.pull()
+        except (av.error.BlockingIOError, av.error.EOFError):
+            return
+
+
+def _scaled(graph: av.filter.Graph, source: av.filter.context.FilterContext,
+            width: int, height: int, fps: int) -> av.filter.context.FilterContext:
+    rate = graph.add("fps", str(fps))
+    scale = graph.add("scale", f"{width}:{height}:flags=lanczos")
+    source.link_to(rate)
+    rate.link_to(scale)
+    return scale
+
+
+def make_gif(master: Path, dst: Path, width: int, fps: int = 15) -> GifInfo:
+    """A looping GIF of `master` with a palette made for it, in two passes.
+
+    Pass one computes a 256-colour palette from all frames; pass two maps every
+    frame onto it with an ordered dither, re-encoding only the rectangle that
+    changed. `master` should be lossless: compression noise would spend palette
+    entries on artefacts.
+
+    The palette counts every frame (stats_mode=full), not only what changes
+    (stats_mode=diff, Manim's choice): diff never counts the last state of the
+    picture, so colours that first appear in a slide's final beat, the frame held
+    longest, were missing from the palette (test_media.py shows it). On a real
+    slide both modes give the same size and error.
+    """
+    with av.open(str(master)) as source:
+        stream = source.streams.video[0]
+        src_w, src_h = stream.codec_context.width, stream.codec_context.height
+    width = min(width, src_w)
+    height = max(2, round(width * src_h / src_w / 2) * 2)
+
+    with av.open(str(master)) as source:
+        graph = av.filter.Graph()
+        buffer = graph.add_buffer(template=source.streams.video[0])
+        palettegen = graph.add("palettegen", "stats_mode=full")
+        sink = graph.add("buffersink")
+        _scaled(graph, buffer, width, height, fps).link_to(palettegen)
+        palettegen.link_to(sink)
+        graph.configure()
+        for frame in _decode(source):
+            buffer.push(frame)
+        buffer.push(None)
+        palette = sink.pull()
+
+    frames = 0
+    with av.open(str(master)) as source, \
+            av.open(str(dst), "w", format="gif", options={"loop": "0"}) as target:
+        graph = av.filter.Graph()
+        buffer = graph.add_buffer(template=source.streams.video[0])
+        palette_in = graph.add_buffer(width=palette.width, height=palette.height,
+                                      format=palette.format, time_base=Fraction(1, fps))
+        paletteuse = graph.add("paletteuse", "dither=bayer:bayer_scale=5:diff_mode=rectangle")
+        sink = graph.add("buffersink")
+        _scaled(graph, buffer, width, height, fps).link_to(paletteuse, 0, 0)
+        palette_in.link_to(paletteuse, 0, 1)
+        paletteuse.link_to(sink)
+        graph.configure()
+        palette.pts = 0
+        palette_in.push(palette)
+        palette_in.push(None)
+
+        out = target.add_stream("gif", rate=fps)
+        out.width, out.height, out.pix_fmt = width, height, "pal8"
+
+        def write(pending: Iterator[av.VideoFrame]) -> None:
+            nonlocal frames
+            for gif_frame in pending:
+                gif_frame.pts, gif_frame.time_base = frames, Fraction(1, fps)
+                frames += 1
+                target.mux(out.encode(gif_frame))
+
+        for frame in _decode(source):
+            buffer.push(frame)
+            write(_pull_all(sink))
+        buffer.push(None)
+        write(_pull_all(sink))
+        target.mux(out.encode())
+    return probe_gif(dst)
+
+
+def save_last_frame(video: Path, dst: Path) -> None:
+    """The video's final frame as a PNG (lossless only if the video is)."""
+    with av.open(str(video)) as source:
+        stream = source.streams.video[0]
+        last = None
+        if stream.duration:
+            # Jump to the last keyframe instead of decoding the whole slide.
+            source.seek((stream.start_time or 0) + stream.duration, stream=stream, backward=True)
+        for frame in _decode(source):
+            last = frame
+        if last is None:
+            raise ValueError(f"{video} has no frame to save")
+        last.to_image().save(dst, format="PNG")

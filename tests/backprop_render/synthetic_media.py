@@ -1,0 +1,40 @@
+"""Tiny synthetic videos, made with PyAV, so media tests run in milliseconds."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+import av
+import numpy as np
+
+BACKGROUND = (0x0F, 0x12, 0x18)  # the slides' background colour
+
+
+def frame_colour(index: int) -> tuple[int, int, int]:
+    """A colour that tells frame `index` apart from its neighbours after lossy coding."""
+    return ((index * 37) % 200 + 40, (index * 91) % 200 + 40, (index * 53) % 200 + 40)
+
+
+def write_video(path: Path, frames: int, fps: int = 15, size: tuple[int, int] = (64, 36),
+                codec: str = "libx264", pix_fmt: str = "yuv420p", gop: int = 12,
+                hold: int = 1) -> Path:
+    """A video whose frame i shows a square of frame_colour(i // hold) on the slide background.
+
+    With hold > 1 a colour stays for several frames, as a slide holds a state.
+    """
+    width, height = size
+    with av.open(str(path), "w", format="mp4") as container:
+        stream = container.add_stream(codec, rate=fps, options={"crf": "0" if codec ==
+                                                                "libx264rgb" else "18"})
+        stream.width, stream.height, stream.pix_fmt = width, height, pix_fmt
+        stream.codec_context.gop_size = gop
+        for index in range(frames):
+            image = np.empty((height, width, 3), dtype=np.uint8)
+            image[:] = BACKGROUND
+            image[height // 4: 3 * height // 4, width // 4: 3 * width // 4] = \
+                frame_colour(index // hold)
+            frame = av.VideoFrame.from_ndarray(image, format="rgb24")
+            frame.pts, frame.time_base = index, Fraction(1, fps)
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode())
+    return path

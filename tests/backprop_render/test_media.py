@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+from PIL import Image
+
+from backprop_render import media
+
+from tests.backprop_render.synthetic_media import BACKGROUND, frame_colour
+
+
+def decoded(path: Path) -> list[np.ndarray]:
+    with av.open(str(path)) as container:
+        return [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
+
+
+def centre(image: np.ndarray) -> np.ndarray:
+    return image[image.shape[0] // 2, image.shape[1] // 2].astype(int)
+
+
+def test_probe_counts_frames_and_duration(make_video):
+    info = media.probe_video(make_video(45, fps=15, size=(64, 36)))
+    assert (info.codec, info.pixel_format) == ("h264", "yuv420p")
+    assert (info.width, info.height, info.fps, info.frames) == (64, 36, 15, 45)
+    assert info.duration == Fraction(3)
+
+
+def test_probe_rejects_a_file_that_is_not_a_video(tmp_path):
+    junk = tmp_path / "junk.mp4"
+    junk.write_bytes(b"not a video at all")
+    with pytest.raises(av.error.FFmpegError):
+        media.probe_video(junk)
+
+
+def test_transcode_makes_browser_h264_frame_for_frame(make_video, tmp_path):
+    master = make_video(20, codec="libx264rgb", pix_fmt="rgb24")
+    out = tmp_path / "slide.mp4"
+    media.transcode_h264(master, out, {"crf": "18"}, {"title": "6. Backward Propagation"})
+    info = media.probe_video(out)
+    assert (info.codec, info.pixel_format, info.frames, info.duration) == ("h264", "yuv420p", 20,
+                                                                           Fraction(20, 15))
+    for index, image in enumerate(decoded(out)):
+        assert np.abs(centre(image) - frame_colour(index)).max() <= 6
+    with av.open(str(out)) as container:
+        assert container.metadata["title"] == "6. Backward Propagation"
+
+
+def test_remux_puts_the_index_first_and_keeps_every_frame(make_video, tmp_path):
+    source = make_video(30)
+    out = tmp_path / "remuxed.mp4"
+    media.remux(source, out, {"title": "slide"})
+    data = out.read_bytes()
+    assert data.index(b"moov") < data.index(b"mdat")  # playable while downloading
+    assert media.probe_video(out) == media.probe_video(source)
+    assert [centre(f).tolist() for f in decoded(out)] == [centre(f).tolist() for f in decoded(source)]
+
+
+def test_gif_has_15_fps_the_requested_width_loops_and_keeps_its_colours(make_video, tmp_path):
+    master = make_video(60, fps=30, size=(320, 180), codec="libx264rgb", pix_fmt="rgb24", hold=10)
+    info = media.make_gif(master, tmp_path / "slide.gif", width=160, fps=15)
+    assert (info.width, info.height) == (160, 90)
+    assert info.frames == 30  # 2 s at 15 fps
+    assert abs(info.duration_ms - 2000) <= 10  # 1/100 s delays, rounded in step
+    assert info.loop == 0  # for ever
+    with Image.open(tmp_path / "slide.gif") as gif:
+        for index in range(30):
+            gif.seek(index)
+            rgb = np.asarray(gif.convert("RGB")).astype(int)
+            # A palette made for these frames keeps the dark background exact-ish; the
+            # 3-3-2 palette of `manim --format gif` would turn it into (0, 36, 0).
+            assert np.abs(rgb[2, 2] - BACKGROUND).max() <= 3
+            # Frame k of the GIF is frame 2k of the 30 fps master. The last colour only
+            # appears in the final state, which a diff-only palette never counts.
+            square = rgb[30:60, 55:105].reshape(-1, 3).mean(axis=0)
+            assert np.abs(square - frame_colour(2 * index // 10)).max() <= 3
+
+
+def test_gif_never_upscales(make_video, tmp_path):
+    master = make_video(4, size=(64, 36), codec="libx264rgb", pix_fmt="rgb24")
+    assert media.make_gif(master, tmp_path / "small.gif", width=768).width == 64
+
+
+def test_last_frame_is_the_final_frame_even_after_a_keyframe_seek(make_video, tmp_path):
+    master = make_video(40, codec="libx264rgb", pix_fmt="rgb24", gop=5)
+    media.save_last_frame(master, tmp_path / "still.png")
+    with Image.open(tmp_path / "still.png") as still:
+        assert still.format == "PNG" and still.size == (64, 36)
+        assert centre(np.asarray(still.convert("RGB"))).tolist() == list(frame_colour(39))
+
+
+def test_concat_joins_in_order_with_one_chapter_per_part(make_video, tmp_path):
+    parts = [(make_video(10), "1. One"), (make_video(25), "2. Two"), (make_video(5), "3. Three")]
+    out = tmp_path / "lecture.mp4"
+    chapters = media.concat_videos(parts, out, {"title": "Lecture"})
+    info = media.probe_video(out)
+    assert info.frames == 40 and info.duration == Fraction(40, 15)
+    assert [(c.start, c.end) for c in chapters] == [
+        (0, Fraction(10, 15)), (Fraction(10, 15), Fraction(35, 15)), (Fraction(35, 15), Fraction(40, 15))]
+    frames = decoded(out)
+    assert len(frames) == 40
+    expected = [frame_colour(i) for i in range(10)] + [frame_colour(i) for i in range(25)] + \
+        [frame_colour(i) for i in range(5)]
+    for image, colour in zip(frames, expected):
+        assert np.abs(centre(image) - colour).max() <= 6
+    with av.open(str(out)) as container:
+        read = container.chapters()
+    assert [c["metadata"]["title"] for c in read] == ["1. One", "2. Two", "3. Three"]
+    assert [round(c["start"] * c["time_base"] * 1000) for c in read] == [0, 667, 2333]
+    assert round(read[-1]["end"] * read[-1]["time_base"] * 1000) == 2667
+
+
+def test_concat_refuses_parts_with_different_settings(make_video, tmp_path):
+    parts = [(make_video(5, size=(64, 36)), "a"), (make_video(5, size=(96, 54)), "b")]
+    with pytest.raises(ValueError, match="different video settings"):
+        media.concat_videos(parts, tmp_path / "lecture.mp4")
