@@ -1,0 +1,8 @@
+"""The render pipeline: from parameters to the lecture's videos, GIFs, stills and subtitles.
+
+`cli` is the command line behind `render.sh`; `pipeline` renders a deck into an output
+folder; `slide_render` turns one slide into finished files; `media` and `subtitles`
+post-process; `outputs` keeps the output folder whole; `system` checks the machine;
+`progress` reports. Importing this package imports nothing outside the standard
+library, so `render.sh --help` works before anything is installed.
+"""

@@ -1,0 +1,44 @@
+"""The three ways a command stops early, each with its own exit status.
+
+The message of each is complete on its own: the CLI prints it after 'error: ' and
+nothing else (no traceback), so it must name the problem and, where there is one,
+the fix.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["RenderError", "UsageError", "SetupError", "SlideFailed", "EXIT_OK", "EXIT_FAILED",
+           "EXIT_USAGE", "EXIT_SETUP", "EXIT_INTERRUPTED"]
+
+EXIT_OK = 0
+EXIT_FAILED = 1  # a slide failed to render; earlier outputs are intact
+EXIT_USAGE = 2  # bad input; nothing was rendered
+EXIT_SETUP = 3  # the machine lacks a system piece; nothing was rendered
+EXIT_INTERRUPTED = 130  # Ctrl-C or SIGTERM; earlier outputs are intact
+
+
+class RenderError(Exception):
+    exit_status = EXIT_FAILED
+
+
+class UsageError(RenderError):
+    """Bad input: unknown slide, bad parameter, unreadable file, unwritable folder."""
+
+    exit_status = EXIT_USAGE
+
+
+class SetupError(RenderError):
+    """A system piece (LaTeX, dvisvgm, pango, ...) is missing."""
+
+    exit_status = EXIT_SETUP
+
+
+class SlideFailed(RenderError):
+    """Manim or post-processing failed on one slide."""
+
+    def __init__(self, message: str, log_tail: str = "", log: Path | None = None) -> None:
+        super().__init__(message)
+        self.log_tail = log_tail
+        self.log = log  # Manim's whole output, kept for the lecturer

@@ -1,0 +1,172 @@
+"""The deck pipeline with a stand-in renderer that makes tiny real media in milliseconds."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import pytest
+from PIL import Image
+
+from backprop_core import build_lesson, load_params
+from backprop_render import media, pipeline
+from backprop_render.errors import SlideFailed
+from backprop_render.outputs import STAGING_PREFIX
+from backprop_render.progress import Progress
+from backprop_render.quality import QUALITIES, Quality
+from backprop_render.slide_render import SlideResult
+from backprop_render.subtitles import Cue, compose_srt, read_srt
+from scenes.slides import SLIDES, Slide
+from tests.backprop_render.synthetic_media import write_video
+
+PREVIEW = QUALITIES["preview"]
+
+
+class FakeRenderer:
+    """Renders slide n as 5*n frames of a tiny video with one subtitle; can fail on cue."""
+
+    def __init__(self, fail_on: int | None = None, interrupt_on: int | None = None) -> None:
+        self.fail_on, self.interrupt_on = fail_on, interrupt_on
+        self.calls: list[tuple[int, dict]] = []
+
+    def __call__(self, slide: Slide, params_file: Path, quality: Quality, workdir: Path,
+                 gif_width: int | None) -> SlideResult:
+        params = json.loads(params_file.read_text())
+        self.calls.append((slide.number, params))
+        workdir.mkdir(parents=True)
+        files = {kind: workdir / f"{slide.stem}.{kind}" for kind in ("mp4", "png", "srt")}
+        write_video(files["mp4"], 5 * slide.number)
+        if slide.number == self.interrupt_on:
+            raise KeyboardInterrupt
+        if slide.number == self.fail_on:
+            log = workdir / "manim-video.log"
+            log.write_text("Traceback ...\nNameError: name 'lesson' is not defined\n")
+            raise SlideFailed(f"slide {slide.number} ({slide.slug}): manim exited with status 1",
+                              "NameError", log)
+        Image.new("RGB", (64, 36), (slide.number, 0, 0)).save(files["png"])
+        files["srt"].write_text(compose_srt([Cue(Fraction(0), Fraction(1, 5), f"slide {slide.number}")]))
+        gif = None
+        if gif_width:
+            files["gif"] = workdir / f"{slide.stem}.gif"
+            gif = media.make_gif(files["mp4"], files["gif"], gif_width)
+        manifest = {"facts": [{"key": "worked_step.x", "value": params["x"], "shown": "2.1",
+                               "where": "screen"}], "reads": {"worked_step.x": params["x"]}}
+        return SlideResult(slide, quality, files, media.probe_video(files["mp4"]), gif, 1, manifest,
+                           seconds=0.5, animations=slide.number)
+
+
+def render(out: Path, numbers: list[int], renderer: FakeRenderer, quality: Quality = PREVIEW,
+           gif_width: int | None = 32, **params) -> pipeline.RenderSummary:
+    request = pipeline.RenderRequest(tuple(SLIDES[n - 1] for n in numbers), load_params(None, params),
+                                     quality, out, gif_width)
+    return pipeline.run(request, Progress(io.StringIO(), "lines"), renderer)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+
+
+def test_a_deck_render_publishes_every_file_and_the_lecture(tmp_path):
+    summary = render(tmp_path, [1, 2, 3], FakeRenderer())
+    for slide in SLIDES[:3]:
+        for kind in ("mp4", "gif", "png", "srt"):
+            assert (tmp_path / f"{slide.stem}.{kind}").is_file()
+    lecture = media.probe_video(tmp_path / "lecture.mp4")
+    assert lecture.frames == 5 + 10 + 15
+    with av.open(str(tmp_path / "lecture.mp4")) as container:
+        assert [c["metadata"]["title"] for c in container.chapters()] == \
+            [f"{s.number}. {s.title}" for s in SLIDES[:3]]
+    # Each slide's subtitle moves to where the slide starts in the lecture.
+    assert [c.start for c in read_srt(tmp_path / "lecture.srt")] == [0, Fraction(333, 1000), 1]
+    assert summary.lecture["chapters"][2]["start"] == 1.0
+    assert not list(tmp_path.glob(STAGING_PREFIX + "*"))
+
+
+def test_facts_json_traces_every_file_to_its_numbers(tmp_path):
+    render(tmp_path, [1, 2], FakeRenderer(), lr=0.1)
+    facts = json.loads((tmp_path / "facts.json").read_text())
+    params = load_params(None, {"lr": 0.1})
+    assert facts["params"]["lr"] == 0.1
+    assert facts["lesson"] == json.loads(json.dumps(build_lesson(params).to_dict()))
+    assert facts["quality"] == {"name": "preview", "width": 854, "height": 480, "fps": 15}
+    first = facts["slides"][0]
+    assert first["files"] == {k: f"01-what-is-backpropagation.{k}" for k in ("mp4", "png", "srt", "gif")}
+    assert (first["quality"], first["params"]["lr"], first["video"]["frames"]) == ("preview", 0.1, 5)
+    assert first["manifest"]["reads"] == {"worked_step.x": 2.1}
+    assert facts["lecture_video"]["files"] == {"mp4": "lecture.mp4", "srt": "lecture.srt"}
+    state = json.loads((tmp_path / ".render-state.json").read_text())
+    assert state["timings"]["preview"]["02-forward-propagation"] == {"seconds": 0.5, "animations": 2}
+
+
+def test_the_scenes_get_the_validated_parameters(tmp_path):
+    renderer = FakeRenderer()
+    render(tmp_path, [4], renderer, x=-3, steps=12)
+    assert renderer.calls[0][1] == {**dataclasses.asdict(load_params(None)), "x": -3.0, "steps": 12}
+
+
+def test_a_failing_slide_keeps_earlier_outputs_whole_and_later_ones_untouched(tmp_path):
+    render(tmp_path, [1, 2, 3], FakeRenderer())
+    before = snapshot(tmp_path)
+    with pytest.raises(SlideFailed) as caught:
+        render(tmp_path, [1, 2, 3], FakeRenderer(fail_on=2), x=5)
+    after = snapshot(tmp_path)
+    # Slide 1 was finished before the failure and is published; 2, 3 and the lecture are not.
+    for name in before:
+        if not name.startswith("01-") and name not in ("facts.json", ".render-state.json"):
+            assert after[name] == before[name], name
+    assert json.loads(after["facts.json"])["slides"][0]["params"]["x"] == 5.0
+    assert json.loads(after["facts.json"])["slides"][1]["params"]["x"] == 2.1
+    assert not list(tmp_path.glob(STAGING_PREFIX + "*"))
+    # The staging folder is gone, so the whole log is kept where the message says.
+    assert caught.value.log == tmp_path / "logs" / "02-forward-propagation-manim-video.log"
+    assert "NameError" in caught.value.log.read_text()
+
+
+def test_an_interrupted_render_leaves_the_folder_as_it_was(tmp_path):
+    render(tmp_path, [1, 2], FakeRenderer())
+    before = snapshot(tmp_path)
+    with pytest.raises(KeyboardInterrupt):
+        render(tmp_path, [1, 2], FakeRenderer(interrupt_on=1), x=7)
+    assert snapshot(tmp_path) == before
+    assert not list(tmp_path.glob(STAGING_PREFIX + "*"))
+
+
+def test_one_slide_rerendered_alike_rebuilds_the_lecture_from_all(tmp_path):
+    render(tmp_path, [1, 2, 3], FakeRenderer())
+    summary = render(tmp_path, [2], FakeRenderer())
+    assert [c["slide"] for c in summary.lecture["chapters"]] == [s.stem for s in SLIDES[:3]]
+    assert media.probe_video(tmp_path / "lecture.mp4").frames == 30
+
+
+def test_mixed_settings_keep_the_old_lecture_and_say_why(tmp_path):
+    render(tmp_path, [1, 2, 3], FakeRenderer())
+    lecture = (tmp_path / "lecture.mp4").read_bytes()
+    summary = render(tmp_path, [2], FakeRenderer(), lr=0.5)
+    assert summary.lecture is None
+    assert summary.lecture_problem.startswith("slides 2 were rendered with other settings")
+    assert (tmp_path / "lecture.mp4").read_bytes() == lecture
+    facts = json.loads((tmp_path / "facts.json").read_text())
+    assert [s["params"]["lr"] for s in facts["slides"]] == [0.01, 0.5, 0.01]
+    assert facts["lecture_video"]["params"]["lr"] == 0.01  # still describes lecture.mp4
+
+
+def test_no_gif_removes_the_stale_gif_of_a_rerendered_slide(tmp_path):
+    render(tmp_path, [1, 2], FakeRenderer())
+    render(tmp_path, [2], FakeRenderer(), gif_width=None, lr=0.2)
+    assert (tmp_path / "01-what-is-backpropagation.gif").exists()
+    assert not (tmp_path / "02-forward-propagation.gif").exists()
+    facts = json.loads((tmp_path / "facts.json").read_text())
+    assert "gif" not in facts["slides"][1]["files"] and facts["slides"][1]["gif"] is None
+
+
+def test_entries_of_deleted_files_are_dropped_from_the_record(tmp_path):
+    render(tmp_path, [1, 2], FakeRenderer())
+    (tmp_path / "01-what-is-backpropagation.mp4").unlink()
+    render(tmp_path, [2], FakeRenderer())
+    facts = json.loads((tmp_path / "facts.json").read_text())
+    assert [s["number"] for s in facts["slides"]] == [2]
+    assert [c["slide"] for c in facts["lecture_video"]["chapters"]] == ["02-forward-propagation"]

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import sys
+import pytest
+
+from backprop_render import slide_render
+from backprop_render.errors import SlideFailed
+from backprop_render.quality import QUALITIES
+from scenes.slides import SLIDES, Slide
+
+SLIDE6 = SLIDES[5]
+
+
+def option(command: list[str], name: str) -> list[str]:
+    """Every value given to `name` in a command line."""
+    return [command[i + 1] for i, word in enumerate(command[:-1]) if word == name]
+
+
+def test_preview_draws_once_losslessly_in_its_own_media_folder(tmp_path):
+    command = slide_render.manim_command(SLIDE6, QUALITIES["preview"], tmp_path / "media", "video")
+    assert command[:4] == [sys.executable, "-m", "manim", "render"]
+    assert command[-2:] == ["scenes/s06_backward_propagation.py", "BackwardPropagation"]
+    assert option(command, "--config_file") == [str(slide_render.REPO / "manim.cfg")]
+    assert option(command, "--media_dir") == [str(tmp_path / "media")]
+    assert option(command, "-q") == ["l"]
+    assert option(command, "--video-codec") == ["libx264rgb"]
+    assert option(command, "--encoder-option") == ["crf=0"]
+    assert "--disable_caching" in command
+
+
+def test_1080p_draws_h264_for_browsers_and_a_small_lossless_gif_master_and_a_still(tmp_path):
+    quality = QUALITIES["1080p"]
+    video = slide_render.manim_command(SLIDE6, quality, tmp_path, "video")
+    assert option(video, "-q") == ["h"] and "--video-codec" not in video
+    assert option(video, "--encoder-option") == ["crf=23"]
+    master = slide_render.manim_command(SLIDE6, quality, tmp_path, "master", gif_size=(768, 432))
+    assert option(master, "-r") == ["768,432"] and option(master, "--fps") == ["15"]
+    assert option(master, "--video-codec") == ["libx264rgb"]
+    still = slide_render.manim_command(SLIDE6, quality, tmp_path, "still")
+    assert "-s" in still and option(still, "-q") == ["h"]
+
+
+def test_gif_size_keeps_16_to_9_in_even_pixels_and_never_exceeds_the_video():
+    assert slide_render._gif_size(QUALITIES["1080p"], 768) == (768, 432)
+    assert slide_render._gif_size(QUALITIES["4k"], 641) == (640, 360)
+    assert slide_render._gif_size(QUALITIES["preview"], 1920) == (854, 480)
+
+
+def test_animations_are_counted_from_the_main_runs_segments(tmp_path):
+    segments = tmp_path / "media/videos/s06_backward_propagation/480p15/partial_movie_files"
+    (segments / "BackwardPropagation").mkdir(parents=True)
+    for index in range(3):
+        (segments / "BackwardPropagation" / f"uncached_{index:05}.mp4").write_bytes(b"")
+    (tmp_path / "media/videos/s06_backward_propagation/432p15/partial_movie_files/"
+     "BackwardPropagation").mkdir(parents=True)  # the GIF master's: not counted
+    assert slide_render.animations_done(tmp_path, SLIDE6, QUALITIES["preview"]) == 3
+    assert slide_render.current_phase(tmp_path) == "starting"
+
+
+def test_a_scene_that_fails_reports_manims_last_lines_and_keeps_the_log(tmp_path):
+    broken = Slide(99, "no-such-slide", "no_such_scene_file", "NoSuchScene", "Nothing", "Nothing")
+    params = tmp_path / "params.json"
+    params.write_text("{}")
+    with pytest.raises(SlideFailed) as caught:
+        slide_render.render_slide(broken, params, QUALITIES["preview"], tmp_path / "work", 768)
+    error = caught.value
+    assert str(error).startswith("slide 99 (no-such-slide): manim exited with status")
+    assert "during the video render" in str(error)
+    assert error.log == tmp_path / "work" / "manim-video.log"
+    assert "no_such_scene_file" in error.log_tail
+    assert error.log_tail in error.log.read_text()
