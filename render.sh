@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# The one entry point: `./render.sh` renders the lecture, `./render.sh test` runs the
+# tests, `./render.sh --help` explains the rest.
+#
+# This script only makes the machine ready (Debian packages, .venv, the project
+# installed into it) and then hands every argument to `python -m backprop_render`.
+# Set-up runs on first use; afterwards it is a check that takes well under a second.
+# Everything it says goes to stderr, so `./render.sh facts > lesson.json` is clean JSON.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+venv="$repo/.venv"
+stamp="$venv/.backprop-setup"
+package_list="$repo/backprop_render/debian-packages.txt"
+
+say() { printf 'render.sh: %s\n' "$*" >&2; }
+die() { say "$*"; exit 1; }
+
+# Help needs nothing installed: the CLI module imports only the standard library.
+case "${1:-}" in
+  -h|--help|help)
+    if command -v python3 >/dev/null 2>&1; then
+      PYTHONPATH="$repo${PYTHONPATH:+:$PYTHONPATH}" exec python3 -m backprop_render "$@"
+    fi
+    ;;
+esac
+
+missing_debian_packages() {
+  # Prints the packages of the list that dpkg does not report as installed.
+  local wanted installed
+  wanted="$(awk '!/^#/ && NF {print $1}' "$package_list")"
+  # shellcheck disable=SC2086  # word splitting of the list is intended
+  installed="$(dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' $wanted 2>/dev/null \
+               | awk '$1 == "ii" {print $2}' || true)"
+  for package in $wanted; do
+    if ! grep -qx -- "$package" <<<"$installed"; then
+      echo "$package"
+    fi
+  done
+}
+
+ensure_debian_packages() {
+  if ! command -v dpkg-query >/dev/null 2>&1; then
+    say "not a Debian/Ubuntu system: install the equivalents of $package_list yourself."
+    return 0
+  fi
+  local missing
+  missing="$(missing_debian_packages | tr '\n' ' ')"
+  missing="${missing% }"
+  [ -z "$missing" ] && return 0
+  if [ "$(id -u)" != 0 ]; then
+    say "missing system packages: $missing"
+    say "install them with:"
+    printf '  sudo apt-get update && sudo apt-get install -y --no-install-recommends %s\n' "$missing" >&2
+    say "then run this command again."
+    exit 1
+  fi
+  say "installing system packages: $missing"
+  export DEBIAN_FRONTEND=noninteractive
+  # shellcheck disable=SC2086
+  { apt-get update -q && apt-get install -y -q --no-install-recommends $missing; } >&2 \
+    || die "apt-get could not install: $missing"
+  missing="$(missing_debian_packages | tr '\n' ' ')"
+  [ -z "${missing% }" ] || die "still missing after apt-get install: $missing"
+}
+
+find_python() {
+  # The first interpreter that is at least Python 3.11 (the project's floor).
+  local candidate
+  for candidate in python3 python3.13 python3.12 python3.11; do
+    if command -v "$candidate" >/dev/null 2>&1 \
+       && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+      command -v "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+setup_fingerprint() {
+  # Changes whenever the installed environment would differ: dependencies or interpreter.
+  { cat "$repo/pyproject.toml"; "$venv/bin/python" -c 'import sys; print(sys.version)'; } \
+    | sha256sum | cut -d' ' -f1
+}
+
+venv_is_ready() {
+  [ -x "$venv/bin/python" ] && [ -f "$stamp" ] \
+    && "$venv/bin/python" -c '' 2>/dev/null \
+    && [ "$(cat "$stamp")" = "$(setup_fingerprint)" ]
+}
+
+ensure_venv() {
+  venv_is_ready && return 0
+  # Two commands starting at once on a fresh clone must not both run pip.
+  exec 9>"${TMPDIR:-/tmp}/backprop-setup-$(printf '%s' "$repo" | cksum | cut -d' ' -f1).lock"
+  command -v flock >/dev/null 2>&1 && flock 9
+  venv_is_ready && return 0
+  local python
+  python="$(find_python)" || die "Python 3.11 or newer is needed (sudo apt-get install python3)."
+  if ! "$venv/bin/python" -m pip --version >/dev/null 2>&1; then
+    say "creating $venv with $python"
+    "$python" -m venv --clear "$venv" >&2 \
+      || die "'$python -m venv' failed: install python3-venv (sudo apt-get install python3-venv)."
+  fi
+  say "installing the project and its dependencies into .venv (first run takes a few minutes)"
+  "$venv/bin/python" -m pip install --disable-pip-version-check -q -e "$repo[dev]" >&2 \
+    || die "pip install failed; see the messages above."
+  setup_fingerprint >"$stamp"
+  say "set-up done"
+}
+
+ensure_debian_packages
+ensure_venv
+exec "$venv/bin/python" -m backprop_render "$@"
