@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from backprop_core.params import PARAM_RANGES, ParamError, Params, params_from_mapping
 
 EPS = sys.float_info.epsilon
+UNDERFLOW = math.ulp(0.0)  # the absolute precision of a result below the normal range
 
 # Bounded so the whole core suite runs in seconds; deadline off because the first
 # example of a test pays numpy's warm-up.
@@ -107,11 +108,14 @@ def loss_fd_tolerance(e: float, scale: float, h: float, point: float, grad: floa
     - Snapping: an error within 1e-12 S of zero is snapped to 0, so the gradient may be 0
       where the exact one is 2 |e| chain <= 2e-12 S chain, and the loss jumps by at most
       (1e-12 S)^2 where an evaluation crosses the snapping boundary.
+    - Underflow: below the normal range (a loss of 1e-318 from an error of 1e-159) a result
+      has an absolute, not relative, precision of one subnormal step (math.ulp(0.0)),
+      per evaluation and in the closed form's own products.
     `chain` is |d e / d point| (|x| for w, 1 for b). The bound is doubled, no more: it scales
     with the magnitudes (loss up to ~1e8) rather than being a fixed rtol loosened until green.
     """
     e_max = abs(e) + h * chain
-    rounding = (4 * EPS * e_max * scale + EPS * e_max**2) / h
+    rounding = (4 * EPS * e_max * scale + EPS * e_max**2 + 4 * UNDERFLOW) / h + 4 * UNDERFLOW
     step = abs(grad) * EPS * (abs(point) + h) / h
     snapping = 2 * SNAP * scale * chain + (SNAP * scale) ** 2 / h
     return 2 * (rounding + step + snapping)

@@ -67,6 +67,7 @@ def test_fields_follow_the_chain_rule_exactly(p):
 
 @given(neuron_params())
 @example({"x": 1e-12, "w": 1.0, "b": 1.0, "y": 1.0, "lr": 1.0})  # straddles the snapping rule
+@example({"x": 2.696049516866054e-159, "w": 1.0, "b": 0.0, "y": 0.0, "lr": 1.0})  # subnormal loss
 @SETTINGS
 def test_dloss_dw_matches_central_differences(p):
     x, w, b, y = p["x"], p["w"], p["b"], p["y"]
