@@ -15,6 +15,7 @@ from .descent import Descent, descend
 from .engine import ComputationalGraph, worked_graph
 from .formatting import format_fact
 from .network import Network, train_network
+from .nudge import Nudge, nudge
 from .neuron import WorkedStep, worked_step
 from .params import Params
 
@@ -39,6 +40,7 @@ class Lesson:
     descent: Descent  # slides 3, 4
     activations: Activations  # slide 7
     network: Network  # slides 1, 7, 8
+    nudge: Nudge  # slide 5: nudge w, predict with the chain rule, recompute
 
     def lookup(self, path: str) -> Any:
         """The value at a dotted path such as 'descent.steps.3.loss' or 'graph.nodes.loss.grad'."""
@@ -98,6 +100,7 @@ def build_lesson(params: Params | None = None) -> Lesson:
             line_fit=fit_line(data_x, data_y, at=fit_xs),
         ),
         network=network,
+        nudge=nudge(p.x, p.w, p.b, p.y),
     )
     _check_finite(lesson)
     return lesson
