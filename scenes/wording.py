@@ -55,3 +55,119 @@ def loss_change_short(drop: float) -> str:
     if drop < 0:
         return "rises"
     return "stays the same"
+
+
+# ----- slide 3: the loss of one prediction -------------------------------------------
+
+def error_gap(error: float) -> str:
+    """The signed error y - y_hat in words; the caller binds `@e`."""
+    if error > 0:
+        return "The error y \u2212 \u0177 = @e is the gap between them: the prediction is too low."
+    if error < 0:
+        return "The error y \u2212 \u0177 = @e is the gap between them: the prediction is too high."
+    return "The error y \u2212 \u0177 = @e: the prediction sits exactly on the target."
+
+
+def squaring(error: float) -> str:
+    """How the error becomes the loss; the caller binds `@e` and `@loss`."""
+    if error == 0:
+        return "With no gap there is nothing to square: the loss is @loss."
+    return "Squaring the error, @e times @e, gives a square whose area, @loss, is our loss."
+
+
+# ----- slide 4: gradient descent on the loss over w ----------------------------------
+
+def descent_regime(w_can_move: bool, losses: list[float], errors: list[float]) -> str:
+    """What gradient descent does on the worked neuron, from its trajectory.
+
+    `w_can_move` is False when x is 0 (the core's w_star is None); `losses` and
+    `errors` (y - y_hat) are per step, the start first. One of: 'on_target' (nothing
+    to descend), 'flat' (w cannot move), 'diverges' (the loss rises), 'steady' (it
+    neither rises nor falls), 'bounces' (w jumps across the bottom while the loss
+    falls) and 'converges'.
+    """
+    if losses[0] == 0:
+        return "on_target"
+    if not w_can_move:
+        return "flat"
+    if losses[-1] > losses[0]:
+        return "diverges"
+    if losses[-1] == losses[0]:
+        return "steady"
+    if any(e * errors[0] < 0 for e in errors[1:]):
+        return "bounces"
+    return "converges"
+
+
+def slope_meaning(gradient: float, regime: str) -> str:
+    """The tangent's slope read aloud; the caller binds `@g` (and `@x` when flat)."""
+    if gradient < 0:
+        return "The tangent's slope is \u2202loss/\u2202w = @g: negative, so the loss goes down as w goes up."
+    if gradient > 0:
+        return "The tangent's slope is \u2202loss/\u2202w = @g: positive, so the loss goes down as w goes down."
+    if regime == "flat":
+        return ("The slope \u2202loss/\u2202w is @g: with x = @x the curve is flat, "
+                "because w has no effect on the prediction.")
+    return "The slope \u2202loss/\u2202w is @g: we are already at the bottom, so there is nothing to descend."
+
+
+def step_meaning(gradient: float) -> str:
+    """One update of w; the caller binds `@lr`, `@g`, `@w` and `@w1`."""
+    if gradient < 0:
+        return "We step by minus lr times the slope, \u2212(@lr)(@g), which increases w from @w to @w1."
+    if gradient > 0:
+        return "We step by minus lr times the slope, \u2212(@lr)(@g), which decreases w from @w to @w1."
+    return "The step, minus lr times a zero slope, is zero: w stays at @w."
+
+
+def descent_outcome(regime: str) -> str:
+    """The whole run; the caller binds `@n` (steps), `@lr`, `@w`, `@first`, `@second`, `@last`."""
+    return {
+        "on_target": "Over @n steps nothing moves: w stays at @w and the loss stays at @first.",
+        "flat": "Over @n steps w never moves; only the bias learns, and the loss goes from @first to @last.",
+        "diverges": ("With lr = @lr every step overshoots the bottom: the loss rises from @first to "
+                     "@second, and after @n steps it has exploded to @last."),
+        "steady": "Over @n steps w bounces between the two walls and the loss stays at @first.",
+        "bounces": ("Repeating the step @n times, w jumps back and forth across the bottom, "
+                    "yet the loss falls from @first to @last."),
+        "converges": "Repeating the step @n times walks w down the curve: the loss falls from @first to @last.",
+    }[regime]
+
+
+def descent_reason(regime: str) -> str:
+    """Why the run went that way; the caller binds `@lr`, `@x`, `@g0` and `@g`."""
+    return {
+        "on_target": "Gradient descent only moves when there is a slope to follow, and a perfect prediction has none.",
+        "flat": "With x = @x the gradient \u2202loss/\u2202w is x times \u2202loss/\u2202\u0177, always zero, so the weight cannot learn from this example.",
+        "diverges": ("The learning rate @lr is too large: each step lands higher on the other wall, where the "
+                     "slope is steeper, so the next step is bigger still."),
+        "steady": "With lr = @lr each step lands exactly as high on the other wall, so the loss never changes.",
+        "bounces": ("The learning rate @lr is large enough to overshoot, but each landing is lower "
+                    "than the last, so the slope shrinks from @g0 to @g."),
+        "converges": "The steps shrink because the slope flattens toward the bottom, from @g0 to @g.",
+    }[regime]
+
+
+__all__ += ["error_gap", "squaring", "descent_regime", "slope_meaning", "step_meaning",
+            "descent_outcome", "descent_reason"]
+
+
+def prediction_vs_target(error: float) -> str:
+    """The opening of the loss slide; the caller binds `@yh` and `@y`."""
+    if error == 0:
+        return "Our neuron predicted \u0177 = @yh, and the target is y = @y."
+    return "Our neuron predicted \u0177 = @yh, but the target is y = @y."
+
+
+__all__ += ["prediction_vs_target"]
+
+
+def sign_reason(error: float) -> str:
+    """Why squaring helps with the sign; the caller binds `@loss`."""
+    if error == 0:
+        return "Squaring drops the sign: a miss above the target costs the same as an equal miss below it."
+    return ("Squaring drops the sign: a prediction just as far on the other side of the target "
+            "would cost the same @loss.")
+
+
+__all__ += ["sign_reason"]

@@ -1,0 +1,84 @@
+"""Slide 3: the error on a number line, squared into the loss, and the loss over y_hat.
+
+The outline's numbers with the defaults; the sign wording for a prediction above the
+target; nothing to square when the prediction is on target; a huge error still lays out.
+"""
+
+from __future__ import annotations
+
+import pytest
+from manim import tempconfig
+
+from scenes.slides import find_slide
+from tests.scenes.slide_helpers import built, on_screen, spoken
+
+SLIDE = find_slide("loss-function")
+TOO_HIGH = {"w": 3.0}  # y_hat = 6.3 above y = 4: error -2.3
+ON_TARGET = {"x": 2.0, "w": 2.0, "b": 0.0, "y": 4.0}
+HUGE_ERROR = {"x": 10.0, "w": 10.0, "b": 100.0, "y": -100.0}  # error -300, loss 90000
+
+
+def build(factory, **params):
+    with tempconfig({"disable_caching": True}):  # a dry run needs no play-call hashes
+        return built(SLIDE, factory, **params)
+
+
+@pytest.fixture(scope="module")
+def scenes(tmp_path_factory):
+    return {name: build(tmp_path_factory, **params) for name, params in
+            {"defaults": {}, "too_high": TOO_HIGH, "on_target": ON_TARGET, "huge": HUGE_ERROR}.items()}
+
+
+def sentence(scene, beat: str) -> str:
+    return next(b["text"] for b in scene.narration if b["beat"] == beat)
+
+
+def test_outline_numbers_with_defaults(scenes):
+    scene = scenes["defaults"]
+    assert sentence(scene, "prediction") == "Our neuron predicted \u0177 = 2.1, but the target is y = 4."
+    assert sentence(scene, "error") == ("The error y \u2212 \u0177 = 1.9 is the gap between them: "
+                                        "the prediction is too low.")
+    assert "1.9 times 1.9" in sentence(scene, "square") and "3.61" in sentence(scene, "square")
+    assert "where \u0177 = y = 4" in sentence(scene, "parabola")
+    texts = on_screen(scene)
+    for tex in (r"\hat{y} = 2.1", "y = 4", r"y - \hat{y} = 1.9", "3.61",
+                r"\mathrm{loss} = ( y - \hat{y} )^2 = 3.61"):
+        assert tex in texts, tex
+    shown = {f.key: f.shown for f in scene.facts.facts}
+    assert shown["worked_step.error"] == "1.9" and shown["worked_step.loss"] == "3.61"
+
+
+def test_says_why_we_square(scenes):
+    scene = scenes["defaults"]
+    assert "drops the sign" in sentence(scene, "sign") and "same 3.61" in sentence(scene, "sign")
+    assert "twice the error makes four times the loss" in sentence(scene, "size")
+    assert [b["beat"] for b in scene.narration] == ["prediction", "error", "square", "sign", "size",
+                                                     "parabola"]
+
+
+def test_a_prediction_above_the_target_is_too_high(scenes):
+    scene = scenes["too_high"]
+    assert "= \u22122.3" in sentence(scene, "error") and "too high" in sentence(scene, "error")
+    assert "\u22122.3 times \u22122.3" in sentence(scene, "square")
+    assert "5.29" in sentence(scene, "square")  # the square of -2.3 is positive
+
+
+def test_on_target_there_is_nothing_to_square(scenes):
+    scene = scenes["on_target"]
+    text = spoken(scene)
+    assert "and the target is" in sentence(scene, "prediction")
+    assert "exactly on the target" in sentence(scene, "error")
+    assert "nothing to square: the loss is 0" in sentence(scene, "square")
+    assert "lowest point" in sentence(scene, "parabola")
+    assert "would cost the same 0" not in text
+
+
+@pytest.mark.parametrize("name", ["too_high", "on_target", "huge"])
+def test_layout_holds(scenes, name):
+    assert scenes[name].layout_problems == []
+
+
+def test_a_huge_error_is_drawn_at_a_readable_size(scenes):
+    scene = scenes["huge"]
+    assert "\u2212300 times \u2212300" in sentence(scene, "square")
+    assert "90000" in sentence(scene, "square")
