@@ -1,0 +1,166 @@
+"""The whole deck through `render.sh` at preview quality, rendered once and checked file by file.
+
+Until every scene exists this renders the slides that do, and the completeness
+test says which are missing; once all eight exist, all eight are required.
+Deselect with `-m "not e2e"` while iterating; `./render.sh test` runs it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import subprocess
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+from PIL import Image
+
+from backprop_core import build_lesson, load_params
+from backprop_render import media
+from backprop_render.cli import REPO
+from backprop_render.subtitles import read_srt
+from scenes.slides import SLIDE_COUNT, SLIDES, Slide
+
+pytestmark = pytest.mark.e2e
+
+KINDS = ("mp4", "gif", "png", "srt")
+
+
+@dataclass(frozen=True)
+class Deck:
+    out: Path
+    slides: list[Slide]
+    stderr: str
+
+    def file(self, slide: Slide, kind: str) -> Path:
+        return self.out / f"{slide.stem}.{kind}"
+
+
+@pytest.fixture(scope="session")
+def deck(tmp_path_factory: pytest.TempPathFactory) -> Deck:
+    slides = [s for s in SLIDES if s.path.exists()]
+    if not slides:
+        pytest.skip("no slide has a scene yet (scenes/s01_*.py ... s08_*.py)")
+    out = tmp_path_factory.mktemp("deck") / "out"
+    result = subprocess.run([str(REPO / "render.sh"), "--quality", "preview", "--out", str(out)],
+                            capture_output=True, text=True, timeout=3600)
+    assert result.returncode == 0, f"render.sh failed:\n{result.stderr[-4000:]}"
+    return Deck(out, slides, result.stderr)
+
+
+@pytest.fixture(scope="session")
+def videos(deck: Deck) -> dict[str, media.VideoInfo]:
+    return {s.stem: media.probe_video(deck.file(s, "mp4")) for s in deck.slides}
+
+
+@pytest.fixture(scope="session")
+def facts(deck: Deck) -> dict:
+    return json.loads((deck.out / "facts.json").read_text(encoding="utf-8"))
+
+
+def test_the_deck_is_complete(deck: Deck) -> None:
+    missing = [s for s in SLIDES if s not in deck.slides]
+    if missing:
+        pytest.skip("no scene yet for slides " + ", ".join(str(s.number) for s in missing)
+                    + "; rendered the others")
+    assert len(deck.slides) == SLIDE_COUNT == 8
+
+
+def test_every_slide_has_all_its_files_and_nothing_else_is_left(deck: Deck) -> None:
+    expected = {f"{s.stem}.{k}" for s in deck.slides for k in KINDS}
+    expected |= {"lecture.mp4", "lecture.srt", "facts.json", ".render-state.json"}
+    assert {p.name for p in deck.out.iterdir()} == expected  # no staging, no logs, no temp files
+
+
+def test_slide_videos_are_browser_h264_at_preview_size(deck: Deck, videos, facts) -> None:
+    reported = {e["stem"]: e["manifest"]["duration"] for e in facts["slides"]}
+    for slide in deck.slides:
+        info = videos[slide.stem]
+        assert (info.codec, info.pixel_format, info.width, info.height, info.fps) == \
+            ("h264", "yuv420p", 854, 480, 15), slide.stem
+        assert info.duration == Fraction(info.frames, 15)
+        assert info.duration > 5, f"{slide.stem} lasts only {float(info.duration):.1f} s"
+        # The video lasts as long as the scene says it ran, to a frame or two.
+        assert abs(float(info.duration) - reported[slide.stem]) <= 2 / 15, slide.stem
+
+
+def test_gifs_loop_at_15_fps_frame_for_frame(deck: Deck, videos) -> None:
+    for slide in deck.slides:
+        gif = media.probe_gif(deck.file(slide, "gif"))
+        assert (gif.width, gif.height, gif.loop) == (768, 432, 0), slide.stem
+        assert gif.frames == videos[slide.stem].frames  # preview is drawn at 15 fps already
+        assert abs(gif.duration_ms - gif.frames * 1000 / 15) <= 10
+
+
+def test_stills_are_each_slides_last_frame(deck: Deck) -> None:
+    for slide in deck.slides:
+        with Image.open(deck.file(slide, "png")) as image:
+            assert (image.format, image.size, image.mode) == ("PNG", (854, 480), "RGB")
+            still = np.asarray(image).astype(int)
+        with av.open(str(deck.file(slide, "mp4"))) as container:
+            *_, last = container.decode(video=0)
+            final = last.to_ndarray(format="rgb24").astype(int)
+        assert still.std() > 5, f"{slide.stem}: the still is blank"
+        assert np.abs(still - final).mean() < 3, f"{slide.stem}: the still is not the last frame"
+
+
+def test_slide_subtitles_parse_and_fit_their_video(deck: Deck, videos) -> None:
+    for slide in deck.slides:
+        cues = read_srt(deck.file(slide, "srt"))
+        assert cues, f"{slide.stem} has no subtitles: its scene narrates nothing"
+        assert [c.start for c in cues] == sorted(c.start for c in cues)
+        assert all(c.start < c.end <= videos[slide.stem].duration + Fraction(1, 1000)
+                   for c in cues), slide.stem
+
+
+def test_the_lecture_joins_the_slides_with_one_chapter_each(deck: Deck, videos) -> None:
+    lecture = media.probe_video(deck.out / "lecture.mp4")
+    assert (lecture.codec, lecture.width, lecture.height, lecture.fps) == ("h264", 854, 480, 15)
+    assert lecture.frames == sum(v.frames for v in videos.values())
+    with av.open(str(deck.out / "lecture.mp4")) as container:
+        chapters = container.chapters()
+    assert [c["metadata"]["title"] for c in chapters] == \
+        [f"{s.number}. {s.title}" for s in deck.slides]
+    start = Fraction(0)
+    for chapter, slide in zip(chapters, deck.slides):
+        end = start + videos[slide.stem].duration
+        assert chapter["start"] * chapter["time_base"] == Fraction(round(start * 1000), 1000)
+        assert chapter["end"] * chapter["time_base"] == Fraction(round(end * 1000), 1000)
+        start = end
+
+
+def test_lecture_subtitles_are_the_slides_moved_to_their_chapter(deck: Deck, videos) -> None:
+    lecture = read_srt(deck.out / "lecture.srt")
+    expected, start = [], Fraction(0)
+    for slide in deck.slides:
+        expected += [(c.start + start, c.text) for c in read_srt(deck.file(slide, "srt"))]
+        start += videos[slide.stem].duration
+    assert [c.text for c in lecture] == [text for _, text in expected]
+    assert all(abs(c.start - when) <= Fraction(1, 1000) for c, (when, _) in zip(lecture, expected))
+
+
+def test_facts_json_holds_the_parameters_the_lesson_and_each_slides_facts(deck: Deck, facts) -> None:
+    defaults = load_params(None)
+    assert facts["params"] == dataclasses.asdict(defaults)
+    assert facts["lesson"] == json.loads(json.dumps(build_lesson(defaults).to_dict()))
+    assert [e["stem"] for e in facts["slides"]] == [s.stem for s in deck.slides]
+    for entry in facts["slides"]:
+        assert entry["quality"] == "preview" and entry["params"] == facts["params"]
+        assert set(entry["files"]) == set(KINDS)
+        assert entry["manifest"]["facts"], f"{entry['stem']} reported no facts"
+        assert isinstance(entry["manifest"]["reads"], dict)
+    assert len(facts["lecture_video"]["chapters"]) == len(deck.slides)
+
+
+def test_progress_in_a_ci_log_is_a_few_plain_lines_per_slide(deck: Deck) -> None:
+    assert "\r" not in deck.stderr and "\x1b" not in deck.stderr
+    lines = deck.stderr.strip().splitlines()
+    # Started and done per slide, a note or two; plus a line a minute on a long slide.
+    assert len([line for line in lines if not line.endswith(" so far")]) <= 2 * len(deck.slides) + 3
+    for index, slide in enumerate(deck.slides, start=1):
+        assert any(line.startswith(f"[{index}/{len(deck.slides)}] {slide.stem}: done in ")
+                   for line in lines)
