@@ -160,9 +160,9 @@ class LossFunction(SlideScene):
 
     def _story_to_left_column(self):
         story = VGroup(self.line, self.line.prediction, self.line.target, self.point_labels,
-                       self.error_label, self.square, self.formula)
-        if self.error:
-            story.add(self.line.segment)
+                       self.error_label, self.formula)
+        if self.error:  # a zero error has neither segment nor square
+            story.add(self.line.segment, self.square)
         target = story.copy()
         left, right = LEFT_COLUMN
         target.scale_to_fit_width(min(target.width, right - left))

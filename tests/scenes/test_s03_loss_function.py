@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from manim import tempconfig
 
+from scenes.loss_drawings import ErrorSquare
 from scenes.slides import find_slide
 from tests.scenes.slide_helpers import built, on_screen, spoken
 
@@ -71,6 +72,7 @@ def test_on_target_there_is_nothing_to_square(scenes):
     assert "nothing to square: the loss is 0" in sentence(scene, "square")
     assert "lowest point" in sentence(scene, "parabola")
     assert "would cost the same 0" not in text
+    assert not any(isinstance(m, ErrorSquare) for top in scene.mobjects for m in top.get_family())
 
 
 @pytest.mark.parametrize("name", ["too_high", "on_target", "huge"])
