@@ -44,7 +44,7 @@ def construct(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., 
         params_file.write_text(json.dumps(params))
         monkeypatch.setenv(PARAMS_ENV, str(params_file))
         with tempconfig({"dry_run": True, "quality": "low_quality", "media_dir": str(tmp_path / "media"),
-                         "progress_bar": "none", "verbosity": "WARNING"}):
+                         "progress_bar": "none", "verbosity": "WARNING", "disable_caching": True}):
             scene = scene_class(slide)()
             scene.render()
         return scene

@@ -25,7 +25,7 @@ def built(slide: Slide, tmp_path_factory: pytest.TempPathFactory, **params: Any)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(PARAMS_ENV, str(params_file))
         with tempconfig({"dry_run": True, "quality": "low_quality", "media_dir": str(folder / "media"),
-                         "progress_bar": "none", "verbosity": "WARNING"}):
+                         "progress_bar": "none", "verbosity": "WARNING", "disable_caching": True}):
             scene = scene_class(slide)()
             scene.render()
     return scene
