@@ -8,7 +8,7 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -68,15 +68,19 @@ def test_piecewise_linear_derivatives_match_central_differences_off_the_kink(nam
 
 
 @pytest.mark.parametrize("name", list(ACTIVATIONS))
+@example(z=np.array([2.1749610645912654]))  # tanh: array and scalar paths differ by an ulp
 @given(z=hnp.arrays(np.float64, hnp.array_shapes(max_dims=2, max_side=5), elements=z_values))
 @FEW
 def test_activations_work_elementwise_on_arrays(name, z):
     f, df = ACTIVATIONS[name]
     values, grads = f(z), df(z)
     assert values.shape == grads.shape == z.shape
+    # numpy's vectorised tanh may differ from its scalar one in the last bit, which
+    # 1 - tanh^2 turns into an absolute ~1e-16: a few eps, absolute for values below 1.
     for index in np.ndindex(z.shape):
-        assert values[index] == f(np.array(z[index]))
-        assert grads[index] == df(np.array(z[index]))
+        for whole, single in ((values[index], f(np.array(z[index]))),
+                              (grads[index], df(np.array(z[index])))):
+            assert abs(whole - single) <= 4 * EPS * max(1.0, abs(single))
 
 
 def test_activation_curves_for_the_slide():
