@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+import av.error
 from backprop_core import Params, build_lesson
 from scenes.slides import LECTURE_TITLE, SLIDES, Slide
 
 from . import media, records
-from .errors import SlideFailed
+from .errors import RenderError, SlideFailed
 from .outputs import OutputFolder
 from .progress import Progress
 from .quality import Quality
@@ -154,7 +155,12 @@ def run(request: RenderRequest, progress: Progress,
             in_folder = sorted(slides.values(), key=lambda e: order.index(e["stem"]))
             summary.lecture_problem = records.lecture_problem(in_folder)
             if summary.lecture_problem is None:
-                lecture = _build_lecture(folder, in_folder)
+                try:
+                    lecture = _build_lecture(folder, in_folder)
+                except (ValueError, OSError, av.error.FFmpegError) as error:
+                    save_record()  # the slides are published; the record must say so
+                    raise RenderError(f"the slides are done, but lecture.mp4 could not be "
+                                      f"built from them: {error}") from error
                 summary.lecture = lecture
             save_record()
         finally:

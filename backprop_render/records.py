@@ -61,12 +61,15 @@ def lecture_problem(entries: list[dict[str, Any]]) -> str | None:
     """Why these slides cannot form one lecture video, or None if they can."""
     if not entries:
         return "no slide has been rendered"
+    def settings(entry: dict[str, Any]) -> tuple:
+        return entry["quality"], entry["params"], entry.get("manim_version")
+
     first = entries[0]
-    odd = [e for e in entries if (e["quality"], e["params"]) != (first["quality"], first["params"])]
+    odd = [e for e in entries if settings(e) != settings(first)]
     if odd:
         names = ", ".join(str(e["number"]) for e in odd)
         return (f"slides {names} were rendered with other settings than slide {first['number']} "
-                "(quality or parameters)")
+                "(quality, parameters or Manim version)")
     return None
 
 

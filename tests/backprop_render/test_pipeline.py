@@ -14,7 +14,7 @@ from PIL import Image
 
 from backprop_core import build_lesson, load_params
 from backprop_render import media, pipeline
-from backprop_render.errors import SlideFailed
+from backprop_render.errors import RenderError, SlideFailed
 from backprop_render.outputs import STAGING_PREFIX
 from backprop_render.progress import Progress
 from backprop_render.quality import QUALITIES, Quality
@@ -147,11 +147,23 @@ def test_mixed_settings_keep_the_old_lecture_and_say_why(tmp_path):
     lecture = (tmp_path / "lecture.mp4").read_bytes()
     summary = render(tmp_path, [2], FakeRenderer(), lr=0.5)
     assert summary.lecture is None
-    assert summary.lecture_problem.startswith("slides 2 were rendered with other settings")
+    assert summary.lecture_problem.startswith("slides 2 were rendered with other settings than slide 1")
     assert (tmp_path / "lecture.mp4").read_bytes() == lecture
     facts = json.loads((tmp_path / "facts.json").read_text())
     assert [s["params"]["lr"] for s in facts["slides"]] == [0.01, 0.5, 0.01]
     assert facts["lecture_video"]["params"]["lr"] == 0.01  # still describes lecture.mp4
+
+
+def test_a_lecture_that_cannot_be_joined_is_an_error_after_the_slides_are_published(tmp_path):
+    render(tmp_path, [1, 2], FakeRenderer())
+    (tmp_path / "01-what-is-backpropagation.mp4").write_bytes(b"damaged")
+    lecture = (tmp_path / "lecture.mp4").read_bytes()
+    with pytest.raises(RenderError, match="lecture.mp4 could not be built"):
+        render(tmp_path, [2], FakeRenderer())
+    assert (tmp_path / "lecture.mp4").read_bytes() == lecture
+    facts = json.loads((tmp_path / "facts.json").read_text())
+    assert [s["number"] for s in facts["slides"]] == [1, 2]
+    assert not list(tmp_path.glob(STAGING_PREFIX + "*"))
 
 
 def test_no_gif_removes_the_stale_gif_of_a_rerendered_slide(tmp_path):
