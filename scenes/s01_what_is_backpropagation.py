@@ -13,10 +13,9 @@ from manim import (DOWN, LEFT, RIGHT, UP, Create, CurvedArrow, Dot, FadeIn, Fade
                    LaggedStart, MathTex, Text, VGroup)
 
 from scenes import notation, theme, wording
-from scenes.drawings import NetworkDiagram
 from scenes.formula_motion import symbol_to_tag
 from scenes.neuron_diagram import fit_width, keep_in_content
-from scenes.signal_flow import backward_flow, forward_flow
+from scenes.signal_flow import backward_flow, fitted_network, forward_flow
 from scenes.slide import SlideScene
 from scenes.slides import LECTURE_SUBTITLE, LECTURE_TITLE, SLIDES
 
@@ -89,8 +88,8 @@ class WhatIsBackpropagation(SlideScene):
     # ----- the road map on the network -------------------------------------------------------
 
     def show_network(self) -> None:
-        net = self.net = NetworkDiagram(self.lesson.network.initial, width=4.6, height=3.0,
-                                        input_label=None, output_label=None).move_to(NETWORK_CENTRE)
+        net = self.net = fitted_network(self.lesson.network.initial, width=4.6, max_height=4.1)
+        net.move_to(NETWORK_CENTRE)
         self.symbols = {"x": MathTex(notation.X, color=theme.INPUT).next_to(net.input, DOWN, 0.18),
                         "y_hat": MathTex(notation.Y_HAT, color=theme.PREDICTION).next_to(net.output, DOWN, 0.18)}
         with self.beat("network", "Backpropagation is how a network like this one learns, "

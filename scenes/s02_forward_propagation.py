@@ -12,10 +12,9 @@ from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Create, FadeIn, FadeOu
                    Indicate, LaggedStart, MathTex, VGroup, Write)
 
 from scenes import notation, theme
-from scenes.drawings import NetworkDiagram
 from scenes.formula_motion import Fly, hide, reveal, symbol_to_tag
 from scenes.neuron_diagram import NeuronDiagram, fit_width, keep_in_content
-from scenes.signal_flow import forward_flow
+from scenes.signal_flow import fitted_network, forward_flow
 from scenes.slide import SlideScene
 from scenes.slides import find_slide
 
@@ -127,8 +126,7 @@ class ForwardPropagation(SlideScene):
 
     def show_network(self) -> None:
         net = self.lesson.network
-        self.net = NetworkDiagram(net.initial, width=4.4, height=3.0, input_label=None,
-                                  output_label=None).move_to(NETWORK_CENTRE)
+        self.net = fitted_network(net.initial, width=4.4, max_height=4.2).move_to(NETWORK_CENTRE)
         self.net_symbols = {name: MathTex(tex, color=notation.SYMBOL_COLORS[tex])
                             .next_to(node, DOWN, 0.18)
                             for name, tex, node in (("x", notation.X, self.net.input),
@@ -210,7 +208,8 @@ class ForwardPropagation(SlideScene):
             self.column(rules, top=1.2, buff=0.55)
             filled = self.net.copy().fill_hidden(self.lesson.network.trace.a1)
             tag = self.below(self.tag(notation.Y_HAT, key, theme.PREDICTION), self.net.output, RIGHT)
-            self.play(FadeOut(self.hidden_work, self.relu_work), FadeIn(rules[0], shift=0.2 * DOWN))
+            self.play(FadeOut(self.hidden_work, self.relu_work), run_time=0.6)
+            self.play(FadeIn(rules[0], shift=0.2 * DOWN), run_time=0.8)
             self.play(forward_flow(self.net, self.lesson.network.trace, run_time=2),
                       *(h.animate.set_fill(f.get_fill_color(), 1) for h, f in zip(self.net.hidden, filled.hidden)))
             self.play(FadeIn(rules[1], shift=0.2 * DOWN))
