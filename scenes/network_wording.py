@@ -88,11 +88,12 @@ def training_fit_sentence(verdict: str, epochs: int) -> str:
     }[verdict]
 
 
-def closing_sentence(trend: str, epochs: int) -> str:
+def closing_sentence(trend: str, verdict: str, epochs: int) -> str:
     """Slide 8's last sentence; binds @n (epochs), @a (first mean loss) and @b (last)."""
-    loop = f"Forward, loss, backward, update: repeated @n {'time' if epochs == 1 else 'times'}, that loop"
+    loop = f"Forward, loss, backward, update: repeated @n {'time' if epochs == 1 else 'times'}, this loop"
+    moral = "That is how networks learn." if verdict == "fits" else "Done well, that loop is how networks learn."
     return {
-        "falls": f"{loop} took this network's mean loss from @a down to @b. That is how networks learn.",
-        "rises": f"{loop} moved this network's mean loss from @a up to @b: too big a step can overshoot.",
-        "stays": f"{loop} left this network's mean loss at @a: the gradient gave it nowhere to go.",
+        "falls": f"{loop} took the mean loss from @a down to @b. {moral}",
+        "rises": f"{loop} moved the mean loss from @a up to @b: too big a step can overshoot.",
+        "stays": f"{loop} left the mean loss at @a: the gradient gave it nowhere to go.",
     }[trend]

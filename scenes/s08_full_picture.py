@@ -84,8 +84,8 @@ class FullPicture(SlideScene):
         y_hat[-1].set_color(theme.PREDICTION), target[-1].set_color(theme.TARGET), loss[-1].set_color(theme.LOSS)
         self.forward_line = VGroup(x_in, y_hat, target, loss).arrange(RIGHT, buff=0.6)
         self.fit_line_width(self.forward_line).move_to([0, LINE_Y, 0])
-        with self.beat("forward", "Forward, for the point it gets most wrong: x = @x goes in, ReLU "
-                                  "keeps only positive z, and predicting @yh costs a loss of @l.",
+        with self.beat("forward", "Forward: x = @x goes in, ReLU keeps only the positive z, and "
+                                  "predicting @yh costs a loss of @l.",
                        x="network.trace.x", yh="network.trace.y_hat", l="network.trace.loss"):
             self.play(FadeOut(self.loop), run_time=0.6)
             self.play(Create(self.net), run_time=1.0)
@@ -187,7 +187,8 @@ class FullPicture(SlideScene):
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.38)
         self.fit_line_width(rows).move_to([0, -0.72, 0])
         trend = loss_trend(net.initial_loss, net.final_loss)
-        with self.beat("takeaways", closing_sentence(trend, self.lesson.params.epochs), n="params.epochs",
+        verdict = fit_verdict(net.final_loss, self.lesson.activations.line_fit.mse)
+        with self.beat("takeaways", closing_sentence(trend, verdict, self.lesson.params.epochs), n="params.epochs",
                        a="network.initial_loss", b="network.final_loss"):
             self.play(*(FadeOut(m) for m in self.mobjects if m is not self.chrome), run_time=0.8)
             self.play(LaggedStart(*(FadeIn(r, shift=0.15 * RIGHT) for r in rows), lag_ratio=0.35), run_time=3.0)

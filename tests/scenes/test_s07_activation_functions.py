@@ -1,0 +1,131 @@
+"""Slide 7: the collapse, the line, the activation curves and the ReLU fit show the core's
+numbers, the fit sentence follows the real losses, and the worked neuron plays no part."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from manim import tempconfig
+
+from backprop_core import build_lesson, format_fact
+from backprop_core.params import params_from_mapping
+from scenes.network_wording import fit_sentence, fit_verdict
+from scenes.runtime import PARAMS_ENV
+from scenes.slides import SLIDES
+from tests.scenes.conftest import scene_class
+
+SLIDE = SLIDES[6]
+NETWORK_CASES = {
+    "defaults": {},
+    "eight_units": {"hidden": 8, "seed": 3},  # the tallest table, a steep collapsed line
+    "one_epoch": {"epochs": 1},  # barely trained: worse than the line
+    "dying_units": {"net_lr": 0.3},  # units die, loss stays at the line's level
+}
+WORKED_NEURON = {"x": -12.3456, "w": 7.891, "b": -45.678, "y": 99.99, "lr": 0.0005, "steps": 3}
+
+
+def _build(folder, params: dict[str, Any]) -> Any:
+    params_file = folder / "params.json"
+    params_file.write_text(json.dumps(params))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(PARAMS_ENV, str(params_file))
+        with tempconfig({"dry_run": True, "quality": "low_quality", "media_dir": str(folder / "media"),
+                         "progress_bar": "none", "verbosity": "WARNING", "disable_caching": True}):
+            scene = scene_class(SLIDE)()
+            scene.render()
+    return scene
+
+
+@pytest.fixture(scope="module")
+def scenes(tmp_path_factory) -> dict[str, Any]:
+    return {name: _build(tmp_path_factory.mktemp(name), params) for name, params in NETWORK_CASES.items()}
+
+
+def spoken(scene) -> str:
+    return " ".join(beat["text"] for beat in scene.narration)
+
+
+def beat(scene, name: str) -> str:
+    return next(b["text"] for b in scene.narration if b["beat"] == name)
+
+
+def shown_keys(scene) -> set[str]:
+    return {fact.key for fact in scene.facts.facts if fact.where == "screen"}
+
+
+@pytest.mark.parametrize("name", NETWORK_CASES)
+def test_layout_clean_and_numbers_are_the_cores(scenes, name):
+    scene = scenes[name]
+    assert scene.layout_problems == []
+    lesson = build_lesson(params_from_mapping(NETWORK_CASES[name]))
+    for fact in scene.facts.facts:
+        assert fact.shown == format_fact(fact.key, lesson.lookup(fact.key)).text, fact
+    assert 25 <= scene.time <= 60
+
+
+def test_defaults_say_the_collapse_and_the_line(scenes):
+    scene = scenes["defaults"]
+    lesson = build_lesson()
+    collapse = beat(scene, "collapse")
+    assert "1.7226" in collapse and "\u22120.6443" in collapse  # the composed line of the default weights
+    assert "1.2" in beat(scene, "no_line")
+    assert "0.25" in beat(scene, "derivatives")  # sigmoid's largest slope
+    assert beat(scene, "relu_fit") == ("A small ReLU network with 4 units bends to fit the data: mean loss 0.01, "
+                                       "against 1.2 for the best line.")
+
+
+@pytest.mark.parametrize("name", ["defaults", "eight_units"])
+def test_every_unit_shows_its_real_weights(scenes, name):
+    scene = scenes[name]
+    hidden = build_lesson(params_from_mapping(NETWORK_CASES[name])).params.hidden
+    keys = shown_keys(scene)
+    for field in ("W1", "b1", "W2"):
+        assert {f"activations.collapse.{field}.{i}" for i in range(hidden)} <= keys
+    assert {"activations.collapse.slope", "activations.collapse.intercept", "activations.line_fit.mse",
+            "network.final_loss", "activations.sigmoid.max_grad", "activations.tanh.grad_at_edge"} <= keys
+
+
+@pytest.mark.parametrize("name, words", [
+    ("dying_units", "ends no better than a line"),
+    ("one_epoch", "after 1 epoch it has not yet"),
+])
+def test_fit_sentence_never_claims_a_fit_it_did_not_get(scenes, name, words):
+    sentence = beat(scenes[name], "relu_fit")
+    assert words in sentence
+    assert "bends to fit" not in sentence
+    shown = " ".join(getattr(m, "original_text", "") for m in scenes[name].seen_texts.values())
+    assert "ReLU network: mean loss" in shown
+    assert "bends to fit" not in shown
+
+
+@pytest.mark.parametrize("params, verdict", [
+    ({}, "fits"),
+    ({"hidden": 8}, "fits"),
+    ({"hidden": 2}, "line"),  # two units end at the line's level
+    ({"net_lr": 0.3}, "line"),  # its units die
+    ({"net_lr": 0.001}, "rough"),  # better than a line, not yet a fit
+    ({"epochs": 1}, "worse"),
+])
+def test_fit_verdict_follows_the_real_losses(params, verdict):
+    lesson = build_lesson(params_from_mapping(params))
+    assert fit_verdict(lesson.network.final_loss, lesson.activations.line_fit.mse) == verdict
+    sentence = fit_sentence(verdict, lesson.params.epochs)
+    assert ("bends to fit" in sentence) == (verdict == "fits")
+
+
+def test_worked_neuron_parameters_play_no_part(scenes, tmp_path_factory):
+    other = _build(tmp_path_factory.mktemp("worked"), WORKED_NEURON)
+    assert spoken(other) == spoken(scenes["defaults"])
+    assert [(f.key, f.shown) for f in other.facts.facts] == [(f.key, f.shown) for f in scenes["defaults"].facts.facts]
+    forbidden = ("worked_step", "graph", "descent", "params.x", "params.w", "params.b", "params.y",
+                 "params.lr", "params.steps")
+    assert not [key for key in other.lesson.reads if key.startswith(forbidden)]
+
+
+def test_no_typed_numerals(scenes):
+    audit = pytest.importorskip("scenes.audit")
+    for scene in scenes.values():
+        assert audit.numeral_audit(scene) == []
+        assert audit.missing_facts(scene) == []

@@ -1,0 +1,138 @@
+"""Slide 8: the single pass shows the core's trace for every unit, training follows the real
+history and snapshots, and every sentence about the run matches what the run did."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from manim import tempconfig
+
+from backprop_core import build_lesson, format_fact
+from backprop_core.params import params_from_mapping
+from scenes import theme
+from scenes.network_wording import closing_sentence, dead_units_sentence, loss_trend, training_fit_sentence
+from scenes.runtime import PARAMS_ENV
+from scenes.slides import SLIDES
+from tests.scenes.conftest import scene_class
+
+SLIDE = SLIDES[7]
+CASES = {
+    "defaults": {},
+    "crowded_and_untrained": {"hidden": 8, "epochs": 1},  # the tallest table; one epoch only
+    "dying_units": {"net_lr": 0.3},  # ends at the straight line's level
+    "all_off": {"hidden": 2, "seed": 0},  # the traced point switches every unit off
+    "all_on": {"hidden": 2, "seed": 6},  # the traced point switches every unit on
+}
+TRACE_COLUMNS = ("z1", "a1", "dW2", "da1", "dz1", "dW1")
+
+
+def _build(folder, params: dict[str, Any]) -> Any:
+    params_file = folder / "params.json"
+    params_file.write_text(json.dumps(params))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(PARAMS_ENV, str(params_file))
+        with tempconfig({"dry_run": True, "quality": "low_quality", "media_dir": str(folder / "media"),
+                         "progress_bar": "none", "verbosity": "WARNING", "disable_caching": True}):
+            scene = scene_class(SLIDE)()
+            scene.render()
+    return scene
+
+
+@pytest.fixture(scope="module")
+def scenes(tmp_path_factory) -> dict[str, Any]:
+    return {name: _build(tmp_path_factory.mktemp(name), params) for name, params in CASES.items()}
+
+
+def beat(scene, name: str) -> str:
+    return next(b["text"] for b in scene.narration if b["beat"] == name)
+
+
+def screen_text(scene) -> str:
+    return " | ".join(getattr(m, "tex_string", None) or getattr(m, "original_text", None) or getattr(m, "text", "")
+                      for m in scene.seen_texts.values())
+
+
+def lesson_for(name: str):
+    return build_lesson(params_from_mapping(CASES[name]))
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_layout_clean_and_numbers_are_the_cores(scenes, name):
+    scene = scenes[name]
+    assert scene.layout_problems == []
+    lesson = lesson_for(name)
+    for fact in scene.facts.facts:
+        assert fact.shown == format_fact(fact.key, lesson.lookup(fact.key)).text, fact
+    assert 25 <= scene.time <= 60
+    assert [b["beat"] for b in scene.narration] == ["loop", "forward", "backward", "training", "fit", "takeaways"]
+
+
+def test_defaults_narrate_the_real_pass_and_run(scenes):
+    scene = scenes["defaults"]
+    assert beat(scene, "loop").endswith("and repeat, here for 400 epochs.")
+    assert beat(scene, "forward") == ("Forward: x = \u22122 goes in, ReLU keeps only the positive z, and "
+                                      "predicting \u22121.63 costs a loss of 13.14.")
+    assert "\u22127.25" in beat(scene, "backward") and "pass back zero" in beat(scene, "backward")
+    assert "falls from 2.26 to 0.01" in beat(scene, "training")
+    assert beat(scene, "fit").startswith("After 400 epochs the fit follows the data")
+    assert beat(scene, "takeaways").endswith("from 2.26 down to 0.01. That is how networks learn.")
+    shown = screen_text(scene)
+    for heading in ("Forward pass:", "Loss:", "Backpropagation:", "Gradient descent:", "Activations:"):
+        assert heading in shown
+
+
+@pytest.mark.parametrize("name", ["defaults", "crowded_and_untrained"])
+def test_every_unit_and_every_snapshot_is_shown(scenes, name):
+    scene, lesson = scenes[name], lesson_for(name)
+    keys = {fact.key for fact in scene.facts.facts if fact.where == "screen"}
+    for column in TRACE_COLUMNS:
+        assert {f"network.trace.{column}.{i}" for i in range(lesson.params.hidden)} <= keys
+    for k in range(len(lesson.network.snapshots)):
+        assert {f"network.snapshots.{k}.epoch", f"network.snapshots.{k}.loss"} <= keys
+    assert {"network.trace.x", "network.trace.y", "network.trace.y_hat", "network.trace.loss",
+            "network.trace.dloss_dyhat", "network.initial_loss"} <= keys
+
+
+def test_zero_gradients_are_greyed_out(scenes):
+    scene, trace = scenes["defaults"], lesson_for("defaults").network.trace
+    for column, key in zip(scene.backward_cols, ("dW2", "da1", "dz1", "dW1")):
+        for cell, value in zip(column.cells, getattr(trace, key)):
+            assert (cell.get_color().to_hex().lower() == theme.MUTED) == (value == 0), (key, value)
+
+
+def test_one_epoch_is_not_called_a_fit(scenes):
+    scene = scenes["crowded_and_untrained"]
+    assert "\u00d7 1 epoch" in screen_text(scene)
+    assert beat(scene, "loop").endswith("here for 1 epoch.")
+    assert beat(scene, "fit").startswith("After 1 epoch ")
+    assert "follows the data" not in beat(scene, "fit")
+    assert "repeated 1 time," in beat(scene, "takeaways")
+    assert "That is how networks learn." not in beat(scene, "takeaways")
+
+
+def test_a_run_stuck_at_the_line_says_so(scenes):
+    assert "stuck at a straight line's level" in beat(scenes["dying_units"], "fit")
+
+
+@pytest.mark.parametrize("name, words", [("all_off", "every unit was off"), ("all_on", "every unit was on"),
+                                         ("defaults", "units ReLU switched off pass back zero")])
+def test_backward_sentence_follows_the_units(scenes, name, words):
+    assert words in beat(scenes[name], "backward")
+
+
+def test_sentences_for_rising_and_flat_losses():
+    assert loss_trend(2.0, 3.0) == "rises" and loss_trend(2.0, 2.0) == "stays" and loss_trend(3.0, 2.0) == "falls"
+    assert "up to @b" in closing_sentence("rises", "worse", 10) and "down" not in closing_sentence("rises", "worse", 10)
+    assert "left the mean loss at @a" in closing_sentence("stays", "line", 10)
+    assert "only begun" in training_fit_sentence("worse", 10)
+    assert "every unit was on" in dead_units_sentence([1.0, 2.0])
+    assert "every unit was off" in dead_units_sentence([0.0, 0.0])
+
+
+def test_no_typed_numerals(scenes):
+    audit = pytest.importorskip("scenes.audit")
+    for scene in scenes.values():
+        assert audit.numeral_audit(scene) == []
+        assert audit.missing_facts(scene) == []
