@@ -171,3 +171,50 @@ def sign_reason(error: float) -> str:
 
 
 __all__ += ["sign_reason"]
+
+
+# ----- slides 5 and 6: the chain rule and the backward pass ---------------------------
+
+def _sign(value: float) -> int:
+    return (value > 0) - (value < 0)
+
+
+def parameter_rules(grad_w: float, grad_b: float) -> list[tuple[str, str]]:
+    """The sign sentence for the two parameters, as (template, parameter) pairs.
+
+    When both gradients share a sign it is the outline's one sentence (parameter "");
+    otherwise one `update_direction` sentence per parameter, whose `@g` the caller
+    binds to that parameter's gradient."""
+    if _sign(grad_w) == _sign(grad_b):
+        return [(gradient_rule(grad_w), "")]
+    return [(update_direction("w", grad_w), "w"), (update_direction("b", grad_b), "b")]
+
+
+def loss_change_spoken(drop: float) -> str:
+    """Slide 6's last sentence; the caller binds `@new`, `@old` and `@drop`."""
+    if drop > 0:
+        return ("A forward pass with the new parameters gives a loss of @new, down from @old: "
+                "we saved @drop in one step!")
+    if drop < 0:
+        return ("A forward pass with the new parameters gives a loss of @new, up from @old: "
+                "the step was too large and overshot.")
+    return "A forward pass with the new parameters gives a loss of @new, the same as before."
+
+
+def nudge_move(dy_hat: float) -> str:
+    """Slide 5's nudge of w; the caller binds `@dw`, `@x` and `@dyh`."""
+    if dy_hat == 0:
+        return "Nudge w by @dw: with x = @x, y-hat does not move at all."
+    return "Nudge w by @dw: y-hat moves by @x times @dw, that is @dyh."
+
+
+def nudge_loss(dy_hat: float, upstream: float) -> str:
+    """How the loss follows the nudge; the caller binds `@up`, `@dyh`, `@dlp` and `@dla`."""
+    if dy_hat == 0:
+        return "So the loss cannot move either: predicted @dlp, and recomputing gives @dla."
+    if upstream == 0:
+        return "The upstream factor is @up, so the chain rule predicts no change; recomputing gives @dla."
+    return "The loss moves by about @up times @dyh, that is @dlp; recomputing gives @dla."
+
+
+__all__ += ["parameter_rules", "loss_change_spoken", "nudge_move", "nudge_loss"]

@@ -1,0 +1,281 @@
+"""The worked neuron's computational graph, drawn from the core's autodiff engine (slides 5, 6).
+
+    w ──► (×) wx ──► (+) ŷ ──► (−) y−ŷ ──► (²) loss     main row, left to right
+        x ↘            b ↗        y ↘                  side inputs: x, y above, b below
+
+The structure (which nodes, which op, which edges) is read from `lesson.graph`; every
+number is a lesson fact built by the scene (`SlideScene.tex`), so the diagram holds
+symbols and geometry only. Labels are created on demand and placed beside their
+node or edge but are not part of the diagram group, so the scene can animate them
+in (or fly a product onto a gradient label) without them showing early:
+
+- `value_label(name)`: the forward value (below a node on the main row, beyond a side
+  input);
+- `grad_label(name)`: d loss / d node (above a node on the main row, beside a side
+  input);
+- `backward_arrow(source, target)`: the backward flow along an edge, right to left;
+- `local_label(...)`: `× local` beside that arrow;
+- `edge_equation(...)`: `upstream × local = product` for one edge.
+
+Keys: a leaf's value is the given parameter (`worked_step.x`, as typed); a node's
+gradient is the product on its one outgoing edge, which is the number that flows
+into it (formatted as a gradient, as `worked_step.dloss_dw` is; the path
+`graph.nodes.w.grad` would be formatted as a parameter, with 4 decimals); the local gradient
+of an edge into a product is the other factor's value (d(wx)/dw is x, shown as x is).
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+import numpy as np
+from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Circle, MathTex, Mobject, RoundedRectangle, Scene,
+                   Transform, VGroup)
+
+from . import notation, theme
+
+__all__ = ["ComputationalGraphDiagram", "LAYOUT", "SYMBOLS", "OP_SYMBOLS", "operand", "hidden",
+           "show_part", "Fly", "fit"]
+
+# (column, row) of each node: the main row is 0; side inputs enter from above (+1) or below (-1).
+LAYOUT: dict[str, tuple[float, int]] = {
+    "w": (0, 0), "x": (0.5, 1), "wx": (1, 0), "b": (1.5, -1), "y_hat": (2, 0),
+    "y": (2.5, 1), "error": (3, 0), "loss": (4, 0),
+}
+SYMBOLS: dict[str, tuple[str, ...]] = {  # MathTex parts, coloured by notation.SYMBOL_COLORS
+    "x": (notation.X,), "w": (notation.W,), "b": (notation.B,), "y": (notation.Y,),
+    "wx": (notation.W, notation.X), "y_hat": (notation.Y_HAT,),
+    "error": (notation.Y, "-", notation.Y_HAT), "loss": (notation.LOSS,),
+}
+OP_SYMBOLS = {"*": r"\times", "+": "+", "-": "-", "^2": r"(\,)^2"}
+NODE_COLORS = {"x": theme.INPUT, "w": theme.PARAM, "b": theme.PARAM, "y": theme.TARGET,
+               "wx": theme.TEXT, "y_hat": theme.PREDICTION, "error": theme.LOSS, "loss": theme.LOSS}
+LABEL_SIZE = 28
+EDGE_LABEL_SIZE = 26
+
+
+def operand(value: float, placeholder: str) -> str:
+    """`@name` after an operator, in parentheses when the value is negative."""
+    return f"(@{placeholder})" if value < 0 else f"@{placeholder}"
+
+
+def fit(mob: Mobject, width: float) -> Mobject:
+    """Shrink `mob` to at most `width` (long numbers); never enlarge it."""
+    return mob.scale_to_fit_width(width) if mob.width > width else mob
+
+
+# A formula is one text unit carrying its lesson facts, so it goes on screen whole:
+# hidden, then its parts shown in place or by a number flying onto them.
+
+def hidden(mob: Mobject) -> Mobject:
+    return mob.set_opacity(0)
+
+
+def show_part(part: Mobject, shift: np.ndarray | None = None) -> Any:
+    """Show a hidden part of a formula where it belongs, optionally sliding in by `shift`."""
+    if shift is None:
+        return part.animate.set_opacity(1)
+    part.shift(-shift)
+    return part.animate.shift(shift).set_opacity(1)
+
+
+class Fly(Transform):
+    """A copy of `source` travels onto the hidden part `target`, which then shows."""
+
+    def __init__(self, source: Mobject, target: Mobject, **kwargs: Any) -> None:
+        self.landing = target
+        super().__init__(source.copy().set_opacity(1), target.copy().set_opacity(1), remover=True,
+                         **kwargs)
+
+    def clean_up_from_scene(self, scene: Scene) -> None:
+        super().clean_up_from_scene(scene)
+        self.landing.set_opacity(1)
+
+
+def _boundary(box: Mobject, towards: np.ndarray) -> np.ndarray:
+    """Where the ray from the centre of a box (or a circle) towards a point leaves it."""
+    centre = box.get_center()
+    d = towards - centre
+    if isinstance(box, Circle):
+        return centre + d / np.linalg.norm(d) * box.width / 2
+    hw, hh = box.width / 2, box.height / 2
+    t = min(hw / abs(d[0]) if d[0] else np.inf, hh / abs(d[1]) if d[1] else np.inf)
+    return centre + t * d
+
+
+class GraphNode(VGroup):
+    """A value box with its symbol; an operation's result also carries its op badge on the left."""
+
+    def __init__(self, name: str, op: str, size: float = 1.0) -> None:
+        super().__init__()
+        color = NODE_COLORS[name]
+        self.symbol = MathTex(*SYMBOLS[name], font_size=34 * size, color=color)
+        for part, tex in zip(self.symbol.submobjects, SYMBOLS[name]):
+            part.set_color(notation.SYMBOL_COLORS.get(tex, color))
+        self.box = RoundedRectangle(corner_radius=0.12 * size, height=0.6 * size,
+                                    width=max(0.7 * size, self.symbol.width + 0.36 * size),
+                                    stroke_color=color, stroke_width=3, fill_color=theme.PANEL,
+                                    fill_opacity=1)
+        self.symbol.move_to(self.box)
+        self.add(self.box, self.symbol)
+        self.badge = None
+        if op:
+            self.op_symbol = MathTex(OP_SYMBOLS[op], font_size=26 * size, color=theme.TEXT)
+            radius = max(0.22 * size, self.op_symbol.width / 2 + 0.07 * size)
+            self.badge = Circle(radius, color=theme.MUTED, stroke_width=2.5).set_fill(theme.BACKGROUND, 1)
+            self.badge.next_to(self.box, LEFT, buff=0.06 * size)
+            self.op_symbol.move_to(self.badge)
+            self.add(self.badge, self.op_symbol)
+
+    @property
+    def inlet(self) -> Mobject:
+        """Where edges arrive: the op badge, or the box of a leaf."""
+        return self.badge if self.badge is not None else self.box
+
+
+class ComputationalGraphDiagram(VGroup):
+    """The lesson's computational graph; `scene` is the SlideScene that owns the numbers."""
+
+    def __init__(self, scene: Any, column_gap: float = 2.9, row_gap: float = 1.0, size: float = 1.0,
+                 side_values: str = "outside") -> None:
+        """`size` scales boxes and fonts; `side_values` puts the values of the side inputs
+        (x, b, y) "outside" (above the top ones, below b) or to their "left"."""
+        super().__init__()
+        self.size, self.side_values = size, side_values
+        self._scene = weakref.ref(scene)  # not copied with the drawing (a scene cannot be)
+        graph = scene.lesson.graph
+        self.ops = {node.name: node.op for node in graph.nodes}
+        self.outgoing: dict[str, list[str]] = {name: [] for name in self.ops}
+        self.edge_pairs = [(edge.source, edge.target) for edge in graph.edges]
+        for source, target in self.edge_pairs:
+            self.outgoing[source].append(target)
+        self.nodes: dict[str, GraphNode] = {}
+        for name, op in self.ops.items():
+            column, row = LAYOUT[name]
+            node = self.nodes[name] = GraphNode(name, op, size)
+            node.move_to(np.array([(column - 2) * column_gap, row * row_gap, 0]))
+            node.shift((node.get_center() - node.box.get_center()) * RIGHT)  # centre the box, not the badge
+        self.arrows: dict[tuple[str, str], Arrow] = {}
+        for source, target in self.edge_pairs:
+            self.arrows[(source, target)] = self._arrow(source, target, theme.MUTED)
+        self.add(VGroup(*self.arrows.values()), VGroup(*self.nodes.values()))
+        self._labels: dict[tuple[str, ...], Mobject] = {}
+
+    @property
+    def scene(self) -> Any:
+        return self._scene()
+
+    # ----- geometry ----------------------------------------------------------------
+
+    def _ends(self, source: str, target: str) -> tuple[np.ndarray, np.ndarray]:
+        a, b = self.nodes[source].box, self.nodes[target].inlet
+        return _boundary(a, b.get_center()), _boundary(b, a.get_center())
+
+    def _arrow(self, source: str, target: str, color: str, backward: bool = False,
+               offset: float = 0.0) -> Arrow:
+        start, end = self._ends(source, target)
+        normal = self.label_side(source, target)
+        start, end = start + offset * normal, end + offset * normal
+        if backward:
+            start, end = end, start
+        return Arrow(start, end, buff=0.04, color=color, stroke_width=3 if not backward else 4,
+                     max_tip_length_to_length_ratio=0.12, tip_length=0.18)
+
+    def row(self, name: str) -> int:
+        return LAYOUT[name][1]
+
+    def label_side(self, source: str, target: str) -> np.ndarray:
+        """The unit normal on the side of an edge that has room for its labels: away from
+        the side input entering the same node (main row), outward for a side input."""
+        start, end = (self.nodes[source].get_center(), self.nodes[target].get_center())
+        d = (end - start) / np.linalg.norm(end - start)
+        normal = np.array([-d[1], d[0], 0.0])  # left of the direction of travel
+        if self.row(source) != 0:  # a side input: the side facing away from the main row's start
+            return normal if normal[0] > 0 else -normal
+        side_inputs = [s for s, t in self.edge_pairs if t == target and self.row(s) != 0]
+        return DOWN if side_inputs and self.row(side_inputs[0]) > 0 else UP
+
+    # ----- labels (lesson facts, built by the scene) ---------------------------------
+
+    def value_key(self, name: str) -> str:
+        return f"worked_step.{name}" if not self.ops[name] else f"graph.nodes.{name}.value"
+
+    def grad_key(self, name: str) -> str:
+        targets = self.outgoing[name]
+        if len(targets) == 1:
+            return f"graph.edges.{name}->{targets[0]}.product"
+        return f"graph.nodes.{name}.grad"
+
+    def edge_key(self, source: str, target: str, field: str) -> str:
+        return f"graph.edges.{source}->{target}.{field}"
+
+    def local_key(self, source: str, target: str) -> str:
+        """The local gradient of an edge. Into a product it *is* the other factor's forward
+        value (d(wx)/dw = x), so it is shown as that value, written as the value is."""
+        if self.ops[target] == "*":
+            other = next(s for s, t in self.edge_pairs if t == target and s != source)
+            return self.value_key(other)
+        return self.edge_key(source, target, "local")
+
+    def value_label(self, name: str) -> Mobject:
+        """The forward value of a node: below it on the main row, beyond it for a side input."""
+        if ("value", name) not in self._labels:
+            color = NODE_COLORS[name] if name != "wx" else theme.TEXT
+            label = self.scene.tex("@v", v=self.value_key(name), font_size=LABEL_SIZE * self.size,
+                                   color=color)
+            box, row = self.nodes[name].box, self.row(name)
+            if row != 0 and self.side_values == "left":
+                label.next_to(box, LEFT, buff=0.12)
+            else:
+                label.next_to(box, DOWN if row <= 0 else UP, buff=0.1)
+            self._labels[("value", name)] = label
+        return self._labels[("value", name)]
+
+    def grad_label(self, name: str) -> Mobject:
+        """d loss / d node, in the gradient colour: above a main-row node, beside a side input."""
+        if ("grad", name) not in self._labels:
+            label = self.scene.tex("@g", g=self.grad_key(name), font_size=LABEL_SIZE * self.size,
+                                   color=theme.GRADIENT)
+            node = self.nodes[name]
+            if self.row(name) == 0:
+                label.next_to(node.box, UP, buff=0.1)
+            else:
+                label.next_to(node.box, LEFT, buff=0.15)
+            self._labels[("grad", name)] = label
+        return self._labels[("grad", name)]
+
+    def backward_arrow(self, source: str, target: str) -> Arrow:
+        """An orange arrow beside the edge, pointing from the consumer back to its input."""
+        if ("back", source, target) not in self._labels:
+            self._labels[("back", source, target)] = self._arrow(
+                source, target, theme.GRADIENT, backward=True, offset=0.14)
+        return self._labels[("back", source, target)]
+
+    def local_label(self, source: str, target: str) -> Mobject:
+        """`× local` beside the backward arrow of an edge."""
+        if ("local", source, target) not in self._labels:
+            key = self.local_key(source, target)
+            value = self.scene.lesson.lookup(key)
+            label = self.scene.tex(r"\times", operand(value, "l"), l=key,
+                                   font_size=EDGE_LABEL_SIZE * self.size, color=theme.GRADIENT)
+            arrow = self.backward_arrow(source, target)
+            side = self.label_side(source, target)
+            label.next_to(arrow.get_center(), side, buff=0.12)
+            self._labels[("local", source, target)] = label
+        return self._labels[("local", source, target)]
+
+    def edge_equation(self, source: str, target: str, name: str,
+                      font_size: float = theme.TEX_SIZE) -> MathTex:
+        """`name = upstream × local = product` for one edge, where `name` is the LaTeX of
+        d loss / d source; parts 2, 4 and 6 are the three numbers."""
+        keys = {f: self.edge_key(source, target, f) for f in ("upstream", "product")}
+        keys["local"] = self.local_key(source, target)
+        local = self.scene.lesson.lookup(keys["local"])
+        return self.scene.tex(name, "=", "@u", r"\;\times\;", operand(local, "l"), r"\;=\;", "@p",
+                              font_size=font_size, color=theme.GRADIENT, u=keys["upstream"],
+                              l=keys["local"], p=keys["product"])
+
+    def labels(self) -> VGroup:
+        """Every label and backward arrow created so far (to move or fade with the graph)."""
+        return VGroup(*self._labels.values())
