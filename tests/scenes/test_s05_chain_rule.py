@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from scenes.audit import missing_facts, numeral_audit
 from scenes.slides import find_slide
 from tests.scenes.slide_helpers import built, on_screen, spoken
 
@@ -101,3 +102,9 @@ def test_narration_is_the_lesson_not_typed(scenes):
 @pytest.mark.parametrize("name", CASES)
 def test_layout_holds(scenes, name):
     assert scenes[name].layout_problems == []
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_every_numeral_is_a_shown_lesson_fact(scenes, name):
+    assert numeral_audit(scenes[name]) == []
+    assert missing_facts(scenes[name]) == []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from backprop_core import build_lesson
+from scenes.audit import missing_facts, numeral_audit
 from scenes.slides import find_slide
 from tests.scenes.slide_helpers import built, on_screen, spoken
 
@@ -111,3 +112,9 @@ def test_gradients_of_opposite_signs_get_one_sentence_each(scenes):
 @pytest.mark.parametrize("name", CASES)
 def test_layout_holds(scenes, name):
     assert scenes[name].layout_problems == []
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_every_numeral_is_a_shown_lesson_fact(scenes, name):
+    assert numeral_audit(scenes[name]) == []
+    assert missing_facts(scenes[name]) == []
