@@ -19,7 +19,8 @@ from scenes.slide import SlideScene
 from scenes.training_loop import TrainingLoop
 from scenes.unit_table import shift_to_x, unit_table
 
-ROWS_TOP = 1.0  # height of the first hidden unit's row in the single pass
+ROWS_TOP = 1.0  # the highest the first hidden unit's row may sit in the single pass
+ROWS_MIDDLE = -0.1  # a short table is centred on this height
 LINE_Y = -1.8  # height of the forward pass's result line
 COLORS = {"W_2": theme.PARAM, "b_2": theme.PARAM, "a_1": theme.ACTIVATION}
 GRAD = r"\frac{\partial \mathrm{loss}}{\partial %s}"
@@ -65,14 +66,14 @@ class FullPicture(SlideScene):
         gap = min(0.7, 2.2 / (hidden - 1))
         self.net = NetworkDiagram(net.initial, width=2.2, height=gap * (hidden - 1), radius=min(0.24, 0.4 * gap))
         self.net.shift(RIGHT * (theme.CONTENT_LEFT + 0.1 - self.net.get_left()[0]))
-        self.net.shift(UP * (ROWS_TOP - self.net.hidden[0].get_y()))
+        self.net.shift(UP * (min(ROWS_TOP, ROWS_MIDDLE + gap * (hidden - 1) / 2) - self.net.hidden[0].get_y()))
         rows = [h.get_y() for h in self.net.hidden]
         units = [range(hidden)] * 2
         self.forward_cols = unit_table(self, rows, [
             (self.tex("z_1", font_size=30), [f"network.trace.z1.{i}" for i in units[0]], theme.TEXT, False),
             (self.tex("a_1", font_size=30, color=theme.ACTIVATION), [f"network.trace.a1.{i}" for i in units[1]],
              theme.ACTIVATION, False),
-        ], gap=0.35)
+        ], gap=0.5)
         shift_to_x(self.forward_cols, self.net.get_right()[0] + 0.4)
         x_in = self.tex(notation.X, "=", "@x", x="network.trace.x")
         x_in[-1].set_color(theme.INPUT)
@@ -101,12 +102,12 @@ class FullPicture(SlideScene):
         columns = [(self.tex(GRAD % sym, font_size=26, color=theme.GRADIENT),
                     [f"network.trace.{key}.{i}" for i in range(hidden)], theme.GRADIENT, False)
                    for sym, key in specs]
-        self.backward_cols = unit_table(self, rows, columns, gap=0.35)
+        self.backward_cols = unit_table(self, rows, columns, gap=0.5)
         for column, (_, key) in zip(self.backward_cols, specs):  # a zero gradient is greyed out
             for cell, value in zip(column.cells, getattr(t, key)):
                 if value == 0:
                     cell.set_color(theme.MUTED)
-        shift_to_x(self.backward_cols, self.forward_cols.get_right()[0] + 0.5)
+        shift_to_x(self.backward_cols, self.forward_cols.get_right()[0] + 0.8)
         upstream = self.tex(notation.DLOSS_DYHAT, "=", r"-2\,(", notation.Y, "-", notation.Y_HAT, ")", "=",
                             "@g", g="network.trace.dloss_dyhat")
         upstream[-1].set_color(theme.GRADIENT)
