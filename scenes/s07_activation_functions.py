@@ -92,8 +92,8 @@ class ActivationFunctions(SlideScene):
         fit = self.lesson.activations.line_fit
         with self.beat("no_line", "And no line fits this U-shaped data: even the best line has a "
                                   "mean loss of @m.", m="activations.line_fit.mse"):
-            self.play(FadeOut(self.layers), FadeOut(self.algebra),
-                      view.animate.scale_to_fit_height(3.9).move_to([-2.9, -0.7, 0]), run_time=1.2)
+            self.play(FadeOut(self.layers), FadeOut(self.algebra), run_time=0.6)
+            self.play(view.animate.scale_to_fit_height(3.9).move_to([-2.9, -0.7, 0]), run_time=0.8)
             self.dots = self.plot.dots(net.data_x, net.data_y)
             best = self.plot.path(net.fit_xs, fit.fit, theme.PREDICTION)
             self.play(LaggedStart(*(GrowFromCenter(d) for d in self.dots), lag_ratio=0.1), run_time=1.2)

@@ -7,8 +7,8 @@ from the real per-epoch loss history and weight snapshots; the takeaways last.
 
 from __future__ import annotations
 
-from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedVMobject, FadeIn, FadeOut, GrowFromCenter,
-                   LaggedStart, ReplacementTransform, Transform, VGroup, Write)
+from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedVMobject, FadeIn, FadeOut,
+                   LaggedStart, ReplacementTransform, Transform, VGroup)
 
 from scenes import notation, theme
 from scenes.drawings import NetworkDiagram
