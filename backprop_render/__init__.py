@@ -2,7 +2,9 @@
 
 `cli` is the command line behind `render.sh`; `pipeline` renders a deck into an output
 folder; `slide_render` turns one slide into finished files; `media` and `subtitles`
-post-process; `outputs` keeps the output folder whole; `system` checks the machine;
-`progress` reports. Importing this package imports nothing outside the standard
-library, so `render.sh --help` works before anything is installed.
+post-process; `outputs` keeps the output folder whole and `records` writes what it
+holds (facts.json); `system` checks the machine; `progress` reports.
+
+Importing this package (and `cli`) imports nothing outside the standard library, so
+`render.sh --help` works before anything is installed.
 """

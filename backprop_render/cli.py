@@ -181,16 +181,21 @@ def _render(argv: Sequence[str]) -> int:
     return EXIT_OK
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def _report(summary) -> None:
     from .progress import clock
 
     out = summary.out
     names = ", ".join(r.slide.stem for r in summary.rendered)
-    print(f"Rendered {len(summary.rendered)} slide(s) into {out}: {names}")
+    print(f"Rendered {_count(len(summary.rendered), 'slide')} into {out}: {names}")
     if summary.lecture:
         lecture = summary.lecture
-        print(f"  lecture.mp4 ({clock(lecture['duration'])}, {len(lecture['chapters'])} chapters) "
-              f"and lecture.srt ({lecture['subtitles']} subtitles)")
+        print(f"  lecture.mp4 ({clock(lecture['duration'])}, "
+              f"{_count(len(lecture['chapters']), 'chapter')}) and lecture.srt "
+              f"({_count(lecture['subtitles'], 'subtitle')})")
     else:
         print(f"  lecture.mp4 not rebuilt: {summary.lecture_problem}; render all slides with "
               f"the same --quality and parameters to rebuild it.")
