@@ -47,7 +47,7 @@ class Descent:
     loss_rises: bool  # the first update raised the loss (learning rate too large)
     diverges: bool  # the loss ends higher than it started
     curves_w: tuple[Curve, ...]  # loss over w with b held at steps[k].b, one per visible step
-    curve_y_hat: Curve  # loss over y_hat
+    curve_y_hat: Curve  # loss over y_hat: holds y, y_hat and (unless far off) the next y_hat
 
     @property
     def curve_w(self) -> Curve:
@@ -132,6 +132,11 @@ def descend(x: float, y: float, w: float, b: float, lr: float, steps: int) -> De
     y_max = max(c.y_max for c in curves)
     curves = [dataclasses.replace(c, y_max=y_max) for c in curves]
     worked = trajectory[1]
+    # The curve over y_hat holds the next prediction too, unless the step overshoots so
+    # far that the parabola would shrink the starting mistake to nothing.
+    y_hats = [trajectory[0].y_hat]
+    if abs(worked.y_hat - y) <= 3 * abs(trajectory[0].y_hat - y):
+        y_hats.append(worked.y_hat)
     return Descent(
         steps=tuple(trajectory),
         visible_steps=visible,
@@ -139,5 +144,5 @@ def descend(x: float, y: float, w: float, b: float, lr: float, steps: int) -> De
         loss_rises=worked.loss > trajectory[0].loss,
         diverges=trajectory[-1].loss > trajectory[0].loss,
         curves_w=tuple(curves),
-        curve_y_hat=loss_curve_over_yhat(y, [trajectory[0].y_hat, worked.y_hat]),
+        curve_y_hat=loss_curve_over_yhat(y, y_hats),
     )

@@ -225,8 +225,10 @@ def test_loss_curve_over_yhat_holds_the_target_and_the_worked_step(p, steps):
     assume(d is not None)
     y = p["y"]
     c = d.curve_y_hat
-    for value in (y, d.steps[0].y_hat, d.steps[1].y_hat):
+    for value in (y, d.steps[0].y_hat):
         assert _contains(c, value)
+    near = abs(d.steps[1].y_hat - y) <= 3 * abs(d.steps[0].y_hat - y)
+    assert _contains(c, d.steps[1].y_hat) or not near  # a far overshoot would flatten the parabola
     # Never narrower than a unit, even at zero loss (up to the rounding of centre +- 0.5).
     assert c.x_max - c.x_min >= 1.0 - 4 * EPS * (abs(c.x_min) + abs(c.x_max))
     assert c.ys == tuple(squared_error(y, v) for v in c.xs)
