@@ -17,6 +17,8 @@ from manim import (DOWN, LEFT, RIGHT, UP, Animation, AnimationGroup, Axes, Circl
                    Mobject, RoundedRectangle, ShowPassingFlash, Text, VGroup, VMobject,
                    ManimColor, Succession, interpolate_color)
 
+from backprop_core.formatting import format_number
+
 from . import theme
 
 __all__ = ["NetworkDiagram", "LossCurvePlot", "EquationCard", "nice_step", "mark_axis_tick"]
@@ -178,15 +180,18 @@ class LossCurvePlot(VGroup):
         self.add(self.graph)
 
     def _tick_labels(self, low: float, high: float, step: float, horizontal: bool) -> VGroup:
-        from manim import DecimalNumber
+        from manim import MathTex
         labels = VGroup()
+        step = float(step)  # nice_step returns ints for steps >= 1; the labels are reals
         first = math.ceil(low / step - 1e-9) * step
         decimals = max(0, -math.floor(math.log10(step) + 1e-9))
         value = first
         while value <= high + 1e-9:
             if abs(value) < step * 1e-6:
                 value = 0.0
-            label = DecimalNumber(value, num_decimal_places=decimals, font_size=18, color=theme.MUTED)
+            # Written by the core's number rules, so a loss axis reaching 1e8 reads 1×10⁸
+            # instead of nine digits that push the plot off the slide.
+            label = MathTex(format_number(value, decimals).tex, font_size=18, color=theme.MUTED)
             if horizontal:
                 label.next_to(self.axes.c2p(value, 0), DOWN, buff=0.12)
             else:

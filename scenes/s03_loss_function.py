@@ -139,6 +139,7 @@ class LossFunction(SlideScene):
                                  x_color=theme.PREDICTION)
             enlarge_ticks(tidy_axis_labels(plot))
             plot.move_to([3.45, -0.7, 0])
+            plot.shift(LEFT * max(0.0, plot.get_right()[0] - theme.CONTENT_RIGHT))  # wide tick labels
             ours = plot.dot(self.y_hat, self.lesson.worked_step.loss, color=theme.PREDICTION)
             best = plot.dot(self.y, 0.0, color=theme.TARGET)
             best_label = self.tex(notation.Y_HAT, "=", notation.Y, "=", "@y", y="worked_step.y",
