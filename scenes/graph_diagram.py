@@ -53,6 +53,7 @@ NODE_COLORS = {"x": theme.INPUT, "w": theme.PARAM, "b": theme.PARAM, "y": theme.
                "wx": theme.TEXT, "y_hat": theme.PREDICTION, "error": theme.LOSS, "loss": theme.LOSS}
 LABEL_SIZE = 28
 EDGE_LABEL_SIZE = 26
+LABEL_SLACK = 0.5  # how far a node's label may reach beyond its box, either side together
 
 
 def operand(value: float, placeholder: str) -> str:
@@ -225,6 +226,7 @@ class ComputationalGraphDiagram(VGroup):
             label = self.scene.tex("@v", v=self.value_key(name), font_size=LABEL_SIZE * self.size,
                                    color=color)
             box, row = self.nodes[name].box, self.row(name)
+            fit(label, box.width + LABEL_SLACK * self.size)  # long numbers must not reach the next node's labels
             if row != 0 and self.side_values == "left":
                 label.next_to(box, LEFT, buff=0.12)
             else:
@@ -238,6 +240,7 @@ class ComputationalGraphDiagram(VGroup):
             label = self.scene.tex("@g", g=self.grad_key(name), font_size=LABEL_SIZE * self.size,
                                    color=theme.GRADIENT)
             node = self.nodes[name]
+            fit(label, node.box.width + LABEL_SLACK * self.size)
             if self.row(name) == 0:
                 label.next_to(node.box, UP, buff=0.1)
             else:
@@ -260,6 +263,7 @@ class ComputationalGraphDiagram(VGroup):
             label = self.scene.tex(r"\times", operand(value, "l"), l=key,
                                    font_size=EDGE_LABEL_SIZE * self.size, color=theme.GRADIENT)
             arrow = self.backward_arrow(source, target)
+            fit(label, 0.8 * arrow.get_length())  # stays between the two nodes' own labels
             side = self.label_side(source, target)
             label.next_to(arrow.get_center(), side, buff=0.12)
             self._labels[("local", source, target)] = label
