@@ -1,21 +1,40 @@
-"""Construct slides without encoding video: a dry run takes about a second per slide."""
+"""Construct slides without encoding video, and share the constructions between tests.
+
+A construction is a pure function of the lesson values the slide reads, so tests ask
+for scenes through `dry_run`, which memoises by parameters and, where allowed, by
+equivalent reads: slide 7 reads no worked-neuron value, so one construction serves
+every parameter set that differs only in x, w, b, y or lr. Tests that check exactly
+that assumption ask for a `fresh` construction.
+
+Animations are skipped to their end state (as `manim -s` does): every layout check
+still runs after every play, on the same end-of-animation frames, without drawing
+the frames in between.
+"""
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import json
+import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
 import pytest
-from manim import tempconfig
+from manim import config, tempconfig
 
+from backprop_core import build_lesson
+from backprop_core.params import params_from_mapping
+from scenes.facts import value_at
 from scenes.runtime import PARAMS_ENV
 from scenes.slides import SLIDES, Slide
 
 # Parameter sets that stress the wording and the layout: the defaults, a negative
 # input, a learning rate that overshoots, a prediction already on target, x = 0
-# (no gradient for w), and large values with long numbers.
+# (no gradient for w), long numbers, and the largest values validation allows
+# (losses around 1e8 and 1e16, written in scientific notation).
 UNUSUAL_PARAMS: dict[str, dict[str, Any]] = {
     "defaults": {},
     "negative_x": {"x": -1.5, "w": 0.5, "b": 0.25, "y": 1.0},
@@ -23,7 +42,19 @@ UNUSUAL_PARAMS: dict[str, dict[str, Any]] = {
     "on_target": {"x": 2.0, "w": 2.0, "b": 0.0, "y": 4.0},
     "zero_x": {"x": 0.0, "w": 1.5, "b": -0.5, "y": 2.0},
     "long_numbers": {"x": -12.3456, "w": 7.891, "b": -45.678, "y": 99.99, "lr": 0.0005},
+    "extremes": {"x": -100.0, "w": 100.0, "b": -100.0, "y": 100.0, "lr": 1.0},
 }
+
+# One folder per test process: Manim's LaTeX and text caches are shared by every
+# construction in it (compiling a formula once instead of once per test), and
+# parallel test processes never write into each other's caches.
+_WORKDIR = Path(tempfile.mkdtemp(prefix="slide-tests-"))
+atexit.register(shutil.rmtree, _WORKDIR, ignore_errors=True)
+# Texts and formulas made outside a construction (unit tests of drawings) too.
+config.media_dir = str(_WORKDIR)
+config.tex_dir = str(_WORKDIR / "Tex")
+config.text_dir = str(_WORKDIR / "texts")
+_MEMO: dict[tuple[str, str], Any] = {}
 
 
 def existing_slides() -> list[Slide]:
@@ -35,18 +66,55 @@ def scene_class(slide: Slide) -> type:
     return getattr(module, slide.scene)
 
 
+def _construct(slide: Slide, params: dict[str, Any]) -> Any:
+    folder = Path(tempfile.mkdtemp(prefix=f"{slide.slug}-", dir=_WORKDIR))
+    params_file = folder / "params.json"
+    params_file.write_text(json.dumps(params))
+    previous = os.environ.get(PARAMS_ENV)
+    os.environ[PARAMS_ENV] = str(params_file)
+    try:
+        with tempconfig({"dry_run": True, "quality": "low_quality", "media_dir": str(folder),
+                         "tex_dir": str(_WORKDIR / "Tex"), "text_dir": str(_WORKDIR / "texts"),
+                         "progress_bar": "none", "verbosity": "WARNING", "disable_caching": True}):
+            scene = scene_class(slide)(skip_animations=True)
+            scene.render()
+    finally:
+        if previous is None:
+            os.environ.pop(PARAMS_ENV, None)
+        else:
+            os.environ[PARAMS_ENV] = previous
+    return scene
+
+
+def dry_run(slide: Slide, params: dict[str, Any] | None = None, *, fresh: bool = False,
+            reuse_equivalent: bool = False) -> Any:
+    """The slide constructed with `params` (defaults if None).
+
+    `fresh`: construct anew, bypassing and not filling the memo.
+    `reuse_equivalent`: accept an earlier construction whose every lesson read has the
+    same value under `params` (the construction would be identical).
+    """
+    params = dict(params or {})
+    if fresh:
+        return _construct(slide, params)
+    key = (slide.stem, json.dumps(params, sort_keys=True))
+    if key in _MEMO:
+        return _MEMO[key]
+    if reuse_equivalent:
+        lesson = build_lesson(params_from_mapping(params))
+        for (stem, _), scene in _MEMO.items():
+            if stem == slide.stem and all(value_at(lesson, k) == v for k, v in scene.lesson.reads.items()):
+                _MEMO[key] = scene
+                return scene
+    _MEMO[key] = _construct(slide, params)
+    return _MEMO[key]
+
+
 @pytest.fixture
-def construct(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Any]:
-    """`construct(slide, **params)` runs the slide's construct() in a dry run and returns the scene."""
+def construct() -> Callable[..., Any]:
+    """`construct(slide, **params)`: a fresh dry run of the slide."""
 
     def run(slide: Slide, **params: Any) -> Any:
-        params_file = tmp_path / "params.json"
-        params_file.write_text(json.dumps(params))
-        monkeypatch.setenv(PARAMS_ENV, str(params_file))
-        with tempconfig({"dry_run": True, "quality": "low_quality", "media_dir": str(tmp_path / "media"),
-                         "progress_bar": "none", "verbosity": "WARNING", "disable_caching": True}):
-            scene = scene_class(slide)()
-            scene.render()
-        return scene
+        return dry_run(slide, params, fresh=True)
 
     return run

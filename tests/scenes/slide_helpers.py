@@ -1,34 +1,23 @@
 """Module-scoped dry runs for the per-slide tests: build a slide once, check it many ways.
 
-The `construct` fixture of conftest.py is function-scoped; a slide test file that asks
-several questions of the same construct uses `built` from a module-scoped fixture.
+A slide test file that asks several questions of the same construction uses `built`;
+constructions are memoised across the session by conftest.dry_run.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-from manim import tempconfig
-
-from scenes.runtime import PARAMS_ENV
 from scenes.slides import Slide
-from tests.scenes.conftest import scene_class
+from tests.scenes.conftest import dry_run
 
 
-def built(slide: Slide, tmp_path_factory: pytest.TempPathFactory, **params: Any) -> Any:
-    """The slide's scene after a dry run with `params` (the defaults if none)."""
-    folder = tmp_path_factory.mktemp(slide.slug)
-    params_file = folder / "params.json"
-    params_file.write_text(json.dumps(params))
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(PARAMS_ENV, str(params_file))
-        with tempconfig({"dry_run": True, "quality": "low_quality", "media_dir": str(folder / "media"),
-                         "progress_bar": "none", "verbosity": "WARNING", "disable_caching": True}):
-            scene = scene_class(slide)()
-            scene.render()
-    return scene
+def built(slide: Slide, tmp_path_factory: pytest.TempPathFactory | None = None, **params: Any) -> Any:
+    """The slide's scene after a dry run with `params` (the defaults if none), shared by
+    every test that asks for the same slide and parameters."""
+    del tmp_path_factory  # kept for the callers' signature; constructions share one cache
+    return dry_run(slide, params)
 
 
 def on_screen(scene: Any) -> list[str]:

@@ -7,11 +7,11 @@ target; nothing to square when the prediction is on target; a huge error still l
 from __future__ import annotations
 
 import pytest
-from manim import tempconfig
 
 from scenes.loss_drawings import ErrorSquare
 from scenes.slides import find_slide
 from tests.scenes.slide_helpers import built, on_screen, spoken
+from tests.scenes.slide_checks import length_test, random_parameters_test, unusual_parameters_test
 
 SLIDE = find_slide("loss-function")
 TOO_HIGH = {"w": 3.0}  # y_hat = 6.3 above y = 4: error -2.3
@@ -19,9 +19,16 @@ ON_TARGET = {"x": 2.0, "w": 2.0, "b": 0.0, "y": 4.0}
 HUGE_ERROR = {"x": 10.0, "w": 10.0, "b": 100.0, "y": -100.0}  # error -300, loss 90000
 
 
+# The checks every slide passes (tests/scenes/slide_checks.py), here so that all of this
+# slide's tests share one test process and its constructions.
+test_unusual_parameters = unusual_parameters_test(SLIDE)
+test_random_parameters = random_parameters_test(SLIDE)
+test_length_with_defaults = length_test(SLIDE)
+
+
+
 def build(factory, **params):
-    with tempconfig({"disable_caching": True}):  # a dry run needs no play-call hashes
-        return built(SLIDE, factory, **params)
+    return built(SLIDE, factory, **params)
 
 
 @pytest.fixture(scope="module")

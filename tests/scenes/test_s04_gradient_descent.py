@@ -8,12 +8,12 @@ converges, x = 0 (w cannot move) and a prediction already on target.
 from __future__ import annotations
 
 import pytest
-from manim import tempconfig
 
 from backprop_core import build_lesson
 from backprop_core.params import params_from_mapping
 from scenes.slides import find_slide
 from tests.scenes.slide_helpers import built, on_screen
+from tests.scenes.slide_checks import length_test, random_parameters_test, unusual_parameters_test
 
 SLIDE = find_slide("gradient-descent")
 RUNS = {
@@ -27,10 +27,17 @@ RUNS = {
 }
 
 
+# The checks every slide passes (tests/scenes/slide_checks.py), here so that all of this
+# slide's tests share one test process and its constructions.
+test_unusual_parameters = unusual_parameters_test(SLIDE)
+test_random_parameters = random_parameters_test(SLIDE)
+test_length_with_defaults = length_test(SLIDE)
+
+
+
 @pytest.fixture(scope="module")
 def scenes(tmp_path_factory):
-    with tempconfig({"disable_caching": True}):  # a dry run needs no play-call hashes
-        return {name: built(SLIDE, tmp_path_factory, **params) for name, params in RUNS.items()}
+    return {name: built(SLIDE, tmp_path_factory, **params) for name, params in RUNS.items()}
 
 
 def sentence(scene, beat: str) -> str:

@@ -14,6 +14,7 @@ import pytest
 from scenes.audit import missing_facts, numeral_audit
 from scenes.slides import find_slide
 from tests.scenes.slide_helpers import built, on_screen, spoken
+from tests.scenes.slide_checks import length_test, random_parameters_test, unusual_parameters_test
 
 SLIDE = find_slide("chain-rule")
 M = "\u2212"
@@ -29,6 +30,14 @@ OUTLINE = (
     "Local gradient: how the layer's output reacts to its own parameter.",
     "Key benefit: intermediate values from the forward pass get reused \u2014 no redundant computation.",
 )
+
+
+# The checks every slide passes (tests/scenes/slide_checks.py), here so that all of this
+# slide's tests share one test process and its constructions.
+test_unusual_parameters = unusual_parameters_test(SLIDE)
+test_random_parameters = random_parameters_test(SLIDE)
+test_length_with_defaults = length_test(SLIDE)
+
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ from backprop_core import build_lesson
 from scenes.audit import missing_facts, numeral_audit
 from scenes.slides import find_slide
 from tests.scenes.slide_helpers import built, on_screen, spoken
+from tests.scenes.slide_checks import length_test, random_parameters_test, unusual_parameters_test
 
 SLIDE = find_slide("backward-propagation")
 M = "\u2212"  # the true minus sign of the recorded `shown` text
@@ -30,6 +31,14 @@ CASES = {
     "mixed": {"x": -1.5, "w": 0.5, "b": 0.25, "y": 1.0},  # dloss/dw = 4.5, dloss/db = -3
 }
 FLOW = [("error", "loss"), ("y_hat", "error"), ("wx", "y_hat"), ("b", "y_hat"), ("w", "wx")]
+
+
+# The checks every slide passes (tests/scenes/slide_checks.py), here so that all of this
+# slide's tests share one test process and its constructions.
+test_unusual_parameters = unusual_parameters_test(SLIDE)
+test_random_parameters = random_parameters_test(SLIDE)
+test_length_with_defaults = length_test(SLIDE)
+
 
 
 @pytest.fixture(scope="module")

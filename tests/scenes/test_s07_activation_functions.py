@@ -3,18 +3,16 @@ numbers, the fit sentence follows the real losses, and the worked neuron plays n
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-from manim import tempconfig
 
 from backprop_core import build_lesson, format_fact
 from backprop_core.params import params_from_mapping
 from scenes.network_wording import fit_sentence, fit_verdict
-from scenes.runtime import PARAMS_ENV
 from scenes.slides import SLIDES
-from tests.scenes.conftest import scene_class
+from tests.scenes.conftest import dry_run
+from tests.scenes.slide_checks import length_test, random_parameters_test, unusual_parameters_test
 
 SLIDE = SLIDES[6]
 NETWORK_CASES = {
@@ -26,21 +24,21 @@ NETWORK_CASES = {
 WORKED_NEURON = {"x": -12.3456, "w": 7.891, "b": -45.678, "y": 99.99, "lr": 0.0005, "steps": 3}
 
 
-def _build(folder, params: dict[str, Any]) -> Any:
-    params_file = folder / "params.json"
-    params_file.write_text(json.dumps(params))
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(PARAMS_ENV, str(params_file))
-        with tempconfig({"dry_run": True, "quality": "low_quality", "media_dir": str(folder / "media"),
-                         "progress_bar": "none", "verbosity": "WARNING", "disable_caching": True}):
-            scene = scene_class(SLIDE)()
-            scene.render()
-    return scene
+# The checks every slide passes (tests/scenes/slide_checks.py), here so that all of this
+# slide's tests share one test process and its constructions.
+test_unusual_parameters = unusual_parameters_test(SLIDE)
+test_random_parameters = random_parameters_test(SLIDE)
+test_length_with_defaults = length_test(SLIDE)
+
+
+
+def _build(params: dict[str, Any], fresh: bool = False) -> Any:
+    return dry_run(SLIDE, params, fresh=fresh)
 
 
 @pytest.fixture(scope="module")
 def scenes(tmp_path_factory) -> dict[str, Any]:
-    return {name: _build(tmp_path_factory.mktemp(name), params) for name, params in NETWORK_CASES.items()}
+    return {name: _build(params) for name, params in NETWORK_CASES.items()}
 
 
 def spoken(scene) -> str:
@@ -115,8 +113,8 @@ def test_fit_verdict_follows_the_real_losses(params, verdict):
     assert ("bends to fit" in sentence) == (verdict == "fits")
 
 
-def test_worked_neuron_parameters_play_no_part(scenes, tmp_path_factory):
-    other = _build(tmp_path_factory.mktemp("worked"), WORKED_NEURON)
+def test_worked_neuron_parameters_play_no_part(scenes):
+    other = _build(WORKED_NEURON, fresh=True)  # fresh: the shared cache assumes what this checks
     assert spoken(other) == spoken(scenes["defaults"])
     assert [(f.key, f.shown) for f in other.facts.facts] == [(f.key, f.shown) for f in scenes["defaults"].facts.facts]
     forbidden = ("worked_step", "graph", "descent", "params.x", "params.w", "params.b", "params.y",

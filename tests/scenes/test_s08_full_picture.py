@@ -3,19 +3,17 @@ history and snapshots, and every sentence about the run matches what the run did
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-from manim import tempconfig
 
 from backprop_core import build_lesson, format_fact
 from backprop_core.params import params_from_mapping
 from scenes import theme
 from scenes.network_wording import closing_sentence, dead_units_sentence, loss_trend, training_fit_sentence
-from scenes.runtime import PARAMS_ENV
 from scenes.slides import SLIDES
-from tests.scenes.conftest import scene_class
+from tests.scenes.conftest import dry_run
+from tests.scenes.slide_checks import length_test, random_parameters_test, unusual_parameters_test
 
 SLIDE = SLIDES[7]
 CASES = {
@@ -28,21 +26,21 @@ CASES = {
 TRACE_COLUMNS = ("z1", "a1", "dW2", "da1", "dz1", "dW1")
 
 
-def _build(folder, params: dict[str, Any]) -> Any:
-    params_file = folder / "params.json"
-    params_file.write_text(json.dumps(params))
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(PARAMS_ENV, str(params_file))
-        with tempconfig({"dry_run": True, "quality": "low_quality", "media_dir": str(folder / "media"),
-                         "progress_bar": "none", "verbosity": "WARNING", "disable_caching": True}):
-            scene = scene_class(SLIDE)()
-            scene.render()
-    return scene
+# The checks every slide passes (tests/scenes/slide_checks.py), here so that all of this
+# slide's tests share one test process and its constructions.
+test_unusual_parameters = unusual_parameters_test(SLIDE)
+test_random_parameters = random_parameters_test(SLIDE)
+test_length_with_defaults = length_test(SLIDE)
+
+
+
+def _build(params: dict[str, Any], fresh: bool = False) -> Any:
+    return dry_run(SLIDE, params, fresh=fresh)
 
 
 @pytest.fixture(scope="module")
 def scenes(tmp_path_factory) -> dict[str, Any]:
-    return {name: _build(tmp_path_factory.mktemp(name), params) for name, params in CASES.items()}
+    return {name: _build(params) for name, params in CASES.items()}
 
 
 def beat(scene, name: str) -> str:

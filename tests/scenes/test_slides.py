@@ -1,33 +1,26 @@
-"""Every slide, with the defaults and with awkward parameters: it constructs, its layout
-holds after every animation, every beat is narrated, and every number it shows is the
-core's value formatted by the core."""
+"""Checks across the deck: every slide runs the shared slide checks, and parameters whose
+numbers could not be laid out are refused before anything is drawn."""
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 
-from backprop_core import build_lesson, format_fact
-from backprop_core.params import params_from_mapping
-from tests.scenes.conftest import UNUSUAL_PARAMS, existing_slides
+from backprop_core import ParamError, load_params
+from scenes.slides import SLIDES
 
-SLIDES = existing_slides()
-pytestmark = pytest.mark.skipif(not SLIDES, reason="no slide scenes written yet")
-
-
-@pytest.mark.parametrize("name", UNUSUAL_PARAMS)
-@pytest.mark.parametrize("slide", SLIDES, ids=lambda s: s.stem)
-def test_slide_constructs_with_clean_layout(construct, slide, name):
-    params = UNUSUAL_PARAMS[name]
-    scene = construct(slide, **params)
-    assert scene.layout_problems == []
-    assert scene.narration, "a slide without narration writes no subtitles"
-    assert all(beat["text"].strip() for beat in scene.narration)
-    lesson = build_lesson(params_from_mapping(params))
-    for fact in scene.facts.facts:
-        assert fact.shown == format_fact(fact.key, lesson.lookup(fact.key)).text, fact
+SHARED_CHECKS = ("test_unusual_parameters", "test_random_parameters", "test_length_with_defaults")
 
 
 @pytest.mark.parametrize("slide", SLIDES, ids=lambda s: s.stem)
-def test_slide_length_with_defaults(construct, slide):
-    scene = construct(slide)
-    assert 25 <= scene.time <= 60, f"{slide.stem} runs {scene.time:.1f} s"
+def test_every_slide_runs_the_shared_checks(slide):
+    tests = importlib.import_module(f"tests.scenes.test_{slide.module}")
+    assert [name for name in SHARED_CHECKS if not hasattr(tests, name)] == []
+
+
+@pytest.mark.parametrize("key, value", [("x", "-123.456"), ("w", "1000"), ("y", "1e6"),
+                                        ("lr", "0"), ("lr", "2"), ("steps", "1000")])
+def test_parameters_too_long_to_lay_out_are_refused_up_front(key, value):
+    with pytest.raises(ParamError, match=rf"'{key}'.*{value}.*allowed"):
+        load_params(None, {key: value})

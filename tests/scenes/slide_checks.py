@@ -1,0 +1,88 @@
+"""The checks every slide must pass, made for one slide at a time.
+
+Each slide's test file takes them in (`test_unusual_parameters = unusual_parameters_test(SLIDE)`),
+so all of a slide's tests live in one file and, run with `--dist loadfile`, in one test
+process, where they share its constructions (see conftest.dry_run).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from backprop_core import ParamError, build_lesson, format_fact
+from backprop_core.params import params_from_mapping
+from scenes.audit import missing_facts, numeral_audit
+from scenes.slides import Slide
+from tests.scenes.conftest import UNUSUAL_PARAMS, dry_run
+
+__all__ = ["check_slide", "unusual_parameters_test", "random_parameters_test", "length_test",
+           "RANDOM_PARAMS"]
+
+
+def check_slide(scene: Any, params: dict) -> None:
+    """Layout held after every animation, every beat narrated, every number shown or said is
+    the core's value formatted by the core and is really there, and no numeral was typed."""
+    assert scene.layout_problems == []
+    assert scene.narration, "a slide without narration writes no subtitles"
+    assert all(beat["text"].strip() for beat in scene.narration)
+    lesson = build_lesson(params_from_mapping(params))
+    for fact in scene.facts.facts:
+        expected = format_fact(fact.key, lesson.lookup(fact.key))
+        assert (fact.shown, fact.tex) == (expected.text, expected.tex), fact
+    assert numeral_audit(scene) == []
+    assert missing_facts(scene) == []
+
+
+def unusual_parameters_test(slide: Slide) -> Callable[..., None]:
+    @pytest.mark.parametrize("name", UNUSUAL_PARAMS)
+    def test(name: str) -> None:
+        params = UNUSUAL_PARAMS[name]
+        check_slide(dry_run(slide, params, reuse_equivalent=True), params)
+
+    return test
+
+
+def length_test(slide: Slide) -> Callable[[], None]:
+    def test() -> None:
+        scene = dry_run(slide)
+        assert 25 <= scene.time <= 60, f"{slide.stem} runs {scene.time:.1f} s"
+
+    return test
+
+
+def _number(low: float, high: float, places: int = 4):
+    return st.floats(low, high, allow_nan=False).map(lambda v: round(v, places) + 0.0)
+
+
+# Random lessons: worked-neuron values a lecturer might type (up to 4 decimals) over the
+# whole validated range, and networks of every allowed width with short training runs.
+RANDOM_PARAMS = st.fixed_dictionaries({
+    "x": _number(-100, 100), "w": _number(-100, 100), "b": _number(-100, 100),
+    "y": _number(-100, 100), "lr": _number(0.0001, 1.0), "steps": st.integers(1, 12),
+    "hidden": st.integers(2, 8), "epochs": st.integers(1, 60), "seed": st.integers(0, 10_000),
+})
+
+
+def _valid(params: dict) -> bool:
+    try:
+        build_lesson(params_from_mapping(params))
+    except ParamError:  # e.g. a descent that overflows is refused up front, with a message
+        return False
+    return True
+
+
+def random_parameters_test(slide: Slide, examples: int = 2) -> Callable[..., None]:
+    # A construction costs seconds: no shrinking (the failing parameters are printed as
+    # found), and a fixed sequence of examples so a CI failure reproduces on any machine.
+    @settings(max_examples=examples, deadline=None, derandomize=True,
+              phases=[Phase.explicit, Phase.generate],
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+    @given(params=RANDOM_PARAMS.filter(_valid))
+    def test(params: dict) -> None:
+        check_slide(dry_run(slide, params, reuse_equivalent=True), params)
+
+    return test
