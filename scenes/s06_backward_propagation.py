@@ -98,11 +98,21 @@ class BackwardPropagation(SlideScene):
             self.rules = VGroup(*(fit(self.text(t, font_size=size, color=theme.EMPHASIS, **k), WIDTH - 0.2)
                                   for t, k in rules)).arrange(DOWN, buff=0.1)
             self.rules.next_to(self.results, DOWN, buff=0.22).set_x(0)
+            self.fit_under_graph(VGroup(self.results, self.rules))
             self.play(FadeOut(self.ledger), FadeOut(self.tags), run_time=0.6)
             self.add(self.results)
             self.play(*(Fly(self.graph.grad_label(p), r[2]) for p, r in zip("wb", self.results)),
                       *(show_part(r[i]) for r in self.results for i in (0, 1)), run_time=1.2)
             self.play(FadeIn(self.rules, shift=0.1 * UP), run_time=0.8)
+
+    def fit_under_graph(self, stack: VGroup) -> None:
+        """Tall numbers on the graph (b's value label reaches lowest) push the results down;
+        the room left above the footer then decides their size."""
+        top = min(stack.get_top()[1], VGroup(self.graph, self.graph.labels()).get_bottom()[1] - 0.12)
+        room = top - theme.CONTENT_BOTTOM - 0.05
+        if stack.height > room:
+            stack.scale(room / stack.height)
+        stack.shift((top - stack.get_top()[1]) * UP)
 
     def update_parameters(self) -> None:
         keys = {"lr": f"{STEP}.lr", "w": f"{STEP}.w", "b": f"{STEP}.b", "gw": f"{STEP}.dloss_dw",
