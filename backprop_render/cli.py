@@ -19,7 +19,7 @@ from typing import NoReturn, Sequence
 from .errors import EXIT_INTERRUPTED, EXIT_OK, RenderError, SlideFailed, UsageError
 from .quality import DEFAULT_GIF_WIDTH, DEFAULT_QUALITY, QUALITIES
 
-__all__ = ["main", "build_parser", "parse_slides", "DEFAULT_OUT"]
+__all__ = ["main", "build_parser", "parse_slides", "default_jobs", "DEFAULT_OUT"]
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO / "out"
@@ -85,6 +85,14 @@ exit status: 0 done; 1 a slide failed to render; 2 bad input (nothing rendered);
 """
 
 
+def default_jobs() -> int:
+    """Slides rendered at once by default: one per CPU core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="render.sh", usage="./render.sh [command] [options]", description=_DESCRIPTION,
@@ -103,6 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-gif", action="store_true", help="skip the GIFs (faster)")
     parser.add_argument("--gif-width", type=int, default=DEFAULT_GIF_WIDTH, metavar="PX",
                         help=f"GIF width in pixels, 64 to 1920 (default: {DEFAULT_GIF_WIDTH})")
+    parser.add_argument("--jobs", type=int, default=None, metavar="N",
+                        help="slides rendered at once, each by its own process (default: one "
+                             f"per CPU core, here {default_jobs()})")
+    parser.add_argument("--force", action="store_true",
+                        help="render every chosen slide again from nothing, even if unchanged")
     parser.add_argument("--quiet", action="store_true",
                         help="no progress display; warnings, errors and the summary only")
     return parser
@@ -169,13 +182,16 @@ def _render(argv: Sequence[str]) -> int:
         raise UsageError(str(error)) from None
     if not 64 <= args.gif_width <= 1920:
         raise UsageError(f"--gif-width must be between 64 and 1920 pixels, got {args.gif_width}.")
+    jobs = default_jobs() if args.jobs is None else args.jobs
+    if jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, got {jobs}.")
     slides = _choose_slides(args.slides, _err)
     system.check_system()
 
     mode = "quiet" if args.quiet else ("bar" if sys.stderr.isatty() else "lines")
     progress = Progress(sys.stderr, mode)
     request = pipeline.RenderRequest(tuple(slides), params, quality, args.out.absolute(),
-                                     None if args.no_gif else args.gif_width)
+                                     None if args.no_gif else args.gif_width, jobs, args.force)
     summary = pipeline.run(request, progress)
     _report(summary)
     return EXIT_OK
@@ -190,12 +206,17 @@ def _report(summary) -> None:
 
     out = summary.out
     names = ", ".join(r.slide.stem for r in summary.rendered)
-    print(f"Rendered {_count(len(summary.rendered), 'slide')} into {out}: {names}")
+    print(f"Rendered {_count(len(summary.rendered), 'slide')} into {out}"
+          + (f": {names}" if names else ""))
+    if summary.kept:
+        print(f"  kept {_count(len(summary.kept), 'unchanged slide')} as they were: "
+              + ", ".join(s.stem for s in summary.kept))
     if summary.lecture:
         lecture = summary.lecture
+        how = "joined again" if summary.lecture_rebuilt else "unchanged"
         print(f"  lecture.mp4 ({clock(lecture['duration'])}, "
               f"{_count(len(lecture['chapters']), 'chapter')}) and lecture.srt "
-              f"({_count(lecture['subtitles'], 'subtitle')})")
+              f"({_count(lecture['subtitles'], 'subtitle')}): {how}")
     else:
         print(f"  lecture.mp4 not rebuilt: {summary.lecture_problem}; render all slides with "
               f"the same --quality and parameters to rebuild it.")

@@ -42,3 +42,7 @@ class SlideFailed(RenderError):
         super().__init__(message)
         self.log_tail = log_tail
         self.log = log  # Manim's whole output, kept for the lecturer
+
+    def __reduce__(self):
+        # A slide job in another process sends its failure back pickled, log and all.
+        return type(self), (str(self), self.log_tail, self.log)

@@ -50,6 +50,15 @@ class Progress:
     def start(self, slides: list[Slide], history: dict[str, tuple[float, int] | None]) -> None:
         self._slides, self._history = list(slides), dict(history)
 
+    def kept(self, slides: list[Slide]) -> None:
+        """Slides left as they were: nothing they show changed."""
+        with self._lock:
+            if self.mode != "quiet" and slides:
+                numbers = ", ".join(str(s.number) for s in slides)
+                self._line(f"unchanged, kept as they were: slide{'s' if len(slides) > 1 else ''} "
+                           f"{numbers}")
+            self._draw()
+
     def slide_started(self, slide: Slide) -> None:
         with self._lock:
             now = self.now()

@@ -7,13 +7,18 @@ value read). Slides rendered earlier with other settings keep their own entry, s
 the record stays true when a lecturer re-renders one slide with a changed value.
 
 `.render-state.json` holds what only this machine cares about: how long each slide
-took, for the next render's time-left estimate.
+took, for the next render's time-left estimate; for each slide in the folder the key
+of the code and settings it was rendered with and the sizes of its files (see
+reuse.py: a slide whose key, files and read values are unchanged is not rendered
+again); and which slide files lecture.mp4 was joined from.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 from backprop_core import Params
@@ -23,8 +28,10 @@ from .media import Chapter
 from .quality import Quality
 from .slide_render import SlideResult
 
-__all__ = ["FACTS_FILE", "STATE_FILE", "slide_entry", "facts_document", "lecture_problem",
-           "lecture_entry", "quality_record", "manim_version", "estimates", "record_timing"]
+__all__ = ["FACTS_FILE", "STATE_FILE", "slide_entry", "slide_facts_file", "slide_facts_document",
+           "facts_document", "lecture_problem",
+           "lecture_entry", "quality_record", "manim_version", "estimates", "record_timing",
+           "file_sizes", "slide_record", "lecture_record", "lecture_is_current"]
 
 FACTS_FILE = "facts.json"
 STATE_FILE = ".render-state.json"
@@ -55,6 +62,18 @@ def slide_entry(result: SlideResult, params: Params, names: dict[str, str]) -> d
         "subtitles": result.cues,
         "manifest": result.manifest,
     }
+
+
+def slide_facts_file(stem: str) -> str:
+    return f"{stem}.facts.json"
+
+
+def slide_facts_document(entry: dict[str, Any]) -> dict[str, Any]:
+    return {"lecture": f"{LECTURE_TITLE}: {LECTURE_SUBTITLE}",
+            "about": "The numbers behind this slide's files: the quality and parameters they "
+                     "were rendered with, and every number the scene showed and read. The same "
+                     "as this slide's entry in facts.json.",
+            **entry}
 
 
 def lecture_problem(entries: list[dict[str, Any]]) -> str | None:
@@ -91,8 +110,10 @@ def facts_document(params: Params, lesson: dict[str, Any], quality: Quality,
     return {
         "title": f"{LECTURE_TITLE}: {LECTURE_SUBTITLE}",
         "about": "The numbers behind every file in this folder. 'params' and 'lesson' are "
-                 "those of the latest render; each slide records its own quality, "
-                 "parameters, and the facts its scene showed and read.",
+                 "those of the latest render; each slide records its own quality, the "
+                 "parameters its files are true for, and the facts its scene showed and "
+                 "read. A slide none of whose read values changed keeps its files and "
+                 "takes the new parameters.",
         "manim_version": manim_version(),
         "quality": quality_record(quality),
         "params": dataclasses.asdict(params),
@@ -123,3 +144,29 @@ def record_timing(state: dict[str, Any] | None, result: SlideResult) -> dict[str
         "seconds": round(result.seconds, 2), "animations": result.animations}
     return state
 
+
+
+# ----- what lets the next render keep files ------------------------------------------
+
+def file_sizes(folder: Path, names) -> dict[str, int]:
+    return {name: (folder / name).stat().st_size for name in names}
+
+
+def slide_record(key: str, folder: Path, names) -> dict[str, Any]:
+    """A published slide: its key, its files' sizes, and an id for this publication."""
+    return {"key": key, "files": file_sizes(folder, names), "id": uuid.uuid4().hex}
+
+
+def lecture_record(slide_ids: list[str], folder: Path) -> dict[str, Any]:
+    return {"slides": slide_ids, "files": file_sizes(folder, ("lecture.mp4", "lecture.srt"))}
+
+
+def lecture_is_current(record: dict[str, Any] | None, slide_ids: list[str | None],
+                       folder: Path) -> bool:
+    """Whether lecture.mp4 and lecture.srt were joined from exactly these slide files."""
+    if not record or None in slide_ids or record.get("slides") != slide_ids:
+        return False
+    try:
+        return file_sizes(folder, record["files"]) == record["files"]
+    except (OSError, KeyError, TypeError):
+        return False

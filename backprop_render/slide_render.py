@@ -1,10 +1,20 @@
 """One slide, rendered: a pure function of (slide, parameters, quality, GIF width).
 
-`render_slide` runs Manim as separate processes with their own `--media_dir` inside
-`workdir` (parallel Manim processes that share one media folder trip over each
-other's LaTeX files), post-processes what they wrote, and returns the finished
-files, all inside `workdir`. It never touches the output folder: the pipeline moves
-the files into place once they are whole.
+`render_slide` runs Manim as separate processes with their own `--media_dir`
+(parallel Manim processes that share one media folder trip over each other's LaTeX
+files), post-processes what they wrote, and returns the finished files, all inside
+`workdir`. It never touches the output folder: the pipeline moves the files into
+place once they are whole.
+
+Given a `cache_dir`, the slide's Manim media folder lives there and is kept between
+renders: Manim's per-animation cache is on (an animation whose frames were encoded
+before, with the same encoder settings, is not drawn again) and the LaTeX and text
+SVGs of the slide's formulas stay compiled. Only one job uses a slide's cache folder
+at a time (the pipeline renders each slide once per run, and the output folder is
+locked). A marker file says a render is under way; a render that was killed leaves
+it behind, and the next one starts from an empty cache rather than trust segment
+files that may be cut short. Without a `cache_dir` the media folder is fresh and
+caching is off.
 
 Which Manim runs a slide takes depends on the quality:
 
@@ -21,6 +31,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -40,13 +51,14 @@ from .quality import GIF_FPS, Quality
 from .subtitles import compose_srt, read_srt
 
 __all__ = ["SlideResult", "render_slide", "manim_command", "animations_done", "current_phase",
-           "REPO", "KINDS"]
+           "media_dir_for", "REPO", "KINDS", "IN_PROGRESS"]
 
 REPO = Path(__file__).resolve().parent.parent
 MANIM_CFG = REPO / "manim.cfg"
 KINDS = ("mp4", "gif", "png", "srt")  # the finished files of a slide, by extension
-_LOSSLESS = ("--video-codec", "libx264rgb", "--pixel-format", "rgb24", "--encoder-option", "crf=0")
+_LOSSLESS_CODEC = ("--video-codec", "libx264rgb", "--pixel-format", "rgb24")
 _LOG_TAIL_LINES = 30
+IN_PROGRESS = "rendering"  # marker file in a cache folder while a render uses it
 
 
 @dataclass(frozen=True)
@@ -63,22 +75,29 @@ class SlideResult:
     warnings: list[str] = field(default_factory=list)
 
 
+def _options(options: dict[str, str]) -> list[str]:
+    return [word for key, value in options.items() for word in ("--encoder-option", f"{key}={value}")]
+
+
 def manim_command(slide: Slide, quality: Quality, media_dir: Path, run: str,
-                  gif_size: tuple[int, int] | None = None) -> list[str]:
-    """The `manim render` command line of one run: 'video', 'master' or 'still'."""
+                  gif_size: tuple[int, int] | None = None, caching: bool = False) -> list[str]:
+    """The `manim render` command line of one run: 'video', 'master' or 'still'.
+
+    `caching` turns Manim's per-animation cache on; it pays only in a media folder
+    that is kept between renders (hashing each animation costs a little).
+    """
     command = [sys.executable, "-m", "manim", "render", "--config_file", str(MANIM_CFG),
                "--media_dir", str(media_dir), "--progress_bar", "none", "-v", "WARNING",
-               # each media folder is fresh, so hashing animations for the cache is wasted
-               "--disable_caching", "-q", quality.manim_flag]
+               *([] if caching else ["--disable_caching"]), "-q", quality.manim_flag]
     if run == "video":
         if quality.renders_gif_master:
-            command += _LOSSLESS
+            command += [*_LOSSLESS_CODEC, *_options(quality.lossless_options)]
         else:
-            for key, value in quality.h264_options.items():
-                command += ["--encoder-option", f"{key}={value}"]
+            command += _options(quality.h264_options)
     elif run == "master":
         assert gif_size is not None
-        command += ["-r", f"{gif_size[0]},{gif_size[1]}", "--fps", str(GIF_FPS), *_LOSSLESS]
+        command += ["-r", f"{gif_size[0]},{gif_size[1]}", "--fps", str(GIF_FPS),
+                    *_LOSSLESS_CODEC, *_options(quality.lossless_options)]
     elif run == "still":
         command += ["-s"]
     else:
@@ -113,10 +132,51 @@ def current_phase(workdir: Path) -> str:
         return "starting"
 
 
-def animations_done(workdir: Path, slide: Slide, quality: Quality) -> int:
-    """Animations of the main run written so far (Manim writes one segment file each)."""
-    pattern = f"videos/*/{quality.manim_folder}/partial_movie_files/{slide.scene}/*.mp4"
-    return sum(1 for _ in (workdir / "media").glob(pattern))
+def media_dir_for(workdir: Path, cache_dir: Path | None) -> Path:
+    """The Manim media folder of a slide job: kept in `cache_dir`, else fresh in `workdir`."""
+    return (cache_dir if cache_dir is not None else workdir) / "media"
+
+
+def _segments(media_dir: Path, slide: Slide, folder: str) -> Path:
+    return media_dir / "videos" / slide.module / folder / "partial_movie_files" / slide.scene
+
+
+def animations_done(media_dir: Path, slide: Slide, quality: Quality, since: float = 0.0) -> int:
+    """Animations of the main run drawn so far: Manim writes one segment file each.
+
+    Segments taken from Manim's cache are not written again, so with a kept media
+    folder this counts the animations drawn since `since` (a time.time()).
+    """
+    count = 0
+    for path in _segments(media_dir, slide, quality.manim_folder).glob("*.mp4"):
+        try:
+            count += path.stat().st_mtime >= since
+        except OSError:
+            pass  # Manim removed it (an aborted segment, or its cache pruning)
+    return count
+
+
+def _scene_animations(media_dir: Path, slide: Slide, quality: Quality, since: float) -> int:
+    """Animations in the finished scene, cached or not (Manim's segment list counts them)."""
+    listing = _segments(media_dir, slide, quality.manim_folder) / "partial_movie_file_list.txt"
+    try:
+        return sum(1 for line in listing.read_text(encoding="utf-8").splitlines()
+                   if line.startswith("file "))
+    except OSError:
+        return animations_done(media_dir, slide, quality, since)
+
+
+def _clear_scene_outputs(media_dir: Path) -> None:
+    """Remove the joined videos, subtitles and stills of earlier runs; keep the cache.
+
+    What stays is what Manim reuses: the animation segments (partial_movie_files),
+    and the LaTeX and text SVGs (Tex/, texts/).
+    """
+    for folder in media_dir.glob("videos/*/*"):
+        for path in folder.iterdir() if folder.is_dir() else ():
+            if path.is_file():
+                path.unlink(missing_ok=True)
+    shutil.rmtree(media_dir / "images", ignore_errors=True)
 
 
 def _run_manim(slide: Slide, command: list[str], workdir: Path, run: str,
@@ -154,12 +214,27 @@ def _one(paths: list[Path], what: str, slide: Slide) -> Path:
     return paths[0]
 
 
+def _open_cache(cache_dir: Path) -> None:
+    marker = cache_dir / IN_PROGRESS
+    if marker.exists():  # the last render of this slide was killed mid-way
+        shutil.rmtree(cache_dir / "media", ignore_errors=True)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    marker.write_text(f"{os.getpid()}\n", encoding="utf-8")
+
+
 def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Path,
-                 gif_width: int | None) -> SlideResult:
-    """Render `slide` into `workdir`; `gif_width=None` skips the GIF."""
-    started = time.monotonic()
+                 gif_width: int | None, cache_dir: Path | None = None) -> SlideResult:
+    """Render `slide` into `workdir`; `gif_width=None` skips the GIF.
+
+    `cache_dir`: a folder of this slide's own, kept between renders, for Manim's
+    media folder and caches (see the module's notes); None renders from nothing.
+    """
+    started, since = time.monotonic(), time.time() - 1
     workdir.mkdir(parents=True, exist_ok=True)
-    media_dir = workdir / "media"  # shared by this slide's runs: they reuse its LaTeX
+    media_dir = media_dir_for(workdir, cache_dir)  # shared by this slide's runs: they reuse its LaTeX
+    if cache_dir is not None:
+        _open_cache(cache_dir)
+        _clear_scene_outputs(media_dir)
     facts_file = workdir / "facts-video.json"
     files = {kind: workdir / f"{slide.stem}.{kind}" for kind in KINDS}
     metadata = {"title": f"{slide.number}. {slide.title}", "album": LECTURE_TITLE}
@@ -167,13 +242,14 @@ def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Pat
 
     def run(name: str, **kwargs: Any) -> None:
         _set_phase(workdir, name)
-        command = manim_command(slide, quality, media_dir, name, **kwargs)
+        command = manim_command(slide, quality, media_dir, name, caching=cache_dir is not None,
+                                **kwargs)
         _run_manim(slide, command, workdir, name, params_file, workdir / f"facts-{name}.json")
 
     run("video")
     videos = list(media_dir.glob(f"videos/*/{quality.manim_folder}/{slide.scene}.mp4"))
     manim_video = _one(videos, "video", slide)
-    animations = animations_done(workdir, slide, quality)
+    animations = _scene_animations(media_dir, slide, quality, since)
     gif_size = _gif_size(quality, gif_width) if gif_width else None
     try:
         if quality.renders_gif_master:
@@ -217,5 +293,8 @@ def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Pat
             f"slide {slide.number} ({slide.slug}): the scene wrote no readable facts "
             f"manifest to ${FACTS_ENV} ({error}); every video must report its numbers"
         ) from None
+    if cache_dir is not None:
+        _clear_scene_outputs(media_dir)  # the joined videos are copied out; segments stay
+        (cache_dir / IN_PROGRESS).unlink(missing_ok=True)
     return SlideResult(slide, quality, files, video, gif, len(cues), manifest,
                        time.monotonic() - started, animations, warnings)

@@ -20,6 +20,7 @@ from backprop_render.progress import Progress
 from backprop_render.quality import QUALITIES, Quality
 from backprop_render.slide_render import SlideResult
 from backprop_render.subtitles import Cue, compose_srt, read_srt
+from scenes.facts import value_at
 from scenes.slides import SLIDES, Slide
 from tests.backprop_render.synthetic_media import write_video
 
@@ -27,14 +28,19 @@ PREVIEW = QUALITIES["preview"]
 
 
 class FakeRenderer:
-    """Renders slide n as 5*n frames of a tiny video with one subtitle; can fail on cue."""
+    """Renders slide n as 5*n frames of a tiny video with one subtitle; can fail on cue.
 
-    def __init__(self, fail_on: int | None = None, interrupt_on: int | None = None) -> None:
+    Its scene reads `worked_step.x`, or the lesson paths `reads` gives for its number.
+    """
+
+    def __init__(self, fail_on: int | None = None, interrupt_on: int | None = None,
+                 reads: dict[int, list[str]] | None = None) -> None:
         self.fail_on, self.interrupt_on = fail_on, interrupt_on
+        self.reads = reads or {}
         self.calls: list[tuple[int, dict]] = []
 
     def __call__(self, slide: Slide, params_file: Path, quality: Quality, workdir: Path,
-                 gif_width: int | None) -> SlideResult:
+                 gif_width: int | None, cache_dir: Path | None = None) -> SlideResult:
         params = json.loads(params_file.read_text())
         self.calls.append((slide.number, params))
         workdir.mkdir(parents=True)
@@ -53,16 +59,20 @@ class FakeRenderer:
         if gif_width:
             files["gif"] = workdir / f"{slide.stem}.gif"
             gif = media.make_gif(files["mp4"], files["gif"], gif_width)
+        lesson = build_lesson(load_params(None, params))
+        reads = {path: value_at(lesson, path)
+                 for path in self.reads.get(slide.number, ["worked_step.x"])}
         manifest = {"facts": [{"key": "worked_step.x", "value": params["x"], "shown": "2.1",
-                               "where": "screen"}], "reads": {"worked_step.x": params["x"]}}
+                               "where": "screen"}], "reads": reads}
         return SlideResult(slide, quality, files, media.probe_video(files["mp4"]), gif, 1, manifest,
                            seconds=0.5, animations=slide.number)
 
 
 def render(out: Path, numbers: list[int], renderer: FakeRenderer, quality: Quality = PREVIEW,
-           gif_width: int | None = 32, **params) -> pipeline.RenderSummary:
+           gif_width: int | None = 32, jobs: int = 1, force: bool = False,
+           **params) -> pipeline.RenderSummary:
     request = pipeline.RenderRequest(tuple(SLIDES[n - 1] for n in numbers), load_params(None, params),
-                                     quality, out, gif_width)
+                                     quality, out, gif_width, jobs, force)
     return pipeline.run(request, Progress(io.StringIO(), "lines"), renderer)
 
 
@@ -98,6 +108,9 @@ def test_facts_json_traces_every_file_to_its_numbers(tmp_path):
     assert (first["quality"], first["params"]["lr"], first["video"]["frames"]) == ("preview", 0.1, 5)
     assert first["manifest"]["reads"] == {"worked_step.x": 2.1}
     assert facts["lecture_video"]["files"] == {"mp4": "lecture.mp4", "srt": "lecture.srt"}
+    for entry in facts["slides"]:  # and beside each video, its own part of the record
+        beside = json.loads((tmp_path / f"{entry['stem']}.facts.json").read_text())
+        assert {k: v for k, v in beside.items() if k not in ("lecture", "about")} == entry
     state = json.loads((tmp_path / ".render-state.json").read_text())
     assert state["timings"]["preview"]["02-forward-propagation"] == {"seconds": 0.5, "animations": 2}
 
@@ -159,7 +172,7 @@ def test_a_lecture_that_cannot_be_joined_is_an_error_after_the_slides_are_publis
     (tmp_path / "01-what-is-backpropagation.mp4").write_bytes(b"damaged")
     lecture = (tmp_path / "lecture.mp4").read_bytes()
     with pytest.raises(RenderError, match="lecture.mp4 could not be built"):
-        render(tmp_path, [2], FakeRenderer())
+        render(tmp_path, [2], FakeRenderer(), force=True)
     assert (tmp_path / "lecture.mp4").read_bytes() == lecture
     facts = json.loads((tmp_path / "facts.json").read_text())
     assert [s["number"] for s in facts["slides"]] == [1, 2]
@@ -182,3 +195,144 @@ def test_entries_of_deleted_files_are_dropped_from_the_record(tmp_path):
     facts = json.loads((tmp_path / "facts.json").read_text())
     assert [s["number"] for s in facts["slides"]] == [2]
     assert [c["slide"] for c in facts["lecture_video"]["chapters"]] == ["02-forward-propagation"]
+
+
+# ----- rendering only what changed ----------------------------------------------------------
+
+def stamps(folder: Path) -> dict[str, tuple[int, bytes]]:
+    return {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in folder.iterdir()
+            if p.is_file()}
+
+
+def test_rendering_again_unchanged_renders_and_rewrites_nothing(tmp_path):
+    render(tmp_path, [1, 2, 3], FakeRenderer())
+    before = stamps(tmp_path)
+    renderer = FakeRenderer()
+    summary = render(tmp_path, [1, 2, 3], renderer)
+    assert renderer.calls == [] and summary.rendered == []
+    assert [s.number for s in summary.kept] == [1, 2, 3]
+    assert summary.lecture is not None and not summary.lecture_rebuilt
+    assert stamps(tmp_path) == before  # not even facts.json is written again
+
+
+def test_a_changed_parameter_renders_only_the_slides_that_read_what_it_changes(tmp_path):
+    reads = {1: ["network.final_loss"], 2: ["worked_step.x"], 3: ["descent.steps.3.w"]}
+    render(tmp_path, [1, 2, 3], FakeRenderer(reads=reads))
+    before = stamps(tmp_path)
+    renderer = FakeRenderer(reads=reads)
+    summary = render(tmp_path, [1, 2, 3], renderer, lr=0.1)
+    assert [n for n, _ in renderer.calls] == [3]
+    assert [s.number for s in summary.kept] == [1, 2]
+    after = stamps(tmp_path)
+    for name in before:
+        if name.startswith(("01-", "02-")) and not name.endswith(".facts.json"):
+            assert after[name] == before[name], name  # kept files are not touched
+    assert summary.lecture_rebuilt  # slide 3 changed, so the lecture is joined again
+    facts = json.loads((tmp_path / "facts.json").read_text())
+    # The kept slides' files are exactly what lr=0.1 draws: their record says so.
+    assert [e["params"]["lr"] for e in facts["slides"]] == [0.1, 0.1, 0.1]
+    assert facts["lecture_video"]["params"]["lr"] == 0.1
+    beside = json.loads((tmp_path / "01-what-is-backpropagation.facts.json").read_text())
+    assert beside["params"]["lr"] == 0.1 and beside["manifest"] == facts["slides"][0]["manifest"]
+
+    renderer = FakeRenderer(reads=reads)
+    render(tmp_path, [1, 2, 3], renderer, lr=0.1, x=3)
+    assert [n for n, _ in renderer.calls] == [2, 3]
+
+
+def test_force_renders_every_slide_and_empties_their_caches(tmp_path):
+    render(tmp_path, [1, 2], FakeRenderer())
+    stale = tmp_path / pipeline.CACHE_DIR / SLIDES[0].stem / "media" / "old-segment.mp4"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"")
+    renderer = FakeRenderer()
+    summary = render(tmp_path, [1, 2], renderer, force=True)
+    assert [n for n, _ in renderer.calls] == [1, 2] and summary.kept == []
+    assert not stale.exists()
+
+
+def test_a_slide_whose_files_were_changed_or_removed_is_rendered_again(tmp_path):
+    render(tmp_path, [1, 2, 3], FakeRenderer())
+    (tmp_path / "02-forward-propagation.png").unlink()
+    (tmp_path / "03-loss-function.srt").write_text("edited by hand")
+    renderer = FakeRenderer()
+    render(tmp_path, [1, 2, 3], renderer)
+    assert [n for n, _ in renderer.calls] == [2, 3]
+
+
+def test_a_slide_whose_code_changed_is_rendered_again(tmp_path, monkeypatch):
+    render(tmp_path, [1, 2], FakeRenderer())
+    keys = pipeline.reuse.keys_for
+
+    def edited(slides, quality, gif_width):
+        found = keys(slides, quality, gif_width)
+        return {stem: key + "-edited" if stem.startswith("02-") else key
+                for stem, key in found.items()}
+
+    monkeypatch.setattr(pipeline.reuse, "keys_for", edited)
+    renderer = FakeRenderer()
+    render(tmp_path, [1, 2], renderer)
+    assert [n for n, _ in renderer.calls] == [2]
+
+
+def test_each_slide_job_gets_its_own_cache_folder_in_the_output_folder(tmp_path):
+    seen = []
+
+    class Recording(FakeRenderer):
+        def __call__(self, slide, params_file, quality, workdir, gif_width, cache_dir=None):
+            seen.append(cache_dir)
+            return super().__call__(slide, params_file, quality, workdir, gif_width, cache_dir)
+
+    render(tmp_path, [1, 2], Recording())
+    assert seen == [tmp_path / ".render-cache" / s.stem for s in SLIDES[:2]]
+
+
+def test_an_interrupted_publication_is_not_trusted_next_time(tmp_path, monkeypatch):
+    render(tmp_path, [1, 2], FakeRenderer())
+    state = json.loads((tmp_path / ".render-state.json").read_text())
+    del state["slides"]["02-forward-propagation"]  # as if killed while publishing slide 2
+    (tmp_path / ".render-state.json").write_text(json.dumps(state))
+    renderer = FakeRenderer()
+    render(tmp_path, [1, 2], renderer)
+    assert [n for n, _ in renderer.calls] == [2]
+
+
+# ----- several slides at once, each in its own process ------------------------------------------
+
+def test_parallel_jobs_publish_every_slide_and_the_lecture(tmp_path):
+    summary = render(tmp_path, [1, 2, 3], FakeRenderer(), jobs=2)
+    assert sorted(r.slide.number for r in summary.rendered) == [1, 2, 3]
+    assert media.probe_video(tmp_path / "lecture.mp4").frames == 5 + 10 + 15
+    facts = json.loads((tmp_path / "facts.json").read_text())
+    assert [e["number"] for e in facts["slides"]] == [1, 2, 3]
+    assert not list(tmp_path.glob(STAGING_PREFIX + "*"))
+    summary = render(tmp_path, [1, 2, 3], FakeRenderer(), jobs=2)
+    assert summary.rendered == [] and len(summary.kept) == 3
+
+
+def test_a_failing_parallel_job_names_its_slide_and_leaves_published_files_whole(tmp_path):
+    render(tmp_path, [1, 2, 3], FakeRenderer())
+    before = snapshot(tmp_path)
+    with pytest.raises(SlideFailed) as caught:
+        render(tmp_path, [1, 2, 3], FakeRenderer(fail_on=2), jobs=2, x=5)
+    assert str(caught.value).startswith("slide 2 (forward-propagation): manim exited")
+    assert caught.value.log == tmp_path / "logs" / "02-forward-propagation-manim-video.log"
+    assert "NameError" in caught.value.log.read_text()
+    after = snapshot(tmp_path)
+    assert after["lecture.mp4"] == before["lecture.mp4"]  # not joined from a partial deck
+    for kind in ("mp4", "png", "srt", "gif"):
+        assert after[f"02-forward-propagation.{kind}"] == before[f"02-forward-propagation.{kind}"]
+    facts = json.loads(after["facts.json"])
+    assert facts["slides"][1]["params"]["x"] == 2.1  # slide 2 still shows the old numbers
+    assert not list(tmp_path.glob(STAGING_PREFIX + "*"))
+
+
+def test_an_interrupted_parallel_render_leaves_unfinished_slides_as_they_were(tmp_path):
+    render(tmp_path, [1, 2], FakeRenderer())
+    before = snapshot(tmp_path)
+    with pytest.raises(KeyboardInterrupt):
+        render(tmp_path, [1, 2], FakeRenderer(interrupt_on=1), jobs=2, x=7)
+    after = snapshot(tmp_path)
+    for name in ("01-what-is-backpropagation.mp4", "lecture.mp4", "lecture.srt"):
+        assert after[name] == before[name]
+    assert not list(tmp_path.glob(STAGING_PREFIX + "*"))

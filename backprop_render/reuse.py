@@ -1,0 +1,254 @@
+"""Which slides must be drawn again, and which finished files can stay.
+
+A slide's frames are a deterministic function of two things:
+
+- its **code and settings**: the slide's scene file and every module of `scenes/`
+  and `backprop_core/` it imports (found by reading the import statements, so the
+  set cannot drift from the code), the assets under `assets/`, the pipeline code
+  that turns Manim's output into files, the quality (size, frame rate, encoder
+  options), the GIF width, `manim.cfg`, and the versions of Manim and the media
+  libraries. These are hashed into the slide's **key**;
+- the **lesson values it reads**. A scene sees the lesson only through
+  `scenes.facts.TrackedLesson`, which records every value it hands out, by path,
+  in the facts manifest the scene writes (`reads`). The previous render's reads
+  are kept in `facts.json`.
+
+If the key is unchanged and every recorded read has the same value in the new
+lesson (`value_at(new_lesson, path)`), the scene would construct exactly as last
+time, so the files it produced last time are the files it would produce now: the
+slide is kept. A slide whose code changed has no trustworthy reads (the new code
+may read other values) and is always rendered; that render records fresh reads.
+So no separate dry run is needed: every render is its own record.
+
+Reads compare as canonical JSON text, so 4 and 4.0, or 0.0 and -0.0, count as
+different: a scene may write them differently.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from scenes.facts import value_at
+from scenes.slides import Slide
+
+from .quality import Quality
+
+__all__ = ["KEY_SCHEMA", "SOURCE_PACKAGES", "PIPELINE_FILES", "module_closure", "slide_key",
+           "changed_reads", "Decision", "decide", "REPO"]
+
+REPO = Path(__file__).resolve().parent.parent
+KEY_SCHEMA = 1  # bump when the meaning of a key changes: every slide renders once more
+SOURCE_PACKAGES = ("scenes", "backprop_core")  # the packages a scene's imports are followed into
+# The pipeline code between Manim's output and the published files: a change to how a
+# GIF is made or a still is saved changes the files, so it re-renders the slides.
+PIPELINE_FILES = ("backprop_render/slide_render.py", "backprop_render/media.py",
+                  "backprop_render/subtitles.py", "backprop_render/quality.py")
+# Libraries that draw or encode what a slide shows. (numpy is not here: it changes
+# only values, and the values a slide reads are compared one by one.)
+PACKAGES = ("manim", "av", "pycairo", "manimpango", "pillow", "srt")
+# Read by runtime.py only when no parameters are passed; the pipeline always passes
+# them, and parameters reach the frames only as lesson values, which are compared.
+NOT_AN_INPUT = ("assets/default_params.toml",)
+
+
+# ----- the code a slide depends on ---------------------------------------------------
+
+def _module_file(name: str, root: Path) -> Path | None:
+    parts = name.split(".")
+    if parts[0] not in SOURCE_PACKAGES:
+        return None
+    base = root.joinpath(*parts)
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imported_modules(path: Path, module: str) -> frozenset[str]:
+    """Every module name `path` imports, statically, at any depth of its code."""
+    stat = path.stat()
+    return _parse_imports(path, module, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=1024)
+def _parse_imports(path: Path, module: str, mtime_ns: int, size: int) -> frozenset[str]:
+    tree = ast.parse(path.read_bytes(), filename=str(path))
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                anchor = package.split(".")
+                anchor = anchor[: len(anchor) - (node.level - 1)]
+                base = ".".join(anchor + ([node.module] if node.module else []))
+            else:
+                base = node.module or ""
+            names.add(base)
+            # `from scenes import theme` imports the module scenes.theme
+            names.update(f"{base}.{alias.name}" for alias in node.names)
+    return frozenset(names)
+
+
+def module_closure(slide: Slide, root: Path = REPO) -> list[Path]:
+    """The slide's scene file and every file of SOURCE_PACKAGES it can import, sorted.
+
+    Package `__init__.py` files are included, since importing a module runs them.
+    """
+    start = f"scenes.{slide.module}"
+    seen: dict[str, Path] = {}
+    pending = [start]
+    while pending:
+        name = pending.pop()
+        # importing a.b.c imports a and a.b first
+        parts = name.split(".")
+        for depth in range(1, len(parts) + 1):
+            prefix = ".".join(parts[:depth])
+            if prefix in seen:
+                continue
+            path = _module_file(prefix, root)
+            if path is None:
+                continue
+            seen[prefix] = path
+            pending.extend(_imported_modules(path, prefix))
+    if start not in seen:
+        raise FileNotFoundError(f"no scene file for slide {slide.number}: scenes/{slide.module}.py")
+    return sorted(set(seen.values()))
+
+
+# ----- the key -----------------------------------------------------------------------
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@lru_cache(maxsize=None)
+def _package_versions() -> tuple[tuple[str, str], ...]:
+    found = []
+    for name in PACKAGES:
+        try:
+            found.append((name, metadata.version(name)))
+        except metadata.PackageNotFoundError:
+            found.append((name, "absent"))
+    return tuple(found)
+
+
+def _relative(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def slide_key(slide: Slide, quality: Quality, gif_width: int | None, root: Path = REPO,
+              _digests: dict[Path, str] | None = None) -> str:
+    """The hash of everything but lesson values that decides the slide's files."""
+    digests = {} if _digests is None else _digests
+
+    def digest(path: Path) -> str:
+        if path not in digests:
+            digests[path] = _digest(path.read_bytes())
+        return digests[path]
+
+    sources = {_relative(p, root): digest(p) for p in module_closure(slide, root)}
+    sources.update({name: digest(root / name) for name in PIPELINE_FILES})
+    assets = root / "assets"
+    if assets.is_dir():
+        sources.update({_relative(p, root): digest(p) for p in sorted(assets.rglob("*"))
+                        if p.is_file() and _relative(p, root) not in NOT_AN_INPUT})
+    config = root / "manim.cfg"
+    record = {
+        "schema": KEY_SCHEMA,
+        "slide": dataclasses.asdict(slide),
+        "sources": sources,
+        "manim_cfg": digest(config) if config.is_file() else None,
+        "quality": dataclasses.asdict(quality),
+        "gif_width": gif_width,
+        "packages": dict(_package_versions()),
+    }
+    return _digest(json.dumps(record, sort_keys=True).encode("utf-8"))
+
+
+# ----- the lesson values a slide read ----------------------------------------------------
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def changed_reads(reads: Mapping[str, Any], lesson) -> list[str]:
+    """The recorded reads whose value differs in `lesson` (or that it no longer has)."""
+    changed = []
+    for path, recorded in reads.items():
+        try:
+            now = value_at(lesson, path)
+        except (KeyError, IndexError, TypeError, AttributeError, ValueError):
+            changed.append(path)
+            continue
+        if _canonical(now) != _canonical(recorded):
+            changed.append(path)
+    return changed
+
+
+# ----- the decision ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Decision:
+    slide: Slide
+    key: str
+    reason: str | None  # why it must be rendered; None: its files are kept
+
+    @property
+    def render(self) -> bool:
+        return self.reason is not None
+
+
+def _files_whole(folder: Path, sizes: Mapping[str, int]) -> str | None:
+    for name, size in sizes.items():
+        try:
+            actual = (folder / name).stat().st_size
+        except OSError:
+            return f"{name} is missing"
+        if actual != size:
+            return f"{name} changed since it was rendered"
+    return None
+
+
+def decide(slide: Slide, key: str, entry: Mapping[str, Any] | None,
+           record: Mapping[str, Any] | None, lesson, folder: Path, force: bool = False) -> Decision:
+    """Render `slide`, or keep its files? `entry` is its facts.json entry, `record` its
+    entry in the render state, `lesson` the new lesson."""
+    def render(reason: str) -> Decision:
+        return Decision(slide, key, reason)
+
+    if force:
+        return render("--force")
+    if not entry or not record:
+        return render("no earlier render in this folder")
+    if record.get("key") != key:
+        return render("its code or the render settings changed")
+    sizes = record.get("files")
+    if not isinstance(sizes, dict) or set(sizes) != set((entry.get("files") or {}).values()):
+        return render("its record is incomplete")
+    problem = _files_whole(folder, sizes)
+    if problem:
+        return render(problem)
+    reads = (entry.get("manifest") or {}).get("reads")
+    if not isinstance(reads, dict):
+        return render("its record holds no reads")
+    changed = changed_reads(reads, lesson)
+    if changed:
+        more = f" and {len(changed) - 1} more" if len(changed) > 1 else ""
+        return render(f"it shows values that changed ({changed[0]}{more})")
+    return Decision(slide, key, None)
+
+
+def keys_for(slides: Iterable[Slide], quality: Quality, gif_width: int | None,
+             root: Path = REPO) -> dict[str, str]:
+    digests: dict[Path, str] = {}
+    return {s.stem: slide_key(s, quality, gif_width, root, digests) for s in slides}
