@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import os
 import sys
+
 import pytest
 
 from backprop_render import slide_render
@@ -24,7 +26,7 @@ def test_preview_draws_once_losslessly_in_its_own_media_folder(tmp_path):
     assert option(command, "--media_dir") == [str(tmp_path / "media")]
     assert option(command, "-q") == ["l"]
     assert option(command, "--video-codec") == ["libx264rgb"]
-    assert option(command, "--encoder-option") == ["crf=0"]
+    assert option(command, "--encoder-option") == ["crf=0", "preset=ultrafast"]  # a temporary master
     assert "--disable_caching" in command
 
 
@@ -32,10 +34,11 @@ def test_1080p_draws_h264_for_browsers_and_a_small_lossless_gif_master_and_a_sti
     quality = QUALITIES["1080p"]
     video = slide_render.manim_command(SLIDE6, quality, tmp_path, "video")
     assert option(video, "-q") == ["h"] and "--video-codec" not in video
-    assert option(video, "--encoder-option") == ["crf=23"]
+    assert option(video, "--encoder-option") == ["crf=23", "preset=veryfast", "thread_type=frame"]
     master = slide_render.manim_command(SLIDE6, quality, tmp_path, "master", gif_size=(768, 432))
     assert option(master, "-r") == ["768,432"] and option(master, "--fps") == ["15"]
     assert option(master, "--video-codec") == ["libx264rgb"]
+    assert option(master, "--encoder-option") == ["crf=0", "preset=ultrafast"]
     still = slide_render.manim_command(SLIDE6, quality, tmp_path, "still")
     assert "-s" in still and option(still, "-q") == ["h"]
 
@@ -49,11 +52,14 @@ def test_gif_size_keeps_16_to_9_in_even_pixels_and_never_exceeds_the_video():
 def test_animations_are_counted_from_the_main_runs_segments(tmp_path):
     segments = tmp_path / "media/videos/s06_backward_propagation/480p15/partial_movie_files"
     (segments / "BackwardPropagation").mkdir(parents=True)
-    for index in range(3):
-        (segments / "BackwardPropagation" / f"uncached_{index:05}.mp4").write_bytes(b"")
+    for index in range(4):
+        (segments / "BackwardPropagation" / f"{index:05}.mp4").write_bytes(b"")
+    os.utime(segments / "BackwardPropagation" / "00000.mp4", (1000, 1000))  # an earlier render's
     (tmp_path / "media/videos/s06_backward_propagation/432p15/partial_movie_files/"
      "BackwardPropagation").mkdir(parents=True)  # the GIF master's: not counted
-    assert slide_render.animations_done(tmp_path, SLIDE6, QUALITIES["preview"]) == 3
+    media_dir = slide_render.media_dir_for(tmp_path, None)
+    assert slide_render.animations_done(media_dir, SLIDE6, QUALITIES["preview"]) == 4
+    assert slide_render.animations_done(media_dir, SLIDE6, QUALITIES["preview"], since=2000) == 3
     assert slide_render.current_phase(tmp_path) == "starting"
 
 
