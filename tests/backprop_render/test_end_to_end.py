@@ -22,6 +22,7 @@ from PIL import Image
 from backprop_core import build_lesson, load_params
 from backprop_render import media
 from backprop_render.cli import REPO
+from backprop_render.pipeline import CACHE_DIR
 from backprop_render.subtitles import read_srt
 from scenes.slides import SLIDE_COUNT, SLIDES, Slide
 
@@ -71,8 +72,8 @@ def test_the_deck_is_complete(deck: Deck) -> None:
 
 
 def test_every_slide_has_all_its_files_and_nothing_else_is_left(deck: Deck) -> None:
-    expected = {f"{s.stem}.{k}" for s in deck.slides for k in KINDS}
-    expected |= {"lecture.mp4", "lecture.srt", "facts.json", ".render-state.json"}
+    expected = {f"{s.stem}.{k}" for s in deck.slides for k in (*KINDS, "facts.json")}
+    expected |= {"lecture.mp4", "lecture.srt", "facts.json", ".render-state.json", CACHE_DIR}
     assert {p.name for p in deck.out.iterdir()} == expected  # no staging, no logs, no temp files
 
 
@@ -154,6 +155,26 @@ def test_facts_json_holds_the_parameters_the_lesson_and_each_slides_facts(deck: 
         assert entry["manifest"]["facts"], f"{entry['stem']} reported no facts"
         assert isinstance(entry["manifest"]["reads"], dict)
     assert len(facts["lecture_video"]["chapters"]) == len(deck.slides)
+
+
+def test_each_video_has_its_facts_beside_it_and_its_scene_kept_its_layout(deck: Deck, facts) -> None:
+    for entry in facts["slides"]:
+        beside = json.loads((deck.out / f"{entry['stem']}.facts.json").read_text(encoding="utf-8"))
+        assert {k: v for k, v in beside.items() if k not in ("lecture", "about")} == entry
+        assert entry["manifest"]["layout_problems"] == [], entry["stem"]
+
+
+def test_rendering_again_unchanged_renders_nothing_and_touches_no_file(deck: Deck, facts) -> None:
+    def stamps() -> dict[str, int]:
+        return {p.name: p.stat().st_mtime_ns for p in deck.out.iterdir() if p.is_file()}
+
+    before = stamps()
+    again = subprocess.run([str(REPO / "render.sh"), "--quality", "preview", "--out", str(deck.out)],
+                           capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stderr[-4000:]
+    assert again.stdout.startswith(f"Rendered 0 slides into {deck.out}\n")
+    assert f"kept {len(deck.slides)} unchanged slides" in again.stdout
+    assert stamps() == before
 
 
 def test_progress_in_a_ci_log_is_a_few_plain_lines_per_slide(deck: Deck) -> None:
