@@ -13,7 +13,7 @@ import math
 from typing import Any, Sequence
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Animation, AnimationGroup, Axes, Circle, Dot, Line,
+from manim import (DOWN, LEFT, RIGHT, Animation, AnimationGroup, Axes, Circle, Dot, Line,
                    Mobject, RoundedRectangle, ShowPassingFlash, Text, VGroup, VMobject,
                    ManimColor, Succession, interpolate_color)
 

@@ -63,7 +63,7 @@ class TrainingLoop(VGroup):
     @staticmethod
     def _arrow(a: VGroup, b: VGroup) -> CurvedArrow:
         """A clockwise arc from card a to card b, leaving and entering at the nearest edges."""
-        ca, cb = a.get_center(), b.get_center()
+        ca = a.get_center()
         if abs(ca[1]) > abs(ca[0]):  # top or bottom card: leave sideways
             start = a.get_right() if ca[1] > 0 else a.get_left()
             end = b.get_top() if ca[1] > 0 else b.get_bottom()

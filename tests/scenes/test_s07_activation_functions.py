@@ -65,7 +65,6 @@ def test_layout_clean_and_numbers_are_the_cores(scenes, name):
 
 def test_defaults_say_the_collapse_and_the_line(scenes):
     scene = scenes["defaults"]
-    lesson = build_lesson()
     collapse = beat(scene, "collapse")
     assert "1.7226" in collapse and "\u22120.6443" in collapse  # the composed line of the default weights
     assert "1.2" in beat(scene, "no_line")
