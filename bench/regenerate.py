@@ -126,6 +126,8 @@ def measure(quality: Quality, repeat: int, gifs: bool, scratch: Path) -> list[Ro
             row.size, row.cache = folder_size(folder, CACHE_DIR), folder_size(folder / CACHE_DIR)
         shutil.rmtree(out)
         shutil.rmtree(other)
+        if run + 1 < repeat:  # an interrupted benchmark still leaves a whole table
+            print(table(quality, list(rows.values()), run + 1), flush=True)
     return list(rows.values())
 
 
