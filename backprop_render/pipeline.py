@@ -76,16 +76,13 @@ class RenderSummary:
 
 
 @contextmanager
-def _watch(progress: Progress, slide: Slide, quality: Quality, workdir: Path,
-           media_dir: Path) -> Iterator[None]:
-    """Report the slide's progress twice a second while its renderer runs here."""
+def _watch(progress: Progress, slide: Slide, report: Callable[[], None]) -> Iterator[None]:
+    """Call `report` twice a second while the slide's renderer runs in this process."""
     stop = threading.Event()
-    since = time.time() - 1
 
     def poll() -> None:
         while not stop.wait(_POLL_SECONDS):
-            progress.update(slide, animations_done(media_dir, slide, quality, since),
-                            current_phase(workdir))
+            report()
 
     watcher = threading.Thread(target=poll, name=f"progress-{slide.stem}", daemon=True)
     progress.slide_started(slide)
@@ -176,6 +173,13 @@ class _Jobs:
         return (slide, self.params_file, self.request.quality, self.workdir(slide),
                 self.request.gif_width, cache_dir)
 
+    def report(self, slide: Slide, since: float) -> None:
+        """How far the slide's job is: animations drawn since `since`, and its phase."""
+        workdir = self.workdir(slide)
+        media_dir = media_dir_for(workdir, self.cache_dir(slide))
+        self.progress.update(slide, animations_done(media_dir, slide, self.request.quality, since),
+                             current_phase(workdir))
+
     def failed(self, slide: Slide, error: BaseException) -> None:
         self.progress.slide_failed(slide)
         if isinstance(error, SlideFailed) and error.log is not None and error.log.exists():
@@ -197,10 +201,9 @@ class _Jobs:
 
     def run_here(self) -> None:
         for slide in self.slides:
-            args = self.args(slide)
-            media_dir = media_dir_for(args[3], args[5])
+            args, since = self.args(slide), time.time() - 1
             try:
-                with _watch(self.progress, slide, self.request.quality, args[3], media_dir):
+                with _watch(self.progress, slide, lambda: self.report(slide, since)):
                     result = self.renderer(*args)
             except BaseException as error:
                 self.failed(slide, error)
@@ -245,11 +248,7 @@ class _Jobs:
                         raise
                     self.done(result)
                 for slide, since in running.values():
-                    workdir = self.workdir(slide)
-                    media_dir = media_dir_for(workdir, self.cache_dir(slide))
-                    self.progress.update(slide, animations_done(media_dir, slide,
-                                                                self.request.quality, since),
-                                         current_phase(workdir))
+                    self.report(slide, since)
         except BaseException:
             _stop_workers(executor)
             for slide, _ in running.values():
