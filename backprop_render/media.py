@@ -1,4 +1,4 @@
-"""Video post-processing with PyAV: probe, transcode, remux, GIF, still, concatenation.
+"""Video post-processing with PyAV: probe, transcode, remux, GIF, concatenation.
 
 There is no ffmpeg binary on a lecturer's machine; PyAV's wheels carry the libraries.
 Every function writes only its `dst` and reads only its sources, so a caller can
@@ -18,7 +18,7 @@ from av.video.reformatter import ColorRange
 from PIL import Image
 
 __all__ = ["VideoInfo", "GifInfo", "probe_video", "probe_gif", "transcode_h264", "remux",
-           "concat_videos", "make_gif", "save_last_frame", "Chapter"]
+           "concat_videos", "make_gif", "Chapter"]
 
 _PALETTE_FPS = 5  # frames a second the GIF palette is computed from (see make_gif)
 # Web players start an MP4 before it has fully downloaded only if the index comes first.
@@ -269,17 +269,3 @@ def make_gif(master: Path, dst: Path, width: int, fps: int = 15) -> GifInfo:
         target.mux(out.encode())
     return probe_gif(dst)
 
-
-def save_last_frame(video: Path, dst: Path) -> None:
-    """The video's final frame as a PNG (lossless only if the video is)."""
-    with av.open(str(video)) as source:
-        stream = source.streams.video[0]
-        last = None
-        if stream.duration:
-            # Jump to the last keyframe instead of decoding the whole slide.
-            source.seek((stream.start_time or 0) + stream.duration, stream=stream, backward=True)
-        for frame in _decode(source):
-            last = frame
-        if last is None:
-            raise ValueError(f"{video} has no frame to save")
-        last.to_image().save(dst, format="PNG")

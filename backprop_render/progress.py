@@ -21,7 +21,7 @@ __all__ = ["Progress", "clock", "MODES"]
 
 MODES = ("bar", "lines", "quiet")
 _PHASES = {"starting": "starting", "video": "drawing", "master": "drawing the GIF master",
-           "still": "drawing the still", "finishing": "finishing"}
+           "finishing": "finishing"}
 
 
 def clock(seconds: float) -> str:

@@ -27,7 +27,7 @@ class Quality:
     h264_options: dict[str, str] = field(default_factory=lambda: {
         "crf": "23", "preset": "veryfast", "thread_type": "frame"})
     # x264 options for the lossless masters (libx264rgb) the GIFs, and at preview the
-    # MP4 and the still, are made from: crf 0 keeps them lossless whatever the preset,
+    # MP4, are made from: crf 0 keeps them lossless whatever the preset,
     # and they are temporary, so the fastest preset wins (0.44-0.52x the time of medium
     # for the 768x432 GIF master, at twice the size nobody keeps).
     lossless_options: dict[str, str] = field(default_factory=lambda: {

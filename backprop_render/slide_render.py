@@ -16,12 +16,13 @@ it behind, and the next one starts from an empty cache rather than trust segment
 files that may be cut short. Without a `cache_dir` the media folder is fresh and
 caching is off.
 
-Which Manim runs a slide takes depends on the quality:
+The still is the video run's last frame, which the scene saves itself (no `manim -s`
+run). Which Manim runs a slide takes depends on the quality:
 
-- at 15 fps (preview) one lossless render is the master of everything: the MP4 is
-  transcoded from it, the GIF and the still are taken from it;
+- at 15 fps (preview) one lossless render is the master of the MP4 and the GIF: the
+  MP4 is transcoded from it, the GIF made from it;
 - above, the MP4 comes straight from Manim, the GIF from a second, small lossless
-  render at GIF size and 15 fps, and the still from `manim -s` (last frame only).
+  render at GIF size and 15 fps.
 
 bench/master_vs_twice.py measures why: encoding full-size lossless frames and
 transcoding them costs more than drawing the slide again small.
@@ -40,9 +41,8 @@ from pathlib import Path
 from typing import Any
 
 import av.error
-from PIL import Image
 
-from scenes.runtime import FACTS_ENV, PARAMS_ENV
+from scenes.runtime import FACTS_ENV, PARAMS_ENV, STILL_ENV
 from scenes.slides import LECTURE_TITLE, Slide
 
 from . import media
@@ -81,7 +81,7 @@ def _options(options: dict[str, str]) -> list[str]:
 
 def manim_command(slide: Slide, quality: Quality, media_dir: Path, run: str,
                   gif_size: tuple[int, int] | None = None, caching: bool = False) -> list[str]:
-    """The `manim render` command line of one run: 'video', 'master' or 'still'.
+    """The `manim render` command line of one run: 'video' or 'master'.
 
     `caching` turns Manim's per-animation cache on; it pays only in a media folder
     that is kept between renders (hashing each animation costs a little).
@@ -98,8 +98,6 @@ def manim_command(slide: Slide, quality: Quality, media_dir: Path, run: str,
         assert gif_size is not None
         command += ["-r", f"{gif_size[0]},{gif_size[1]}", "--fps", str(GIF_FPS),
                     *_LOSSLESS_CODEC, *_options(quality.lossless_options)]
-    elif run == "still":
-        command += ["-s"]
     else:
         raise ValueError(f"unknown run {run!r}")
     # Relative to the repository: Manim names the module 'scenes.<file>' from this path,
@@ -180,11 +178,14 @@ def _clear_scene_outputs(media_dir: Path) -> None:
 
 
 def _run_manim(slide: Slide, command: list[str], workdir: Path, run: str,
-               params_file: Path, facts_file: Path) -> None:
+               params_file: Path, facts_file: Path, still_file: Path | None = None) -> None:
     log = workdir / f"manim-{run}.log"
     env = dict(os.environ)
     env[PARAMS_ENV] = str(params_file)
     env[FACTS_ENV] = str(facts_file)
+    env.pop(STILL_ENV, None)
+    if still_file is not None:
+        env[STILL_ENV] = str(still_file)
     with log.open("wb") as handle:
         process = subprocess.Popen(command, cwd=REPO, env=env, stdout=handle,
                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
@@ -240,13 +241,15 @@ def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Pat
     metadata = {"title": f"{slide.number}. {slide.title}", "album": LECTURE_TITLE}
     warnings: list[str] = []
 
-    def run(name: str, **kwargs: Any) -> None:
+    def run(name: str, still: Path | None = None, **kwargs: Any) -> None:
         _set_phase(workdir, name)
         command = manim_command(slide, quality, media_dir, name, caching=cache_dir is not None,
                                 **kwargs)
-        _run_manim(slide, command, workdir, name, params_file, workdir / f"facts-{name}.json")
+        _run_manim(slide, command, workdir, name, params_file, workdir / f"facts-{name}.json",
+                   still)
 
-    run("video")
+    files["png"].unlink(missing_ok=True)  # the scene writes it; a left-over must not pass for it
+    run("video", still=files["png"])
     videos = list(media_dir.glob(f"videos/*/{quality.manim_folder}/{slide.scene}.mp4"))
     manim_video = _one(videos, "video", slide)
     animations = _scene_animations(media_dir, slide, quality, since)
@@ -256,7 +259,6 @@ def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Pat
             _set_phase(workdir, "finishing")
             master: Path | None = manim_video
             media.transcode_h264(manim_video, files["mp4"], quality.h264_options, metadata)
-            media.save_last_frame(manim_video, files["png"])
         else:
             media.remux(manim_video, files["mp4"], metadata)
             master = None
@@ -265,10 +267,9 @@ def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Pat
                 folder = f"{gif_size[1]}p{GIF_FPS}"
                 master = _one(list(media_dir.glob(f"videos/*/{folder}/{slide.scene}.mp4")),
                               "GIF master", slide)
-            run("still")
-            still = _one(list(media_dir.glob(f"images/*/{slide.scene}*.png")), "still", slide)
-            with Image.open(still) as image:
-                image.convert("RGB").save(files["png"], format="PNG")
+        if not files["png"].is_file():
+            raise SlideFailed(f"slide {slide.number} ({slide.slug}): the scene saved no still "
+                              f"to ${STILL_ENV}")
         _set_phase(workdir, "finishing")
         gif = None
         if gif_size and master is not None:

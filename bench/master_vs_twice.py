@@ -1,9 +1,11 @@
 """Which is cheaper per slide: one lossless render that everything is derived from, or two?
 
   once:  Manim draws the slide losslessly (libx264rgb, crf 0) at full quality; the MP4 a
-         browser plays is transcoded from it, the GIF and the still are taken from it.
-  twice: Manim draws the slide as browser H.264 directly, draws it again small and lossless
-         at GIF size and 15 fps for the GIF, and renders its last frame alone (`-s`).
+         browser plays is transcoded from it, the GIF is made from it.
+  twice: Manim draws the slide as browser H.264 directly, and draws it again small and
+         lossless at GIF size and 15 fps for the GIF.
+
+Either way the scene saves its still from the first run's last frame.
 
 backprop_render.slide_render uses `once` where the quality is already 15 fps (preview) and
 `twice` above. Run from the repository root:
@@ -38,10 +40,10 @@ def once(slide: Slide, quality: Quality, work: Path) -> None:
     if not quality.renders_gif_master:  # make the full-size render lossless
         command = [w for w in command if not w.startswith("crf=") and w != "--encoder-option"]
         command[-2:-2] = list(_LOSSLESS)
-    _run_manim(slide, command, work, "video", DEFAULT_PARAMS_FILE, work / "facts.json")
+    _run_manim(slide, command, work, "video", DEFAULT_PARAMS_FILE, work / "facts.json",
+               work / "slide.png")
     master = next((work / "media").glob(f"videos/*/{quality.manim_folder}/{slide.scene}.mp4"))
     media.transcode_h264(master, work / "slide.mp4", quality.h264_options)
-    media.save_last_frame(master, work / "slide.png")
     media.make_gif(master, work / "slide.gif", _gif_size(quality, DEFAULT_GIF_WIDTH)[0])
 
 
@@ -49,13 +51,13 @@ def twice(slide: Slide, quality: Quality, work: Path) -> None:
     command = manim_command(slide, quality, work / "media", "video")
     if quality.renders_gif_master:  # make the full-size render browser H.264
         command = [w for w in command if w not in _LOSSLESS]
-    _run_manim(slide, command, work, "video", DEFAULT_PARAMS_FILE, work / "facts.json")
+    _run_manim(slide, command, work, "video", DEFAULT_PARAMS_FILE, work / "facts.json",
+               work / "slide.png")
     video = next((work / "media").glob(f"videos/*/{quality.manim_folder}/{slide.scene}.mp4"))
     media.remux(video, work / "slide.mp4")
     size = _gif_size(quality, DEFAULT_GIF_WIDTH)
-    for run, extra in (("master", {"gif_size": size}), ("still", {})):
-        _run_manim(slide, manim_command(slide, quality, work / "media", run, **extra), work, run,
-                   DEFAULT_PARAMS_FILE, work / f"facts-{run}.json")
+    _run_manim(slide, manim_command(slide, quality, work / "media", "master", gif_size=size),
+               work, "master", DEFAULT_PARAMS_FILE, work / "facts-master.json")
     master = next((work / "media").glob(f"videos/*/{size[1]}p{GIF_FPS}/{slide.scene}.mp4"))
     media.make_gif(master, work / "slide.gif", size[0])
 

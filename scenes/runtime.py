@@ -1,7 +1,7 @@
 """How a scene learns its parameters and where it reports what it showed.
 
 The render pipeline runs each slide as a separate `manim` process and talks to it
-through two environment variables; run by hand (`manim -qm scenes/...`), a scene
+through environment variables; run by hand (`manim -qm scenes/...`), a scene
 uses the default parameters from `assets/default_params.toml`.
 """
 
@@ -14,10 +14,11 @@ from pathlib import Path
 from backprop_core import Lesson, Params, build_lesson, load_params
 from backprop_core.params import params_from_mapping
 
-__all__ = ["PARAMS_ENV", "FACTS_ENV", "DEFAULT_PARAMS_FILE", "current_params", "current_lesson"]
+__all__ = ["PARAMS_ENV", "FACTS_ENV", "STILL_ENV", "DEFAULT_PARAMS_FILE", "current_params", "current_lesson"]
 
 PARAMS_ENV = "BACKPROP_PARAMS"  # a .toml or .json file of parameters
 FACTS_ENV = "BACKPROP_FACTS_OUT"  # the scene writes its facts manifest (JSON) here
+STILL_ENV = "BACKPROP_STILL_OUT"  # the scene saves its last frame (PNG) here
 DEFAULT_PARAMS_FILE = Path(__file__).resolve().parent.parent / "assets" / "default_params.toml"
 
 

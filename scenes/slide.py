@@ -21,16 +21,19 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar, Iterator
 
+from PIL import Image
 from manim import (DOWN, LEFT, RIGHT, UP, FadeIn, Line, MathTex, Mobject, Scene, Text, VGroup,
                    config)
 
-from . import notation, theme
+from . import manim_speedups, notation, theme
 from .facts import FactRecorder, TrackedLesson
 from .layout import layout_problems, text_units
-from .runtime import FACTS_ENV, current_lesson
+from .runtime import FACTS_ENV, STILL_ENV, current_lesson
 from .slides import KICKER, SLIDE_COUNT, SLIDES, Slide
 
 __all__ = ["SlideScene", "SlideChrome", "reading_time"]
+
+manim_speedups.install()
 
 _PLACEHOLDER = re.compile(r"@([A-Za-z_]\w*)")
 WORDS_PER_SECOND = 2.6  # a calm lecture pace, so subtitles can be read in time
@@ -85,6 +88,11 @@ class SlideScene(Scene):
         self.seen_texts: dict[int, Mobject] = {}  # every text or formula that was ever on screen
         self._allowed_overlaps: set[frozenset[int]] = set()
         self._beat_name = "start"
+        # The slide's length as its plays and waits ask for it. Manim's `time` counts
+        # whole frames of the animations it draws but exact seconds of those it takes
+        # from its cache, so a pause measured with it would differ between a cold and a
+        # cached render, and so would the pause's cache key: nothing after it would hit.
+        self.asked_time = 0.0
         self.camera.background_color = theme.BACKGROUND
         self.chrome = SlideChrome(self.slide)
 
@@ -100,9 +108,9 @@ class SlideScene(Scene):
         text = self.say(sentence, **keys)
         self.next_section(name)
         self._beat_name = name
-        start = self.time
+        start, asked = self.time, self.asked_time
         yield
-        remaining = reading_time(text) - (self.time - start)
+        remaining = reading_time(text) - (self.asked_time - asked)
         self.wait(max(remaining, 0.0) + theme.BEAT_PAUSE)
         self.add_subcaption(text, duration=self.time - start, offset=start - self.time)
         self.narration.append({"beat": name, "text": text, "start": start, "end": self.time})
@@ -162,6 +170,7 @@ class SlideScene(Scene):
 
     def play(self, *args: Any, **kwargs: Any) -> None:
         super().play(*args, **kwargs)
+        self.asked_time += self.duration
         for unit in (u for m in self.mobjects for u in text_units(m)):
             self.seen_texts.setdefault(id(unit), unit)
         chrome = {id(m) for m in (self.chrome, *self.chrome.submobjects)}
@@ -171,6 +180,24 @@ class SlideScene(Scene):
     # ----- the record -----------------------------------------------------------
 
     def tear_down(self) -> None:
+        self.save_still()
+        self.write_facts()
+
+    def save_still(self) -> None:
+        """Save the slide's last frame where $BACKPROP_STILL_OUT says, as `manim -s` would.
+
+        Drawn from the scene's end state, which animations taken from Manim's cache
+        reach too, so the video run gives the still without a second Manim run.
+        """
+        target = os.environ.get(STILL_ENV)
+        if not target or config.dry_run:
+            return
+        self.renderer.static_image = None  # draw every mobject, as `-s` does
+        self.renderer.update_frame(self, ignore_skipping=True)
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        Image.fromarray(self.renderer.get_frame()).convert("RGB").save(target, format="PNG")
+
+    def write_facts(self) -> None:
         target = os.environ.get(FACTS_ENV)
         if not target and config.dry_run:
             return

@@ -185,3 +185,26 @@ def test_progress_in_a_ci_log_is_a_few_plain_lines_per_slide(deck: Deck) -> None
     for index, slide in enumerate(deck.slides, start=1):
         assert any(line.startswith(f"[{index}/{len(deck.slides)}] {slide.stem}: done in ")
                    for line in lines)
+
+
+def test_a_slide_drawn_from_manims_cache_still_gets_its_exact_last_frame(deck: Deck) -> None:
+    # A lost still makes the slide render again; every animation comes from Manim's
+    # cache, so nothing is drawn, yet the scene must save the same last frame.
+    slide = deck.slides[-1]
+
+    def segments() -> dict[str, int]:
+        return {p.name: p.stat().st_mtime_ns for p in (deck.out / CACHE_DIR / slide.stem).glob(
+            "media/videos/*/480p15/partial_movie_files/*/*.mp4")}
+
+    cached = segments()
+    with Image.open(deck.file(slide, "png")) as image:
+        before = np.asarray(image).copy()
+    deck.file(slide, "png").unlink()
+    again = subprocess.run([str(REPO / "render.sh"), "--quality", "preview", "--slides",
+                            str(slide.number), "--out", str(deck.out)],
+                           capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stderr[-4000:]
+    assert again.stdout.startswith(f"Rendered 1 slide into {deck.out}: {slide.stem}\n")
+    assert cached and segments() == cached  # no animation was drawn again
+    with Image.open(deck.file(slide, "png")) as image:
+        assert np.array_equal(np.asarray(image), before)

@@ -84,14 +84,6 @@ def test_gif_never_upscales(make_video, tmp_path):
     assert media.make_gif(master, tmp_path / "small.gif", width=768).width == 64
 
 
-def test_last_frame_is_the_final_frame_even_after_a_keyframe_seek(make_video, tmp_path):
-    master = make_video(40, codec="libx264rgb", pix_fmt="rgb24", gop=5)
-    media.save_last_frame(master, tmp_path / "still.png")
-    with Image.open(tmp_path / "still.png") as still:
-        assert still.format == "PNG" and still.size == (64, 36)
-        assert centre(np.asarray(still.convert("RGB"))).tolist() == list(frame_colour(39))
-
-
 def test_concat_joins_in_order_with_one_chapter_per_part(make_video, tmp_path):
     parts = [(make_video(10), "1. One"), (make_video(25), "2. Two"), (make_video(5), "3. Three")]
     out = tmp_path / "lecture.mp4"
