@@ -3,7 +3,8 @@
 For each quality asked for, `--repeat` times, one after another on this machine:
 
 - baseline: plain `manim render` of all eight slides one after another, the same
-  quality, `--disable_caching`, a fresh media folder (so LaTeX compiles too), MP4s only;
+  quality, `--disable_caching`, a fresh media folder (so LaTeX compiles too), MP4s only,
+  Manim's own code and encoder settings (no scenes/manim_speedups.py, one encoder in flight);
 - ours, cold: `./render.sh --no-gif` into an empty output folder (empty caches);
 - ours, nothing changed: the same command again;
 - ours, lr changed: the same folder with `--set lr=...`;
@@ -39,6 +40,7 @@ from backprop_core import Params  # noqa: E402
 from backprop_render.pipeline import CACHE_DIR  # noqa: E402
 from backprop_render.quality import QUALITIES, Quality  # noqa: E402
 from backprop_render.slide_render import MANIM_CFG, REPO  # noqa: E402
+from scenes.manim_speedups import STOCK_ENV  # noqa: E402
 from scenes.slides import SLIDES  # noqa: E402
 
 DEFAULTS = Params()
@@ -78,11 +80,19 @@ def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float,
 
 
 def baseline(quality: Quality, media: Path) -> float:
-    """Plain Manim, slide after slide, as one would without this tool."""
+    """Plain Manim, slide after slide, as one would without this tool.
+
+    Manim's own code (not scenes/manim_speedups.py) with Manim's default of one
+    encoder in flight: the same slides drawn by Manim as it comes.
+    """
     env = {k: v for k, v in os.environ.items() if k != "BACKPROP_PARAMS"}  # the defaults
+    env[STOCK_ENV] = "1"
+    config = media.parent / "manim-as-it-comes.cfg"
+    config.write_text(re.sub(r"(?m)^max_inflight_encoders = \d+$", "max_inflight_encoders = 1",
+                             MANIM_CFG.read_text(encoding="utf-8")), encoding="utf-8")
     total = 0.0
     for slide in SLIDES:
-        seconds, _ = timed([sys.executable, "-m", "manim", "render", "--config_file", str(MANIM_CFG),
+        seconds, _ = timed([sys.executable, "-m", "manim", "render", "--config_file", str(config),
                             "--media_dir", str(media), "--disable_caching", "--progress_bar", "none",
                             "-v", "WARNING", "-q", quality.manim_flag,
                             f"scenes/{slide.module}.py", slide.scene], env)
