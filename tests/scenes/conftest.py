@@ -8,7 +8,9 @@ that assumption ask for a `fresh` construction.
 
 Animations are skipped to their end state (as `manim -s` does): every layout check
 still runs after every play, on the same end-of-animation frames, without drawing
-the frames in between.
+the frames in between. Each construction also draws two frames, as the preview
+render would show them: after the beat where the slide's story turns, and the last
+one; the visual regression tests compare them with control frames.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+import numpy as np
 from manim import config, tempconfig
 
 from backprop_core import build_lesson
@@ -56,6 +59,11 @@ config.tex_dir = str(_WORKDIR / "Tex")
 config.text_dir = str(_WORKDIR / "texts")
 _MEMO: dict[tuple[str, str], Any] = {}
 
+# The beat after which each slide's middle frame is drawn: where its story turns.
+MIDDLE_BEAT = {1: "show_network", 2: "emit_prediction", 3: "square_the_error", 4: "take_one_step",
+               5: "local_gradient", 6: "backward_to_parameters", 7: "show_activations",
+               8: "backward_pass"}
+
 
 def existing_slides() -> list[Slide]:
     return [s for s in SLIDES if s.path.exists()]
@@ -77,13 +85,34 @@ def _construct(slide: Slide, params: dict[str, Any]) -> Any:
                          "tex_dir": str(_WORKDIR / "Tex"), "text_dir": str(_WORKDIR / "texts"),
                          "progress_bar": "none", "verbosity": "WARNING", "disable_caching": True}):
             scene = scene_class(slide)(skip_animations=True)
+            scene.frames = {}
+            _draw_after(scene, MIDDLE_BEAT[slide.number], "middle")
             scene.render()
+            scene.frames["last"] = _draw(scene)
     finally:
         if previous is None:
             os.environ.pop(PARAMS_ENV, None)
         else:
             os.environ[PARAMS_ENV] = previous
     return scene
+
+
+def _draw(scene: Any) -> np.ndarray:
+    """The frame as it stands, every mobject drawn afresh (as the slide's still is)."""
+    scene.renderer.static_image = None
+    scene.renderer.update_frame(scene, ignore_skipping=True)
+    return scene.renderer.get_frame().copy()
+
+
+def _draw_after(scene: Any, beat: str, name: str) -> None:
+    """Make the scene keep the frame after its beat method `beat` as `scene.frames[name]`."""
+    step = getattr(scene, beat)  # a renamed beat fails here, by name
+
+    def step_then_draw() -> None:
+        step()
+        scene.frames[name] = _draw(scene)
+
+    setattr(scene, beat, step_then_draw)
 
 
 def dry_run(slide: Slide, params: dict[str, Any] | None = None, *, fresh: bool = False,

@@ -7,11 +7,14 @@ process, where they share its constructions (see conftest.dry_run).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Callable
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
 from backprop_core import ParamError, build_lesson, format_fact
 from backprop_core.params import params_from_mapping
@@ -20,7 +23,7 @@ from scenes.slides import Slide
 from tests.scenes.conftest import UNUSUAL_PARAMS, dry_run
 
 __all__ = ["check_slide", "unusual_parameters_test", "random_parameters_test", "length_test",
-           "RANDOM_PARAMS"]
+           "frames_test", "RANDOM_PARAMS", "CONTROL_FRAMES"]
 
 
 def check_slide(scene: Any, params: dict) -> None:
@@ -84,5 +87,43 @@ def random_parameters_test(slide: Slide, examples: int = 2) -> Callable[..., Non
     @given(params=RANDOM_PARAMS.filter(_valid))
     def test(params: dict) -> None:
         check_slide(dry_run(slide, params, reuse_equivalent=True), params)
+
+    return test
+
+
+# Control frames: made on this machine type (Debian 12, cairo 1.16) at preview size.
+CONTROL_FRAMES = Path(__file__).parent / "control_data" / "slides"
+# Manim's own frame tests allow this much: a pixel value off by one, and one value in
+# 100,000 off by more (antialiasing that differs between builds of the same cairo).
+PIXEL_TOLERANCE = 1.01
+MISMATCH_RATIO = 1e-5
+
+
+def frames_test(slide: Slide) -> Callable[..., None]:
+    """The slide's middle and last frames (drawn by the defaults' dry run, see conftest)
+    against its control frames; `--set_test` writes the control frames instead."""
+
+    @pytest.mark.parametrize("which", ("middle", "last"))
+    def test(which: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+        frame = dry_run(slide).frames[which]
+        control = CONTROL_FRAMES / f"s{slide.number:02d}_{which}.npz"
+        if request.config.getoption("--set_test"):
+            control.parent.mkdir(parents=True, exist_ok=True)
+            np.savez_compressed(control, frame_data=frame)
+            return
+        assert control.is_file(), f"no control frame {control}; make it with --set_test"
+        with np.load(control) as data:
+            expected = data["frame_data"]
+        assert frame.shape == expected.shape, f"{frame.shape} frame against {expected.shape} control"
+        off = ~np.isclose(frame, expected, atol=PIXEL_TOLERANCE)
+        if off.sum() <= MISMATCH_RATIO * frame.size:
+            return
+        # Keep the evidence: the frame drawn now, the control, and where they differ.
+        drawn, was = frame[..., :3], expected[..., :3]
+        where = np.where(off.any(axis=2, keepdims=True), 255, was // 4).astype(np.uint8)
+        picture = tmp_path / f"s{slide.number:02d}_{which}_now_control_diff.png"
+        Image.fromarray(np.concatenate([drawn, was, where])).save(picture)
+        pytest.fail(f"{off.sum()} of {frame.size} pixel values differ from {control.name}; "
+                    f"now, control and difference: {picture}")
 
     return test

@@ -10,7 +10,7 @@ from backprop_core.params import params_from_mapping
 from scenes.s01_what_is_backpropagation import DESCRIPTION, STEPS
 from scenes.slides import LECTURE_SUBTITLE, LECTURE_TITLE, SLIDES, find_slide
 from tests.scenes.slide_helpers import built, on_screen, spoken
-from tests.scenes.slide_checks import length_test, random_parameters_test, unusual_parameters_test
+from tests.scenes.slide_checks import frames_test, length_test, random_parameters_test, unusual_parameters_test
 
 SLIDE = find_slide("what-is-backpropagation")
 
@@ -20,6 +20,7 @@ SLIDE = find_slide("what-is-backpropagation")
 test_unusual_parameters = unusual_parameters_test(SLIDE)
 test_random_parameters = random_parameters_test(SLIDE)
 test_length_with_defaults = length_test(SLIDE)
+test_frames = frames_test(SLIDE)
 
 
 

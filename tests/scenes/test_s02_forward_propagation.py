@@ -9,7 +9,7 @@ from backprop_core import build_lesson
 from backprop_core.params import params_from_mapping
 from scenes.slides import find_slide
 from tests.scenes.slide_helpers import built, on_screen, spoken
-from tests.scenes.slide_checks import length_test, random_parameters_test, unusual_parameters_test
+from tests.scenes.slide_checks import frames_test, length_test, random_parameters_test, unusual_parameters_test
 
 SLIDE = find_slide("forward-propagation")
 
@@ -19,6 +19,7 @@ SLIDE = find_slide("forward-propagation")
 test_unusual_parameters = unusual_parameters_test(SLIDE)
 test_random_parameters = random_parameters_test(SLIDE)
 test_length_with_defaults = length_test(SLIDE)
+test_frames = frames_test(SLIDE)
 
 
 

@@ -11,7 +11,7 @@ import pytest
 from scenes.loss_drawings import ErrorSquare
 from scenes.slides import find_slide
 from tests.scenes.slide_helpers import built, on_screen, spoken
-from tests.scenes.slide_checks import length_test, random_parameters_test, unusual_parameters_test
+from tests.scenes.slide_checks import frames_test, length_test, random_parameters_test, unusual_parameters_test
 
 SLIDE = find_slide("loss-function")
 TOO_HIGH = {"w": 3.0}  # y_hat = 6.3 above y = 4: error -2.3
@@ -24,6 +24,7 @@ HUGE_ERROR = {"x": 10.0, "w": 10.0, "b": 100.0, "y": -100.0}  # error -300, loss
 test_unusual_parameters = unusual_parameters_test(SLIDE)
 test_random_parameters = random_parameters_test(SLIDE)
 test_length_with_defaults = length_test(SLIDE)
+test_frames = frames_test(SLIDE)
 
 
 

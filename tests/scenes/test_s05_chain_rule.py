@@ -14,7 +14,7 @@ import pytest
 from scenes.audit import missing_facts, numeral_audit
 from scenes.slides import find_slide
 from tests.scenes.slide_helpers import built, on_screen, spoken
-from tests.scenes.slide_checks import length_test, random_parameters_test, unusual_parameters_test
+from tests.scenes.slide_checks import frames_test, length_test, random_parameters_test, unusual_parameters_test
 
 SLIDE = find_slide("chain-rule")
 M = "\u2212"
@@ -37,6 +37,7 @@ OUTLINE = (
 test_unusual_parameters = unusual_parameters_test(SLIDE)
 test_random_parameters = random_parameters_test(SLIDE)
 test_length_with_defaults = length_test(SLIDE)
+test_frames = frames_test(SLIDE)
 
 
 

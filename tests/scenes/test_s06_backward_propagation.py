@@ -13,7 +13,7 @@ from backprop_core import build_lesson
 from scenes.audit import missing_facts, numeral_audit
 from scenes.slides import find_slide
 from tests.scenes.slide_helpers import built, on_screen, spoken
-from tests.scenes.slide_checks import length_test, random_parameters_test, unusual_parameters_test
+from tests.scenes.slide_checks import frames_test, length_test, random_parameters_test, unusual_parameters_test
 
 SLIDE = find_slide("backward-propagation")
 M = "\u2212"  # the true minus sign of the recorded `shown` text
@@ -38,6 +38,7 @@ FLOW = [("error", "loss"), ("y_hat", "error"), ("wx", "y_hat"), ("b", "y_hat"), 
 test_unusual_parameters = unusual_parameters_test(SLIDE)
 test_random_parameters = random_parameters_test(SLIDE)
 test_length_with_defaults = length_test(SLIDE)
+test_frames = frames_test(SLIDE)
 
 
 

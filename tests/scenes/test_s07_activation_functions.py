@@ -12,7 +12,7 @@ from backprop_core.params import params_from_mapping
 from scenes.network_wording import fit_sentence, fit_verdict
 from scenes.slides import SLIDES
 from tests.scenes.conftest import dry_run
-from tests.scenes.slide_checks import length_test, random_parameters_test, unusual_parameters_test
+from tests.scenes.slide_checks import frames_test, length_test, random_parameters_test, unusual_parameters_test
 
 SLIDE = SLIDES[6]
 NETWORK_CASES = {
@@ -29,6 +29,7 @@ WORKED_NEURON = {"x": -12.3456, "w": 7.891, "b": -45.678, "y": 99.99, "lr": 0.00
 test_unusual_parameters = unusual_parameters_test(SLIDE)
 test_random_parameters = random_parameters_test(SLIDE)
 test_length_with_defaults = length_test(SLIDE)
+test_frames = frames_test(SLIDE)
 
 
 

@@ -13,7 +13,7 @@ from scenes import theme
 from scenes.network_wording import closing_sentence, dead_units_sentence, loss_trend, training_fit_sentence
 from scenes.slides import SLIDES
 from tests.scenes.conftest import dry_run
-from tests.scenes.slide_checks import length_test, random_parameters_test, unusual_parameters_test
+from tests.scenes.slide_checks import frames_test, length_test, random_parameters_test, unusual_parameters_test
 
 SLIDE = SLIDES[7]
 CASES = {
@@ -31,6 +31,7 @@ TRACE_COLUMNS = ("z1", "a1", "dW2", "da1", "dz1", "dW1")
 test_unusual_parameters = unusual_parameters_test(SLIDE)
 test_random_parameters = random_parameters_test(SLIDE)
 test_length_with_defaults = length_test(SLIDE)
+test_frames = frames_test(SLIDE)
 
 
 

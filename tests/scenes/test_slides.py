@@ -10,7 +10,8 @@ import pytest
 from backprop_core import ParamError, load_params
 from scenes.slides import SLIDES
 
-SHARED_CHECKS = ("test_unusual_parameters", "test_random_parameters", "test_length_with_defaults")
+SHARED_CHECKS = ("test_unusual_parameters", "test_random_parameters", "test_length_with_defaults",
+                 "test_frames")
 
 
 @pytest.mark.parametrize("slide", SLIDES, ids=lambda s: s.stem)
