@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar, Iterator
 
+import numpy as np
 from PIL import Image
 from manim import (DOWN, LEFT, RIGHT, UP, FadeIn, Line, MathTex, Mobject, Scene, Text, VGroup,
                    config)
@@ -192,10 +193,14 @@ class SlideScene(Scene):
         target = os.environ.get(STILL_ENV)
         if not target or config.dry_run:
             return
-        self.renderer.static_image = None  # draw every mobject, as `-s` does
-        self.renderer.update_frame(self, ignore_skipping=True)
         Path(target).parent.mkdir(parents=True, exist_ok=True)
-        Image.fromarray(self.renderer.get_frame()).convert("RGB").save(target, format="PNG")
+        Image.fromarray(self.draw_frame()).convert("RGB").save(target, format="PNG")
+
+    def draw_frame(self) -> np.ndarray:
+        """The frame as the scene stands, every mobject drawn afresh (as `-s` does), RGBA."""
+        self.renderer.static_image = None
+        self.renderer.update_frame(self, ignore_skipping=True)
+        return self.renderer.get_frame().copy()
 
     def write_facts(self) -> None:
         target = os.environ.get(FACTS_ENV)

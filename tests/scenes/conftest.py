@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
-import numpy as np
 from manim import config, tempconfig
 
 from backprop_core import build_lesson
@@ -88,7 +87,7 @@ def _construct(slide: Slide, params: dict[str, Any]) -> Any:
             scene.frames = {}
             _draw_after(scene, MIDDLE_BEAT[slide.number], "middle")
             scene.render()
-            scene.frames["last"] = _draw(scene)
+            scene.frames["last"] = scene.draw_frame()
     finally:
         if previous is None:
             os.environ.pop(PARAMS_ENV, None)
@@ -97,20 +96,13 @@ def _construct(slide: Slide, params: dict[str, Any]) -> Any:
     return scene
 
 
-def _draw(scene: Any) -> np.ndarray:
-    """The frame as it stands, every mobject drawn afresh (as the slide's still is)."""
-    scene.renderer.static_image = None
-    scene.renderer.update_frame(scene, ignore_skipping=True)
-    return scene.renderer.get_frame().copy()
-
-
 def _draw_after(scene: Any, beat: str, name: str) -> None:
     """Make the scene keep the frame after its beat method `beat` as `scene.frames[name]`."""
     step = getattr(scene, beat)  # a renamed beat fails here, by name
 
     def step_then_draw() -> None:
         step()
-        scene.frames[name] = _draw(scene)
+        scene.frames[name] = scene.draw_frame()
 
     setattr(scene, beat, step_then_draw)
 
