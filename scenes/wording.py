@@ -21,7 +21,7 @@ from backprop_core.verdicts import (
 )
 
 __all__ = [
-    "epochs_word", "ADJUST_OUTCOME",
+    "epochs_word", "ADJUST_OUTCOME", "RELU",
     "PREDICTION_VS_TARGET", "ERROR_GAP", "SQUARING", "SIGN_REASON", "PARABOLA",
     "slope_meaning", "STEP_MEANING", "B_DURING_DESCENT", "DESCENT_OUTCOME", "DESCENT_REASON",
     "NUDGE_MOVE", "NUDGE_LOSS",
@@ -42,6 +42,18 @@ ADJUST_OUTCOME: dict[Trend, str] = {
     "falls": "falls from @before to @after",
     "rises": "rises from @before to @after",
     "stays": "stays at @before",
+}
+
+
+# ----- slide 2: forward propagation ----------------------------------------------------
+# The ReLU of the hidden neuron shown, the first one ReLU lets through: it is off only
+# when every unit is. Binds @a.
+
+RELU: dict[DeadUnits, str] = {
+    "all_on": "Then a ReLU keeps this positive value, @a; activation functions come later.",
+    "some_off": "Then a ReLU keeps this positive value, @a; activation functions come later.",
+    "all_off": "Then a ReLU turns this value into @a, so the neuron stays off; activation "
+               "functions come later.",
 }
 
 

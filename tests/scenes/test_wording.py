@@ -35,6 +35,7 @@ def names(template: str) -> set[str]:
 # (table, its verdict, the placeholders its slide binds)
 TABLES = [
     (wording.ADJUST_OUTCOME, Trend, {"before", "after"}),
+    (wording.RELU, DeadUnits, {"a"}),
     (wording.PREDICTION_VS_TARGET, Prediction, {"yh", "y"}),
     (wording.ERROR_GAP, Prediction, {"e"}),
     (wording.SQUARING, Prediction, {"e", "loss"}),
@@ -174,11 +175,13 @@ def test_the_nudge_is_said_as_it_moves(effect, move, loss):
     assert move in wording.NUDGE_MOVE[effect] and loss in wording.NUDGE_LOSS[effect]
 
 
-@pytest.mark.parametrize("units, words", [
-    ("all_on", "every unit was on"), ("all_off", "every unit was off"),
-    ("some_off", "units ReLU switched off pass back zero")])
-def test_the_backward_sentence_follows_the_units(units, words):
+@pytest.mark.parametrize("units, words, relu", [
+    ("all_on", "every unit was on", "keeps this positive value"),
+    ("all_off", "every unit was off", "so the neuron stays off"),
+    ("some_off", "units ReLU switched off pass back zero", "keeps this positive value")])
+def test_the_relu_and_backward_sentences_follow_the_units(units, words, relu):
     assert words in wording.DEAD_UNITS[units]
+    assert relu in wording.RELU[units]
 
 
 @pytest.mark.parametrize("fit", _args(FitQuality))
