@@ -49,7 +49,7 @@ class Verdicts:
     nudge: NudgeEffect  # slide 5: what nudging w does to y_hat and the loss
     step_trend: Trend  # slide 6: the loss after one update, against the loss before it
     fit: FitQuality  # slides 7, 8: the trained network against the best straight line
-    dead_units: DeadUnits  # slide 8: the traced point's hidden units that ReLU switched off
+    dead_units: DeadUnits  # slides 2, 8: the traced point's hidden units that ReLU switched off
 
 
 def loss_trend(before: float, after: float) -> Trend:
