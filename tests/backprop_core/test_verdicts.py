@@ -8,7 +8,7 @@ import math
 import typing
 
 import pytest
-from core_strategies import EPS, FEW, SETTINGS, params_strategy, value_of
+from core_strategies import EPS, FEW, MEDIUM, SETTINGS, params_strategy, value_of
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -140,7 +140,7 @@ def test_descent_regime_on_the_exact_boundaries_of_the_learning_rate():
 @pytest.mark.parametrize("fractions, regime", [
     ((0.02, 0.4), "converges"), ((0.6, 0.98), "bounces"), ((1.02, 1.6), "diverges")])
 @given(data=st.data())
-@SETTINGS
+@MEDIUM
 def test_descent_regime_follows_the_learning_rate(fractions, regime, data):
     x, w, b, y = (data.draw(value_of(k)) for k in ("x", "w", "b", "y"))
     steps = data.draw(st.integers(1, 4))
