@@ -44,8 +44,6 @@ class Descent:
     steps: tuple[DescentStep, ...]  # steps[0] is the start, then one entry per update
     visible_steps: int  # how many entries of `steps` fit the loss curve over w
     w_star: float | None  # the w minimising the loss at the starting b (None if x == 0)
-    loss_rises: bool  # the first update raised the loss (learning rate too large)
-    diverges: bool  # the loss ends higher than it started
     curves_w: tuple[Curve, ...]  # loss over w with b held at steps[k].b, one per visible step
     curve_y_hat: Curve  # loss over y_hat: holds y, y_hat and (unless far off) the next y_hat
 
@@ -141,8 +139,6 @@ def descend(x: float, y: float, w: float, b: float, lr: float, steps: int) -> De
         steps=tuple(trajectory),
         visible_steps=visible,
         w_star=w_star,
-        loss_rises=worked.loss > trajectory[0].loss,
-        diverges=trajectory[-1].loss > trajectory[0].loss,
         curves_w=tuple(curves),
         curve_y_hat=loss_curve_over_yhat(y, y_hats),
     )

@@ -18,6 +18,7 @@ from .network import Network, train_network
 from .nudge import Nudge, nudge
 from .neuron import WorkedStep, worked_step
 from .params import Params
+from .verdicts import Verdicts, judge
 
 __all__ = ["Activations", "Lesson", "build_lesson", "resolve"]
 
@@ -41,6 +42,7 @@ class Lesson:
     activations: Activations  # slide 7
     network: Network  # slides 1, 7, 8
     nudge: Nudge  # slide 5: nudge w, predict with the chain rule, recompute
+    verdicts: Verdicts  # every classification a sentence depends on (verdicts.py)
 
     def lookup(self, path: str) -> Any:
         """The value at a dotted path such as 'descent.steps.3.loss' or 'graph.nodes.loss.grad'."""
@@ -89,18 +91,23 @@ def build_lesson(params: Params | None = None) -> Lesson:
     data_x, data_y = np.array(network.data_x), np.array(network.data_y)
     fit_xs = np.array(network.fit_xs)  # slide 7 draws both lines where the network's fit is drawn
     curves = {curve.name: curve for curve in activation_curves()}
+    step = worked_step(p.x, p.w, p.b, p.y, p.lr)
+    descent = descend(p.x, p.y, p.w, p.b, p.lr, p.steps)
+    line_fit = fit_line(data_x, data_y, at=fit_xs)
+    nudged = nudge(p.x, p.w, p.b, p.y)
     lesson = Lesson(
         params=params,
-        worked_step=worked_step(p.x, p.w, p.b, p.y, p.lr),
+        worked_step=step,
         graph=worked_graph(p.x, p.w, p.b, p.y),
-        descent=descend(p.x, p.y, p.w, p.b, p.lr, p.steps),
+        descent=descent,
         activations=Activations(
             **curves,
             collapse=collapse_linear_layers(W1, b1, W2, b2, at=fit_xs),
-            line_fit=fit_line(data_x, data_y, at=fit_xs),
+            line_fit=line_fit,
         ),
         network=network,
-        nudge=nudge(p.x, p.w, p.b, p.y),
+        nudge=nudged,
+        verdicts=judge(step, descent, nudged, network, line_fit),
     )
     _check_finite(lesson)
     return lesson

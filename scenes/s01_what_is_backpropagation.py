@@ -159,8 +159,8 @@ class WhatIsBackpropagation(SlideScene):
     def adjust(self) -> None:
         net = self.lesson.network
         keys = {"n": "network.epochs", "before": "network.initial_loss", "after": "network.final_loss"}
-        change = net.initial_loss - net.final_loss
-        outcome = f"{wording.loss_change_short(change)} from @before to @after" if change else "stays at @before"
+        trend = self.lesson.verdicts.network_trend
+        outcome = wording.ADJUST_OUTCOME[trend]
         sentence = f"Fourth, adjust: each weight steps against its gradient; after @n rounds the average loss {outcome}."
         with self.beat("adjust", sentence, **keys):
             self.rows.append(self.step_row(3))
@@ -168,7 +168,7 @@ class WhatIsBackpropagation(SlideScene):
             largest = max(abs(v) for w in (net.initial, net.trained) for v in (*w.W1, *w.W2))
             loss = self.tex(notation.LOSS, r"\colon", "@before", r"\rightarrow", "@after", **keys)
             loss[2].set_color(theme.LOSS)
-            loss[4].set_color(theme.GOOD if change > 0 else theme.BAD if change < 0 else theme.TEXT)
+            loss[4].set_color(theme.TREND_COLORS[trend])
             caption = self.label("average over the examples, after @n rounds", n=keys["n"])
             readout = VGroup(loss, caption).arrange(DOWN, buff=0.15)
             fit_width(readout, 5.0).next_to(self.net, DOWN, buff=0.35).set_x(self.net.get_x())

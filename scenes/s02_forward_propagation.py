@@ -11,7 +11,7 @@ from __future__ import annotations
 from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Create, FadeIn, FadeOut, GrowArrow, GrowFromCenter,
                    Indicate, LaggedStart, MathTex, VGroup, Write)
 
-from scenes import notation, theme
+from scenes import notation, theme, wording
 from scenes.formula_motion import Fly, hide, reveal, symbol_to_tag
 from scenes.neuron_diagram import NeuronDiagram, fit_width, keep_in_content
 from scenes.signal_flow import fitted_network, forward_flow
@@ -175,12 +175,7 @@ class ForwardPropagation(SlideScene):
     def apply_relu(self) -> None:
         k = self.k
         keys = {"z": f"network.trace.z1.{k}", "a": f"network.trace.a1.{k}"}
-        z = self.lesson.lookup(keys["z"])
-        sentence = ("Then a ReLU keeps this positive value, @a; activation functions come later."
-                    if z > 0 else
-                    "Then a ReLU turns this value into @a, so the neuron stays off; "
-                    "activation functions come later.")
-        with self.beat("relu", sentence, **keys):
+        with self.beat("relu", wording.RELU[self.lesson.verdicts.dead_units], **keys):
             relu = self.tex(r"\mathrm{ReLU}", "(@z)", "=", "@a", **keys)
             relu[3].set_color(theme.ACTIVATION)
             later = find_slide("activation-functions")

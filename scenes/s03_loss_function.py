@@ -36,6 +36,7 @@ class LossFunction(SlideScene):
     def construct(self) -> None:
         step = self.lesson.worked_step
         self.y_hat, self.y, self.error = step.y_hat, step.y, step.error
+        self.verdict = self.lesson.verdicts.prediction
         self.show_prediction_and_target()
         self.show_error()
         self.square_the_error()
@@ -44,7 +45,7 @@ class LossFunction(SlideScene):
         self.loss_over_predictions()
 
     def show_prediction_and_target(self) -> None:
-        with self.beat("prediction", wording.prediction_vs_target(self.error),
+        with self.beat("prediction", wording.PREDICTION_VS_TARGET[self.verdict],
                        yh="worked_step.y_hat", y="worked_step.y"):
             self.show_chrome()
             self.line = PredictionLine(self.y_hat, self.y, LINE_LENGTH, LINE_CENTER)
@@ -64,7 +65,7 @@ class LossFunction(SlideScene):
                       FadeIn(self.point_labels, shift=0.1 * DOWN))
 
     def show_error(self) -> None:
-        with self.beat("error", wording.error_gap(self.error), e="worked_step.error"):
+        with self.beat("error", wording.ERROR_GAP[self.verdict], e="worked_step.error"):
             self.error_label = self.tex(notation.Y, "-", notation.Y_HAT, "=", "@e",
                                         e="worked_step.error", font_size=LABEL_SIZE)
             self.error_label[-1].set_color(theme.LOSS)
@@ -74,7 +75,7 @@ class LossFunction(SlideScene):
             self.play(FadeIn(self.error_label, shift=0.1 * UP))
 
     def square_the_error(self) -> None:
-        with self.beat("square", wording.squaring(self.error),
+        with self.beat("square", wording.SQUARING[self.verdict],
                        e="worked_step.error", loss="worked_step.loss"):
             area = self.number("worked_step.loss", color=theme.EMPHASIS)
             self.square = ErrorSquare(SIDE, area)
@@ -95,7 +96,7 @@ class LossFunction(SlideScene):
                 self.play(FadeIn(self.formula))
 
     def sign_does_not_matter(self) -> None:
-        with self.beat("sign", wording.sign_reason(self.error), loss="worked_step.loss"):
+        with self.beat("sign", wording.SIGN_REASON[self.verdict], loss="worked_step.loss"):
             self.caption = self.label("too low or too high: the same square", color=theme.TEXT)
             self.caption.move_to([LINE_CENTER[0], CAPTION_Y, 0])
             if self.error:
@@ -129,11 +130,8 @@ class LossFunction(SlideScene):
 
     def loss_over_predictions(self) -> None:
         on_target = self.error == 0
-        sentence = ("Over every possible prediction the loss is a parabola, and ours sits at its "
-                    "lowest point: \u0177 = y = @y, loss @loss." if on_target else
-                    "Over every possible prediction the loss is a parabola: ours sits at @loss, "
-                    "and it is lowest, zero, where \u0177 = y = @y.")
-        with self.beat("parabola", sentence, loss="worked_step.loss", y="worked_step.y"):
+        with self.beat("parabola", wording.PARABOLA[self.verdict], loss="worked_step.loss",
+                       y="worked_step.y"):
             curve = self.lesson.descent.curve_y_hat
             plot = LossCurvePlot(curve, notation.Y_HAT, width=5.4, height=3.9,
                                  x_color=theme.PREDICTION)

@@ -32,9 +32,7 @@ class GradientDescent(SlideScene):
         d = self.lesson.descent
         self.steps, self.visible = list(d.steps), d.visible_steps
         self.last = len(self.steps) - 1
-        y = self.lesson.worked_step.y
-        self.regime = wording.descent_regime(d.w_star is not None, [s.loss for s in self.steps],
-                                             [y - s.y_hat for s in self.steps])
+        self.regime = self.lesson.verdicts.descent
         self.show_loss_curve()
         self.show_slope()
         self.take_one_step()
@@ -62,8 +60,8 @@ class GradientDescent(SlideScene):
             self.play(FadeIn(self.dot, scale=2), Create(self.drop), FadeIn(*self.rows, self.note, shift=0.1 * LEFT))
 
     def show_slope(self) -> None:
-        g = self.steps[0].dloss_dw
-        with self.beat("slope", wording.slope_meaning(g, self.regime),
+        w_moves = self.lesson.verdicts.w_direction
+        with self.beat("slope", wording.slope_meaning(w_moves, self.regime),
                        g="worked_step.dloss_dw", x="worked_step.x"):
             self.tangent = self._tangent(0)
             self.rows.append(self._row(2, self._slope(0)))
@@ -71,7 +69,8 @@ class GradientDescent(SlideScene):
 
     def take_one_step(self) -> None:
         g = self.steps[0].dloss_dw
-        with self.beat("step", wording.step_meaning(g), lr="worked_step.lr", g="worked_step.dloss_dw",
+        with self.beat("step", wording.STEP_MEANING[self.lesson.verdicts.w_direction],
+                       lr="worked_step.lr", g="worked_step.dloss_dw",
                        w="worked_step.w", w1="worked_step.w_next"):
             rule = self.tex(notation.W, ":=", notation.W, "-", notation.LR, r"\cdot", notation.DLOSS_DW)
             update = self.tex(notation.W, ":=", "@w", "-", "(", "@lr", ")", "(", "@g", ")", "=", "@w1",
@@ -90,9 +89,8 @@ class GradientDescent(SlideScene):
     def descend(self) -> None:
         keys = dict(n="params.steps", lr="params.lr", w="descent.steps.0.w", first="descent.steps.0.loss",
                     second="descent.steps.1.loss", last=f"descent.steps.{self.last}.loss")
-        with self.beat("descent", wording.descent_outcome(self.regime), **keys):
-            moves = "b is updated too, so the curve shifts each step" if self.steps[0].dloss_db else \
-                "b does not change either"
+        with self.beat("descent", wording.DESCENT_OUTCOME[self.regime], **keys):
+            moves = wording.B_DURING_DESCENT[self.lesson.verdicts.b_direction]
             note = self._note(self.label(moves))
             counter = self._row(3, self._counter(0))
             self.play(FadeOut(self.tangent, self.arrow, self.rows[4]),
@@ -106,7 +104,7 @@ class GradientDescent(SlideScene):
         end = self.visible - 1
         keys = dict(lr="params.lr", x="worked_step.x", g0="descent.steps.0.dloss_dw",
                     g=f"descent.steps.{self.last}.dloss_dw")
-        with self.beat("why", wording.descent_reason(self.regime), **keys):
+        with self.beat("why", wording.DESCENT_REASON[self.regime], **keys):
             was = self.label("slope at the start: @g", g="descent.steps.0.dloss_dw", color=theme.GRADIENT)
             was.next_to(self.rows[3], DOWN, buff=0.3, aligned_edge=LEFT)
             self.play(Create(self._tangent(end)), FadeIn(was, shift=0.1 * UP))

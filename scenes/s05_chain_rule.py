@@ -174,7 +174,7 @@ class ChainRule(SlideScene):
     def nudge_w(self) -> None:
         n = self.lesson.nudge
         keys = {"dw": "nudge.dw", "x": f"{STEP}.x", "dyh": "nudge.dy_hat_predicted"}
-        with self.beat("nudge", wording.nudge_move(n.dy_hat_predicted), **keys):
+        with self.beat("nudge", wording.NUDGE_MOVE[self.lesson.verdicts.nudge], **keys):
             self.swap_headline(self.headline("Nudge w a little: y\u0302 and the loss move by the amounts the factors predict.",
                                              param=("w",)))
             self.lines = lines = LinkedNumberLines(
@@ -201,10 +201,9 @@ class ChainRule(SlideScene):
             self.play(*(FadeIn(note, shift=0.1 * LEFT) for note in self.notes), run_time=0.8)
 
     def predict_loss(self) -> None:
-        n = self.lesson.nudge
         keys = {"up": "nudge.dloss_dyhat", "dyh": "nudge.dy_hat_predicted", "dlp": "nudge.dloss_predicted",
                 "dla": "nudge.dloss_actual"}
-        with self.beat("predict", wording.nudge_loss(n.dy_hat_predicted, n.dloss_dyhat), **keys):
+        with self.beat("predict", wording.NUDGE_LOSS[self.lesson.verdicts.nudge], **keys):
             up, dyh = (operand(self.lesson.lookup(keys[k]), k) for k in ("up", "dyh"))
             predicted = self.tex(r"\Delta\mathrm{loss}", r"\approx", up, r"\times", dyh, "=", "@dlp",
                                  font_size=32, **keys)

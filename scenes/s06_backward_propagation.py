@@ -87,9 +87,10 @@ class BackwardPropagation(SlideScene):
             self.flow("w", "wx")
 
     def read_gradients(self) -> None:
-        step = self.lesson.worked_step
+        v = self.lesson.verdicts
         grads = {"w": f"{STEP}.dloss_dw", "b": f"{STEP}.dloss_db"}
-        rules = [(t, {"g": grads[p]} if p else {}) for t, p in wording.parameter_rules(step.dloss_dw, step.dloss_db)]
+        rules = [(t, {"g": grads[p]} if p else {})
+                 for t, p in wording.parameter_rules(v.w_direction, v.b_direction)]
         with self.beat("gradients", " ".join(self.say(t, **k) for t, k in rules)):
             self.results = VGroup(*(
                 hidden(fit(self.tex(NAMES[p], "=", "@g", g=grads[p], font_size=36), WIDTH / 2 - 0.4)).move_to([x, RESULT_Y, 0])
@@ -136,23 +137,26 @@ class BackwardPropagation(SlideScene):
 
     def new_forward_pass(self) -> None:
         step = self.lesson.worked_step
-        drop = step.loss_drop
+        trend = self.lesson.verdicts.step_trend
         keys = {"new": f"{STEP}.loss_next", "old": f"{STEP}.loss", "drop": f"{STEP}.loss_drop"}
-        with self.beat("new-loss", wording.loss_change_spoken(drop), **keys):
+        with self.beat("new-loss", wording.LOSS_CHANGE_SPOKEN[trend], **keys):
             fkeys = {"w1": f"{STEP}.w_next", "x": f"{STEP}.x", "b1": f"{STEP}.b_next", "yh": f"{STEP}.y_hat_next"}
             forward = fit(self.tex(notation.Y_HAT, "=", "@w1", r"\times", operand(step.x, "x"), "+",
                                    operand(step.b_next, "b1"), "=", "@yh", **fkeys), WIDTH).move_to(2.1 * DOWN)
             for i, color in ((2, theme.PARAM), (4, theme.INPUT), (6, theme.PARAM), (8, theme.PREDICTION)):
                 forward[i].set_color(color)
-            color = theme.GOOD if drop > 0 else theme.BAD if drop < 0 else theme.TEXT
-            line = self.text(wording.loss_change(drop), font_size=30, color=color, **keys)
+            color = theme.TREND_COLORS[trend]
+            line = self.text(wording.LOSS_CHANGE[trend], font_size=30, color=color, **keys)
             parts = [line]
-            if drop != 0:
-                parts.insert(0, Arrow(0.35 * (UP if drop > 0 else DOWN), 0.35 * (DOWN if drop > 0 else UP),
+            if trend != "stays":
+                falls = trend == "falls"
+                parts.insert(0, Arrow(0.35 * (UP if falls else DOWN),
+                                      0.35 * (DOWN if falls else UP),
                                       buff=0, color=color, stroke_width=10, tip_length=0.25,
                                       max_stroke_width_to_length_ratio=20))
             savings = VGroup(*parts).arrange(RIGHT, buff=0.3)
             fit(savings, WIDTH).move_to(2.9 * DOWN)
             self.play(FadeIn(forward, shift=0.1 * DOWN), run_time=0.8)
-            self.play(FadeIn(line), *([GrowArrow(parts[0])] if drop != 0 else []), run_time=1.0)
+            arrow = [GrowArrow(parts[0])] if trend != "stays" else []
+            self.play(FadeIn(line), *arrow, run_time=1.0)
             self.play(Circumscribe(line, color=color), run_time=1.0)

@@ -15,9 +15,9 @@ from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedVMobject, FadeIn, FadeOu
 from scenes import theme
 from scenes.drawings import NetworkDiagram
 from scenes.function_plot import FunctionPlot, padded, unit_glyphs
-from scenes.network_wording import fit_caption, fit_sentence, fit_verdict
 from scenes.slide import SlideScene
 from scenes.unit_table import shift_to_x, unit_table
+from scenes.wording import fit_caption, fit_sentence
 
 CURVES = (("relu", "ReLU"), ("sigmoid", "sigmoid"), ("tanh", "tanh"))
 P = {r"W_1": theme.PARAM, r"W_2": theme.PARAM, r"b_1": theme.PARAM, r"b_2": theme.PARAM}
@@ -166,7 +166,7 @@ class ActivationFunctions(SlideScene):
 
     def relu_network_bends(self) -> None:
         net = self.lesson.network
-        verdict = fit_verdict(net.final_loss, self.lesson.activations.line_fit.mse)
+        verdict = self.lesson.verdicts.fit
         keys = dict(h="params.hidden", net="network.final_loss", line="activations.line_fit.mse",
                     n="params.epochs")
         net_relu = self.lesson.activations.relu

@@ -13,11 +13,11 @@ from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedVMobject, FadeIn, FadeOu
 from scenes import notation, theme
 from scenes.drawings import NetworkDiagram
 from scenes.function_plot import FunctionPlot, padded
-from scenes.network_wording import (closing_sentence, dead_units_sentence, epochs_word, fit_verdict,
-                                    loss_trend, training_fit_sentence)
 from scenes.slide import SlideScene
 from scenes.training_loop import TrainingLoop
 from scenes.unit_table import shift_to_x, unit_table
+from scenes.wording import (DEAD_UNITS, TRAINING, closing_sentence, epochs_word,
+                            training_fit_sentence)
 
 ROWS_TOP = 1.0  # the highest the first hidden unit's row may sit in the single pass
 ROWS_MIDDLE = -0.1  # a short table is centred on this height
@@ -112,7 +112,8 @@ class FullPicture(SlideScene):
                             "@g", g="network.trace.dloss_dyhat")
         upstream[-1].set_color(theme.GRADIENT)
         self.fit_line_width(upstream).next_to(self.forward_line, DOWN, buff=0.25)
-        with self.beat("backward", dead_units_sentence(t.a1), g="network.trace.dloss_dyhat"):
+        with self.beat("backward", DEAD_UNITS[self.lesson.verdicts.dead_units],
+                       g="network.trace.dloss_dyhat"):
             self.play(FadeIn(upstream), run_time=0.8)
             self.play(self.net.pulse(backward=True),
                       LaggedStart(*(FadeIn(c, shift=0.1 * RIGHT) for c in self.backward_cols), lag_ratio=0.35),
@@ -144,11 +145,8 @@ class FullPicture(SlideScene):
         self.loss_dot = self.loss_plot.dots([snaps[0].epoch], [snaps[0].loss], theme.LOSS, radius=0.08)
         status = self.status(0)
         n = len(snaps)
-        trend = loss_trend(net.initial_loss, net.final_loss)
-        verb = {"falls": "falls", "rises": "rises", "stays": "stays"}[trend]
-        sentence = (f"Then repeat for every epoch: the mean loss {verb} from @a to @b while every weight "
-                    "moves, edge by edge.")
-        with self.beat("training", sentence, a="network.initial_loss", b="network.final_loss"):
+        with self.beat("training", TRAINING[self.lesson.verdicts.network_trend],
+                       a="network.initial_loss", b="network.final_loss"):
             self.play(FadeOut(VGroup(self.forward_cols, self.backward_cols, self.forward_line, self.upstream)),
                       ReplacementTransform(self.net, small), run_time=1.0)
             self.play(FadeIn(self.loss_plot), FadeIn(self.fit_plot), FadeIn(self.dots), Create(self.fit),
@@ -168,7 +166,7 @@ class FullPicture(SlideScene):
 
     def the_fit(self) -> None:
         net = self.lesson.network
-        verdict = fit_verdict(net.final_loss, self.lesson.activations.line_fit.mse)
+        verdict = self.lesson.verdicts.fit
         line = DashedVMobject(self.fit_plot.path(net.fit_xs, self.lesson.activations.line_fit.fit,
                                                  theme.MUTED, stroke_width=3), num_dashes=30)
         note = self.text("dashed: best straight line, mean loss @m", m="activations.line_fit.mse",
@@ -179,7 +177,6 @@ class FullPicture(SlideScene):
             self.play(Create(line), FadeIn(note), run_time=1.2)
 
     def takeaways(self) -> None:
-        net = self.lesson.network
         rows = VGroup()
         for head, rest, color in TAKEAWAYS:
             row = self.text(f"{head} {rest}")
@@ -187,9 +184,9 @@ class FullPicture(SlideScene):
             rows.add(row)
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.38)
         self.fit_line_width(rows).move_to([0, -0.72, 0])
-        trend = loss_trend(net.initial_loss, net.final_loss)
-        verdict = fit_verdict(net.final_loss, self.lesson.activations.line_fit.mse)
-        with self.beat("takeaways", closing_sentence(trend, verdict, self.lesson.params.epochs), n="params.epochs",
+        v = self.lesson.verdicts
+        closing = closing_sentence(v.network_trend, v.fit, self.lesson.params.epochs)
+        with self.beat("takeaways", closing, n="params.epochs",
                        a="network.initial_loss", b="network.final_loss"):
             self.play(*(FadeOut(m) for m in self.mobjects if m is not self.chrome), run_time=0.8)
             self.play(LaggedStart(*(FadeIn(r, shift=0.15 * RIGHT) for r in rows), lag_ratio=0.35), run_time=3.0)

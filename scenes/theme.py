@@ -28,6 +28,7 @@ POSITIVE_WEIGHT = PARAM  # edge colour of a weight > 0
 NEGATIVE_WEIGHT = "#f783ac"  # edge colour of a weight < 0
 GOOD = TARGET  # a loss that drops
 BAD = LOSS  # a loss that rises
+TREND_COLORS = {"falls": GOOD, "rises": BAD, "stays": TEXT}  # keyed by the core's loss trend
 
 # Fonts. DejaVu ships with fontconfig on Debian and Ubuntu, so every machine draws the same glyphs.
 FONT = "DejaVu Sans"

@@ -1,220 +1,324 @@
-"""Sentences whose words depend on a sign or a size, chosen from the values.
+"""The sentences that depend on how the lesson turned out, one per verdict, in slide order.
 
-A slide never says "the loss drops" over a loss that rises. Each function returns a
-sentence template with `@name` placeholders for the numbers (filled by
-`SlideScene.say` / `text`, so the numbers are recorded facts too). With the default
-parameters the sentences are the outline's.
+A slide never says "the loss drops" over a loss that rises, and it never decides which:
+the core judges every outcome (`lesson.verdicts`, backprop_core/verdicts.py) and a slide
+looks its sentence up here by that verdict. Templates carry `@name` placeholders for
+the numbers, which the slide binds to lesson paths (`SlideScene.say` / `text`), so the
+numbers are recorded facts too. With the default parameters the sentences are the
+outline's. Written with the characters they show.
 """
 
 from __future__ import annotations
 
-__all__ = ["gradient_rule", "update_direction", "loss_change", "loss_change_short", "direction_word"]
+from backprop_core.verdicts import (
+    DeadUnits,
+    DescentRegime,
+    Direction,
+    FitQuality,
+    NudgeEffect,
+    Prediction,
+    Trend,
+)
+
+__all__ = [
+    "epochs_word", "ADJUST_OUTCOME", "RELU",
+    "PREDICTION_VS_TARGET", "ERROR_GAP", "SQUARING", "SIGN_REASON", "PARABOLA",
+    "slope_meaning", "STEP_MEANING", "B_DURING_DESCENT", "DESCENT_OUTCOME", "DESCENT_REASON",
+    "NUDGE_MOVE", "NUDGE_LOSS",
+    "GRADIENT_RULE", "update_direction", "parameter_rules", "LOSS_CHANGE_SPOKEN", "LOSS_CHANGE",
+    "fit_sentence", "fit_caption",
+    "DEAD_UNITS", "TRAINING", "training_fit_sentence", "closing_sentence",
+]
 
 
-def direction_word(gradient: float) -> str:
-    """Which way gradient descent moves a parameter with this gradient."""
-    if gradient < 0:
-        return "increase"
-    if gradient > 0:
-        return "decrease"
-    return "keep"
+def epochs_word(epochs: int) -> str:
+    return "epoch" if epochs == 1 else "epochs"
 
 
-def gradient_rule(gradient: float) -> str:
-    """The outline's sign sentence, for the sign at hand."""
-    if gradient < 0:
-        return "Negative gradient = loss drops when we increase the parameter \u2192 so we increase it."
-    if gradient > 0:
-        return "Positive gradient = loss drops when we decrease the parameter \u2192 so we decrease it."
-    return "Zero gradient = nudging the parameter does not change the loss \u2192 so we leave it."
+# ----- slide 1: the four steps of learning --------------------------------------------
+# The end of "after @n rounds the average loss ..."; binds @before and @after.
+
+ADJUST_OUTCOME: dict[Trend, str] = {
+    "falls": "falls from @before to @after",
+    "rises": "rises from @before to @after",
+    "stays": "stays at @before",
+}
 
 
-def update_direction(name: str, gradient: float) -> str:
-    """e.g. 'The gradient for w is @g: negative, so the update increases w.' (caller binds @g)."""
-    if gradient < 0:
-        return f"The gradient for {name} is @g: negative, so the update increases {name}."
-    if gradient > 0:
-        return f"The gradient for {name} is @g: positive, so the update decreases {name}."
-    return f"The gradient for {name} is zero, so the update leaves {name} where it is."
+# ----- slide 2: forward propagation ----------------------------------------------------
+# The ReLU of the hidden neuron shown, the first one ReLU lets through: it is off only
+# when every unit is. Binds @a.
+
+RELU: dict[DeadUnits, str] = {
+    "all_on": "Then a ReLU keeps this positive value, @a; activation functions come later.",
+    "some_off": "Then a ReLU keeps this positive value, @a; activation functions come later.",
+    "all_off": "Then a ReLU turns this value into @a, so the neuron stays off; activation "
+               "functions come later.",
+}
 
 
-def loss_change(drop: float) -> str:
-    """The outline's savings line for `drop` = loss - loss_next; the caller binds
-    `@new`, `@old` and `@drop`. A rise names no amount: the lesson holds the drop, and
-    "saved −0.3" would be a sign puzzle on screen."""
-    if drop > 0:
-        return "New loss = @new \u2193 (was @old) \u2014 saved @drop in one step!"
-    if drop < 0:
-        return "New loss = @new \u2191 (was @old) \u2014 the step overshot: the loss rose."
-    return "New loss = @new (was @old) \u2014 the step did not change the loss."
+# ----- slide 3: the loss of one prediction --------------------------------------------
+
+# The opening; binds @yh and @y.
+PREDICTION_VS_TARGET: dict[Prediction, str] = {
+    "too_low": "Our neuron predicted ŷ = @yh, but the target is y = @y.",
+    "too_high": "Our neuron predicted ŷ = @yh, but the target is y = @y.",
+    "on_target": "Our neuron predicted ŷ = @yh, and the target is y = @y.",
+}
+
+# The signed error y − ŷ in words; binds @e.
+ERROR_GAP: dict[Prediction, str] = {
+    "too_low": "The error y − ŷ = @e is the gap between them: the prediction is too low.",
+    "too_high": "The error y − ŷ = @e is the gap between them: the prediction is too high.",
+    "on_target": "The error y − ŷ = @e: the prediction sits exactly on the target.",
+}
+
+_SQUARE = "Squaring the error, @e times @e, gives a square whose area, @loss, is our loss."
+# How the error becomes the loss; binds @e and @loss.
+SQUARING: dict[Prediction, str] = {
+    "too_low": _SQUARE,
+    "too_high": _SQUARE,
+    "on_target": "With no gap there is nothing to square: the loss is @loss.",
+}
+
+_MIRROR = ("Squaring drops the sign: a prediction just as far on the other side of the target "
+           "would cost the same @loss.")
+# Why squaring helps with the sign; binds @loss.
+SIGN_REASON: dict[Prediction, str] = {
+    "too_low": _MIRROR,
+    "too_high": _MIRROR,
+    "on_target": "Squaring drops the sign: a miss above the target costs the same as an equal "
+                 "miss below it.",
+}
+
+_OFF_THE_BOTTOM = ("Over every possible prediction the loss is a parabola: ours sits at @loss, "
+                   "and it is lowest, zero, where ŷ = y = @y.")
+# The loss over every prediction; binds @loss and @y.
+PARABOLA: dict[Prediction, str] = {
+    "too_low": _OFF_THE_BOTTOM,
+    "too_high": _OFF_THE_BOTTOM,
+    "on_target": "Over every possible prediction the loss is a parabola, and ours sits at its "
+                 "lowest point: ŷ = y = @y, loss @loss.",
+}
 
 
-def loss_change_short(drop: float) -> str:
-    if drop > 0:
-        return "falls"
-    if drop < 0:
-        return "rises"
-    return "stays the same"
+# ----- slide 4: gradient descent on the loss over w -----------------------------------
+
+_SLOPE: dict[str, str] = {
+    "increase": "The tangent's slope is ∂loss/∂w = @g: negative, so the loss goes down as w goes "
+                "up.",
+    "decrease": "The tangent's slope is ∂loss/∂w = @g: positive, so the loss goes down as w goes "
+                "down.",
+    "flat": "The slope ∂loss/∂w is @g: with x = @x the curve is flat, because w has no effect on "
+            "the prediction.",
+    "bottom": "The slope ∂loss/∂w is @g: we are already at the bottom, so there is nothing to "
+              "descend.",
+}
 
 
-# ----- slide 3: the loss of one prediction -------------------------------------------
-
-def error_gap(error: float) -> str:
-    """The signed error y - y_hat in words; the caller binds `@e`."""
-    if error > 0:
-        return "The error y \u2212 \u0177 = @e is the gap between them: the prediction is too low."
-    if error < 0:
-        return "The error y \u2212 \u0177 = @e is the gap between them: the prediction is too high."
-    return "The error y \u2212 \u0177 = @e: the prediction sits exactly on the target."
+def slope_meaning(w: Direction, regime: DescentRegime) -> str:
+    """The tangent's slope read aloud; binds @g (and @x when flat). A zero slope is either
+    a flat curve (x = 0) or the bottom."""
+    if w != "keep":
+        return _SLOPE[w]
+    return _SLOPE["flat" if regime == "flat" else "bottom"]
 
 
-def squaring(error: float) -> str:
-    """How the error becomes the loss; the caller binds `@e` and `@loss`."""
-    if error == 0:
-        return "With no gap there is nothing to square: the loss is @loss."
-    return "Squaring the error, @e times @e, gives a square whose area, @loss, is our loss."
+# One update of w; binds @lr, @g, @w and @w1.
+STEP_MEANING: dict[Direction, str] = {
+    "increase": "We step by minus lr times the slope, −(@lr)(@g), which increases w from @w to "
+                "@w1.",
+    "decrease": "We step by minus lr times the slope, −(@lr)(@g), which decreases w from @w to "
+                "@w1.",
+    "keep": "The step, minus lr times a zero slope, is zero: w stays at @w.",
+}
+
+# The note under the curve while it descends: whether b moves the curve.
+B_DURING_DESCENT: dict[Direction, str] = {
+    "increase": "b is updated too, so the curve shifts each step",
+    "decrease": "b is updated too, so the curve shifts each step",
+    "keep": "b does not change either",
+}
+
+# The whole run; binds @n (steps), @lr, @w, @first, @second and @last.
+DESCENT_OUTCOME: dict[DescentRegime, str] = {
+    "on_target": "Over @n steps nothing moves: w stays at @w and the loss stays at @first.",
+    "flat": "Over @n steps w never moves; only the bias learns, and the loss goes from @first to "
+            "@last.",
+    "diverges": "With lr = @lr every step overshoots the bottom: the loss rises from @first to "
+                "@second, and after @n steps it has exploded to @last.",
+    "steady": "Over @n steps w bounces between the two walls and the loss stays at @first.",
+    "bounces": "Repeating the step @n times, w jumps back and forth across the bottom, yet the "
+               "loss falls from @first to @last.",
+    "converges": "Repeating the step @n times walks w down the curve: the loss falls from @first "
+                 "to @last.",
+}
+
+# Why the run went that way; binds @lr, @x, @g0 and @g.
+DESCENT_REASON: dict[DescentRegime, str] = {
+    "on_target": "Gradient descent only moves when there is a slope to follow, and a perfect "
+                 "prediction has none.",
+    "flat": "With x = @x the gradient ∂loss/∂w is x times ∂loss/∂ŷ, always zero, so the weight "
+            "cannot learn from this example.",
+    "diverges": "The learning rate @lr is too large: each step lands higher on the other wall, "
+                "where the slope is steeper, so the next step is bigger still.",
+    "steady": "With lr = @lr each step lands exactly as high on the other wall, so the loss never "
+              "changes.",
+    "bounces": "The learning rate @lr is large enough to overshoot, but each landing is lower "
+               "than the last, so the slope shrinks from @g0 to @g.",
+    "converges": "The steps shrink because the slope flattens toward the bottom, from @g0 to @g.",
+}
 
 
-# ----- slide 4: gradient descent on the loss over w ----------------------------------
+# ----- slide 5: the chain rule's nudge -------------------------------------------------
 
-def descent_regime(w_can_move: bool, losses: list[float], errors: list[float]) -> str:
-    """What gradient descent does on the worked neuron, from its trajectory.
+_Y_HAT_MOVES = "Nudge w by @dw: y-hat moves by @x times @dw, that is @dyh."
+# The nudge of w; binds @dw, @x and @dyh.
+NUDGE_MOVE: dict[NudgeEffect, str] = {
+    "moves": _Y_HAT_MOVES,
+    "loss_still": _Y_HAT_MOVES,
+    "y_hat_still": "Nudge w by @dw: with x = @x, y-hat does not move at all.",
+}
 
-    `w_can_move` is False when x is 0 (the core's w_star is None); `losses` and
-    `errors` (y - y_hat) are per step, the start first. One of: 'on_target' (nothing
-    to descend), 'flat' (w cannot move), 'diverges' (the loss rises), 'steady' (it
-    neither rises nor falls), 'bounces' (w jumps across the bottom while the loss
-    falls) and 'converges'.
-    """
-    if losses[0] == 0:
-        return "on_target"
-    if not w_can_move:
-        return "flat"
-    if losses[-1] > losses[0]:
-        return "diverges"
-    if losses[-1] == losses[0]:
-        return "steady"
-    if any(e * errors[0] < 0 for e in errors[1:]):
-        return "bounces"
-    return "converges"
+# How the loss follows the nudge; binds @up, @dyh, @dlp and @dla.
+NUDGE_LOSS: dict[NudgeEffect, str] = {
+    "moves": "The loss moves by about @up times @dyh, that is @dlp; recomputing gives @dla.",
+    "loss_still": "The upstream factor is @up, so the chain rule predicts no change; recomputing "
+                  "gives @dla.",
+    "y_hat_still": "So the loss cannot move either: predicted @dlp, and recomputing gives @dla.",
+}
 
 
-def slope_meaning(gradient: float, regime: str) -> str:
-    """The tangent's slope read aloud; the caller binds `@g` (and `@x` when flat)."""
-    if gradient < 0:
-        return "The tangent's slope is \u2202loss/\u2202w = @g: negative, so the loss goes down as w goes up."
-    if gradient > 0:
-        return "The tangent's slope is \u2202loss/\u2202w = @g: positive, so the loss goes down as w goes down."
-    if regime == "flat":
-        return ("The slope \u2202loss/\u2202w is @g: with x = @x the curve is flat, "
-                "because w has no effect on the prediction.")
-    return "The slope \u2202loss/\u2202w is @g: we are already at the bottom, so there is nothing to descend."
+# ----- slide 6: the backward pass and one update ----------------------------------------
+
+# The outline's sign sentence, when both parameters move the same way.
+GRADIENT_RULE: dict[Direction, str] = {
+    "increase": "Negative gradient = loss drops when we increase the parameter → so we increase "
+                "it.",
+    "decrease": "Positive gradient = loss drops when we decrease the parameter → so we decrease "
+                "it.",
+    "keep": "Zero gradient = nudging the parameter does not change the loss → so we leave it.",
+}
+
+_UPDATE_DIRECTION: dict[Direction, str] = {
+    "increase": "The gradient for {p} is @g: negative, so the update increases {p}.",
+    "decrease": "The gradient for {p} is @g: positive, so the update decreases {p}.",
+    "keep": "The gradient for {p} is zero, so the update leaves {p} where it is.",
+}
 
 
-def step_meaning(gradient: float) -> str:
-    """One update of w; the caller binds `@lr`, `@g`, `@w` and `@w1`."""
-    if gradient < 0:
-        return "We step by minus lr times the slope, \u2212(@lr)(@g), which increases w from @w to @w1."
-    if gradient > 0:
-        return "We step by minus lr times the slope, \u2212(@lr)(@g), which decreases w from @w to @w1."
-    return "The step, minus lr times a zero slope, is zero: w stays at @w."
+def update_direction(name: str, direction: Direction) -> str:
+    """One parameter's sign sentence, e.g. 'The gradient for w is @g: negative, so the update
+    increases w.'; binds @g."""
+    return _UPDATE_DIRECTION[direction].format(p=name)
 
 
-def descent_outcome(regime: str) -> str:
-    """The whole run; the caller binds `@n` (steps), `@lr`, `@w`, `@first`, `@second`, `@last`."""
-    return {
-        "on_target": "Over @n steps nothing moves: w stays at @w and the loss stays at @first.",
-        "flat": "Over @n steps w never moves; only the bias learns, and the loss goes from @first to @last.",
-        "diverges": ("With lr = @lr every step overshoots the bottom: the loss rises from @first to "
-                     "@second, and after @n steps it has exploded to @last."),
-        "steady": "Over @n steps w bounces between the two walls and the loss stays at @first.",
-        "bounces": ("Repeating the step @n times, w jumps back and forth across the bottom, "
-                    "yet the loss falls from @first to @last."),
-        "converges": "Repeating the step @n times walks w down the curve: the loss falls from @first to @last.",
-    }[regime]
+def parameter_rules(w: Direction, b: Direction) -> list[tuple[str, str]]:
+    """The sign sentence for the two parameters, as (template, parameter) pairs: the
+    outline's one sentence (parameter "") when both move the same way, else one sentence
+    per parameter, whose @g the caller binds to that parameter's gradient."""
+    if w == b:
+        return [(GRADIENT_RULE[w], "")]
+    return [(update_direction("w", w), "w"), (update_direction("b", b), "b")]
 
 
-def descent_reason(regime: str) -> str:
-    """Why the run went that way; the caller binds `@lr`, `@x`, `@g0` and `@g`."""
-    return {
-        "on_target": "Gradient descent only moves when there is a slope to follow, and a perfect prediction has none.",
-        "flat": "With x = @x the gradient \u2202loss/\u2202w is x times \u2202loss/\u2202\u0177, always zero, so the weight cannot learn from this example.",
-        "diverges": ("The learning rate @lr is too large: each step lands higher on the other wall, where the "
-                     "slope is steeper, so the next step is bigger still."),
-        "steady": "With lr = @lr each step lands exactly as high on the other wall, so the loss never changes.",
-        "bounces": ("The learning rate @lr is large enough to overshoot, but each landing is lower "
-                    "than the last, so the slope shrinks from @g0 to @g."),
-        "converges": "The steps shrink because the slope flattens toward the bottom, from @g0 to @g.",
-    }[regime]
+# The last sentence spoken; binds @new, @old and @drop.
+LOSS_CHANGE_SPOKEN: dict[Trend, str] = {
+    "falls": "A forward pass with the new parameters gives a loss of @new, down from @old: we "
+             "saved @drop in one step!",
+    "rises": "A forward pass with the new parameters gives a loss of @new, up from @old: the step "
+             "was too large and overshot.",
+    "stays": "A forward pass with the new parameters gives a loss of @new, the same as before.",
+}
+
+# The outline's savings line on screen; binds @new, @old and @drop. A rise names no
+# amount: the lesson holds the drop, and "saved −0.3" would be a sign puzzle on screen.
+LOSS_CHANGE: dict[Trend, str] = {
+    "falls": "New loss = @new ↓ (was @old) — saved @drop in one step!",
+    "rises": "New loss = @new ↑ (was @old) — the step overshot: the loss rose.",
+    "stays": "New loss = @new (was @old) — the step did not change the loss.",
+}
 
 
-__all__ += ["error_gap", "squaring", "descent_regime", "slope_meaning", "step_meaning",
-            "descent_outcome", "descent_reason"]
+# ----- slide 7: a ReLU network bends -----------------------------------------------------
+
+_FIT_SENTENCE: dict[FitQuality, str] = {
+    "fits": "A small ReLU network with @h units bends to fit the data: mean loss @net, against "
+            "@line for the best line.",
+    "rough": "A small ReLU network with @h units starts to bend toward the data: mean loss @net "
+             "beats the line's @line, but the fit is still rough.",
+    "line": "A small ReLU network with @h units could bend, but this run ends no better than a "
+            "line: mean loss @net against the line's @line.",
+    "worse": "A small ReLU network with @h units can bend, but after @n {epochs} it has not yet: "
+             "mean loss @net, still above the line's @line.",
+}
 
 
-def prediction_vs_target(error: float) -> str:
-    """The opening of the loss slide; the caller binds `@yh` and `@y`."""
-    if error == 0:
-        return "Our neuron predicted \u0177 = @yh, and the target is y = @y."
-    return "Our neuron predicted \u0177 = @yh, but the target is y = @y."
+def fit_sentence(fit: FitQuality, epochs: int) -> str:
+    """The closing sentence; binds @h (hidden units), @net (its loss), @line and @n."""
+    return _FIT_SENTENCE[fit].format(epochs=epochs_word(epochs))
 
 
-__all__ += ["prediction_vs_target"]
+_FIT_VERDICT_LINE: dict[FitQuality, str] = {
+    "fits": "the network bends to fit the data",
+    "rough": "better than a line, still rough",
+    "line": "no better than a line",
+    "worse": "not yet better than a line",
+}
 
 
-def sign_reason(error: float) -> str:
-    """Why squaring helps with the sign; the caller binds `@loss`."""
-    if error == 0:
-        return "Squaring drops the sign: a miss above the target costs the same as an equal miss below it."
-    return ("Squaring drops the sign: a prediction just as far on the other side of the target "
-            "would cost the same @loss.")
+def fit_caption(fit: FitQuality) -> tuple[str, str, str]:
+    """Three short lines on screen; binds @net (the network's mean loss) and @line."""
+    return ("ReLU network: mean loss @net", "best line: mean loss @line", _FIT_VERDICT_LINE[fit])
 
 
-__all__ += ["sign_reason"]
+# ----- slide 8: the full picture ---------------------------------------------------------
+
+# The backward pass for one data point; binds @g (dloss/dŷ).
+DEAD_UNITS: dict[DeadUnits, str] = {
+    "all_on": "Backward: the gradient @g flows back layer by layer, and every unit was on, so "
+              "every weight gets its share.",
+    "some_off": "Backward: the gradient @g flows back layer by layer; units ReLU switched off "
+                "pass back zero, so their weights get no gradient here.",
+    "all_off": "Backward: the gradient @g reaches the hidden layer, but every unit was off, so no "
+               "first-layer weight gets a gradient from this point.",
+}
+
+# Training epoch by epoch; binds @a (first mean loss) and @b (last).
+TRAINING: dict[Trend, str] = {
+    trend: f"Then repeat for every epoch: the mean loss {trend} from @a to @b while every weight "
+           "moves, edge by edge."
+    for trend in ("falls", "rises", "stays")
+}
+
+_TRAINING_FIT: dict[FitQuality, str] = {
+    "fits": "{after} the fit follows the data: mean loss @net, where the best line stops at "
+            "@line.",
+    "rough": "{after} the fit is bending toward the data: mean loss @net beats the line's @line, "
+             "but it is still rough.",
+    "line": "{after} this run is stuck at a straight line's level: mean loss @net, the line's "
+            "@line.",
+    "worse": "{after} training has only begun: mean loss @net, still above the best line's "
+             "@line.",
+}
 
 
-# ----- slides 5 and 6: the chain rule and the backward pass ---------------------------
-
-def _sign(value: float) -> int:
-    return (value > 0) - (value < 0)
-
-
-def parameter_rules(grad_w: float, grad_b: float) -> list[tuple[str, str]]:
-    """The sign sentence for the two parameters, as (template, parameter) pairs.
-
-    When both gradients share a sign it is the outline's one sentence (parameter "");
-    otherwise one `update_direction` sentence per parameter, whose `@g` the caller
-    binds to that parameter's gradient."""
-    if _sign(grad_w) == _sign(grad_b):
-        return [(gradient_rule(grad_w), "")]
-    return [(update_direction("w", grad_w), "w"), (update_direction("b", grad_b), "b")]
+def training_fit_sentence(fit: FitQuality, epochs: int) -> str:
+    """The fit after training; binds @n (epochs), @net and @line."""
+    return _TRAINING_FIT[fit].format(after=f"After @n {epochs_word(epochs)}")
 
 
-def loss_change_spoken(drop: float) -> str:
-    """Slide 6's last sentence; the caller binds `@new`, `@old` and `@drop`."""
-    if drop > 0:
-        return ("A forward pass with the new parameters gives a loss of @new, down from @old: "
-                "we saved @drop in one step!")
-    if drop < 0:
-        return ("A forward pass with the new parameters gives a loss of @new, up from @old: "
-                "the step was too large and overshot.")
-    return "A forward pass with the new parameters gives a loss of @new, the same as before."
+_CLOSING: dict[Trend, str] = {
+    "falls": "{loop} took the mean loss from @a down to @b. {moral}",
+    "rises": "{loop} moved the mean loss from @a up to @b: too big a step can overshoot.",
+    "stays": "{loop} left the mean loss at @a: the gradient gave it nowhere to go.",
+}
 
 
-def nudge_move(dy_hat: float) -> str:
-    """Slide 5's nudge of w; the caller binds `@dw`, `@x` and `@dyh`."""
-    if dy_hat == 0:
-        return "Nudge w by @dw: with x = @x, y-hat does not move at all."
-    return "Nudge w by @dw: y-hat moves by @x times @dw, that is @dyh."
-
-
-def nudge_loss(dy_hat: float, upstream: float) -> str:
-    """How the loss follows the nudge; the caller binds `@up`, `@dyh`, `@dlp` and `@dla`."""
-    if dy_hat == 0:
-        return "So the loss cannot move either: predicted @dlp, and recomputing gives @dla."
-    if upstream == 0:
-        return "The upstream factor is @up, so the chain rule predicts no change; recomputing gives @dla."
-    return "The loss moves by about @up times @dyh, that is @dlp; recomputing gives @dla."
-
-
-__all__ += ["parameter_rules", "loss_change_spoken", "nudge_move", "nudge_loss"]
+def closing_sentence(trend: Trend, fit: FitQuality, epochs: int) -> str:
+    """The last sentence; binds @n (epochs), @a (first mean loss) and @b (last)."""
+    loop = ("Forward, loss, backward, update: repeated @n "
+            f"{'time' if epochs == 1 else 'times'}, this loop")
+    moral = ("That is how networks learn." if fit == "fits"
+             else "Done well, that loop is how networks learn.")
+    return _CLOSING[trend].format(loop=loop, moral=moral)

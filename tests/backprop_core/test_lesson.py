@@ -159,10 +159,10 @@ def test_negative_values_lesson():
 def test_learning_rate_so_large_that_the_loss_rises_is_said():
     lesson = build_lesson(load_params(None, {"lr": "0.5"}))
     assert lesson.worked_step.loss_drop < 0
-    assert lesson.descent.loss_rises and lesson.descent.diverges
+    assert lesson.verdicts.step_trend == "rises" and lesson.verdicts.descent == "diverges"
     assert lesson.shown("worked_step.loss_drop").text.startswith("\u2212")
     data = lesson.to_dict()
-    assert data["descent"]["loss_rises"] is True and data["worked_step"]["loss_drop"] < 0
+    assert data["verdicts"]["step_trend"] == "rises" and data["worked_step"]["loss_drop"] < 0
 
 
 # Epochs narrowed to 200 (of 5000) to keep the suite fast; the network's own tests cover

@@ -76,8 +76,9 @@ def test_a_positive_gradient_decreases_w(scenes):
 
 def test_an_overshooting_rate_is_said_to_explode(scenes):
     scene = scenes["explodes"]
-    descent = build_lesson(params_from_mapping(RUNS["explodes"])).descent
-    assert descent.loss_rises and descent.diverges and descent.visible_steps < len(descent.steps)
+    lesson = build_lesson(params_from_mapping(RUNS["explodes"]))
+    descent = lesson.descent
+    assert lesson.verdicts.descent == "diverges" and descent.visible_steps < len(descent.steps)
     assert scene.regime == "diverges"
     assert sentence(scene, "descent") == ("With lr = 0.3 every step overshoots the bottom: the loss rises "
                                           "from 3.61 to 18.21, and after 10 steps it has exploded to 3.85\u00d710\u2077.")

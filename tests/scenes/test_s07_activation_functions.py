@@ -9,7 +9,6 @@ import pytest
 
 from backprop_core import build_lesson, format_fact
 from backprop_core.params import params_from_mapping
-from scenes.network_wording import fit_sentence, fit_verdict
 from scenes.slides import SLIDES
 from tests.scenes.conftest import dry_run
 from tests.scenes.slide_checks import frames_test, length_test, random_parameters_test, unusual_parameters_test
@@ -96,21 +95,6 @@ def test_fit_sentence_never_claims_a_fit_it_did_not_get(scenes, name, words):
     shown = " ".join(getattr(m, "original_text", "") for m in scenes[name].seen_texts.values())
     assert "ReLU network: mean loss" in shown
     assert "bends to fit" not in shown
-
-
-@pytest.mark.parametrize("params, verdict", [
-    ({}, "fits"),
-    ({"hidden": 8}, "fits"),
-    ({"hidden": 2}, "line"),  # two units end at the line's level
-    ({"net_lr": 0.3}, "line"),  # its units die
-    ({"net_lr": 0.001}, "rough"),  # better than a line, not yet a fit
-    ({"epochs": 1}, "worse"),
-])
-def test_fit_verdict_follows_the_real_losses(params, verdict):
-    lesson = build_lesson(params_from_mapping(params))
-    assert fit_verdict(lesson.network.final_loss, lesson.activations.line_fit.mse) == verdict
-    sentence = fit_sentence(verdict, lesson.params.epochs)
-    assert ("bends to fit" in sentence) == (verdict == "fits")
 
 
 def test_worked_neuron_parameters_play_no_part(scenes):

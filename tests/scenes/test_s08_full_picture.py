@@ -10,7 +10,6 @@ import pytest
 from backprop_core import build_lesson, format_fact
 from backprop_core.params import params_from_mapping
 from scenes import theme
-from scenes.network_wording import closing_sentence, dead_units_sentence, loss_trend, training_fit_sentence
 from scenes.slides import SLIDES
 from tests.scenes.conftest import dry_run
 from tests.scenes.slide_checks import frames_test, length_test, random_parameters_test, unusual_parameters_test
@@ -119,15 +118,6 @@ def test_a_run_stuck_at_the_line_says_so(scenes):
                                          ("defaults", "units ReLU switched off pass back zero")])
 def test_backward_sentence_follows_the_units(scenes, name, words):
     assert words in beat(scenes[name], "backward")
-
-
-def test_sentences_for_rising_and_flat_losses():
-    assert loss_trend(2.0, 3.0) == "rises" and loss_trend(2.0, 2.0) == "stays" and loss_trend(3.0, 2.0) == "falls"
-    assert "up to @b" in closing_sentence("rises", "worse", 10) and "down" not in closing_sentence("rises", "worse", 10)
-    assert "left the mean loss at @a" in closing_sentence("stays", "line", 10)
-    assert "only begun" in training_fit_sentence("worse", 10)
-    assert "every unit was on" in dead_units_sentence([1.0, 2.0])
-    assert "every unit was off" in dead_units_sentence([0.0, 0.0])
 
 
 def test_no_typed_numerals(scenes):
