@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import av.error
+
 from backprop_core import Params, build_lesson
 from scenes.slides import LECTURE_TITLE, SLIDES, Slide
 
@@ -41,8 +42,14 @@ from .errors import RenderError, SlideFailed
 from .outputs import OutputFolder
 from .progress import Progress
 from .quality import Quality
-from .slide_render import (KINDS, SlideResult, animations_done, current_phase, media_dir_for,
-                           render_slide)
+from .slide_render import (
+    KINDS,
+    SlideResult,
+    animations_done,
+    current_phase,
+    media_dir_for,
+    render_slide,
+)
 from .subtitles import compose_srt, join_srt, read_srt
 
 __all__ = ["RenderRequest", "RenderSummary", "Renderer", "run", "CACHE_DIR"]
@@ -116,7 +123,7 @@ def _build_lecture(folder: OutputFolder, entries: list[dict[str, Any]]) -> dict[
     staged_mp4 = folder.staging / "lecture.mp4"
     chapters = media.concat_videos(parts, staged_mp4, {"title": LECTURE_TITLE})
     cues = join_srt([(read_srt(folder.path / e["files"]["srt"]), c.start, c.end - c.start)
-                     for e, c in zip(entries, chapters)])
+                     for e, c in zip(entries, chapters, strict=True)])
     staged_srt = folder.staging / "lecture.srt"
     staged_srt.write_text(compose_srt(cues), encoding="utf-8")
     folder.commit({"lecture.mp4": staged_mp4, "lecture.srt": staged_srt})

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from backprop_core import Params
-from scenes.slides import LECTURE_TITLE, LECTURE_SUBTITLE, SLIDES, Slide
+from scenes.slides import LECTURE_SUBTITLE, LECTURE_TITLE, SLIDES, Slide
 
 from .media import Chapter
 from .quality import Quality
@@ -99,7 +99,7 @@ def lecture_entry(entries: list[dict[str, Any]], chapters: list[Chapter],
         "quality": entries[0]["quality"], "params": entries[0]["params"],
         "duration": float(chapters[-1].end), "subtitles": cues,
         "chapters": [{"slide": e["stem"], "title": c.title, "start": float(c.start),
-                      "end": float(c.end)} for e, c in zip(entries, chapters)],
+                      "end": float(c.end)} for e, c in zip(entries, chapters, strict=True)],
     }
 
 

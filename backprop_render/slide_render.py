@@ -76,7 +76,8 @@ class SlideResult:
 
 
 def _options(options: dict[str, str]) -> list[str]:
-    return [word for key, value in options.items() for word in ("--encoder-option", f"{key}={value}")]
+    return [word for key, value in options.items()
+            for word in ("--encoder-option", f"{key}={value}")]
 
 
 def manim_command(slide: Slide, quality: Quality, media_dir: Path, run: str,
@@ -232,7 +233,8 @@ def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Pat
     """
     started, since = time.monotonic(), time.time() - 1
     workdir.mkdir(parents=True, exist_ok=True)
-    media_dir = media_dir_for(workdir, cache_dir)  # shared by this slide's runs: they reuse its LaTeX
+    # Shared by this slide's runs: they reuse its LaTeX.
+    media_dir = media_dir_for(workdir, cache_dir)
     if cache_dir is not None:
         _open_cache(cache_dir)
         _clear_scene_outputs(media_dir)

@@ -19,7 +19,8 @@ def python(*args: str) -> subprocess.CompletedProcess:
 def test_importing_the_core_does_not_import_manim():
     # A fresh interpreter: in this one, another test may have imported manim already.
     done = python("-c", "import backprop_core, sys; "
-                        "assert not any(m == 'manim' or m.startswith('manim.') for m in sys.modules)")
+                        "assert not any(m == 'manim' or m.startswith('manim.') "
+                        "for m in sys.modules)")
     assert done.returncode == 0, done.stderr
     every_module = ("import backprop_core, pkgutil, importlib, sys; "
                     "[importlib.import_module('backprop_core.' + m.name) "

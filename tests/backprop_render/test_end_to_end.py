@@ -127,7 +127,7 @@ def test_the_lecture_joins_the_slides_with_one_chapter_each(deck: Deck, videos) 
     assert [c["metadata"]["title"] for c in chapters] == \
         [f"{s.number}. {s.title}" for s in deck.slides]
     start = Fraction(0)
-    for chapter, slide in zip(chapters, deck.slides):
+    for chapter, slide in zip(chapters, deck.slides, strict=True):
         end = start + videos[slide.stem].duration
         assert chapter["start"] * chapter["time_base"] == Fraction(round(start * 1000), 1000)
         assert chapter["end"] * chapter["time_base"] == Fraction(round(end * 1000), 1000)
@@ -141,7 +141,7 @@ def test_lecture_subtitles_are_the_slides_moved_to_their_chapter(deck: Deck, vid
         expected += [(c.start + start, c.text) for c in read_srt(deck.file(slide, "srt"))]
         start += videos[slide.stem].duration
     assert [c.text for c in lecture] == [text for _, text in expected]
-    assert all(abs(c.start - when) <= Fraction(1, 1000) for c, (when, _) in zip(lecture, expected))
+    assert all(abs(c.start - when) <= Fraction(1, 1000) for c, (when, _) in zip(lecture, expected, strict=True))
 
 
 def test_facts_json_holds_the_parameters_the_lesson_and_each_slides_facts(deck: Deck, facts) -> None:

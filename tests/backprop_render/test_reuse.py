@@ -163,8 +163,10 @@ def test_an_unchanged_slide_with_whole_files_is_kept(published):
     (lambda f, e, r: None, "--force"),
     (lambda f, e, r: e.clear(), "no earlier render"),
     (lambda f, e, r: r.update(key="other"), "its code or the render settings changed"),
-    (lambda f, e, r: (f / f"{SLIDE1.stem}.png").unlink(), "01-what-is-backpropagation.png is missing"),
-    (lambda f, e, r: (f / f"{SLIDE1.stem}.mp4").write_bytes(b"x"), "mp4 changed since it was rendered"),
+    (lambda f, e, r: (f / f"{SLIDE1.stem}.png").unlink(),
+     "01-what-is-backpropagation.png is missing"),
+    (lambda f, e, r: (f / f"{SLIDE1.stem}.mp4").write_bytes(b"x"),
+     "mp4 changed since it was rendered"),
     (lambda f, e, r: e["manifest"].pop("reads"), "its record holds no reads"),
     (lambda f, e, r: e["files"].update(gif=f"{SLIDE1.stem}.gif"), "its record is incomplete"),
 ])
