@@ -38,7 +38,7 @@ from backprop_core import Params, build_lesson
 from scenes.slides import LECTURE_TITLE, SLIDES, Slide
 
 from . import media, records, reuse
-from .errors import RenderError, SlideFailed
+from .errors import RenderError, SlideFailed, interrupt
 from .outputs import OutputFolder
 from .progress import Progress
 from .quality import Quality
@@ -136,15 +136,11 @@ def _as_json(data: Any) -> Any:
 
 # ----- running slide jobs ------------------------------------------------------------------
 
-def _interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
-
-
 def _worker_started() -> None:
     """In each job process: Ctrl-C is the parent's to handle; SIGTERM (the parent
     stopping the job) unwinds like Ctrl-C, so render_slide stops its Manim first."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 def _stop_workers(executor: ProcessPoolExecutor) -> None:
