@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import json
 import multiprocessing
 import shutil
@@ -206,7 +207,7 @@ class _Jobs:
         for slide in self.slides:
             args, since = self.args(slide), time.time() - 1
             try:
-                with _watch(self.progress, slide, lambda: self.report(slide, since)):
+                with _watch(self.progress, slide, functools.partial(self.report, slide, since)):
                     result = self.renderer(*args)
             except BaseException as error:
                 self.failed(slide, error)
