@@ -16,12 +16,12 @@ import sys
 from pathlib import Path
 from typing import NoReturn, Sequence
 
+from . import REPO
 from .errors import EXIT_INTERRUPTED, EXIT_OK, RenderError, SlideFailed, UsageError, interrupt
 from .quality import DEFAULT_GIF_WIDTH, DEFAULT_QUALITY, QUALITIES
 
 __all__ = ["main", "build_parser", "parse_slides", "default_jobs", "DEFAULT_OUT"]
 
-REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO / "out"
 DEFAULT_PARAMS = REPO / "assets" / "default_params.toml"
 COMMANDS = ("render", "test", "facts", "list", "setup", "help")

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 from scenes.facts import value_at
 from scenes.slides import Slide
 
+from . import REPO
 from .quality import Quality
 
 if TYPE_CHECKING:
@@ -47,7 +48,6 @@ if TYPE_CHECKING:
 __all__ = ["KEY_SCHEMA", "SOURCE_PACKAGES", "PIPELINE_FILES", "module_closure", "slide_key",
            "changed_reads", "Decision", "decide", "REPO"]
 
-REPO = Path(__file__).resolve().parent.parent
 KEY_SCHEMA = 1  # bump when the meaning of a key changes: every slide renders once more
 SOURCE_PACKAGES = ("scenes", "backprop_core")  # the packages a scene's imports are followed into
 # The pipeline code between Manim's output and the published files: a change to how a

@@ -45,7 +45,7 @@ import av.error
 from scenes.runtime import FACTS_ENV, PARAMS_ENV, STILL_ENV
 from scenes.slides import LECTURE_TITLE, Slide
 
-from . import media
+from . import REPO, media
 from .errors import SlideFailed
 from .quality import GIF_FPS, Quality
 from .subtitles import compose_srt, read_srt
@@ -53,7 +53,6 @@ from .subtitles import compose_srt, read_srt
 __all__ = ["SlideResult", "render_slide", "manim_command", "animations_done", "current_phase",
            "media_dir_for", "REPO", "KINDS", "IN_PROGRESS"]
 
-REPO = Path(__file__).resolve().parent.parent
 MANIM_CFG = REPO / "manim.cfg"
 KINDS = ("mp4", "gif", "png", "srt")  # the finished files of a slide, by extension
 _LOSSLESS_CODEC = ("--video-codec", "libx264rgb", "--pixel-format", "rgb24")

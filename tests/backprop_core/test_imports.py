@@ -5,9 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+from backprop_render import REPO
 
 
 def python(*args: str) -> subprocess.CompletedProcess:

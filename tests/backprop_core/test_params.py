@@ -7,7 +7,6 @@ import inspect
 import math
 import os
 import tomllib
-from pathlib import Path
 
 import pytest
 from core_strategies import FEW, exclusive_low, value_of
@@ -24,8 +23,8 @@ from backprop_core.params import (
     params_to_dict,
     parse_overrides,
 )
+from backprop_render import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 DEFAULT_TOML = REPO / "assets" / "default_params.toml"
 FIELDS = [f.name for f in dataclasses.fields(Params)]
 WHOLE = [name for name in FIELDS if PARAM_RANGES[name][2]]
