@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from backprop_render.cli import REPO
+from backprop_render import REPO
 
 CHECKED = ("backprop_core", "backprop_render", "scenes", "tests", "bench")
 

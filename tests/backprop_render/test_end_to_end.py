@@ -23,8 +23,7 @@ import pytest
 from PIL import Image
 
 from backprop_core import build_lesson, load_params
-from backprop_render import media
-from backprop_render.cli import REPO
+from backprop_render import REPO, media
 from backprop_render.pipeline import CACHE_DIR
 from backprop_render.subtitles import read_srt
 from scenes.slides import SLIDE_COUNT, SLIDES, Slide

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from backprop_render.cli import REPO
+from backprop_render import REPO
 from backprop_render.system import debian_packages
 from scenes.slides import SLIDES
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from backprop_render.cli import REPO
+from backprop_render import REPO
 from backprop_render.errors import EXIT_INTERRUPTED
 from backprop_render.outputs import STAGING_PREFIX
 
