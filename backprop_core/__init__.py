@@ -6,7 +6,7 @@ without drawing anything.
 
 from .formatting import Shown, format_fact
 from .lesson import Lesson, build_lesson
-from .params import Params, ParamError, load_params, parse_overrides
+from .params import ParamError, Params, load_params, parse_overrides
 
 __all__ = ["Lesson", "Params", "ParamError", "Shown", "build_lesson", "format_fact",
            "load_params", "parse_overrides"]

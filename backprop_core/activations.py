@@ -101,7 +101,8 @@ def fit_line(xs: np.ndarray, ys: np.ndarray, at: np.ndarray | None = None) -> Li
     design = np.stack([xs, np.ones_like(xs)], axis=1)
     (slope, intercept), *_ = np.linalg.lstsq(design, ys, rcond=None)
     mse = float(np.mean((slope * xs + intercept - ys) ** 2))
-    fit = () if at is None else tuple(float(v) + 0.0 for v in slope * np.asarray(at, dtype=float) + intercept)
+    fitted = slope * np.asarray(at, dtype=float) + intercept if at is not None else ()
+    fit = tuple(float(v) + 0.0 for v in fitted)
     return LineFit(float(slope) + 0.0, float(intercept) + 0.0, mse, fit)
 
 

@@ -11,7 +11,8 @@ import numpy as np
 from .neuron import dloss_dyhat, forward, squared_error, update
 from .params import ParamError
 
-__all__ = ["DescentStep", "Curve", "Descent", "descend", "loss_curve_over_w", "loss_curve_over_yhat",
+__all__ = ["DescentStep", "Curve", "Descent", "descend", "loss_curve_over_w",
+           "loss_curve_over_yhat",
            "minimising_w"]
 
 CURVE_SAMPLES = 121
@@ -56,13 +57,15 @@ class Descent:
 def _step(x: float, y: float, w: float, b: float, index: int) -> DescentStep:
     y_hat = forward(x, w, b)
     upstream = dloss_dyhat(y, y_hat)
-    return DescentStep(index, w, b, y_hat, squared_error(y, y_hat), upstream * x + 0.0, upstream + 0.0)
+    return DescentStep(index, w, b, y_hat, squared_error(y, y_hat), upstream * x + 0.0,
+                       upstream + 0.0)
 
 
 def _samples(f, x_min: float, x_max: float) -> Curve:
     xs = np.linspace(x_min, x_max, CURVE_SAMPLES)
     ys = np.array([f(v) for v in xs])
-    return Curve(tuple(map(float, xs)), tuple(map(float, ys)), float(x_min), float(x_max), float(ys.max()))
+    return Curve(tuple(map(float, xs)), tuple(map(float, ys)), float(x_min), float(x_max),
+                 float(ys.max()))
 
 
 def _window(anchors: list[float], stretch: float) -> tuple[float, float]:
@@ -124,7 +127,8 @@ def descend(x: float, y: float, w: float, b: float, lr: float, steps: int) -> De
     shown = trajectory[:visible]
     # Gradient descent moves b as well, so the slice of the loss over w shifts a little
     # each step; one curve per shown step keeps every dot exactly on its curve.
-    anchors = [s.w for s in shown] + [m for s in shown if (m := minimising_w(x, y, s.b)) is not None]
+    anchors = [s.w for s in shown]
+    anchors += [m for s in shown if (m := minimising_w(x, y, s.b)) is not None]
     window = _window(anchors, 1.25)
     curves = [loss_curve_over_w(x, y, s.b, window) for s in shown]
     y_max = max(c.y_max for c in curves)

@@ -31,7 +31,8 @@ class Value:
         return Value(self.data + other.data, op="+", inputs=((self, 1.0), (other, 1.0)))
 
     def __mul__(self, other: "Value") -> "Value":
-        return Value(self.data * other.data, op="*", inputs=((self, other.data), (other, self.data)))
+        return Value(self.data * other.data, op="*",
+                     inputs=((self, other.data), (other, self.data)))
 
     def __sub__(self, other: "Value") -> "Value":
         return Value(self.data - other.data, op="-", inputs=((self, 1.0), (other, -1.0)))

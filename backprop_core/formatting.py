@@ -23,11 +23,13 @@ __all__ = ["MINUS", "Shown", "format_number", "format_given", "format_fact", "st
 
 MINUS = "\u2212"
 GIVEN_KEYS = frozenset({"x", "w", "b", "y", "lr", "net_lr"})
-PARAM_KEYS = frozenset({"w", "b", "w_next", "b_next", "W1", "b1", "W2", "b2", "slope", "intercept", "w_star"})
+PARAM_KEYS = frozenset({"w", "b", "w_next", "b_next", "W1", "b1", "W2", "b2", "slope", "intercept",
+                        "w_star"})
 DECIMALS = {"given": 6, "param": 4, "value": 2}
 SCIENTIFIC_ABOVE = 1e5
 SCIENTIFIC_BELOW = 1e-4
-_SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
+_SUPERSCRIPT = str.maketrans("-0123456789",
+                             "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
 
 
 @dataclass(frozen=True)

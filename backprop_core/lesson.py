@@ -9,14 +9,20 @@ from typing import Any
 
 import numpy as np
 
-from .activations import (ActivationCurve, Collapse, LineFit, activation_curves,
-                          collapse_linear_layers, fit_line)
+from .activations import (
+    ActivationCurve,
+    Collapse,
+    LineFit,
+    activation_curves,
+    collapse_linear_layers,
+    fit_line,
+)
 from .descent import Descent, descend
 from .engine import ComputationalGraph, worked_graph
 from .formatting import format_fact
 from .network import Network, train_network
-from .nudge import Nudge, nudge
 from .neuron import WorkedStep, worked_step
+from .nudge import Nudge, nudge
 from .params import Params
 from .verdicts import Verdicts, judge
 
@@ -62,7 +68,8 @@ class Lesson:
         data["network"]["initial_loss"] = self.network.initial_loss
         data["network"]["final_loss"] = self.network.final_loss
         data["shown"] = {
-            "worked_step": {key: self.shown(f"worked_step.{key}").text for key in data["worked_step"]}
+            "worked_step": {key: self.shown(f"worked_step.{key}").text
+                            for key in data["worked_step"]}
         }
         return data
 

@@ -166,7 +166,8 @@ def params_from_mapping(values: Mapping[str, Any], base: Params | None = None) -
     return dataclasses.replace(base or Params(), **checked)
 
 
-def load_params(path: str | Path | None = None, overrides: Mapping[str, Any] | None = None) -> Params:
+def load_params(path: str | Path | None = None,
+                overrides: Mapping[str, Any] | None = None) -> Params:
     """Defaults, then the TOML file at `path` (if any), then `overrides` key by key.
 
     The TOML file may hold the keys at top level or under a `[params]` table.
@@ -182,7 +183,8 @@ def load_params(path: str | Path | None = None, overrides: Mapping[str, Any] | N
         except IsADirectoryError:
             raise ParamError(f"parameter file '{path}' is a folder, not a TOML file.") from None
         except PermissionError:
-            raise ParamError(f"parameter file '{path}' cannot be read (permission denied).") from None
+            raise ParamError(f"parameter file '{path}' cannot be read "
+                             "(permission denied).") from None
         except tomllib.TOMLDecodeError as error:
             raise ParamError(f"parameter file '{path}' is not valid TOML: {error}.") from None
         except UnicodeDecodeError:

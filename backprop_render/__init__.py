@@ -8,3 +8,10 @@ holds (facts.json); `system` checks the machine; `progress` reports.
 Importing this package (and `cli`) imports nothing outside the standard library, so
 `render.sh --help` works before anything is installed.
 """
+
+from pathlib import Path
+
+__all__ = ["REPO"]
+
+# The repository: render.sh, manim.cfg, assets/ and the scenes a render runs.
+REPO = Path(__file__).resolve().parent.parent

@@ -16,12 +16,12 @@ import sys
 from pathlib import Path
 from typing import NoReturn, Sequence
 
-from .errors import EXIT_INTERRUPTED, EXIT_OK, RenderError, SlideFailed, UsageError
+from . import REPO
+from .errors import EXIT_INTERRUPTED, EXIT_OK, RenderError, SlideFailed, UsageError, interrupt
 from .quality import DEFAULT_GIF_WIDTH, DEFAULT_QUALITY, QUALITIES
 
 __all__ = ["main", "build_parser", "parse_slides", "default_jobs", "DEFAULT_OUT"]
 
-REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO / "out"
 DEFAULT_PARAMS = REPO / "assets" / "default_params.toml"
 COMMANDS = ("render", "test", "facts", "list", "setup", "help")
@@ -253,16 +253,15 @@ def _setup() -> int:
     return EXIT_OK
 
 
-def _interrupt(signum: int, frame) -> None:
-    raise KeyboardInterrupt
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     command = argv[0] if argv and argv[0] in COMMANDS else "render"
     rest = argv[1:] if argv and argv[0] in COMMANDS else argv
-    # SIGTERM (a CI timeout, `kill`) gets the same clean-up as Ctrl-C.
-    signal.signal(signal.SIGTERM, _interrupt)
+    # SIGTERM (a CI timeout, `kill`) gets the same clean-up as Ctrl-C. So does SIGINT sent
+    # to this process alone (`kill -INT`, an IDE's stop button), even when it was started
+    # with SIGINT ignored, as a shell starts a background job: Python then leaves it ignored.
+    signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGINT, interrupt)
     try:
         if command == "help":
             build_parser().print_help()

@@ -8,9 +8,11 @@ the fix.
 from __future__ import annotations
 
 from pathlib import Path
+from types import FrameType
+from typing import NoReturn
 
 __all__ = ["RenderError", "UsageError", "SetupError", "SlideFailed", "EXIT_OK", "EXIT_FAILED",
-           "EXIT_USAGE", "EXIT_SETUP", "EXIT_INTERRUPTED"]
+           "EXIT_USAGE", "EXIT_SETUP", "EXIT_INTERRUPTED", "interrupt"]
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # a slide failed to render; earlier outputs are intact
@@ -46,3 +48,8 @@ class SlideFailed(RenderError):
     def __reduce__(self):
         # A slide job in another process sends its failure back pickled, log and all.
         return type(self), (str(self), self.log_tail, self.log)
+
+
+def interrupt(signum: int, frame: FrameType | None) -> NoReturn:
+    """A signal handler that stops the command as Ctrl-C does, clean-up and all."""
+    raise KeyboardInterrupt

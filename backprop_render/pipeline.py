@@ -16,8 +16,8 @@ is untouched.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
+import functools
 import json
 import multiprocessing
 import shutil
@@ -33,16 +33,23 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import av.error
+
 from backprop_core import Params, build_lesson
 from scenes.slides import LECTURE_TITLE, SLIDES, Slide
 
 from . import media, records, reuse
-from .errors import RenderError, SlideFailed
+from .errors import RenderError, SlideFailed, interrupt
 from .outputs import OutputFolder
 from .progress import Progress
 from .quality import Quality
-from .slide_render import (KINDS, SlideResult, animations_done, current_phase, media_dir_for,
-                           render_slide)
+from .slide_render import (
+    KINDS,
+    SlideResult,
+    animations_done,
+    current_phase,
+    media_dir_for,
+    render_slide,
+)
 from .subtitles import compose_srt, join_srt, read_srt
 
 __all__ = ["RenderRequest", "RenderSummary", "Renderer", "run", "CACHE_DIR"]
@@ -94,50 +101,13 @@ def _watch(progress: Progress, slide: Slide, report: Callable[[], None]) -> Iter
         watcher.join()
 
 
-def _publish(folder: OutputFolder, result: SlideResult) -> dict[str, str]:
-    """Move one slide's files into place; drop a GIF this render did not remake."""
-    staged = {f"{result.slide.stem}.{kind}": path for kind, path in result.files.items()}
-    folder.commit(staged)
-    for kind in KINDS:
-        if kind not in result.files:
-            folder.remove(f"{result.slide.stem}.{kind}")  # it would show the old numbers
-    return {kind: f"{result.slide.stem}.{kind}" for kind in result.files}
-
-
-def _save_slide_facts(folder: OutputFolder, entry: dict[str, Any]) -> None:
-    """The slide's entry of facts.json beside its video, so a copied video keeps its numbers."""
-    name, document = records.slide_facts_file(entry["stem"]), records.slide_facts_document(entry)
-    if folder.read_json(name) != _as_json(document):  # an unchanged render rewrites nothing
-        folder.write_json(name, document)
-
-
-def _build_lecture(folder: OutputFolder, entries: list[dict[str, Any]]) -> dict[str, Any]:
-    parts = [(folder.path / e["files"]["mp4"], f"{e['number']}. {e['title']}") for e in entries]
-    staged_mp4 = folder.staging / "lecture.mp4"
-    chapters = media.concat_videos(parts, staged_mp4, {"title": LECTURE_TITLE})
-    cues = join_srt([(read_srt(folder.path / e["files"]["srt"]), c.start, c.end - c.start)
-                     for e, c in zip(entries, chapters)])
-    staged_srt = folder.staging / "lecture.srt"
-    staged_srt.write_text(compose_srt(cues), encoding="utf-8")
-    folder.commit({"lecture.mp4": staged_mp4, "lecture.srt": staged_srt})
-    return records.lecture_entry(entries, chapters, len(cues))
-
-
-def _as_json(data: Any) -> Any:
-    return json.loads(json.dumps(data))
-
-
 # ----- running slide jobs ------------------------------------------------------------------
-
-def _interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
-
 
 def _worker_started() -> None:
     """In each job process: Ctrl-C is the parent's to handle; SIGTERM (the parent
     stopping the job) unwinds like Ctrl-C, so render_slide stops its Manim first."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 def _stop_workers(executor: ProcessPoolExecutor) -> None:
@@ -203,7 +173,7 @@ class _Jobs:
         for slide in self.slides:
             args, since = self.args(slide), time.time() - 1
             try:
-                with _watch(self.progress, slide, lambda: self.report(slide, since)):
+                with _watch(self.progress, slide, functools.partial(self.report, slide, since)):
                     result = self.renderer(*args)
             except BaseException as error:
                 self.failed(slide, error)
@@ -262,6 +232,187 @@ class _Jobs:
 
 # ----- the deck --------------------------------------------------------------------------------
 
+class _DeckRender:
+    """One run: the folder's records, read once, and the named steps that change them.
+
+    `run` calls the steps in order: `decide` (which slides to render, the others kept),
+    `render` (the jobs, each finished slide handed to `publish`), `join_lecture`, `save`.
+    """
+
+    def __init__(self, request: RenderRequest, folder: OutputFolder, progress: Progress,
+                 renderer: Renderer) -> None:
+        self.request, self.folder = request, folder
+        self.progress, self.renderer = progress, renderer
+        self.summary = RenderSummary(request.out)
+        self.order = [s.stem for s in SLIDES]
+        # What the two records hold on disk now, so that nothing unchanged is written.
+        self.facts_on_disk = folder.read_json(records.FACTS_FILE) or {}
+        state = folder.read_json(records.STATE_FILE)
+        self.state_on_disk = state if isinstance(state, dict) else {}
+        self.state = records.RenderState.from_json(self.state_on_disk)
+        # The entries of slides still in the folder: they describe files that are there.
+        self.entries: dict[str, records.SlideEntry] = {}
+        for data in self.facts_on_disk.get("slides", []):
+            entry = records.SlideEntry.from_json(data)
+            if entry is not None and entry.stem in self.order \
+                    and all(folder.exists(name) for name in entry.files.values()):
+                self.entries[entry.stem] = entry
+        self.lecture = records.LectureEntry.from_json(self.facts_on_disk.get("lecture_video")) \
+            if folder.exists("lecture.mp4") else None
+        self.lesson = build_lesson(request.params)
+        self.lesson_json = self.lesson.to_dict()
+        self.keys = reuse.keys_for(request.slides, request.quality, request.gif_width)
+
+    # -- the records ---------------------------------------------------------------------------
+
+    def facts(self) -> dict[str, Any]:
+        return records.facts_document(self.request.params, self.lesson_json,
+                                      self.request.quality, self.entries.values(), self.lecture)
+
+    def save_facts(self) -> None:
+        facts = self.facts()
+        self.folder.write_json(records.FACTS_FILE, facts)
+        self.facts_on_disk = _as_json(facts)
+
+    def save_state(self) -> None:
+        state = self.state.to_json()
+        self.folder.write_json(records.STATE_FILE, state)
+        self.state_on_disk = _as_json(state)
+
+    def save_slide_facts(self, entry: records.SlideEntry) -> None:
+        """The slide's entry of facts.json beside its video, so a copied video keeps its numbers."""
+        name, document = records.slide_facts_file(entry.stem), records.slide_facts_document(entry)
+        if self.folder.read_json(name) != _as_json(document):  # unchanged: rewrite nothing
+            self.folder.write_json(name, document)
+
+    def in_folder(self) -> list[records.SlideEntry]:
+        return sorted(self.entries.values(), key=lambda e: self.order.index(e.stem))
+
+    # -- the steps -------------------------------------------------------------------------------
+
+    def decide(self) -> list[Slide]:
+        """The slides to render; every other requested slide keeps its files (see reuse.py)."""
+        todo = []
+        for slide in self.request.slides:
+            decision = reuse.decide(slide, self.keys[slide.stem], self.entries.get(slide.stem),
+                                    self.state.slides.get(slide.stem), self.lesson,
+                                    self.folder.path, self.request.force)
+            if decision.render:
+                todo.append(slide)
+            else:
+                # Its files are what these parameters would draw: it read nothing that changed.
+                entry = self.entries[slide.stem].with_params(self.request.params)
+                self.entries[slide.stem] = entry
+                self.save_slide_facts(entry)
+                self.summary.kept.append(slide)
+        return todo
+
+    def render(self, todo: list[Slide]) -> None:
+        history = self.state.estimates(self.request.quality, todo)
+        self.progress.start(todo, history)
+        if self.summary.kept:
+            self.progress.kept(self.summary.kept)
+        if not todo:
+            return
+        params_file = self.folder.staging / "params.json"
+        params_file.write_text(json.dumps(dataclasses.asdict(self.request.params)),
+                               encoding="utf-8")
+        jobs = _Jobs(todo, self.request, self.folder, params_file, self.progress, self.renderer,
+                     self.publish, history)
+        count = max(1, min(self.request.jobs, len(todo)))
+        if count == 1:
+            jobs.run_here()
+        else:
+            jobs.run_parallel(count)
+
+    def publish(self, result: SlideResult) -> None:
+        """Put one finished slide in the folder. The order of the writes is what makes a crash
+        at any moment safe (tests/backprop_render/test_publishing.py crashes after each):
+
+        1. Drop the slide's record from .render-state.json and save it. From here until step 5
+           the next run renders the slide again: its files may be half replaced.
+        2. Move its files into place, each by an atomic rename; delete those of its kinds this
+           render did not make (a GIF after --no-gif would show the old numbers).
+        3. Write NN-slug.facts.json (unless it holds this entry already).
+        4. Write facts.json with the slide's new entry.
+        5. Record the slide in .render-state.json (its key, its files' sizes, a new publication
+           id, how long it took) and save it: the next run may keep it again.
+        6. Delete its staging folder (its Manim master is large at 4k).
+        """
+        stem = result.slide.stem
+        self.state.slides.pop(stem, None)  # 1
+        self.save_state()
+        staged = {f"{stem}.{kind}": path for kind, path in result.files.items()}  # 2
+        self.folder.commit(staged)
+        for kind in KINDS:
+            if kind not in result.files:
+                self.folder.remove(f"{stem}.{kind}")
+        names = {kind: f"{stem}.{kind}" for kind in result.files}
+        entry = records.SlideEntry.from_result(result, self.request.params, names)
+        self.entries[stem] = entry
+        self.save_slide_facts(entry)  # 3
+        self.save_facts()  # 4
+        self.state.slides[stem] = records.Publication.new(self.keys[stem], self.folder.path,
+                                                          names.values())  # 5
+        self.state.record_timing(result)
+        self.save_state()
+        shutil.rmtree(self.folder.staging / stem, ignore_errors=True)  # 6
+        self.summary.rendered.append(result)
+        self.progress.slide_finished(result.slide, f"{float(result.video.duration):.1f} s of video")
+        for warning in result.warnings:
+            self.progress.note(f"warning: {warning}")
+            self.summary.warnings.append(warning)
+
+    def join_lecture(self) -> None:
+        """Join lecture.mp4 and lecture.srt again unless they were joined from exactly the
+        slides in the folder. Like a slide: 1. drop the lecture's record and save the state,
+        2. move both files into place, 3. record which slide publications they joined."""
+        entries = self.in_folder()
+        self.summary.lecture_problem = records.lecture_problem(entries)
+        if self.summary.lecture_problem is not None:
+            return
+        ids = [p.id if (p := self.state.slides.get(e.stem)) else None for e in entries]
+        if self.lecture is not None and self.state.lecture is not None \
+                and self.state.lecture.is_current(ids, self.folder.path):
+            self.lecture = dataclasses.replace(self.lecture, params=entries[0].params)
+        else:
+            self.state.lecture = None  # 1
+            self.save_state()
+            try:
+                self.lecture = _join(self.folder, entries)  # 2
+            except (ValueError, OSError, av.error.FFmpegError) as error:
+                self.save_facts()  # the slides are published; the record must say so
+                raise RenderError(f"the slides are done, but lecture.mp4 could not be "
+                                  f"built from them: {error}") from error
+            self.state.lecture = records.LectureRecord.new(ids, self.folder.path)  # 3
+            self.save_state()
+            self.summary.lecture_rebuilt = True
+        self.summary.lecture = self.lecture.to_json()
+
+    def save(self) -> None:
+        """Write facts.json and the state if they changed (an unchanged run writes nothing)."""
+        if _as_json(self.facts()) != self.facts_on_disk:
+            self.save_facts()
+        if _as_json(self.state.to_json()) != self.state_on_disk:
+            self.save_state()
+
+
+def _join(folder: OutputFolder, entries: list[records.SlideEntry]) -> records.LectureEntry:
+    parts = [(folder.path / e.files["mp4"], f"{e.number}. {e.title}") for e in entries]
+    staged_mp4 = folder.staging / "lecture.mp4"
+    chapters = media.concat_videos(parts, staged_mp4, {"title": LECTURE_TITLE})
+    cues = join_srt([(read_srt(folder.path / e.files["srt"]), c.start, c.end - c.start)
+                     for e, c in zip(entries, chapters, strict=True)])
+    staged_srt = folder.staging / "lecture.srt"
+    staged_srt.write_text(compose_srt(cues), encoding="utf-8")
+    folder.commit({"lecture.mp4": staged_mp4, "lecture.srt": staged_srt})
+    return records.LectureEntry.joined(entries, chapters, len(cues))
+
+
+def _as_json(data: Any) -> Any:
+    return json.loads(json.dumps(data))
+
+
 def run(request: RenderRequest, progress: Progress,
         renderer: Renderer | None = None) -> RenderSummary:
     """Render what changed of `request.slides` into `request.out`.
@@ -269,107 +420,12 @@ def run(request: RenderRequest, progress: Progress,
     `renderer` defaults to render_slide; with `request.jobs` > 1 it runs in other
     processes, so it must be picklable (a module-level function or instance).
     """
-    renderer = renderer or render_slide
-    summary = RenderSummary(request.out)
     with OutputFolder(request.out) as folder:
-        previous = folder.read_json(records.FACTS_FILE) or {}
-        # Keep the entries of slides still in the folder; they describe files that are there.
-        order = [s.stem for s in SLIDES]
-        slides: dict[str, dict[str, Any]] = {
-            e["stem"]: e for e in previous.get("slides", [])
-            if isinstance(e, dict) and e.get("stem") in order
-            and all(folder.exists(n) for n in e.get("files", {}).values())
-        }
-        lecture = previous.get("lecture_video") if folder.exists("lecture.mp4") else None
-        state = folder.read_json(records.STATE_FILE)
-        state = state if isinstance(state, dict) else {}
-        state_before = copy.deepcopy(state)
-        published: dict[str, Any] = state.setdefault("slides", {})
-        if not isinstance(published, dict):
-            published = state["slides"] = {}
-
-        lesson_object = build_lesson(request.params)
-        lesson = lesson_object.to_dict()
-        params = dataclasses.asdict(request.params)
-        keys = reuse.keys_for(request.slides, request.quality, request.gif_width)
-        decisions = [reuse.decide(s, keys[s.stem], slides.get(s.stem), published.get(s.stem),
-                                  lesson_object, folder.path, request.force)
-                     for s in request.slides]
-        for decision in decisions:
-            if not decision.render:
-                stem = decision.slide.stem
-                # Its files are what these parameters would draw: it read nothing that changed.
-                slides[stem] = {**slides[stem], "params": params}
-                _save_slide_facts(folder, slides[stem])
-                summary.kept.append(decision.slide)
-        todo = [d.slide for d in decisions if d.render]
-        history = records.estimates(state, request.quality, todo)
-        progress.start(todo, history)
-        if summary.kept:
-            progress.kept(summary.kept)
-
-        def facts() -> dict[str, Any]:
-            return records.facts_document(request.params, lesson, request.quality, slides, lecture)
-
-        def save_record() -> None:
-            folder.write_json(records.FACTS_FILE, facts())
-
-        def save_state() -> None:
-            folder.write_json(records.STATE_FILE, state)
-
-        def done(result: SlideResult) -> None:
-            stem = result.slide.stem
-            # Until the record is whole again, the next render must not trust this slide.
-            published.pop(stem, None)
-            save_state()
-            names = _publish(folder, result)
-            slides[stem] = records.slide_entry(result, request.params, names)
-            _save_slide_facts(folder, slides[stem])
-            save_record()
-            published[stem] = records.slide_record(keys[stem], folder.path, names.values())
-            state.update(records.record_timing(state, result))
-            save_state()
-            shutil.rmtree(folder.staging / stem, ignore_errors=True)  # masters are large at 4k
-            summary.rendered.append(result)
-            progress.slide_finished(result.slide, f"{float(result.video.duration):.1f} s of video")
-            for warning in result.warnings:
-                progress.note(f"warning: {warning}")
-                summary.warnings.append(warning)
-
+        deck = _DeckRender(request, folder, progress, renderer or render_slide)
         try:
-            if todo:
-                params_file = folder.staging / "params.json"
-                params_file.write_text(json.dumps(params), encoding="utf-8")
-                jobs = _Jobs(todo, request, folder, params_file, progress, renderer, done, history)
-                count = max(1, min(request.jobs, len(todo)))
-                if count == 1:
-                    jobs.run_here()
-                else:
-                    jobs.run_parallel(count)
-
-            in_folder = sorted(slides.values(), key=lambda e: order.index(e["stem"]))
-            summary.lecture_problem = records.lecture_problem(in_folder)
-            if summary.lecture_problem is None:
-                ids = [(published.get(e["stem"]) or {}).get("id") for e in in_folder]
-                if lecture is not None and records.lecture_is_current(state.get("lecture"), ids,
-                                                                      folder.path):
-                    lecture = {**lecture, "params": in_folder[0]["params"]}
-                else:
-                    state.pop("lecture", None)
-                    save_state()
-                    try:
-                        lecture = _build_lecture(folder, in_folder)
-                    except (ValueError, OSError, av.error.FFmpegError) as error:
-                        save_record()  # the slides are published; the record must say so
-                        raise RenderError(f"the slides are done, but lecture.mp4 could not be "
-                                          f"built from them: {error}") from error
-                    state["lecture"] = records.lecture_record(ids, folder.path)
-                    summary.lecture_rebuilt = True
-                summary.lecture = lecture
-            if _as_json(facts()) != previous:
-                save_record()
-            if _as_json(state) != state_before:
-                save_state()
+            deck.render(deck.decide())
+            deck.join_lecture()
+            deck.save()
         finally:
             progress.finish()
-    return summary
+    return deck.summary

@@ -1,8 +1,10 @@
 """Progress of a whole deck: which slide, how far, how long is left.
 
-On a terminal it is one line, redrawn in place. In a CI log (stderr not a
-terminal) it is two lines per slide, started and done, plus a line a minute on a
-slide that takes long, so a log stays readable and a watchdog still sees output.
+On a terminal it is a live display drawn by rich (installed with Manim): a line per slide
+under way and one for the deck, redrawn in place, with the lines that stay (slide done,
+warnings) printed above it. In a CI log (stderr not a terminal) it is plain text, two lines
+per slide, started and done, plus a line a minute on a slide that takes long, so a log stays
+readable and a watchdog still sees output.
 
 Time left comes from how long each slide took last time at this quality (kept in
 the output folder) and, for slides never timed, from the slides done so far.
@@ -10,10 +12,13 @@ the output folder) and, for slides never timed, from the slides done so far.
 
 from __future__ import annotations
 
-import shutil
 import threading
 import time
 from typing import Callable, TextIO
+
+from rich.console import Console, Group
+from rich.live import Live
+from rich.text import Text
 
 from scenes.slides import Slide
 
@@ -43,7 +48,10 @@ class Progress:
         self._took: dict[str, float] = {}  # finished slides: seconds
         # running slides: start time, animations done, phase, time of the last line printed
         self._running: dict[str, tuple[float, int, str, float]] = {}
-        self._bar_shown = False
+        # The bar is chosen only for a terminal; rich redraws it and keeps lines above it.
+        self._console = Console(file=stream, force_terminal=True, highlight=False) \
+            if mode == "bar" else None
+        self._live: Live | None = None
 
     # ----- events ------------------------------------------------------------------
 
@@ -148,25 +156,35 @@ class Progress:
     def _line(self, text: str, always: bool = False) -> None:
         if self.mode == "quiet" and not always:
             return
-        self._clear()
+        if self._console is not None:
+            self._console.print(Text(text))  # above the live display, if one is shown
+            return
         self.stream.write(text + "\n")
         self.stream.flush()
 
     def _clear(self) -> None:
-        if self._bar_shown:
-            self.stream.write("\r\x1b[K")
-            self.stream.flush()
-            self._bar_shown = False
+        if self._live is not None:
+            self._live.stop()  # transient: the display goes, the lines printed above stay
+            self._live = None
 
-    def _draw(self) -> None:
-        if self.mode != "bar" or not self._running:
-            return
+    def status(self) -> list[str]:
+        """What the live display shows: a line per slide under way, then the deck's."""
         now = self.now()
-        parts = [f"{self._label(s)} · {self._how_far(s, a, p)} · {clock(now - t)}"
+        lines = [f"{self._label(s)} · {self._how_far(s, a, p)} · {clock(now - t)}"
                  for s in self._slides if s.stem in self._running
                  for t, a, p, _ in [self._running[s.stem]]]
-        text = " | ".join(parts) + f" · {self._left_text()}"
-        width = shutil.get_terminal_size((100, 20)).columns - 1
-        self.stream.write("\r" + text[:width] + "\x1b[K")
-        self.stream.flush()
-        self._bar_shown = True
+        return lines + [f"deck: {len(self._took)}/{len(self._slides)} done · {self._left_text()}"]
+
+    def _draw(self) -> None:
+        if self._console is None:
+            return
+        if not self._running:
+            self._clear()
+            return
+        shown = Group(*(Text(line, no_wrap=True, overflow="ellipsis") for line in self.status()))
+        if self._live is None:
+            self._live = Live(shown, console=self._console, auto_refresh=False, transient=True,
+                              redirect_stdout=False, redirect_stderr=False)
+            self._live.start(refresh=True)
+        else:
+            self._live.update(shown, refresh=True)

@@ -1,4 +1,4 @@
-"""What the output folder says about itself: `facts.json` and the render state.
+"""What the output folder says about itself: `facts.json` and the render state, as typed records.
 
 `facts.json` traces every file to its numbers: the parameters and the lesson of
 the latest render, and for each slide in the folder the quality and parameters it
@@ -11,101 +11,167 @@ took, for the next render's time-left estimate; for each slide in the folder the
 of the code and settings it was rendered with and the sizes of its files (see
 reuse.py: a slide whose key, files and read values are unchanged is not rendered
 again); and which slide files lecture.mp4 was joined from.
+
+Each record reads itself from JSON (`from_json`, None or an empty record when the JSON is
+not what this version writes: the slide is then rendered again) and writes the same JSON,
+key for key, that earlier versions wrote, so existing output folders keep working.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import uuid
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from backprop_core import Params
-from scenes.slides import LECTURE_TITLE, LECTURE_SUBTITLE, SLIDES, Slide
+from scenes.slides import LECTURE_SUBTITLE, LECTURE_TITLE, SLIDES, Slide
 
 from .media import Chapter
 from .quality import Quality
 from .slide_render import SlideResult
 
-__all__ = ["FACTS_FILE", "STATE_FILE", "slide_entry", "slide_facts_file", "slide_facts_document",
-           "facts_document", "lecture_problem",
-           "lecture_entry", "quality_record", "manim_version", "estimates", "record_timing",
-           "file_sizes", "slide_record", "lecture_record", "lecture_is_current"]
+__all__ = ["FACTS_FILE", "STATE_FILE", "SlideEntry", "LectureEntry", "Publication",
+           "LectureRecord", "Timing", "RenderState", "slide_facts_file", "slide_facts_document",
+           "facts_document", "lecture_problem", "quality_record", "manim_version", "file_sizes"]
 
 FACTS_FILE = "facts.json"
 STATE_FILE = ".render-state.json"
+Json = dict[str, Any]
 
 
 def manim_version() -> str:
     return metadata.version("manim")
 
 
-def quality_record(quality: Quality) -> dict[str, Any]:
+def quality_record(quality: Quality) -> Json:
     return {"name": quality.name, "width": quality.width, "height": quality.height,
             "fps": quality.fps}
 
 
-def slide_entry(result: SlideResult, params: Params, names: dict[str, str]) -> dict[str, Any]:
-    slide, video = result.slide, result.video
-    return {
-        "number": slide.number, "slug": slide.slug, "stem": slide.stem, "title": slide.title,
-        "scene": slide.scene,
-        "quality": result.quality.name, "params": dataclasses.asdict(params),
-        "manim_version": manim_version(),
-        "files": names,
-        "video": {"width": video.width, "height": video.height, "fps": float(video.fps),
-                  "frames": video.frames, "duration": float(video.duration)},
-        "gif": None if result.gif is None else {
-            "width": result.gif.width, "height": result.gif.height,
-            "frames": result.gif.frames, "duration": result.gif.duration_ms / 1000},
-        "subtitles": result.cues,
-        "manifest": result.manifest,
-    }
+def file_sizes(folder: Path, names: Iterable[str]) -> dict[str, int]:
+    return {name: (folder / name).stat().st_size for name in names}
+
+
+def _fields(cls: type, data: Any) -> Json | None:
+    """`data`'s values for every field of `cls`, or None if it lacks one (not ours)."""
+    names = [f.name for f in dataclasses.fields(cls)]
+    if not isinstance(data, dict) or any(name not in data for name in names):
+        return None
+    return {name: data[name] for name in names}
+
+
+# ----- facts.json ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SlideEntry:
+    """A slide's entry in facts.json, and the body of its NN-slug.facts.json."""
+
+    number: int
+    slug: str
+    stem: str
+    title: str
+    scene: str
+    quality: str
+    params: Json  # the parameters its files are true for
+    manim_version: str
+    files: dict[str, str]  # kind -> file name in the folder
+    video: Json
+    gif: Json | None
+    subtitles: int
+    manifest: Json  # what the scene reported: facts, reads, narration, layout problems
+
+    @classmethod
+    def from_result(cls, result: SlideResult, params: Params, files: dict[str, str]) -> SlideEntry:
+        slide, video, gif = result.slide, result.video, result.gif
+        return cls(
+            number=slide.number, slug=slide.slug, stem=slide.stem, title=slide.title,
+            scene=slide.scene, quality=result.quality.name, params=dataclasses.asdict(params),
+            manim_version=manim_version(), files=files,
+            video={"width": video.width, "height": video.height, "fps": float(video.fps),
+                   "frames": video.frames, "duration": float(video.duration)},
+            gif=None if gif is None else {"width": gif.width, "height": gif.height,
+                                          "frames": gif.frames, "duration": gif.duration_ms / 1000},
+            subtitles=result.cues, manifest=result.manifest)
+
+    @classmethod
+    def from_json(cls, data: Any) -> SlideEntry | None:
+        values = _fields(cls, data)
+        if values is None or not isinstance(values["files"], dict) \
+                or not isinstance(values["manifest"], dict):
+            return None
+        return cls(**values)
+
+    def to_json(self) -> Json:
+        return dataclasses.asdict(self)
+
+    def with_params(self, params: Params) -> SlideEntry:
+        """The entry for the same files, true for `params` too (it read nothing that changed)."""
+        return dataclasses.replace(self, params=dataclasses.asdict(params))
+
+    def settings(self) -> tuple:
+        """What slides joined into one lecture must share."""
+        return self.quality, self.params, self.manim_version
+
+
+@dataclass(frozen=True)
+class LectureEntry:
+    """lecture.mp4 and lecture.srt in facts.json: what they were joined from, chapter by chapter."""
+
+    files: dict[str, str]
+    quality: str
+    params: Json
+    duration: float
+    subtitles: int
+    chapters: list[Json]
+
+    @classmethod
+    def joined(cls, entries: list[SlideEntry], chapters: list[Chapter], cues: int) -> LectureEntry:
+        return cls(files={"mp4": "lecture.mp4", "srt": "lecture.srt"},
+                   quality=entries[0].quality, params=entries[0].params,
+                   duration=float(chapters[-1].end), subtitles=cues,
+                   chapters=[{"slide": e.stem, "title": c.title, "start": float(c.start),
+                              "end": float(c.end)}
+                             for e, c in zip(entries, chapters, strict=True)])
+
+    @classmethod
+    def from_json(cls, data: Any) -> LectureEntry | None:
+        values = _fields(cls, data)
+        return None if values is None else cls(**values)
+
+    def to_json(self) -> Json:
+        return dataclasses.asdict(self)
 
 
 def slide_facts_file(stem: str) -> str:
     return f"{stem}.facts.json"
 
 
-def slide_facts_document(entry: dict[str, Any]) -> dict[str, Any]:
+def slide_facts_document(entry: SlideEntry) -> Json:
     return {"lecture": f"{LECTURE_TITLE}: {LECTURE_SUBTITLE}",
             "about": "The numbers behind this slide's files: the quality and parameters they "
                      "were rendered with, and every number the scene showed and read. The same "
                      "as this slide's entry in facts.json.",
-            **entry}
+            **entry.to_json()}
 
 
-def lecture_problem(entries: list[dict[str, Any]]) -> str | None:
+def lecture_problem(entries: list[SlideEntry]) -> str | None:
     """Why these slides cannot form one lecture video, or None if they can."""
     if not entries:
         return "no slide has been rendered"
-    def settings(entry: dict[str, Any]) -> tuple:
-        return entry["quality"], entry["params"], entry.get("manim_version")
-
     first = entries[0]
-    odd = [e for e in entries if settings(e) != settings(first)]
+    odd = [e for e in entries if e.settings() != first.settings()]
     if odd:
-        names = ", ".join(str(e["number"]) for e in odd)
-        return (f"slides {names} were rendered with other settings than slide {first['number']} "
+        names = ", ".join(str(e.number) for e in odd)
+        return (f"slides {names} were rendered with other settings than slide {first.number} "
                 "(quality, parameters or Manim version)")
     return None
 
 
-def lecture_entry(entries: list[dict[str, Any]], chapters: list[Chapter],
-                  cues: int) -> dict[str, Any]:
-    return {
-        "files": {"mp4": "lecture.mp4", "srt": "lecture.srt"},
-        "quality": entries[0]["quality"], "params": entries[0]["params"],
-        "duration": float(chapters[-1].end), "subtitles": cues,
-        "chapters": [{"slide": e["stem"], "title": c.title, "start": float(c.start),
-                      "end": float(c.end)} for e, c in zip(entries, chapters)],
-    }
-
-
-def facts_document(params: Params, lesson: dict[str, Any], quality: Quality,
-                   slides: dict[str, dict[str, Any]],
-                   lecture: dict[str, Any] | None) -> dict[str, Any]:
+def facts_document(params: Params, lesson: Json, quality: Quality,
+                   entries: Iterable[SlideEntry], lecture: LectureEntry | None) -> Json:
     order = {s.stem: s.number for s in SLIDES}
     return {
         "title": f"{LECTURE_TITLE}: {LECTURE_SUBTITLE}",
@@ -118,55 +184,125 @@ def facts_document(params: Params, lesson: dict[str, Any], quality: Quality,
         "quality": quality_record(quality),
         "params": dataclasses.asdict(params),
         "lesson": lesson,
-        "slides": sorted(slides.values(), key=lambda e: order.get(e["stem"], 99)),
-        "lecture_video": lecture,
+        "slides": [e.to_json() for e in sorted(entries, key=lambda e: order.get(e.stem, 99))],
+        "lecture_video": None if lecture is None else lecture.to_json(),
     }
 
 
-def estimates(state: dict[str, Any] | None, quality: Quality,
-              slides: list[Slide]) -> dict[str, tuple[float, int] | None]:
-    """(seconds, animations) each slide took last time at this quality, if known."""
-    timings = ((state or {}).get("timings") or {}).get(quality.name) or {}
-    found: dict[str, tuple[float, int] | None] = {}
-    for slide in slides:
-        record = timings.get(slide.stem)
+# ----- .render-state.json ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Publication:
+    """A published slide: the key of its code and settings, its files' sizes, and an id for
+    this publication (lecture.mp4 records the ids of the slides it joined)."""
+
+    key: str
+    files: dict[str, int]
+    id: str
+
+    @classmethod
+    def new(cls, key: str, folder: Path, names: Iterable[str]) -> Publication:
+        return cls(key, file_sizes(folder, names), uuid.uuid4().hex)
+
+    @classmethod
+    def from_json(cls, data: Any) -> Publication | None:
+        values = _fields(cls, data)
+        if values is None or not isinstance(values["files"], dict):
+            return None
+        return cls(**values)
+
+    def to_json(self) -> Json:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class LectureRecord:
+    """Which slide publications lecture.mp4 and lecture.srt were joined from, and their sizes."""
+
+    slides: list[str | None]
+    files: dict[str, int]
+
+    @classmethod
+    def new(cls, slide_ids: list[str | None], folder: Path) -> LectureRecord:
+        return cls(slide_ids, file_sizes(folder, ("lecture.mp4", "lecture.srt")))
+
+    @classmethod
+    def from_json(cls, data: Any) -> LectureRecord | None:
+        values = _fields(cls, data)
+        return None if values is None else cls(**values)
+
+    def to_json(self) -> Json:
+        return dataclasses.asdict(self)
+
+    def is_current(self, slide_ids: list[str | None], folder: Path) -> bool:
+        """Whether the lecture files were joined from exactly these slide publications."""
+        if None in slide_ids or self.slides != slide_ids:
+            return False
         try:
-            found[slide.stem] = (float(record["seconds"]), int(record["animations"]))
+            return file_sizes(folder, self.files) == self.files
+        except (OSError, TypeError):
+            return False
+
+
+@dataclass(frozen=True)
+class Timing:
+    seconds: float
+    animations: int
+
+    @classmethod
+    def from_json(cls, data: Any) -> Timing | None:
+        try:
+            return cls(float(data["seconds"]), int(data["animations"]))
         except (TypeError, KeyError, ValueError):
-            found[slide.stem] = None
-    return found
+            return None
+
+    def to_json(self) -> Json:
+        return {"seconds": self.seconds, "animations": self.animations}
 
 
-def record_timing(state: dict[str, Any] | None, result: SlideResult) -> dict[str, Any]:
-    state = dict(state or {})
-    timings = state.setdefault("timings", {})
-    timings.setdefault(result.quality.name, {})[result.slide.stem] = {
-        "seconds": round(result.seconds, 2), "animations": result.animations}
-    return state
+@dataclass
+class RenderState:
+    """The whole of .render-state.json; `other` keeps keys this version does not know."""
 
+    slides: dict[str, Publication] = field(default_factory=dict)
+    timings: dict[str, dict[str, Json]] = field(default_factory=dict)  # quality -> stem -> Timing
+    lecture: LectureRecord | None = None
+    other: Json = field(default_factory=dict)
 
+    @classmethod
+    def from_json(cls, data: Any) -> RenderState:
+        data = data if isinstance(data, dict) else {}
+        slides = data.get("slides")
+        slides = slides if isinstance(slides, dict) else {}
+        published = {stem: p for stem, record in slides.items()
+                     if (p := Publication.from_json(record)) is not None}
+        timings = data.get("timings")
+        return cls(published, timings if isinstance(timings, dict) else {},
+                   LectureRecord.from_json(data.get("lecture")),
+                   {k: v for k, v in data.items() if k not in ("slides", "timings", "lecture")})
 
-# ----- what lets the next render keep files ------------------------------------------
+    def to_json(self) -> Json:
+        data: Json = {**self.other,
+                      "slides": {stem: p.to_json() for stem, p in self.slides.items()}}
+        if self.timings:
+            data["timings"] = self.timings
+        if self.lecture is not None:
+            data["lecture"] = self.lecture.to_json()
+        return data
 
-def file_sizes(folder: Path, names) -> dict[str, int]:
-    return {name: (folder / name).stat().st_size for name in names}
+    def timing(self, quality: Quality, stem: str) -> Timing | None:
+        by_slide = self.timings.get(quality.name)
+        return Timing.from_json(by_slide.get(stem)) if isinstance(by_slide, dict) else None
 
+    def estimates(self, quality: Quality,
+                  slides: list[Slide]) -> dict[str, tuple[float, int] | None]:
+        """(seconds, animations) each slide took last time at this quality, if known."""
+        found: dict[str, tuple[float, int] | None] = {}
+        for slide in slides:
+            timing = self.timing(quality, slide.stem)
+            found[slide.stem] = None if timing is None else (timing.seconds, timing.animations)
+        return found
 
-def slide_record(key: str, folder: Path, names) -> dict[str, Any]:
-    """A published slide: its key, its files' sizes, and an id for this publication."""
-    return {"key": key, "files": file_sizes(folder, names), "id": uuid.uuid4().hex}
-
-
-def lecture_record(slide_ids: list[str], folder: Path) -> dict[str, Any]:
-    return {"slides": slide_ids, "files": file_sizes(folder, ("lecture.mp4", "lecture.srt"))}
-
-
-def lecture_is_current(record: dict[str, Any] | None, slide_ids: list[str | None],
-                       folder: Path) -> bool:
-    """Whether lecture.mp4 and lecture.srt were joined from exactly these slide files."""
-    if not record or None in slide_ids or record.get("slides") != slide_ids:
-        return False
-    try:
-        return file_sizes(folder, record["files"]) == record["files"]
-    except (OSError, KeyError, TypeError):
-        return False
+    def record_timing(self, result: SlideResult) -> None:
+        by_slide = self.timings.setdefault(result.quality.name, {})
+        by_slide[result.slide.stem] = Timing(round(result.seconds, 2), result.animations).to_json()

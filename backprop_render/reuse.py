@@ -34,17 +34,20 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from scenes.facts import value_at
 from scenes.slides import Slide
 
+from . import REPO
 from .quality import Quality
+
+if TYPE_CHECKING:
+    from .records import Publication, SlideEntry
 
 __all__ = ["KEY_SCHEMA", "SOURCE_PACKAGES", "PIPELINE_FILES", "module_closure", "slide_key",
            "changed_reads", "Decision", "decide", "REPO"]
 
-REPO = Path(__file__).resolve().parent.parent
 KEY_SCHEMA = 1  # bump when the meaning of a key changes: every slide renders once more
 SOURCE_PACKAGES = ("scenes", "backprop_core")  # the packages a scene's imports are followed into
 # The pipeline code between Manim's output and the published files: a change to how a
@@ -219,8 +222,8 @@ def _files_whole(folder: Path, sizes: Mapping[str, int]) -> str | None:
     return None
 
 
-def decide(slide: Slide, key: str, entry: Mapping[str, Any] | None,
-           record: Mapping[str, Any] | None, lesson, folder: Path, force: bool = False) -> Decision:
+def decide(slide: Slide, key: str, entry: SlideEntry | None, record: Publication | None,
+           lesson, folder: Path, force: bool = False) -> Decision:
     """Render `slide`, or keep its files? `entry` is its facts.json entry, `record` its
     entry in the render state, `lesson` the new lesson."""
     def render(reason: str) -> Decision:
@@ -228,17 +231,16 @@ def decide(slide: Slide, key: str, entry: Mapping[str, Any] | None,
 
     if force:
         return render("--force")
-    if not entry or not record:
+    if entry is None or record is None:
         return render("no earlier render in this folder")
-    if record.get("key") != key:
+    if record.key != key:
         return render("its code or the render settings changed")
-    sizes = record.get("files")
-    if not isinstance(sizes, dict) or set(sizes) != set((entry.get("files") or {}).values()):
+    if set(record.files) != set(entry.files.values()):
         return render("its record is incomplete")
-    problem = _files_whole(folder, sizes)
+    problem = _files_whole(folder, record.files)
     if problem:
         return render(problem)
-    reads = (entry.get("manifest") or {}).get("reads")
+    reads = entry.manifest.get("reads")
     if not isinstance(reads, dict):
         return render("its record holds no reads")
     changed = changed_reads(reads, lesson)

@@ -45,7 +45,7 @@ import av.error
 from scenes.runtime import FACTS_ENV, PARAMS_ENV, STILL_ENV
 from scenes.slides import LECTURE_TITLE, Slide
 
-from . import media
+from . import REPO, media
 from .errors import SlideFailed
 from .quality import GIF_FPS, Quality
 from .subtitles import compose_srt, read_srt
@@ -53,7 +53,6 @@ from .subtitles import compose_srt, read_srt
 __all__ = ["SlideResult", "render_slide", "manim_command", "animations_done", "current_phase",
            "media_dir_for", "REPO", "KINDS", "IN_PROGRESS"]
 
-REPO = Path(__file__).resolve().parent.parent
 MANIM_CFG = REPO / "manim.cfg"
 KINDS = ("mp4", "gif", "png", "srt")  # the finished files of a slide, by extension
 _LOSSLESS_CODEC = ("--video-codec", "libx264rgb", "--pixel-format", "rgb24")
@@ -76,7 +75,8 @@ class SlideResult:
 
 
 def _options(options: dict[str, str]) -> list[str]:
-    return [word for key, value in options.items() for word in ("--encoder-option", f"{key}={value}")]
+    return [word for key, value in options.items()
+            for word in ("--encoder-option", f"{key}={value}")]
 
 
 def manim_command(slide: Slide, quality: Quality, media_dir: Path, run: str,
@@ -232,7 +232,8 @@ def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Pat
     """
     started, since = time.monotonic(), time.time() - 1
     workdir.mkdir(parents=True, exist_ok=True)
-    media_dir = media_dir_for(workdir, cache_dir)  # shared by this slide's runs: they reuse its LaTeX
+    # Shared by this slide's runs: they reuse its LaTeX.
+    media_dir = media_dir_for(workdir, cache_dir)
     if cache_dir is not None:
         _open_cache(cache_dir)
         _clear_scene_outputs(media_dir)

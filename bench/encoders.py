@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from backprop_render.quality import GIF_FPS, QUALITIES, Quality  # noqa: E402
 from backprop_render.slide_render import MANIM_CFG, REPO  # noqa: E402
-from scenes.runtime import PARAMS_ENV, DEFAULT_PARAMS_FILE  # noqa: E402
+from scenes.runtime import DEFAULT_PARAMS_FILE, PARAMS_ENV  # noqa: E402
 from scenes.slides import Slide, find_slide  # noqa: E402
 
 LOSSY = [  # name, x264 options (crf 23 is Manim's default and the pipeline's)

@@ -1,4 +1,5 @@
-"""What do scenes/manim_speedups.py and manim.cfg's encoders in flight save, and is the video the same?
+"""What do scenes/manim_speedups.py and manim.cfg's encoders in flight save, and is the video
+the same?
 
 Renders one slide's video run (as the pipeline does: its x264 options, Manim's
 per-animation cache on, a fresh cache) three ways, `--repeat` times each:

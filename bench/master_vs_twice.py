@@ -63,7 +63,8 @@ def twice(slide: Slide, quality: Quality, work: Path) -> None:
 
 
 def _cpu() -> float:
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
@@ -85,7 +86,8 @@ def timed(strategy, slide: Slide, quality: Quality, repeat: int) -> tuple[float,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--slide", default="2")
-    parser.add_argument("--quality", nargs="+", default=["preview", "1080p"], choices=list(QUALITIES))
+    parser.add_argument("--quality", nargs="+", default=["preview", "1080p"],
+                        choices=list(QUALITIES))
     parser.add_argument("--repeat", type=int, default=1, help="best of N runs per measurement")
     args = parser.parse_args()
     slide = find_slide(args.slide)
@@ -94,8 +96,10 @@ def main() -> None:
         quality = QUALITIES[name]
         (wall_a, cpu_a), (wall_b, cpu_b) = (timed(once, slide, quality, args.repeat),
                                             timed(twice, slide, quality, args.repeat))
-        print(f"{name:>8}: wall  once {wall_a:7.1f} s  twice {wall_b:7.1f} s  twice/once {wall_b / wall_a:5.2f}")
-        print(f"{'':>8}  CPU   once {cpu_a:7.1f} s  twice {cpu_b:7.1f} s  twice/once {cpu_b / cpu_a:5.2f}")
+        print(f"{name:>8}: wall  once {wall_a:7.1f} s  twice {wall_b:7.1f} s  "
+              f"twice/once {wall_b / wall_a:5.2f}")
+        print(f"{'':>8}  CPU   once {cpu_a:7.1f} s  twice {cpu_b:7.1f} s  "
+              f"twice/once {cpu_b / cpu_a:5.2f}")
 
 
 if __name__ == "__main__":

@@ -93,7 +93,8 @@ def baseline(quality: Quality, media: Path) -> float:
     total = 0.0
     for slide in SLIDES:
         seconds, _ = timed([sys.executable, "-m", "manim", "render", "--config_file", str(config),
-                            "--media_dir", str(media), "--disable_caching", "--progress_bar", "none",
+                            "--media_dir", str(media), "--disable_caching",
+                            "--progress_bar", "none",
                             "-v", "WARNING", "-q", quality.manim_flag,
                             f"scenes/{slide.module}.py", slide.scene], env)
         total += seconds
@@ -120,7 +121,8 @@ def measure(quality: Quality, repeat: int, gifs: bool, scratch: Path) -> list[Ro
         media = scratch / "baseline"
         base.seconds.append(baseline(quality, media))
         print(f"    {base.name}: {base.seconds[-1]:.1f} s", flush=True)
-        base.size = sum(p.stat().st_size for p in media.glob(f"videos/*/{quality.manim_folder}/*.mp4"))
+        videos = media.glob(f"videos/*/{quality.manim_folder}/*.mp4")
+        base.size = sum(p.stat().st_size for p in videos)
         base.rendered = "8"
         shutil.rmtree(media)
 
@@ -155,12 +157,15 @@ def table(quality: Quality, rows: list[Row], repeat: int) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quality", nargs="+", default=["preview", "1080p"], choices=list(QUALITIES))
+    parser.add_argument("--quality", nargs="+", default=["preview", "1080p"],
+                        choices=list(QUALITIES))
     parser.add_argument("--repeat", type=int, default=3, help="runs per row; the median is shown")
-    parser.add_argument("--gifs", action="store_true", help="ours makes GIFs too (the baseline never)")
+    parser.add_argument("--gifs", action="store_true",
+                        help="ours makes GIFs too (the baseline never)")
     args = parser.parse_args()
     print(f"{os.cpu_count()} cores, load average {load()}; ours writes "
-          f"{'MP4, GIF' if args.gifs else 'MP4 (no GIF)'}, still, subtitles, lecture.mp4", flush=True)
+          f"{'MP4, GIF' if args.gifs else 'MP4 (no GIF)'}, still, subtitles, lecture.mp4",
+          flush=True)
     tables = []
     with tempfile.TemporaryDirectory(prefix="bench-regenerate-") as scratch:
         for name in args.quality:

@@ -8,16 +8,29 @@ import warnings
 
 import numpy as np
 import pytest
+from core_strategies import EPS, FEW, MEDIUM, SETTINGS
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from backprop_core.activations import (ACTIVATIONS, CURVE_RANGE, CURVE_SAMPLES, LEAKY_SLOPE,
-                                       activation_curves, collapse_linear_layers, fit_line,
-                                       leaky_relu, leaky_relu_grad, relu, relu_grad, sigmoid,
-                                       sigmoid_grad, tanh, tanh_grad)
+from backprop_core.activations import (
+    ACTIVATIONS,
+    CURVE_RANGE,
+    CURVE_SAMPLES,
+    LEAKY_SLOPE,
+    activation_curves,
+    collapse_linear_layers,
+    fit_line,
+    leaky_relu,
+    leaky_relu_grad,
+    relu,
+    relu_grad,
+    sigmoid,
+    sigmoid_grad,
+    tanh,
+    tanh_grad,
+)
 from backprop_core.network import DATA_X, DATA_Y
-from core_strategies import EPS, FEW, MEDIUM, SETTINGS
 
 z_values = st.floats(-30, 30, allow_nan=False, allow_infinity=False)
 
@@ -170,7 +183,7 @@ def test_collapsed_layers_predictions_lie_on_the_collapsed_line(layers):
     c = collapse_linear_layers(W1, b1, W2, b2, at=at)
     assert len(c.fit) == len(at)
     scale = float(np.abs(W2) @ (np.abs(W1) * 2.25 + np.abs(b1)) + abs(b2))
-    for x, y in zip(at, c.fit):
+    for x, y in zip(at, c.fit, strict=True):
         assert abs(y - (c.slope * x + c.intercept)) <= 64 * EPS * (scale + 1)
     assert collapse_linear_layers(W1, b1, W2, b2).fit == ()
 

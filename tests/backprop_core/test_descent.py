@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 
 import pytest
+from core_strategies import EPS, MEDIUM, SETTINGS, neuron_params, value_of
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from backprop_core.descent import (CURVE_SAMPLES, descend, loss_curve_over_w, loss_curve_over_yhat,
-                                   minimising_w)
+from backprop_core.descent import (
+    CURVE_SAMPLES,
+    descend,
+    loss_curve_over_w,
+    loss_curve_over_yhat,
+    minimising_w,
+)
 from backprop_core.neuron import dloss_dyhat, forward, squared_error, worked_step
 from backprop_core.params import ParamError
 from backprop_core.verdicts import descent_regime, loss_trend
-from core_strategies import EPS, MEDIUM, SETTINGS, neuron_params, value_of
 
 steps_strategy = value_of("steps")
 
@@ -44,7 +50,7 @@ def test_default_trajectory_starts_with_the_worked_step():
     assert (d.steps[0].dloss_dw, d.steps[0].dloss_db) == (s.dloss_dw, s.dloss_db)
     assert (d.steps[1].w, d.steps[1].b) == (s.w_next, s.b_next)
     assert (d.steps[1].y_hat, d.steps[1].loss) == (s.y_hat_next, s.loss_next)
-    assert all(a.loss > b.loss for a, b in zip(d.steps, d.steps[1:]))
+    assert all(a.loss > b.loss for a, b in pairwise(d.steps))
     assert _regime(d, 4.0) == "converges"
     assert d.visible_steps == 11 and len(d.curves_w) == 11
     assert d.w_star == pytest.approx(4.0 / 2.1)
@@ -66,7 +72,7 @@ def test_each_step_is_one_update_with_the_closed_form_gradients(p, steps):
         assert step.dloss_db == dloss_dyhat(y, step.y_hat)
         for value in (step.w, step.b, step.y_hat, step.loss, step.dloss_dw, step.dloss_db):
             assert math.isfinite(value)
-    for before, after in zip(d.steps, d.steps[1:]):
+    for before, after in pairwise(d.steps):
         assert after.w == before.w - lr * before.dloss_dw
         assert after.b == before.b - lr * before.dloss_db
     s = worked_step(**p)
@@ -139,7 +145,7 @@ def test_any_lr_above_the_bound_raises_the_loss(p, multiple):
 def test_huge_learning_rate_raises_the_loss_and_says_so():
     d = descend(2.1, 4.0, 1.0, 0.0, 0.5, 10)
     assert _regime(d, 4.0) == "diverges"
-    assert all(a.loss < b.loss for a, b in zip(d.steps, d.steps[1:]))
+    assert all(a.loss < b.loss for a, b in pairwise(d.steps))
     # The plot keeps the steps near the minimum and says the rest.
     assert 1 <= d.visible_steps < len(d.steps)
     assert len(d.curves_w) == d.visible_steps
@@ -192,7 +198,7 @@ def test_loss_curves_over_w_sample_the_loss_at_each_shown_b(p, steps):
     assert 1 <= d.visible_steps <= steps + 1
     assert len(d.curves_w) == d.visible_steps
     y_max = max(max(c.ys) for c in d.curves_w)
-    for step, curve in zip(d.steps, d.curves_w):
+    for step, curve in zip(d.steps, d.curves_w, strict=False):  # curves for visible steps only
         assert len(curve.xs) == len(curve.ys) == CURVE_SAMPLES
         assert curve.xs[0] == curve.x_min < curve.x_max == curve.xs[-1]
         assert list(curve.xs) == sorted(curve.xs)

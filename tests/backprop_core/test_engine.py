@@ -6,13 +6,19 @@ from __future__ import annotations
 import math
 
 import pytest
+from core_strategies import (
+    EPS,
+    SETTINGS,
+    central_difference,
+    loss_fd_tolerance,
+    neuron_params,
+    relative_step,
+)
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from backprop_core.engine import Value, worked_graph
 from backprop_core.neuron import worked_step
-from core_strategies import (EPS, SETTINGS, central_difference, loss_fd_tolerance, neuron_params,
-                             relative_step)
 
 EDGES = [("w", "wx"), ("x", "wx"), ("wx", "y_hat"), ("b", "y_hat"), ("y", "error"),
          ("y_hat", "error"), ("error", "loss")]
@@ -186,7 +192,7 @@ def test_value_engine_matches_central_differences(a, b, c):
         h = relative_step(at)
         args = [a, b, c]
 
-        def g(t: float) -> float:
+        def g(t: float, args: list[float] = args, index: int = index) -> float:
             args[index] = t
             return f(*args).data
 

@@ -7,15 +7,25 @@ import re
 from decimal import Decimal
 
 import pytest
+from core_strategies import SETTINGS
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from backprop_core.formatting import (DECIMALS, MINUS, SCIENTIFIC_ABOVE, SCIENTIFIC_BELOW, Shown,
-                                      format_fact, format_given, format_number, style_for)
-from core_strategies import SETTINGS
+from backprop_core.formatting import (
+    DECIMALS,
+    MINUS,
+    SCIENTIFIC_ABOVE,
+    SCIENTIFIC_BELOW,
+    Shown,
+    format_fact,
+    format_given,
+    format_number,
+    style_for,
+)
 
 SCI_TEX = re.compile(r"^(-?\d+(?:\.\d+)?) \\times 10\^\{(-?\d+)\}$")
-SCI_TEXT = re.compile("^(\u2212?\\d+(?:\\.\\d+)?)\u00d710([\u207b\u2070\u00b9\u00b2\u00b3\u2074-\u2079]+)$")
+SCI_TEXT = re.compile("^(\u2212?\\d+(?:\\.\\d+)?)\u00d710"
+                      "([\u207b\u2070\u00b9\u00b2\u00b3\u2074-\u2079]+)$")
 SUPERSCRIPT = str.maketrans("\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079",
                             "-0123456789")
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+from backprop_render import REPO
 
 
 def python(*args: str) -> subprocess.CompletedProcess:
@@ -19,7 +18,8 @@ def python(*args: str) -> subprocess.CompletedProcess:
 def test_importing_the_core_does_not_import_manim():
     # A fresh interpreter: in this one, another test may have imported manim already.
     done = python("-c", "import backprop_core, sys; "
-                        "assert not any(m == 'manim' or m.startswith('manim.') for m in sys.modules)")
+                        "assert not any(m == 'manim' or m.startswith('manim.') "
+                        "for m in sys.modules)")
     assert done.returncode == 0, done.stderr
     every_module = ("import backprop_core, pkgutil, importlib, sys; "
                     "[importlib.import_module('backprop_core.' + m.name) "

@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 import pytest
+from core_strategies import FEW, params_strategy
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -18,7 +19,6 @@ from backprop_core.engine import worked_graph
 from backprop_core.lesson import _check_finite, resolve
 from backprop_core.network import train_network
 from backprop_core.neuron import worked_step
-from core_strategies import FEW, params_strategy
 
 WORKED_KEYS = ["x", "y", "w", "b", "lr", "y_hat", "loss", "dloss_dyhat", "dyhat_dw", "dyhat_db",
                "dloss_dw", "dloss_db", "w_next", "b_next", "y_hat_next", "loss_next", "loss_drop"]
@@ -92,7 +92,8 @@ def test_lookup_by_index_by_name_and_by_attribute(lesson):
     assert lesson.lookup("network.final_loss") == lesson.network.history[-1]
 
 
-@pytest.mark.parametrize("path", ["worked_step.nope", "descent.steps.99.loss", "graph.nodes.z.value",
+@pytest.mark.parametrize("path", ["worked_step.nope", "descent.steps.99.loss",
+                                  "graph.nodes.z.value",
                                   "worked_step._private", "network.history.400.x"])
 def test_lookup_of_a_missing_field_names_it(lesson, path):
     with pytest.raises(KeyError) as error:

@@ -6,14 +6,13 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from backprop_core.__main__ import main
 from backprop_core.neuron import worked_step
+from backprop_render import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 WORKED_KEYS = ["x", "y", "w", "b", "lr", "y_hat", "loss", "dloss_dyhat", "dyhat_dw", "dyhat_db",
                "dloss_dw", "dloss_db", "w_next", "b_next", "y_hat_next", "loss_next", "loss_drop"]
 

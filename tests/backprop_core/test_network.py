@@ -7,14 +7,23 @@ import dataclasses
 
 import numpy as np
 import pytest
+from core_strategies import FEW, SETTINGS, value_of
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from backprop_core.activations import fit_line, relu
-from backprop_core.network import (DATA_X, DATA_Y, FIT_SAMPLES, SNAPSHOTS, Weights, forward,
-                                   init_weights, loss_and_grads, train_network)
-from backprop_core.params import Params, ParamError
-from core_strategies import FEW, SETTINGS, value_of
+from backprop_core.network import (
+    DATA_X,
+    DATA_Y,
+    FIT_SAMPLES,
+    SNAPSHOTS,
+    Weights,
+    forward,
+    init_weights,
+    loss_and_grads,
+    train_network,
+)
+from backprop_core.params import ParamError, Params
 
 DEFAULT = Params()
 
@@ -36,7 +45,7 @@ def test_initial_weights_are_seeded_and_shaped(hidden, seed):
     W1, b1, W2, b2 = init_weights(hidden, seed)
     assert W1.shape == b1.shape == W2.shape == (hidden,) and b2 == 0.0
     again = init_weights(hidden, seed)
-    assert all(np.array_equal(a, b) for a, b in zip((W1, b1, W2), again[:3]))
+    assert all(np.array_equal(a, b) for a, b in zip((W1, b1, W2), again[:3], strict=True))
     assert np.all(np.abs(b1) <= 1.0)  # kinks spread over the data's range
 
 
@@ -85,9 +94,10 @@ def test_loss_and_grads_match_central_differences(point):
     grads = [dW1, db1, dW2, np.array([db2])]
 
     def loss_at(arrays):
-        return loss_and_grads(arrays[0], arrays[1], arrays[2], float(arrays[3][0]), DATA_X, DATA_Y)[0]
+        return loss_and_grads(arrays[0], arrays[1], arrays[2], float(arrays[3][0]),
+                              DATA_X, DATA_Y)[0]
 
-    for which, (array, grad) in enumerate(zip(params, grads)):
+    for which, (array, grad) in enumerate(zip(params, grads, strict=True)):
         assert grad.shape == array.shape
         for j in range(len(array)):
             plus = [a.copy() for a in params]
@@ -218,7 +228,7 @@ def test_trace_is_the_first_pass_for_one_sample(hidden, seed):
     assert np.allclose(t.dW2, dW2, rtol=1e-12, atol=1e-12)
     assert t.db2 == pytest.approx(db2, rel=1e-12, abs=1e-12)
     assert np.allclose(t.da1, t.dloss_dyhat * W2, rtol=1e-15, atol=0)
-    for z, dz, da in zip(t.z1, t.dz1, t.da1):
+    for z, dz, da in zip(t.z1, t.dz1, t.da1, strict=True):
         assert dz == (da if z > 0 else 0.0)  # a unit that is off passes no gradient
 
 

@@ -6,12 +6,25 @@ import dataclasses
 import math
 
 import pytest
+from core_strategies import (
+    EPS,
+    SETTINGS,
+    central_difference,
+    loss_fd_tolerance,
+    neuron_params,
+    relative_step,
+)
 from hypothesis import example, given
 
-from backprop_core.neuron import (WorkedStep, dloss_dyhat, error, forward, squared_error, update,
-                                  worked_step)
-from core_strategies import (EPS, SETTINGS, central_difference, loss_fd_tolerance, neuron_params,
-                             relative_step)
+from backprop_core.neuron import (
+    WorkedStep,
+    dloss_dyhat,
+    error,
+    forward,
+    squared_error,
+    update,
+    worked_step,
+)
 
 DERIVED = ["y_hat", "loss", "dloss_dyhat", "dyhat_dw", "dyhat_db", "dloss_dw", "dloss_db",
            "w_next", "b_next", "y_hat_next", "loss_next", "loss_drop"]

@@ -1,16 +1,17 @@
-"""The chain-rule slide's nudge: its size, the first-order predictions and the recomputed changes."""
+"""The chain-rule slide's nudge: its size, the first-order predictions and the recomputed
+changes."""
 
 from __future__ import annotations
 
 import math
 
 import pytest
+from core_strategies import SETTINGS, neuron_params
 from hypothesis import given
 
 from backprop_core import build_lesson, format_fact
 from backprop_core.neuron import dloss_dyhat, forward, squared_error
 from backprop_core.nudge import LARGEST, SMALLEST, nudge, nudge_size
-from core_strategies import SETTINGS, neuron_params
 
 
 def test_defaults():
@@ -63,7 +64,8 @@ def test_predictions_and_recomputed_changes(p):
     x, w, b, y = p["x"], p["w"], p["b"], p["y"]
     n = nudge(x, w, b, y)
     assert SMALLEST <= n.dw <= LARGEST
-    assert math.log10(n.dw) == pytest.approx(round(math.log10(n.dw)))  # a power of ten reads as typed
+    # A power of ten reads as typed.
+    assert math.log10(n.dw) == pytest.approx(round(math.log10(n.dw)))
     y_hat = forward(x, w, b)
     assert n.dyhat_dw == x and n.dloss_dyhat == dloss_dyhat(y, y_hat)
     assert n.dy_hat_predicted == x * n.dw

@@ -7,18 +7,24 @@ import inspect
 import math
 import os
 import tomllib
-from pathlib import Path
 
 import pytest
+from core_strategies import FEW, exclusive_low, value_of
 from hypothesis import given
 from hypothesis import strategies as st
 
 from backprop_core import params as params_module
-from backprop_core.params import (PARAM_RANGES, ParamError, Params, load_params, params_from_mapping,
-                                  params_to_dict, parse_overrides)
-from core_strategies import FEW, exclusive_low, value_of
+from backprop_core.params import (
+    PARAM_RANGES,
+    ParamError,
+    Params,
+    load_params,
+    params_from_mapping,
+    params_to_dict,
+    parse_overrides,
+)
+from backprop_render import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 DEFAULT_TOML = REPO / "assets" / "default_params.toml"
 FIELDS = [f.name for f in dataclasses.fields(Params)]
 WHOLE = [name for name in FIELDS if PARAM_RANGES[name][2]]
@@ -170,7 +176,8 @@ def test_negative_values_are_valid():
 # --- bad values ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", REAL)
-@pytest.mark.parametrize("text", ["nan", "NaN", " nan ", "inf", "-inf", "Infinity", "1e400", "-1e400",
+@pytest.mark.parametrize("text", ["nan", "NaN", " nan ", "inf", "-inf", "Infinity", "1e400",
+                                  "-1e400",
                                   "abc", "1,5", "true", "0x10"])
 def test_non_finite_and_non_numeric_strings_are_refused(name, text):
     with pytest.raises(ParamError) as error:

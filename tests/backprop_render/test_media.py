@@ -9,7 +9,6 @@ import pytest
 from PIL import Image
 
 from backprop_render import media
-
 from tests.backprop_render.synthetic_media import BACKGROUND, frame_colour
 
 
@@ -56,7 +55,8 @@ def test_remux_puts_the_index_first_and_keeps_every_frame(make_video, tmp_path):
     data = out.read_bytes()
     assert data.index(b"moov") < data.index(b"mdat")  # playable while downloading
     assert media.probe_video(out) == media.probe_video(source)
-    assert [centre(f).tolist() for f in decoded(out)] == [centre(f).tolist() for f in decoded(source)]
+    assert [centre(f).tolist() for f in decoded(out)] == \
+        [centre(f).tolist() for f in decoded(source)]
 
 
 def test_gif_has_15_fps_the_requested_width_loops_and_keeps_its_colours(make_video, tmp_path):
@@ -91,12 +91,13 @@ def test_concat_joins_in_order_with_one_chapter_per_part(make_video, tmp_path):
     info = media.probe_video(out)
     assert info.frames == 40 and info.duration == Fraction(40, 15)
     assert [(c.start, c.end) for c in chapters] == [
-        (0, Fraction(10, 15)), (Fraction(10, 15), Fraction(35, 15)), (Fraction(35, 15), Fraction(40, 15))]
+        (0, Fraction(10, 15)), (Fraction(10, 15), Fraction(35, 15)),
+        (Fraction(35, 15), Fraction(40, 15))]
     frames = decoded(out)
     assert len(frames) == 40
     expected = [frame_colour(i) for i in range(10)] + [frame_colour(i) for i in range(25)] + \
         [frame_colour(i) for i in range(5)]
-    for image, colour in zip(frames, expected):
+    for image, colour in zip(frames, expected, strict=True):
         assert np.abs(centre(image) - colour).max() <= 6
     with av.open(str(out)) as container:
         read = container.chapters()

@@ -54,7 +54,8 @@ class FakeRenderer:
             raise SlideFailed(f"slide {slide.number} ({slide.slug}): manim exited with status 1",
                               "NameError", log)
         Image.new("RGB", (64, 36), (slide.number, 0, 0)).save(files["png"])
-        files["srt"].write_text(compose_srt([Cue(Fraction(0), Fraction(1, 5), f"slide {slide.number}")]))
+        cue = Cue(Fraction(0), Fraction(1, 5), f"slide {slide.number}")
+        files["srt"].write_text(compose_srt([cue]))
         gif = None
         if gif_width:
             files["gif"] = workdir / f"{slide.stem}.gif"
@@ -71,7 +72,8 @@ class FakeRenderer:
 def render(out: Path, numbers: list[int], renderer: FakeRenderer, quality: Quality = PREVIEW,
            gif_width: int | None = 32, jobs: int = 1, force: bool = False,
            **params) -> pipeline.RenderSummary:
-    request = pipeline.RenderRequest(tuple(SLIDES[n - 1] for n in numbers), load_params(None, params),
+    request = pipeline.RenderRequest(tuple(SLIDES[n - 1] for n in numbers),
+                                     load_params(None, params),
                                      quality, out, gif_width, jobs, force)
     return pipeline.run(request, Progress(io.StringIO(), "lines"), renderer)
 
@@ -104,15 +106,18 @@ def test_facts_json_traces_every_file_to_its_numbers(tmp_path):
     assert facts["lesson"] == json.loads(json.dumps(build_lesson(params).to_dict()))
     assert facts["quality"] == {"name": "preview", "width": 854, "height": 480, "fps": 15}
     first = facts["slides"][0]
-    assert first["files"] == {k: f"01-what-is-backpropagation.{k}" for k in ("mp4", "png", "srt", "gif")}
-    assert (first["quality"], first["params"]["lr"], first["video"]["frames"]) == ("preview", 0.1, 5)
+    assert first["files"] == {k: f"01-what-is-backpropagation.{k}"
+                              for k in ("mp4", "png", "srt", "gif")}
+    assert (first["quality"], first["params"]["lr"], first["video"]["frames"]) == \
+        ("preview", 0.1, 5)
     assert first["manifest"]["reads"] == {"worked_step.x": 2.1}
     assert facts["lecture_video"]["files"] == {"mp4": "lecture.mp4", "srt": "lecture.srt"}
     for entry in facts["slides"]:  # and beside each video, its own part of the record
         beside = json.loads((tmp_path / f"{entry['stem']}.facts.json").read_text())
         assert {k: v for k, v in beside.items() if k not in ("lecture", "about")} == entry
     state = json.loads((tmp_path / ".render-state.json").read_text())
-    assert state["timings"]["preview"]["02-forward-propagation"] == {"seconds": 0.5, "animations": 2}
+    assert state["timings"]["preview"]["02-forward-propagation"] == \
+        {"seconds": 0.5, "animations": 2}
 
 
 def test_the_scenes_get_the_validated_parameters(tmp_path):
@@ -160,7 +165,8 @@ def test_mixed_settings_keep_the_old_lecture_and_say_why(tmp_path):
     lecture = (tmp_path / "lecture.mp4").read_bytes()
     summary = render(tmp_path, [2], FakeRenderer(), lr=0.5)
     assert summary.lecture is None
-    assert summary.lecture_problem.startswith("slides 2 were rendered with other settings than slide 1")
+    assert summary.lecture_problem.startswith(
+        "slides 2 were rendered with other settings than slide 1")
     assert (tmp_path / "lecture.mp4").read_bytes() == lecture
     facts = json.loads((tmp_path / "facts.json").read_text())
     assert [s["params"]["lr"] for s in facts["slides"]] == [0.01, 0.5, 0.01]

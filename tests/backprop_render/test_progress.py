@@ -63,9 +63,11 @@ def test_time_left_uses_last_renders_timing_and_the_animation_count():
     now.t += 30
     progress.update(SLIDES[0], 12, "video")
     assert progress.seconds_left() == 70 + 50 + 75
-    bar = stream.getvalue().rsplit("\r", 1)[1]
-    assert bar.startswith("[1/3] 01-what-is-backpropagation · drawing, animation 12/40 · 0:30")
-    assert "~3:15 left" in bar
+    shown = ["[1/3] 01-what-is-backpropagation · drawing, animation 12/40 · 0:30",
+             "deck: 0/3 done · ~3:15 left"]
+    assert progress.status() == shown
+    # rich drew it last, in place of the display before it.
+    assert stream.getvalue().rsplit("\x1b[2K", 1)[1] == "\n".join(shown)
 
 
 def test_time_left_is_unknown_until_one_slide_is_timed():
@@ -87,6 +89,9 @@ def test_quiet_mode_prints_only_notes_and_the_bar_is_cleared_for_them():
     progress, stream, _ = make("bar")
     progress.slide_started(SLIDES[0])
     progress.note("warning: careful")
-    assert "\r\x1b[Kwarning: careful\n" in stream.getvalue()
+    # The live display is erased, the note printed on a line of its own, the display drawn below.
+    assert "\x1b[2Kwarning: careful\n[1/3] 01-what-is-backpropagation · starting" \
+        in stream.getvalue()
     progress.finish()
-    assert stream.getvalue().endswith("\r\x1b[K")
+    # Both lines of the display are erased; the note stays; the cursor shows again.
+    assert stream.getvalue().endswith("\x1b[?25h\r\x1b[1A\x1b[2K\x1b[1A\x1b[2K")

@@ -49,4 +49,5 @@ def test_named_files_and_slides_exist():
         assert (cli.REPO / path).exists(), path
     assert f"`{SLIDES[0].stem}.mp4`" in README and f"`{SLIDES[-1].stem}.mp4`" in README
     assert "manim -qm scenes/s06_backward_propagation.py BackwardPropagation" in README
-    assert SLIDES[5].module == "s06_backward_propagation" and SLIDES[5].scene == "BackwardPropagation"
+    assert (SLIDES[5].module, SLIDES[5].scene) == \
+        ("s06_backward_propagation", "BackwardPropagation")

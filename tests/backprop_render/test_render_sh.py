@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from backprop_render.cli import REPO
+from backprop_render import REPO
 from backprop_render.system import debian_packages
 from scenes.slides import SLIDES
 
@@ -28,8 +28,9 @@ def fakes(tmp_path: Path) -> Path:
     folder = tmp_path / "fakebin"
     folder.mkdir()
     # dpkg-query that knows every package but those listed in $MISSING.
-    fake(folder, "dpkg-query", 'for a in "$@"; do case "$a" in -*) ;; *)\n'
-                               '  case " $MISSING " in *" $a "*) ;; *) echo "ii  $a";; esac;; esac; done')
+    fake(folder, "dpkg-query",
+         'for a in "$@"; do case "$a" in -*) ;; *)\n'
+         '  case " $MISSING " in *" $a "*) ;; *) echo "ii  $a";; esac;; esac; done')
     return folder
 
 

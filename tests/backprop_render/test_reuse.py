@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ import pytest
 from backprop_core import build_lesson, load_params
 from backprop_render import reuse
 from backprop_render.quality import QUALITIES
+from backprop_render.records import Publication, SlideEntry
 from scenes.slides import SLIDES
 
 PREVIEW = QUALITIES["preview"]
@@ -147,9 +149,10 @@ def published(tmp_path: Path):
     files = {kind: f"{SLIDE1.stem}.{kind}" for kind in ("mp4", "png", "srt")}
     for name in files.values():
         (tmp_path / name).write_bytes(b"0123456789")
-    entry = {"stem": SLIDE1.stem, "files": files,
-             "manifest": {"reads": {"worked_step.x": 2.1}, "facts": []}}
-    record = {"key": "K", "files": {name: 10 for name in files.values()}, "id": "1"}
+    entry = SlideEntry(SLIDE1.number, SLIDE1.slug, SLIDE1.stem, SLIDE1.title, SLIDE1.scene,
+                       "preview", {}, "0.22", files, {}, None, 1,
+                       {"reads": {"worked_step.x": 2.1}, "facts": []})
+    record = Publication("K", {name: 10 for name in files.values()}, "1")
     return tmp_path, entry, record
 
 
@@ -160,17 +163,21 @@ def test_an_unchanged_slide_with_whole_files_is_kept(published):
 
 
 @pytest.mark.parametrize("change, reason", [
-    (lambda f, e, r: None, "--force"),
-    (lambda f, e, r: e.clear(), "no earlier render"),
-    (lambda f, e, r: r.update(key="other"), "its code or the render settings changed"),
-    (lambda f, e, r: (f / f"{SLIDE1.stem}.png").unlink(), "01-what-is-backpropagation.png is missing"),
-    (lambda f, e, r: (f / f"{SLIDE1.stem}.mp4").write_bytes(b"x"), "mp4 changed since it was rendered"),
-    (lambda f, e, r: e["manifest"].pop("reads"), "its record holds no reads"),
-    (lambda f, e, r: e["files"].update(gif=f"{SLIDE1.stem}.gif"), "its record is incomplete"),
+    (lambda f, e, r: (e, r), "--force"),
+    (lambda f, e, r: (None, r), "no earlier render"),
+    (lambda f, e, r: (e, None), "no earlier render"),
+    (lambda f, e, r: (e, replace(r, key="other")), "its code or the render settings changed"),
+    (lambda f, e, r: ((f / f"{SLIDE1.stem}.png").unlink(), e, r)[1:],
+     "01-what-is-backpropagation.png is missing"),
+    (lambda f, e, r: ((f / f"{SLIDE1.stem}.mp4").write_bytes(b"x"), e, r)[1:],
+     "mp4 changed since it was rendered"),
+    (lambda f, e, r: (replace(e, manifest={"facts": []}), r), "its record holds no reads"),
+    (lambda f, e, r: (replace(e, files={**e.files, "gif": f"{SLIDE1.stem}.gif"}), r),
+     "its record is incomplete"),
 ])
 def test_a_slide_is_rendered_when(published, change, reason):
     folder, entry, record = published
-    change(folder, entry, record)
+    entry, record = change(folder, entry, record)
     decision = reuse.decide(SLIDE1, "K", entry, record, lesson(), folder, force=reason == "--force")
     assert decision.render and reason in decision.reason
 

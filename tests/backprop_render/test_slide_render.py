@@ -26,7 +26,8 @@ def test_preview_draws_once_losslessly_in_its_own_media_folder(tmp_path):
     assert option(command, "--media_dir") == [str(tmp_path / "media")]
     assert option(command, "-q") == ["l"]
     assert option(command, "--video-codec") == ["libx264rgb"]
-    assert option(command, "--encoder-option") == ["crf=0", "preset=ultrafast"]  # a temporary master
+    # A temporary master.
+    assert option(command, "--encoder-option") == ["crf=0", "preset=ultrafast"]
     assert "--disable_caching" in command
 
 

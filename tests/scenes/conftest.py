@@ -124,7 +124,8 @@ def dry_run(slide: Slide, params: dict[str, Any] | None = None, *, fresh: bool =
     if reuse_equivalent:
         lesson = build_lesson(params_from_mapping(params))
         for (stem, _), scene in _MEMO.items():
-            if stem == slide.stem and all(value_at(lesson, k) == v for k, v in scene.lesson.reads.items()):
+            if stem == slide.stem and all(value_at(lesson, k) == v
+                                          for k, v in scene.lesson.reads.items()):
                 _MEMO[key] = scene
                 return scene
     _MEMO[key] = _construct(slide, params)

@@ -114,7 +114,8 @@ def frames_test(slide: Slide) -> Callable[..., None]:
         assert control.is_file(), f"no control frame {control}; make it with --set_test"
         with np.load(control) as data:
             expected = data["frame_data"]
-        assert frame.shape == expected.shape, f"{frame.shape} frame against {expected.shape} control"
+        assert frame.shape == expected.shape, \
+            f"{frame.shape} frame against {expected.shape} control"
         off = ~np.isclose(frame, expected, atol=PIXEL_TOLERANCE)
         if off.sum() <= MISMATCH_RATIO * frame.size:
             return
