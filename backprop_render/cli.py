@@ -24,7 +24,7 @@ __all__ = ["main", "build_parser", "parse_slides", "default_jobs", "DEFAULT_OUT"
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO / "out"
 DEFAULT_PARAMS = REPO / "assets" / "default_params.toml"
-COMMANDS = ("render", "test", "facts", "list", "setup", "help")
+COMMANDS = ("render", "test", "facts", "list", "setup", "help", "sweep", "worker")
 
 _DESCRIPTION = """\
 Render the lecture "Backpropagation Demystified: How Neural Networks Learn" as
@@ -37,6 +37,8 @@ commands:
                    takes --set and --params
   list             list the slides and whether their scene exists yet
   setup            install what is missing, check the machine, and stop
+  sweep            many variants at once, on Dask: ./render.sh sweep --help
+  worker ADDRESS   a Dask worker for sweeps run on a cluster: ./render.sh worker --help
 """
 
 
@@ -275,6 +277,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _list()
         if command == "setup":
             return _setup()
+        if command == "sweep":
+            from .sweep_cli import sweep_command  # Dask only here, never for a render
+
+            return sweep_command(rest)
+        if command == "worker":
+            from .sweep_cli import worker_command
+
+            worker_command(rest)
         return _render(rest)
     except SlideFailed as error:
         if error.log_tail:
