@@ -111,7 +111,7 @@ def _html(plan: Plan, outcomes: dict[str, VariantOutcome], folder, still: Slide 
                     f"<td>{picture}</td></tr>")
     headings = "".join(f"<th>{e(h)}</th>" for _, _, h in KEY_NUMBERS)
     skipped_html = "".join(f"<li>{e(str(b))}</li>" for b in skipped)
-    still_note = f"slide {still.number}, {e(still.title)}" if still else ""
+    still_note = f"slide {still.number} ({e(still.title)})." if still else "none."
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <title>{e(LECTURE_TITLE)}: {len(rows)} variants</title>
@@ -122,7 +122,7 @@ td, th {{ border: 1px solid #333; padding: .4em .6em; vertical-align: top; text-
 </style></head><body>
 <h1>{e(LECTURE_TITLE)}: {len(rows)} variants</h1>
 <p>Quality {e(plan.quality.name)}. Parameters that differ: {e(", ".join(differ))}.
-Each folder is a whole render (facts.json traces every number). Still: {still_note}.</p>
+Each folder is a whole render (facts.json traces every number). Still: {still_note}</p>
 <table><tr><th>variant</th><th>parameters</th>{headings}<th>files</th><th>still</th></tr>
 {chr(10).join(rows)}
 </table>

@@ -24,7 +24,7 @@ from backprop_render import media
 from backprop_render.cli import REPO
 from backprop_render.pipeline import CACHE_DIR
 from backprop_render.subtitles import read_srt
-from scenes.slides import SLIDE_COUNT, SLIDES, Slide
+from scenes.slides import SLIDE_COUNT, SLIDES, Slide, find_slide
 
 pytestmark = pytest.mark.e2e
 
@@ -208,3 +208,40 @@ def test_a_slide_drawn_from_manims_cache_still_gets_its_exact_last_frame(deck: D
     assert cached and segments() == cached  # no animation was drawn again
     with Image.open(deck.file(slide, "png")) as image:
         assert np.array_equal(np.asarray(image), before)
+
+
+# ----- issue 18: what a sweep may share ---------------------------------------------------
+# A sweep renders a slide once for every variant that agrees on the parameters the slide
+# declares (Slide.depends_on). The proof: every lesson value the slide read keeps its value
+# whatever another parameter is set to.
+
+OTHER_VALUES = {"x": (-1.5, 0.0, 7.25), "w": (0.5, -3.0), "b": (0.25, -45.0), "y": (1.0, 99.0),
+                "lr": (0.3, 0.0005, 1.0), "steps": (3, 12), "hidden": (2, 8),
+                "epochs": (1, 1000), "net_lr": (0.01, 0.1), "seed": (0, 7)}
+
+
+def undeclared_reads(slide: Slide, reads: dict) -> list[str]:
+    """Reads whose value a parameter the slide does not declare changes."""
+    from backprop_core import Params
+    from backprop_render.reuse import changed_reads
+
+    assert set(OTHER_VALUES) == {f.name for f in dataclasses.fields(Params)}
+    found = []
+    for name, values in OTHER_VALUES.items():
+        if name not in slide.depends_on:
+            for value in values:
+                lesson = build_lesson(Params(**{name: value}))
+                found += [f"{name}={value} changes {path}" for path in changed_reads(reads, lesson)]
+    return found
+
+
+def test_18_each_slide_reads_only_what_its_declared_parameters_decide(deck: Deck, facts) -> None:
+    for entry in facts["slides"]:
+        slide = find_slide(entry["stem"])
+        assert undeclared_reads(slide, entry["manifest"]["reads"]) == [], slide.stem
+
+
+def test_18_the_check_finds_a_declaration_that_is_too_narrow(deck: Deck, facts) -> None:
+    entry = facts["slides"][0]
+    narrow = dataclasses.replace(find_slide(entry["stem"]), depends_on=())
+    assert undeclared_reads(narrow, entry["manifest"]["reads"])
