@@ -40,7 +40,8 @@ from .errors import RenderError, SlideFailed
 from .quality import Quality
 from .slide_render import SlideResult, render_slide
 
-__all__ = ["TaskSpec", "TaskDone", "StaleWorker", "Store", "run_task", "StoreRenderer"]
+__all__ = ["TaskSpec", "TaskDone", "StaleWorker", "Store", "run_task", "StoreRenderer",
+           "cache_root"]
 
 Renderer = Callable[[Slide, Path, Quality, Path, "int | None", "Path | None"], SlideResult]
 _RESULT = "result.pickle"
@@ -146,14 +147,19 @@ def worker_name() -> str:
         return f"{socket.gethostname()}-{os.getpid()}"
 
 
+def cache_root() -> Path:
+    """Where this checkout's workers on this node keep their Manim caches."""
+    checkout = hashlib.sha256(str(reuse.REPO).encode()).hexdigest()[:8]
+    return Path(tempfile.gettempdir()) / "backprop-sweep-cache" / checkout
+
+
 @contextmanager
 def _cache_dir(slide: Slide) -> Iterator[Path]:
     """A Manim media folder kept on this node, so renders of the same slide for other
     variants reuse its compiled formulas and unchanged animations. Local, not on the
     shared folder. Only one job at a time may use one (see slide_render), so each
     running task holds a numbered slot by a lock the kernel drops if the worker dies."""
-    checkout = hashlib.sha256(str(reuse.REPO).encode()).hexdigest()[:8]
-    root = Path(tempfile.gettempdir()) / "backprop-sweep-cache" / checkout
+    root = cache_root()
     root.mkdir(parents=True, exist_ok=True)
     for slot in itertools.count():
         handle = os.open(root / f"slot-{slot}.lock", os.O_CREAT | os.O_RDWR, 0o644)

@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from backprop_render.cli import parse_slides  # noqa: E402
 from backprop_render.slide_render import REPO  # noqa: E402
+from backprop_render.sweep_tasks import cache_root  # noqa: E402
 from scenes.slides import SLIDES  # noqa: E402
 
 VARIANTS = {
@@ -75,6 +76,7 @@ def main() -> None:
     print(f"load at start: {load()}; {len(variants)} variants x {len(slides)} slides "
           f"({chosen[1]}), {args.quality}, no GIFs", flush=True)
     work = Path(tempfile.mkdtemp(prefix="bench-sweep-"))
+    shutil.rmtree(cache_root(), ignore_errors=True)  # both sides start with empty caches
     try:
         table = work / "variants.csv"
         names = sorted({k for _, values in variants for k in values})

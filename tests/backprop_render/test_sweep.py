@@ -249,3 +249,55 @@ def test_a_killed_worker_is_replaced_and_its_slide_rendered_whole(tmp_path, sche
             assert media.probe_video(folder / f"{slide.stem}.mp4").frames == 5 + slide.number
         assert media.probe_video(folder / "lecture.mp4").frames == 6 + 10
     assert not list((out / ".sweep" / "work").iterdir())
+
+
+# ----- the command lines -----------------------------------------------------------------
+
+def test_keep_going_leaves_out_bad_rows_and_renders_the_rest(tmp_path, monkeypatch, capsys):
+    from backprop_render import sweep, sweep_cli, system
+    from backprop_render.sweep_plan import Plan
+
+    table = tmp_path / "class.csv"
+    table.write_text("name,x\nann,1.5\nbob,abc\ncid,2\n")
+    seen = {}
+
+    def fake_run(request, progress):
+        seen["request"] = request
+        plan = Plan(list(request.variants), list(request.slides), request.quality, None, {}, {},
+                    {})
+        return sweep.SweepSummary(request.out, plan, {v.name: sweep.VariantOutcome(
+            v, published=True) for v in request.variants})
+
+    monkeypatch.setattr(system, "check_system", lambda: None)
+    monkeypatch.setattr(sweep, "run_sweep", fake_run)
+    status = sweep_cli.sweep_command(["--variants", str(table), "--out", str(tmp_path / "o"),
+                                      "--keep-going", "--slides", "1", "--quiet"])
+    assert status == 0
+    request = seen["request"]
+    assert [v.name for v in request.variants] == ["ann", "cid"]
+    assert [b.where for b in request.skipped] == ["class.csv line 3 (bob)"]
+    assert "error: class.csv line 3 (bob): parameter 'x'" in capsys.readouterr().err
+
+
+def test_the_worker_command_starts_single_threaded_dask_workers(monkeypatch):
+    from backprop_render import sweep_cli, system
+
+    started = {}
+    monkeypatch.setattr(system, "check_system", lambda: None)
+    monkeypatch.setattr(os, "chdir", lambda path: started.setdefault("cwd", path))
+    monkeypatch.setattr(os, "execv", lambda exe, argv: started.setdefault("argv", argv))
+    sweep_cli.worker_command(["tcp://10.0.0.5:8786", "--nworkers", "3", "--name", "node7"])
+    argv = started["argv"]
+    assert argv[1:4] == ["-m", "distributed.cli.dask_worker", "tcp://10.0.0.5:8786"]
+    assert argv[argv.index("--nworkers") + 1] == "3" and argv[argv.index("--nthreads") + 1] == "1"
+    assert argv[argv.index("--name") + 1] == "node7" and started["cwd"] == REPO
+
+
+def test_the_progress_line_says_how_far_the_sweep_is():
+    from backprop_render.sweep import SweepProgress
+
+    stream = io.StringIO()
+    progress = SweepProgress(stream, "lines", every=0)
+    progress.show(3, 200, 41, 8, 120, 2, 1, 8, 754.0, event=True)
+    assert stream.getvalue() == ("variants 3/200 | slides 41 done, 8 running, 120 queued, "
+                                 "2 retried, 1 failed | 8 workers | about 12:34 left\n")
