@@ -24,7 +24,8 @@ __all__ = ["main", "build_parser", "parse_slides", "default_jobs", "DEFAULT_OUT"
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO / "out"
 DEFAULT_PARAMS = REPO / "assets" / "default_params.toml"
-COMMANDS = ("render", "test", "facts", "list", "setup", "help", "sweep", "worker")
+COMMANDS = ("render", "test", "facts", "list", "setup", "help", "sweep", "worker",
+            "scheduler")
 
 _DESCRIPTION = """\
 Render the lecture "Backpropagation Demystified: How Neural Networks Learn" as
@@ -39,6 +40,7 @@ commands:
   setup            install what is missing, check the machine, and stop
   sweep            many variants at once, on Dask: ./render.sh sweep --help
   worker ADDRESS   a Dask worker for sweeps run on a cluster: ./render.sh worker --help
+  scheduler        a Dask scheduler for those workers (tcp://HOST:8786)
 """
 
 
@@ -285,6 +287,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .sweep_cli import worker_command
 
             worker_command(rest)
+        if command == "scheduler":
+            from .sweep_cli import scheduler_command
+
+            scheduler_command(rest)
         return _render(rest)
     except SlideFailed as error:
         if error.log_tail:

@@ -20,6 +20,7 @@ Dask is imported only here, and only when a sweep runs.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import os
@@ -160,7 +161,7 @@ def _client(request: SweepRequest, progress: SweepProgress) -> Iterator[Any]:
             client = Client(address, timeout="20s")
         except (OSError, TimeoutError) as error:
             raise UsageError(f"cannot reach the Dask scheduler at {address}: {error}. Start "
-                             "one with `.venv/bin/dask scheduler` and workers with "
+                             "one with `./render.sh scheduler` and workers with "
                              "`./render.sh worker ADDRESS`.") from None
         with client:
             progress.note(f"sweep: using the Dask cluster at {address} "
@@ -185,8 +186,9 @@ def _client(request: SweepRequest, progress: SweepProgress) -> Iterator[Any]:
 
 # ----- the run -------------------------------------------------------------------------
 
-def _dask_key(task_key: str) -> str:
-    return f"render-{task_key}"
+def _dask_key(task_key: str, store: Path) -> str:
+    # Two sweeps into other folders may share a cluster and a task key; not a result.
+    return f"render-{task_key}-{hashlib.sha256(str(store).encode()).hexdigest()[:8]}"
 
 
 class _Sweep:
@@ -281,7 +283,7 @@ class _Sweep:
                 info = client.scheduler_info(n_workers=-1)["workers"]
                 workers = len(info)
                 threads = sum(w.get("nthreads", 1) for w in info.values())
-                ours = {_dask_key(k) for k in pending}
+                ours = {_dask_key(k, self.store.root) for k in pending}
                 for address, keys in client.processing().items():
                     mine = sum(1 for k in keys if k in ours)
                     running += min(mine, (info.get(address) or {}).get("nthreads", 1))
@@ -327,7 +329,8 @@ class _Sweep:
 
         def submit(tasks: list[Task]) -> None:
             for task in tasks:
-                future = client.submit(run_task, self.spec(task), key=_dask_key(task.key),
+                future = client.submit(run_task, self.spec(task),
+                                       key=_dask_key(task.key, self.store.root),
                                        retries=self.request.retries, pure=False)
                 futures[future] = task.key
 

@@ -16,7 +16,7 @@ from typing import NoReturn, Sequence
 from .errors import EXIT_FAILED, EXIT_OK, UsageError
 from .quality import DEFAULT_GIF_WIDTH, DEFAULT_QUALITY, QUALITIES
 
-__all__ = ["build_sweep_parser", "sweep_command", "worker_command"]
+__all__ = ["build_sweep_parser", "sweep_command", "worker_command", "scheduler_command"]
 
 _EPILOG = """\
 examples:
@@ -194,3 +194,18 @@ def worker_command(argv: Sequence[str]) -> NoReturn:
                "--nworkers", str(args.nworkers), "--nthreads", "1", "--memory-limit", "0",
                "--name", args.name, *extra]
     os.execv(sys.executable, command)
+
+
+def scheduler_command(argv: Sequence[str]) -> NoReturn:
+    """A Dask scheduler with this checkout's environment: it unpickles the sweep's tasks,
+    so it needs the project's code as the workers do. ARGS go to `dask scheduler`."""
+    from .cli import REPO
+
+    if argv and argv[0] in ("-h", "--help"):
+        print("usage: ./render.sh scheduler [ARGS]\n\nStart a Dask scheduler for sweeps, with "
+              "this checkout's code and environment (it unpickles the tasks). It listens on "
+              "tcp://HOST:8786; ARGS go to `dask scheduler` (e.g. --port 8786 "
+              "--dashboard-address :8787).")
+        sys.exit(0)
+    os.chdir(REPO)
+    os.execv(sys.executable, [sys.executable, "-m", "distributed.cli.dask_scheduler", *argv])

@@ -301,3 +301,14 @@ def test_the_progress_line_says_how_far_the_sweep_is():
     progress.show(3, 200, 41, 8, 120, 2, 1, 8, 754.0, event=True)
     assert stream.getvalue() == ("variants 3/200 | slides 41 done, 8 running, 120 queued, "
                                  "2 retried, 1 failed | 8 workers | about 12:34 left\n")
+
+
+def test_the_scheduler_command_runs_dask_scheduler_from_the_checkout(monkeypatch):
+    from backprop_render import sweep_cli
+
+    started = {}
+    monkeypatch.setattr(os, "chdir", lambda path: started.setdefault("cwd", path))
+    monkeypatch.setattr(os, "execv", lambda exe, argv: started.setdefault("argv", argv))
+    sweep_cli.scheduler_command(["--port", "8786"])
+    assert started["argv"][1:] == ["-m", "distributed.cli.dask_scheduler", "--port", "8786"]
+    assert started["cwd"] == REPO  # the tasks it unpickles import this checkout's modules
