@@ -93,13 +93,14 @@ class SweepSummary:
     outcomes: dict[str, VariantOutcome]
     rendered: list[str] = field(default_factory=list)  # task keys rendered by this run
     from_store: list[str] = field(default_factory=list)  # finished by an earlier run
+    merged: dict[str, str] = field(default_factory=dict)  # task key -> the render serving it
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
     def shared(self) -> int:
         """Slide renders the variants needed that sharing saved: one render served several."""
-        return self.plan.slide_renders - len(self.plan.tasks)
+        return self.plan.slide_renders - (len(self.plan.tasks) - len(self.merged))
 
 
 class SweepProgress:
@@ -206,6 +207,7 @@ class _Sweep:
         self.failed: dict[str, str] = {}
         self.retried: set[str] = set()
         self.took: list[float] = []
+        self.submitted: set[str] = set()
 
     def clear_work(self) -> None:
         """Remove the work folders of renders killed outright (a worker, or a sweep): no
@@ -221,7 +223,7 @@ class _Sweep:
                         self.store.root, r.renderer)
 
     def settled(self, key: str) -> bool:
-        return key in self.done or key in self.failed
+        return key in self.done or key in self.failed or key in self.summary.merged
 
     def finished(self, key: str, done: TaskDone) -> list[Task]:
         """Record a finished task; the tasks of variants that must not share it."""
@@ -246,7 +248,23 @@ class _Sweep:
                 extra.append(self.plan.tasks[solo])
             self.plan.tasks[solo].variants.append(name)
             self.plan.needs[name][task.slide.stem] = solo
+        self.merge_into(task, reads)
         return extra
+
+    def merge_into(self, task: Task, reads: dict[str, Any]) -> None:
+        """Let `task`'s render serve the tasks of the same slide not yet sent to a worker
+        whose variants all read the same values (the declaration can only be wider than
+        what a slide reads: a y sweep shares slide 2, which shows no y)."""
+        for other in list(self.plan.tasks.values()):
+            if (other.key == task.key or other.slide != task.slide or other.code_key !=
+                    task.code_key or other.key in self.submitted or self.settled(other.key)):
+                continue
+            if any(changed_reads(reads, self.by_name[n].lesson) for n in other.variants):
+                continue
+            self.summary.merged[other.key] = task.key
+            for name in other.variants:
+                task.variants.append(name)
+                self.plan.needs[name][task.slide.stem] = task.key
 
     # -- variants ------------------------------------------------------------------------
 
@@ -323,24 +341,48 @@ class _Sweep:
         return self.summary
 
     def render(self, client: Any, todo: list[Task]) -> None:
+        """Keep every worker busy, and no more: a task waits here until a worker is free,
+        so the first render of a slide can still serve the slide's later tasks."""
         from distributed import wait
 
         futures: dict[Any, str] = {}
+        # The first task of each slide first: its reads may let it serve the others.
+        firsts = {t.slide.stem: t for t in reversed(todo)}
+        held = sorted(todo, key=lambda t: firsts[t.slide.stem] is not t)
+        rendered_slides: set[str] = set()
 
-        def submit(tasks: list[Task]) -> None:
-            for task in tasks:
+        def threads() -> int:
+            try:
+                info = client.scheduler_info(n_workers=-1)["workers"]
+                return max(1, sum(w.get("nthreads", 1) for w in info.values()))
+            except (OSError, TimeoutError, KeyError):
+                return 1
+
+        def top_up() -> None:
+            held[:] = [t for t in held if not self.settled(t.key)]
+            room = threads() - len(futures)
+            while held and room > 0:
+                # Prefer a slide already rendered once: its merges have been made.
+                task = next((t for t in held if t.slide.stem in rendered_slides), held[0])
+                held.remove(task)
                 future = client.submit(run_task, self.spec(task),
                                        key=_dask_key(task.key, self.store.root),
                                        retries=self.request.retries, pure=False)
                 futures[future] = task.key
+                self.submitted.add(task.key)
+                room -= 1
 
-        submit(todo)
+        def pending() -> set[str]:
+            return set(futures.values()) | {t.key for t in held if not self.settled(t.key)}
+
+        top_up()
         try:
             while futures:
-                self.show(client, set(futures.values()))
+                self.show(client, pending())
                 try:
                     wait(list(futures), timeout=_TICK, return_when="FIRST_COMPLETED")
                 except TimeoutError:
+                    top_up()  # a worker may have joined
                     continue
                 for future in [f for f in futures if f.done()]:
                     key = futures.pop(future)
@@ -348,14 +390,16 @@ class _Sweep:
                         self.summary.rendered.append(key)
                         done = future.result()
                         self.took.append(done.result.seconds)
-                        submit(self.finished(key, done))
+                        rendered_slides.add(done.result.slide.stem)
+                        held[:0] = self.finished(key, done)
                     else:
                         error = future.exception()
                         self.failed[key] = describe(error)
                         log = getattr(error, "log", None)
                         self.progress.note(f"slide render failed ({key}): {describe(error)}"
                                            + (f" (log: {log})" if log else ""))
-                    self.show(client, set(futures.values()), event=True)
+                    self.show(client, pending(), event=True)
+                top_up()
                 self.publish_ready()
         except BaseException:
             for future in futures:

@@ -4,7 +4,8 @@ It runs on Dask workers, so it lives in a module they can import. Each render is
 logged as a file in `log_dir` (slide and parameters), so a test can count which
 renders happened where. Like a real scene it reports the lesson values it read: by
 default the parameters its slide declares it depends on (`Slide.depends_on`);
-`extra_reads` adds undeclared ones, as a scene whose declaration is too narrow would.
+`extra_reads` adds undeclared ones, as a scene whose declaration is too narrow would;
+`reads` replaces them for a slide, as a scene that shows less than it declares.
 With `hold` it keeps a child process running for that long before it finishes (started
 as render_slide starts Manim), and writes the child's and its own process ids, so a
 test can kill the worker mid-render and look for orphans.
@@ -38,9 +39,10 @@ from tests.backprop_render.synthetic_media import write_video
 class StandIn:
     def __init__(self, log_dir: Path, extra_reads: dict[int, list[str]] | None = None,
                  hold: dict[int, float] | None = None, fail: dict[int, dict] | None = None,
-                 ) -> None:
+                 reads: dict[int, list[str]] | None = None) -> None:
         self.log_dir = Path(log_dir)
         self.extra_reads = extra_reads or {}
+        self.reads = reads or {}
         self.hold = hold or {}  # slide number -> seconds a child process runs first
         self.fail = fail or {}  # slide number -> parameters with which it always fails
 
@@ -77,7 +79,7 @@ class StandIn:
             files["gif"] = workdir / f"{slide.stem}.gif"
             gif = media.make_gif(files["mp4"], files["gif"], 32)
         lesson = build_lesson(params_from_mapping(params))
-        paths = [f"params.{name}" for name in slide.depends_on]
+        paths = self.reads.get(slide.number) or [f"params.{name}" for name in slide.depends_on]
         paths += self.extra_reads.get(slide.number, [])
         manifest = {"facts": [], "reads": {path: value_at(lesson, path) for path in paths}}
         (self.log_dir / f"{me}.done").write_text(json.dumps({"slide": slide.number,

@@ -195,6 +195,21 @@ def test_a_slide_that_reads_more_than_it_declares_is_rendered_again(tmp_path, sc
         assert entry["manifest"]["reads"]["worked_step.loss_next"] == loss_next
 
 
+def test_a_render_serves_waiting_variants_that_read_the_same_values(tmp_path, scheduler):
+    # The stand-in's chain-rule slide reads only x, though the slide declares x, w, b, y: the
+    # first renders start at once (one per worker); the third waits for a free worker, and by
+    # then a finished render has shown that it reads the same values.
+    renderer = StandIn(tmp_path / "log", reads={5: ["params.x"]})
+    out = tmp_path / "sweep"
+    summary = sweep(out, ["y=1,2,3"], [CHAIN], renderer, scheduler)
+    renders = renderer.renders()
+    assert len(summary.merged) >= 1 and len(renders) + len(summary.merged) == 3
+    assert summary.shared == len(summary.merged)
+    for y in (1, 2, 3):
+        assert facts_of(out / f"y-{y}")["slides"][0]["params"]["y"] == y
+    assert all(o.complete for o in summary.outcomes.values())
+
+
 def test_a_failed_slide_leaves_only_its_variant_incomplete(tmp_path, scheduler):
     from backprop_render.sweep_cli import report
 
