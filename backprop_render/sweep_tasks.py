@@ -126,6 +126,8 @@ class Store:
         (staged / "sizes.json").write_text(json.dumps(
             {name: (staged / name).stat().st_size for name in names.values()}), encoding="utf-8")
         (staged / _RESULT).write_bytes(pickle.dumps(done))
+        if self.folder(key).exists() and self.load(key) is None:
+            self.discard(key)  # a damaged render (a file deleted by hand): replaced whole
         try:
             os.rename(staged, self.folder(key))
         except OSError:

@@ -26,7 +26,7 @@ from backprop_render.errors import UsageError
 from backprop_render.quality import QUALITIES
 from backprop_render.reuse import REPO, keys_for
 from backprop_render.sweep_plan import make_plan, variants_from_csv, variants_from_sets
-from backprop_render.sweep_tasks import StaleWorker, TaskSpec, run_task
+from backprop_render.sweep_tasks import StaleWorker, Store, TaskSpec, run_task
 from scenes.slides import SLIDES
 from tests.backprop_render.sweep_standin import StandIn, wait_for
 
@@ -327,3 +327,15 @@ def test_the_scheduler_command_runs_dask_scheduler_from_the_checkout(monkeypatch
     sweep_cli.scheduler_command(["--port", "8786"])
     assert started["argv"][1:] == ["-m", "distributed.cli.dask_scheduler", "--port", "8786"]
     assert started["cwd"] == REPO  # the tasks it unpickles import this checkout's modules
+
+
+def test_a_damaged_render_in_the_store_is_rendered_again_and_replaced(tmp_path):
+    key = keys_for([TITLE], PREVIEW, None)[TITLE.stem]
+    renderer = StandIn(tmp_path / "log")
+    spec = TaskSpec("t", TITLE, PREVIEW, None, key, Params(), tmp_path / ".sweep", renderer)
+    Store(spec.store).prepare()
+    first = run_task(spec)
+    assert run_task(spec) == first and len(renderer.renders()) == 1  # whole: not rendered again
+    first.result.files["png"].unlink()
+    again = run_task(spec)
+    assert len(renderer.renders()) == 2 and again.result.files["png"].is_file()
