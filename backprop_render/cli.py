@@ -97,6 +97,17 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def check_gif_width(width: int) -> None:
+    if not 64 <= width <= 1920:
+        raise UsageError(f"--gif-width must be between 64 and 1920 pixels, got {width}.")
+
+
+def at_least_one(option: str, count: int) -> int:
+    if count < 1:
+        raise UsageError(f"{option} must be at least 1, got {count}.")
+    return count
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="render.sh", usage="./render.sh [command] [options]", description=_DESCRIPTION,
@@ -184,11 +195,8 @@ def _render(argv: Sequence[str]) -> int:
         params = load_params(args.params, parse_overrides(args.set))
     except ParamError as error:
         raise UsageError(str(error)) from None
-    if not 64 <= args.gif_width <= 1920:
-        raise UsageError(f"--gif-width must be between 64 and 1920 pixels, got {args.gif_width}.")
-    jobs = default_jobs() if args.jobs is None else args.jobs
-    if jobs < 1:
-        raise UsageError(f"--jobs must be at least 1, got {jobs}.")
+    check_gif_width(args.gif_width)
+    jobs = at_least_one("--jobs", default_jobs() if args.jobs is None else args.jobs)
     slides = _choose_slides(args.slides, _err)
     system.check_system()
 

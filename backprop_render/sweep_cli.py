@@ -100,7 +100,7 @@ def sweep_command(argv: Sequence[str]) -> int:
     from backprop_core import ParamError, load_params
 
     from . import system
-    from .cli import _choose_slides, default_jobs
+    from .cli import _choose_slides, at_least_one, check_gif_width, default_jobs
     from .quality import find_quality
     from .sweep_plan import variants_from_csv, variants_from_sets
 
@@ -111,11 +111,8 @@ def sweep_command(argv: Sequence[str]) -> int:
         base = load_params(args.params)
     except ParamError as error:
         raise UsageError(str(error)) from None
-    if not 64 <= args.gif_width <= 1920:
-        raise UsageError(f"--gif-width must be between 64 and 1920 pixels, got {args.gif_width}.")
-    workers = default_jobs() if args.workers is None else args.workers
-    if workers < 1:
-        raise UsageError(f"--workers must be at least 1, got {workers}.")
+    check_gif_width(args.gif_width)
+    workers = at_least_one("--workers", default_jobs() if args.workers is None else args.workers)
     if args.retries < 0:
         raise UsageError(f"--retries must be 0 or more, got {args.retries}.")
     if args.variants:

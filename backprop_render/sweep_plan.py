@@ -85,6 +85,15 @@ def _check(where: str, values: dict[str, str], base: Params,
     return params
 
 
+def _add(name: str, where: str, values: dict[str, str], base: Params, variants: list[Variant],
+         bad: list[BadVariant]) -> None:
+    checked = _check(where, values, base)
+    if isinstance(checked, BadVariant):
+        bad.append(checked)
+    else:
+        variants.append(Variant(name, checked, tuple(values.items())))
+
+
 def _safe_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._=+-]", "_", text)
 
@@ -135,11 +144,7 @@ def variants_from_sets(items: Sequence[str], mode: Literal["grid", "zip"],
     variants: list[Variant] = []
     for row in rows:
         name = _safe_name("_".join(f"{k}-{row[k]}" for k in varying) or "variant")
-        checked = _check(name, row, base)
-        if isinstance(checked, BadVariant):
-            bad.append(checked)
-        else:
-            variants.append(Variant(name, checked, tuple(row.items())))
+        _add(name, name, row, base, variants, bad)
     return variants, bad
 
 
@@ -184,11 +189,7 @@ def variants_from_csv(path: Path, base: Params) -> tuple[list[Variant], list[Bad
             continue
         seen.add(name)
         given = {k: v.strip() for k, v in zip(columns, row[1:], strict=False) if v.strip()}
-        checked = _check(where, given, base)
-        if isinstance(checked, BadVariant):
-            bad.append(checked)
-        else:
-            variants.append(Variant(name, checked, tuple(given.items())))
+        _add(name, where, given, base, variants, bad)
     return variants, bad
 
 
