@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -97,3 +98,26 @@ def wait_for(predicate, timeout: float = 60.0, every: float = 0.05):
             return value
         time.sleep(every)
     raise AssertionError(f"timed out after {timeout} s")
+
+
+class DeckCopy:
+    """'Renders' a slide by copying a real render of it from a finished output folder (the
+    end-to-end deck's), with the facts its scene wrote. True only for variants whose lesson
+    gives the same values to every read of that render; the sweep checks exactly that."""
+
+    def __init__(self, rendered: Path) -> None:
+        self.rendered = Path(rendered)
+
+    def __call__(self, slide: Slide, params_file: Path, quality: Quality, workdir: Path,
+                 gif_width: int | None, cache_dir: Path | None = None) -> SlideResult:
+        entry = json.loads((self.rendered / f"{slide.stem}.facts.json").read_text())
+        workdir.mkdir(parents=True, exist_ok=True)
+        files = {}
+        for kind, name in entry["files"].items():
+            if kind == "gif" and not gif_width:
+                continue
+            files[kind] = workdir / name
+            shutil.copyfile(self.rendered / name, files[kind])
+        gif = media.probe_gif(files["gif"]) if "gif" in files else None
+        return SlideResult(slide, quality, files, media.probe_video(files["mp4"]), gif,
+                           entry["subtitles"], entry["manifest"], seconds=0.1, animations=1)

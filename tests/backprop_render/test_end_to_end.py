@@ -8,6 +8,7 @@ Deselect with `-m "not e2e"` while iterating; `./render.sh test` runs it.
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import subprocess
 from dataclasses import dataclass
@@ -245,3 +246,35 @@ def test_18_the_check_finds_a_declaration_that_is_too_narrow(deck: Deck, facts) 
     entry = facts["slides"][0]
     narrow = dataclasses.replace(find_slide(entry["stem"]), depends_on=())
     assert undeclared_reads(narrow, entry["manifest"]["reads"])
+
+
+def test_18_a_sweep_of_real_renders_gives_folders_a_normal_render_keeps(deck: Deck, facts,
+                                                                          tmp_path) -> None:
+    # The deck's own renders stand in for the workers' (no second deck render): variants that
+    # differ only in lr share every slide that does not show lr, each with its own facts.
+    from backprop_core import Params
+    from backprop_render.quality import QUALITIES
+    from backprop_render.sweep import SweepProgress, SweepRequest, run_sweep
+    from backprop_render.sweep_plan import variants_from_sets
+    from tests.backprop_render.sweep_standin import DeckCopy
+
+    slides = tuple(s for s in deck.slides if "lr" not in s.depends_on)
+    variants, _ = variants_from_sets(["lr=0.01,0.02"], "grid", Params())
+    request = SweepRequest(tuple(variants), slides, QUALITIES["preview"], tmp_path / "sweep",
+                           768, workers=2, renderer=DeckCopy(deck.out))
+    summary = run_sweep(request, SweepProgress(io.StringIO(), "lines"))
+    assert len(summary.rendered) == len(slides) and summary.shared == len(slides)
+    assert all(o.complete for o in summary.outcomes.values()) and not summary.warnings
+    folder = tmp_path / "sweep" / "lr-0.02"
+    for slide in slides:
+        for kind in KINDS:
+            assert (folder / f"{slide.stem}.{kind}").read_bytes() == deck.file(slide, kind) \
+                .read_bytes()
+    assert media.probe_video(folder / "lecture.mp4").frames == \
+        sum(media.probe_video(deck.file(s, "mp4")).frames for s in slides)
+    again = subprocess.run([str(REPO / "render.sh"), "--quality", "preview", "--set", "lr=0.02",
+                            "--slides", ",".join(str(s.number) for s in slides), "--out",
+                            str(folder)], capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stderr[-4000:]
+    assert again.stdout.startswith(f"Rendered 0 slides into {folder}\n")  # all kept as swept
+    assert "lecture.mp4" in again.stdout and ": unchanged" in again.stdout
