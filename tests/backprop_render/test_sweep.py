@@ -176,6 +176,15 @@ def test_variants_share_what_is_the_same(tmp_path, scheduler):
     assert sorted(p.name for p in out.iterdir()) == sorted(
         [".sweep", "index.html", "variants.csv", "base", "fast", "bigx"])
 
+    # A variant folder is a normal render's: rendering into it keeps everything.
+    from backprop_render import pipeline
+    from backprop_render.progress import Progress
+
+    kept = pipeline.run(pipeline.RenderRequest(tuple(slides), variants[1].params, PREVIEW,
+                                               out / "fast", 32), Progress(io.StringIO(), "quiet"),
+                        renderer)
+    assert kept.rendered == [] and kept.kept == slides and not kept.lecture_rebuilt
+
     # Running again renders nothing; a lost file comes back from the store, unrendered.
     (out / "fast" / f"{BACKWARD.stem}.mp4").unlink()
     again = sweep(out, variants, slides, renderer, scheduler)
