@@ -348,3 +348,14 @@ def test_a_damaged_render_in_the_store_is_rendered_again_and_replaced(tmp_path):
     first.result.files["png"].unlink()
     again = run_task(spec)
     assert len(renderer.renders()) == 2 and again.result.files["png"].is_file()
+
+
+def test_slides_declare_parameters_that_exist():
+    import dataclasses
+
+    from scenes.slides import EVERY_PARAM
+
+    names = {f.name for f in dataclasses.fields(Params)}
+    assert sorted(EVERY_PARAM) == sorted(names)  # a new parameter must be declared somewhere
+    for slide in SLIDES:
+        assert set(slide.depends_on) <= names, slide.stem
