@@ -103,7 +103,7 @@ ensure_venv() {
       || die "'$python -m venv' failed: install python3-venv (sudo apt-get install python3-venv)."
   fi
   say "installing the project and its dependencies into .venv (first run takes a few minutes)"
-  "$venv/bin/python" -m pip install --disable-pip-version-check -q -e "$repo[dev]" >&2 \
+  "$venv/bin/python" -m pip install --disable-pip-version-check -q -e "$repo[dev,sweep]" >&2 \
     || die "pip install failed; see the messages above."
   setup_fingerprint >"$stamp"
   say "set-up done"

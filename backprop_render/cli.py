@@ -24,7 +24,8 @@ __all__ = ["main", "build_parser", "parse_slides", "default_jobs", "DEFAULT_OUT"
 
 DEFAULT_OUT = REPO / "out"
 DEFAULT_PARAMS = REPO / "assets" / "default_params.toml"
-COMMANDS = ("render", "test", "facts", "list", "setup", "help")
+COMMANDS = ("render", "test", "facts", "list", "setup", "help", "sweep", "worker",
+            "scheduler")
 
 _DESCRIPTION = """\
 Render the lecture "Backpropagation Demystified: How Neural Networks Learn" as
@@ -37,6 +38,9 @@ commands:
                    takes --set and --params
   list             list the slides and whether their scene exists yet
   setup            install what is missing, check the machine, and stop
+  sweep            many variants at once, on Dask: ./render.sh sweep --help
+  worker ADDRESS   a Dask worker for sweeps run on a cluster: ./render.sh worker --help
+  scheduler        a Dask scheduler for those workers (tcp://HOST:8786)
 """
 
 
@@ -91,6 +95,17 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):
         return max(1, os.cpu_count() or 1)
+
+
+def check_gif_width(width: int) -> None:
+    if not 64 <= width <= 1920:
+        raise UsageError(f"--gif-width must be between 64 and 1920 pixels, got {width}.")
+
+
+def at_least_one(option: str, count: int) -> int:
+    if count < 1:
+        raise UsageError(f"{option} must be at least 1, got {count}.")
+    return count
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -180,11 +195,8 @@ def _render(argv: Sequence[str]) -> int:
         params = load_params(args.params, parse_overrides(args.set))
     except ParamError as error:
         raise UsageError(str(error)) from None
-    if not 64 <= args.gif_width <= 1920:
-        raise UsageError(f"--gif-width must be between 64 and 1920 pixels, got {args.gif_width}.")
-    jobs = default_jobs() if args.jobs is None else args.jobs
-    if jobs < 1:
-        raise UsageError(f"--jobs must be at least 1, got {jobs}.")
+    check_gif_width(args.gif_width)
+    jobs = at_least_one("--jobs", default_jobs() if args.jobs is None else args.jobs)
     slides = _choose_slides(args.slides, _err)
     system.check_system()
 
@@ -274,6 +286,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _list()
         if command == "setup":
             return _setup()
+        if command == "sweep":
+            from .sweep_cli import sweep_command  # Dask only here, never for a render
+
+            return sweep_command(rest)
+        if command == "worker":
+            from .sweep_cli import worker_command
+
+            worker_command(rest)
+        if command == "scheduler":
+            from .sweep_cli import scheduler_command
+
+            scheduler_command(rest)
         return _render(rest)
     except SlideFailed as error:
         if error.log_tail:

@@ -51,13 +51,14 @@ from .quality import GIF_FPS, Quality
 from .subtitles import compose_srt, read_srt
 
 __all__ = ["SlideResult", "render_slide", "manim_command", "animations_done", "current_phase",
-           "media_dir_for", "REPO", "KINDS", "IN_PROGRESS"]
+           "media_dir_for", "die_with_parent", "REPO", "KINDS", "IN_PROGRESS"]
 
 MANIM_CFG = REPO / "manim.cfg"
 KINDS = ("mp4", "gif", "png", "srt")  # the finished files of a slide, by extension
 _LOSSLESS_CODEC = ("--video-codec", "libx264rgb", "--pixel-format", "rgb24")
 _LOG_TAIL_LINES = 30
 IN_PROGRESS = "rendering"  # marker file in a cache folder while a render uses it
+_SETPRIV = shutil.which("setpriv") if sys.platform.startswith("linux") else None
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,17 @@ def _clear_scene_outputs(media_dir: Path) -> None:
     shutil.rmtree(media_dir / "images", ignore_errors=True)
 
 
+def die_with_parent(command: list[str]) -> list[str]:
+    """`command`, made to be killed when the thread that starts it ends, however it ends.
+
+    A render killed outright (SIGKILL of a sweep's worker, of a job process) cannot
+    stop its Manim; the kernel does, through the parent-death signal that util-linux's
+    setpriv sets before it executes the command. Without setpriv (not Linux) the
+    command is unchanged.
+    """
+    return [_SETPRIV, "--pdeathsig", "KILL", "--", *command] if _SETPRIV else list(command)
+
+
 def _run_manim(slide: Slide, command: list[str], workdir: Path, run: str,
                params_file: Path, facts_file: Path, still_file: Path | None = None) -> None:
     log = workdir / f"manim-{run}.log"
@@ -187,7 +199,7 @@ def _run_manim(slide: Slide, command: list[str], workdir: Path, run: str,
     if still_file is not None:
         env[STILL_ENV] = str(still_file)
     with log.open("wb") as handle:
-        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=handle,
+        process = subprocess.Popen(die_with_parent(command), cwd=REPO, env=env, stdout=handle,
                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         try:
             status = process.wait()

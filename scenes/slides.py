@@ -7,12 +7,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = ["Slide", "SLIDES", "SLIDE_COUNT", "KICKER", "LECTURE_TITLE", "LECTURE_SUBTITLE",
-           "find_slide"]
+           "find_slide", "EVERY_PARAM", "EXAMPLE", "NEURON", "NETWORK"]
 
 KICKER = "NEURAL NETWORKS / BACKPROPAGATION"
 LECTURE_TITLE = "Backpropagation Demystified"
 LECTURE_SUBTITLE = "How Neural Networks Learn"
 SCENES_DIR = Path(__file__).resolve().parent
+
+# The parameters a slide's lesson values can depend on (see Slide.depends_on).
+EXAMPLE = ("x", "w", "b", "y")  # the worked neuron's input, weight, bias and target
+NEURON = (*EXAMPLE, "lr")  # the worked neuron of slides 2-6 and its learning rate
+NETWORK = ("hidden", "epochs", "net_lr", "seed")  # the small network of slides 1, 2, 7, 8
+EVERY_PARAM = (*NEURON, "steps", *NETWORK)
 
 
 @dataclass(frozen=True)
@@ -23,6 +29,11 @@ class Slide:
     scene: str  # the Scene class in that file
     title: str
     subtitle: str
+    # The parameters whose change can change a lesson value the slide reads; a sweep
+    # renders the slide once for all variants that agree on these. Proved against the
+    # slide's recorded reads by tests/backprop_render/test_end_to_end.py; a sweep also
+    # checks each shared render's reads and renders the slide again where one differs.
+    depends_on: tuple[str, ...] = EVERY_PARAM
 
     @property
     def stem(self) -> str:
@@ -35,21 +46,21 @@ class Slide:
 
 SLIDES: tuple[Slide, ...] = (
     Slide(1, "what-is-backpropagation", "s01_what_is_backpropagation", "WhatIsBackpropagation",
-          "What is Backpropagation?", LECTURE_SUBTITLE),
+          "What is Backpropagation?", LECTURE_SUBTITLE, NETWORK),
     Slide(2, "forward-propagation", "s02_forward_propagation", "ForwardPropagation",
-          "Forward Propagation", "The Network Makes a Prediction"),
+          "Forward Propagation", "The Network Makes a Prediction", (*EXAMPLE, *NETWORK)),
     Slide(3, "loss-function", "s03_loss_function", "LossFunction",
-          "Measuring Mistakes", "The Loss Function"),
+          "Measuring Mistakes", "The Loss Function", (*NEURON, "steps")),
     Slide(4, "gradient-descent", "s04_gradient_descent", "GradientDescent",
-          "Which Way is Down?", "Gradient Descent"),
+          "Which Way is Down?", "Gradient Descent", (*NEURON, "steps")),
     Slide(5, "chain-rule", "s05_chain_rule", "ChainRule",
-          "The Chain Rule", "Connecting the Dots Backward"),
+          "The Chain Rule", "Connecting the Dots Backward", EXAMPLE),
     Slide(6, "backward-propagation", "s06_backward_propagation", "BackwardPropagation",
-          "Backward Propagation", "Computing the Gradient"),
+          "Backward Propagation", "Computing the Gradient", NEURON),
     Slide(7, "activation-functions", "s07_activation_functions", "ActivationFunctions",
-          "Why We Need More Than a Line", "Activation Functions"),
+          "Why We Need More Than a Line", "Activation Functions", NETWORK),
     Slide(8, "full-picture", "s08_full_picture", "FullPicture",
-          "Why Backpropagation Makes Learning Possible", "The Full Picture"),
+          "Why Backpropagation Makes Learning Possible", "The Full Picture", NETWORK),
 )
 SLIDE_COUNT = len(SLIDES)
 

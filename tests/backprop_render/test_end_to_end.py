@@ -11,6 +11,7 @@ Deselect with `-m "not e2e"` while iterating; `./render.sh test` runs it.
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import subprocess
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from backprop_core import build_lesson, load_params
 from backprop_render import REPO, media
 from backprop_render.pipeline import CACHE_DIR
 from backprop_render.subtitles import read_srt
-from scenes.slides import SLIDE_COUNT, SLIDES, Slide
+from scenes.slides import SLIDE_COUNT, SLIDES, Slide, find_slide
 
 pytestmark = pytest.mark.e2e
 
@@ -214,3 +215,72 @@ def test_a_slide_drawn_from_manims_cache_still_gets_its_exact_last_frame(deck: D
     assert cached and segments() == cached  # no animation was drawn again
     with Image.open(deck.file(slide, "png")) as image:
         assert np.array_equal(np.asarray(image), before)
+
+
+# ----- issue 18: what a sweep may share ---------------------------------------------------
+# A sweep renders a slide once for every variant that agrees on the parameters the slide
+# declares (Slide.depends_on). The proof: every lesson value the slide read keeps its value
+# whatever another parameter is set to.
+
+OTHER_VALUES = {"x": (-1.5, 0.0, 7.25), "w": (0.5, -3.0), "b": (0.25, -45.0), "y": (1.0, 99.0),
+                "lr": (0.3, 0.0005, 1.0), "steps": (3, 12), "hidden": (2, 8),
+                "epochs": (1, 1000), "net_lr": (0.01, 0.1), "seed": (0, 7)}
+
+
+def undeclared_reads(slide: Slide, reads: dict) -> list[str]:
+    """Reads whose value a parameter the slide does not declare changes."""
+    from backprop_core import Params
+    from backprop_render.reuse import changed_reads
+
+    assert set(OTHER_VALUES) == {f.name for f in dataclasses.fields(Params)}
+    found = []
+    for name, values in OTHER_VALUES.items():
+        if name not in slide.depends_on:
+            for value in values:
+                lesson = build_lesson(Params(**{name: value}))
+                found += [f"{name}={value} changes {path}" for path in changed_reads(reads, lesson)]
+    return found
+
+
+def test_18_each_slide_reads_only_what_its_declared_parameters_decide(deck: Deck, facts) -> None:
+    for entry in facts["slides"]:
+        slide = find_slide(entry["stem"])
+        assert undeclared_reads(slide, entry["manifest"]["reads"]) == [], slide.stem
+
+
+def test_18_the_check_finds_a_declaration_that_is_too_narrow(deck: Deck, facts) -> None:
+    entry = facts["slides"][0]
+    narrow = dataclasses.replace(find_slide(entry["stem"]), depends_on=())
+    assert undeclared_reads(narrow, entry["manifest"]["reads"])
+
+
+def test_18_a_sweep_of_real_renders_gives_folders_a_normal_render_keeps(deck: Deck, facts,
+                                                                          tmp_path) -> None:
+    # The deck's own renders stand in for the workers' (no second deck render): variants that
+    # differ only in lr share every slide that does not show lr, each with its own facts.
+    from backprop_core import Params
+    from backprop_render.quality import QUALITIES
+    from backprop_render.sweep import SweepProgress, SweepRequest, run_sweep
+    from backprop_render.sweep_plan import variants_from_sets
+    from tests.backprop_render.sweep_standin import DeckCopy
+
+    slides = tuple(s for s in deck.slides if "lr" not in s.depends_on)
+    variants, _ = variants_from_sets(["lr=0.01,0.02"], "grid", Params())
+    request = SweepRequest(tuple(variants), slides, QUALITIES["preview"], tmp_path / "sweep",
+                           768, workers=2, renderer=DeckCopy(deck.out))
+    summary = run_sweep(request, SweepProgress(io.StringIO(), "lines"))
+    assert len(summary.rendered) == len(slides) and summary.shared == len(slides)
+    assert all(o.complete for o in summary.outcomes.values()) and not summary.warnings
+    folder = tmp_path / "sweep" / "lr-0.02"
+    for slide in slides:
+        for kind in KINDS:
+            assert (folder / f"{slide.stem}.{kind}").read_bytes() == deck.file(slide, kind) \
+                .read_bytes()
+    assert media.probe_video(folder / "lecture.mp4").frames == \
+        sum(media.probe_video(deck.file(s, "mp4")).frames for s in slides)
+    again = subprocess.run([str(REPO / "render.sh"), "--quality", "preview", "--set", "lr=0.02",
+                            "--slides", ",".join(str(s.number) for s in slides), "--out",
+                            str(folder)], capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stderr[-4000:]
+    assert again.stdout.startswith(f"Rendered 0 slides into {folder}\n")  # all kept as swept
+    assert "lecture.mp4" in again.stdout and ": unchanged" in again.stdout

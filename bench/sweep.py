@@ -1,0 +1,115 @@
+"""What does a sweep save against rendering its variants one after another?
+
+Two ways to render the same variants, at the same quality, on this machine:
+
+- one after another: `./render.sh --set ... --out DIR/NAME` for each variant (each
+  render already uses every core for its slides);
+- sweep: `./render.sh sweep --variants FILE.csv --out DIR`, one command.
+
+It prints, as a Markdown table for the README, the wall-clock seconds of each, the
+slide renders each did, and the renders the sweep saved; the load average is printed
+at start and end (the machine should be otherwise idle).
+
+The variants (`--kind`):
+- xwby: six students, each with their own x, w, b and y (the class case);
+- lr: six learning rates, everything else the defaults.
+
+    .venv/bin/python bench/sweep.py --kind xwby --quality preview
+    .venv/bin/python bench/sweep.py --kind lr --slides 1,5,6     # a reduced run
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from backprop_render.cli import parse_slides  # noqa: E402
+from backprop_render.slide_render import REPO  # noqa: E402
+from backprop_render.sweep_tasks import cache_root  # noqa: E402
+from scenes.slides import SLIDES  # noqa: E402
+
+VARIANTS = {
+    "xwby": [("ann", {"x": 1.5, "w": 0.5, "b": 0.0, "y": 3.0}),
+             ("ben", {"x": 2.0, "w": 1.5, "b": 0.5, "y": 1.0}),
+             ("cat", {"x": -1.0, "w": 2.0, "b": 1.0, "y": 0.5}),
+             ("dev", {"x": 3.0, "w": -0.5, "b": 2.0, "y": 4.0}),
+             ("eli", {"x": 0.5, "w": 1.0, "b": -1.0, "y": 2.0}),
+             ("fay", {"x": 2.5, "w": 0.8, "b": 0.2, "y": 5.0})],
+    "lr": [(f"lr-{lr:g}", {"lr": lr}) for lr in (0.002, 0.005, 0.01, 0.02, 0.05, 0.1)],
+}
+
+
+def load() -> str:
+    return " ".join(f"{v:.2f}" for v in os.getloadavg())
+
+
+def run(command: list[str]) -> tuple[float, str]:
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"failed ({done.returncode}): {' '.join(command)}\n{done.stdout}\n{done.stderr}")
+    return seconds, done.stdout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kind", choices=list(VARIANTS), default="xwby")
+    parser.add_argument("--quality", default="preview")
+    parser.add_argument("--slides", default="", help="a subset, as for render.sh --slides")
+    args = parser.parse_args()
+    slides = parse_slides([args.slides]) if args.slides else list(SLIDES)
+    chosen = ["--slides", ",".join(str(s.number) for s in slides)]
+    common = ["--quality", args.quality, "--no-gif", "--quiet", *chosen]
+    variants = VARIANTS[args.kind]
+    render = str(REPO / "render.sh")
+    print(f"load at start: {load()}; {len(variants)} variants x {len(slides)} slides "
+          f"({chosen[1]}), {args.quality}, no GIFs", flush=True)
+    work = Path(tempfile.mkdtemp(prefix="bench-sweep-"))
+    shutil.rmtree(cache_root(), ignore_errors=True)  # both sides start with empty caches
+    try:
+        table = work / "variants.csv"
+        names = sorted({k for _, values in variants for k in values})
+        with table.open("w", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["name", *names])
+            for name, values in variants:
+                writer.writerow([name, *(values.get(k, "") for k in names)])
+
+        one_by_one, rendered = 0.0, 0
+        for name, values in variants:
+            sets = [word for k, v in values.items() for word in ("--set", f"{k}={v}")]
+            seconds, out = run([render, *common, *sets, "--out", str(work / "seq" / name)])
+            one_by_one += seconds
+            rendered += int(re.search(r"Rendered (\d+) slide", out)[1])
+            print(f"  one after another: {name} in {seconds:.1f} s", flush=True)
+
+        sweep_seconds, out = run([render, "sweep", *common, "--variants", str(table),
+                                  "--out", str(work / "sweep")])
+        swept = int(re.search(r"(\d+) slide renders done", out)[1])
+        print(out, flush=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    needed = len(variants) * len(slides)
+    print(f"load at end: {load()}\n")
+    print("| way | seconds | slide renders | renders saved | time ratio |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    print(f"| one after another (`./render.sh --out` each) | {one_by_one:.0f} | {rendered} | "
+          f"{needed - rendered} | 1.00 |")
+    print(f"| `./render.sh sweep` | {sweep_seconds:.0f} | {swept} | {needed - swept} | "
+          f"{one_by_one / sweep_seconds:.2f} |")
+    print(f"\n{needed / swept:.2f}x fewer slide renders than variants x slides ({needed})")
+
+
+if __name__ == "__main__":
+    main()
