@@ -240,11 +240,10 @@ def folder_decisions(folder: Path, slides: Iterable[Slide], keys: dict[str, str]
                      lesson: Lesson) -> list[reuse.Decision]:
     """How a render into `folder` would judge each slide (see reuse.decide), read-only."""
     facts = _read_json(folder / records.FACTS_FILE)
-    entries = {e["stem"]: e for e in (facts or {}).get("slides", []) if isinstance(e, dict)
-               and isinstance(e.get("stem"), str)} if isinstance(facts, dict) else {}
-    state = _read_json(folder / records.STATE_FILE)
-    published = state.get("slides") if isinstance(state, dict) else None
-    published = published if isinstance(published, dict) else {}
+    entries = {e.stem: e for data in (facts or {}).get("slides", [])
+               if (e := records.SlideEntry.from_json(data)) is not None} \
+        if isinstance(facts, dict) else {}
+    published = records.RenderState.from_json(_read_json(folder / records.STATE_FILE)).slides
     return [reuse.decide(s, keys[s.stem], entries.get(s.stem), published.get(s.stem), lesson,
                          folder) for s in slides]
 
