@@ -13,8 +13,8 @@ from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Create, FadeIn, FadeOu
 
 from scenes import notation, theme
 from scenes.formula_motion import Fly, hide, reveal, symbol_to_tag
-from scenes.neuron_diagram import NeuronDiagram, fit_width, keep_in_content
-from scenes.signal_flow import fitted_network, forward_flow
+from scenes.drawings.neuron import NeuronDiagram, fit_width, keep_in_content
+from scenes.drawings.signal_flow import fitted_network, forward_flow
 from scenes.slide import SlideScene
 from scenes.slides import find_slide
 

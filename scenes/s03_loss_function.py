@@ -13,8 +13,8 @@ from manim import (DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, GrowFromPoint
                    ReplacementTransform, Transform, VGroup)
 
 from scenes import notation, theme, wording
-from scenes.drawings import LossCurvePlot
-from scenes.loss_drawings import (ErrorSquare, PredictionLine, enlarge_ticks, place_above_minimum,
+from scenes.drawings.plot import LossCurvePlot
+from scenes.drawings.loss import (ErrorSquare, PredictionLine, enlarge_ticks, place_above_minimum,
                                   place_labels_above, tidy_axis_labels)
 from scenes.slide import SlideScene
 

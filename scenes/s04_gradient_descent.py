@@ -13,8 +13,8 @@ from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedLine, Dot, FadeIn, FadeO
                    ReplacementTransform, Transform, VGroup)
 
 from scenes import notation, theme, wording
-from scenes.drawings import LossCurvePlot
-from scenes.loss_drawings import StepArrow, clipped_tangent, enlarge_ticks, plot_box, tidy_axis_labels
+from scenes.drawings.plot import LossCurvePlot
+from scenes.drawings.loss import StepArrow, clipped_tangent, enlarge_ticks, plot_box, tidy_axis_labels
 from scenes.slide import SlideScene
 
 PANEL_LEFT = 1.35  # the readouts beside the curve, from here to the content's right edge

@@ -12,8 +12,8 @@ from manim import (BOLD, DOWN, LEFT, RIGHT, UP, Brace, Circumscribe, Create, Fad
                    GrowArrow, LaggedStart, SurroundingRectangle, Text, VGroup, Write)
 
 from scenes import notation, theme, wording
-from scenes.graph_diagram import ComputationalGraphDiagram, Fly, fit, hidden, operand, show_part
-from scenes.nudge_lines import LinkedNumberLines, Row
+from scenes.drawings.graph import ComputationalGraphDiagram, Fly, fit, hidden, operand, show_part
+from scenes.drawings.number_lines import LinkedNumberLines, Row
 from scenes.slide import SlideScene
 
 WIDTH = theme.CONTENT_RIGHT - theme.CONTENT_LEFT

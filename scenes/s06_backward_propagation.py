@@ -12,7 +12,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Circumscribe, FadeIn, FadeOut, 
                    LaggedStart, VGroup, Write)
 
 from scenes import notation, theme, wording
-from scenes.graph_diagram import ComputationalGraphDiagram, Fly, fit, hidden, operand, show_part
+from scenes.drawings.graph import ComputationalGraphDiagram, Fly, fit, hidden, operand, show_part
 from scenes.slide import SlideScene
 
 WIDTH = theme.CONTENT_RIGHT - theme.CONTENT_LEFT

@@ -13,11 +13,11 @@ from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedVMobject, FadeIn, FadeOu
                    VGroup, Write)
 
 from scenes import theme
-from scenes.drawings import NetworkDiagram
-from scenes.function_plot import FunctionPlot, padded, unit_glyphs
+from scenes.drawings.network import NetworkDiagram
+from scenes.drawings.plot import FunctionPlot, padded, unit_glyphs
 from scenes.network_wording import fit_caption, fit_sentence, fit_verdict
 from scenes.slide import SlideScene
-from scenes.unit_table import shift_to_x, unit_table
+from scenes.drawings.unit_table import shift_to_x, unit_table
 
 CURVES = (("relu", "ReLU"), ("sigmoid", "sigmoid"), ("tanh", "tanh"))
 P = {r"W_1": theme.PARAM, r"W_2": theme.PARAM, r"b_1": theme.PARAM, r"b_2": theme.PARAM}

@@ -11,13 +11,13 @@ from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedVMobject, FadeIn, FadeOu
                    LaggedStart, ReplacementTransform, Transform, VGroup)
 
 from scenes import notation, theme
-from scenes.drawings import NetworkDiagram
-from scenes.function_plot import FunctionPlot, padded
+from scenes.drawings.network import NetworkDiagram
+from scenes.drawings.plot import FunctionPlot, padded
 from scenes.network_wording import (closing_sentence, dead_units_sentence, epochs_word, fit_verdict,
                                     loss_trend, training_fit_sentence)
 from scenes.slide import SlideScene
-from scenes.training_loop import TrainingLoop
-from scenes.unit_table import shift_to_x, unit_table
+from scenes.drawings.training_loop import TrainingLoop
+from scenes.drawings.unit_table import shift_to_x, unit_table
 
 ROWS_TOP = 1.0  # the highest the first hidden unit's row may sit in the single pass
 ROWS_MIDDLE = -0.1  # a short table is centred on this height

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from scenes.loss_drawings import ErrorSquare
+from scenes.drawings.loss import ErrorSquare
 from scenes.slides import find_slide
 from tests.scenes.slide_helpers import built, on_screen, spoken
 from tests.scenes.slide_checks import frames_test, length_test, random_parameters_test, unusual_parameters_test

@@ -12,7 +12,7 @@ from manim import (DOWN, PI, Animation, AnimationGroup, ApplyFunction, CurvedArr
                    RoundedRectangle, ShowPassingFlash, Text, VGroup, interpolate_color,
                    there_and_back)
 
-from . import notation, theme
+from .. import notation, theme
 
 __all__ = ["TrainingLoop", "STAGES"]
 

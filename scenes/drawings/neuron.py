@@ -15,7 +15,7 @@ import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Animation, AnimationGroup, Arrow, Circle, Line, MathTex,
                    Mobject, ShowPassingFlash, Succession, VGroup)
 
-from . import notation, theme
+from .. import notation, theme
 
 __all__ = ["NeuronDiagram", "fit_width", "keep_in_content"]
 

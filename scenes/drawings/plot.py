@@ -1,4 +1,7 @@
-"""Plots of slides 7 and 8: axes over a window, curves and points from the core's samples.
+"""Plots: axes over a window, curves and points from the core's samples.
+
+`LossCurvePlot` (slides 3, 4) draws a core `Curve` on axes with tick numbers;
+`FunctionPlot` (slides 7, 8) draws plain axes over a window.
 
 Every curve is a polyline through the core's own samples (activation curves at their
 zs, the network's fit at `fit_xs`, the loss history per epoch), never a formula
@@ -8,14 +11,118 @@ runs off the plot is drawn running off it, not flattened along the border.
 
 from __future__ import annotations
 
-from typing import Sequence
+import math
+from typing import Any, Sequence
 
 import numpy as np
-from manim import (LEFT, RIGHT, UP, Axes, Dot, MathTex, VGroup, VMobject)
+from manim import DOWN, LEFT, RIGHT, UP, Axes, Dot, Line, MathTex, Mobject, VGroup, VMobject
 
-from . import theme
+from backprop_core.formatting import format_number
 
-__all__ = ["FunctionPlot", "padded", "clip_polyline", "curve_glyph", "unit_glyphs"]
+from .. import theme
+
+__all__ = ["LossCurvePlot", "FunctionPlot", "nice_step", "mark_axis_tick", "padded",
+           "clip_polyline", "curve_glyph", "unit_glyphs"]
+
+
+def nice_step(span: float, ticks: int = 4) -> float:
+    """A 1-2-5 tick spacing giving about `ticks` ticks over `span`."""
+    raw = span / max(ticks, 1)
+    magnitude = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1.0
+    for factor in (1, 2, 5, 10):
+        if raw <= factor * magnitude:
+            return factor * magnitude
+    return 10 * magnitude
+
+
+def mark_axis_tick(mob: Mobject) -> Mobject:
+    """Axis tick labels are generated from data ranges, not lesson facts; say so."""
+    for part in mob.get_family():
+        part.axis_tick = True
+    return mob
+
+
+class LossCurvePlot(VGroup):
+    """Axes sized to a core `Curve` (xs, ys, window) and the curve drawn from its samples."""
+
+    def __init__(self, curve: Any, x_label: str, y_label: str = r"\mathrm{loss}",
+                 width: float = 6.0, height: float = 3.6, color: str = theme.LOSS,
+                 x_color: str = theme.PARAM, y_max: float | None = None,
+                 tick_numbers: bool = True) -> None:
+        super().__init__()
+        x_min, x_max = curve.x_min, curve.x_max
+        top = y_max if y_max is not None else curve.y_max
+        top = top if top > 0 else 1.0
+        x_step, y_step = nice_step(x_max - x_min), nice_step(top)
+        self.axes = Axes(
+            x_range=[x_min, x_max, x_step], y_range=[0, top * 1.08, y_step],
+            x_length=width, y_length=height, tips=False,
+            axis_config={"color": theme.MUTED, "stroke_width": 2, "include_ticks": True,
+                         "tick_size": 0.05},
+        )
+        # Manim puts the ticks of a range that misses 0 at x_min + k*step; put them at the
+        # multiples of the step, where _tick_labels writes the numbers.
+        x_axis = self.axes.x_axis
+        x_axis.remove(x_axis.ticks)
+        first = math.ceil(x_min / x_step - 1e-9)
+        last = math.floor(x_max / x_step + 1e-9)
+        x_axis.ticks = VGroup(*(x_axis.get_tick(k * x_step) for k in range(first, last + 1)))
+        x_axis.add(x_axis.ticks)
+        self.add(self.axes)
+        if tick_numbers:
+            self.x_numbers = self._tick_labels(x_min, x_max, x_step, horizontal=True)
+            self.y_numbers = self._tick_labels(y_step, top * 1.08, y_step, horizontal=False)
+            self.add(self.x_numbers, self.y_numbers)
+        self.x_label = MathTex(x_label, color=x_color, font_size=32)
+        self.x_label.next_to(self.axes.x_axis.get_right(), DOWN, buff=0.3)
+        self.y_label = MathTex(y_label, color=color, font_size=32)
+        self.y_label.next_to(self.axes.y_axis.get_top(), LEFT, buff=0.15)
+        self.add(self.x_label, self.y_label)
+        self.graph = self.curve_from(curve, color)
+        self.add(self.graph)
+
+    def _tick_labels(self, low: float, high: float, step: float, horizontal: bool) -> VGroup:
+        labels = VGroup()
+        step = float(step)  # nice_step returns ints for steps >= 1; the labels are reals
+        first = math.ceil(low / step - 1e-9) * step
+        decimals = max(0, -math.floor(math.log10(step) + 1e-9))
+        value = first
+        while value <= high + 1e-9:
+            if abs(value) < step * 1e-6:
+                value = 0.0
+            # Written by the core's number rules, so a loss axis reaching 1e8 reads 1×10⁸
+            # instead of nine digits that push the plot off the slide.
+            label = MathTex(format_number(value, decimals).tex, font_size=18, color=theme.MUTED)
+            if horizontal:
+                label.next_to(self.axes.c2p(value, 0), DOWN, buff=0.12)
+            else:
+                label.next_to(self.axes.c2p(self.axes.x_range[0], value), LEFT, buff=0.12)
+            labels.add(mark_axis_tick(label))
+            value += step
+        return labels
+
+    def curve_from(self, curve: Any, color: str = theme.LOSS) -> VMobject:
+        """The polyline through a core curve's samples, clipped to the axes' height."""
+        top = self.axes.y_range[1]
+        points = [self.axes.c2p(x, min(y, top)) for x, y in zip(curve.xs, curve.ys)]
+        graph = VMobject(color=color, stroke_width=4).set_points_smoothly(points)
+        return graph
+
+    def point(self, x: float, y: float) -> np.ndarray:
+        return self.axes.c2p(x, y)
+
+    def dot(self, x: float, y: float, color: str = theme.PREDICTION, radius: float = 0.09) -> Dot:
+        return Dot(self.point(x, y), radius=radius, color=color)
+
+    def tangent(self, x: float, y: float, slope: float, half_width: float = 1.2,
+                color: str = theme.GRADIENT) -> Line:
+        """The tangent at (x, y), drawn `half_width` screen units either side, in screen slope."""
+        (sx, sy, _), (ox, oy, _) = self.axes.c2p(1, 1) - self.axes.c2p(0, 0), self.axes.c2p(x, y)
+        screen_slope = slope * sy / sx
+        dx = half_width / math.sqrt(1 + screen_slope**2)
+        start = np.array([ox - dx, oy - dx * screen_slope, 0])
+        end = np.array([ox + dx, oy + dx * screen_slope, 0])
+        return Line(start, end, color=color, stroke_width=4)
 
 
 def padded(values: Sequence[float], share: float = 0.15, floor: float = 1e-9) -> tuple[float, float]:

@@ -12,8 +12,8 @@ import math
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Arrow, DashedLine, Dot, Line, Mobject, Square, VGroup
 
-from scenes import theme
-from scenes.drawings import LossCurvePlot, nice_step
+from .. import theme
+from .plot import LossCurvePlot, nice_step
 
 __all__ = ["PredictionLine", "place_labels_above", "ErrorSquare", "plot_box", "clip_segment", "clipped_tangent",
            "StepArrow", "MIN_STEP_LENGTH", "tidy_axis_labels",

@@ -33,7 +33,7 @@ import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Circle, MathTex, Mobject, RoundedRectangle, Scene,
                    Transform, VGroup)
 
-from . import notation, theme
+from .. import notation, theme
 
 __all__ = ["ComputationalGraphDiagram", "LAYOUT", "SYMBOLS", "OP_SYMBOLS", "operand", "hidden",
            "show_part", "Fly", "fit"]
