@@ -13,9 +13,9 @@ from manim import (DOWN, LEFT, RIGHT, UP, Create, CurvedArrow, Dot, FadeIn, Fade
                    LaggedStart, MathTex, Text, VGroup)
 
 from scenes import notation, theme, wording
-from scenes.formula_motion import symbol_to_tag
-from scenes.drawings.neuron import fit_width, keep_in_content
 from scenes.drawings.signal_flow import backward_flow, fitted_network, forward_flow
+from scenes.formula import symbol_to_tag
+from scenes.placement import fit_width, keep_in_content
 from scenes.slide import SlideScene
 from scenes.slides import LECTURE_SUBTITLE, LECTURE_TITLE, SLIDES
 

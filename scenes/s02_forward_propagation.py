@@ -12,9 +12,10 @@ from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Create, FadeIn, FadeOu
                    Indicate, LaggedStart, MathTex, VGroup, Write)
 
 from scenes import notation, theme
-from scenes.formula_motion import Fly, hide, reveal, symbol_to_tag
-from scenes.drawings.neuron import NeuronDiagram, fit_width, keep_in_content
+from scenes.drawings.neuron import NeuronDiagram
 from scenes.drawings.signal_flow import fitted_network, forward_flow
+from scenes.formula import Fly, hide, operand, reveal, symbol_to_tag
+from scenes.placement import fit_width, keep_in_content
 from scenes.slide import SlideScene
 from scenes.slides import find_slide
 
@@ -40,10 +41,6 @@ class ForwardPropagation(SlideScene):
         self.whole_network()
 
     # ----- helpers ------------------------------------------------------------------
-
-    def operand(self, name: str, keys: dict[str, str]) -> str:
-        """The placeholder `@name` after an operator: in parentheses when its value is negative."""
-        return f"(@{name})" if self.lesson.lookup(keys[name]) < 0 else f"@{name}"
 
     def tag(self, symbol: str, key: str, color: str):
         """`symbol = value`, the value in the symbol's colour."""
@@ -92,7 +89,7 @@ class ForwardPropagation(SlideScene):
         keys = {"w": "worked_step.w", "x": "worked_step.x", "wx": "graph.nodes.wx.value"}
         with self.beat("multiply", "First the multiply: the weight @w times the input @x gives @wx.", **keys):
             line = self.line1 = self.formula(
-                notation.W, notation.X, "=", "@w", r"\times", self.operand("x", keys),
+                notation.W, notation.X, "=", "@w", r"\times", operand(self.lesson.lookup(keys["x"]), "x"),
                 "=", "@wx", y=WORK_Y[0], colors={3: theme.PARAM, 5: theme.INPUT}, **keys)
             self.add(line)
             self.play(Indicate(self.neuron.product_term(), color=theme.ACTIVATION),
@@ -105,7 +102,7 @@ class ForwardPropagation(SlideScene):
         with self.beat("add", "Then the add: @wx plus the bias @b gives @y_hat.", **keys):
             line = self.line2 = self.formula(
                 notation.W, notation.X, "+", notation.B, "=", "@wx", "+",
-                self.operand("b", keys), "=", "@y_hat", y=WORK_Y[1],
+                operand(self.lesson.lookup(keys["b"]), "b"), "=", "@y_hat", y=WORK_Y[1],
                 colors={7: theme.PARAM, 9: theme.PREDICTION}, **keys)
             self.add(line)
             self.play(Indicate(self.neuron.bias_term(), color=theme.ACTIVATION),
@@ -157,8 +154,8 @@ class ForwardPropagation(SlideScene):
             ring = self.net.hidden[k].copy().set_fill(opacity=0).set_stroke(theme.ACTIVATION, 5)
             title = self.label("this hidden neuron", color=theme.ACTIVATION)
             formula = self.tex(notation.W, notation.X, "+", notation.B, "=", "@w", r"\times",
-                               self.operand("x", keys), "+",
-                               self.operand("b", keys), "=", "@z", **keys)
+                               operand(self.lesson.lookup(keys["x"]), "x"), "+",
+                               operand(self.lesson.lookup(keys["b"]), "b"), "=", "@z", **keys)
             for i, color in ((5, theme.PARAM), (7, theme.INPUT), (9, theme.PARAM), (11, theme.ACTIVATION)):
                 formula[i].set_color(color)
             self.column(VGroup(title, formula), top=1.2)

@@ -16,6 +16,7 @@ from scenes import notation, theme, wording
 from scenes.drawings.plot import LossCurvePlot
 from scenes.drawings.loss import (ErrorSquare, PredictionLine, enlarge_ticks, place_above_minimum,
                                   place_labels_above, tidy_axis_labels)
+from scenes.placement import fit_width
 from scenes.slide import SlideScene
 
 # Beats 1-5 use the middle of the slide; the last beat moves them into the left column
@@ -81,7 +82,7 @@ class LossFunction(SlideScene):
             self.square.move_to(SQUARE_CORNER, aligned_edge=UP + LEFT)
             self.formula = self.tex(notation.LOSS, "=", "(", notation.Y, "-", notation.Y_HAT, ")^2",
                                     "=", "@l", l="worked_step.loss", font_size=LABEL_SIZE)
-            self.formula.scale_to_fit_width(min(self.formula.width, FORMULA_WIDTH))
+            fit_width(self.formula, FORMULA_WIDTH)
             self.formula.next_to(self.square, RIGHT, buff=0.35)
             if self.error:
                 side = self.line.segment.copy()
@@ -166,7 +167,7 @@ class LossFunction(SlideScene):
             story.add(self.line.segment, self.square)
         target = story.copy()
         left, right = LEFT_COLUMN
-        target.scale_to_fit_width(min(target.width, right - left))
+        fit_width(target, right - left)
         target.move_to([(left + right) / 2, (theme.CONTENT_TOP + theme.CONTENT_BOTTOM) / 2, 0])
         return Transform(story, target)
 

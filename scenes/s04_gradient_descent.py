@@ -15,6 +15,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedLine, Dot, FadeIn, FadeO
 from scenes import notation, theme, wording
 from scenes.drawings.plot import LossCurvePlot
 from scenes.drawings.loss import StepArrow, clipped_tangent, enlarge_ticks, plot_box, tidy_axis_labels
+from scenes.placement import fit_width
 from scenes.slide import SlideScene
 
 PANEL_LEFT = 1.35  # the readouts beside the curve, from here to the content's right edge
@@ -137,12 +138,12 @@ class GradientDescent(SlideScene):
         return anims
 
     def _row(self, index: int, mob):
-        mob.scale_to_fit_width(min(mob.width, PANEL_WIDTH))
+        fit_width(mob, PANEL_WIDTH)
         mob.move_to([PANEL_LEFT, ROW_TOPS[index], 0], aligned_edge=UP + LEFT)
         return mob
 
     def _note(self, mob):
-        mob.scale_to_fit_width(min(mob.width, PANEL_WIDTH))
+        fit_width(mob, PANEL_WIDTH)
         return mob.move_to([PANEL_LEFT, NOTE_Y, 0], aligned_edge=LEFT)
 
     # The readouts tick once per step: monospace text, as the outline writes parameters.

@@ -12,8 +12,10 @@ from manim import (BOLD, DOWN, LEFT, RIGHT, UP, Brace, Circumscribe, Create, Fad
                    GrowArrow, LaggedStart, SurroundingRectangle, Text, VGroup, Write)
 
 from scenes import notation, theme, wording
-from scenes.drawings.graph import ComputationalGraphDiagram, Fly, fit, hidden, operand, show_part
+from scenes.drawings.graph import ComputationalGraphDiagram
+from scenes.formula import Fly, hide, operand, reveal
 from scenes.drawings.number_lines import LinkedNumberLines, Row
+from scenes.placement import fit_width
 from scenes.slide import SlideScene
 
 WIDTH = theme.CONTENT_RIGHT - theme.CONTENT_LEFT
@@ -56,7 +58,7 @@ class ChainRule(SlideScene):
             middle = len(sentence) // 2
             cut = min((i for i, c in enumerate(sentence) if c == " "), key=lambda i: abs(i - middle))
             lines = VGroup(build(sentence[:cut]), build(sentence[cut + 1:])).arrange(DOWN, buff=0.12)
-        fit(lines, WIDTH)
+        fit_width(lines, WIDTH)
         return lines.move_to([0, HEADLINE_TOP - lines.height / 2, 0])
 
     def swap_headline(self, new: Text) -> None:
@@ -111,13 +113,13 @@ class ChainRule(SlideScene):
                 numeric[UPVAL].set_color(theme.GRADIENT)
                 numeric[LOCVAL].set_color(theme.INPUT if expr == notation.X else theme.TEXT)
                 numeric.next_to(symbolic, RIGHT, buff=0.2)
-                rows.append(VGroup(hidden(symbolic), hidden(numeric)))
+                rows.append(VGroup(hide(symbolic), hide(numeric)))
             self.rows = VGroup(*rows)
             for row, y in zip(rows, ROWS_Y):
                 row.move_to([0, y, 0]).align_to(rows[0], LEFT)
-            fit(self.rows, WIDTH).set_x(0)
+            fit_width(self.rows, WIDTH).set_x(0)
             self.add(self.rows)
-            self.play(*(show_part(row[0][i]) for row in rows for i in range(5)), run_time=1.5)
+            self.play(*(reveal(row[0][i]) for row in rows for i in range(5)), run_time=1.5)
 
     def brace_tag(self, part, word: str, key: str, side) -> VGroup:
         """A brace under a factor with `word = value`, hanging off to one `side` (the factors sit close)."""
@@ -149,10 +151,10 @@ class ChainRule(SlideScene):
             self.play(*(g.arrows[e].animate.set_color(theme.PARAM).set_stroke(width=5) for e in LOCAL_EDGES),
                       FadeIn(self.local), run_time=1.0)
             (_, a), (_, b) = self.rows
-            self.play(*(show_part(r[0][i]) for r in self.rows for i in range(P["eq2"], P["locexpr"] + 1)),
+            self.play(*(reveal(r[0][i]) for r in self.rows for i in range(P["eq2"], P["locexpr"] + 1)),
                       run_time=1.0)
-            self.play(*(show_part(r[1][i]) for r in self.rows for i in (0, UPVAL, 2)),
-                      Fly(g.value_label("x"), a[LOCVAL]), show_part(b[LOCVAL]), run_time=1.0)
+            self.play(*(reveal(r[1][i]) for r in self.rows for i in (0, UPVAL, 2)),
+                      Fly(g.value_label("x"), a[LOCVAL]), reveal(b[LOCVAL]), run_time=1.0)
 
     def reuse(self) -> None:
         with self.beat("reuse", "Key benefit: both factors reuse values the forward pass "
@@ -192,7 +194,7 @@ class ChainRule(SlideScene):
             self.notes[1][0].set_color(theme.PREDICTION)
             self.notes[1][2].set_color(theme.INPUT)
             for note, i in zip(self.notes, (0, 1)):
-                fit(note, theme.CONTENT_RIGHT - NOTES_LEFT).move_to([0, lines.starts[i][1], 0]).set_x(NOTES_LEFT, LEFT)
+                fit_width(note, theme.CONTENT_RIGHT - NOTES_LEFT).move_to([0, lines.starts[i][1], 0]).set_x(NOTES_LEFT, LEFT)
             self.play(FadeOut(self.rows, self.upstream, self.local, self.marks), run_time=0.8)
             self.play(FadeIn(lines), *(FadeIn(s) for s in starts), run_time=1.0)
             trails = [t for t in (lines.trail(i) for i in range(3)) if t is not None]
@@ -212,7 +214,7 @@ class ChainRule(SlideScene):
             predicted[2].set_color(theme.GRADIENT)
             actual = self.text("recomputed: @dla", font_size=24, color=theme.LOSS, dla=keys["dla"])
             y = self.lines.starts[2][1]
-            fit(predicted, theme.CONTENT_RIGHT - NOTES_LEFT).move_to([0, y + 0.2, 0]).set_x(NOTES_LEFT, LEFT)
+            fit_width(predicted, theme.CONTENT_RIGHT - NOTES_LEFT).move_to([0, y + 0.2, 0]).set_x(NOTES_LEFT, LEFT)
             actual.next_to(predicted, DOWN, buff=0.12, aligned_edge=LEFT)
             tick = self.lines.predicted_ticks[2]
             tag = Text("predicted", font=theme.FONT, font_size=20, color=theme.GRADIENT).next_to(tick, DOWN, buff=0.06)

@@ -12,7 +12,9 @@ from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Circumscribe, FadeIn, FadeOut, 
                    LaggedStart, VGroup, Write)
 
 from scenes import notation, theme, wording
-from scenes.drawings.graph import ComputationalGraphDiagram, Fly, fit, hidden, operand, show_part
+from scenes.drawings.graph import ComputationalGraphDiagram
+from scenes.formula import Fly, hide, operand, reveal
+from scenes.placement import fit_width
 from scenes.slide import SlideScene
 
 WIDTH = theme.CONTENT_RIGHT - theme.CONTENT_LEFT
@@ -43,7 +45,7 @@ class BackwardPropagation(SlideScene):
                                   "and against y @y the loss is @loss.", **keys):
             self.show_chrome()
             self.graph = g = ComputationalGraphDiagram(self, row_gap=0.9).shift(GRAPH_Y * UP)
-            line = self.forward_line = fit(self.tex(
+            line = self.forward_line = fit_width(self.tex(
                 notation.X, "=", "@x", ",", notation.W, "=", "@w", ",", notation.B, "=", "@b",
                 r"\;\rightarrow\;", notation.Y_HAT, "=", "@y_hat", ",", notation.Y, "=", "@y", ",",
                 notation.LOSS, "=", "@loss", font_size=36, **keys), WIDTH).move_to(FORWARD_Y * UP)
@@ -56,15 +58,15 @@ class BackwardPropagation(SlideScene):
         """One edge, right to left: upstream (at the target) × local (on the edge) = product,
         which becomes the gradient at the source."""
         g = self.graph
-        ledger = hidden(fit(g.edge_equation(source, target, NAMES[source]), WIDTH)).move_to(LEDGER_Y * UP)
+        ledger = hide(fit_width(g.edge_equation(source, target, NAMES[source]), WIDTH)).move_to(LEDGER_Y * UP)
         tags = VGroup(*(self.label(word, font_size=theme.TINY_SIZE).move_to(ledger[i]).set_y(ledger.get_bottom()[1] - 0.2)
                         for word, i in (("upstream", 2), ("local", 4), ("product", 6))))
         arrow, local, grad = g.backward_arrow(source, target), g.local_label(source, target), g.grad_label(source)
         old = [m for m in (getattr(self, "ledger", None), getattr(self, "tags", None)) if m]
         self.play(GrowArrow(arrow), FadeIn(local), *(FadeOut(m) for m in old), run_time=0.6)
         self.add(ledger)
-        self.play(*(show_part(ledger[i]) for i in (0, 1, 3, 5)), Fly(g.grad_label(target), ledger[2]),
-                  Fly(local, ledger[4]), show_part(ledger[6], 0.3 * LEFT), FadeIn(tags), run_time=0.9)
+        self.play(*(reveal(ledger[i]) for i in (0, 1, 3, 5)), Fly(g.grad_label(target), ledger[2]),
+                  Fly(local, ledger[4]), reveal(ledger[6], 0.3 * LEFT), FadeIn(tags), run_time=0.9)
         self.play(Fly(ledger[6], grad), run_time=0.7)
         self.add(grad)
         self.ledger, self.tags = ledger, tags
@@ -92,17 +94,17 @@ class BackwardPropagation(SlideScene):
         rules = [(t, {"g": grads[p]} if p else {}) for t, p in wording.parameter_rules(step.dloss_dw, step.dloss_db)]
         with self.beat("gradients", " ".join(self.say(t, **k) for t, k in rules)):
             self.results = VGroup(*(
-                hidden(fit(self.tex(NAMES[p], "=", "@g", g=grads[p], font_size=36), WIDTH / 2 - 0.4)).move_to([x, RESULT_Y, 0])
+                hide(fit_width(self.tex(NAMES[p], "=", "@g", g=grads[p], font_size=36), WIDTH / 2 - 0.4)).move_to([x, RESULT_Y, 0])
                 for p, x in (("w", COLUMNS[0]), ("b", COLUMNS[1]))))
             size = 24 if len(rules) == 1 else 22
-            self.rules = VGroup(*(fit(self.text(t, font_size=size, color=theme.EMPHASIS, **k), WIDTH - 0.2)
+            self.rules = VGroup(*(fit_width(self.text(t, font_size=size, color=theme.EMPHASIS, **k), WIDTH - 0.2)
                                   for t, k in rules)).arrange(DOWN, buff=0.1)
             self.rules.next_to(self.results, DOWN, buff=0.22).set_x(0)
             self.fit_under_graph(VGroup(self.results, self.rules))
             self.play(FadeOut(self.ledger), FadeOut(self.tags), run_time=0.6)
             self.add(self.results)
             self.play(*(Fly(self.graph.grad_label(p), r[2]) for p, r in zip("wb", self.results)),
-                      *(show_part(r[i]) for r in self.results for i in (0, 1)), run_time=1.2)
+                      *(reveal(r[i]) for r in self.results for i in (0, 1)), run_time=1.2)
             self.play(FadeIn(self.rules, shift=0.1 * UP), run_time=0.8)
 
     def fit_under_graph(self, stack: VGroup) -> None:
@@ -119,9 +121,9 @@ class BackwardPropagation(SlideScene):
                 "gb": f"{STEP}.dloss_db", "w1": f"{STEP}.w_next", "b1": f"{STEP}.b_next"}
         with self.beat("update", "With lr = @lr, each parameter steps against its gradient: "
                                  "w becomes @w1 and b becomes @b1.", **keys):
-            lr = fit(self.tex(notation.LR, "=", "@lr", lr=keys["lr"]), WIDTH).move_to(0.72 * DOWN)
+            lr = fit_width(self.tex(notation.LR, "=", "@lr", lr=keys["lr"]), WIDTH).move_to(0.72 * DOWN)
             updates = VGroup(*(
-                fit(self.tex(notation.W if p == "w" else notation.B, ":=", "@p", "-", "(@lr)",
+                fit_width(self.tex(notation.W if p == "w" else notation.B, ":=", "@p", "-", "(@lr)",
                              "(@g)", "=", "@n", p=keys[p], lr=keys["lr"], g=keys["g" + p],
                              n=keys[p + "1"]), WIDTH / 2 - 0.4).move_to([x, -1.4, 0])
                 for p, x in (("w", COLUMNS[0]), ("b", COLUMNS[1]))))
@@ -140,7 +142,7 @@ class BackwardPropagation(SlideScene):
         keys = {"new": f"{STEP}.loss_next", "old": f"{STEP}.loss", "drop": f"{STEP}.loss_drop"}
         with self.beat("new-loss", wording.loss_change_spoken(drop), **keys):
             fkeys = {"w1": f"{STEP}.w_next", "x": f"{STEP}.x", "b1": f"{STEP}.b_next", "yh": f"{STEP}.y_hat_next"}
-            forward = fit(self.tex(notation.Y_HAT, "=", "@w1", r"\times", operand(step.x, "x"), "+",
+            forward = fit_width(self.tex(notation.Y_HAT, "=", "@w1", r"\times", operand(step.x, "x"), "+",
                                    operand(step.b_next, "b1"), "=", "@yh", **fkeys), WIDTH).move_to(2.1 * DOWN)
             for i, color in ((2, theme.PARAM), (4, theme.INPUT), (6, theme.PARAM), (8, theme.PREDICTION)):
                 forward[i].set_color(color)
@@ -152,7 +154,7 @@ class BackwardPropagation(SlideScene):
                                       buff=0, color=color, stroke_width=10, tip_length=0.25,
                                       max_stroke_width_to_length_ratio=20))
             savings = VGroup(*parts).arrange(RIGHT, buff=0.3)
-            fit(savings, WIDTH).move_to(2.9 * DOWN)
+            fit_width(savings, WIDTH).move_to(2.9 * DOWN)
             self.play(FadeIn(forward, shift=0.1 * DOWN), run_time=0.8)
             self.play(FadeIn(line), *([GrowArrow(parts[0])] if drop != 0 else []), run_time=1.0)
             self.play(Circumscribe(line, color=color), run_time=1.0)

@@ -16,8 +16,9 @@ from scenes import theme
 from scenes.drawings.network import NetworkDiagram
 from scenes.drawings.plot import FunctionPlot, padded, unit_glyphs
 from scenes.network_wording import fit_caption, fit_sentence, fit_verdict
+from scenes.placement import fit_width, shift_to_x
 from scenes.slide import SlideScene
-from scenes.drawings.unit_table import shift_to_x, unit_table
+from scenes.drawings.unit_table import unit_table
 
 CURVES = (("relu", "ReLU"), ("sigmoid", "sigmoid"), ("tanh", "tanh"))
 P = {r"W_1": theme.PARAM, r"W_2": theme.PARAM, r"b_1": theme.PARAM, r"b_2": theme.PARAM}
@@ -72,10 +73,10 @@ class ActivationFunctions(SlideScene):
             line[-1].set_color(theme.PARAM)
         self.algebra = VGroup(nested, slope, intercept).arrange(DOWN, aligned_edge=LEFT, buff=0.22)
         left = self.layers.get_right()[0] + 0.4  # the right-hand column starts after the table
-        self.algebra.scale_to_fit_width(min(self.algebra.width, theme.CONTENT_RIGHT - left))
+        fit_width(self.algebra, theme.CONTENT_RIGHT - left)
         self.algebra.next_to([theme.CONTENT_RIGHT, theme.CONTENT_TOP - 0.1, 0], DOWN + LEFT, buff=0)
         self.plot = self.data_plot()
-        self.plot.scale_to_fit_width(min(self.plot.width, theme.CONTENT_RIGHT - left))
+        fit_width(self.plot, theme.CONTENT_RIGHT - left)
         self.plot.next_to(self.algebra, DOWN, buff=0.35).set_x((left + theme.CONTENT_RIGHT) / 2)
         fit_xs = self.lesson.network.fit_xs
         self.line = self.plot.path(fit_xs, self.lesson.activations.collapse.fit, theme.PREDICTION)
@@ -179,7 +180,7 @@ class ActivationFunctions(SlideScene):
         caption.arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         trained.add(unit_glyphs(trained, net_relu.zs, net_relu.values))
         side = VGroup(trained, caption).arrange(DOWN, buff=0.45)
-        side.scale_to_fit_width(min(side.width, 5.0)).next_to(self.plot, RIGHT, buff=0.5)
+        fit_width(side, 5.0).next_to(self.plot, RIGHT, buff=0.5)
         with self.beat("relu_fit", fit_sentence(verdict, self.lesson.params.epochs), **keys):
             self.play(FadeOut(VGroup(self.panels, self.legend, self.notes, self.marks)), run_time=0.6)
             ghost = DashedVMobject(self.line.copy().set_stroke(theme.MUTED, width=3), num_dashes=40)

@@ -15,10 +15,12 @@ from scenes.drawings.network import NetworkDiagram
 from scenes.drawings.plot import FunctionPlot, padded
 from scenes.network_wording import (closing_sentence, dead_units_sentence, epochs_word, fit_verdict,
                                     loss_trend, training_fit_sentence)
+from scenes.placement import fit_width, shift_to_x
 from scenes.slide import SlideScene
 from scenes.drawings.training_loop import TrainingLoop
-from scenes.drawings.unit_table import shift_to_x, unit_table
+from scenes.drawings.unit_table import unit_table
 
+LINE_WIDTH = theme.CONTENT_RIGHT - theme.CONTENT_LEFT - 0.2  # a full-width line, with air
 ROWS_TOP = 1.0  # the highest the first hidden unit's row may sit in the single pass
 ROWS_MIDDLE = -0.1  # a short table is centred on this height
 LINE_Y = -1.8  # height of the forward pass's result line
@@ -84,7 +86,7 @@ class FullPicture(SlideScene):
                         v="network.trace.loss")
         y_hat[-1].set_color(theme.PREDICTION), target[-1].set_color(theme.TARGET), loss[-1].set_color(theme.LOSS)
         self.forward_line = VGroup(x_in, y_hat, target, loss).arrange(RIGHT, buff=0.6)
-        self.fit_line_width(self.forward_line).move_to([0, LINE_Y, 0])
+        fit_width(self.forward_line, LINE_WIDTH).move_to([0, LINE_Y, 0])
         with self.beat("forward", "Forward: x = @x goes in, ReLU keeps only the positive z, and "
                                   "predicting @yh costs a loss of @l.",
                        x="network.trace.x", yh="network.trace.y_hat", l="network.trace.loss"):
@@ -111,7 +113,7 @@ class FullPicture(SlideScene):
         upstream = self.tex(notation.DLOSS_DYHAT, "=", r"-2\,(", notation.Y, "-", notation.Y_HAT, ")", "=",
                             "@g", g="network.trace.dloss_dyhat")
         upstream[-1].set_color(theme.GRADIENT)
-        self.fit_line_width(upstream).next_to(self.forward_line, DOWN, buff=0.25)
+        fit_width(upstream, LINE_WIDTH).next_to(self.forward_line, DOWN, buff=0.25)
         with self.beat("backward", dead_units_sentence(t.a1), g="network.trace.dloss_dyhat"):
             self.play(FadeIn(upstream), run_time=0.8)
             self.play(self.net.pulse(backward=True),
@@ -186,7 +188,7 @@ class FullPicture(SlideScene):
             row[:len(head.replace(" ", ""))].set_color(color)  # a Text's glyphs skip the spaces
             rows.add(row)
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.38)
-        self.fit_line_width(rows).move_to([0, -0.72, 0])
+        fit_width(rows, LINE_WIDTH).move_to([0, -0.72, 0])
         trend = loss_trend(net.initial_loss, net.final_loss)
         verdict = fit_verdict(net.final_loss, self.lesson.activations.line_fit.mse)
         with self.beat("takeaways", closing_sentence(trend, verdict, self.lesson.params.epochs), n="params.epochs",
@@ -204,7 +206,3 @@ class FullPicture(SlideScene):
         snap = f"network.snapshots.{k}"
         text = self.text("epoch @e    mean loss @l", e=f"{snap}.epoch", l=f"{snap}.loss", font_size=theme.SMALL_SIZE)
         return text.next_to(VGroup(self.loss_plot, self.fit_plot), DOWN, buff=0.35)
-
-    @staticmethod
-    def fit_line_width(mob, width: float = theme.CONTENT_RIGHT - theme.CONTENT_LEFT - 0.2):
-        return mob.scale_to_fit_width(min(mob.width, width))

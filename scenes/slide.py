@@ -29,6 +29,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, FadeIn, Line, MathTex, Mobject, Scene,
 from . import manim_speedups, notation, theme
 from .facts import FactRecorder, TrackedLesson
 from .layout import layout_problems, text_units
+from .placement import fit_width
 from .runtime import FACTS_ENV, STILL_ENV, current_lesson
 from .slides import KICKER, SLIDE_COUNT, SLIDES, Slide
 
@@ -58,7 +59,7 @@ class SlideChrome(VGroup):
         title = Text(slide.title, font=theme.FONT, font_size=theme.TITLE_SIZE,
                      color=theme.EMPHASIS, weight="BOLD")
         # A long title ("Why Backpropagation Makes Learning Possible") shrinks to the frame's width.
-        title.scale_to_fit_width(min(title.width, theme.FRAME_WIDTH - 2 * theme.MARGIN))
+        fit_width(title, theme.FRAME_WIDTH - 2 * theme.MARGIN)
         subtitle = Text(slide.subtitle, font=theme.FONT, font_size=theme.SUBTITLE_SIZE,
                         color=theme.MUTED)
         header = VGroup(kicker, title, subtitle).arrange(DOWN, aligned_edge=LEFT, buff=0.14)

@@ -34,9 +34,10 @@ from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Circle, MathTex, Mobject, Round
                    Transform, VGroup)
 
 from .. import notation, theme
+from ..formula import operand
+from ..placement import fit_width
 
-__all__ = ["ComputationalGraphDiagram", "LAYOUT", "SYMBOLS", "OP_SYMBOLS", "operand", "hidden",
-           "show_part", "Fly", "fit"]
+__all__ = ["ComputationalGraphDiagram", "LAYOUT", "SYMBOLS", "OP_SYMBOLS"]
 
 # (column, row) of each node: the main row is 0; side inputs enter from above (+1) or below (-1).
 LAYOUT: dict[str, tuple[float, int]] = {
@@ -54,44 +55,6 @@ NODE_COLORS = {"x": theme.INPUT, "w": theme.PARAM, "b": theme.PARAM, "y": theme.
 LABEL_SIZE = 28
 EDGE_LABEL_SIZE = 26
 LABEL_SLACK = 0.5  # how far a node's label may reach beyond its box, either side together
-
-
-def operand(value: float, placeholder: str) -> str:
-    """`@name` after an operator, in parentheses when the value is negative."""
-    return f"(@{placeholder})" if value < 0 else f"@{placeholder}"
-
-
-def fit(mob: Mobject, width: float) -> Mobject:
-    """Shrink `mob` to at most `width` (long numbers); never enlarge it."""
-    return mob.scale_to_fit_width(width) if mob.width > width else mob
-
-
-# A formula is one text unit carrying its lesson facts, so it goes on screen whole:
-# hidden, then its parts shown in place or by a number flying onto them.
-
-def hidden(mob: Mobject) -> Mobject:
-    return mob.set_opacity(0)
-
-
-def show_part(part: Mobject, shift: np.ndarray | None = None) -> Any:
-    """Show a hidden part of a formula where it belongs, optionally sliding in by `shift`."""
-    if shift is None:
-        return part.animate.set_opacity(1)
-    part.shift(-shift)
-    return part.animate.shift(shift).set_opacity(1)
-
-
-class Fly(Transform):
-    """A copy of `source` travels onto the hidden part `target`, which then shows."""
-
-    def __init__(self, source: Mobject, target: Mobject, **kwargs: Any) -> None:
-        self.landing = target
-        super().__init__(source.copy().set_opacity(1), target.copy().set_opacity(1), remover=True,
-                         **kwargs)
-
-    def clean_up_from_scene(self, scene: Scene) -> None:
-        super().clean_up_from_scene(scene)
-        self.landing.set_opacity(1)
 
 
 def _boundary(box: Mobject, towards: np.ndarray) -> np.ndarray:
@@ -226,7 +189,7 @@ class ComputationalGraphDiagram(VGroup):
             label = self.scene.tex("@v", v=self.value_key(name), font_size=LABEL_SIZE * self.size,
                                    color=color)
             box, row = self.nodes[name].box, self.row(name)
-            fit(label, box.width + LABEL_SLACK * self.size)  # long numbers must not reach the next node's labels
+            fit_width(label, box.width + LABEL_SLACK * self.size)  # long numbers must not reach the next node's labels
             if row != 0 and self.side_values == "left":
                 label.next_to(box, LEFT, buff=0.12)
             else:
@@ -240,7 +203,7 @@ class ComputationalGraphDiagram(VGroup):
             label = self.scene.tex("@g", g=self.grad_key(name), font_size=LABEL_SIZE * self.size,
                                    color=theme.GRADIENT)
             node = self.nodes[name]
-            fit(label, node.box.width + LABEL_SLACK * self.size)
+            fit_width(label, node.box.width + LABEL_SLACK * self.size)
             if self.row(name) == 0:
                 label.next_to(node.box, UP, buff=0.1)
             else:
@@ -263,7 +226,7 @@ class ComputationalGraphDiagram(VGroup):
             label = self.scene.tex(r"\times", operand(value, "l"), l=key,
                                    font_size=EDGE_LABEL_SIZE * self.size, color=theme.GRADIENT)
             arrow = self.backward_arrow(source, target)
-            fit(label, 0.8 * arrow.get_length())  # stays between the two nodes' own labels
+            fit_width(label, 0.8 * arrow.get_length())  # stays between the two nodes' own labels
             side = self.label_side(source, target)
             label.next_to(arrow.get_center(), side, buff=0.12)
             self._labels[("local", source, target)] = label

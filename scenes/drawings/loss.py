@@ -13,9 +13,10 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Arrow, DashedLine, Dot, Line, Mobject, Square, VGroup
 
 from .. import theme
-from .plot import LossCurvePlot, nice_step
+from ..placement import fit_width
+from .plot import LossCurvePlot, clip_segment, nice_step
 
-__all__ = ["PredictionLine", "place_labels_above", "ErrorSquare", "plot_box", "clip_segment", "clipped_tangent",
+__all__ = ["PredictionLine", "place_labels_above", "ErrorSquare", "plot_box", "clipped_tangent",
            "StepArrow", "MIN_STEP_LENGTH", "tidy_axis_labels",
            "enlarge_ticks", "place_above_minimum"]
 
@@ -78,7 +79,7 @@ class ErrorSquare(VGroup):
     def __init__(self, side: float, area_label: Mobject) -> None:
         super().__init__()
         self.square = Square(side, color=theme.LOSS, stroke_width=4).set_fill(theme.LOSS, 0.3)
-        area_label.scale_to_fit_width(min(area_label.width, 0.8 * side)).move_to(self.square)
+        fit_width(area_label, 0.8 * side).move_to(self.square)
         self.area_label = area_label
         self.add(self.square, area_label)
 
@@ -131,28 +132,6 @@ def place_above_minimum(plot: LossCurvePlot, label: Mobject, x: float, curve, ga
     highest = max([*np.interp(span, xs, ys), *inside])
     floor = plot.point(x, min(highest, plot.axes.y_range[1]))[1] + gap
     return label.shift(UP * max(0.0, floor - label.get_bottom()[1]))
-
-
-def clip_segment(start: np.ndarray, end: np.ndarray,
-                 box: tuple[float, float, float, float]) -> tuple[np.ndarray, np.ndarray] | None:
-    """The part of the segment start-end inside `box` (Liang-Barsky), or None."""
-    left, right, bottom, top = box
-    d = end - start
-    t0, t1 = 0.0, 1.0
-    for p, q in ((-d[0], start[0] - left), (d[0], right - start[0]),
-                 (-d[1], start[1] - bottom), (d[1], top - start[1])):
-        if p == 0:
-            if q < 0:
-                return None
-            continue
-        t = q / p
-        if p < 0:
-            t0 = max(t0, t)
-        else:
-            t1 = min(t1, t)
-    if t0 >= t1:
-        return None
-    return start + t0 * d, start + t1 * d
 
 
 def clipped_tangent(plot: LossCurvePlot, x: float, y: float, slope: float,

@@ -16,26 +16,11 @@ from manim import (DOWN, LEFT, RIGHT, UP, Animation, AnimationGroup, Arrow, Circ
                    Mobject, ShowPassingFlash, Succession, VGroup)
 
 from .. import notation, theme
+from ..placement import fit_width, keep_in_content
 
-__all__ = ["NeuronDiagram", "fit_width", "keep_in_content"]
+__all__ = ["NeuronDiagram"]
 
 SLOTS = ("x", "w", "b", "y_hat")
-
-
-def fit_width(mob: Mobject, width: float) -> Mobject:
-    """Shrink `mob` to at most `width` (long numbers), never enlarge it."""
-    if mob.width > width:
-        mob.scale_to_fit_width(width)
-    return mob
-
-
-def keep_in_content(mob: Mobject) -> Mobject:
-    """Shift `mob` sideways back into the content band if it sticks out."""
-    if mob.get_left()[0] < theme.CONTENT_LEFT:
-        mob.shift((theme.CONTENT_LEFT - mob.get_left()[0]) * RIGHT)
-    if mob.get_right()[0] > theme.CONTENT_RIGHT:
-        mob.shift((theme.CONTENT_RIGHT - mob.get_right()[0]) * RIGHT)
-    return mob
 
 
 class NeuronDiagram(VGroup):

@@ -22,7 +22,7 @@ from backprop_core.formatting import format_number
 from .. import theme
 
 __all__ = ["LossCurvePlot", "FunctionPlot", "nice_step", "mark_axis_tick", "padded",
-           "clip_polyline", "curve_glyph", "unit_glyphs"]
+           "clip_segment", "clip_polyline", "curve_glyph", "unit_glyphs"]
 
 
 def nice_step(span: float, ticks: int = 4) -> float:
@@ -132,8 +132,11 @@ def padded(values: Sequence[float], share: float = 0.15, floor: float = 1e-9) ->
     return low - pad, high + pad
 
 
-def _clip_segment(p: np.ndarray, q: np.ndarray, box: tuple[float, float, float, float]):
-    """Liang-Barsky: the part of segment p-q inside box (x0, x1, y0, y1), or None."""
+def clip_segment(p: np.ndarray, q: np.ndarray,
+                 box: tuple[float, float, float, float]) -> tuple[np.ndarray, np.ndarray] | None:
+    """The part of the segment p-q inside `box` (x0, x1, y0, y1), or None (Liang-Barsky).
+
+    Works in any coordinates: data coordinates for a polyline, screen ones for a tangent."""
     x0, x1, y0, y1 = box
     d = q - p
     t0, t1 = 0.0, 1.0
@@ -156,7 +159,7 @@ def clip_polyline(xs: Sequence[float], ys: Sequence[float],
     runs: list[list[np.ndarray]] = []
     current: list[np.ndarray] = []
     for p, q in zip(points, points[1:]):
-        clipped = _clip_segment(p, q, box)
+        clipped = clip_segment(p, q, box)
         if clipped is None:
             if current:
                 runs.append(current)

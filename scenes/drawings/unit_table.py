@@ -11,7 +11,7 @@ from typing import Sequence
 
 from manim import RIGHT, UP, Mobject, VGroup
 
-__all__ = ["Column", "unit_table", "shift_to_x"]
+__all__ = ["Column", "unit_table"]
 
 
 class Column(VGroup):
@@ -47,9 +47,4 @@ def unit_table(scene, rows_y: Sequence[float], columns: Sequence[tuple[Mobject, 
         x = column.get_right()[0] + gap
         table.add(column)
     return table
-
-
-def shift_to_x(mob: Mobject, left: float) -> Mobject:
-    """Move `mob` sideways only (rows keep their heights) so its left edge is at `left`."""
-    return mob.shift(RIGHT * (left - mob.get_left()[0]))
 

@@ -14,7 +14,13 @@ from typing import Any
 import numpy as np
 from manim import RIGHT, Mobject, Scene, Transform
 
-__all__ = ["hide", "reveal", "Fly", "symbol_to_tag"]
+__all__ = ["operand", "hide", "reveal", "Fly", "symbol_to_tag"]
+
+
+def operand(value: float, placeholder: str) -> str:
+    """The part `@placeholder` after an operator: in parentheses when its value is negative,
+    so `2 × (−3)` never reads `2 × −3`."""
+    return f"(@{placeholder})" if value < 0 else f"@{placeholder}"
 
 
 def hide(mob: Mobject) -> Mobject:
