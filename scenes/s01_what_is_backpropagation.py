@@ -18,6 +18,7 @@ from scenes.formula import symbol_to_tag
 from scenes.placement import fit_width, keep_in_content
 from scenes.slide import SlideScene
 from scenes.slides import LECTURE_SUBTITLE, LECTURE_TITLE, SLIDES
+from scenes.typeset import value_tag
 
 # The outline's description of the lecture, as three lines for the title card.
 DESCRIPTION = ("Learn the fundamentals of neural network training:",
@@ -114,9 +115,7 @@ class WhatIsBackpropagation(SlideScene):
         return row
 
     def tag(self, symbol: str, key: str, color: str):
-        tag = self.tex(symbol, "=", "@v", v=key)
-        tag[2].set_color(color)
-        return fit_width(tag, 2.4)
+        return fit_width(value_tag(self.typeset, symbol, key, color), 2.4)
 
     def predict(self) -> None:
         trace = self.lesson.network.trace
@@ -167,8 +166,8 @@ class WhatIsBackpropagation(SlideScene):
             # one scale for both sets of weights, so a thicker edge means a larger weight
             largest = max(abs(v) for w in (net.initial, net.trained) for v in (*w.W1, *w.W2))
             loss = self.tex(notation.LOSS, r"\colon", "@before", r"\rightarrow", "@after", **keys)
-            loss[2].set_color(theme.LOSS)
-            loss[4].set_color(theme.GOOD if change > 0 else theme.BAD if change < 0 else theme.TEXT)
+            loss.color_parts({"@before": theme.LOSS,
+                              "@after": theme.GOOD if change > 0 else theme.BAD if change < 0 else theme.TEXT})
             caption = self.label("average over the examples, after @n rounds", n=keys["n"])
             readout = VGroup(loss, caption).arrange(DOWN, buff=0.15)
             fit_width(readout, 5.0).next_to(self.net, DOWN, buff=0.35).set_x(self.net.get_x())

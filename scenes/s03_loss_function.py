@@ -68,7 +68,7 @@ class LossFunction(SlideScene):
         with self.beat("error", wording.error_gap(self.error), e="worked_step.error"):
             self.error_label = self.tex(notation.Y, "-", notation.Y_HAT, "=", "@e",
                                         e="worked_step.error", font_size=LABEL_SIZE)
-            self.error_label[-1].set_color(theme.LOSS)
+            self.error_label.part("@e").set_color(theme.LOSS)
             self.error_label.next_to(self.line.segment if self.error else self.line.target, DOWN, 0.25)
             if self.error:
                 self.play(Create(self.line.segment), run_time=0.8)

@@ -78,8 +78,7 @@ class GradientDescent(SlideScene):
             update = self.tex(notation.W, ":=", "@w", "-", "(", "@lr", ")", "(", "@g", ")", "=", "@w1",
                               w="worked_step.w", lr="worked_step.lr", g="worked_step.dloss_dw",
                               w1="worked_step.w_next")
-            update[5].set_color(theme.LEARNING_RATE)
-            update[8].set_color(theme.GRADIENT)
+            update.color_parts({"@lr": theme.LEARNING_RATE, "@g": theme.GRADIENT})
             self.rows += [self._row(3, rule), self._row(4, update)]
             self.play(FadeIn(self.rows[3], shift=0.1 * LEFT))
             self.play(FadeIn(self.rows[4], shift=0.1 * LEFT))

@@ -13,7 +13,7 @@ from manim import (BOLD, DOWN, LEFT, RIGHT, UP, Brace, Circumscribe, Create, Fad
 
 from scenes import notation, theme, wording
 from scenes.drawings.graph import ComputationalGraphDiagram
-from scenes.formula import Fly, hide, operand, reveal
+from scenes.formula import Fly, Part, hide, operand, reveal
 from scenes.drawings.number_lines import LinkedNumberLines, Row
 from scenes.placement import fit_width
 from scenes.slide import SlideScene
@@ -22,9 +22,6 @@ WIDTH = theme.CONTENT_RIGHT - theme.CONTENT_LEFT
 HEADLINE_TOP = theme.CONTENT_TOP - 0.05
 GRAPH_Y = 0.12  # the graph's main row
 ROWS_Y = (-1.3, -2.15)  # d loss / d w and d loss / d b
-P = {name: i for i, name in enumerate((  # the parts of the symbolic half of those rows
-    "dp", "eq1", "up", "times1", "loc", "eq2", "m2", "y", "minus", "yhat", "close", "times2", "locexpr"))}
-UPVAL, LOCVAL = 1, 3  # the numbers in the numeric half: = upstream × local
 STEP = "worked_step"
 NUDGE_TOP, NUDGE_GAP = -1.25, 0.8  # the linked number lines
 NOTES_LEFT = 1.0  # the changes, written beside the lines
@@ -88,7 +85,7 @@ class ChainRule(SlideScene):
         keys = {k: f"{STEP}.{k}" for k in ("x", "y_hat", "y", "loss")}
         with self.beat("graph", "As a graph: w times @x plus b gives y-hat @y_hat, "
                                 "and against y @y the loss is @loss.", **keys):
-            g = self.graph = ComputationalGraphDiagram(self, column_gap=2.75, row_gap=0.72, size=0.85,
+            g = self.graph = ComputationalGraphDiagram(self.lesson.graph, self.typeset, column_gap=2.75, row_gap=0.72, size=0.85,
                                                        side_values="left").shift(GRAPH_Y * UP)
             self.play(FadeOut(self.nested, shift=0.3 * DOWN), FadeIn(g, lag_ratio=0.1), run_time=1.5)
             values = [g.value_label(n) for n in ("w", "x", "wx", "b", "y_hat", "y", "error", "loss")]
@@ -107,11 +104,12 @@ class ChainRule(SlideScene):
                                          (notation.DLOSS_DB, notation.DYHAT_DB, "@l", f"{STEP}.dyhat_db")):
                 value = operand(self.lesson.lookup(key), "l")
                 # Two formulas, so the notation's -2 never shares a text with a number.
-                symbolic = self.tex(dp, "=", notation.DLOSS_DYHAT, r"\times", local, "=", "-2(", notation.Y,
-                                    "-", notation.Y_HAT, ")", r"\times", expr, font_size=34, l=key)
+                symbolic = self.tex(dp, "=", Part("up", notation.DLOSS_DYHAT), r"\times", Part("loc", local),
+                                    Part("expanded", "="), "-2(", notation.Y, "-", notation.Y_HAT, ")",
+                                    r"\times", Part("locexpr", expr), font_size=34, l=key)
                 numeric = self.tex("=", "@up", r"\times", value, font_size=34, up=f"{STEP}.dloss_dyhat", l=key)
-                numeric[UPVAL].set_color(theme.GRADIENT)
-                numeric[LOCVAL].set_color(theme.INPUT if expr == notation.X else theme.TEXT)
+                numeric.color_parts({"@up": theme.GRADIENT,
+                                     "@l": theme.INPUT if expr == notation.X else theme.TEXT})
                 numeric.next_to(symbolic, RIGHT, buff=0.2)
                 rows.append(VGroup(hide(symbolic), hide(numeric)))
             self.rows = VGroup(*rows)
@@ -119,7 +117,8 @@ class ChainRule(SlideScene):
                 row.move_to([0, y, 0]).align_to(rows[0], LEFT)
             fit_width(self.rows, WIDTH).set_x(0)
             self.add(self.rows)
-            self.play(*(reveal(row[0][i]) for row in rows for i in range(5)), run_time=1.5)
+            self.play(*(reveal(part) for row in rows for part in row[0].parts_before("expanded")),
+                      run_time=1.5)
 
     def brace_tag(self, part, word: str, key: str, side) -> VGroup:
         """A brace under a factor with `word = value`, hanging off to one `side` (the factors sit close)."""
@@ -135,7 +134,7 @@ class ChainRule(SlideScene):
         with self.beat("upstream", "Upstream: how the loss reacts to the layer's output, here @up.", up=key):
             self.swap_headline(self.headline("Upstream gradient: how loss reacts to the layer's output.",
                                              bold=("Upstream gradient:",)))
-            self.upstream = self.brace_tag(self.rows[1][0][P["up"]], "upstream", key, LEFT)
+            self.upstream = self.brace_tag(self.rows[1][0].part("up"), "upstream", key, LEFT)
             g = self.graph
             self.play(*(g.arrows[e].animate.set_color(theme.GRADIENT).set_stroke(width=5) for e in UPSTREAM_EDGES),
                       FadeIn(self.upstream), run_time=1.0)
@@ -146,15 +145,15 @@ class ChainRule(SlideScene):
                                 "@x for w and @one for b.", **keys):
             self.swap_headline(self.headline("Local gradient: how the layer's output reacts to its own parameter.",
                                              bold=("Local gradient:",)))
-            self.local = self.brace_tag(self.rows[1][0][P["loc"]], "local", keys["one"], RIGHT)
+            self.local = self.brace_tag(self.rows[1][0].part("loc"), "local", keys["one"], RIGHT)
             g = self.graph
             self.play(*(g.arrows[e].animate.set_color(theme.PARAM).set_stroke(width=5) for e in LOCAL_EDGES),
                       FadeIn(self.local), run_time=1.0)
             (_, a), (_, b) = self.rows
-            self.play(*(reveal(r[0][i]) for r in self.rows for i in range(P["eq2"], P["locexpr"] + 1)),
+            self.play(*(reveal(part) for r in self.rows for part in r[0].parts_between("expanded", "locexpr")),
                       run_time=1.0)
-            self.play(*(reveal(r[1][i]) for r in self.rows for i in (0, UPVAL, 2)),
-                      Fly(g.value_label("x"), a[LOCVAL]), reveal(b[LOCVAL]), run_time=1.0)
+            self.play(*(reveal(part) for r in self.rows for part in r[1].parts_except("@l")),
+                      Fly(g.value_label("x"), a.part("@l")), reveal(b.part("@l")), run_time=1.0)
 
     def reuse(self) -> None:
         with self.beat("reuse", "Key benefit: both factors reuse values the forward pass "
@@ -163,8 +162,8 @@ class ChainRule(SlideScene):
                 "Key benefit: intermediate values from the forward pass get reused \u2014 no redundant computation.",
                 bold=("Key benefit:",)))
             g, a = self.graph, self.rows[0][0]
-            pairs = [(g.value_label("x"), a[P["locexpr"]]), (g.value_label("y_hat"), a[P["yhat"]]),
-                     (g.value_label("y"), a[P["y"]])]
+            pairs = [(g.value_label("x"), a.part("locexpr")), (g.value_label("y_hat"), a.part(notation.Y_HAT)),
+                     (g.value_label("y"), a.part(notation.Y))]
             self.marks = VGroup(*(SurroundingRectangle(m, color=theme.ACTIVATION, buff=0.06, stroke_width=2.5)
                                   for pair in pairs for m in pair))
             self.play(LaggedStart(*(Fly(src, dst.copy().set_opacity(0)) for src, dst in pairs), lag_ratio=0.3),
@@ -190,9 +189,8 @@ class ChainRule(SlideScene):
                 self.tex(r"\Delta w", "=", "@dw", dw="nudge.dw", font_size=32),
                 self.tex(r"\Delta\hat{y}", "=", "@x", r"\times", "@dw", "=", "@dyh", font_size=32, **keys),
             ]
-            self.notes[0][0].set_color(theme.PARAM)
-            self.notes[1][0].set_color(theme.PREDICTION)
-            self.notes[1][2].set_color(theme.INPUT)
+            self.notes[0].part(r"\Delta w").set_color(theme.PARAM)
+            self.notes[1].color_parts({r"\Delta\hat{y}": theme.PREDICTION, "@x": theme.INPUT})
             for note, i in zip(self.notes, (0, 1)):
                 fit_width(note, theme.CONTENT_RIGHT - NOTES_LEFT).move_to([0, lines.starts[i][1], 0]).set_x(NOTES_LEFT, LEFT)
             self.play(FadeOut(self.rows, self.upstream, self.local, self.marks), run_time=0.8)
@@ -210,8 +208,7 @@ class ChainRule(SlideScene):
             up, dyh = (operand(self.lesson.lookup(keys[k]), k) for k in ("up", "dyh"))
             predicted = self.tex(r"\Delta\mathrm{loss}", r"\approx", up, r"\times", dyh, "=", "@dlp",
                                  font_size=32, **keys)
-            predicted[0].set_color(theme.LOSS)
-            predicted[2].set_color(theme.GRADIENT)
+            predicted.color_parts({r"\Delta\mathrm{loss}": theme.LOSS, "@up": theme.GRADIENT})
             actual = self.text("recomputed: @dla", font_size=24, color=theme.LOSS, dla=keys["dla"])
             y = self.lines.starts[2][1]
             fit_width(predicted, theme.CONTENT_RIGHT - NOTES_LEFT).move_to([0, y + 0.2, 0]).set_x(NOTES_LEFT, LEFT)

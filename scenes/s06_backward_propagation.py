@@ -44,7 +44,7 @@ class BackwardPropagation(SlideScene):
         with self.beat("forward", "Forward pass: with x @x, w @w and b @b, y-hat is @y_hat, "
                                   "and against y @y the loss is @loss.", **keys):
             self.show_chrome()
-            self.graph = g = ComputationalGraphDiagram(self, row_gap=0.9).shift(GRAPH_Y * UP)
+            self.graph = g = ComputationalGraphDiagram(self.lesson.graph, self.typeset, row_gap=0.9).shift(GRAPH_Y * UP)
             line = self.forward_line = fit_width(self.tex(
                 notation.X, "=", "@x", ",", notation.W, "=", "@w", ",", notation.B, "=", "@b",
                 r"\;\rightarrow\;", notation.Y_HAT, "=", "@y_hat", ",", notation.Y, "=", "@y", ",",
@@ -59,15 +59,17 @@ class BackwardPropagation(SlideScene):
         which becomes the gradient at the source."""
         g = self.graph
         ledger = hide(fit_width(g.edge_equation(source, target, NAMES[source]), WIDTH)).move_to(LEDGER_Y * UP)
-        tags = VGroup(*(self.label(word, font_size=theme.TINY_SIZE).move_to(ledger[i]).set_y(ledger.get_bottom()[1] - 0.2)
-                        for word, i in (("upstream", 2), ("local", 4), ("product", 6))))
+        tags = VGroup(*(self.label(word, font_size=theme.TINY_SIZE).move_to(ledger.part(name))
+                        .set_y(ledger.get_bottom()[1] - 0.2)
+                        for word, name in (("upstream", "@u"), ("local", "@l"), ("product", "@p"))))
         arrow, local, grad = g.backward_arrow(source, target), g.local_label(source, target), g.grad_label(source)
         old = [m for m in (getattr(self, "ledger", None), getattr(self, "tags", None)) if m]
         self.play(GrowArrow(arrow), FadeIn(local), *(FadeOut(m) for m in old), run_time=0.6)
         self.add(ledger)
-        self.play(*(reveal(ledger[i]) for i in (0, 1, 3, 5)), Fly(g.grad_label(target), ledger[2]),
-                  Fly(local, ledger[4]), reveal(ledger[6], 0.3 * LEFT), FadeIn(tags), run_time=0.9)
-        self.play(Fly(ledger[6], grad), run_time=0.7)
+        self.play(*(reveal(part) for part in ledger.parts_except("@u", "@l", "@p")),
+                  Fly(g.grad_label(target), ledger.part("@u")), Fly(local, ledger.part("@l")),
+                  reveal(ledger.part("@p"), 0.3 * LEFT), FadeIn(tags), run_time=0.9)
+        self.play(Fly(ledger.part("@p"), grad), run_time=0.7)
         self.add(grad)
         self.ledger, self.tags = ledger, tags
 
@@ -103,8 +105,8 @@ class BackwardPropagation(SlideScene):
             self.fit_under_graph(VGroup(self.results, self.rules))
             self.play(FadeOut(self.ledger), FadeOut(self.tags), run_time=0.6)
             self.add(self.results)
-            self.play(*(Fly(self.graph.grad_label(p), r[2]) for p, r in zip("wb", self.results)),
-                      *(reveal(r[i]) for r in self.results for i in (0, 1)), run_time=1.2)
+            self.play(*(Fly(self.graph.grad_label(p), r.part("@g")) for p, r in zip("wb", self.results)),
+                      *(reveal(part) for r in self.results for part in r.parts_before("@g")), run_time=1.2)
             self.play(FadeIn(self.rules, shift=0.1 * UP), run_time=0.8)
 
     def fit_under_graph(self, stack: VGroup) -> None:
@@ -128,9 +130,7 @@ class BackwardPropagation(SlideScene):
                              n=keys[p + "1"]), WIDTH / 2 - 0.4).move_to([x, -1.4, 0])
                 for p, x in (("w", COLUMNS[0]), ("b", COLUMNS[1]))))
             for update in updates:
-                update[4].set_color(theme.LEARNING_RATE)
-                update[5].set_color(theme.GRADIENT)
-                update[7].set_color(theme.PARAM)
+                update.color_parts({"@lr": theme.LEARNING_RATE, "@g": theme.GRADIENT, "@n": theme.PARAM})
             self.play(FadeOut(self.graph), FadeOut(self.graph.labels()), run_time=0.8)
             self.play(self.results.animate.set_y(0.8), self.rules.animate.set_y(-0.02), run_time=0.8)
             self.play(FadeIn(lr, shift=0.1 * DOWN), run_time=0.6)
@@ -144,8 +144,8 @@ class BackwardPropagation(SlideScene):
             fkeys = {"w1": f"{STEP}.w_next", "x": f"{STEP}.x", "b1": f"{STEP}.b_next", "yh": f"{STEP}.y_hat_next"}
             forward = fit_width(self.tex(notation.Y_HAT, "=", "@w1", r"\times", operand(step.x, "x"), "+",
                                    operand(step.b_next, "b1"), "=", "@yh", **fkeys), WIDTH).move_to(2.1 * DOWN)
-            for i, color in ((2, theme.PARAM), (4, theme.INPUT), (6, theme.PARAM), (8, theme.PREDICTION)):
-                forward[i].set_color(color)
+            forward.color_parts({"@w1": theme.PARAM, "@x": theme.INPUT, "@b1": theme.PARAM,
+                                 "@yh": theme.PREDICTION})
             color = theme.GOOD if drop > 0 else theme.BAD if drop < 0 else theme.TEXT
             line = self.text(wording.loss_change(drop), font_size=30, color=color, **keys)
             parts = [line]

@@ -47,11 +47,11 @@ class ActivationFunctions(SlideScene):
         self.net.add(unit_glyphs(self.net, zs, zs))  # identity: each unit passes z on unchanged
         note = self.label("no activation in between").next_to(self.net, DOWN, buff=0.3)
         rows = [h.get_y() for h in self.net.hidden]
-        table = unit_table(self, rows, [
+        table = unit_table(self.typeset, rows, [
             (self.tex(name, color=theme.PARAM, font_size=34), [f"activations.collapse.{key}.{i}" for i in range(hidden)],
              theme.PARAM, True) for name, key in ((r"W_1", "W1"), (r"b_1", "b1"), (r"W_2", "W2"))], gap=0.3)
         b2 = self.tex(r"b_2", "=", "@b", colors=P, font_size=30, b="activations.collapse.b2")
-        b2[-1].set_color(theme.PARAM)
+        b2.part("@b").set_color(theme.PARAM)
         table.add(b2.next_to(table, DOWN, buff=0.3))
         shift_to_x(table, self.net.get_right()[0] + 0.35)
         self.layers = VGroup(self.net, note, table)
@@ -69,8 +69,8 @@ class ActivationFunctions(SlideScene):
                          font_size=32, s="activations.collapse.slope")
         intercept = self.tex(r"\text{intercept}", "=", r"W_2", r"\cdot", r"b_1", "+", r"b_2", "=", "@c",
                              colors=P, font_size=32, c="activations.collapse.intercept")
-        for line in (slope, intercept):
-            line[-1].set_color(theme.PARAM)
+        slope.part("@s").set_color(theme.PARAM)
+        intercept.part("@c").set_color(theme.PARAM)
         self.algebra = VGroup(nested, slope, intercept).arrange(DOWN, aligned_edge=LEFT, buff=0.22)
         left = self.layers.get_right()[0] + 0.4  # the right-hand column starts after the table
         fit_width(self.algebra, theme.CONTENT_RIGHT - left)

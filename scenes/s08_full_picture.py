@@ -71,20 +71,21 @@ class FullPicture(SlideScene):
         self.net.shift(UP * (min(ROWS_TOP, ROWS_MIDDLE + gap * (hidden - 1) / 2) - self.net.hidden[0].get_y()))
         rows = [h.get_y() for h in self.net.hidden]
         units = [range(hidden)] * 2
-        self.forward_cols = unit_table(self, rows, [
+        self.forward_cols = unit_table(self.typeset, rows, [
             (self.tex("z_1", font_size=30), [f"network.trace.z1.{i}" for i in units[0]], theme.TEXT, False),
             (self.tex("a_1", font_size=30, color=theme.ACTIVATION), [f"network.trace.a1.{i}" for i in units[1]],
              theme.ACTIVATION, False),
         ], gap=0.5)
         shift_to_x(self.forward_cols, self.net.get_right()[0] + 0.4)
         x_in = self.tex(notation.X, "=", "@x", x="network.trace.x")
-        x_in[-1].set_color(theme.INPUT)
+        x_in.part("@x").set_color(theme.INPUT)
         y_hat = self.tex(notation.Y_HAT, "=", r"W_2", r"\cdot", r"a_1", "+", r"b_2", "=", "@v",
                          colors=COLORS, v="network.trace.y_hat")
         target = self.tex(notation.Y, "=", "@v", v="network.trace.y")
         loss = self.tex(notation.LOSS, "=", r"(", notation.Y, "-", notation.Y_HAT, r")^2", "=", "@v",
                         v="network.trace.loss")
-        y_hat[-1].set_color(theme.PREDICTION), target[-1].set_color(theme.TARGET), loss[-1].set_color(theme.LOSS)
+        for formula, color in ((y_hat, theme.PREDICTION), (target, theme.TARGET), (loss, theme.LOSS)):
+            formula.part("@v").set_color(color)
         self.forward_line = VGroup(x_in, y_hat, target, loss).arrange(RIGHT, buff=0.6)
         fit_width(self.forward_line, LINE_WIDTH).move_to([0, LINE_Y, 0])
         with self.beat("forward", "Forward: x = @x goes in, ReLU keeps only the positive z, and "
@@ -104,7 +105,7 @@ class FullPicture(SlideScene):
         columns = [(self.tex(GRAD % sym, font_size=26, color=theme.GRADIENT),
                     [f"network.trace.{key}.{i}" for i in range(hidden)], theme.GRADIENT, False)
                    for sym, key in specs]
-        self.backward_cols = unit_table(self, rows, columns, gap=0.5)
+        self.backward_cols = unit_table(self.typeset, rows, columns, gap=0.5)
         for column, (_, key) in zip(self.backward_cols, specs):  # a zero gradient is greyed out
             for cell, value in zip(column.cells, getattr(t, key)):
                 if value == 0:
@@ -112,7 +113,7 @@ class FullPicture(SlideScene):
         shift_to_x(self.backward_cols, self.forward_cols.get_right()[0] + 0.8)
         upstream = self.tex(notation.DLOSS_DYHAT, "=", r"-2\,(", notation.Y, "-", notation.Y_HAT, ")", "=",
                             "@g", g="network.trace.dloss_dyhat")
-        upstream[-1].set_color(theme.GRADIENT)
+        upstream.part("@g").set_color(theme.GRADIENT)
         fit_width(upstream, LINE_WIDTH).next_to(self.forward_line, DOWN, buff=0.25)
         with self.beat("backward", dead_units_sentence(t.a1), g="network.trace.dloss_dyhat"):
             self.play(FadeIn(upstream), run_time=0.8)

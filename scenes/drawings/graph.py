@@ -4,10 +4,11 @@
         x ↘            b ↗        y ↘                  side inputs: x, y above, b below
 
 The structure (which nodes, which op, which edges) is read from `lesson.graph`; every
-number is a lesson fact built by the scene (`SlideScene.tex`), so the diagram holds
-symbols and geometry only. Labels are created on demand and placed beside their
-node or edge but are not part of the diagram group, so the scene can animate them
-in (or fly a product onto a gradient label) without them showing early:
+number is a lesson fact set by the `FactMaker` it is given (a slide passes its
+`typeset`), so the diagram holds symbols and geometry only and needs no scene. Labels
+are created on demand and placed beside their node or edge but are not part of the
+diagram group, so the scene can animate them in
+(or fly a product onto a gradient label) without them showing early:
 
 - `value_label(name)`: the forward value (below a node on the main row, beyond a side
   input);
@@ -26,7 +27,6 @@ of an edge into a product is the other factor's value (d(wx)/dw is x, shown as x
 
 from __future__ import annotations
 
-import weakref
 from typing import Any
 
 import numpy as np
@@ -34,8 +34,9 @@ from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Circle, MathTex, Mobject, Round
                    Transform, VGroup)
 
 from .. import notation, theme
-from ..formula import operand
+from ..formula import Formula, operand
 from ..placement import fit_width
+from ..typeset import FactMaker
 
 __all__ = ["ComputationalGraphDiagram", "LAYOUT", "SYMBOLS", "OP_SYMBOLS"]
 
@@ -98,17 +99,30 @@ class GraphNode(VGroup):
         return self.badge if self.badge is not None else self.box
 
 
-class ComputationalGraphDiagram(VGroup):
-    """The lesson's computational graph; `scene` is the SlideScene that owns the numbers."""
+class _Uncopied:
+    """Holds a service the drawing uses but does not own, so copies of the drawing (every
+    Transform makes some) share it instead of deep-copying it; no `__dict__`, so Manim's
+    cache key does not walk into it either."""
 
-    def __init__(self, scene: Any, column_gap: float = 2.9, row_gap: float = 1.0, size: float = 1.0,
-                 side_values: str = "outside") -> None:
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Uncopied:
+        return self
+
+
+class ComputationalGraphDiagram(VGroup):
+    """The lesson's computational graph (`lesson.graph`); `facts` sets its numbers."""
+
+    def __init__(self, graph: Any, facts: FactMaker, column_gap: float = 2.9, row_gap: float = 1.0,
+                 size: float = 1.0, side_values: str = "outside") -> None:
         """`size` scales boxes and fonts; `side_values` puts the values of the side inputs
         (x, b, y) "outside" (above the top ones, below b) or to their "left"."""
         super().__init__()
         self.size, self.side_values = size, side_values
-        self._scene = weakref.ref(scene)  # not copied with the drawing (a scene cannot be)
-        graph = scene.lesson.graph
+        self._facts = _Uncopied(facts)
         self.ops = {node.name: node.op for node in graph.nodes}
         self.outgoing: dict[str, list[str]] = {name: [] for name in self.ops}
         self.edge_pairs = [(edge.source, edge.target) for edge in graph.edges]
@@ -127,8 +141,8 @@ class ComputationalGraphDiagram(VGroup):
         self._labels: dict[tuple[str, ...], Mobject] = {}
 
     @property
-    def scene(self) -> Any:
-        return self._scene()
+    def facts(self) -> FactMaker:
+        return self._facts.value
 
     # ----- geometry ----------------------------------------------------------------
 
@@ -160,7 +174,7 @@ class ComputationalGraphDiagram(VGroup):
         side_inputs = [s for s, t in self.edge_pairs if t == target and self.row(s) != 0]
         return DOWN if side_inputs and self.row(side_inputs[0]) > 0 else UP
 
-    # ----- labels (lesson facts, built by the scene) ---------------------------------
+    # ----- labels (lesson facts, set by the fact maker) ------------------------------
 
     def value_key(self, name: str) -> str:
         return f"worked_step.{name}" if not self.ops[name] else f"graph.nodes.{name}.value"
@@ -186,7 +200,7 @@ class ComputationalGraphDiagram(VGroup):
         """The forward value of a node: below it on the main row, beyond it for a side input."""
         if ("value", name) not in self._labels:
             color = NODE_COLORS[name] if name != "wx" else theme.TEXT
-            label = self.scene.tex("@v", v=self.value_key(name), font_size=LABEL_SIZE * self.size,
+            label = self.facts.tex("@v", v=self.value_key(name), font_size=LABEL_SIZE * self.size,
                                    color=color)
             box, row = self.nodes[name].box, self.row(name)
             fit_width(label, box.width + LABEL_SLACK * self.size)  # long numbers must not reach the next node's labels
@@ -200,7 +214,7 @@ class ComputationalGraphDiagram(VGroup):
     def grad_label(self, name: str) -> Mobject:
         """d loss / d node, in the gradient colour: above a main-row node, beside a side input."""
         if ("grad", name) not in self._labels:
-            label = self.scene.tex("@g", g=self.grad_key(name), font_size=LABEL_SIZE * self.size,
+            label = self.facts.tex("@g", g=self.grad_key(name), font_size=LABEL_SIZE * self.size,
                                    color=theme.GRADIENT)
             node = self.nodes[name]
             fit_width(label, node.box.width + LABEL_SLACK * self.size)
@@ -222,8 +236,8 @@ class ComputationalGraphDiagram(VGroup):
         """`× local` beside the backward arrow of an edge."""
         if ("local", source, target) not in self._labels:
             key = self.local_key(source, target)
-            value = self.scene.lesson.lookup(key)
-            label = self.scene.tex(r"\times", operand(value, "l"), l=key,
+            value = self.facts.lookup(key)
+            label = self.facts.tex(r"\times", operand(value, "l"), l=key,
                                    font_size=EDGE_LABEL_SIZE * self.size, color=theme.GRADIENT)
             arrow = self.backward_arrow(source, target)
             fit_width(label, 0.8 * arrow.get_length())  # stays between the two nodes' own labels
@@ -233,13 +247,13 @@ class ComputationalGraphDiagram(VGroup):
         return self._labels[("local", source, target)]
 
     def edge_equation(self, source: str, target: str, name: str,
-                      font_size: float = theme.TEX_SIZE) -> MathTex:
+                      font_size: float = theme.TEX_SIZE) -> Formula:
         """`name = upstream × local = product` for one edge, where `name` is the LaTeX of
-        d loss / d source; parts 2, 4 and 6 are the three numbers."""
+        d loss / d source; the three numbers are the parts "@u", "@l" and "@p"."""
         keys = {f: self.edge_key(source, target, f) for f in ("upstream", "product")}
         keys["local"] = self.local_key(source, target)
-        local = self.scene.lesson.lookup(keys["local"])
-        return self.scene.tex(name, "=", "@u", r"\;\times\;", operand(local, "l"), r"\;=\;", "@p",
+        local = self.facts.lookup(keys["local"])
+        return self.facts.tex(name, "=", "@u", r"\;\times\;", operand(local, "l"), r"\;=\;", "@p",
                               font_size=font_size, color=theme.GRADIENT, u=keys["upstream"],
                               l=keys["local"], p=keys["product"])
 

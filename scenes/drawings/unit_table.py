@@ -2,7 +2,7 @@
 
 Slides 7 and 8 put the real per-unit numbers (weights, pre-activations, activations,
 gradients) beside the neurons they belong to, so the eye reads across a row. Every
-cell is a lesson fact shown through `SlideScene.text`.
+cell is a lesson fact set by the `FactMaker` the table is given (a slide's `typeset`).
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Sequence
 
 from manim import RIGHT, UP, Mobject, VGroup
+
+from ..typeset import FactMaker
 
 __all__ = ["Column", "unit_table"]
 
@@ -22,7 +24,7 @@ class Column(VGroup):
         self.header, self.cells = header, VGroup(*cells)
 
 
-def unit_table(scene, rows_y: Sequence[float], columns: Sequence[tuple[Mobject, Sequence[str], str, bool]],
+def unit_table(facts: FactMaker, rows_y: Sequence[float], columns: Sequence[tuple[Mobject, Sequence[str], str, bool]],
                gap: float = 0.45, font_size: float = 20, header_buff: float = 0.2) -> VGroup:
     """Columns of lesson facts, cell i at height `rows_y[i]`, laid out left to right from x = 0.
 
@@ -31,7 +33,7 @@ def unit_table(scene, rows_y: Sequence[float], columns: Sequence[tuple[Mobject, 
     """
     built: list[Column] = []
     for header, keys, color, mono in columns:
-        cells = [scene.text("@v", v=key, color=color, mono=mono, font_size=font_size) for key in keys]
+        cells = [facts.text("@v", v=key, color=color, mono=mono, font_size=font_size) for key in keys]
         right = max(cell.width for cell in cells)
         for cell, y in zip(cells, rows_y):
             cell.move_to([right - cell.width / 2, y, 0])
