@@ -13,7 +13,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, GrowFromPoint
                    ReplacementTransform, Transform, VGroup)
 
 from scenes import notation, theme, wording
-from scenes.drawings.plot import LossCurvePlot
+from scenes.drawings.plot import Plot, curve_plot
 from scenes.drawings.loss import (ErrorSquare, PredictionLine, enlarge_ticks, place_above_minimum,
                                   place_labels_above, tidy_axis_labels)
 from scenes.placement import fit_width
@@ -136,7 +136,7 @@ class LossFunction(SlideScene):
                     "and it is lowest, zero, where \u0177 = y = @y.")
         with self.beat("parabola", sentence, loss="worked_step.loss", y="worked_step.y"):
             curve = self.lesson.descent.curve_y_hat
-            plot = LossCurvePlot(curve, notation.Y_HAT, width=5.4, height=3.9,
+            plot = curve_plot(curve, notation.Y_HAT, width=5.4, height=3.9,
                                  x_color=theme.PREDICTION)
             enlarge_ticks(tidy_axis_labels(plot))
             plot.move_to([3.45, -0.7, 0])
@@ -172,5 +172,5 @@ class LossFunction(SlideScene):
         return Transform(story, target)
 
     @staticmethod
-    def _ticks(plot: LossCurvePlot) -> list:
+    def _ticks(plot: Plot) -> list:
         return [m for m in (getattr(plot, "x_numbers", None), getattr(plot, "y_numbers", None)) if m]

@@ -13,7 +13,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedLine, Dot, FadeIn, FadeO
                    ReplacementTransform, Transform, VGroup)
 
 from scenes import notation, theme, wording
-from scenes.drawings.plot import LossCurvePlot
+from scenes.drawings.plot import curve_plot
 from scenes.drawings.loss import StepArrow, clipped_tangent, enlarge_ticks, plot_box, tidy_axis_labels
 from scenes.placement import fit_width
 from scenes.slide import SlideScene
@@ -49,7 +49,7 @@ class GradientDescent(SlideScene):
                        "w = @w with loss @loss.", w="worked_step.w", loss="worked_step.loss"):
             self.show_chrome()
             d = self.lesson.descent
-            self.plot = LossCurvePlot(d.curves_w[0], notation.W, width=6.2, height=4.0,
+            self.plot = curve_plot(d.curves_w[0], notation.W, width=6.2, height=4.0,
                                       y_max=d.curve_w.y_max)
             enlarge_ticks(tidy_axis_labels(self.plot))
             self.plot.move_to([0, (theme.CONTENT_TOP + theme.CONTENT_BOTTOM) / 2, 0])

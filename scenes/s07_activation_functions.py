@@ -14,7 +14,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedVMobject, FadeIn, FadeOu
 
 from scenes import theme
 from scenes.drawings.network import NetworkDiagram
-from scenes.drawings.plot import FunctionPlot, padded, unit_glyphs
+from scenes.drawings.plot import Plot, padded, unit_glyphs
 from scenes.network_wording import fit_caption, fit_sentence, fit_verdict
 from scenes.placement import fit_width, shift_to_x
 from scenes.slide import SlideScene
@@ -113,7 +113,7 @@ class ActivationFunctions(SlideScene):
         window = padded([low, high * 1.4], 0.08)
         self.panels = VGroup()
         for curve, (key, title) in zip(curves, CURVES):
-            plot = FunctionPlot((curve.zs[0], curve.zs[-1]), window, width=3.7, height=2.3,
+            plot = Plot((curve.zs[0], curve.zs[-1]), window, width=3.7, height=2.3,
                                 x_label="z", y_label=None)
             plot.f = plot.path(curve.zs, curve.values, theme.TEXT)
             plot.df = plot.path(curve.zs, curve.grads, theme.GRADIENT, stroke_width=3)
@@ -190,8 +190,8 @@ class ActivationFunctions(SlideScene):
 
     # ----- drawings -------------------------------------------------------------------
 
-    def data_plot(self) -> FunctionPlot:
+    def data_plot(self) -> Plot:
         """Axes over the data set's window: x where the network's fit is sampled, y around the data."""
         net = self.lesson.network
-        return FunctionPlot((net.fit_xs[0], net.fit_xs[-1]), padded(net.data_y, 0.2),
+        return Plot((net.fit_xs[0], net.fit_xs[-1]), padded(net.data_y, 0.2),
                             width=4.6, height=2.6, x_label="x", y_label="y")

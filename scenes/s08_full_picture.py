@@ -12,7 +12,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedVMobject, FadeIn, FadeOu
 
 from scenes import notation, theme
 from scenes.drawings.network import NetworkDiagram
-from scenes.drawings.plot import FunctionPlot, padded
+from scenes.drawings.plot import Plot, padded
 from scenes.network_wording import (closing_sentence, dead_units_sentence, epochs_word, fit_verdict,
                                     loss_trend, training_fit_sentence)
 from scenes.placement import fit_width, shift_to_x
@@ -126,10 +126,10 @@ class FullPicture(SlideScene):
         net = self.lesson.network
         snaps = net.snapshots
         history = net.history
-        self.loss_plot = FunctionPlot((0, len(history) - 1), (0, max(history) * 1.1), width=3.6, height=2.8,
+        self.loss_plot = Plot((0, len(history) - 1), (0, max(history) * 1.1), width=3.6, height=2.8,
                                       x_label=r"\text{epoch}", y_label=r"\text{mean }" + notation.LOSS,
                                       x_color=theme.MUTED, y_color=theme.LOSS, label_size=26, y_label_above=True)
-        self.fit_plot = FunctionPlot((net.fit_xs[0], net.fit_xs[-1]), padded(net.data_y, 0.2),
+        self.fit_plot = Plot((net.fit_xs[0], net.fit_xs[-1]), padded(net.data_y, 0.2),
                                      width=3.3, height=2.8, x_label="x", y_label="y", label_size=26)
         small = self.net.copy()
         weights = [s.weights for s in snaps]

@@ -1,5 +1,5 @@
 """Drawings of slides 3 and 4: the prediction on a number line, the squared error as a
-square, and the helpers that keep tangents and steps inside a `LossCurvePlot`.
+square, and the helpers that keep tangents and steps inside a loss curve's `Plot`.
 
 Geometry only: every number written next to these drawings comes from the slide
 (`SlideScene.tex`), never from here.
@@ -14,7 +14,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Arrow, DashedLine, Dot, Line, Mobject, 
 
 from .. import theme
 from ..placement import fit_width
-from .plot import LossCurvePlot, clip_segment, nice_step
+from .plot import Plot, clip_segment, nice_step
 
 __all__ = ["PredictionLine", "place_labels_above", "ErrorSquare", "plot_box", "clipped_tangent",
            "StepArrow", "MIN_STEP_LENGTH", "tidy_axis_labels",
@@ -84,9 +84,9 @@ class ErrorSquare(VGroup):
         self.add(self.square, area_label)
 
 
-# ----- keeping drawings inside a LossCurvePlot -------------------------------------
+# ----- keeping drawings inside a loss curve's Plot - -------------------------------------
 
-def enlarge_ticks(plot: LossCurvePlot, font_size: float = 24) -> LossCurvePlot:
+def enlarge_ticks(plot: Plot, font_size: float = 24) -> Plot:
     """Tick labels at a size a class can read at 720p, re-placed beside their ticks."""
     for labels, direction in ((getattr(plot, "x_numbers", None), DOWN),
                               (getattr(plot, "y_numbers", None), LEFT)):
@@ -97,7 +97,7 @@ def enlarge_ticks(plot: LossCurvePlot, font_size: float = 24) -> LossCurvePlot:
     return plot
 
 
-def tidy_axis_labels(plot: LossCurvePlot) -> LossCurvePlot:
+def tidy_axis_labels(plot: Plot) -> Plot:
     """The loss axis drawn at the left edge, where its tick labels are (Manim crosses the
     axes at 0 when the window holds 0), and the axis names at the axes' ends (the loss
     above its axis, the variable to the right of its axis), clear of every tick label."""
@@ -111,7 +111,7 @@ def tidy_axis_labels(plot: LossCurvePlot) -> LossCurvePlot:
     return plot
 
 
-def plot_box(plot: LossCurvePlot) -> tuple[float, float, float, float]:
+def plot_box(plot: Plot) -> tuple[float, float, float, float]:
     """The axes' drawing area in screen coordinates: left, right, bottom, top."""
     x_min, x_max = plot.axes.x_range[:2]
     y_min, y_max = plot.axes.y_range[:2]
@@ -119,7 +119,7 @@ def plot_box(plot: LossCurvePlot) -> tuple[float, float, float, float]:
     return left, right, bottom, top
 
 
-def place_above_minimum(plot: LossCurvePlot, label: Mobject, x: float, curve, gap: float = 0.12) -> Mobject:
+def place_above_minimum(plot: Plot, label: Mobject, x: float, curve, gap: float = 0.12) -> Mobject:
     """`label` above the curve's lowest point at `x`, raised until it clears the curve
     over its whole width (a narrow valley would otherwise run through it)."""
     left, right, _, top = plot_box(plot)
@@ -134,7 +134,7 @@ def place_above_minimum(plot: LossCurvePlot, label: Mobject, x: float, curve, ga
     return label.shift(UP * max(0.0, floor - label.get_bottom()[1]))
 
 
-def clipped_tangent(plot: LossCurvePlot, x: float, y: float, slope: float,
+def clipped_tangent(plot: Plot, x: float, y: float, slope: float,
                     half_width: float = 1.3, color: str = theme.GRADIENT) -> Line:
     """The plot's tangent at (x, y), cut where it would leave the axes."""
     line = plot.tangent(x, y, slope, half_width=half_width, color=color)
@@ -152,7 +152,7 @@ class StepArrow(VGroup):
     cut at their edge with `clipped` set.
     """
 
-    def __init__(self, plot: LossCurvePlot, w_from: float, w_to: float, height: float,
+    def __init__(self, plot: Plot, w_from: float, w_to: float, height: float,
                  color: str = theme.LEARNING_RATE) -> None:
         super().__init__()
         left, right, _, _ = plot_box(plot)

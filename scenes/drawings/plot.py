@@ -1,7 +1,8 @@
-"""Plots: axes over a window, curves and points from the core's samples.
+"""Plots: axes over a window, with curves and points from the core's samples.
 
-`LossCurvePlot` (slides 3, 4) draws a core `Curve` on axes with tick numbers;
-`FunctionPlot` (slides 7, 8) draws plain axes over a window.
+One `Plot` serves every slide: plain axes over a window (slides 7, 8), or, made by
+`curve_plot` from a core `Curve`, axes with ticks and their numbers and the curve on
+them (slides 3, 4).
 
 Every curve is a polyline through the core's own samples (activation curves at their
 zs, the network's fit at `fit_xs`, the loss history per epoch), never a formula
@@ -21,8 +22,8 @@ from backprop_core.formatting import format_number
 
 from .. import theme
 
-__all__ = ["LossCurvePlot", "FunctionPlot", "nice_step", "mark_axis_tick", "padded",
-           "clip_segment", "clip_polyline", "curve_glyph", "unit_glyphs"]
+__all__ = ["Plot", "curve_plot", "nice_step", "mark_axis_tick", "padded", "clip_segment",
+           "clip_polyline", "curve_glyph", "unit_glyphs"]
 
 
 def nice_step(span: float, ticks: int = 4) -> float:
@@ -42,44 +43,56 @@ def mark_axis_tick(mob: Mobject) -> Mobject:
     return mob
 
 
-class LossCurvePlot(VGroup):
-    """Axes sized to a core `Curve` (xs, ys, window) and the curve drawn from its samples."""
+class Plot(VGroup):
+    """Axes over the window `x_range` x `y_range`, with helpers that draw the core's samples.
 
-    def __init__(self, curve: Any, x_label: str, y_label: str = r"\mathrm{loss}",
-                 width: float = 6.0, height: float = 3.6, color: str = theme.LOSS,
-                 x_color: str = theme.PARAM, y_max: float | None = None,
-                 tick_numbers: bool = True) -> None:
+    Plain by default: no ticks, the values that matter are labelled as lesson facts by
+    the slide. `ticks=(x_step, y_step)` puts ticks at the multiples of the steps and,
+    with `tick_numbers`, their numbers (`x_numbers`, `y_numbers`)."""
+
+    def __init__(self, x_range: tuple[float, float], y_range: tuple[float, float],
+                 width: float = 5.0, height: float = 3.2, x_label: str | None = None,
+                 y_label: str | None = None, x_color: str = theme.INPUT,
+                 y_color: str = theme.TARGET, label_size: float = 30, y_label_above: bool = False,
+                 ticks: tuple[float, float] | None = None, tick_numbers: bool = True) -> None:
         super().__init__()
-        x_min, x_max = curve.x_min, curve.x_max
-        top = y_max if y_max is not None else curve.y_max
-        top = top if top > 0 else 1.0
-        x_step, y_step = nice_step(x_max - x_min), nice_step(top)
-        self.axes = Axes(
-            x_range=[x_min, x_max, x_step], y_range=[0, top * 1.08, y_step],
-            x_length=width, y_length=height, tips=False,
-            axis_config={"color": theme.MUTED, "stroke_width": 2, "include_ticks": True,
-                         "tick_size": 0.05},
-        )
-        # Manim puts the ticks of a range that misses 0 at x_min + k*step; put them at the
-        # multiples of the step, where _tick_labels writes the numbers.
+        self.window = (float(x_range[0]), float(x_range[1]), float(y_range[0]), float(y_range[1]))
+        # Without ticks one step spans the window, so Manim draws no tick inside it.
+        x_step, y_step = ticks or (x_range[1] - x_range[0], y_range[1] - y_range[0])
+        axis_config = {"color": theme.MUTED, "stroke_width": 2, "include_ticks": ticks is not None}
+        if ticks is not None:
+            axis_config["tick_size"] = 0.05
+        self.axes = Axes(x_range=[x_range[0], x_range[1], x_step],
+                         y_range=[y_range[0], y_range[1], y_step],
+                         x_length=width, y_length=height, tips=False, axis_config=axis_config)
+        if ticks is not None:
+            self._x_ticks_at_multiples(x_range[0], x_range[1], x_step)
+        self.add(self.axes)
+        if ticks is not None and tick_numbers:
+            self.x_numbers = self._tick_labels(x_range[0], x_range[1], x_step, horizontal=True)
+            self.y_numbers = self._tick_labels(y_step, y_range[1], y_step, horizontal=False)
+            self.add(self.x_numbers, self.y_numbers)
+        self.labels = VGroup()
+        if x_label:
+            self.x_label = MathTex(x_label, color=x_color, font_size=label_size)
+            self.x_label.next_to(self.axes.x_axis.get_right(), RIGHT, buff=0.12)
+            self.labels.add(self.x_label)
+        if y_label:
+            self.y_label = MathTex(y_label, color=y_color, font_size=label_size)
+            self.y_label.next_to(self.axes.y_axis.get_top(), UP if y_label_above else LEFT,
+                                 buff=0.12)
+            self.labels.add(self.y_label)
+        self.add(self.labels)
+
+    def _x_ticks_at_multiples(self, x_min: float, x_max: float, step: float) -> None:
+        """Manim puts the ticks of a range that misses 0 at x_min + k*step; put them at the
+        multiples of the step, where `_tick_labels` writes the numbers."""
         x_axis = self.axes.x_axis
         x_axis.remove(x_axis.ticks)
-        first = math.ceil(x_min / x_step - 1e-9)
-        last = math.floor(x_max / x_step + 1e-9)
-        x_axis.ticks = VGroup(*(x_axis.get_tick(k * x_step) for k in range(first, last + 1)))
+        first = math.ceil(x_min / step - 1e-9)
+        last = math.floor(x_max / step + 1e-9)
+        x_axis.ticks = VGroup(*(x_axis.get_tick(k * step) for k in range(first, last + 1)))
         x_axis.add(x_axis.ticks)
-        self.add(self.axes)
-        if tick_numbers:
-            self.x_numbers = self._tick_labels(x_min, x_max, x_step, horizontal=True)
-            self.y_numbers = self._tick_labels(y_step, top * 1.08, y_step, horizontal=False)
-            self.add(self.x_numbers, self.y_numbers)
-        self.x_label = MathTex(x_label, color=x_color, font_size=32)
-        self.x_label.next_to(self.axes.x_axis.get_right(), DOWN, buff=0.3)
-        self.y_label = MathTex(y_label, color=color, font_size=32)
-        self.y_label.next_to(self.axes.y_axis.get_top(), LEFT, buff=0.15)
-        self.add(self.x_label, self.y_label)
-        self.graph = self.curve_from(curve, color)
-        self.add(self.graph)
 
     def _tick_labels(self, low: float, high: float, step: float, horizontal: bool) -> VGroup:
         labels = VGroup()
@@ -101,18 +114,40 @@ class LossCurvePlot(VGroup):
             value += step
         return labels
 
-    def curve_from(self, curve: Any, color: str = theme.LOSS) -> VMobject:
-        """The polyline through a core curve's samples, clipped to the axes' height."""
-        top = self.axes.y_range[1]
-        points = [self.axes.c2p(x, min(y, top)) for x, y in zip(curve.xs, curve.ys)]
-        graph = VMobject(color=color, stroke_width=4).set_points_smoothly(points)
-        return graph
+    # ----- drawing the core's samples ------------------------------------------------
 
     def point(self, x: float, y: float) -> np.ndarray:
         return self.axes.c2p(x, y)
 
+    def path(self, xs: Sequence[float], ys: Sequence[float], color: str = theme.PREDICTION,
+             stroke_width: float = 4) -> VMobject:
+        """The polyline through the samples, cut where it leaves the window."""
+        path = VMobject(stroke_color=color, stroke_width=stroke_width)
+        runs = clip_polyline(xs, ys, self.window)
+        for run in runs:
+            points = [self.point(x, y) for x, y in run]
+            path.start_new_path(points[0])
+            path.add_points_as_corners(points[1:])
+        if not runs:  # nothing inside: an invisible point keeps the object animatable
+            path.set_points_as_corners([self.point(xs[0], self.window[2])] * 2)
+            path.set_stroke(opacity=0)
+        return path
+
+    def curve_from(self, curve: Any, color: str = theme.LOSS) -> VMobject:
+        """A smooth curve through a core curve's samples, clipped to the axes' height."""
+        top = self.axes.y_range[1]
+        points = [self.axes.c2p(x, min(y, top)) for x, y in zip(curve.xs, curve.ys)]
+        return VMobject(color=color, stroke_width=4).set_points_smoothly(points)
+
     def dot(self, x: float, y: float, color: str = theme.PREDICTION, radius: float = 0.09) -> Dot:
         return Dot(self.point(x, y), radius=radius, color=color)
+
+    def dots(self, xs: Sequence[float], ys: Sequence[float], color: str = theme.TARGET,
+             radius: float = 0.07) -> VGroup:
+        """A dot per sample inside the window."""
+        x0, x1, y0, y1 = self.window
+        return VGroup(*(Dot(self.point(x, y), radius=radius, color=color)
+                        for x, y in zip(xs, ys) if x0 <= x <= x1 and y0 <= y <= y1))
 
     def tangent(self, x: float, y: float, slope: float, half_width: float = 1.2,
                 color: str = theme.GRADIENT) -> Line:
@@ -123,6 +158,26 @@ class LossCurvePlot(VGroup):
         start = np.array([ox - dx, oy - dx * screen_slope, 0])
         end = np.array([ox + dx, oy + dx * screen_slope, 0])
         return Line(start, end, color=color, stroke_width=4)
+
+
+def curve_plot(curve: Any, x_label: str, y_label: str = r"\mathrm{loss}", width: float = 6.0,
+               height: float = 3.6, color: str = theme.LOSS, x_color: str = theme.PARAM,
+               y_max: float | None = None, tick_numbers: bool = True) -> Plot:
+    """A `Plot` sized to a core `Curve` (xs, ys, window): ticks with numbers, the loss axis
+    from 0, axis names, and the curve drawn from its samples as `plot.graph`."""
+    top = y_max if y_max is not None else curve.y_max
+    top = top if top > 0 else 1.0
+    plot = Plot((curve.x_min, curve.x_max), (0, top * 1.08), width, height,
+                ticks=(nice_step(curve.x_max - curve.x_min), nice_step(top)),
+                tick_numbers=tick_numbers)
+    plot.x_label = MathTex(x_label, color=x_color, font_size=32)
+    plot.x_label.next_to(plot.axes.x_axis.get_right(), DOWN, buff=0.3)
+    plot.y_label = MathTex(y_label, color=color, font_size=32)
+    plot.y_label.next_to(plot.axes.y_axis.get_top(), LEFT, buff=0.15)
+    plot.labels.add(plot.x_label, plot.y_label)
+    plot.graph = plot.curve_from(curve, color)
+    plot.add(plot.graph)
+    return plot
 
 
 def padded(values: Sequence[float], share: float = 0.15, floor: float = 1e-9) -> tuple[float, float]:
@@ -177,57 +232,6 @@ def clip_polyline(xs: Sequence[float], ys: Sequence[float],
     return runs
 
 
-class FunctionPlot(VGroup):
-    """Plain axes (no tick numbers: the values that matter are labelled as lesson facts)
-    over the window `x_range` x `y_range`, with helpers to draw the core's samples."""
-
-    def __init__(self, x_range: tuple[float, float], y_range: tuple[float, float],
-                 width: float = 5.0, height: float = 3.2, x_label: str | None = None,
-                 y_label: str | None = None, x_color: str = theme.INPUT,
-                 y_color: str = theme.TARGET, label_size: float = 30, y_label_above: bool = False) -> None:
-        super().__init__()
-        self.window = (float(x_range[0]), float(x_range[1]), float(y_range[0]), float(y_range[1]))
-        self.axes = Axes(
-            x_range=[x_range[0], x_range[1], x_range[1] - x_range[0]],
-            y_range=[y_range[0], y_range[1], y_range[1] - y_range[0]],
-            x_length=width, y_length=height, tips=False,
-            axis_config={"color": theme.MUTED, "stroke_width": 2, "include_ticks": False},
-        )
-        self.add(self.axes)
-        self.labels = VGroup()
-        if x_label:
-            self.x_label = MathTex(x_label, color=x_color, font_size=label_size)
-            self.x_label.next_to(self.axes.x_axis.get_right(), RIGHT, buff=0.12)
-            self.labels.add(self.x_label)
-        if y_label:
-            self.y_label = MathTex(y_label, color=y_color, font_size=label_size)
-            self.y_label.next_to(self.axes.y_axis.get_top(), UP if y_label_above else LEFT, buff=0.12)
-            self.labels.add(self.y_label)
-        self.add(self.labels)
-
-    def point(self, x: float, y: float) -> np.ndarray:
-        return self.axes.c2p(x, y)
-
-    def path(self, xs: Sequence[float], ys: Sequence[float], color: str = theme.PREDICTION,
-             stroke_width: float = 4) -> VMobject:
-        """The polyline through the samples, cut where it leaves the window."""
-        path = VMobject(stroke_color=color, stroke_width=stroke_width)
-        runs = clip_polyline(xs, ys, self.window)
-        for run in runs:
-            points = [self.point(x, y) for x, y in run]
-            path.start_new_path(points[0])
-            path.add_points_as_corners(points[1:])
-        if not runs:  # nothing inside: an invisible point keeps the object animatable
-            path.set_points_as_corners([self.point(xs[0], self.window[2])] * 2).set_stroke(opacity=0)
-        return path
-
-    def dots(self, xs: Sequence[float], ys: Sequence[float], color: str = theme.TARGET,
-             radius: float = 0.07) -> VGroup:
-        x0, x1, y0, y1 = self.window
-        return VGroup(*(Dot(self.point(x, y), radius=radius, color=color)
-                        for x, y in zip(xs, ys) if x0 <= x <= x1 and y0 <= y <= y1))
-
-
 def curve_glyph(xs: Sequence[float], ys: Sequence[float], width: float, height: float,
                 color: str = theme.ACTIVATION, stroke_width: float = 2.5) -> VMobject:
     """A small icon of a curve (e.g. ReLU's kink) fitted into width x height, centred at the origin."""
@@ -238,7 +242,7 @@ def curve_glyph(xs: Sequence[float], ys: Sequence[float], width: float, height: 
     return VMobject(stroke_color=color, stroke_width=stroke_width).set_points_as_corners(points)
 
 
-def unit_glyphs(diagram, xs: Sequence[float], ys: Sequence[float], color: str = theme.ACTIVATION) -> VGroup:
+def unit_glyphs(diagram: Any, xs: Sequence[float], ys: Sequence[float], color: str = theme.ACTIVATION) -> VGroup:
     """The unit's activation drawn inside each hidden neuron of a NetworkDiagram."""
     size = 1.1 * diagram.radius
     return VGroup(*(curve_glyph(xs, ys, size, size, color).move_to(neuron) for neuron in diagram.hidden))
