@@ -8,13 +8,28 @@ them at once.
 
 from __future__ import annotations
 
-from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Create, FadeIn, FadeOut, GrowArrow, GrowFromCenter,
-                   Indicate, LaggedStart, MathTex, VGroup, Write)
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    AnimationGroup,
+    Create,
+    FadeIn,
+    FadeOut,
+    GrowArrow,
+    GrowFromCenter,
+    Indicate,
+    LaggedStart,
+    MathTex,
+    VGroup,
+    Write,
+)
 
 from scenes import notation, theme
 from scenes.drawings.neuron import NeuronDiagram
 from scenes.drawings.signal_flow import fitted_network, forward_flow
-from scenes.formula import Formula, Fly, Part, hide, operand, reveal, symbol_to_tag
+from scenes.formula import Fly, Formula, Part, hide, operand, reveal, symbol_to_tag
 from scenes.placement import fit_width, keep_in_content
 from scenes.slide import SlideScene
 from scenes.slides import find_slide
@@ -85,10 +100,13 @@ class ForwardPropagation(SlideScene):
 
     def multiply(self) -> None:
         keys = {"w": "worked_step.w", "x": "worked_step.x", "wx": "graph.nodes.wx.value"}
-        with self.beat("multiply", "First the multiply: the weight @w times the input @x gives @wx.", **keys):
+        with self.beat("multiply", "First the multiply: the weight @w times the input @x "
+                                   "gives @wx.", **keys):
             line = self.line1 = self.formula(
-                notation.W, notation.X, "=", "@w", r"\times", operand(self.lesson.lookup(keys["x"]), "x"),
-                Part("gives", "="), "@wx", y=WORK_Y[0], colors={"@w": theme.PARAM, "@x": theme.INPUT},
+                notation.W, notation.X, "=", "@w", r"\times",
+                operand(self.lesson.lookup(keys["x"]), "x"),
+                Part("gives", "="), "@wx", y=WORK_Y[0],
+                colors={"@w": theme.PARAM, "@x": theme.INPUT},
                 **keys)
             self.add(line)
             self.play(Indicate(self.neuron.product_term(), color=theme.ACTIVATION),
@@ -102,7 +120,8 @@ class ForwardPropagation(SlideScene):
         with self.beat("add", "Then the add: @wx plus the bias @b gives @y_hat.", **keys):
             line = self.line2 = self.formula(
                 notation.W, notation.X, "+", notation.B, "=", "@wx", Part("plus", "+"),
-                operand(self.lesson.lookup(keys["b"]), "b"), Part("gives", "="), "@y_hat", y=WORK_Y[1],
+                operand(self.lesson.lookup(keys["b"]), "b"), Part("gives", "="), "@y_hat",
+                y=WORK_Y[1],
                 colors={"@b": theme.PARAM, "@y_hat": theme.PREDICTION}, **keys)
             self.add(line)
             self.play(Indicate(self.neuron.bias_term(), color=theme.ACTIVATION),
@@ -115,9 +134,11 @@ class ForwardPropagation(SlideScene):
         key = "worked_step.y_hat"
         with self.beat("predict", "So the neuron predicts y-hat equals @y_hat: "
                                   "the signal has moved forward.", y_hat=key):
-            tag = self.tags["y_hat"] = self.neuron.place(self.tag(notation.Y_HAT, key, theme.PREDICTION), "y_hat")
+            tag = self.tags["y_hat"] = self.neuron.place(self.tag(notation.Y_HAT, key,
+                                                                  theme.PREDICTION), "y_hat")
             self.play(self.neuron.pulse("out"))
-            self.play(*symbol_to_tag(self, self.neuron.detach("y_hat"), tag, number_from=self.line2.part("@y_hat")))
+            self.play(*symbol_to_tag(self, self.neuron.detach("y_hat"), tag,
+                                     number_from=self.line2.part("@y_hat")))
             self.play(self.neuron.pulse("all", run_time=1.6))
 
     # ----- a network is many such neurons --------------------------------------------
@@ -130,11 +151,13 @@ class ForwardPropagation(SlideScene):
                             for name, tex, node in (("x", notation.X, self.net.input),
                                                     ("y_hat", notation.Y_HAT, self.net.output))}
         captions = VGroup(*(self.label(name).next_to(layer, DOWN, 0).set_y(-2.95)
-                            for name, layer in zip(("input", "hidden layer", "output"), self.net.layers())))
+                            for name, layer in zip(("input", "hidden layer", "output"),
+                                                   self.net.layers(), strict=True)))
         with self.beat("layers", "A network is many such neurons in layers, "
                                  "here @h hidden ones, all doing the same thing.",
                        h="network.hidden"):
-            self.play(FadeOut(self.neuron, *self.tags.values(), self.line1, self.line2), run_time=0.8)
+            self.play(FadeOut(self.neuron, *self.tags.values(), self.line1, self.line2),
+                      run_time=0.8)
             net = self.net
             self.add(net)  # its parts are animated in below
             self.play(LaggedStart(FadeIn(net.input, scale=0.6), FadeIn(net.hidden, scale=0.6),
@@ -146,17 +169,19 @@ class ForwardPropagation(SlideScene):
         trace = self.lesson.network.trace
         k = next((i for i, a in enumerate(trace.a1) if a > 0), 0)  # a neuron the ReLU lets through
         self.k = k
-        keys = {"x": "network.trace.x", "w": f"network.initial.W1.{k}", "b": f"network.initial.b1.{k}",
+        keys = {"x": "network.trace.x", "w": f"network.initial.W1.{k}",
+                "b": f"network.initial.b1.{k}",
                 "z": f"network.trace.z1.{k}"}
-        with self.beat("hidden", "For the input @x, this hidden neuron computes @w times @x plus @b, "
-                                 "which is @z.", **keys):
+        with self.beat("hidden", "For the input @x, this hidden neuron computes @w times @x "
+                                 "plus @b, which is @z.", **keys):
             x_tag = self.below(self.tag(notation.X, keys["x"], theme.INPUT), self.net.input, LEFT)
             self.net_tags = {"x": x_tag}
             ring = self.net.hidden[k].copy().set_fill(opacity=0).set_stroke(theme.ACTIVATION, 5)
             title = self.label("this hidden neuron", color=theme.ACTIVATION)
             formula = self.tex(notation.W, notation.X, "+", notation.B, "=", "@w", r"\times",
                                operand(self.lesson.lookup(keys["x"]), "x"), Part("plus", "+"),
-                               operand(self.lesson.lookup(keys["b"]), "b"), Part("gives", "="), "@z",
+                               operand(self.lesson.lookup(keys["b"]), "b"), Part("gives", "="),
+                               "@z",
                                **keys)
             formula.color_parts({"@w": theme.PARAM, "@x": theme.INPUT, "@b": theme.PARAM,
                                  "@z": theme.ACTIVATION})
@@ -198,22 +223,29 @@ class ForwardPropagation(SlideScene):
         with self.beat("whole", "Layer after layer, every neuron does the same, and the output "
                                 "neuron gives the network's prediction, @y_hat.", y_hat=key):
             ACT = {"a": theme.ACTIVATION}
-            hidden_rule = self.tex("a", "=", r"\mathrm{ReLU}(", notation.W, notation.X, "+", notation.B, ")",
+            hidden_rule = self.tex("a", "=", r"\mathrm{ReLU}(", notation.W, notation.X, "+",
+                                   notation.B, ")",
                                    colors=ACT)
-            output_rule = self.tex(notation.Y_HAT, "=", r"\sum", notation.W, "a", "+", notation.B, "=",
+            output_rule = self.tex(notation.Y_HAT, "=", r"\sum", notation.W, "a", "+", notation.B,
+                                   "=",
                                    "@y_hat", colors=ACT, y_hat=key)
             output_rule.part("@y_hat").set_color(theme.PREDICTION)
-            rules = VGroup(VGroup(self.label("every hidden neuron"), hidden_rule).arrange(DOWN, buff=0.15),
-                           VGroup(self.label("the output neuron"), output_rule).arrange(DOWN, buff=0.15))
+            rules = VGroup(VGroup(self.label("every hidden neuron"),
+                                  hidden_rule).arrange(DOWN, buff=0.15),
+                           VGroup(self.label("the output neuron"),
+                                  output_rule).arrange(DOWN, buff=0.15))
             self.column(rules, top=1.2, buff=0.55)
             filled = self.net.copy().fill_hidden(self.lesson.network.trace.a1)
-            tag = self.below(self.tag(notation.Y_HAT, key, theme.PREDICTION), self.net.output, RIGHT)
+            tag = self.below(self.tag(notation.Y_HAT, key, theme.PREDICTION), self.net.output,
+                             RIGHT)
             self.play(FadeOut(self.hidden_work, self.relu_work), run_time=0.6)
             self.play(FadeIn(rules[0], shift=0.2 * DOWN), run_time=0.8)
             self.play(forward_flow(self.net, self.lesson.network.trace, run_time=2),
-                      *(h.animate.set_fill(f.get_fill_color(), 1) for h, f in zip(self.net.hidden, filled.hidden)))
+                      *(h.animate.set_fill(f.get_fill_color(), 1)
+                        for h, f in zip(self.net.hidden, filled.hidden, strict=True)))
             self.play(FadeIn(rules[1], shift=0.2 * DOWN))
-            self.play(*symbol_to_tag(self, self.net_symbols["y_hat"], tag, number_from=output_rule.part("@y_hat")))
+            self.play(*symbol_to_tag(self, self.net_symbols["y_hat"], tag,
+                                     number_from=output_rule.part("@y_hat")))
 
     # ----- placement ------------------------------------------------------------------
 

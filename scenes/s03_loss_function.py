@@ -9,13 +9,31 @@ prediction with its minimum where the prediction hits the target.
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, GrowFromPoint, Indicate,
-                   ReplacementTransform, Transform, VGroup)
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Create,
+    FadeIn,
+    FadeOut,
+    GrowFromPoint,
+    Indicate,
+    ReplacementTransform,
+    Transform,
+    VGroup,
+)
 
 from scenes import notation, theme, wording
+from scenes.drawings.loss import (
+    ErrorSquare,
+    PredictionLine,
+    enlarge_ticks,
+    place_above_minimum,
+    place_labels_above,
+    tidy_axis_labels,
+)
 from scenes.drawings.plot import Plot, curve_plot
-from scenes.drawings.loss import (ErrorSquare, PredictionLine, enlarge_ticks, place_above_minimum,
-                                  place_labels_above, tidy_axis_labels)
 from scenes.placement import fit_width
 from scenes.slide import SlideScene
 
@@ -54,8 +72,10 @@ class LossFunction(SlideScene):
                                                     y="worked_step.y", font_size=LABEL_SIZE))
                 self.point_labels.next_to(self.line.target, UP, buff=0.2)
             else:
-                left, right = (self.line.prediction, self.line.target)[:: 1 if self.error > 0 else -1]
-                yh = self.tex(notation.Y_HAT, "=", "@v", v="worked_step.y_hat", font_size=LABEL_SIZE)
+                left, right = (self.line.prediction,
+                               self.line.target)[:: 1 if self.error > 0 else -1]
+                yh = self.tex(notation.Y_HAT, "=", "@v", v="worked_step.y_hat",
+                              font_size=LABEL_SIZE)
                 y = self.tex(notation.Y, "=", "@v", v="worked_step.y", font_size=LABEL_SIZE)
                 labels = (yh, y) if self.error > 0 else (y, yh)
                 place_labels_above(*labels, left, right)
@@ -69,7 +89,8 @@ class LossFunction(SlideScene):
             self.error_label = self.tex(notation.Y, "-", notation.Y_HAT, "=", "@e",
                                         e="worked_step.error", font_size=LABEL_SIZE)
             self.error_label.part("@e").set_color(theme.LOSS)
-            self.error_label.next_to(self.line.segment if self.error else self.line.target, DOWN, 0.25)
+            self.error_label.next_to(self.line.segment if self.error else self.line.target, DOWN,
+                                     0.25)
             if self.error:
                 self.play(Create(self.line.segment), run_time=0.8)
             self.play(FadeIn(self.error_label, shift=0.1 * UP))
@@ -113,8 +134,8 @@ class LossFunction(SlideScene):
             self.play(FadeIn(self.caption, shift=0.1 * UP))
 
     def big_mistakes_cost_more(self) -> None:
-        with self.beat("size", "And big mistakes cost more: twice the error makes four times the loss, "
-                       "so the worst predictions pull hardest on the weights."):
+        with self.beat("size", "And big mistakes cost more: twice the error makes four times the "
+                       "loss, so the worst predictions pull hardest on the weights."):
             caption = self.label("twice the error: four times the loss", color=theme.TEXT)
             caption.move_to(self.caption)
             self.play(ReplacementTransform(self.caption, caption))
@@ -124,7 +145,8 @@ class LossFunction(SlideScene):
                                        for d in (RIGHT, DOWN, RIGHT + DOWN)))
                 self.play(FadeOut(self.formula, shift=0.3 * RIGHT))
                 self.play(*(FadeIn(c, shift=0.4 * v) for c, v in
-                            zip(self.copies, (RIGHT, DOWN, RIGHT + DOWN))), run_time=1.2)
+                            zip(self.copies, (RIGHT, DOWN, RIGHT + DOWN), strict=True)),
+                          run_time=1.2)
             else:
                 self.copies = VGroup()
 
@@ -140,7 +162,8 @@ class LossFunction(SlideScene):
                                  x_color=theme.PREDICTION)
             enlarge_ticks(tidy_axis_labels(plot))
             plot.move_to([3.45, -0.7, 0])
-            plot.shift(LEFT * max(0.0, plot.get_right()[0] - theme.CONTENT_RIGHT))  # wide tick labels
+            # wide tick labels
+            plot.shift(LEFT * max(0.0, plot.get_right()[0] - theme.CONTENT_RIGHT))
             ours = plot.dot(self.y_hat, self.lesson.worked_step.loss, color=theme.PREDICTION)
             best = plot.dot(self.y, 0.0, color=theme.TARGET)
             best_label = self.tex(notation.Y_HAT, "=", notation.Y, "=", "@y", y="worked_step.y",
@@ -173,4 +196,5 @@ class LossFunction(SlideScene):
 
     @staticmethod
     def _ticks(plot: Plot) -> list:
-        return [m for m in (getattr(plot, "x_numbers", None), getattr(plot, "y_numbers", None)) if m]
+        return [m for m in (getattr(plot, "x_numbers", None),
+                            getattr(plot, "y_numbers", None)) if m]

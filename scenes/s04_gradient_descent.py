@@ -9,12 +9,31 @@ lesson's trajectory.
 
 from __future__ import annotations
 
-from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedLine, Dot, FadeIn, FadeOut, Indicate,
-                   ReplacementTransform, Transform, VGroup)
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Create,
+    DashedLine,
+    Dot,
+    FadeIn,
+    FadeOut,
+    Indicate,
+    ReplacementTransform,
+    Transform,
+    VGroup,
+)
 
 from scenes import notation, theme, wording
+from scenes.drawings.loss import (
+    StepArrow,
+    clipped_tangent,
+    enlarge_ticks,
+    plot_box,
+    tidy_axis_labels,
+)
 from scenes.drawings.plot import curve_plot
-from scenes.drawings.loss import StepArrow, clipped_tangent, enlarge_ticks, plot_box, tidy_axis_labels
 from scenes.placement import fit_width
 from scenes.slide import SlideScene
 
@@ -45,8 +64,9 @@ class GradientDescent(SlideScene):
     # ----- beats ------------------------------------------------------------------
 
     def show_loss_curve(self) -> None:
-        with self.beat("curve", "Here is the loss as a function of the weight w: our neuron sits at "
-                       "w = @w with loss @loss.", w="worked_step.w", loss="worked_step.loss"):
+        with self.beat("curve", "Here is the loss as a function of the weight w: our neuron "
+                       "sits at w = @w with loss @loss.", w="worked_step.w",
+                       loss="worked_step.loss"):
             self.show_chrome()
             d = self.lesson.descent
             self.plot = curve_plot(d.curves_w[0], notation.W, width=6.2, height=4.0,
@@ -60,7 +80,8 @@ class GradientDescent(SlideScene):
             self.play(Create(self.plot.axes), FadeIn(self.plot.x_label, self.plot.y_label,
                                                       self.plot.x_numbers, self.plot.y_numbers))
             self.play(Create(self.plot.graph), run_time=1.2)
-            self.play(FadeIn(self.dot, scale=2), Create(self.drop), FadeIn(*self.rows, self.note, shift=0.1 * LEFT))
+            self.play(FadeIn(self.dot, scale=2), Create(self.drop),
+                      FadeIn(*self.rows, self.note, shift=0.1 * LEFT))
 
     def show_slope(self) -> None:
         g = self.steps[0].dloss_dw
@@ -72,10 +93,13 @@ class GradientDescent(SlideScene):
 
     def take_one_step(self) -> None:
         g = self.steps[0].dloss_dw
-        with self.beat("step", wording.step_meaning(g), lr="worked_step.lr", g="worked_step.dloss_dw",
+        with self.beat("step", wording.step_meaning(g), lr="worked_step.lr",
+                       g="worked_step.dloss_dw",
                        w="worked_step.w", w1="worked_step.w_next"):
-            rule = self.tex(notation.W, ":=", notation.W, "-", notation.LR, r"\cdot", notation.DLOSS_DW)
-            update = self.tex(notation.W, ":=", "@w", "-", "(", "@lr", ")", "(", "@g", ")", "=", "@w1",
+            rule = self.tex(notation.W, ":=", notation.W, "-", notation.LR, r"\cdot",
+                            notation.DLOSS_DW)
+            update = self.tex(notation.W, ":=", "@w", "-", "(", "@lr", ")", "(", "@g", ")", "=",
+                              "@w1",
                               w="worked_step.w", lr="worked_step.lr", g="worked_step.dloss_dw",
                               w1="worked_step.w_next")
             update.color_parts({"@lr": theme.LEARNING_RATE, "@g": theme.GRADIENT})
@@ -88,15 +112,17 @@ class GradientDescent(SlideScene):
                 self.play(Create(self.arrow), run_time=0.8)
 
     def descend(self) -> None:
-        keys = dict(n="params.steps", lr="params.lr", w="descent.steps.0.w", first="descent.steps.0.loss",
+        keys = dict(n="params.steps", lr="params.lr", w="descent.steps.0.w",
+                    first="descent.steps.0.loss",
                     second="descent.steps.1.loss", last=f"descent.steps.{self.last}.loss")
         with self.beat("descent", wording.descent_outcome(self.regime), **keys):
-            moves = "b is updated too, so the curve shifts each step" if self.steps[0].dloss_db else \
-                "b does not change either"
+            moves = ("b is updated too, so the curve shifts each step" if self.steps[0].dloss_db
+                     else "b does not change either")
             note = self._note(self.label(moves))
             counter = self._row(3, self._counter(0))
             self.play(FadeOut(self.tangent, self.arrow, self.rows[4]),
-                      ReplacementTransform(self.rows[3], counter), ReplacementTransform(self.note, note))
+                      ReplacementTransform(self.rows[3], counter),
+                      ReplacementTransform(self.note, note))
             self.rows[3], self.note = counter, note
             run_time = max(0.25, min(0.8, DESCENT_TIME / max(self.last, 1)))
             for k in range(1, self.last + 1):
@@ -107,7 +133,8 @@ class GradientDescent(SlideScene):
         keys = dict(lr="params.lr", x="worked_step.x", g0="descent.steps.0.dloss_dw",
                     g=f"descent.steps.{self.last}.dloss_dw")
         with self.beat("why", wording.descent_reason(self.regime), **keys):
-            was = self.label("slope at the start: @g", g="descent.steps.0.dloss_dw", color=theme.GRADIENT)
+            was = self.label("slope at the start: @g", g="descent.steps.0.dloss_dw",
+                             color=theme.GRADIENT)
             was.next_to(self.rows[3], DOWN, buff=0.3, aligned_edge=LEFT)
             self.play(Create(self._tangent(end)), FadeIn(was, shift=0.1 * UP))
             self.play(Indicate(self.rows[2], color=theme.GRADIENT))
@@ -193,4 +220,5 @@ class GradientDescent(SlideScene):
     def _inside_plot(self, label):
         """`label` slid sideways to stay inside the axes."""
         left, right, _, _ = plot_box(self.plot)
-        return label.set_x(min(max(label.get_x(), left + 0.1 + label.width / 2), right - label.width / 2))
+        return label.set_x(min(max(label.get_x(), left + 0.1 + label.width / 2),
+                               right - label.width / 2))

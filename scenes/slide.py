@@ -21,9 +21,8 @@ from pathlib import Path
 from typing import Any, ClassVar, Iterator
 
 import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, FadeIn, Line, MathTex, Mobject, Scene, Text, VGroup, config
 from PIL import Image
-from manim import (DOWN, LEFT, RIGHT, UP, FadeIn, Line, MathTex, Mobject, Scene, Text, VGroup,
-                   config)
 
 from . import manim_speedups, theme
 from .facts import FactRecorder, TrackedLesson
@@ -120,7 +119,8 @@ class SlideScene(Scene):
 
     # ----- numbers on screen ----------------------------------------------------
 
-    def number(self, key: str, color: str = theme.TEXT, font_size: float = theme.TEX_SIZE) -> MathTex:
+    def number(self, key: str, color: str = theme.TEXT,
+               font_size: float = theme.TEX_SIZE) -> MathTex:
         """One lesson field as a formula-set number."""
         return self.typeset.number(key, color=color, font_size=font_size)
 
@@ -183,7 +183,8 @@ class SlideScene(Scene):
         target = os.environ.get(FACTS_ENV)
         if not target and config.dry_run:
             return
-        path = Path(target) if target else Path(config.media_dir) / "facts" / f"{type(self).__name__}.facts.json"
+        default = Path(config.media_dir) / "facts" / f"{type(self).__name__}.facts.json"
+        path = Path(target) if target else default
         path.parent.mkdir(parents=True, exist_ok=True)
         self.facts.write(path, slide=self.slide.number, slug=self.slide.slug,
                          scene=type(self).__name__, duration=self.time,

@@ -55,7 +55,8 @@ class Typesetter:
     def lookup(self, key: str) -> Any:
         return self.facts.lesson.lookup(key)
 
-    def number(self, key: str, color: str = theme.TEXT, font_size: float = theme.TEX_SIZE) -> MathTex:
+    def number(self, key: str, color: str = theme.TEXT,
+               font_size: float = theme.TEX_SIZE) -> MathTex:
         """One lesson field as a formula-set number."""
         shown = self.facts.show(key)
         return _tag(MathTex(shown.tex, color=color, font_size=font_size), [shown.tex])
@@ -74,10 +75,10 @@ class Typesetter:
         sources = [p.tex if isinstance(p, Part) else p for p in parts]
         filled = [PLACEHOLDER.sub(fill, p) for p in sources]
         named = [Part(p.name, f) if isinstance(p, Part) else Part(p, f)
-                 for p, f in zip(parts, filled)]
+                 for p, f in zip(parts, filled, strict=True)]
         formula = _tag(Formula(*named, sources=sources, font_size=font_size, color=color), used)
         palette = {**notation.SYMBOL_COLORS, **(colors or {})}
-        for part, mob in zip(filled, formula.submobjects):
+        for part, mob in zip(filled, formula.submobjects, strict=True):
             if part.strip() in palette:
                 mob.set_color(palette[part.strip()])
         return formula

@@ -30,8 +30,18 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Circle, MathTex, Mobject, RoundedRectangle, Scene,
-                   Transform, VGroup)
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Arrow,
+    Circle,
+    MathTex,
+    Mobject,
+    RoundedRectangle,
+    VGroup,
+)
 
 from .. import notation, theme
 from ..formula import Formula, operand
@@ -76,7 +86,7 @@ class GraphNode(VGroup):
         super().__init__()
         color = NODE_COLORS[name]
         self.symbol = MathTex(*SYMBOLS[name], font_size=34 * size, color=color)
-        for part, tex in zip(self.symbol.submobjects, SYMBOLS[name]):
+        for part, tex in zip(self.symbol.submobjects, SYMBOLS[name], strict=True):
             part.set_color(notation.SYMBOL_COLORS.get(tex, color))
         self.box = RoundedRectangle(corner_radius=0.12 * size, height=0.6 * size,
                                     width=max(0.7 * size, self.symbol.width + 0.36 * size),
@@ -88,7 +98,8 @@ class GraphNode(VGroup):
         if op:
             self.op_symbol = MathTex(OP_SYMBOLS[op], font_size=26 * size, color=theme.TEXT)
             radius = max(0.22 * size, self.op_symbol.width / 2 + 0.07 * size)
-            self.badge = Circle(radius, color=theme.MUTED, stroke_width=2.5).set_fill(theme.BACKGROUND, 1)
+            self.badge = Circle(radius, color=theme.MUTED,
+                                stroke_width=2.5).set_fill(theme.BACKGROUND, 1)
             self.badge.next_to(self.box, LEFT, buff=0.06 * size)
             self.op_symbol.move_to(self.badge)
             self.add(self.badge, self.op_symbol)
@@ -133,7 +144,8 @@ class ComputationalGraphDiagram(VGroup):
             column, row = LAYOUT[name]
             node = self.nodes[name] = GraphNode(name, op, size)
             node.move_to(np.array([(column - 2) * column_gap, row * row_gap, 0]))
-            node.shift((node.get_center() - node.box.get_center()) * RIGHT)  # centre the box, not the badge
+            # centre the box, not the badge
+            node.shift((node.get_center() - node.box.get_center()) * RIGHT)
         self.arrows: dict[tuple[str, str], Arrow] = {}
         for source, target in self.edge_pairs:
             self.arrows[(source, target)] = self._arrow(source, target, theme.MUTED)
@@ -203,7 +215,8 @@ class ComputationalGraphDiagram(VGroup):
             label = self.facts.tex("@v", v=self.value_key(name), font_size=LABEL_SIZE * self.size,
                                    color=color)
             box, row = self.nodes[name].box, self.row(name)
-            fit_width(label, box.width + LABEL_SLACK * self.size)  # long numbers must not reach the next node's labels
+            # long numbers must not reach the next node's labels
+            fit_width(label, box.width + LABEL_SLACK * self.size)
             if row != 0 and self.side_values == "left":
                 label.next_to(box, LEFT, buff=0.12)
             else:

@@ -28,8 +28,9 @@ class PredictionLine(VGroup):
     across the target (a miss just as big on the other side).
 
     Built in place (at `center`): the dots and segments are separate mobjects the slide
-    brings in one by one. The window is proportional to the error, so the error segment has the same length on
-    screen for any error size; a zero error gets a window of one tick spacing each side.
+    brings in one by one. The window is proportional to the error, so the error segment has
+    the same length on screen for any error size; a zero error gets a window of one tick
+    spacing each side.
     """
 
     def __init__(self, y_hat: float, y: float, length: float, center: np.ndarray) -> None:
@@ -84,16 +85,18 @@ class ErrorSquare(VGroup):
         self.add(self.square, area_label)
 
 
-# ----- keeping drawings inside a loss curve's Plot - -------------------------------------
+# ----- keeping drawings inside a loss curve's Plot ---------------------------------
 
 def enlarge_ticks(plot: Plot, font_size: float = 24) -> Plot:
     """Tick labels at a size a class can read at 720p, re-placed beside their ticks."""
     for labels, direction in ((getattr(plot, "x_numbers", None), DOWN),
                               (getattr(plot, "y_numbers", None), LEFT)):
         for label in labels or ():
-            anchor = label.get_center() - direction * (label.height if direction is DOWN else label.width) / 2
+            reach = label.height if direction is DOWN else label.width
+            anchor = label.get_center() - direction * reach / 2
             label.scale(font_size / label.font_size)
-            label.move_to(anchor + direction * (label.height if direction is DOWN else label.width) / 2)
+            reach = label.height if direction is DOWN else label.width
+            label.move_to(anchor + direction * reach / 2)
     return plot
 
 

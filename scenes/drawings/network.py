@@ -8,8 +8,21 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 import numpy as np
-from manim import (LEFT, RIGHT, Animation, AnimationGroup, Circle, Line, ManimColor, MathTex,
-                   Mobject, ShowPassingFlash, Succession, VGroup, interpolate_color)
+from manim import (
+    LEFT,
+    RIGHT,
+    Animation,
+    AnimationGroup,
+    Circle,
+    Line,
+    ManimColor,
+    MathTex,
+    Mobject,
+    ShowPassingFlash,
+    Succession,
+    VGroup,
+    interpolate_color,
+)
 
 from .. import theme
 
@@ -44,7 +57,8 @@ class NetworkDiagram(VGroup):
         spread = min(height, (hidden - 1) * 0.9) if hidden > 1 else 0.0
         hidden_ys = np.linspace(spread / 2, -spread / 2, hidden) if hidden > 1 else [0.0]
         self.input = self._neuron(np.array([xs[0], 0, 0]), theme.INPUT)
-        self.hidden = VGroup(*(self._neuron(np.array([xs[1], y, 0]), theme.TEXT) for y in hidden_ys))
+        self.hidden = VGroup(*(self._neuron(np.array([xs[1], y, 0]),
+                                            theme.TEXT) for y in hidden_ys))
         self.output = self._neuron(np.array([xs[2], 0, 0]), theme.PREDICTION)
         self.edges_in = VGroup(*(self._edge(self.input, h) for h in self.hidden))
         self.edges_out = VGroup(*(self._edge(h, self.output) for h in self.hidden))
@@ -53,15 +67,18 @@ class NetworkDiagram(VGroup):
         self.labels = VGroup()
         if input_label or output_label:  # symbols, not numbers
             if input_label:
-                self.labels.add(MathTex(input_label, color=theme.INPUT).next_to(self.input, LEFT, 0.15))
+                self.labels.add(MathTex(input_label,
+                                        color=theme.INPUT).next_to(self.input, LEFT, 0.15))
             if output_label:
-                self.labels.add(MathTex(output_label, color=theme.PREDICTION).next_to(self.output, RIGHT, 0.15))
+                self.labels.add(MathTex(output_label,
+                                        color=theme.PREDICTION).next_to(self.output, RIGHT, 0.15))
             self.add(self.labels)
         self.style_weights(weights)
         self.fill_hidden(activations)
 
     def _neuron(self, centre: np.ndarray, color: str) -> Circle:
-        return Circle(self.radius, color=color, stroke_width=3).set_fill(theme.BACKGROUND, 1).move_to(centre)
+        neuron = Circle(self.radius, color=color, stroke_width=3)
+        return neuron.set_fill(theme.BACKGROUND, 1).move_to(centre)
 
     def _edge(self, a: Mobject, b: Mobject) -> Line:
         return Line(a.get_right(), b.get_left(), buff=0.02)
@@ -73,9 +90,9 @@ class NetworkDiagram(VGroup):
     def style_weights(self, weights: Any, largest: float | None = None) -> "NetworkDiagram":
         """Restyle the edges for `weights`; pass `largest` to compare several snapshots fairly."""
         largest = largest if largest is not None else self._largest(weights)
-        for edge, w in zip(self.edges_in, weights.W1):
+        for edge, w in zip(self.edges_in, weights.W1, strict=True):
             edge.set_stroke(**_edge_style(w, largest))
-        for edge, w in zip(self.edges_out, weights.W2):
+        for edge, w in zip(self.edges_out, weights.W2, strict=True):
             edge.set_stroke(**_edge_style(w, largest))
         return self
 
@@ -84,15 +101,17 @@ class NetworkDiagram(VGroup):
         if activations is None:
             return self
         top = max(max(activations), 1e-12)
-        for neuron, a in zip(self.hidden, activations):
+        for neuron, a in zip(self.hidden, activations, strict=True):
             share = max(a, 0.0) / top
-            neuron.set_fill(interpolate_color(ManimColor(theme.BACKGROUND), ManimColor(theme.ACTIVATION), 0.85 * share), 1)
+            neuron.set_fill(interpolate_color(ManimColor(theme.BACKGROUND),
+                                              ManimColor(theme.ACTIVATION), 0.85 * share), 1)
         return self
 
     def layers(self) -> list[VGroup]:
         return [VGroup(self.input), self.hidden, VGroup(self.output)]
 
-    def pulse(self, backward: bool = False, color: str | None = None, run_time: float = 1.6) -> Animation:
+    def pulse(self, backward: bool = False, color: str | None = None,
+              run_time: float = 1.6) -> Animation:
         """A flash travelling along every edge, layer by layer (right to left if `backward`)."""
         color = color or (theme.GRADIENT if backward else theme.ACTIVATION)
         stages = [self.edges_in, self.edges_out]

@@ -136,7 +136,7 @@ class Plot(VGroup):
     def curve_from(self, curve: Any, color: str = theme.LOSS) -> VMobject:
         """A smooth curve through a core curve's samples, clipped to the axes' height."""
         top = self.axes.y_range[1]
-        points = [self.axes.c2p(x, min(y, top)) for x, y in zip(curve.xs, curve.ys)]
+        points = [self.axes.c2p(x, min(y, top)) for x, y in zip(curve.xs, curve.ys, strict=True)]
         return VMobject(color=color, stroke_width=4).set_points_smoothly(points)
 
     def dot(self, x: float, y: float, color: str = theme.PREDICTION, radius: float = 0.09) -> Dot:
@@ -147,7 +147,7 @@ class Plot(VGroup):
         """A dot per sample inside the window."""
         x0, x1, y0, y1 = self.window
         return VGroup(*(Dot(self.point(x, y), radius=radius, color=color)
-                        for x, y in zip(xs, ys) if x0 <= x <= x1 and y0 <= y <= y1))
+                        for x, y in zip(xs, ys, strict=True) if x0 <= x <= x1 and y0 <= y <= y1))
 
     def tangent(self, x: float, y: float, slope: float, half_width: float = 1.2,
                 color: str = theme.GRADIENT) -> Line:
@@ -180,7 +180,8 @@ def curve_plot(curve: Any, x_label: str, y_label: str = r"\mathrm{loss}", width:
     return plot
 
 
-def padded(values: Sequence[float], share: float = 0.15, floor: float = 1e-9) -> tuple[float, float]:
+def padded(values: Sequence[float], share: float = 0.15,
+           floor: float = 1e-9) -> tuple[float, float]:
     """The range of `values` widened by `share` of its span on both sides."""
     low, high = float(min(values)), float(max(values))
     pad = max((high - low) * share, floor)
@@ -210,10 +211,10 @@ def clip_segment(p: np.ndarray, q: np.ndarray,
 def clip_polyline(xs: Sequence[float], ys: Sequence[float],
                   box: tuple[float, float, float, float]) -> list[list[np.ndarray]]:
     """The runs of the polyline (xs, ys) that lie inside `box`, in data coordinates."""
-    points = [np.array([x, y], dtype=float) for x, y in zip(xs, ys)]
+    points = [np.array([x, y], dtype=float) for x, y in zip(xs, ys, strict=True)]
     runs: list[list[np.ndarray]] = []
     current: list[np.ndarray] = []
-    for p, q in zip(points, points[1:]):
+    for p, q in zip(points, points[1:], strict=False):
         clipped = clip_segment(p, q, box)
         if clipped is None:
             if current:
@@ -234,15 +235,17 @@ def clip_polyline(xs: Sequence[float], ys: Sequence[float],
 
 def curve_glyph(xs: Sequence[float], ys: Sequence[float], width: float, height: float,
                 color: str = theme.ACTIVATION, stroke_width: float = 2.5) -> VMobject:
-    """A small icon of a curve (e.g. ReLU's kink) fitted into width x height, centred at the origin."""
+    """A small icon of a curve (e.g. ReLU's kink) in width x height, centred at the origin."""
     xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
     span_x, span_y = np.ptp(xs) or 1.0, np.ptp(ys) or 1.0
     points = [np.array([(x - xs.min()) / span_x - 0.5, (y - ys.min()) / span_y - 0.5, 0.0])
-              * np.array([width, height, 1.0]) for x, y in zip(xs, ys)]
+              * np.array([width, height, 1.0]) for x, y in zip(xs, ys, strict=True)]
     return VMobject(stroke_color=color, stroke_width=stroke_width).set_points_as_corners(points)
 
 
-def unit_glyphs(diagram: Any, xs: Sequence[float], ys: Sequence[float], color: str = theme.ACTIVATION) -> VGroup:
+def unit_glyphs(diagram: Any, xs: Sequence[float], ys: Sequence[float],
+                color: str = theme.ACTIVATION) -> VGroup:
     """The unit's activation drawn inside each hidden neuron of a NetworkDiagram."""
     size = 1.1 * diagram.radius
-    return VGroup(*(curve_glyph(xs, ys, size, size, color).move_to(neuron) for neuron in diagram.hidden))
+    return VGroup(*(curve_glyph(xs, ys, size, size, color).move_to(neuron)
+                    for neuron in diagram.hidden))

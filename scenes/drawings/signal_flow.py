@@ -47,13 +47,15 @@ def flow(net: Any, live_in: Sequence[bool], live_out: Sequence[bool], backward: 
     steps = []
     for edges, live in stages:
         flashes = []
-        for edge, on in zip(edges, live):
+        for edge, on in zip(edges, live, strict=True):
             if not on:
                 continue
-            start, end = (edge.get_end(), edge.get_start()) if backward else (edge.get_start(), edge.get_end())
+            start, end = (edge.get_end(), edge.get_start()) if backward else (edge.get_start(),
+                                                                              edge.get_end())
             flashes.append(ShowPassingFlash(Line(start, end).set_stroke(color, width=7, opacity=1),
                                             time_width=0.6))
-        steps.append(AnimationGroup(*flashes, run_time=run_time / 2) if flashes else Wait(run_time / 2))
+        steps.append(AnimationGroup(*flashes, run_time=run_time / 2) if flashes
+                     else Wait(run_time / 2))
     return Succession(*steps)
 
 

@@ -24,7 +24,8 @@ class Column(VGroup):
         self.header, self.cells = header, VGroup(*cells)
 
 
-def unit_table(facts: FactMaker, rows_y: Sequence[float], columns: Sequence[tuple[Mobject, Sequence[str], str, bool]],
+def unit_table(facts: FactMaker, rows_y: Sequence[float],
+               columns: Sequence[tuple[Mobject, Sequence[str], str, bool]],
                gap: float = 0.45, font_size: float = 20, header_buff: float = 0.2) -> VGroup:
     """Columns of lesson facts, cell i at height `rows_y[i]`, laid out left to right from x = 0.
 
@@ -33,9 +34,10 @@ def unit_table(facts: FactMaker, rows_y: Sequence[float], columns: Sequence[tupl
     """
     built: list[Column] = []
     for header, keys, color, mono in columns:
-        cells = [facts.text("@v", v=key, color=color, mono=mono, font_size=font_size) for key in keys]
+        cells = [facts.text("@v", v=key, color=color, mono=mono,
+                            font_size=font_size) for key in keys]
         right = max(cell.width for cell in cells)
-        for cell, y in zip(cells, rows_y):
+        for cell, y in zip(cells, rows_y, strict=True):
             cell.move_to([right - cell.width / 2, y, 0])
         built.append(Column(header, cells))
     top = max(cell.get_top()[1] for column in built for cell in column.cells)

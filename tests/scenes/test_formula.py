@@ -7,7 +7,7 @@ import pytest
 from backprop_core import build_lesson
 from scenes import notation
 from scenes.facts import FactRecorder, TrackedLesson
-from scenes.formula import FormulaPartError, Part, operand, part_index
+from scenes.formula import FormulaPartError, operand, part_index
 from scenes.typeset import Typesetter, value_tag
 
 NAMES = ("w", "=", "@w", r"\times", "(@x)", "gives", "@wx")

@@ -1,4 +1,5 @@
-"""Manim's internals, made faster for the slides: the same pixels, the same bytes, honest cache keys."""
+"""Manim's internals, made faster for the slides: the same pixels, the same bytes, honest
+cache keys."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-from manim import MathTex, RIGHT
+from manim import RIGHT, MathTex
 from manim._config.video_encoder import VideoEncoderSpec
 from manim.mobject.svg import svg_mobject
 from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
@@ -93,7 +94,7 @@ def test_a_formula_has_the_same_points_without_keeping_its_svg_paths(monkeypatch
     assert all(g.path_obj is None for g in glyphs(ours))
     assert all(g.path_obj is not None for g in glyphs(manims))
     assert len(glyphs(ours)) == len(glyphs(manims)) > 5
-    for a, b in zip(glyphs(ours), glyphs(manims)):
+    for a, b in zip(glyphs(ours), glyphs(manims), strict=True):
         assert np.array_equal(a.points, b.points)
 
 
