@@ -58,7 +58,7 @@ def numeral_audit(scene) -> list[str]:
 
 
 def missing_facts(scene) -> list[str]:
-    """Recorded facts whose text is not in any on-screen text (or the narration, for spoken ones)."""
+    """Recorded facts whose text is in no on-screen text (or the narration, for spoken ones)."""
     screen = [displayed_string(m) for m in scene.seen_texts.values()]
     spoken = [beat["text"] for beat in scene.narration]
     problems = []
@@ -68,5 +68,6 @@ def missing_facts(scene) -> list[str]:
         found = any(needle in h for h in haystack) if needle else any(
             fact.tex in h or fact.shown in h for h in haystack)
         if not found:
-            problems.append(f"{fact.key} = {fact.shown!r} was recorded but never shown ({fact.where})")
+            problems.append(f"{fact.key} = {fact.shown!r} was recorded but never shown "
+                            f"({fact.where})")
     return problems

@@ -9,8 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import (DecimalNumber, Integer, MarkupText, Mobject, Paragraph, SingleStringMathTex,
-                   Text, VMobject)
+from manim import (
+    DecimalNumber,
+    Integer,
+    MarkupText,
+    Mobject,
+    Paragraph,
+    SingleStringMathTex,
+    Text,
+    VMobject,
+)
 
 from . import theme
 
@@ -96,9 +104,11 @@ def layout_problems(mobjects: list[Mobject], chrome: set[int],
             continue
         if not box.inside(FRAME):
             problems.append(f"{_name(mob)} leaves the frame: {box}")
-        elif id(mob) not in chrome and not getattr(mob, "layout_free", False) and not box.inside(CONTENT):
+        elif (id(mob) not in chrome and not getattr(mob, "layout_free", False)
+              and not box.inside(CONTENT)):
             problems.append(f"{_name(mob)} leaves the content area {CONTENT}: {box}")
-    texts = [(t, b) for mob in mobjects for t in text_units(mob) if (b := visible_box(t)) is not None]
+    texts = [(t, b) for mob in mobjects for t in text_units(mob)
+             if (b := visible_box(t)) is not None]
     for i, (a, box_a) in enumerate(texts):
         for b, box_b in texts[i + 1:]:
             if box_a.overlaps(box_b) and frozenset((id(a), id(b))) not in allowed_pairs:

@@ -14,7 +14,8 @@ from pathlib import Path
 from backprop_core import Lesson, Params, build_lesson, load_params
 from backprop_core.params import params_from_mapping
 
-__all__ = ["PARAMS_ENV", "FACTS_ENV", "STILL_ENV", "DEFAULT_PARAMS_FILE", "current_params", "current_lesson"]
+__all__ = ["PARAMS_ENV", "FACTS_ENV", "STILL_ENV", "DEFAULT_PARAMS_FILE", "current_params",
+           "current_lesson"]
 
 PARAMS_ENV = "BACKPROP_PARAMS"  # a .toml or .json file of parameters
 FACTS_ENV = "BACKPROP_FACTS_OUT"  # the scene writes its facts manifest (JSON) here

@@ -9,15 +9,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from manim import (DOWN, LEFT, RIGHT, UP, Create, CurvedArrow, Dot, FadeIn, FadeOut, Indicate,
-                   LaggedStart, MathTex, Text, VGroup)
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Create,
+    CurvedArrow,
+    Dot,
+    FadeIn,
+    FadeOut,
+    Indicate,
+    LaggedStart,
+    MathTex,
+    Text,
+    VGroup,
+)
 
 from scenes import notation, theme, wording
-from scenes.formula_motion import symbol_to_tag
-from scenes.neuron_diagram import fit_width, keep_in_content
-from scenes.signal_flow import backward_flow, fitted_network, forward_flow
+from scenes.drawings.signal_flow import backward_flow, fitted_network, forward_flow
+from scenes.formula import symbol_to_tag
+from scenes.placement import fit_width, keep_in_content
 from scenes.slide import SlideScene
 from scenes.slides import LECTURE_SUBTITLE, LECTURE_TITLE, SLIDES
+from scenes.typeset import value_tag
 
 # The outline's description of the lecture, as three lines for the title card.
 DESCRIPTION = ("Learn the fundamentals of neural network training:",
@@ -66,7 +81,8 @@ class WhatIsBackpropagation(SlideScene):
     # ----- the lecture's title ----------------------------------------------------------
 
     def title_card(self) -> None:
-        title = Text(LECTURE_TITLE, font=theme.FONT, font_size=56, color=theme.EMPHASIS, weight="BOLD")
+        title = Text(LECTURE_TITLE, font=theme.FONT, font_size=56, color=theme.EMPHASIS,
+                     weight="BOLD")
         subtitle = Text(LECTURE_SUBTITLE, font=theme.FONT, font_size=34, color=theme.PREDICTION)
         self.card = VGroup(title, subtitle).arrange(DOWN, buff=0.3)
         fit_width(self.card, theme.CONTENT_RIGHT - theme.CONTENT_LEFT).move_to(0.5 * UP)
@@ -76,12 +92,14 @@ class WhatIsBackpropagation(SlideScene):
             self.play(FadeIn(subtitle, shift=0.2 * UP))
 
     def overview(self) -> None:
-        lines = VGroup(*(self.label(line, font_size=theme.SMALL_SIZE, color=theme.TEXT) for line in DESCRIPTION))
+        lines = VGroup(*(self.label(line, font_size=theme.SMALL_SIZE,
+                                    color=theme.TEXT) for line in DESCRIPTION))
         lines.arrange(DOWN, buff=0.14).next_to(self.card, DOWN, buff=0.6)
-        with self.beat("overview", "We will learn the fundamentals of neural network training: forward "
-                                   "propagation, loss functions, gradient descent, the chain rule, and "
-                                   "activation functions like ReLU."):
-            self.play(LaggedStart(*(FadeIn(line, shift=0.15 * UP) for line in lines), lag_ratio=0.4),
+        with self.beat("overview", "We will learn the fundamentals of neural network training: "
+                                   "forward propagation, loss functions, gradient descent, the "
+                                   "chain rule, and activation functions like ReLU."):
+            self.play(LaggedStart(*(FadeIn(line, shift=0.15 * UP) for line in lines),
+                                  lag_ratio=0.4),
                       run_time=2)
         self.card.add(lines)
 
@@ -91,7 +109,8 @@ class WhatIsBackpropagation(SlideScene):
         net = self.net = fitted_network(self.lesson.network.initial, width=4.6, max_height=4.1)
         net.move_to(NETWORK_CENTRE)
         self.symbols = {"x": MathTex(notation.X, color=theme.INPUT).next_to(net.input, DOWN, 0.18),
-                        "y_hat": MathTex(notation.Y_HAT, color=theme.PREDICTION).next_to(net.output, DOWN, 0.18)}
+                        "y_hat": MathTex(notation.Y_HAT,
+                                         color=theme.PREDICTION).next_to(net.output, DOWN, 0.18)}
         with self.beat("network", "Backpropagation is how a network like this one learns, "
                                   "in four steps that repeat."):
             self.play(FadeOut(self.card, shift=0.3 * UP), run_time=0.8)
@@ -103,26 +122,26 @@ class WhatIsBackpropagation(SlideScene):
 
     def step_row(self, index: int) -> VGroup:
         step = STEPS[index]
-        name = Text(step.name, font=theme.FONT, font_size=theme.BODY_SIZE, color=theme.EMPHASIS, weight="BOLD")
+        name = Text(step.name, font=theme.FONT, font_size=theme.BODY_SIZE, color=theme.EMPHASIS,
+                    weight="BOLD")
         where = self.label(step.where())
         where.numerals_ok = "slide reference"
         text = VGroup(name, where).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         dot = Dot(radius=0.11, color=step.color).next_to(name, LEFT, buff=0.25)
         row = VGroup(dot, text)
         fit_width(row, theme.CONTENT_RIGHT - STEPS_LEFT)
-        row.move_to(row.get_center() - row.get_corner(UP + LEFT) + STEPS_LEFT * RIGHT + (STEPS_TOP - 1.05 * index) * UP)
+        corner = STEPS_LEFT * RIGHT + (STEPS_TOP - 1.05 * index) * UP  # where its top left goes
+        row.move_to(row.get_center() - row.get_corner(UP + LEFT) + corner)
         return row
 
     def tag(self, symbol: str, key: str, color: str):
-        tag = self.tex(symbol, "=", "@v", v=key)
-        tag[2].set_color(color)
-        return fit_width(tag, 2.4)
+        return fit_width(value_tag(self.typeset, symbol, key, color), 2.4)
 
     def predict(self) -> None:
         trace = self.lesson.network.trace
         keys = {"x": "network.trace.x", "y_hat": "network.trace.y_hat"}
-        with self.beat("predict", "First, predict: the input @x flows forward, and the network predicts @y_hat.",
-                       **keys):
+        with self.beat("predict", "First, predict: the input @x flows forward, and the network "
+                                  "predicts @y_hat.", **keys):
             self.rows = [self.step_row(0)]
             # under their neurons, each reaching outward, away from the edges
             x_tag = keep_in_content(self.tag(notation.X, keys["x"], theme.INPUT)
@@ -134,16 +153,19 @@ class WhatIsBackpropagation(SlideScene):
             self.play(*symbol_to_tag(self, self.symbols["x"], x_tag))
             filled = self.net.copy().fill_hidden(trace.a1)
             self.play(forward_flow(self.net, trace, run_time=2),
-                      *(h.animate.set_fill(f.get_fill_color(), 1) for h, f in zip(self.net.hidden, filled.hidden)))
+                      *(h.animate.set_fill(f.get_fill_color(), 1)
+                        for h, f in zip(self.net.hidden, filled.hidden, strict=True)))
             self.play(*symbol_to_tag(self, self.symbols["y_hat"], y_hat_tag))
 
     def measure(self) -> None:
         keys = {"y": "network.trace.y", "loss": "network.trace.loss"}
-        with self.beat("measure", "Second, measure the mistake: the right answer is @y, so the loss is @loss.",
-                       **keys):
+        with self.beat("measure", "Second, measure the mistake: the right answer is @y, so the "
+                                  "loss is @loss.", **keys):
             self.rows.append(self.step_row(1))
-            y_tag = self.tag(notation.Y, keys["y"], theme.TARGET).next_to(self.tags[1], DOWN, 0.2, aligned_edge=LEFT)
-            loss_tag = self.tag(notation.LOSS, keys["loss"], theme.LOSS).next_to(y_tag, DOWN, 0.2, aligned_edge=LEFT)
+            y_tag = self.tag(notation.Y, keys["y"],
+                             theme.TARGET).next_to(self.tags[1], DOWN, 0.2, aligned_edge=LEFT)
+            loss_tag = self.tag(notation.LOSS, keys["loss"],
+                                theme.LOSS).next_to(y_tag, DOWN, 0.2, aligned_edge=LEFT)
             self.tags.add(y_tag, loss_tag)
             self.play(FadeIn(self.rows[1], shift=0.3 * LEFT))
             self.play(FadeIn(y_tag, shift=0.2 * UP))
@@ -153,32 +175,37 @@ class WhatIsBackpropagation(SlideScene):
         with self.beat("trace", "Third, trace it back: the error flows backward, and every weight "
                                 "learns its share of the blame."):
             self.rows.append(self.step_row(2))
-            self.play(FadeIn(self.rows[2], shift=0.3 * LEFT), Indicate(self.tags[3], color=theme.GRADIENT))
+            self.play(FadeIn(self.rows[2], shift=0.3 * LEFT),
+                      Indicate(self.tags[3], color=theme.GRADIENT))
             self.play(backward_flow(self.net, self.lesson.network.trace, run_time=2.2))
 
     def adjust(self) -> None:
         net = self.lesson.network
-        keys = {"n": "network.epochs", "before": "network.initial_loss", "after": "network.final_loss"}
+        keys = {"n": "network.epochs", "before": "network.initial_loss",
+                "after": "network.final_loss"}
         trend = self.lesson.verdicts.network_trend
         outcome = wording.ADJUST_OUTCOME[trend]
-        sentence = f"Fourth, adjust: each weight steps against its gradient; after @n rounds the average loss {outcome}."
+        sentence = ("Fourth, adjust: each weight steps against its gradient; after @n rounds the "
+                    f"average loss {outcome}.")
         with self.beat("adjust", sentence, **keys):
             self.rows.append(self.step_row(3))
             # one scale for both sets of weights, so a thicker edge means a larger weight
             largest = max(abs(v) for w in (net.initial, net.trained) for v in (*w.W1, *w.W2))
             loss = self.tex(notation.LOSS, r"\colon", "@before", r"\rightarrow", "@after", **keys)
-            loss[2].set_color(theme.LOSS)
-            loss[4].set_color(theme.TREND_COLORS[trend])
+            loss.color_parts({"@before": theme.LOSS, "@after": theme.TREND_COLORS[trend]})
             caption = self.label("average over the examples, after @n rounds", n=keys["n"])
             readout = VGroup(loss, caption).arrange(DOWN, buff=0.15)
             fit_width(readout, 5.0).next_to(self.net, DOWN, buff=0.35).set_x(self.net.get_x())
-            loop = CurvedArrow(self.rows[3][0].get_left() + 0.15 * LEFT, self.rows[0][0].get_left() + 0.15 * LEFT,
+            loop = CurvedArrow(self.rows[3][0].get_left() + 0.15 * LEFT,
+                               self.rows[0][0].get_left() + 0.15 * LEFT,
                                angle=-2.2, color=theme.MUTED, stroke_width=3, tip_length=0.2)
             self.play(FadeIn(self.rows[3], shift=0.3 * LEFT), FadeOut(self.tags))
-            self.play(self.net.animate.style_weights(net.trained, largest).fill_hidden([0.0] * len(net.trained.W1)),
+            off = [0.0] * len(net.trained.W1)
+            self.play(self.net.animate.style_weights(net.trained, largest).fill_hidden(off),
                       FadeIn(readout, shift=0.2 * UP), run_time=2)
             self.play(Create(loop))
 
     def look_ahead(self) -> None:
-        with self.beat("ahead", "The next slides take these steps one at a time, starting with the prediction."):
+        with self.beat("ahead", "The next slides take these steps one at a time, starting with "
+                                "the prediction."):
             self.play(Indicate(self.rows[0], color=theme.PREDICTION, scale_factor=1.05))

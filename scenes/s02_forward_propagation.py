@@ -8,15 +8,32 @@ them at once.
 
 from __future__ import annotations
 
-from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Create, FadeIn, FadeOut, GrowArrow, GrowFromCenter,
-                   Indicate, LaggedStart, MathTex, VGroup, Write)
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    AnimationGroup,
+    Create,
+    FadeIn,
+    FadeOut,
+    GrowArrow,
+    GrowFromCenter,
+    Indicate,
+    LaggedStart,
+    MathTex,
+    VGroup,
+    Write,
+)
 
 from scenes import notation, theme, wording
-from scenes.formula_motion import Fly, hide, reveal, symbol_to_tag
-from scenes.neuron_diagram import NeuronDiagram, fit_width, keep_in_content
-from scenes.signal_flow import fitted_network, forward_flow
+from scenes.drawings.neuron import NeuronDiagram
+from scenes.drawings.signal_flow import fitted_network, forward_flow
+from scenes.formula import Fly, Formula, Part, hide, operand, reveal, symbol_to_tag
+from scenes.placement import fit_width, keep_in_content
 from scenes.slide import SlideScene
 from scenes.slides import find_slide
+from scenes.typeset import value_tag
 
 NEURON_CENTRE = 0.55 * UP  # the body of the worked neuron
 WORK_Y = (-2.2, -2.9)  # the multiply line and the add line
@@ -41,20 +58,13 @@ class ForwardPropagation(SlideScene):
 
     # ----- helpers ------------------------------------------------------------------
 
-    def operand(self, name: str, keys: dict[str, str]) -> str:
-        """The placeholder `@name` after an operator: in parentheses when its value is negative."""
-        return f"(@{name})" if self.lesson.lookup(keys[name]) < 0 else f"@{name}"
-
-    def tag(self, symbol: str, key: str, color: str):
+    def tag(self, symbol: str, key: str, color: str) -> Formula:
         """`symbol = value`, the value in the symbol's colour."""
-        tag = self.tex(symbol, "=", "@v", v=key)
-        tag[2].set_color(color)
-        return tag
+        return value_tag(self.typeset, symbol, key, color)
 
-    def formula(self, *parts: str, y: float, colors: dict[int, str], **keys: str):
-        formula = self.tex(*parts, **keys)
-        for index, color in colors.items():
-            formula[index].set_color(color)
+    def formula(self, *parts: str | Part, y: float, colors: dict[str, str], **keys: str) -> Formula:
+        """A work line across the content, hidden; `colors` colours parts by name."""
+        formula = self.tex(*parts, **keys).color_parts(colors)
         return hide(fit_width(formula, theme.CONTENT_RIGHT - theme.CONTENT_LEFT).move_to(y * UP))
 
     # ----- the worked neuron ---------------------------------------------------------
@@ -90,36 +100,45 @@ class ForwardPropagation(SlideScene):
 
     def multiply(self) -> None:
         keys = {"w": "worked_step.w", "x": "worked_step.x", "wx": "graph.nodes.wx.value"}
-        with self.beat("multiply", "First the multiply: the weight @w times the input @x gives @wx.", **keys):
+        with self.beat("multiply", "First the multiply: the weight @w times the input @x "
+                                   "gives @wx.", **keys):
             line = self.line1 = self.formula(
-                notation.W, notation.X, "=", "@w", r"\times", self.operand("x", keys),
-                "=", "@wx", y=WORK_Y[0], colors={3: theme.PARAM, 5: theme.INPUT}, **keys)
+                notation.W, notation.X, "=", "@w", r"\times",
+                operand(self.lesson.lookup(keys["x"]), "x"),
+                Part("gives", "="), "@wx", y=WORK_Y[0],
+                colors={"@w": theme.PARAM, "@x": theme.INPUT},
+                **keys)
             self.add(line)
             self.play(Indicate(self.neuron.product_term(), color=theme.ACTIVATION),
-                      *(reveal(line[i]) for i in (0, 1, 2)))
-            self.play(Fly(self.tags["w"][2], line[3]), reveal(line[4]), Fly(self.tags["x"][2], line[5]))
-            self.play(reveal(line[6]), reveal(line[7], 0.3 * LEFT))
+                      *(reveal(part) for part in line.parts_before("@w")))
+            self.play(Fly(self.tags["w"].part("@v"), line.part("@w")), reveal(line.part(r"\times")),
+                      Fly(self.tags["x"].part("@v"), line.part("@x")))
+            self.play(reveal(line.part("gives")), reveal(line.part("@wx"), 0.3 * LEFT))
 
     def add_bias(self) -> None:
         keys = {"wx": "graph.nodes.wx.value", "b": "worked_step.b", "y_hat": "worked_step.y_hat"}
         with self.beat("add", "Then the add: @wx plus the bias @b gives @y_hat.", **keys):
             line = self.line2 = self.formula(
-                notation.W, notation.X, "+", notation.B, "=", "@wx", "+",
-                self.operand("b", keys), "=", "@y_hat", y=WORK_Y[1],
-                colors={7: theme.PARAM, 9: theme.PREDICTION}, **keys)
+                notation.W, notation.X, "+", notation.B, "=", "@wx", Part("plus", "+"),
+                operand(self.lesson.lookup(keys["b"]), "b"), Part("gives", "="), "@y_hat",
+                y=WORK_Y[1],
+                colors={"@b": theme.PARAM, "@y_hat": theme.PREDICTION}, **keys)
             self.add(line)
             self.play(Indicate(self.neuron.bias_term(), color=theme.ACTIVATION),
-                      *(reveal(line[i]) for i in range(5)))
-            self.play(Fly(self.line1[7], line[5]), reveal(line[6]), Fly(self.tags["b"][2], line[7]))
-            self.play(reveal(line[8]), reveal(line[9], 0.3 * LEFT))
+                      *(reveal(part) for part in line.parts_before("@wx")))
+            self.play(Fly(self.line1.part("@wx"), line.part("@wx")), reveal(line.part("plus")),
+                      Fly(self.tags["b"].part("@v"), line.part("@b")))
+            self.play(reveal(line.part("gives")), reveal(line.part("@y_hat"), 0.3 * LEFT))
 
     def emit_prediction(self) -> None:
         key = "worked_step.y_hat"
         with self.beat("predict", "So the neuron predicts y-hat equals @y_hat: "
                                   "the signal has moved forward.", y_hat=key):
-            tag = self.tags["y_hat"] = self.neuron.place(self.tag(notation.Y_HAT, key, theme.PREDICTION), "y_hat")
+            tag = self.tags["y_hat"] = self.neuron.place(self.tag(notation.Y_HAT, key,
+                                                                  theme.PREDICTION), "y_hat")
             self.play(self.neuron.pulse("out"))
-            self.play(*symbol_to_tag(self, self.neuron.detach("y_hat"), tag, number_from=self.line2[9]))
+            self.play(*symbol_to_tag(self, self.neuron.detach("y_hat"), tag,
+                                     number_from=self.line2.part("@y_hat")))
             self.play(self.neuron.pulse("all", run_time=1.6))
 
     # ----- a network is many such neurons --------------------------------------------
@@ -132,11 +151,13 @@ class ForwardPropagation(SlideScene):
                             for name, tex, node in (("x", notation.X, self.net.input),
                                                     ("y_hat", notation.Y_HAT, self.net.output))}
         captions = VGroup(*(self.label(name).next_to(layer, DOWN, 0).set_y(-2.95)
-                            for name, layer in zip(("input", "hidden layer", "output"), self.net.layers())))
+                            for name, layer in zip(("input", "hidden layer", "output"),
+                                                   self.net.layers(), strict=True)))
         with self.beat("layers", "A network is many such neurons in layers, "
                                  "here @h hidden ones, all doing the same thing.",
                        h="network.hidden"):
-            self.play(FadeOut(self.neuron, *self.tags.values(), self.line1, self.line2), run_time=0.8)
+            self.play(FadeOut(self.neuron, *self.tags.values(), self.line1, self.line2),
+                      run_time=0.8)
             net = self.net
             self.add(net)  # its parts are animated in below
             self.play(LaggedStart(FadeIn(net.input, scale=0.6), FadeIn(net.hidden, scale=0.6),
@@ -148,28 +169,32 @@ class ForwardPropagation(SlideScene):
         trace = self.lesson.network.trace
         k = next((i for i, a in enumerate(trace.a1) if a > 0), 0)  # a neuron the ReLU lets through
         self.k = k
-        keys = {"x": "network.trace.x", "w": f"network.initial.W1.{k}", "b": f"network.initial.b1.{k}",
+        keys = {"x": "network.trace.x", "w": f"network.initial.W1.{k}",
+                "b": f"network.initial.b1.{k}",
                 "z": f"network.trace.z1.{k}"}
-        with self.beat("hidden", "For the input @x, this hidden neuron computes @w times @x plus @b, "
-                                 "which is @z.", **keys):
+        with self.beat("hidden", "For the input @x, this hidden neuron computes @w times @x "
+                                 "plus @b, which is @z.", **keys):
             x_tag = self.below(self.tag(notation.X, keys["x"], theme.INPUT), self.net.input, LEFT)
             self.net_tags = {"x": x_tag}
             ring = self.net.hidden[k].copy().set_fill(opacity=0).set_stroke(theme.ACTIVATION, 5)
             title = self.label("this hidden neuron", color=theme.ACTIVATION)
             formula = self.tex(notation.W, notation.X, "+", notation.B, "=", "@w", r"\times",
-                               self.operand("x", keys), "+",
-                               self.operand("b", keys), "=", "@z", **keys)
-            for i, color in ((5, theme.PARAM), (7, theme.INPUT), (9, theme.PARAM), (11, theme.ACTIVATION)):
-                formula[i].set_color(color)
+                               operand(self.lesson.lookup(keys["x"]), "x"), Part("plus", "+"),
+                               operand(self.lesson.lookup(keys["b"]), "b"), Part("gives", "="),
+                               "@z",
+                               **keys)
+            formula.color_parts({"@w": theme.PARAM, "@x": theme.INPUT, "@b": theme.PARAM,
+                                 "@z": theme.ACTIVATION})
             self.column(VGroup(title, formula), top=1.2)
             hide(formula)
             self.add(formula)
             self.play(*symbol_to_tag(self, self.net_symbols["x"], x_tag))
             self.play(Create(ring), Indicate(self.net.edges_in[k], color=theme.ACTIVATION),
-                      FadeIn(title), *(reveal(formula[i]) for i in range(5)))
-            self.play(reveal(formula[5]), reveal(formula[6]), Fly(x_tag[2], formula[7]),
-                      reveal(formula[8]), reveal(formula[9]))
-            self.play(reveal(formula[10]), reveal(formula[11], 0.3 * LEFT))
+                      FadeIn(title), *(reveal(part) for part in formula.parts_before("@w")))
+            self.play(reveal(formula.part("@w")), reveal(formula.part(r"\times")),
+                      Fly(x_tag.part("@v"), formula.part("@x")), reveal(formula.part("plus")),
+                      reveal(formula.part("@b")))
+            self.play(reveal(formula.part("gives")), reveal(formula.part("@z"), 0.3 * LEFT))
             self.hidden_work = VGroup(title, formula, ring)
 
     def apply_relu(self) -> None:
@@ -177,7 +202,7 @@ class ForwardPropagation(SlideScene):
         keys = {"z": f"network.trace.z1.{k}", "a": f"network.trace.a1.{k}"}
         with self.beat("relu", wording.RELU[self.lesson.verdicts.dead_units], **keys):
             relu = self.tex(r"\mathrm{ReLU}", "(@z)", "=", "@a", **keys)
-            relu[3].set_color(theme.ACTIVATION)
+            relu.part("@a").set_color(theme.ACTIVATION)
             later = find_slide("activation-functions")
             note = self.label(f"activation function: more on slide {later.number}")
             note.numerals_ok = "slide reference"
@@ -193,22 +218,29 @@ class ForwardPropagation(SlideScene):
         with self.beat("whole", "Layer after layer, every neuron does the same, and the output "
                                 "neuron gives the network's prediction, @y_hat.", y_hat=key):
             ACT = {"a": theme.ACTIVATION}
-            hidden_rule = self.tex("a", "=", r"\mathrm{ReLU}(", notation.W, notation.X, "+", notation.B, ")",
+            hidden_rule = self.tex("a", "=", r"\mathrm{ReLU}(", notation.W, notation.X, "+",
+                                   notation.B, ")",
                                    colors=ACT)
-            output_rule = self.tex(notation.Y_HAT, "=", r"\sum", notation.W, "a", "+", notation.B, "=",
+            output_rule = self.tex(notation.Y_HAT, "=", r"\sum", notation.W, "a", "+", notation.B,
+                                   "=",
                                    "@y_hat", colors=ACT, y_hat=key)
-            output_rule[8].set_color(theme.PREDICTION)
-            rules = VGroup(VGroup(self.label("every hidden neuron"), hidden_rule).arrange(DOWN, buff=0.15),
-                           VGroup(self.label("the output neuron"), output_rule).arrange(DOWN, buff=0.15))
+            output_rule.part("@y_hat").set_color(theme.PREDICTION)
+            rules = VGroup(VGroup(self.label("every hidden neuron"),
+                                  hidden_rule).arrange(DOWN, buff=0.15),
+                           VGroup(self.label("the output neuron"),
+                                  output_rule).arrange(DOWN, buff=0.15))
             self.column(rules, top=1.2, buff=0.55)
             filled = self.net.copy().fill_hidden(self.lesson.network.trace.a1)
-            tag = self.below(self.tag(notation.Y_HAT, key, theme.PREDICTION), self.net.output, RIGHT)
+            tag = self.below(self.tag(notation.Y_HAT, key, theme.PREDICTION), self.net.output,
+                             RIGHT)
             self.play(FadeOut(self.hidden_work, self.relu_work), run_time=0.6)
             self.play(FadeIn(rules[0], shift=0.2 * DOWN), run_time=0.8)
             self.play(forward_flow(self.net, self.lesson.network.trace, run_time=2),
-                      *(h.animate.set_fill(f.get_fill_color(), 1) for h, f in zip(self.net.hidden, filled.hidden)))
+                      *(h.animate.set_fill(f.get_fill_color(), 1)
+                        for h, f in zip(self.net.hidden, filled.hidden, strict=True)))
             self.play(FadeIn(rules[1], shift=0.2 * DOWN))
-            self.play(*symbol_to_tag(self, self.net_symbols["y_hat"], tag, number_from=output_rule[8]))
+            self.play(*symbol_to_tag(self, self.net_symbols["y_hat"], tag,
+                                     number_from=output_rule.part("@y_hat")))
 
     # ----- placement ------------------------------------------------------------------
 

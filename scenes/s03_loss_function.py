@@ -9,13 +9,32 @@ prediction with its minimum where the prediction hits the target.
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, GrowFromPoint, Indicate,
-                   ReplacementTransform, Transform, VGroup)
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Create,
+    FadeIn,
+    FadeOut,
+    GrowFromPoint,
+    Indicate,
+    ReplacementTransform,
+    Transform,
+    VGroup,
+)
 
 from scenes import notation, theme, wording
-from scenes.drawings import LossCurvePlot
-from scenes.loss_drawings import (ErrorSquare, PredictionLine, enlarge_ticks, place_above_minimum,
-                                  place_labels_above, tidy_axis_labels)
+from scenes.drawings.loss import (
+    ErrorSquare,
+    PredictionLine,
+    enlarge_ticks,
+    place_above_minimum,
+    place_labels_above,
+    tidy_axis_labels,
+)
+from scenes.drawings.plot import Plot, curve_plot
+from scenes.placement import fit_width
 from scenes.slide import SlideScene
 
 # Beats 1-5 use the middle of the slide; the last beat moves them into the left column
@@ -54,8 +73,10 @@ class LossFunction(SlideScene):
                                                     y="worked_step.y", font_size=LABEL_SIZE))
                 self.point_labels.next_to(self.line.target, UP, buff=0.2)
             else:
-                left, right = (self.line.prediction, self.line.target)[:: 1 if self.error > 0 else -1]
-                yh = self.tex(notation.Y_HAT, "=", "@v", v="worked_step.y_hat", font_size=LABEL_SIZE)
+                left, right = (self.line.prediction,
+                               self.line.target)[:: 1 if self.error > 0 else -1]
+                yh = self.tex(notation.Y_HAT, "=", "@v", v="worked_step.y_hat",
+                              font_size=LABEL_SIZE)
                 y = self.tex(notation.Y, "=", "@v", v="worked_step.y", font_size=LABEL_SIZE)
                 labels = (yh, y) if self.error > 0 else (y, yh)
                 place_labels_above(*labels, left, right)
@@ -68,8 +89,9 @@ class LossFunction(SlideScene):
         with self.beat("error", wording.ERROR_GAP[self.verdict], e="worked_step.error"):
             self.error_label = self.tex(notation.Y, "-", notation.Y_HAT, "=", "@e",
                                         e="worked_step.error", font_size=LABEL_SIZE)
-            self.error_label[-1].set_color(theme.LOSS)
-            self.error_label.next_to(self.line.segment if self.error else self.line.target, DOWN, 0.25)
+            self.error_label.part("@e").set_color(theme.LOSS)
+            self.error_label.next_to(self.line.segment if self.error else self.line.target, DOWN,
+                                     0.25)
             if self.error:
                 self.play(Create(self.line.segment), run_time=0.8)
             self.play(FadeIn(self.error_label, shift=0.1 * UP))
@@ -82,7 +104,7 @@ class LossFunction(SlideScene):
             self.square.move_to(SQUARE_CORNER, aligned_edge=UP + LEFT)
             self.formula = self.tex(notation.LOSS, "=", "(", notation.Y, "-", notation.Y_HAT, ")^2",
                                     "=", "@l", l="worked_step.loss", font_size=LABEL_SIZE)
-            self.formula.scale_to_fit_width(min(self.formula.width, FORMULA_WIDTH))
+            fit_width(self.formula, FORMULA_WIDTH)
             self.formula.next_to(self.square, RIGHT, buff=0.35)
             if self.error:
                 side = self.line.segment.copy()
@@ -113,8 +135,8 @@ class LossFunction(SlideScene):
             self.play(FadeIn(self.caption, shift=0.1 * UP))
 
     def big_mistakes_cost_more(self) -> None:
-        with self.beat("size", "And big mistakes cost more: twice the error makes four times the loss, "
-                       "so the worst predictions pull hardest on the weights."):
+        with self.beat("size", "And big mistakes cost more: twice the error makes four times the "
+                       "loss, so the worst predictions pull hardest on the weights."):
             caption = self.label("twice the error: four times the loss", color=theme.TEXT)
             caption.move_to(self.caption)
             self.play(ReplacementTransform(self.caption, caption))
@@ -124,7 +146,8 @@ class LossFunction(SlideScene):
                                        for d in (RIGHT, DOWN, RIGHT + DOWN)))
                 self.play(FadeOut(self.formula, shift=0.3 * RIGHT))
                 self.play(*(FadeIn(c, shift=0.4 * v) for c, v in
-                            zip(self.copies, (RIGHT, DOWN, RIGHT + DOWN))), run_time=1.2)
+                            zip(self.copies, (RIGHT, DOWN, RIGHT + DOWN), strict=True)),
+                          run_time=1.2)
             else:
                 self.copies = VGroup()
 
@@ -133,11 +156,12 @@ class LossFunction(SlideScene):
         with self.beat("parabola", wording.PARABOLA[self.verdict], loss="worked_step.loss",
                        y="worked_step.y"):
             curve = self.lesson.descent.curve_y_hat
-            plot = LossCurvePlot(curve, notation.Y_HAT, width=5.4, height=3.9,
+            plot = curve_plot(curve, notation.Y_HAT, width=5.4, height=3.9,
                                  x_color=theme.PREDICTION)
             enlarge_ticks(tidy_axis_labels(plot))
             plot.move_to([3.45, -0.7, 0])
-            plot.shift(LEFT * max(0.0, plot.get_right()[0] - theme.CONTENT_RIGHT))  # wide tick labels
+            # wide tick labels
+            plot.shift(LEFT * max(0.0, plot.get_right()[0] - theme.CONTENT_RIGHT))
             ours = plot.dot(self.y_hat, self.lesson.worked_step.loss, color=theme.PREDICTION)
             best = plot.dot(self.y, 0.0, color=theme.TARGET)
             best_label = self.tex(notation.Y_HAT, "=", notation.Y, "=", "@y", y="worked_step.y",
@@ -164,10 +188,11 @@ class LossFunction(SlideScene):
             story.add(self.line.segment, self.square)
         target = story.copy()
         left, right = LEFT_COLUMN
-        target.scale_to_fit_width(min(target.width, right - left))
+        fit_width(target, right - left)
         target.move_to([(left + right) / 2, (theme.CONTENT_TOP + theme.CONTENT_BOTTOM) / 2, 0])
         return Transform(story, target)
 
     @staticmethod
-    def _ticks(plot: LossCurvePlot) -> list:
-        return [m for m in (getattr(plot, "x_numbers", None), getattr(plot, "y_numbers", None)) if m]
+    def _ticks(plot: Plot) -> list:
+        return [m for m in (getattr(plot, "x_numbers", None),
+                            getattr(plot, "y_numbers", None)) if m]

@@ -9,12 +9,32 @@ lesson's trajectory.
 
 from __future__ import annotations
 
-from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedLine, Dot, FadeIn, FadeOut, Indicate,
-                   ReplacementTransform, Transform, VGroup)
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Create,
+    DashedLine,
+    Dot,
+    FadeIn,
+    FadeOut,
+    Indicate,
+    ReplacementTransform,
+    Transform,
+    VGroup,
+)
 
 from scenes import notation, theme, wording
-from scenes.drawings import LossCurvePlot
-from scenes.loss_drawings import StepArrow, clipped_tangent, enlarge_ticks, plot_box, tidy_axis_labels
+from scenes.drawings.loss import (
+    StepArrow,
+    clipped_tangent,
+    enlarge_ticks,
+    plot_box,
+    tidy_axis_labels,
+)
+from scenes.drawings.plot import curve_plot
+from scenes.placement import fit_width
 from scenes.slide import SlideScene
 
 PANEL_LEFT = 1.35  # the readouts beside the curve, from here to the content's right edge
@@ -42,11 +62,12 @@ class GradientDescent(SlideScene):
     # ----- beats ------------------------------------------------------------------
 
     def show_loss_curve(self) -> None:
-        with self.beat("curve", "Here is the loss as a function of the weight w: our neuron sits at "
-                       "w = @w with loss @loss.", w="worked_step.w", loss="worked_step.loss"):
+        with self.beat("curve", "Here is the loss as a function of the weight w: our neuron "
+                       "sits at w = @w with loss @loss.", w="worked_step.w",
+                       loss="worked_step.loss"):
             self.show_chrome()
             d = self.lesson.descent
-            self.plot = LossCurvePlot(d.curves_w[0], notation.W, width=6.2, height=4.0,
+            self.plot = curve_plot(d.curves_w[0], notation.W, width=6.2, height=4.0,
                                       y_max=d.curve_w.y_max)
             enlarge_ticks(tidy_axis_labels(self.plot))
             self.plot.move_to([0, (theme.CONTENT_TOP + theme.CONTENT_BOTTOM) / 2, 0])
@@ -57,7 +78,8 @@ class GradientDescent(SlideScene):
             self.play(Create(self.plot.axes), FadeIn(self.plot.x_label, self.plot.y_label,
                                                       self.plot.x_numbers, self.plot.y_numbers))
             self.play(Create(self.plot.graph), run_time=1.2)
-            self.play(FadeIn(self.dot, scale=2), Create(self.drop), FadeIn(*self.rows, self.note, shift=0.1 * LEFT))
+            self.play(FadeIn(self.dot, scale=2), Create(self.drop),
+                      FadeIn(*self.rows, self.note, shift=0.1 * LEFT))
 
     def show_slope(self) -> None:
         w_moves = self.lesson.verdicts.w_direction
@@ -72,12 +94,13 @@ class GradientDescent(SlideScene):
         with self.beat("step", wording.STEP_MEANING[self.lesson.verdicts.w_direction],
                        lr="worked_step.lr", g="worked_step.dloss_dw",
                        w="worked_step.w", w1="worked_step.w_next"):
-            rule = self.tex(notation.W, ":=", notation.W, "-", notation.LR, r"\cdot", notation.DLOSS_DW)
-            update = self.tex(notation.W, ":=", "@w", "-", "(", "@lr", ")", "(", "@g", ")", "=", "@w1",
+            rule = self.tex(notation.W, ":=", notation.W, "-", notation.LR, r"\cdot",
+                            notation.DLOSS_DW)
+            update = self.tex(notation.W, ":=", "@w", "-", "(", "@lr", ")", "(", "@g", ")", "=",
+                              "@w1",
                               w="worked_step.w", lr="worked_step.lr", g="worked_step.dloss_dw",
                               w1="worked_step.w_next")
-            update[5].set_color(theme.LEARNING_RATE)
-            update[8].set_color(theme.GRADIENT)
+            update.color_parts({"@lr": theme.LEARNING_RATE, "@g": theme.GRADIENT})
             self.rows += [self._row(3, rule), self._row(4, update)]
             self.play(FadeIn(self.rows[3], shift=0.1 * LEFT))
             self.play(FadeIn(self.rows[4], shift=0.1 * LEFT))
@@ -87,14 +110,16 @@ class GradientDescent(SlideScene):
                 self.play(Create(self.arrow), run_time=0.8)
 
     def descend(self) -> None:
-        keys = dict(n="params.steps", lr="params.lr", w="descent.steps.0.w", first="descent.steps.0.loss",
+        keys = dict(n="params.steps", lr="params.lr", w="descent.steps.0.w",
+                    first="descent.steps.0.loss",
                     second="descent.steps.1.loss", last=f"descent.steps.{self.last}.loss")
         with self.beat("descent", wording.DESCENT_OUTCOME[self.regime], **keys):
             moves = wording.B_DURING_DESCENT[self.lesson.verdicts.b_direction]
             note = self._note(self.label(moves))
             counter = self._row(3, self._counter(0))
             self.play(FadeOut(self.tangent, self.arrow, self.rows[4]),
-                      ReplacementTransform(self.rows[3], counter), ReplacementTransform(self.note, note))
+                      ReplacementTransform(self.rows[3], counter),
+                      ReplacementTransform(self.note, note))
             self.rows[3], self.note = counter, note
             run_time = max(0.25, min(0.8, DESCENT_TIME / max(self.last, 1)))
             for k in range(1, self.last + 1):
@@ -105,7 +130,8 @@ class GradientDescent(SlideScene):
         keys = dict(lr="params.lr", x="worked_step.x", g0="descent.steps.0.dloss_dw",
                     g=f"descent.steps.{self.last}.dloss_dw")
         with self.beat("why", wording.DESCENT_REASON[self.regime], **keys):
-            was = self.label("slope at the start: @g", g="descent.steps.0.dloss_dw", color=theme.GRADIENT)
+            was = self.label("slope at the start: @g", g="descent.steps.0.dloss_dw",
+                             color=theme.GRADIENT)
             was.next_to(self.rows[3], DOWN, buff=0.3, aligned_edge=LEFT)
             self.play(Create(self._tangent(end)), FadeIn(was, shift=0.1 * UP))
             self.play(Indicate(self.rows[2], color=theme.GRADIENT))
@@ -135,12 +161,12 @@ class GradientDescent(SlideScene):
         return anims
 
     def _row(self, index: int, mob):
-        mob.scale_to_fit_width(min(mob.width, PANEL_WIDTH))
+        fit_width(mob, PANEL_WIDTH)
         mob.move_to([PANEL_LEFT, ROW_TOPS[index], 0], aligned_edge=UP + LEFT)
         return mob
 
     def _note(self, mob):
-        mob.scale_to_fit_width(min(mob.width, PANEL_WIDTH))
+        fit_width(mob, PANEL_WIDTH)
         return mob.move_to([PANEL_LEFT, NOTE_Y, 0], aligned_edge=LEFT)
 
     # The readouts tick once per step: monospace text, as the outline writes parameters.
@@ -191,4 +217,5 @@ class GradientDescent(SlideScene):
     def _inside_plot(self, label):
         """`label` slid sideways to stay inside the axes."""
         left, right, _, _ = plot_box(self.plot)
-        return label.set_x(min(max(label.get_x(), left + 0.1 + label.width / 2), right - label.width / 2))
+        return label.set_x(min(max(label.get_x(), left + 0.1 + label.width / 2),
+                               right - label.width / 2))

@@ -16,38 +16,33 @@ them for the facts manifest.
 from __future__ import annotations
 
 import os
-import re
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar, Iterator
 
 import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, FadeIn, Line, MathTex, Mobject, Scene, Text, VGroup, config
 from PIL import Image
-from manim import (DOWN, LEFT, RIGHT, UP, FadeIn, Line, MathTex, Mobject, Scene, Text, VGroup,
-                   config)
 
-from . import manim_speedups, notation, theme
+from . import manim_speedups, theme
 from .facts import FactRecorder, TrackedLesson
+from .formula import Formula, Part
 from .layout import layout_problems, text_units
+from .placement import fit_width
 from .runtime import FACTS_ENV, STILL_ENV, current_lesson
 from .slides import KICKER, SLIDE_COUNT, SLIDES, Slide
+from .typeset import PLACEHOLDER as _PLACEHOLDER
+from .typeset import Typesetter
 
 __all__ = ["SlideScene", "SlideChrome", "reading_time"]
 
 manim_speedups.install()
 
-_PLACEHOLDER = re.compile(r"@([A-Za-z_]\w*)")
 WORDS_PER_SECOND = 2.6  # a calm lecture pace, so subtitles can be read in time
 
 
 def reading_time(sentence: str) -> float:
     return max(2.0, len(sentence.split()) / WORDS_PER_SECOND)
-
-
-def _tag(mob: Mobject, shown: list[str]) -> Mobject:
-    """Remember which lesson numbers a text carries, so an audit can tell them from typed ones."""
-    mob.fact_texts = tuple(shown)
-    return mob
 
 
 class SlideChrome(VGroup):
@@ -58,7 +53,7 @@ class SlideChrome(VGroup):
         title = Text(slide.title, font=theme.FONT, font_size=theme.TITLE_SIZE,
                      color=theme.EMPHASIS, weight="BOLD")
         # A long title ("Why Backpropagation Makes Learning Possible") shrinks to the frame's width.
-        title.scale_to_fit_width(min(title.width, theme.FRAME_WIDTH - 2 * theme.MARGIN))
+        fit_width(title, theme.FRAME_WIDTH - 2 * theme.MARGIN)
         subtitle = Text(slide.subtitle, font=theme.FONT, font_size=theme.SUBTITLE_SIZE,
                         color=theme.MUTED)
         header = VGroup(kicker, title, subtitle).arrange(DOWN, aligned_edge=LEFT, buff=0.14)
@@ -84,6 +79,7 @@ class SlideScene(Scene):
         self.slide: Slide = SLIDES[self.slide_number - 1]
         self.lesson = TrackedLesson(current_lesson())
         self.facts = FactRecorder(self.lesson)
+        self.typeset = Typesetter(self.facts)  # the slide's FactMaker, handed to drawings
         self.narration: list[dict[str, Any]] = []
         self.layout_problems: list[str] = []
         self.seen_texts: dict[int, Mobject] = {}  # every text or formula that was ever on screen
@@ -123,41 +119,22 @@ class SlideScene(Scene):
 
     # ----- numbers on screen ----------------------------------------------------
 
-    def number(self, key: str, color: str = theme.TEXT, font_size: float = theme.TEX_SIZE) -> MathTex:
+    def number(self, key: str, color: str = theme.TEXT,
+               font_size: float = theme.TEX_SIZE) -> MathTex:
         """One lesson field as a formula-set number."""
-        shown = self.facts.show(key)
-        return _tag(MathTex(shown.tex, color=color, font_size=font_size), [shown.tex])
+        return self.typeset.number(key, color=color, font_size=font_size)
 
-    def tex(self, *parts: str, font_size: float = theme.TEX_SIZE, color: str = theme.TEXT,
-            colors: dict[str, str] | None = None, **keys: str) -> MathTex:
-        """A formula whose `@name` placeholders are lesson fields; parts equal to a
-        symbol of `notation.SYMBOL_COLORS` (or of `colors`) take its colour."""
-        used: list[str] = []
-
-        def fill(match: re.Match[str]) -> str:
-            used.append(self.facts.show(keys[match.group(1)]).tex)
-            return used[-1]
-
-        filled = [_PLACEHOLDER.sub(fill, p) for p in parts]
-        formula = _tag(MathTex(*filled, font_size=font_size, color=color), used)
-        palette = {**notation.SYMBOL_COLORS, **(colors or {})}
-        for part, mob in zip(filled, formula.submobjects):
-            if part.strip() in palette:
-                mob.set_color(palette[part.strip()])
-        return formula
+    def tex(self, *parts: str | Part, font_size: float = theme.TEX_SIZE, color: str = theme.TEXT,
+            colors: dict[str, str] | None = None, **keys: str) -> Formula:
+        """A formula whose `@name` placeholders are lesson fields, its parts found by name
+        (`Formula.part`); parts equal to a symbol of `notation.SYMBOL_COLORS` (or of
+        `colors`) take its colour."""
+        return self.typeset.tex(*parts, font_size=font_size, color=color, colors=colors, **keys)
 
     def text(self, sentence: str, font_size: float = theme.BODY_SIZE, color: str = theme.TEXT,
              mono: bool = False, **keys: str) -> Text:
         """Plain on-screen text; `@name` placeholders are lesson fields (true minus sign)."""
-        used: list[str] = []
-
-        def fill(match: re.Match[str]) -> str:
-            used.append(self.facts.show(keys[match.group(1)]).text)
-            return used[-1]
-
-        filled = _PLACEHOLDER.sub(fill, sentence)
-        return _tag(Text(filled, font=theme.MONO if mono else theme.FONT, font_size=font_size,
-                         color=color), used)
+        return self.typeset.text(sentence, font_size=font_size, color=color, mono=mono, **keys)
 
     def label(self, sentence: str, font_size: float = theme.SMALL_SIZE, color: str = theme.MUTED,
               **keys: str) -> Text:
@@ -206,7 +183,8 @@ class SlideScene(Scene):
         target = os.environ.get(FACTS_ENV)
         if not target and config.dry_run:
             return
-        path = Path(target) if target else Path(config.media_dir) / "facts" / f"{type(self).__name__}.facts.json"
+        default = Path(config.media_dir) / "facts" / f"{type(self).__name__}.facts.json"
+        path = Path(target) if target else default
         path.parent.mkdir(parents=True, exist_ok=True)
         self.facts.write(path, slide=self.slide.number, slug=self.slide.slug,
                          scene=type(self).__name__, duration=self.time,

@@ -69,7 +69,8 @@ def find_slide(key: str) -> Slide:
     """A slide by number ('6', '06') or slug ('backward-propagation', '06-backward-propagation')."""
     key = key.strip().lower()
     for slide in SLIDES:
-        if key in (str(slide.number), f"{slide.number:02d}", slide.slug, slide.stem, slide.scene.lower()):
+        if key in (str(slide.number), f"{slide.number:02d}", slide.slug, slide.stem,
+                   slide.scene.lower()):
             return slide
     known = ", ".join(f"{s.number} ({s.slug})" for s in SLIDES)
     raise KeyError(f"unknown slide '{key}'. Slides are: {known}.")

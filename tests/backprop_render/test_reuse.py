@@ -32,11 +32,11 @@ def names(paths: list[Path], root: Path = reuse.REPO) -> set[str]:
 def test_a_slides_closure_follows_its_imports_and_no_further():
     closure = names(reuse.module_closure(SLIDE6))
     for needed in ("scenes/s06_backward_propagation.py", "scenes/__init__.py", "scenes/slide.py",
-                   "scenes/theme.py", "scenes/facts.py", "scenes/graph_diagram.py",
+                   "scenes/theme.py", "scenes/facts.py", "scenes/drawings/graph.py",
                    "backprop_core/__init__.py", "backprop_core/formatting.py"):
         assert needed in closure, needed
     for other in ("scenes/s05_chain_rule.py", "scenes/s01_what_is_backpropagation.py",
-                  "scenes/loss_drawings.py"):
+                  "scenes/drawings/loss.py"):
         assert other not in closure, other
 
 
@@ -111,7 +111,7 @@ def test_the_key_changes_with_the_code_and_settings_a_slide_depends_on(repo_copy
 def test_the_key_ignores_code_the_slide_does_not_import(repo_copy):
     before = reuse.slide_key(SLIDE1, PREVIEW, 768, repo_copy)
     touch(repo_copy / "scenes" / "s05_chain_rule.py")  # another slide
-    touch(repo_copy / "scenes" / "graph_diagram.py")  # slides 5 and 6 only
+    touch(repo_copy / "scenes" / "drawings" / "graph.py")  # slides 5 and 6 only
     touch(repo_copy / "assets" / "default_params.toml")  # parameters reach it as read values
     assert reuse.slide_key(SLIDE1, PREVIEW, 768, repo_copy) == before
     assert reuse.slide_key(SLIDE6, PREVIEW, 768, repo_copy) != \

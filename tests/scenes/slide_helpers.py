@@ -32,3 +32,8 @@ def on_screen(scene: Any) -> list[str]:
 
 def spoken(scene: Any) -> str:
     return " ".join(beat["text"] for beat in scene.narration)
+
+
+def sentence(scene: Any, beat: str) -> str:
+    """The narration of one beat."""
+    return next(b["text"] for b in scene.narration if b["beat"] == beat)

@@ -8,8 +8,13 @@ import pytest
 from backprop_core import build_lesson
 from backprop_core.params import params_from_mapping
 from scenes.slides import find_slide
-from tests.scenes.slide_helpers import built, on_screen, spoken
-from tests.scenes.slide_checks import frames_test, length_test, random_parameters_test, unusual_parameters_test
+from tests.scenes.slide_checks import (
+    frames_test,
+    length_test,
+    random_parameters_test,
+    unusual_parameters_test,
+)
+from tests.scenes.slide_helpers import built, on_screen, sentence, spoken
 
 SLIDE = find_slide("forward-propagation")
 
@@ -28,13 +33,11 @@ def default_scene(tmp_path_factory):
     return built(SLIDE, tmp_path_factory)
 
 
-def sentence(scene, beat: str) -> str:
-    return next(b["text"] for b in scene.narration if b["beat"] == beat)
-
-
 def test_the_outline_numbers_are_fed_multiplied_added_and_emerge(default_scene):
-    assert sentence(default_scene, "inputs") == "Our input is 2.1, the weight is 1, and the bias is 0."
-    assert sentence(default_scene, "multiply") == "First the multiply: the weight 1 times the input 2.1 gives 2.1."
+    assert sentence(default_scene, "inputs") == ("Our input is 2.1, the weight is 1, "
+                                                 "and the bias is 0.")
+    assert sentence(default_scene, "multiply") == ("First the multiply: the weight 1 times the "
+                                                   "input 2.1 gives 2.1.")
     assert sentence(default_scene, "add") == "Then the add: 2.1 plus the bias 0 gives 2.1."
     assert "predicts y-hat equals 2.1" in sentence(default_scene, "predict")
     texts = on_screen(default_scene)
@@ -42,7 +45,8 @@ def test_the_outline_numbers_are_fed_multiplied_added_and_emerge(default_scene):
                 r"w x + b = 2.1 + 0 = 2.1"):
         assert tex in texts, tex
     beats = [b["beat"] for b in default_scene.narration]
-    assert beats.index("multiply") < beats.index("add") < beats.index("predict") < beats.index("layers")
+    order = [beats.index(name) for name in ("multiply", "add", "predict", "layers")]
+    assert order == sorted(order)
 
 
 def test_one_hidden_neuron_uses_its_real_weights_and_relu(default_scene):
@@ -52,7 +56,8 @@ def test_one_hidden_neuron_uses_its_real_weights_and_relu(default_scene):
     (w_key,) = [k for k in facts if k.startswith("network.initial.W1.")]
     k = int(w_key.rsplit(".", 1)[1])
     assert trace.a1[k] > 0  # the shown neuron fires, so its ReLU keeps the value
-    assert facts[w_key].value == initial.W1[k] and facts[f"network.initial.b1.{k}"].value == initial.b1[k]
+    assert facts[w_key].value == initial.W1[k]
+    assert facts[f"network.initial.b1.{k}"].value == initial.b1[k]
     assert trace.z1[k] == pytest.approx(initial.W1[k] * trace.x + initial.b1[k])
     hidden = sentence(default_scene, "hidden")
     assert facts[w_key].shown in hidden and facts[f"network.trace.z1.{k}"].shown in hidden
@@ -70,7 +75,8 @@ def test_one_hidden_neuron_uses_its_real_weights_and_relu(default_scene):
     ("zero_x", {"x": 0.0, "w": 1.5, "b": -0.5, "y": 2.0},
      r"w x = 1.5 \times 0 = 0", r"w x + b = 0 + (-0.5) = -0.5"),
 ])
-def test_unusual_neurons_compute_in_front_of_the_viewer(tmp_path_factory, name, params, multiply, add):
+def test_unusual_neurons_compute_in_front_of_the_viewer(tmp_path_factory, name, params, multiply,
+                                                        add):
     scene = built(SLIDE, tmp_path_factory, **params)
     assert scene.layout_problems == []
     texts = on_screen(scene)

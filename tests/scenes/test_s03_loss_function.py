@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import pytest
 
-from scenes.loss_drawings import ErrorSquare
+from scenes.drawings.loss import ErrorSquare
 from scenes.slides import find_slide
-from tests.scenes.slide_helpers import built, on_screen, spoken
-from tests.scenes.slide_checks import frames_test, length_test, random_parameters_test, unusual_parameters_test
+from tests.scenes.slide_checks import (
+    frames_test,
+    length_test,
+    random_parameters_test,
+    unusual_parameters_test,
+)
+from tests.scenes.slide_helpers import built, on_screen, sentence, spoken
 
 SLIDE = find_slide("loss-function")
 TOO_HIGH = {"w": 3.0}  # y_hat = 6.3 above y = 4: error -2.3
@@ -34,17 +39,14 @@ def build(factory, **params):
 
 @pytest.fixture(scope="module")
 def scenes(tmp_path_factory):
-    return {name: build(tmp_path_factory, **params) for name, params in
-            {"defaults": {}, "too_high": TOO_HIGH, "on_target": ON_TARGET, "huge": HUGE_ERROR}.items()}
-
-
-def sentence(scene, beat: str) -> str:
-    return next(b["text"] for b in scene.narration if b["beat"] == beat)
+    runs = {"defaults": {}, "too_high": TOO_HIGH, "on_target": ON_TARGET, "huge": HUGE_ERROR}
+    return {name: build(tmp_path_factory, **params) for name, params in runs.items()}
 
 
 def test_outline_numbers_with_defaults(scenes):
     scene = scenes["defaults"]
-    assert sentence(scene, "prediction") == "Our neuron predicted \u0177 = 2.1, but the target is y = 4."
+    assert sentence(scene, "prediction") == ("Our neuron predicted \u0177 = 2.1, "
+                                             "but the target is y = 4.")
     assert sentence(scene, "error") == ("The error y \u2212 \u0177 = 1.9 is the gap between them: "
                                         "the prediction is too low.")
     assert "1.9 times 1.9" in sentence(scene, "square") and "3.61" in sentence(scene, "square")

@@ -12,8 +12,13 @@ import pytest
 from backprop_core import build_lesson
 from backprop_core.params import params_from_mapping
 from scenes.slides import find_slide
-from tests.scenes.slide_helpers import built, on_screen
-from tests.scenes.slide_checks import frames_test, length_test, random_parameters_test, unusual_parameters_test
+from tests.scenes.slide_checks import (
+    frames_test,
+    length_test,
+    random_parameters_test,
+    unusual_parameters_test,
+)
+from tests.scenes.slide_helpers import built, on_screen, sentence
 
 SLIDE = find_slide("gradient-descent")
 RUNS = {
@@ -41,22 +46,18 @@ def scenes(tmp_path_factory):
     return {name: built(SLIDE, tmp_path_factory, **params) for name, params in RUNS.items()}
 
 
-def sentence(scene, beat: str) -> str:
-    return next(b["text"] for b in scene.narration if b["beat"] == beat)
-
-
 def test_outline_numbers_with_defaults(scenes):
     scene = scenes["defaults"]
     assert sentence(scene, "curve").endswith("w = 1 with loss 3.61.")
-    assert sentence(scene, "slope") == ("The tangent's slope is \u2202loss/\u2202w = \u22127.98: negative, "
-                                        "so the loss goes down as w goes up.")
+    assert sentence(scene, "slope") == ("The tangent's slope is \u2202loss/\u2202w = \u22127.98: "
+                                        "negative, so the loss goes down as w goes up.")
     assert "\u2212(0.01)(\u22127.98), which increases w from 1 to 1.0798" in sentence(scene, "step")
     assert sentence(scene, "descent") == ("Repeating the step 10 times walks w down the curve: "
                                           "the loss falls from 3.61 to 0.37.")
     texts = on_screen(scene)
     assert r"w := 1 - ( 0.01 ) ( -7.98 ) = 1.0798" in texts
-    for text in ("w = 1", "loss = 3.61", "\u2202loss/\u2202w = \u22127.98", "w = 1.5029", "loss = 0.37",
-                 "step 10 of 10"):
+    for text in ("w = 1", "loss = 3.61", "\u2202loss/\u2202w = \u22127.98", "w = 1.5029",
+                 "loss = 0.37", "step 10 of 10"):
         assert text in texts, text
 
 
@@ -65,7 +66,7 @@ def test_every_step_of_the_core_ticks_by(scenes):
     steps = build_lesson().descent.steps
     shown = {f.key for f in scene.facts.facts if f.where == "screen"}
     for k in range(len(steps)):
-        assert {f"descent.steps.{k}.w", f"descent.steps.{k}.loss", f"descent.steps.{k}.dloss_dw"} <= shown
+        assert {f"descent.steps.{k}.{field}" for field in ("w", "loss", "dloss_dw")} <= shown
 
 
 def test_a_positive_gradient_decreases_w(scenes):
@@ -80,8 +81,9 @@ def test_an_overshooting_rate_is_said_to_explode(scenes):
     descent = lesson.descent
     assert lesson.verdicts.descent == "diverges" and descent.visible_steps < len(descent.steps)
     assert scene.regime == "diverges"
-    assert sentence(scene, "descent") == ("With lr = 0.3 every step overshoots the bottom: the loss rises "
-                                          "from 3.61 to 18.21, and after 10 steps it has exploded to 3.85\u00d710\u2077.")
+    assert sentence(scene, "descent") == ("With lr = 0.3 every step overshoots the bottom: "
+                                          "the loss rises from 3.61 to 18.21, and after 10 steps "
+                                          "it has exploded to 3.85\u00d710\u2077.")
     assert "too large" in sentence(scene, "why")
     texts = on_screen(scene)
     assert "off the chart" in texts and "loss = 3.85\u00d710\u2077" in texts
@@ -103,7 +105,8 @@ def test_with_x_zero_the_curve_is_flat_and_w_cannot_move(scenes):
 def test_on_target_there_is_nothing_to_descend(scenes):
     scene = scenes["on_target"]
     assert "already at the bottom, so there is nothing to descend" in sentence(scene, "slope")
-    assert "nothing moves" in sentence(scene, "descent") and "falls" not in sentence(scene, "descent")
+    descent = sentence(scene, "descent")
+    assert "nothing moves" in descent and "falls" not in descent
 
 
 def test_a_tiny_step_is_drawn_larger_and_says_so(scenes):

@@ -13,8 +13,13 @@ import pytest
 
 from scenes.audit import missing_facts, numeral_audit
 from scenes.slides import find_slide
-from tests.scenes.slide_helpers import built, on_screen, spoken
-from tests.scenes.slide_checks import frames_test, length_test, random_parameters_test, unusual_parameters_test
+from tests.scenes.slide_checks import (
+    frames_test,
+    length_test,
+    random_parameters_test,
+    unusual_parameters_test,
+)
+from tests.scenes.slide_helpers import built, on_screen, sentence, spoken
 
 SLIDE = find_slide("chain-rule")
 M = "\u2212"
@@ -28,7 +33,8 @@ OUTLINE = (
     "Chain rule: to find \u2202loss/\u2202w, multiply upstream \u00d7 local gradient.",
     "Upstream gradient: how loss reacts to the layer's output.",
     "Local gradient: how the layer's output reacts to its own parameter.",
-    "Key benefit: intermediate values from the forward pass get reused \u2014 no redundant computation.",
+    "Key benefit: intermediate values from the forward pass get reused \u2014 "
+    "no redundant computation.",
 )
 
 
@@ -46,10 +52,6 @@ def scenes(tmp_path_factory):
     return {name: built(SLIDE, tmp_path_factory, **params) for name, params in CASES.items()}
 
 
-def sentence(scene, beat: str) -> str:
-    return next(b["text"] for b in scene.narration if b["beat"] == beat)
-
-
 def test_outline_sentences_on_screen(scenes):
     joined = " ".join(on_screen(scenes["defaults"]))  # a long sentence is set on two lines
     for line in OUTLINE:
@@ -59,7 +61,8 @@ def test_outline_sentences_on_screen(scenes):
 def test_chain_rule_formulas_and_factors(scenes):
     scene = scenes["defaults"]
     tex = [t.replace(" ", "") for t in on_screen(scene)]
-    for start in (r"\frac{\partial\mathrm{loss}}{\partialw}=\frac{\partial\mathrm{loss}}{\partial\hat{y}}"
+    for start in (r"\frac{\partial\mathrm{loss}}{\partialw}="
+                  r"\frac{\partial\mathrm{loss}}{\partial\hat{y}}"
                   r"\times\frac{\partial\hat{y}}{\partialw}=-2(y-\hat{y})\timesx",
                   r"\frac{\partial\mathrm{loss}}{\partialb}=\frac{\partial\mathrm{loss}}{\partial\hat{y}}"
                   r"\times\frac{\partial\hat{y}}{\partialb}=-2(y-\hat{y})\times1"):
@@ -75,14 +78,14 @@ def test_chain_rule_formulas_and_factors(scenes):
 def test_the_nudge_moves_by_what_the_factors_predict(scenes):
     scene = scenes["defaults"]
     assert sentence(scene, "nudge") == "Nudge w by 0.1: y-hat moves by 2.1 times 0.1, that is 0.21."
-    assert sentence(scene, "predict") == (f"The loss moves by about {M}3.8 times 0.21, that is {M}0.8; "
-                                          f"recomputing gives {M}0.75.")
+    assert sentence(scene, "predict") == (f"The loss moves by about {M}3.8 times 0.21, "
+                                          f"that is {M}0.8; recomputing gives {M}0.75.")
     tex = [t.replace(" ", "") for t in on_screen(scene)]
     assert r"\Deltaw=0.1" in tex and r"\Delta\hat{y}=2.1\times0.1=0.21" in tex
     assert r"\Delta\mathrm{loss}\approx(-3.8)\times0.21=-0.8" in tex
     assert f"recomputed: {M}0.75" in on_screen(scene)
     lines, nudge = scene.lines, scene.lesson.raw.nudge
-    moves = [(e - s)[0] for s, e in zip(lines.starts, lines.ends)]
+    moves = [(e - s)[0] for s, e in zip(lines.starts, lines.ends, strict=True)]
     # One scale for all three lines: the moves are in the ratio of the changes.
     assert moves[1] / moves[0] == pytest.approx(nudge.dy_hat_actual / nudge.dw)
     assert moves[2] / moves[0] == pytest.approx(nudge.dloss_actual / nudge.dw)
@@ -95,13 +98,14 @@ def test_with_zero_input_nothing_moves(scenes):
     assert sentence(scene, "predict").startswith("So the loss cannot move either")
     lines = scene.lines
     assert not np.allclose(lines.starts[0], lines.ends[0])
-    assert np.allclose(lines.starts[1], lines.ends[1]) and np.allclose(lines.starts[2], lines.ends[2])
+    assert np.allclose(lines.starts[1], lines.ends[1])
+    assert np.allclose(lines.starts[2], lines.ends[2])
 
 
 def test_on_target_the_prediction_is_no_change(scenes):
     scene = scenes["on_target"]
-    assert sentence(scene, "predict") == ("The upstream factor is 0, so the chain rule predicts no change; "
-                                          "recomputing gives 0.04.")
+    assert sentence(scene, "predict") == ("The upstream factor is 0, so the chain rule predicts "
+                                          "no change; recomputing gives 0.04.")
     assert "here 0" in sentence(scene, "upstream")
 
 

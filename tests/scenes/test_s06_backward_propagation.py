@@ -12,8 +12,13 @@ import pytest
 from backprop_core import build_lesson
 from scenes.audit import missing_facts, numeral_audit
 from scenes.slides import find_slide
+from tests.scenes.slide_checks import (
+    frames_test,
+    length_test,
+    random_parameters_test,
+    unusual_parameters_test,
+)
 from tests.scenes.slide_helpers import built, on_screen, spoken
-from tests.scenes.slide_checks import frames_test, length_test, random_parameters_test, unusual_parameters_test
 
 SLIDE = find_slide("backward-propagation")
 M = "\u2212"  # the true minus sign of the recorded `shown` text
@@ -60,11 +65,13 @@ def test_outline_numbers_are_recorded_facts(scenes):
 
 def test_outline_strings_on_screen(scenes):
     texts = on_screen(scenes["defaults"])
-    assert "Negative gradient = loss drops when we increase the parameter \u2192 so we increase it." in texts
+    assert ("Negative gradient = loss drops when we increase the parameter \u2192 "
+            "so we increase it.") in texts
     assert "New loss = 2.87 \u2193 (was 3.61) \u2014 saved 0.74 in one step!" in texts
     tex = squeezed(texts)
     for formula in (r"x=2.1,w=1,b=0\rightarrow\hat{y}=2.1,y=4,\mathrm{loss}=3.61",
-                    r"\frac{\partial\mathrm{loss}}{\partialw}=-7.98", r"\frac{\partial\mathrm{loss}}{\partialb}=-3.8",
+                    r"\frac{\partial\mathrm{loss}}{\partialw}=-7.98",
+                    r"\frac{\partial\mathrm{loss}}{\partialb}=-3.8",
                     r"\mathrm{lr}=0.01", "w:=1-(0.01)(-7.98)=1.0798", "b:=0-(0.01)(-3.8)=0.038",
                     r"\hat{y}=1.0798\times2.1+0.038=2.31"):
         assert formula in tex, formula
@@ -72,7 +79,8 @@ def test_outline_strings_on_screen(scenes):
 
 def test_every_edge_shows_upstream_times_local(scenes):
     tex = squeezed(on_screen(scenes["defaults"]))
-    for product in (r"=1\times3.8=3.8", r"=3.8\times(-1)=-3.8", r"=-3.8\times1=-3.8", r"=-3.8\times2.1=-7.98"):
+    for product in (r"=1\times3.8=3.8", r"=3.8\times(-1)=-3.8", r"=-3.8\times1=-3.8",
+                    r"=-3.8\times2.1=-7.98"):
         assert any(t.endswith(product) for t in tex), product
 
 
@@ -93,7 +101,8 @@ def test_narration_has_the_numbers(scenes):
 
 def test_positive_gradients_decrease_the_parameters(scenes):
     texts = on_screen(scenes["positive"])
-    assert "Positive gradient = loss drops when we decrease the parameter \u2192 so we decrease it." in texts
+    assert ("Positive gradient = loss drops when we decrease the parameter \u2192 "
+            "so we decrease it.") in texts
     assert "New loss = 0.96 \u2193 (was 1.21) \u2014 saved 0.25 in one step!" in texts
     assert "w:=1-(0.01)(4.62)=0.9538" in squeezed(texts)
 
@@ -107,7 +116,8 @@ def test_a_rising_loss_is_shown_as_a_rise(scenes):
 
 def test_zero_gradients_leave_the_parameters(scenes):
     texts = on_screen(scenes["on_target"])
-    assert "Zero gradient = nudging the parameter does not change the loss \u2192 so we leave it." in texts
+    assert ("Zero gradient = nudging the parameter does not change the loss \u2192 "
+            "so we leave it.") in texts
     assert "New loss = 0 (was 0) \u2014 the step did not change the loss." in texts
     assert not any("Negative" in t or "Positive" in t for t in texts)
 

@@ -11,7 +11,14 @@ from backprop_core import build_lesson, format_fact
 from backprop_core.params import params_from_mapping
 from scenes.slides import SLIDES
 from tests.scenes.conftest import dry_run
-from tests.scenes.slide_checks import frames_test, length_test, random_parameters_test, unusual_parameters_test
+from tests.scenes.slide_checks import (
+    frames_test,
+    length_test,
+    random_parameters_test,
+    unusual_parameters_test,
+)
+from tests.scenes.slide_helpers import sentence as beat
+from tests.scenes.slide_helpers import spoken
 
 SLIDE = SLIDES[6]
 NETWORK_CASES = {
@@ -41,14 +48,6 @@ def scenes(tmp_path_factory) -> dict[str, Any]:
     return {name: _build(params) for name, params in NETWORK_CASES.items()}
 
 
-def spoken(scene) -> str:
-    return " ".join(beat["text"] for beat in scene.narration)
-
-
-def beat(scene, name: str) -> str:
-    return next(b["text"] for b in scene.narration if b["beat"] == name)
-
-
 def shown_keys(scene) -> set[str]:
     return {fact.key for fact in scene.facts.facts if fact.where == "screen"}
 
@@ -66,11 +65,12 @@ def test_layout_clean_and_numbers_are_the_cores(scenes, name):
 def test_defaults_say_the_collapse_and_the_line(scenes):
     scene = scenes["defaults"]
     collapse = beat(scene, "collapse")
-    assert "1.7226" in collapse and "\u22120.6443" in collapse  # the composed line of the default weights
+    # the composed line of the default weights
+    assert "1.7226" in collapse and "\u22120.6443" in collapse
     assert "1.2" in beat(scene, "no_line")
     assert "0.25" in beat(scene, "derivatives")  # sigmoid's largest slope
-    assert beat(scene, "relu_fit") == ("A small ReLU network with 4 units bends to fit the data: mean loss 0.01, "
-                                       "against 1.2 for the best line.")
+    assert beat(scene, "relu_fit") == ("A small ReLU network with 4 units bends to fit the data: "
+                                       "mean loss 0.01, against 1.2 for the best line.")
 
 
 @pytest.mark.parametrize("name", ["defaults", "eight_units"])
@@ -80,8 +80,9 @@ def test_every_unit_shows_its_real_weights(scenes, name):
     keys = shown_keys(scene)
     for field in ("W1", "b1", "W2"):
         assert {f"activations.collapse.{field}.{i}" for i in range(hidden)} <= keys
-    assert {"activations.collapse.slope", "activations.collapse.intercept", "activations.line_fit.mse",
-            "network.final_loss", "activations.sigmoid.max_grad", "activations.tanh.grad_at_edge"} <= keys
+    assert {"activations.collapse.slope", "activations.collapse.intercept",
+            "activations.line_fit.mse", "network.final_loss", "activations.sigmoid.max_grad",
+            "activations.tanh.grad_at_edge"} <= keys
 
 
 @pytest.mark.parametrize("name, words", [
@@ -100,7 +101,8 @@ def test_fit_sentence_never_claims_a_fit_it_did_not_get(scenes, name, words):
 def test_worked_neuron_parameters_play_no_part(scenes):
     other = _build(WORKED_NEURON, fresh=True)  # fresh: the shared cache assumes what this checks
     assert spoken(other) == spoken(scenes["defaults"])
-    assert [(f.key, f.shown) for f in other.facts.facts] == [(f.key, f.shown) for f in scenes["defaults"].facts.facts]
+    assert ([(f.key, f.shown) for f in other.facts.facts]
+            == [(f.key, f.shown) for f in scenes["defaults"].facts.facts])
     forbidden = ("worked_step", "graph", "descent", "params.x", "params.w", "params.b", "params.y",
                  "params.lr", "params.steps")
     assert not [key for key in other.lesson.reads if key.startswith(forbidden)]

@@ -12,7 +12,13 @@ from backprop_core.params import params_from_mapping
 from scenes import theme
 from scenes.slides import SLIDES
 from tests.scenes.conftest import dry_run
-from tests.scenes.slide_checks import frames_test, length_test, random_parameters_test, unusual_parameters_test
+from tests.scenes.slide_checks import (
+    frames_test,
+    length_test,
+    random_parameters_test,
+    unusual_parameters_test,
+)
+from tests.scenes.slide_helpers import sentence as beat
 
 SLIDE = SLIDES[7]
 CASES = {
@@ -43,13 +49,9 @@ def scenes(tmp_path_factory) -> dict[str, Any]:
     return {name: _build(params) for name, params in CASES.items()}
 
 
-def beat(scene, name: str) -> str:
-    return next(b["text"] for b in scene.narration if b["beat"] == name)
-
-
 def screen_text(scene) -> str:
-    return " | ".join(getattr(m, "tex_string", None) or getattr(m, "original_text", None) or getattr(m, "text", "")
-                      for m in scene.seen_texts.values())
+    return " | ".join(getattr(m, "tex_string", None) or getattr(m, "original_text", None)
+                      or getattr(m, "text", "") for m in scene.seen_texts.values())
 
 
 def lesson_for(name: str):
@@ -64,20 +66,22 @@ def test_layout_clean_and_numbers_are_the_cores(scenes, name):
     for fact in scene.facts.facts:
         assert fact.shown == format_fact(fact.key, lesson.lookup(fact.key)).text, fact
     assert 25 <= scene.time <= 60
-    assert [b["beat"] for b in scene.narration] == ["loop", "forward", "backward", "training", "fit", "takeaways"]
+    assert [b["beat"] for b in scene.narration] == ["loop", "forward", "backward", "training",
+                                                    "fit", "takeaways"]
 
 
 def test_defaults_narrate_the_real_pass_and_run(scenes):
     scene = scenes["defaults"]
     assert beat(scene, "loop").endswith("and repeat, here for 400 epochs.")
-    assert beat(scene, "forward") == ("Forward: x = \u22122 goes in, ReLU keeps only the positive z, and "
-                                      "predicting \u22121.63 costs a loss of 13.14.")
+    assert beat(scene, "forward") == ("Forward: x = \u22122 goes in, ReLU keeps only the positive "
+                                      "z, and predicting \u22121.63 costs a loss of 13.14.")
     assert "\u22127.25" in beat(scene, "backward") and "pass back zero" in beat(scene, "backward")
     assert "falls from 2.26 to 0.01" in beat(scene, "training")
     assert beat(scene, "fit").startswith("After 400 epochs the fit follows the data")
     assert beat(scene, "takeaways").endswith("from 2.26 down to 0.01. That is how networks learn.")
     shown = screen_text(scene)
-    for heading in ("Forward pass:", "Loss:", "Backpropagation:", "Gradient descent:", "Activations:"):
+    for heading in ("Forward pass:", "Loss:", "Backpropagation:", "Gradient descent:",
+                    "Activations:"):
         assert heading in shown
 
 
@@ -95,8 +99,8 @@ def test_every_unit_and_every_snapshot_is_shown(scenes, name):
 
 def test_zero_gradients_are_greyed_out(scenes):
     scene, trace = scenes["defaults"], lesson_for("defaults").network.trace
-    for column, key in zip(scene.backward_cols, ("dW2", "da1", "dz1", "dW1")):
-        for cell, value in zip(column.cells, getattr(trace, key)):
+    for column, key in zip(scene.backward_cols, ("dW2", "da1", "dz1", "dW1"), strict=True):
+        for cell, value in zip(column.cells, getattr(trace, key), strict=True):
             assert (cell.get_color().to_hex().lower() == theme.MUTED) == (value == 0), (key, value)
 
 
@@ -114,7 +118,8 @@ def test_a_run_stuck_at_the_line_says_so(scenes):
     assert "stuck at a straight line's level" in beat(scenes["dying_units"], "fit")
 
 
-@pytest.mark.parametrize("name, words", [("all_off", "every unit was off"), ("all_on", "every unit was on"),
+@pytest.mark.parametrize("name, words", [("all_off", "every unit was off"),
+                                         ("all_on", "every unit was on"),
                                          ("defaults", "units ReLU switched off pass back zero")])
 def test_backward_sentence_follows_the_units(scenes, name, words):
     assert words in beat(scenes[name], "backward")

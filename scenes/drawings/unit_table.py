@@ -2,7 +2,7 @@
 
 Slides 7 and 8 put the real per-unit numbers (weights, pre-activations, activations,
 gradients) beside the neurons they belong to, so the eye reads across a row. Every
-cell is a lesson fact shown through `SlideScene.text`.
+cell is a lesson fact set by the `FactMaker` the table is given (a slide's `typeset`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ from typing import Sequence
 
 from manim import RIGHT, UP, Mobject, VGroup
 
-__all__ = ["Column", "unit_table", "shift_to_x"]
+from ..typeset import FactMaker
+
+__all__ = ["Column", "unit_table"]
 
 
 class Column(VGroup):
@@ -22,7 +24,8 @@ class Column(VGroup):
         self.header, self.cells = header, VGroup(*cells)
 
 
-def unit_table(scene, rows_y: Sequence[float], columns: Sequence[tuple[Mobject, Sequence[str], str, bool]],
+def unit_table(facts: FactMaker, rows_y: Sequence[float],
+               columns: Sequence[tuple[Mobject, Sequence[str], str, bool]],
                gap: float = 0.45, font_size: float = 20, header_buff: float = 0.2) -> VGroup:
     """Columns of lesson facts, cell i at height `rows_y[i]`, laid out left to right from x = 0.
 
@@ -31,9 +34,10 @@ def unit_table(scene, rows_y: Sequence[float], columns: Sequence[tuple[Mobject, 
     """
     built: list[Column] = []
     for header, keys, color, mono in columns:
-        cells = [scene.text("@v", v=key, color=color, mono=mono, font_size=font_size) for key in keys]
+        cells = [facts.text("@v", v=key, color=color, mono=mono,
+                            font_size=font_size) for key in keys]
         right = max(cell.width for cell in cells)
-        for cell, y in zip(cells, rows_y):
+        for cell, y in zip(cells, rows_y, strict=True):
             cell.move_to([right - cell.width / 2, y, 0])
         built.append(Column(header, cells))
     top = max(cell.get_top()[1] for column in built for cell in column.cells)
@@ -47,9 +51,4 @@ def unit_table(scene, rows_y: Sequence[float], columns: Sequence[tuple[Mobject, 
         x = column.get_right()[0] + gap
         table.add(column)
     return table
-
-
-def shift_to_x(mob: Mobject, left: float) -> Mobject:
-    """Move `mob` sideways only (rows keep their heights) so its left edge is at `left`."""
-    return mob.shift(RIGHT * (left - mob.get_left()[0]))
 

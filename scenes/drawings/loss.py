@@ -1,5 +1,5 @@
 """Drawings of slides 3 and 4: the prediction on a number line, the squared error as a
-square, and the helpers that keep tangents and steps inside a `LossCurvePlot`.
+square, and the helpers that keep tangents and steps inside a loss curve's `Plot`.
 
 Geometry only: every number written next to these drawings comes from the slide
 (`SlideScene.tex`), never from here.
@@ -12,10 +12,11 @@ import math
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Arrow, DashedLine, Dot, Line, Mobject, Square, VGroup
 
-from scenes import theme
-from scenes.drawings import LossCurvePlot, nice_step
+from .. import theme
+from ..placement import fit_width
+from .plot import Plot, clip_segment, nice_step
 
-__all__ = ["PredictionLine", "place_labels_above", "ErrorSquare", "plot_box", "clip_segment", "clipped_tangent",
+__all__ = ["PredictionLine", "place_labels_above", "ErrorSquare", "plot_box", "clipped_tangent",
            "StepArrow", "MIN_STEP_LENGTH", "tidy_axis_labels",
            "enlarge_ticks", "place_above_minimum"]
 
@@ -27,8 +28,9 @@ class PredictionLine(VGroup):
     across the target (a miss just as big on the other side).
 
     Built in place (at `center`): the dots and segments are separate mobjects the slide
-    brings in one by one. The window is proportional to the error, so the error segment has the same length on
-    screen for any error size; a zero error gets a window of one tick spacing each side.
+    brings in one by one. The window is proportional to the error, so the error segment has
+    the same length on screen for any error size; a zero error gets a window of one tick
+    spacing each side.
     """
 
     def __init__(self, y_hat: float, y: float, length: float, center: np.ndarray) -> None:
@@ -78,25 +80,27 @@ class ErrorSquare(VGroup):
     def __init__(self, side: float, area_label: Mobject) -> None:
         super().__init__()
         self.square = Square(side, color=theme.LOSS, stroke_width=4).set_fill(theme.LOSS, 0.3)
-        area_label.scale_to_fit_width(min(area_label.width, 0.8 * side)).move_to(self.square)
+        fit_width(area_label, 0.8 * side).move_to(self.square)
         self.area_label = area_label
         self.add(self.square, area_label)
 
 
-# ----- keeping drawings inside a LossCurvePlot -------------------------------------
+# ----- keeping drawings inside a loss curve's Plot ---------------------------------
 
-def enlarge_ticks(plot: LossCurvePlot, font_size: float = 24) -> LossCurvePlot:
+def enlarge_ticks(plot: Plot, font_size: float = 24) -> Plot:
     """Tick labels at a size a class can read at 720p, re-placed beside their ticks."""
     for labels, direction in ((getattr(plot, "x_numbers", None), DOWN),
                               (getattr(plot, "y_numbers", None), LEFT)):
         for label in labels or ():
-            anchor = label.get_center() - direction * (label.height if direction is DOWN else label.width) / 2
+            reach = label.height if direction is DOWN else label.width
+            anchor = label.get_center() - direction * reach / 2
             label.scale(font_size / label.font_size)
-            label.move_to(anchor + direction * (label.height if direction is DOWN else label.width) / 2)
+            reach = label.height if direction is DOWN else label.width
+            label.move_to(anchor + direction * reach / 2)
     return plot
 
 
-def tidy_axis_labels(plot: LossCurvePlot) -> LossCurvePlot:
+def tidy_axis_labels(plot: Plot) -> Plot:
     """The loss axis drawn at the left edge, where its tick labels are (Manim crosses the
     axes at 0 when the window holds 0), and the axis names at the axes' ends (the loss
     above its axis, the variable to the right of its axis), clear of every tick label."""
@@ -110,7 +114,7 @@ def tidy_axis_labels(plot: LossCurvePlot) -> LossCurvePlot:
     return plot
 
 
-def plot_box(plot: LossCurvePlot) -> tuple[float, float, float, float]:
+def plot_box(plot: Plot) -> tuple[float, float, float, float]:
     """The axes' drawing area in screen coordinates: left, right, bottom, top."""
     x_min, x_max = plot.axes.x_range[:2]
     y_min, y_max = plot.axes.y_range[:2]
@@ -118,7 +122,7 @@ def plot_box(plot: LossCurvePlot) -> tuple[float, float, float, float]:
     return left, right, bottom, top
 
 
-def place_above_minimum(plot: LossCurvePlot, label: Mobject, x: float, curve, gap: float = 0.12) -> Mobject:
+def place_above_minimum(plot: Plot, label: Mobject, x: float, curve, gap: float = 0.12) -> Mobject:
     """`label` above the curve's lowest point at `x`, raised until it clears the curve
     over its whole width (a narrow valley would otherwise run through it)."""
     left, right, _, top = plot_box(plot)
@@ -133,29 +137,7 @@ def place_above_minimum(plot: LossCurvePlot, label: Mobject, x: float, curve, ga
     return label.shift(UP * max(0.0, floor - label.get_bottom()[1]))
 
 
-def clip_segment(start: np.ndarray, end: np.ndarray,
-                 box: tuple[float, float, float, float]) -> tuple[np.ndarray, np.ndarray] | None:
-    """The part of the segment start-end inside `box` (Liang-Barsky), or None."""
-    left, right, bottom, top = box
-    d = end - start
-    t0, t1 = 0.0, 1.0
-    for p, q in ((-d[0], start[0] - left), (d[0], right - start[0]),
-                 (-d[1], start[1] - bottom), (d[1], top - start[1])):
-        if p == 0:
-            if q < 0:
-                return None
-            continue
-        t = q / p
-        if p < 0:
-            t0 = max(t0, t)
-        else:
-            t1 = min(t1, t)
-    if t0 >= t1:
-        return None
-    return start + t0 * d, start + t1 * d
-
-
-def clipped_tangent(plot: LossCurvePlot, x: float, y: float, slope: float,
+def clipped_tangent(plot: Plot, x: float, y: float, slope: float,
                     half_width: float = 1.3, color: str = theme.GRADIENT) -> Line:
     """The plot's tangent at (x, y), cut where it would leave the axes."""
     line = plot.tangent(x, y, slope, half_width=half_width, color=color)
@@ -173,7 +155,7 @@ class StepArrow(VGroup):
     cut at their edge with `clipped` set.
     """
 
-    def __init__(self, plot: LossCurvePlot, w_from: float, w_to: float, height: float,
+    def __init__(self, plot: Plot, w_from: float, w_to: float, height: float,
                  color: str = theme.LEARNING_RATE) -> None:
         super().__init__()
         left, right, _, _ = plot_box(plot)

@@ -17,9 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Dot, Line, MathTex, Mobject, VGroup)
+from manim import DOWN, LEFT, RIGHT, UP, Arrow, Dot, Line, MathTex, Mobject, VGroup
 
-from . import theme
+from .. import theme
 
 __all__ = ["LinkedNumberLines", "Row"]
 
@@ -37,9 +37,11 @@ class LinkedNumberLines(VGroup):
                  longest: float = 3.2, shortest: float = 0.35) -> None:
         super().__init__()
         self.rows = rows
-        changes = [abs(r.change) for r in rows] + [abs(r.predicted) for r in rows if r.predicted is not None]
+        changes = [abs(r.change) for r in rows]
+        changes += [abs(r.predicted) for r in rows if r.predicted is not None]
         scale = longest / max(changes) if max(changes) > 0 else 0.0
-        self.symbols, self.lines, self.dots, self.starts, self.ends, self.ticks = [], [], [], [], [], []
+        self.symbols, self.lines, self.dots = [], [], []
+        self.starts, self.ends, self.ticks = [], [], []
         self.predicted_ticks: list[Line | None] = []
         for index, row in enumerate(rows):
             y = top - index * gap
@@ -65,7 +67,8 @@ class LinkedNumberLines(VGroup):
             predicted = None
             if row.predicted is not None:
                 at = start + length(row.predicted) * RIGHT
-                predicted = Line(at + 0.2 * UP, at + 0.2 * DOWN, color=theme.GRADIENT, stroke_width=5)
+                predicted = Line(at + 0.2 * UP, at + 0.2 * DOWN, color=theme.GRADIENT,
+                                 stroke_width=5)
             self.symbols.append(symbol)
             self.lines.append(line)
             self.dots.append(dot)

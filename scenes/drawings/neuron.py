@@ -12,30 +12,29 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Animation, AnimationGroup, Arrow, Circle, Line, MathTex,
-                   Mobject, ShowPassingFlash, Succession, VGroup)
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Animation,
+    AnimationGroup,
+    Arrow,
+    Circle,
+    Line,
+    MathTex,
+    Mobject,
+    ShowPassingFlash,
+    Succession,
+    VGroup,
+)
 
-from . import notation, theme
+from .. import notation, theme
+from ..placement import fit_width, keep_in_content
 
-__all__ = ["NeuronDiagram", "fit_width", "keep_in_content"]
+__all__ = ["NeuronDiagram"]
 
 SLOTS = ("x", "w", "b", "y_hat")
-
-
-def fit_width(mob: Mobject, width: float) -> Mobject:
-    """Shrink `mob` to at most `width` (long numbers), never enlarge it."""
-    if mob.width > width:
-        mob.scale_to_fit_width(width)
-    return mob
-
-
-def keep_in_content(mob: Mobject) -> Mobject:
-    """Shift `mob` sideways back into the content band if it sticks out."""
-    if mob.get_left()[0] < theme.CONTENT_LEFT:
-        mob.shift((theme.CONTENT_LEFT - mob.get_left()[0]) * RIGHT)
-    if mob.get_right()[0] > theme.CONTENT_RIGHT:
-        mob.shift((theme.CONTENT_RIGHT - mob.get_right()[0]) * RIGHT)
-    return mob
 
 
 class NeuronDiagram(VGroup):
@@ -47,7 +46,8 @@ class NeuronDiagram(VGroup):
                  node_radius: float = 0.3, bias_length: float = 0.75) -> None:
         super().__init__()
         self.input = Circle(node_radius, color=theme.INPUT, stroke_width=4).shift(width / 2 * LEFT)
-        self.output = Circle(node_radius, color=theme.PREDICTION, stroke_width=4).shift(width / 2 * RIGHT)
+        self.output = Circle(node_radius, color=theme.PREDICTION,
+                             stroke_width=4).shift(width / 2 * RIGHT)
         self.body = Circle(body_radius, color=theme.TEXT, stroke_width=3)
         for node in (self.input, self.output):
             node.set_fill(theme.BACKGROUND, 1)
@@ -57,14 +57,16 @@ class NeuronDiagram(VGroup):
                             stroke_width=4)
         self.edge_out = Line(self.body.get_right(), self.output.get_left(), color=theme.PREDICTION,
                              stroke_width=4)
-        self.bias = Arrow(self.body.get_bottom() + bias_length * DOWN, self.body.get_bottom(), buff=0,
+        self.bias = Arrow(self.body.get_bottom() + bias_length * DOWN, self.body.get_bottom(),
+                          buff=0,
                           color=theme.PARAM, stroke_width=4, max_tip_length_to_length_ratio=0.3)
         self.formula = MathTex(notation.W, notation.X, "+", notation.B, font_size=theme.TEX_SIZE)
         for part in self.formula:
             part.set_color(notation.SYMBOL_COLORS.get(part.tex_string, theme.TEXT))
         fit_width(self.formula, 1.6 * body_radius).move_to(self.body)
         symbols = {"x": notation.X, "w": notation.W, "b": notation.B, "y_hat": notation.Y_HAT}
-        self.symbols = {name: MathTex(tex, color=notation.SYMBOL_COLORS[tex], font_size=theme.TEX_SIZE)
+        self.symbols = {name: MathTex(tex, color=notation.SYMBOL_COLORS[tex],
+                                      font_size=theme.TEX_SIZE)
                         for name, tex in symbols.items()}
         for name, symbol in self.symbols.items():
             self.place(symbol, name, clamp=False)
@@ -106,7 +108,8 @@ class NeuronDiagram(VGroup):
 
     # ----- motion -----------------------------------------------------------------
 
-    def pulse(self, stage: str = "all", color: str = theme.ACTIVATION, run_time: float = 1.2) -> Animation:
+    def pulse(self, stage: str = "all", color: str = theme.ACTIVATION,
+              run_time: float = 1.2) -> Animation:
         """A flash along the edges: 'in' (input and bias into the body), 'out' (body to
         output) or 'all' (one after the other)."""
         def flash(line: Line | Arrow) -> ShowPassingFlash:
@@ -118,7 +121,8 @@ class NeuronDiagram(VGroup):
             return AnimationGroup(flash(self.edge_in), flash(self.bias), run_time=run_time)
         if stage == "out":
             return AnimationGroup(flash(self.edge_out), run_time=run_time)
-        return Succession(self.pulse("in", color, run_time / 2), self.pulse("out", color, run_time / 2))
+        return Succession(self.pulse("in", color, run_time / 2),
+                          self.pulse("out", color, run_time / 2))
 
     def centre_of(self, slot: str) -> np.ndarray:
         return self.symbols[slot].get_center()

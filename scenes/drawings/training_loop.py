@@ -8,18 +8,33 @@ No numbers: the slide that uses it binds the real ones.
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, PI, Animation, AnimationGroup, ApplyFunction, CurvedArrow, ManimColor, MathTex, Mobject,
-                   RoundedRectangle, ShowPassingFlash, Text, VGroup, interpolate_color,
-                   there_and_back)
+from manim import (
+    DOWN,
+    PI,
+    Animation,
+    AnimationGroup,
+    ApplyFunction,
+    CurvedArrow,
+    ManimColor,
+    MathTex,
+    Mobject,
+    RoundedRectangle,
+    ShowPassingFlash,
+    Text,
+    VGroup,
+    interpolate_color,
+    there_and_back,
+)
 
-from . import notation, theme
+from .. import notation, theme
 
 __all__ = ["TrainingLoop", "STAGES"]
 
-# (name, card title, colour, formula parts); formula parts equal to a notation symbol take its colour.
+# (name, card title, colour, formula parts); a part equal to a notation symbol takes its colour.
 STAGES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("forward", "Forward pass", theme.PREDICTION, (notation.Y_HAT, "=", r"f(", notation.X, r")")),
-    ("loss", "Loss", theme.LOSS, (notation.LOSS, "=", r"(", notation.Y, "-", notation.Y_HAT, r")^2")),
+    ("loss", "Loss", theme.LOSS, (notation.LOSS, "=", r"(", notation.Y, "-", notation.Y_HAT,
+                                  r")^2")),
     ("backward", "Backward pass", theme.GRADIENT, (notation.DLOSS_DW,)),
     ("update", "Update", theme.LEARNING_RATE,
      (notation.W, r":=", notation.W, "-", notation.LR, r"\cdot", notation.DLOSS_DW)),
@@ -36,15 +51,17 @@ class TrainingLoop(VGroup):
         self.by_name: dict[str, VGroup] = {}
         angles = [PI / 2, 0.0, -PI / 2, PI]  # top, right, bottom, left: clockwise
         self.colors: list[str] = []
-        for (name, title, color, parts), angle in zip(STAGES, angles):
-            heading = Text(title, font=theme.FONT, font_size=theme.SMALL_SIZE, color=color, weight="BOLD")
+        for (name, title, color, parts), angle in zip(STAGES, angles, strict=True):
+            heading = Text(title, font=theme.FONT, font_size=theme.SMALL_SIZE, color=color,
+                           weight="BOLD")
             formula = MathTex(*parts, font_size=30, color=theme.TEXT)
-            for part, mob in zip(parts, formula.submobjects):
+            for part, mob in zip(parts, formula.submobjects, strict=True):
                 if part in notation.SYMBOL_COLORS:
                     mob.set_color(notation.SYMBOL_COLORS[part])
             content = VGroup(heading, formula).arrange(DOWN, buff=0.14)
             panel = RoundedRectangle(corner_radius=0.15, width=max(card_width, content.width + 0.4),
-                                     height=content.height + 0.36, stroke_color=color, stroke_width=2.5,
+                                     height=content.height + 0.36, stroke_color=color,
+                                     stroke_width=2.5,
                                      fill_color=theme.PANEL, fill_opacity=1).move_to(content)
             card = VGroup(panel, content)
             card.move_to(np.array([radius_x * np.cos(angle), radius_y * np.sin(angle), 0.0]))
@@ -54,7 +71,7 @@ class TrainingLoop(VGroup):
             self.by_name[name] = card
         self.arrows = VGroup()
         cards = list(self.cards)
-        for a, b in zip(cards, cards[1:] + cards[:1]):
+        for a, b in zip(cards, cards[1:] + cards[:1], strict=True):
             self.arrows.add(self._arrow(a, b))
         self.centre = centre if centre is not None else Text(
             "repeat", font=theme.FONT, font_size=theme.BODY_SIZE, color=theme.MUTED)
@@ -76,7 +93,7 @@ class TrainingLoop(VGroup):
     def go_around(self) -> list[Animation]:
         """One animation per stage, to be played in turn: the card lights up, then its arrow."""
         steps = []
-        for card, arrow, color in zip(self.cards, self.arrows, self.colors):
+        for card, arrow, color in zip(self.cards, self.arrows, self.colors, strict=True):
             tint = interpolate_color(ManimColor(theme.PANEL), ManimColor(color), 0.35)
 
             def lit(mob, tint=tint):

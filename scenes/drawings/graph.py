@@ -4,10 +4,11 @@
         x ↘            b ↗        y ↘                  side inputs: x, y above, b below
 
 The structure (which nodes, which op, which edges) is read from `lesson.graph`; every
-number is a lesson fact built by the scene (`SlideScene.tex`), so the diagram holds
-symbols and geometry only. Labels are created on demand and placed beside their
-node or edge but are not part of the diagram group, so the scene can animate them
-in (or fly a product onto a gradient label) without them showing early:
+number is a lesson fact set by the `FactMaker` it is given (a slide passes its
+`typeset`), so the diagram holds symbols and geometry only and needs no scene. Labels
+are created on demand and placed beside their node or edge but are not part of the
+diagram group, so the scene can animate them in
+(or fly a product onto a gradient label) without them showing early:
 
 - `value_label(name)`: the forward value (below a node on the main row, beyond a side
   input);
@@ -26,17 +27,28 @@ of an edge into a product is the other factor's value (d(wx)/dw is x, shown as x
 
 from __future__ import annotations
 
-import weakref
 from typing import Any
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Circle, MathTex, Mobject, RoundedRectangle, Scene,
-                   Transform, VGroup)
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Arrow,
+    Circle,
+    MathTex,
+    Mobject,
+    RoundedRectangle,
+    VGroup,
+)
 
-from . import notation, theme
+from .. import notation, theme
+from ..formula import Formula, operand
+from ..placement import fit_width
+from ..typeset import FactMaker
 
-__all__ = ["ComputationalGraphDiagram", "LAYOUT", "SYMBOLS", "OP_SYMBOLS", "operand", "hidden",
-           "show_part", "Fly", "fit"]
+__all__ = ["ComputationalGraphDiagram", "LAYOUT", "SYMBOLS", "OP_SYMBOLS"]
 
 # (column, row) of each node: the main row is 0; side inputs enter from above (+1) or below (-1).
 LAYOUT: dict[str, tuple[float, int]] = {
@@ -54,44 +66,6 @@ NODE_COLORS = {"x": theme.INPUT, "w": theme.PARAM, "b": theme.PARAM, "y": theme.
 LABEL_SIZE = 28
 EDGE_LABEL_SIZE = 26
 LABEL_SLACK = 0.5  # how far a node's label may reach beyond its box, either side together
-
-
-def operand(value: float, placeholder: str) -> str:
-    """`@name` after an operator, in parentheses when the value is negative."""
-    return f"(@{placeholder})" if value < 0 else f"@{placeholder}"
-
-
-def fit(mob: Mobject, width: float) -> Mobject:
-    """Shrink `mob` to at most `width` (long numbers); never enlarge it."""
-    return mob.scale_to_fit_width(width) if mob.width > width else mob
-
-
-# A formula is one text unit carrying its lesson facts, so it goes on screen whole:
-# hidden, then its parts shown in place or by a number flying onto them.
-
-def hidden(mob: Mobject) -> Mobject:
-    return mob.set_opacity(0)
-
-
-def show_part(part: Mobject, shift: np.ndarray | None = None) -> Any:
-    """Show a hidden part of a formula where it belongs, optionally sliding in by `shift`."""
-    if shift is None:
-        return part.animate.set_opacity(1)
-    part.shift(-shift)
-    return part.animate.shift(shift).set_opacity(1)
-
-
-class Fly(Transform):
-    """A copy of `source` travels onto the hidden part `target`, which then shows."""
-
-    def __init__(self, source: Mobject, target: Mobject, **kwargs: Any) -> None:
-        self.landing = target
-        super().__init__(source.copy().set_opacity(1), target.copy().set_opacity(1), remover=True,
-                         **kwargs)
-
-    def clean_up_from_scene(self, scene: Scene) -> None:
-        super().clean_up_from_scene(scene)
-        self.landing.set_opacity(1)
 
 
 def _boundary(box: Mobject, towards: np.ndarray) -> np.ndarray:
@@ -112,7 +86,7 @@ class GraphNode(VGroup):
         super().__init__()
         color = NODE_COLORS[name]
         self.symbol = MathTex(*SYMBOLS[name], font_size=34 * size, color=color)
-        for part, tex in zip(self.symbol.submobjects, SYMBOLS[name]):
+        for part, tex in zip(self.symbol.submobjects, SYMBOLS[name], strict=True):
             part.set_color(notation.SYMBOL_COLORS.get(tex, color))
         self.box = RoundedRectangle(corner_radius=0.12 * size, height=0.6 * size,
                                     width=max(0.7 * size, self.symbol.width + 0.36 * size),
@@ -124,7 +98,8 @@ class GraphNode(VGroup):
         if op:
             self.op_symbol = MathTex(OP_SYMBOLS[op], font_size=26 * size, color=theme.TEXT)
             radius = max(0.22 * size, self.op_symbol.width / 2 + 0.07 * size)
-            self.badge = Circle(radius, color=theme.MUTED, stroke_width=2.5).set_fill(theme.BACKGROUND, 1)
+            self.badge = Circle(radius, color=theme.MUTED,
+                                stroke_width=2.5).set_fill(theme.BACKGROUND, 1)
             self.badge.next_to(self.box, LEFT, buff=0.06 * size)
             self.op_symbol.move_to(self.badge)
             self.add(self.badge, self.op_symbol)
@@ -135,17 +110,30 @@ class GraphNode(VGroup):
         return self.badge if self.badge is not None else self.box
 
 
-class ComputationalGraphDiagram(VGroup):
-    """The lesson's computational graph; `scene` is the SlideScene that owns the numbers."""
+class _Uncopied:
+    """Holds a service the drawing uses but does not own, so copies of the drawing (every
+    Transform makes some) share it instead of deep-copying it; no `__dict__`, so Manim's
+    cache key does not walk into it either."""
 
-    def __init__(self, scene: Any, column_gap: float = 2.9, row_gap: float = 1.0, size: float = 1.0,
-                 side_values: str = "outside") -> None:
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Uncopied:
+        return self
+
+
+class ComputationalGraphDiagram(VGroup):
+    """The lesson's computational graph (`lesson.graph`); `facts` sets its numbers."""
+
+    def __init__(self, graph: Any, facts: FactMaker, column_gap: float = 2.9, row_gap: float = 1.0,
+                 size: float = 1.0, side_values: str = "outside") -> None:
         """`size` scales boxes and fonts; `side_values` puts the values of the side inputs
         (x, b, y) "outside" (above the top ones, below b) or to their "left"."""
         super().__init__()
         self.size, self.side_values = size, side_values
-        self._scene = weakref.ref(scene)  # not copied with the drawing (a scene cannot be)
-        graph = scene.lesson.graph
+        self._facts = _Uncopied(facts)
         self.ops = {node.name: node.op for node in graph.nodes}
         self.outgoing: dict[str, list[str]] = {name: [] for name in self.ops}
         self.edge_pairs = [(edge.source, edge.target) for edge in graph.edges]
@@ -156,7 +144,8 @@ class ComputationalGraphDiagram(VGroup):
             column, row = LAYOUT[name]
             node = self.nodes[name] = GraphNode(name, op, size)
             node.move_to(np.array([(column - 2) * column_gap, row * row_gap, 0]))
-            node.shift((node.get_center() - node.box.get_center()) * RIGHT)  # centre the box, not the badge
+            # centre the box, not the badge
+            node.shift((node.get_center() - node.box.get_center()) * RIGHT)
         self.arrows: dict[tuple[str, str], Arrow] = {}
         for source, target in self.edge_pairs:
             self.arrows[(source, target)] = self._arrow(source, target, theme.MUTED)
@@ -164,8 +153,8 @@ class ComputationalGraphDiagram(VGroup):
         self._labels: dict[tuple[str, ...], Mobject] = {}
 
     @property
-    def scene(self) -> Any:
-        return self._scene()
+    def facts(self) -> FactMaker:
+        return self._facts.value
 
     # ----- geometry ----------------------------------------------------------------
 
@@ -197,7 +186,7 @@ class ComputationalGraphDiagram(VGroup):
         side_inputs = [s for s, t in self.edge_pairs if t == target and self.row(s) != 0]
         return DOWN if side_inputs and self.row(side_inputs[0]) > 0 else UP
 
-    # ----- labels (lesson facts, built by the scene) ---------------------------------
+    # ----- labels (lesson facts, set by the fact maker) ------------------------------
 
     def value_key(self, name: str) -> str:
         return f"worked_step.{name}" if not self.ops[name] else f"graph.nodes.{name}.value"
@@ -223,10 +212,11 @@ class ComputationalGraphDiagram(VGroup):
         """The forward value of a node: below it on the main row, beyond it for a side input."""
         if ("value", name) not in self._labels:
             color = NODE_COLORS[name] if name != "wx" else theme.TEXT
-            label = self.scene.tex("@v", v=self.value_key(name), font_size=LABEL_SIZE * self.size,
+            label = self.facts.tex("@v", v=self.value_key(name), font_size=LABEL_SIZE * self.size,
                                    color=color)
             box, row = self.nodes[name].box, self.row(name)
-            fit(label, box.width + LABEL_SLACK * self.size)  # long numbers must not reach the next node's labels
+            # long numbers must not reach the next node's labels
+            fit_width(label, box.width + LABEL_SLACK * self.size)
             if row != 0 and self.side_values == "left":
                 label.next_to(box, LEFT, buff=0.12)
             else:
@@ -237,10 +227,10 @@ class ComputationalGraphDiagram(VGroup):
     def grad_label(self, name: str) -> Mobject:
         """d loss / d node, in the gradient colour: above a main-row node, beside a side input."""
         if ("grad", name) not in self._labels:
-            label = self.scene.tex("@g", g=self.grad_key(name), font_size=LABEL_SIZE * self.size,
+            label = self.facts.tex("@g", g=self.grad_key(name), font_size=LABEL_SIZE * self.size,
                                    color=theme.GRADIENT)
             node = self.nodes[name]
-            fit(label, node.box.width + LABEL_SLACK * self.size)
+            fit_width(label, node.box.width + LABEL_SLACK * self.size)
             if self.row(name) == 0:
                 label.next_to(node.box, UP, buff=0.1)
             else:
@@ -259,24 +249,24 @@ class ComputationalGraphDiagram(VGroup):
         """`× local` beside the backward arrow of an edge."""
         if ("local", source, target) not in self._labels:
             key = self.local_key(source, target)
-            value = self.scene.lesson.lookup(key)
-            label = self.scene.tex(r"\times", operand(value, "l"), l=key,
+            value = self.facts.lookup(key)
+            label = self.facts.tex(r"\times", operand(value, "l"), l=key,
                                    font_size=EDGE_LABEL_SIZE * self.size, color=theme.GRADIENT)
             arrow = self.backward_arrow(source, target)
-            fit(label, 0.8 * arrow.get_length())  # stays between the two nodes' own labels
+            fit_width(label, 0.8 * arrow.get_length())  # stays between the two nodes' own labels
             side = self.label_side(source, target)
             label.next_to(arrow.get_center(), side, buff=0.12)
             self._labels[("local", source, target)] = label
         return self._labels[("local", source, target)]
 
     def edge_equation(self, source: str, target: str, name: str,
-                      font_size: float = theme.TEX_SIZE) -> MathTex:
+                      font_size: float = theme.TEX_SIZE) -> Formula:
         """`name = upstream × local = product` for one edge, where `name` is the LaTeX of
-        d loss / d source; parts 2, 4 and 6 are the three numbers."""
+        d loss / d source; the three numbers are the parts "@u", "@l" and "@p"."""
         keys = {f: self.edge_key(source, target, f) for f in ("upstream", "product")}
         keys["local"] = self.local_key(source, target)
-        local = self.scene.lesson.lookup(keys["local"])
-        return self.scene.tex(name, "=", "@u", r"\;\times\;", operand(local, "l"), r"\;=\;", "@p",
+        local = self.facts.lookup(keys["local"])
+        return self.facts.tex(name, "=", "@u", r"\;\times\;", operand(local, "l"), r"\;=\;", "@p",
                               font_size=font_size, color=theme.GRADIENT, u=keys["upstream"],
                               l=keys["local"], p=keys["product"])
 

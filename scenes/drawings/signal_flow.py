@@ -16,7 +16,7 @@ from typing import Any, Sequence
 
 from manim import AnimationGroup, Line, ShowPassingFlash, Succession, Wait
 
-from . import theme
+from .. import theme
 
 __all__ = ["fitted_network", "flow", "forward_flow", "backward_flow"]
 
@@ -27,7 +27,7 @@ SPACING = 0.9  # between hidden neurons' centres, when there is room
 def fitted_network(weights: Any, width: float, max_height: float) -> Any:
     """A `NetworkDiagram` of `weights` without labels, whose hidden column (neurons
     included) stays within `max_height`; neurons shrink a little when there are many."""
-    from .drawings import NetworkDiagram
+    from .network import NetworkDiagram
 
     gaps = max(len(weights.W1) - 1, 1)
     spacing = min(SPACING, (max_height - 2 * NEURON_RADIUS) / gaps)
@@ -47,13 +47,15 @@ def flow(net: Any, live_in: Sequence[bool], live_out: Sequence[bool], backward: 
     steps = []
     for edges, live in stages:
         flashes = []
-        for edge, on in zip(edges, live):
+        for edge, on in zip(edges, live, strict=True):
             if not on:
                 continue
-            start, end = (edge.get_end(), edge.get_start()) if backward else (edge.get_start(), edge.get_end())
+            start, end = (edge.get_end(), edge.get_start()) if backward else (edge.get_start(),
+                                                                              edge.get_end())
             flashes.append(ShowPassingFlash(Line(start, end).set_stroke(color, width=7, opacity=1),
                                             time_width=0.6))
-        steps.append(AnimationGroup(*flashes, run_time=run_time / 2) if flashes else Wait(run_time / 2))
+        steps.append(AnimationGroup(*flashes, run_time=run_time / 2) if flashes
+                     else Wait(run_time / 2))
     return Succession(*steps)
 
 
