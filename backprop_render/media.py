@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Collection, Iterator, Mapping
 
 import av
 import av.error
+from av.video.frame import PictureType
 from av.video.reformatter import ColorRange
 from PIL import Image
 
@@ -98,8 +99,13 @@ def _decode(container: av.container.InputContainer) -> Iterator[av.VideoFrame]:
 
 
 def transcode_h264(src: Path, dst: Path, options: Mapping[str, str],
-                   metadata: Mapping[str, str] | None = None) -> None:
-    """A browser-playable MP4 (H.264, yuv420p) of `src`, frame for frame."""
+                   metadata: Mapping[str, str] | None = None,
+                   keyframes: Collection[int] = ()) -> None:
+    """A browser-playable MP4 (H.264, yuv420p) of `src`, frame for frame.
+
+    `keyframes`: frame indices that must start a closed group of pictures, so the
+    video can be cut there by stream copy (the beats of a slide).
+    """
     with av.open(str(src)) as source, \
             av.open(str(dst), "w", format="mp4", options=_MP4_OPTIONS) as target:
         rate = Fraction(source.streams.video[0].average_rate)
@@ -113,6 +119,8 @@ def transcode_h264(src: Path, dst: Path, options: Mapping[str, str],
             # keeps full-range luma that players read as limited range (too dark).
             frame = frame.reformat(format="yuv420p", dst_color_range=ColorRange.MPEG)
             frame.pts, frame.time_base = index, 1 / rate
+            if index in keyframes:
+                frame.pict_type = PictureType.I  # x264 makes a forced I frame an IDR frame
             target.mux(stream.encode(frame))
         target.mux(stream.encode())
 

@@ -62,6 +62,9 @@ class RenderRequest:
     gif_width: int | None  # None: no GIFs
     jobs: int = 1  # slides rendered at once, each by its own process (1: in this process)
     force: bool = False  # render every requested slide from nothing, caches emptied
+    # Also present/, lecture.pptx and handout.pdf (present.py); the command line asks for
+    # them unless --no-present, other callers (tests, sweeps) only when they want them.
+    present: bool = False
 
 
 @dataclass
@@ -73,6 +76,7 @@ class RenderSummary:
     lecture_rebuilt: bool = False
     lecture_problem: str | None = None
     warnings: list[str] = field(default_factory=list)
+    presentation: Any = None  # present.PresentResult, when the presentation was built
 
 
 @contextmanager
@@ -121,6 +125,16 @@ def _build_lecture(folder: OutputFolder, entries: list[dict[str, Any]]) -> dict[
     staged_srt.write_text(compose_srt(cues), encoding="utf-8")
     folder.commit({"lecture.mp4": staged_mp4, "lecture.srt": staged_srt})
     return records.lecture_entry(entries, chapters, len(cues))
+
+
+def _build_presentation(folder: OutputFolder, entries: list[dict[str, Any]]) -> Any:
+    from . import present
+
+    try:
+        return present.build(folder, entries)
+    except (ValueError, OSError, av.error.FFmpegError) as error:
+        raise RenderError(f"the slides and lecture.mp4 are done, but the presentation "
+                          f"(present/, lecture.pptx) could not be built: {error}") from error
 
 
 def _as_json(data: Any) -> Any:
@@ -370,6 +384,8 @@ def run(request: RenderRequest, progress: Progress,
                 save_record()
             if _as_json(state) != state_before:
                 save_state()
+            if request.present and summary.lecture_problem is None:
+                summary.presentation = _build_presentation(folder, in_folder)
         finally:
             progress.finish()
     return summary

@@ -37,6 +37,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,7 @@ import av.error
 from scenes.runtime import FACTS_ENV, PARAMS_ENV, STILL_ENV
 from scenes.slides import LECTURE_TITLE, Slide
 
-from . import media
+from . import beat_media, media
 from .errors import SlideFailed
 from .quality import GIF_FPS, Quality
 from .subtitles import compose_srt, read_srt
@@ -215,6 +216,26 @@ def _one(paths: list[Path], what: str, slide: Slide) -> Path:
     return paths[0]
 
 
+def _beat_keyframes(master: Path, facts_file: Path, quality: Quality) -> set[int]:
+    """Frame indices where the slide's beats start, for the transcode to make keyframes.
+
+    The master, joined by Manim from one segment per animation, has a keyframe where
+    each animation and so each beat starts; those are exact where the scene's clock,
+    which counts exact seconds for cached animations, may be a frame off.
+    """
+    try:
+        narration = json.loads(facts_file.read_text(encoding="utf-8")).get("narration") or []
+        starts = [float(beat["start"]) for beat in narration]
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return set()  # the manifest check after the render names the problem
+    fps = Fraction(quality.fps)
+    try:
+        keys, end = beat_media.keyframe_times(master)
+        return {round(c.start * fps) for c in beat_media.beat_cuts(starts, keys, end, fps)}
+    except ValueError:
+        return {round(start * quality.fps) for start in starts}
+
+
 def _open_cache(cache_dir: Path) -> None:
     marker = cache_dir / IN_PROGRESS
     if marker.exists():  # the last render of this slide was killed mid-way
@@ -258,7 +279,8 @@ def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Pat
         if quality.renders_gif_master:
             _set_phase(workdir, "finishing")
             master: Path | None = manim_video
-            media.transcode_h264(manim_video, files["mp4"], quality.h264_options, metadata)
+            media.transcode_h264(manim_video, files["mp4"], quality.h264_options, metadata,
+                                 keyframes=_beat_keyframes(manim_video, facts_file, quality))
         else:
             media.remux(manim_video, files["mp4"], metadata)
             master = None

@@ -74,6 +74,7 @@ def test_the_deck_is_complete(deck: Deck) -> None:
 def test_every_slide_has_all_its_files_and_nothing_else_is_left(deck: Deck) -> None:
     expected = {f"{s.stem}.{k}" for s in deck.slides for k in (*KINDS, "facts.json")}
     expected |= {"lecture.mp4", "lecture.srt", "facts.json", ".render-state.json", CACHE_DIR}
+    expected |= {"present", "lecture.pptx", "handout.pdf"}  # issue 16
     assert {p.name for p in deck.out.iterdir()} == expected  # no staging, no logs, no temp files
 
 
