@@ -97,13 +97,15 @@
     }
   }
 
-  function afterMove(i) {
+  function afterMove(i, announce) {
     history.replaceState(null, "", `#${i + 1}`);
-    showStatus(label(i));
+    if (announce) {
+      showStatus(label(i)); // where a jump landed; a step needs no caption on the screen
+    }
     updateSpeaker();
   }
 
-  function play(i) {
+  function play(i, announce) {
     const mine = ++token;
     index = i;
     mode = "play";
@@ -134,11 +136,11 @@
         video.play().catch(() => showStatus("Press → to start", true));
       }
     });
-    afterMove(i);
+    afterMove(i, announce);
     playSpeaker(i);
   }
 
-  function showEnd(i) {
+  function showEnd(i, announce) {
     const mine = ++token;
     index = i;
     mode = "end";
@@ -153,7 +155,7 @@
       bringFront(still);
       preload(i);
     });
-    afterMove(i);
+    afterMove(i, announce);
   }
 
   function next() {
@@ -178,7 +180,7 @@
       showStatus(`No slide ${number}`);
       return;
     }
-    play(i);
+    play(i, true);
   }
 
   function toggleFullscreen() {
@@ -330,10 +332,10 @@ footer span { color: #8a93a6; font-size: 16px; margin-right: 8px; }
       previous();
     } else if (key === "Home") {
       black.hidden = true;
-      play(0);
+      play(0, true);
     } else if (key === "End") {
       black.hidden = true;
-      showEnd(beats.length - 1);
+      showEnd(beats.length - 1, true);
     } else if (key === "f" || key === "F") {
       toggleFullscreen();
     } else if (key === "b" || key === "B" || key === ".") {

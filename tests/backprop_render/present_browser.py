@@ -34,7 +34,9 @@ def available() -> str | None:
 
 
 @contextmanager
-def chromium(size: tuple[int, int] = (960, 540)) -> Iterator[Any]:
+def chromium(size: tuple[int, int] = (854, 480)) -> Iterator[Any]:
+    """A browser whose page is exactly `size` CSS pixels (a slide's preview size: the
+    presenter then shows each frame pixel for pixel, and screenshots compare exactly)."""
     os.environ["SE_OFFLINE"] = "true"
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -46,10 +48,12 @@ def chromium(size: tuple[int, int] = (960, 540)) -> Iterator[Any]:
                      "--disable-component-update", "--disable-sync", "--no-first-run",
                      "--disable-dev-shm-usage", "--mute-audio",
                      "--autoplay-policy=no-user-gesture-required",
-                     f"--user-data-dir={profile}", f"--window-size={size[0]},{size[1]}"):
+                     f"--user-data-dir={profile}", f"--window-size={size[0]},{size[1] + 200}"):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": size[0], "height": size[1], "deviceScaleFactor": 1, "mobile": False})
     try:
         yield driver
     finally:
