@@ -18,8 +18,8 @@ from av.video.frame import PictureType
 from av.video.reformatter import ColorRange
 from PIL import Image
 
-__all__ = ["VideoInfo", "GifInfo", "probe_video", "probe_gif", "transcode_h264", "remux",
-           "concat_videos", "make_gif", "Chapter"]
+__all__ = ["VideoInfo", "GifInfo", "probe_video", "count_frames", "probe_gif",
+           "transcode_h264", "remux", "concat_videos", "make_gif", "Chapter"]
 
 _PALETTE_FPS = 5  # frames a second the GIF palette is computed from (see make_gif)
 # Web players start an MP4 before it has fully downloaded only if the index comes first.
@@ -78,6 +78,12 @@ def probe_video(path: Path) -> VideoInfo:
             frames=frames,
             duration=(end - first) * stream.time_base,
         )
+
+
+def count_frames(path: Path) -> int:
+    """Video frames in `path`, counted from its packets (nothing is decoded)."""
+    with av.open(str(path)) as container:
+        return sum(1 for packet in container.demux(video=0) if packet.pts is not None)
 
 
 def probe_gif(path: Path) -> GifInfo:

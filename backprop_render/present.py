@@ -81,7 +81,8 @@ def _beats_of(entry: dict[str, Any]) -> list[dict[str, Any]]:
 def _slide_key(folder: Path, entry: dict[str, Any], deck_height: int | None) -> str:
     video = folder / entry["files"]["mp4"]
     stat = video.stat()
-    narration = [(b.get("beat"), b.get("text"), b.get("start")) for b in _beats_of(entry)]
+    narration = [(b.get("beat"), b.get("text"), b.get("video_start", b.get("start")))
+                 for b in _beats_of(entry)]
     data = json.dumps([_VERSION, stat.st_size, stat.st_mtime_ns, narration, deck_height])
     return hashlib.sha256(data.encode()).hexdigest()[:16]
 
@@ -100,7 +101,9 @@ def _cut_slide(folder: Path, entry: dict[str, Any], target: Path, deck_dir: Path
                deck_height: int | None) -> list[float]:
     """The slide's beat videos and posters into `target`; returns the beats' durations."""
     video = folder / entry["files"]["mp4"]
-    starts = [float(b.get("start", 0.0)) for b in _beats_of(entry)]
+    # Where the render found each beat to start on the video (slide_render.py), else the
+    # scene's own clock, which can be off by a frame or two after a cached render.
+    starts = [float(b.get("video_start", b.get("start", 0.0))) for b in _beats_of(entry)]
     keys, end = beat_media.keyframe_times(video)
     fps = Fraction(entry["video"]["fps"]).limit_denominator(1001)
     try:

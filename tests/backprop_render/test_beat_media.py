@@ -83,3 +83,30 @@ def test_a_smaller_copy_for_the_deck_keeps_the_span_at_the_new_size_and_rate(tmp
     beat_media.transcode_cut(slide, tmp_path / "small.mp4", span, 36, Fraction(15), OPTIONS)
     info = media.probe_video(tmp_path / "small.mp4")
     assert (info.width, info.height, info.fps, info.frames) == (64, 36, 15, 15)
+
+
+def test_beats_start_where_the_segments_of_the_animations_before_them_end(tmp_path):
+    from backprop_render import slide_render
+    from backprop_render.quality import QUALITIES
+    from scenes.slides import SLIDES
+
+    slide, quality = SLIDES[3], QUALITIES["preview"]
+    folder = tmp_path / "videos" / slide.module / quality.manim_folder / "partial_movie_files" \
+        / slide.scene
+    folder.mkdir(parents=True)
+    segments = [write_video(folder / f"{n}.mp4", frames) for n, frames in enumerate([12, 7, 30, 5])]
+    (folder / "partial_movie_file_list.txt").write_text(
+        "# This file records the segment order used by Manim.\n"
+        + "".join(f"file 'file:{path}'\n" for path in segments))
+    facts = tmp_path / "facts.json"
+    # Scene clocks a little off, as after a cached render; the plays are what count.
+    facts.write_text('{"narration": [{"start": 0, "play": 0}, {"start": 1.27, "play": 2},'
+                     ' {"start": 3.31, "play": 3}]}')
+    frames = slide_render._beat_frames(tmp_path, slide, quality, facts)
+    assert frames == {0: 0, 1: 19, 2: 49}
+    manifest = {"narration": [{"start": 0}, {"start": 1.27}, {"start": 3.31}]}
+    slide_render._record_beat_frames(manifest, frames, quality)
+    assert [(b["frame"], b["video_start"]) for b in manifest["narration"]] == \
+        [(0, 0), (19, 19 / 15), (49, 49 / 15)]
+    facts.write_text('{"narration": [{"start": 0}]}')  # a scene from before "play": no guess
+    assert slide_render._beat_frames(tmp_path, slide, quality, facts) == {}

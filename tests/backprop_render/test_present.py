@@ -112,3 +112,25 @@ def test_an_interrupted_build_leaves_the_old_presentation_whole(slides, monkeypa
     assert after == before
     monkeypatch.undo()
     assert build(out, entries).slides_cut == ["01-slide-1"]  # and the next render finishes it
+
+
+def test_the_pipeline_builds_the_presentation_after_the_lecture_only_when_asked(tmp_path):
+    import io
+
+    from backprop_core import load_params
+    from backprop_render import pipeline
+    from backprop_render.progress import Progress
+    from backprop_render.quality import QUALITIES
+    from scenes.slides import SLIDES
+    from tests.backprop_render.test_pipeline import FakeRenderer
+
+    def render(out: Path, wanted: bool) -> pipeline.RenderSummary:
+        request = pipeline.RenderRequest(tuple(SLIDES[:2]), load_params(None, {}),
+                                         QUALITIES["preview"], out, None, present=wanted)
+        return pipeline.run(request, Progress(io.StringIO(), "quiet"), FakeRenderer())
+
+    summary = render(tmp_path / "with", True)
+    assert summary.presentation.beats == 2  # the fake slides narrate nothing: a beat each
+    assert all((tmp_path / "with" / name).exists() for name in present.OUTPUTS)
+    assert render(tmp_path / "without", False).presentation is None
+    assert not any((tmp_path / "without" / name).exists() for name in present.OUTPUTS)
