@@ -229,6 +229,9 @@ def _report(summary) -> None:
     else:
         print(f"  lecture.mp4 not rebuilt: {summary.lecture_problem}; render all slides with "
               f"the same --quality and parameters to rebuild it.")
+        if (out / "present").exists():
+            print("  present/, lecture.pptx and handout.pdf not rebuilt either, for the same "
+                  "reason: they show the slides as they were")
     if summary.presentation is not None:
         shown = summary.presentation
         how = (f"beats cut again for {_count(len(shown.slides_cut), 'slide')}"

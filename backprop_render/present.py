@@ -151,7 +151,8 @@ def build(out: OutputFolder, entries: Sequence[dict[str, Any]]) -> PresentResult
     deck_dir = folder / DECK_CACHE if deck_height is not None else None
     keys = {e["stem"]: _slide_key(folder, e, deck_height) for e in entries}
     whole = all((folder / name).exists() for name in OUTPUTS)
-    if whole and record.get("order") == list(keys) and all(
+    page = _page_version()
+    if whole and record.get("page") == page and record.get("order") == list(keys) and all(
             record["slides"].get(stem, {}).get("key") == key for stem, key in keys.items()):
         result.beats = sum(len(record["slides"][s]["durations"]) for s in keys)
         return result  # nothing changed: nothing is touched
@@ -193,7 +194,8 @@ def build(out: OutputFolder, entries: Sequence[dict[str, Any]]) -> PresentResult
     (staged / RECORD_FILE).write_text(json.dumps(
         {"about": "What each slide's beat files were cut from; the next render keeps a "
                   "slide's beats while its key is unchanged.",
-         "order": list(keys), "slides": slides_record}, indent=1) + "\n", encoding="utf-8")
+         "page": page, "order": list(keys), "slides": slides_record}, indent=1) + "\n",
+        encoding="utf-8")
 
     from . import deck as deck_module  # python-pptx loads in a quarter of a second
 
@@ -213,6 +215,16 @@ def build(out: OutputFolder, entries: Sequence[dict[str, Any]]) -> PresentResult
     shutil.rmtree(retired, ignore_errors=True)
     result.beats, result.rebuilt = len(beats), True
     return result
+
+
+def _page_version() -> str:
+    """Changes with the presenter's own files and with how the deck and handout are made,
+    so a new version of them reaches a folder whose slides did not change."""
+    digest = hashlib.sha256(str(_VERSION).encode())
+    for path in [*sorted(_FILES.iterdir()), Path(__file__), Path(__file__).with_name("deck.py")]:
+        if path.is_file():
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _read_record(present: Path) -> dict[str, Any]:

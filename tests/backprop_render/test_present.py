@@ -134,3 +134,14 @@ def test_the_pipeline_builds_the_presentation_after_the_lecture_only_when_asked(
     assert all((tmp_path / "with" / name).exists() for name in present.OUTPUTS)
     assert render(tmp_path / "without", False).presentation is None
     assert not any((tmp_path / "without" / name).exists() for name in present.OUTPUTS)
+
+
+def test_a_new_version_of_the_page_reaches_an_unchanged_folder_without_cutting_again(
+        slides, monkeypatch):
+    out, entries = slides
+    build(out, entries)
+    beats = {k: v for k, v in stamps(out).items() if k.startswith("present/beats/")}
+    monkeypatch.setattr(present, "_page_version", lambda: "a newer presenter")
+    again = build(out, entries)
+    assert again.rebuilt and again.slides_cut == []
+    assert {k: v for k, v in stamps(out).items() if k.startswith("present/beats/")} == beats
