@@ -301,6 +301,22 @@ def test_the_presenter_follows_the_keys_from_file_and_loads_nothing_else(deck: D
             return Image.open(io.BytesIO(driver.get_screenshot_as_png()))
 
         playing(0)  # it starts with the first beat
+        # On every painted frame, what is in front must have a picture: a video with its
+        # current frame decoded, or a loaded image. A video whose source was just swapped
+        # is the black (or last-frame) flash manim-slides users report.
+        driver.execute_script("""
+            window.blankFrames = 0;
+            (function watch() {
+              const shown = document.querySelector('.beat.front');
+              const ready = shown && (shown.tagName === 'VIDEO' ? shown.readyState >= 2
+                                      : shown.complete && shown.naturalWidth > 0);
+              window.blankFrames += ready ? 0 : 1;
+              requestAnimationFrame(watch);
+            })();""")
+
+        def never_blank() -> None:
+            assert driver.execute_script("return window.blankFrames") == 0, "a blank frame"
+
         press(Keys.ARROW_RIGHT)
         playing(1)
         press(Keys.SPACE)
@@ -367,6 +383,7 @@ def test_the_presenter_follows_the_keys_from_file_and_loads_nothing_else(deck: D
             what="the notes to follow")
         driver.switch_to.window(main)
         playing(2)
+        never_blank()
 
         outside = [url for url in browser.requested_urls(driver)
                    if not url.startswith(folder.as_uri() + "/") and url != "about:blank"]
