@@ -137,35 +137,55 @@ def beat_end_frames(src: Path, spans: Sequence[BeatCut]) -> list[Image.Image]:
 
 def transcode_cut(src: Path, dst: Path, span: BeatCut, height: int, fps: Fraction,
                   options: dict[str, str]) -> None:
-    """`span` of `src` encoded again at `height` (even width, same shape) and `fps`.
+    """`span` of `src` with its video encoded again at `height` (even width, same shape) and
+    `fps`, its audio copied.
 
     For a copy that must be smaller than the slide's video (the PowerPoint deck above
-    720p); the presenter's beats are cut by stream copy. Video only.
+    720p); the presenter's beats are cut by stream copy.
     """
     with av.open(str(src)) as source, \
             av.open(str(dst), "w", format="mp4", options=_MP4_OPTIONS) as target:
         stream = _video_stream(source, src)
         stream.thread_type = "AUTO"
+        audio = list(source.streams.audio)
         context = stream.codec_context
         width = max(2, round(context.width * height / context.height / 2) * 2)
         out = target.add_stream("libx264", rate=fps, options=dict(options))
         out.width, out.height, out.pix_fmt = width, height, "yuv420p"
+        audio_out = {s.index: target.add_stream_from_template(s) for s in audio}
         origin = (stream.start_time or 0) * stream.time_base
-        written = 0
+        written, video_done = 0, False
         # Seek to the keyframe at the span's start rather than decode from the beginning.
         source.seek(round((span.start + origin) / stream.time_base), stream=stream,
                     backward=True, any_frame=False)
-        for frame in source.decode(stream):
-            at = frame.pts * stream.time_base - origin
-            if at >= span.end:
-                break
-            if at < span.start or at - span.start < written / fps - Fraction(1, 10**6):
-                continue  # before the span, or a frame dropped to the lower rate
-            picture = frame.reformat(width=width, height=height, format="yuv420p",
-                                     interpolation="AREA")
-            picture.pts, picture.time_base = written, 1 / fps
-            written += 1
-            target.mux(out.encode(picture))
+        for packet in source.demux(stream, *audio):
+            if packet.stream.type == "audio":
+                if packet.pts is None:
+                    continue
+                at = packet.pts * packet.stream.time_base - origin
+                if at >= span.end and video_done:
+                    break
+                if (span.start <= at or span.start == 0) and at < span.end:
+                    shift = round((span.start + origin) / packet.stream.time_base)
+                    packet.pts -= shift
+                    packet.dts -= shift
+                    packet.stream = audio_out[packet.stream.index]
+                    target.mux(packet)
+                continue
+            if video_done:
+                continue
+            for frame in packet.decode():
+                at = frame.pts * stream.time_base - origin
+                if at >= span.end:
+                    video_done = True
+                    break
+                if at < span.start or at - span.start < written / fps - Fraction(1, 10**6):
+                    continue  # before the span, or a frame dropped to the lower rate
+                picture = frame.reformat(width=width, height=height, format="yuv420p",
+                                         interpolation="AREA")
+                picture.pts, picture.time_base = written, 1 / fps
+                written += 1
+                target.mux(out.encode(picture))
         target.mux(out.encode())
         if not written:
             raise ValueError(f"{src}: no video frame in the beat at {float(span.start):.3f} s")

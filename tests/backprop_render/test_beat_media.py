@@ -85,6 +85,18 @@ def test_a_smaller_copy_for_the_deck_keeps_the_span_at_the_new_size_and_rate(tmp
     assert (info.width, info.height, info.fps, info.frames) == (64, 36, 15, 15)
 
 
+def test_the_smaller_copy_of_a_later_beat_keeps_its_narration(tmp_path):
+    slide = write_with_audio(tmp_path / "slide.mp4", 45, keyframes={0, 20})
+    span = beat_media.BeatCut(Fraction(20, FPS), Fraction(3))
+    beat_media.transcode_cut(slide, tmp_path / "small.mp4", span, 18, Fraction(FPS), OPTIONS)
+    with av.open(str(tmp_path / "small.mp4")) as container:
+        assert [s.type for s in container.streams] == ["video", "audio"]
+        first = next(container.decode(video=0))
+    assert np.abs(centre(first.to_image()) - frame_colour(20)).max() <= 16
+    assert media.probe_video(tmp_path / "small.mp4").frames == 25
+    assert abs(len(packets(tmp_path / "small.mp4", "audio")) - 25 / FPS * 24000 / 1024) <= 2
+
+
 def test_beats_start_where_the_segments_of_the_animations_before_them_end(tmp_path):
     from backprop_render import slide_render
     from backprop_render.quality import QUALITIES
