@@ -238,6 +238,9 @@ def _report(summary) -> None:
                if shown.rebuilt else "unchanged")
         print(f"  present/index.html, lecture.pptx and handout.pdf ({_count(shown.beats, 'beat')}):"
               f" {how}")
+    elif summary.lecture and summary.rendered and (out / "present").exists():
+        print("  present/, lecture.pptx and handout.pdf left as they were (--no-present): they "
+              "show the slides as they were before this render")
     print("  facts.json: the parameters and every number shown")
 
 

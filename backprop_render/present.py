@@ -153,7 +153,9 @@ def build(out: OutputFolder, entries: Sequence[dict[str, Any]]) -> PresentResult
     whole = all((folder / name).exists() for name in OUTPUTS)
     page = _page_version()
     if whole and record.get("page") == page and record.get("order") == list(keys) and all(
-            record["slides"].get(stem, {}).get("key") == key for stem, key in keys.items()):
+            record["slides"].get(stem, {}).get("key") == key
+            and _beat_files_exist(old, stem, record["slides"][stem].get("durations") or [])
+            for stem, key in keys.items()):
         result.beats = sum(len(record["slides"][s]["durations"]) for s in keys)
         return result  # nothing changed: nothing is touched
 
@@ -215,6 +217,11 @@ def build(out: OutputFolder, entries: Sequence[dict[str, Any]]) -> PresentResult
     shutil.rmtree(retired, ignore_errors=True)
     result.beats, result.rebuilt = len(beats), True
     return result
+
+
+def _beat_files_exist(present: Path, stem: str, durations: list[float]) -> bool:
+    return bool(durations) and all((present / "beats" / f"{stem}-{i:02d}.{ext}").is_file()
+                                   for i in range(1, len(durations) + 1) for ext in ("mp4", "jpg"))
 
 
 def _page_version() -> str:

@@ -145,3 +145,12 @@ def test_a_new_version_of_the_page_reaches_an_unchanged_folder_without_cutting_a
     again = build(out, entries)
     assert again.rebuilt and again.slides_cut == []
     assert {k: v for k, v in stamps(out).items() if k.startswith("present/beats/")} == beats
+
+
+def test_a_lost_beat_file_is_cut_again(slides):
+    out, entries = slides
+    build(out, entries)
+    (out / "present" / "beats" / "02-slide-2-03.jpg").unlink()
+    again = build(out, entries)
+    assert again.rebuilt and again.slides_cut == ["02-slide-2"]
+    assert (out / "present" / "beats" / "02-slide-2-03.jpg").is_file()
