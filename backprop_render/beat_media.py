@@ -116,7 +116,7 @@ def cut(src: Path, dst: Path, span: BeatCut) -> None:
 
 def beat_end_frames(src: Path, spans: Sequence[BeatCut]) -> list[Image.Image]:
     """The last frame of each span: what the screen shows when the beat is over."""
-    found: list[Image.Image | None] = [None] * len(spans)
+    found: list[av.VideoFrame | None] = [None] * len(spans)
     ends = [s.end for s in spans]
     with av.open(str(src)) as container:
         stream = _video_stream(container, src)
@@ -125,14 +125,12 @@ def beat_end_frames(src: Path, spans: Sequence[BeatCut]) -> list[Image.Image]:
         for frame in container.decode(stream):
             at = frame.pts * stream.time_base - origin
             index = bisect_left(ends, at + Fraction(1, 10**6))  # the span whose end is after
-            while index < len(spans) and at < spans[index].start:
-                index -= 1  # not reached: spans cover the video from zero
-            if 0 <= index < len(spans) and at >= spans[index].start:
-                found[index] = frame.to_image()
-    missing = [i + 1 for i, image in enumerate(found) if image is None]
+            if index < len(spans) and at >= spans[index].start:
+                found[index] = frame  # converted once it is known to be the last
+    missing = [i + 1 for i, frame in enumerate(found) if frame is None]
     if missing:
         raise ValueError(f"{src}: no frame for beats {missing}")
-    return [image for image in found if image is not None]
+    return [frame.to_image() for frame in found if frame is not None]
 
 
 def transcode_cut(src: Path, dst: Path, span: BeatCut, height: int, fps: Fraction,
