@@ -16,12 +16,14 @@
   const statusBox = document.getElementById("status");
   const help = document.getElementById("help");
   const started = Date.now();
+  const START_HINT = "Press → to start";
 
   let index = 0;
   let mode = "play"; // "play": the beat's video runs or has run; "end": its end frame shown
   let token = 0; // bumped by every move; a late event of an older move is ignored
   let muted = false;
   let typed = "";
+  let waiting = -1; // a beat shown at its first frame, to play on the next key
   let statusTimer = 0;
   let speaker = null;
   let front = null;
@@ -108,6 +110,7 @@
   function play(i, announce) {
     const mine = ++token;
     index = i;
+    waiting = -1;
     mode = "play";
     let video = videos.find((v) => v.dataset.beat === String(i) && v !== front);
     if (!video) {
@@ -127,22 +130,54 @@
       }
       bringFront(video);
       preload(i);
+      if (statusBox.textContent === START_HINT) {
+        statusBox.classList.remove("shown");
+      }
     };
     video.addEventListener("playing", reveal, { once: true });
-    video.play().catch(() => {
-      // Autoplay with sound may be refused before the first key press: play silently.
-      if (mine === token && !video.muted) {
+    const refused = (error) => {
+      if (mine !== token || error.name === "AbortError") {
+        return; // another move came first
+      }
+      if (error.name !== "NotAllowedError") {
+        cannotPlay(i);
+        return;
+      }
+      // The browser wants a key press before playing: show the beat's first frame.
+      waiting = i;
+      const show = () => mine === token && bringFront(video);
+      if (video.readyState >= 2) {
+        show();
+      } else {
+        video.addEventListener("loadeddata", show, { once: true });
+      }
+      showStatus(START_HINT, true);
+    };
+    video.play().catch((error) => {
+      if (mine === token && error.name === "NotAllowedError" && !video.muted) {
+        // Autoplay with sound may be refused before the first key press: play silently.
         video.muted = true;
-        video.play().catch(() => showStatus("Press → to start", true));
+        video.play().catch(refused);
+      } else {
+        refused(error);
       }
     });
     afterMove(i, announce);
     playSpeaker(i);
   }
 
+  function cannotPlay(i) {
+    // A browser without H.264 (Firefox on Linux without the system's ffmpeg) still
+    // shows every beat: its end frame.
+    showEnd(i);
+    showStatus("This browser cannot play the beat videos (H.264): showing each beat's end",
+      true);
+  }
+
   function showEnd(i, announce) {
     const mine = ++token;
     index = i;
+    waiting = -1;
     mode = "end";
     poster(i).then((image) => {
       if (mine !== token) {
@@ -159,7 +194,9 @@
   }
 
   function next() {
-    if (index + 1 < beats.length) {
+    if (waiting === index) {
+      play(index); // the beat the browser would not start by itself
+    } else if (index + 1 < beats.length) {
       play(index + 1);
     } else {
       showStatus("End of the lecture");
