@@ -47,7 +47,6 @@ def chromium(size: tuple[int, int] = (854, 480)) -> Iterator[Any]:
     for argument in ("--headless=new", "--no-sandbox", "--disable-background-networking",
                      "--disable-component-update", "--disable-sync", "--no-first-run",
                      "--disable-dev-shm-usage", "--mute-audio",
-                     "--autoplay-policy=no-user-gesture-required",
                      f"--user-data-dir={profile}", f"--window-size={size[0]},{size[1] + 200}"):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
