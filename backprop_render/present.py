@@ -126,10 +126,20 @@ def _cut_slide(folder: Path, entry: dict[str, Any], target: Path, deck_dir: Path
     return [float(s.end - s.start) for s in spans]
 
 
-def _deck_data(beats: list[_Beat], entries: Sequence[dict[str, Any]]) -> dict[str, Any]:
+def _has_audio(video: Path) -> bool:
+    import av
+
+    with av.open(str(video)) as container:
+        return bool(container.streams.audio)
+
+
+def _deck_data(beats: list[_Beat], entries: Sequence[dict[str, Any]],
+               folder: Path) -> dict[str, Any]:
     first = entries[0]
     return {
         "title": LECTURE_TITLE, "subtitle": LECTURE_SUBTITLE,
+        # With narration the first beat waits for a key rather than start without sound.
+        "audio": any(_has_audio(folder / e["files"]["mp4"]) for e in entries),
         "width": first["video"]["width"], "height": first["video"]["height"],
         "slides": [{"number": e["number"], "title": e["title"], "stem": e["stem"]}
                    for e in entries],
@@ -191,7 +201,7 @@ def build(out: OutputFolder, entries: Sequence[dict[str, Any]]) -> PresentResult
     for source in sorted(_FILES.iterdir()):
         if source.is_file():
             shutil.copyfile(source, staged / source.name)
-    deck = _deck_data(beats, entries)
+    deck = _deck_data(beats, entries, folder)
     (staged / "deck.js").write_text(
         "// Written by the render: the lecture's beats, in order.\nwindow.DECK = "
         + json.dumps(deck, indent=1, ensure_ascii=False) + ";\n", encoding="utf-8")

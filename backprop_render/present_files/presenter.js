@@ -154,8 +154,8 @@
       showStatus(START_HINT, true);
     };
     video.play().catch((error) => {
-      if (mine === token && error.name === "NotAllowedError" && !video.muted) {
-        // Autoplay with sound may be refused before the first key press: play silently.
+      if (mine === token && error.name === "NotAllowedError" && !video.muted && !deck.audio) {
+        // Autoplay may be refused before the first key press: a silent beat can play muted.
         video.muted = true;
         video.play().catch(refused);
       } else {
@@ -408,6 +408,7 @@ footer span { color: #8a93a6; font-size: 16px; margin-right: 8px; }
         paused: front && front !== still ? front.paused : true,
         time: front && front !== still ? front.currentTime : 0,
         black: !black.hidden, muted, speaker: Boolean(speakerDoc()),
+        waiting: waiting === index, // shown at its first frame until a key starts it
       };
     },
   };

@@ -300,7 +300,11 @@ def test_the_presenter_follows_the_keys_from_file_and_loads_nothing_else(deck: D
         def screenshot() -> Image.Image:
             return Image.open(io.BytesIO(driver.get_screenshot_as_png()))
 
-        playing(0)  # it starts with the first beat
+        # It starts with the first beat; with narration, the browser wants a key first.
+        if browser.wait_for(lambda: state()["waiting"] or not state()["paused"],
+                            what="the first beat")["waiting"]:
+            press(Keys.ARROW_RIGHT)
+        playing(0)
         # On every painted frame, what is in front must have a picture: a video with its
         # current frame decoded, or a loaded image. A video whose source was just swapped
         # is the black (or last-frame) flash manim-slides users report.
