@@ -301,8 +301,9 @@ def test_the_presenter_follows_the_keys_from_file_and_loads_nothing_else(deck: D
             return Image.open(io.BytesIO(driver.get_screenshot_as_png()))
 
         # It starts with the first beat; with narration, the browser wants a key first.
-        if browser.wait_for(lambda: state()["waiting"] or not state()["paused"],
-                            what="the first beat")["waiting"]:
+        first = browser.wait_for(lambda: (lambda s: s if s["waiting"] or not s["paused"]
+                                          else None)(state()), what="the first beat")
+        if first["waiting"]:
             press(Keys.ARROW_RIGHT)
         playing(0)
         # On every painted frame, what is in front must have a picture: a video with its
