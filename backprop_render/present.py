@@ -28,6 +28,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any, Sequence
 
+import av
 from PIL import Image, ImageDraw, ImageFont
 
 from scenes.slides import LECTURE_SUBTITLE, LECTURE_TITLE
@@ -127,8 +128,6 @@ def _cut_slide(folder: Path, entry: dict[str, Any], target: Path, deck_dir: Path
 
 
 def _has_audio(video: Path) -> bool:
-    import av
-
     with av.open(str(video)) as container:
         return bool(container.streams.audio)
 
