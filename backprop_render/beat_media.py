@@ -173,6 +173,7 @@ def transcode_cut(src: Path, dst: Path, span: BeatCut, height: int, fps: Fractio
         audio_out = {s.index: target.add_stream_from_template(s) for s in audio}
         origin = (stream.start_time or 0) * stream.time_base
         written, video_done = 0, False
+        last_held, picture = b"", None
         # Seek to the keyframe at the span's start rather than decode from the beginning.
         source.seek(round((span.start + origin) / stream.time_base), stream=stream,
                     backward=True, any_frame=False)
@@ -199,8 +200,13 @@ def transcode_cut(src: Path, dst: Path, span: BeatCut, height: int, fps: Fractio
                     break
                 if at < span.start or at - span.start < written / fps - Fraction(1, 10**6):
                     continue  # before the span, or a frame dropped to the lower rate
-                picture = frame.reformat(width=width, height=height, format="yuv420p",
-                                         interpolation="AREA")
+                # A slide holds each state for seconds: a held frame decodes to the same
+                # bytes, and is scaled once.
+                held = b"".join(bytes(plane) for plane in frame.planes)
+                if held != last_held:
+                    picture = frame.reformat(width=width, height=height, format="yuv420p",
+                                             interpolation="AREA")
+                    last_held = held
                 picture.pts, picture.time_base = written, 1 / fps
                 written += 1
                 target.mux(out.encode(picture))
