@@ -12,6 +12,12 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 venv="$repo/.venv"
 stamp="$venv/.backprop-setup"
 package_list="$repo/backprop_render/debian-packages.txt"
+# The tests also need a browser and an office suite; a lecturer's render does not.
+test_package_list="$repo/backprop_render/debian-test-packages.txt"
+package_lists=("$package_list")
+if [ "${1:-}" = test ]; then
+  package_lists+=("$test_package_list")
+fi
 
 say() { printf 'render.sh: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -28,7 +34,7 @@ esac
 missing_debian_packages() {
   # Prints the packages of the list that dpkg does not report as installed.
   local wanted installed
-  wanted="$(awk '!/^#/ && NF {print $1}' "$package_list")"
+  wanted="$(awk '!/^#/ && NF {print $1}' "${package_lists[@]}")"
   # shellcheck disable=SC2086  # word splitting of the list is intended
   installed="$(dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' $wanted 2>/dev/null \
                | awk '$1 == "ii" {print $2}' || true)"
@@ -41,7 +47,7 @@ missing_debian_packages() {
 
 ensure_debian_packages() {
   if ! command -v dpkg-query >/dev/null 2>&1; then
-    say "not a Debian/Ubuntu system: install the equivalents of $package_list yourself."
+    say "not a Debian/Ubuntu system: install the equivalents of ${package_lists[*]} yourself."
     return 0
   fi
   local missing

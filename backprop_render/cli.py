@@ -75,6 +75,12 @@ what a render writes into the output folder (default: {DEFAULT_OUT}):
   lecture.mp4      all slides in order, one chapter per slide
   lecture.srt      the subtitles on lecture.mp4's timeline
   facts.json       the parameters, the lesson, and each slide's facts: every number traced
+  present/         an offline presenter: open present/index.html (no internet, no server);
+                   pauses at every beat (unless --no-present)
+  lecture.pptx     the same beats for PowerPoint/Impress: one slide per beat, its video
+                   playing by itself (at most 720p), narration as speaker notes
+  handout.pdf      one page per slide: its still and its narration
+                   (the three cost about 3% of a cold render at preview; README: Performance)
 Files are replaced only when their replacements are whole: a failed or interrupted
 render leaves the previous ones as they were.
 
@@ -126,6 +132,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-gif", action="store_true", help="skip the GIFs (faster)")
     parser.add_argument("--gif-width", type=int, default=DEFAULT_GIF_WIDTH, metavar="PX",
                         help=f"GIF width in pixels, 64 to 1920 (default: {DEFAULT_GIF_WIDTH})")
+    parser.add_argument("--no-present", action="store_true",
+                        help="skip present/, lecture.pptx and handout.pdf (they cost about "
+                             "3%% of a cold render at preview; more above 720p, where the "
+                             "deck's videos are encoded again at 720p)")
     parser.add_argument("--jobs", type=int, default=None, metavar="N",
                         help="slides rendered at once, each by its own process (default: one "
                              f"per CPU core, here {default_jobs()})")
@@ -203,7 +213,8 @@ def _render(argv: Sequence[str]) -> int:
     mode = "quiet" if args.quiet else ("bar" if sys.stderr.isatty() else "lines")
     progress = Progress(sys.stderr, mode)
     request = pipeline.RenderRequest(tuple(slides), params, quality, args.out.absolute(),
-                                     None if args.no_gif else args.gif_width, jobs, args.force)
+                                     None if args.no_gif else args.gif_width, jobs, args.force,
+                                     present=not args.no_present)
     summary = pipeline.run(request, progress)
     _report(summary)
     return EXIT_OK
@@ -232,6 +243,18 @@ def _report(summary) -> None:
     else:
         print(f"  lecture.mp4 not rebuilt: {summary.lecture_problem}; render all slides with "
               f"the same --quality and parameters to rebuild it.")
+        if (out / "present").exists():
+            print("  present/, lecture.pptx and handout.pdf not rebuilt either, for the same "
+                  "reason: they show the slides as they were")
+    if summary.presentation is not None:
+        shown = summary.presentation
+        how = (f"beats cut again for {_count(len(shown.slides_cut), 'slide')}"
+               if shown.rebuilt else "unchanged")
+        print(f"  present/index.html, lecture.pptx and handout.pdf ({_count(shown.beats, 'beat')}):"
+              f" {how}")
+    elif summary.lecture and summary.rendered and (out / "present").exists():
+        print("  present/, lecture.pptx and handout.pdf left as they were (--no-present): they "
+              "show the slides as they were before this render")
     print("  facts.json: the parameters and every number shown")
 
 

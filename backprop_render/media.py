@@ -10,15 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Collection, Iterator, Mapping
 
 import av
 import av.error
+from av.video.frame import PictureType
 from av.video.reformatter import ColorRange
 from PIL import Image
 
-__all__ = ["VideoInfo", "GifInfo", "probe_video", "probe_gif", "transcode_h264", "remux",
-           "concat_videos", "make_gif", "Chapter"]
+__all__ = ["VideoInfo", "GifInfo", "probe_video", "count_frames", "probe_gif",
+           "transcode_h264", "remux", "concat_videos", "make_gif", "Chapter"]
 
 _PALETTE_FPS = 5  # frames a second the GIF palette is computed from (see make_gif)
 # Web players start an MP4 before it has fully downloaded only if the index comes first.
@@ -79,6 +80,12 @@ def probe_video(path: Path) -> VideoInfo:
         )
 
 
+def count_frames(path: Path) -> int:
+    """Video frames in `path`, counted from its packets (nothing is decoded)."""
+    with av.open(str(path)) as container:
+        return sum(1 for packet in container.demux(video=0) if packet.pts is not None)
+
+
 def probe_gif(path: Path) -> GifInfo:
     with Image.open(path) as image:
         if image.format != "GIF":
@@ -98,8 +105,13 @@ def _decode(container: av.container.InputContainer) -> Iterator[av.VideoFrame]:
 
 
 def transcode_h264(src: Path, dst: Path, options: Mapping[str, str],
-                   metadata: Mapping[str, str] | None = None) -> None:
-    """A browser-playable MP4 (H.264, yuv420p) of `src`, frame for frame."""
+                   metadata: Mapping[str, str] | None = None,
+                   keyframes: Collection[int] = ()) -> None:
+    """A browser-playable MP4 (H.264, yuv420p) of `src`, frame for frame.
+
+    `keyframes`: frame indices that must start a closed group of pictures, so the
+    video can be cut there by stream copy (the beats of a slide).
+    """
     with av.open(str(src)) as source, \
             av.open(str(dst), "w", format="mp4", options=_MP4_OPTIONS) as target:
         rate = Fraction(source.streams.video[0].average_rate)
@@ -113,6 +125,8 @@ def transcode_h264(src: Path, dst: Path, options: Mapping[str, str],
             # keeps full-range luma that players read as limited range (too dark).
             frame = frame.reformat(format="yuv420p", dst_color_range=ColorRange.MPEG)
             frame.pts, frame.time_base = index, 1 / rate
+            if index in keyframes:
+                frame.pict_type = PictureType.I  # x264 makes a forced I frame an IDR frame
             target.mux(stream.encode(frame))
         target.mux(stream.encode())
 

@@ -6,7 +6,8 @@ keeps its files. The others are rendered as independent jobs, each a call of
 `render_slide` (or a stand-in in tests) with its own work folder and its own Manim
 cache folder, by up to `jobs` processes at once; each slide is published as soon
 as all its files are whole. lecture.mp4 and lecture.srt are joined again from the
-published slides whenever one of them changed.
+published slides whenever one of them changed. Last, when asked, the presentation
+(present/, lecture.pptx, handout.pdf) is made from the published slides (present.py).
 
 A failure stops the deck: no further slide starts, the slides already under way
 are finished and published, and the failure is raised. An interruption stops
@@ -69,6 +70,9 @@ class RenderRequest:
     gif_width: int | None  # None: no GIFs
     jobs: int = 1  # slides rendered at once, each by its own process (1: in this process)
     force: bool = False  # render every requested slide from nothing, caches emptied
+    # Also present/, lecture.pptx and handout.pdf (present.py); the command line asks for
+    # them unless --no-present, other callers (tests, sweeps) only when they want them.
+    present: bool = False
 
 
 @dataclass
@@ -80,6 +84,7 @@ class RenderSummary:
     lecture_rebuilt: bool = False
     lecture_problem: str | None = None
     warnings: list[str] = field(default_factory=list)
+    presentation: Any = None  # present.PresentResult, when the presentation was built
 
 
 @contextmanager
@@ -389,6 +394,21 @@ class _DeckRender:
             self.summary.lecture_rebuilt = True
         self.summary.lecture = self.lecture.to_json()
 
+    def present(self) -> None:
+        """Build present/, lecture.pptx and handout.pdf from the slides in the folder, once
+        they and the lecture are published; present.build stages them and moves each into
+        place whole, so an interruption leaves the previous presentation or none."""
+        if not self.request.present or self.summary.lecture_problem is not None:
+            return
+        from . import present  # python-pptx only when a presentation is asked for
+
+        try:
+            self.summary.presentation = present.build(
+                self.folder, [e.to_json() for e in self.in_folder()])
+        except (ValueError, OSError, av.error.FFmpegError) as error:
+            raise RenderError(f"the slides and lecture.mp4 are done, but the presentation "
+                              f"(present/, lecture.pptx) could not be built: {error}") from error
+
     def save(self) -> None:
         """Write facts.json and the state if they changed (an unchanged run writes nothing)."""
         if _as_json(self.facts()) != self.facts_on_disk:
@@ -426,6 +446,7 @@ def run(request: RenderRequest, progress: Progress,
             deck.render(deck.decide())
             deck.join_lecture()
             deck.save()
+            deck.present()
         finally:
             progress.finish()
     return deck.summary

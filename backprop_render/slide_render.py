@@ -30,6 +30,7 @@ transcoding them costs more than drawing the slide again small.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -227,6 +228,48 @@ def _one(paths: list[Path], what: str, slide: Slide) -> Path:
     return paths[0]
 
 
+def _segment_frames(media_dir: Path, slide: Slide, quality: Quality) -> list[int] | None:
+    """Frames in each of the main run's animation segments, in order, or None if unknown."""
+    listing = _segments(media_dir, slide, quality.manim_folder) / "partial_movie_file_list.txt"
+    try:
+        lines = listing.read_text(encoding="utf-8").splitlines()
+        files = [line[len("file '"):-1].removeprefix("file:") for line in lines
+                 if line.startswith("file '")]
+        return [media.count_frames(Path(name)) for name in files]
+    except (OSError, ValueError, av.error.FFmpegError):
+        return None
+
+
+def _beat_frames(media_dir: Path, slide: Slide, quality: Quality,
+                 facts_file: Path) -> dict[int, int]:
+    """Where each beat starts on the video, in frames: beat index -> frame index.
+
+    Each beat records its first animation ("play"); Manim wrote one segment per
+    animation and joined them in order, so the beat starts where the segments before
+    it end. Exact, where the scene's clock, which counts exact seconds for animations
+    taken from Manim's cache, can be a frame or two off. Empty if unknown.
+    """
+    try:
+        narration = json.loads(facts_file.read_text(encoding="utf-8")).get("narration") or []
+        plays = [int(beat["play"]) for beat in narration]
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}
+    frames = _segment_frames(media_dir, slide, quality)
+    if frames is None or any(play > len(frames) for play in plays):
+        return {}
+    ends = [0, *itertools.accumulate(frames)]
+    return {index: ends[play] for index, play in enumerate(plays)}
+
+
+def _record_beat_frames(manifest: dict[str, Any], frames: dict[int, int],
+                        quality: Quality) -> None:
+    """Each beat's start on the video ("frame", and "video_start" in seconds)."""
+    for index, beat in enumerate(manifest.get("narration") or []):
+        if index in frames and isinstance(beat, dict):
+            beat["frame"] = frames[index]
+            beat["video_start"] = frames[index] / quality.fps
+
+
 def _open_cache(cache_dir: Path) -> None:
     marker = cache_dir / IN_PROGRESS
     if marker.exists():  # the last render of this slide was killed mid-way
@@ -266,12 +309,14 @@ def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Pat
     videos = list(media_dir.glob(f"videos/*/{quality.manim_folder}/{slide.scene}.mp4"))
     manim_video = _one(videos, "video", slide)
     animations = _scene_animations(media_dir, slide, quality, since)
+    beat_frames = _beat_frames(media_dir, slide, quality, facts_file)
     gif_size = _gif_size(quality, gif_width) if gif_width else None
     try:
         if quality.renders_gif_master:
             _set_phase(workdir, "finishing")
             master: Path | None = manim_video
-            media.transcode_h264(manim_video, files["mp4"], quality.h264_options, metadata)
+            media.transcode_h264(manim_video, files["mp4"], quality.h264_options, metadata,
+                                 keyframes=set(beat_frames.values()))
         else:
             media.remux(manim_video, files["mp4"], metadata)
             master = None
@@ -307,6 +352,7 @@ def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Pat
             f"slide {slide.number} ({slide.slug}): the scene wrote no readable facts "
             f"manifest to ${FACTS_ENV} ({error}); every video must report its numbers"
         ) from None
+    _record_beat_frames(manifest, beat_frames, quality)
     if cache_dir is not None:
         _clear_scene_outputs(media_dir)  # the joined videos are copied out; segments stay
         (cache_dir / IN_PROGRESS).unlink(missing_ok=True)

@@ -106,11 +106,15 @@ class SlideScene(Scene):
         self.next_section(name)
         self._beat_name = name
         start, asked = self.time, self.asked_time
+        # The beat's first animation: the render finds where the beat starts on the video
+        # from the animations' segment files (the scene's clock can be a frame or two off).
+        play = self.renderer.num_plays
         yield
         remaining = reading_time(text) - (self.asked_time - asked)
         self.wait(max(remaining, 0.0) + theme.BEAT_PAUSE)
         self.add_subcaption(text, duration=self.time - start, offset=start - self.time)
-        self.narration.append({"beat": name, "text": text, "start": start, "end": self.time})
+        self.narration.append({"beat": name, "text": text, "start": start, "end": self.time,
+                               "play": play})
 
     def say(self, sentence: str, **keys: str) -> str:
         """A narration sentence with `@name` replaced by the lesson field `keys[name]`."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import re
 import subprocess
 from dataclasses import dataclass
 from fractions import Fraction
@@ -80,6 +81,7 @@ def test_every_slide_has_its_scene() -> None:
 def test_every_slide_has_all_its_files_and_nothing_else_is_left(deck: Deck) -> None:
     expected = {f"{s.stem}.{k}" for s in deck.slides for k in (*KINDS, "facts.json")}
     expected |= {"lecture.mp4", "lecture.srt", "facts.json", ".render-state.json", CACHE_DIR}
+    expected |= {"present", "lecture.pptx", "handout.pdf"}  # issue 16
     assert {p.name for p in deck.out.iterdir()} == expected  # no staging, no logs, no temp files
 
 
@@ -284,3 +286,216 @@ def test_18_a_sweep_of_real_renders_gives_folders_a_normal_render_keeps(deck: De
     assert again.returncode == 0, again.stderr[-4000:]
     assert again.stdout.startswith(f"Rendered 0 slides into {folder}\n")  # all kept as swept
     assert "lecture.mp4" in again.stdout and ": unchanged" in again.stdout
+
+
+# ----- issue 16: the presentation (present/, lecture.pptx, handout.pdf) ----------------------
+
+def _beats_of(facts: dict, deck: Deck) -> list[tuple[dict, dict]]:
+    """(slide entry, narration beat) of every beat of the deck's slides, in order."""
+    entries = {e["stem"]: e for e in facts["slides"]}
+    return [(entries[s.stem], beat) for s in deck.slides
+            for beat in entries[s.stem]["manifest"]["narration"]]
+
+
+def test_every_beat_is_cut_at_a_keyframe_by_stream_copy(deck: Deck, facts) -> None:
+    from backprop_render import beat_media
+
+    for slide in deck.slides:
+        beats = sorted((deck.out / "present" / "beats").glob(f"{slide.stem}-*.mp4"))
+        narration = next(e for e in facts["slides"] if e["stem"] == slide.stem)[
+            "manifest"]["narration"]
+        assert len(beats) == len(narration), slide.stem
+        keys, _ = beat_media.keyframe_times(deck.file(slide, "mp4"))
+        for beat in narration[1:]:
+            assert min(abs(float(k) - beat["video_start"]) for k in keys) < 0.5 / 15, \
+                f"{slide.stem}: no keyframe where beat '{beat['beat']}' starts"
+            assert abs(beat["video_start"] - beat["start"]) < 0.5  # the scene's clock agrees
+        with av.open(str(deck.file(slide, "mp4"))) as container:
+            whole = [bytes(p) for p in container.demux(video=0) if p.size]
+        cut = []
+        for path in beats:
+            with av.open(str(path)) as container:
+                cut += [bytes(p) for p in container.demux(video=0) if p.size]
+        assert cut == whole, f"{slide.stem}: the beats are not the slide's packets"
+
+
+def _content(screenshot: Image.Image, width: int, height: int) -> np.ndarray:
+    """The letterboxed picture inside a screenshot of the presenter, resized to width x height."""
+    scale = min(screenshot.width / width, screenshot.height / height)
+    w, h = round(width * scale), round(height * scale)
+    left, top = (screenshot.width - w) // 2, (screenshot.height - h) // 2
+    box = screenshot.convert("RGB").crop((left, top, left + w, top + h))
+    return np.asarray(box.resize((width // 2, height // 2), Image.Resampling.BILINEAR)).astype(int)
+
+
+def _looks_like(screenshot: Image.Image, picture: Path) -> float:
+    """Mean difference (0-255) between what the page shows and `picture`."""
+    with Image.open(picture) as image:
+        expected = np.asarray(image.convert("RGB").resize(
+            (image.width // 2, image.height // 2), Image.Resampling.BILINEAR)).astype(int)
+        shown = _content(screenshot, image.width, image.height)
+    return float(np.abs(shown - expected).mean())
+
+
+def test_the_presenter_follows_the_keys_from_file_and_loads_nothing_else(deck: Deck, facts) -> None:
+    import io
+
+    from tests.backprop_render import present_browser as browser
+
+    problem = browser.available()
+    assert problem is None, problem
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    folder = deck.out / "present"
+    beats = _beats_of(facts, deck)
+    beat_file = [f"{e['stem']}-{i:02d}" for e in {e["stem"]: e for e, _ in beats}.values()
+                 for i in range(1, len(e["manifest"]["narration"]) + 1)]
+    first_of = {}
+    for index, (entry, _) in enumerate(beats):
+        first_of.setdefault(entry["number"], index)
+
+    with browser.chromium() as driver:
+        driver.get("about:blank")
+        browser.requested_urls(driver)  # the browser's own start-up pages
+        driver.get((folder / "index.html").as_uri())
+
+        def state() -> dict:
+            return driver.execute_script("return presenter.state()")
+
+        def press(*keys: str) -> None:
+            ActionChains(driver).send_keys(*keys).perform()
+
+        def playing(index: int) -> dict:
+            return browser.wait_for(
+                lambda: (lambda s: s if s["index"] == index and s["front"] == "video"
+                         and not s["paused"] and s["time"] > 0
+                         and s["src"].endswith(f"/beats/{beat_file[index]}.mp4") else None)(
+                    state()), what=f"beat {index + 1} playing")
+
+        def screenshot() -> Image.Image:
+            return Image.open(io.BytesIO(driver.get_screenshot_as_png()))
+
+        # It starts with the first beat; with narration, the browser wants a key first.
+        first = browser.wait_for(lambda: (lambda s: s if s["waiting"] or not s["paused"]
+                                          else None)(state()), what="the first beat")
+        if first["waiting"]:
+            press(Keys.ARROW_RIGHT)
+        playing(0)
+        # On every painted frame, what is in front must have a picture: a video with its
+        # current frame decoded, or a loaded image. A video whose source was just swapped
+        # is the black (or last-frame) flash manim-slides users report.
+        driver.execute_script("""
+            window.blankFrames = 0;
+            (function watch() {
+              const shown = document.querySelector('.beat.front');
+              const ready = shown && (shown.tagName === 'VIDEO' ? shown.readyState >= 2
+                                      : shown.complete && shown.naturalWidth > 0);
+              window.blankFrames += ready ? 0 : 1;
+              requestAnimationFrame(watch);
+            })();""")
+
+        def never_blank() -> None:
+            assert driver.execute_script("return window.blankFrames") == 0, "a blank frame"
+
+        press(Keys.ARROW_RIGHT)
+        playing(1)
+        press(Keys.SPACE)
+        playing(2)
+        press(Keys.ARROW_LEFT)  # back: beat 2's end state at once, no replay
+        shown = browser.wait_for(lambda: (lambda s: s if s["index"] == 1 and s["front"] == "still"
+                                          else None)(state()), what="beat 2's end state")
+        assert shown["src"].endswith(f"/beats/{beat_file[1]}.jpg") and shown["mode"] == "end"
+        assert _looks_like(screenshot(), folder / "beats" / f"{beat_file[1]}.jpg") < 3
+
+        # A slide number, then Enter: its first beat plays to its end frame.
+        last = deck.slides[-1].number
+        press(*str(last), Keys.ENTER)
+        target = first_of[last]
+        playing(target)
+        driver.execute_script("document.querySelector('video.front').playbackRate = 4")
+        browser.wait_for(lambda: driver.execute_script(
+            "return document.querySelector('video.front').ended"), timeout=20,
+            what="the jumped-to beat to end")
+        picture = screenshot()
+        poster = folder / "beats" / f"{beat_file[target]}.jpg"
+        assert _looks_like(picture, poster) < 3
+        other = folder / "beats" / f"{beat_file[target - 1]}.jpg"  # the checker can fail
+        assert _looks_like(picture, other) > 3 * _looks_like(picture, poster) + 1
+
+        press(Keys.END)  # the last beat's end state is the slide's still
+        browser.wait_for(lambda: state()["index"] == len(beats) - 1 and
+                         state()["front"] == "still", what="the last beat")
+        assert _looks_like(screenshot(), deck.file(deck.slides[-1], "png")) < 4  # PNG vs H.264
+        press(Keys.HOME)
+        playing(0)
+        press(Keys.PAGE_DOWN)
+        playing(1)
+        press(Keys.PAGE_UP)
+        browser.wait_for(lambda: state()["index"] == 0 and state()["front"] == "still",
+                         what="PageUp")
+
+        press("b")
+        assert state()["black"] and np.asarray(screenshot().convert("L")).max() < 10
+        press("b")
+        assert not state()["black"]
+        press("m")
+        assert state()["muted"] and driver.execute_script(
+            "return [...document.querySelectorAll('video')].every(v => v.muted)")
+
+        # The speaker window: the beat's narration, the next beat's poster, the times.
+        press(Keys.ARROW_RIGHT)
+        playing(1)
+        press("s")
+        browser.wait_for(lambda: len(driver.window_handles) == 2, what="the speaker window")
+        main = driver.current_window_handle
+        driver.switch_to.window([h for h in driver.window_handles if h != main][0])
+        text = browser.wait_for(lambda: driver.execute_script(
+            "return document.getElementById('notes') && "
+            "document.getElementById('notes').textContent"), what="the notes")
+        assert text == beats[1][1]["text"]
+        assert driver.execute_script("return document.getElementById('next').src").endswith(
+            f"/beats/{beat_file[2]}.jpg")
+        assert re.fullmatch(r"\d+:\d\d", driver.execute_script(
+            "return document.getElementById('elapsed').textContent"))
+        press(Keys.ARROW_RIGHT)  # keys work in the speaker window too
+        browser.wait_for(lambda: driver.execute_script(
+            "return document.getElementById('notes').textContent") == beats[2][1]["text"],
+            what="the notes to follow")
+        driver.switch_to.window(main)
+        playing(2)
+        never_blank()
+
+        outside = [url for url in browser.requested_urls(driver)
+                   if not url.startswith(folder.as_uri() + "/") and url != "about:blank"]
+        assert outside == [], f"the presenter loaded files outside its folder: {outside}"
+        errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+        assert errors == []
+
+
+def test_the_pptx_has_a_slide_per_beat_and_libreoffice_opens_it(deck: Deck, facts,
+                                                                  tmp_path: Path) -> None:
+    import shutil
+
+    from pptx import Presentation
+    from pypdf import PdfReader
+
+    beats = _beats_of(facts, deck)
+    presentation = Presentation(str(deck.out / "lecture.pptx"))
+    assert len(presentation.slides) == len(beats)
+    for slide, (entry, beat) in zip(presentation.slides, beats, strict=True):
+        assert slide.shapes.title.text.startswith(f"{entry['number']}. {entry['title']} (")
+        assert slide.notes_slide.notes_text_frame.text == beat["text"]
+        kinds = sorted(r.target_part.content_type for r in slide.part.rels.values()
+                       if r.reltype.endswith(("/media", "/image")))
+        assert kinds == ["image/jpeg", "video/mp4"], kinds  # the movie and its poster
+    assert len(PdfReader(deck.out / "handout.pdf").pages) == len(deck.slides)
+
+    soffice = shutil.which("soffice")
+    assert soffice, "LibreOffice is missing: ./render.sh test installs libreoffice-impress"
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(deck.out / "lecture.pptx")],
+        capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr
+    assert len(PdfReader(tmp_path / "lecture.pdf").pages) == len(beats)

@@ -79,3 +79,32 @@ def test_bad_input_through_render_sh_is_one_line_and_status_2(fakes):
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.strip().splitlines() == [result.stderr.strip()]
     assert result.stderr.startswith("error: unknown slide '42'")
+
+
+# ----- issue 16: test-only system packages -------------------------------------------------
+
+TEST_PACKAGES = REPO / "backprop_render" / "debian-test-packages.txt"
+
+
+def _test_packages() -> list[str]:
+    return [line.split()[0] for line in TEST_PACKAGES.read_text().splitlines()
+            if line.strip() and not line.startswith("#")]
+
+
+def test_the_test_command_installs_the_browser_and_office_suite(fakes, tmp_path: Path):
+    assert _test_packages() == ["chromium", "chromium-driver", "libreoffice-impress"]
+    calls = tmp_path / "apt-calls"
+    fake(fakes, "id", "echo 0")
+    fake(fakes, "apt-get", f'echo "$@" >> {calls}')
+    result = run(fakes, "test", "--version", MISSING="chromium libreoffice-impress")
+    assert result.returncode == 1  # the fake apt-get installed nothing; render.sh says so
+    assert calls.read_text().splitlines()[-1] == \
+        "install -y -q --no-install-recommends chromium libreoffice-impress"
+
+
+def test_a_render_does_not_ask_for_the_test_packages(fakes, tmp_path: Path):
+    calls = tmp_path / "apt-calls"
+    fake(fakes, "id", "echo 0")
+    fake(fakes, "apt-get", f'echo "$@" >> {calls}')
+    result = run(fakes, "list", MISSING="chromium libreoffice-impress")
+    assert result.returncode == 0 and not calls.exists()

@@ -1,0 +1,423 @@
+// The offline presenter: one short video per beat, played on a click, never a flicker.
+//
+// Two <video> elements lie on top of each other: the one in front shows the beat, the
+// one behind already holds the next beat, so "next" only starts it and brings it to the
+// front once it is really playing (the old one keeps its last frame until then). Going
+// back shows the earlier beat's end frame (its poster) at once: no replay, no black.
+// Everything it loads is in this folder (deck.js, beats/), so it works from file://.
+"use strict";
+
+(function () {
+  const deck = window.DECK;
+  const beats = deck.beats;
+  const videos = [document.getElementById("video-a"), document.getElementById("video-b")];
+  const still = document.getElementById("still");
+  const black = document.getElementById("black");
+  const statusBox = document.getElementById("status");
+  const help = document.getElementById("help");
+  const started = Date.now();
+  const START_HINT = "Press → to start";
+
+  let index = 0;
+  let mode = "play"; // "play": the beat's video runs or has run; "end": its end frame shown
+  let token = 0; // bumped by every move; a late event of an older move is ignored
+  let muted = false;
+  let typed = "";
+  let waiting = -1; // a beat shown at its first frame, to play on the next key
+  let statusTimer = 0;
+  let speaker = null;
+  let front = null;
+  const posterCache = new Map();
+
+  document.title = deck.title;
+
+  function url(path) {
+    return new URL(path, document.baseURI).href;
+  }
+
+  function slideOf(i) {
+    return deck.slides.find((s) => s.number === beats[i].slide);
+  }
+
+  function beatsInSlide(number) {
+    return beats.filter((b) => b.slide === number).length;
+  }
+
+  function label(i) {
+    const b = beats[i];
+    return `Slide ${b.slide} · beat ${b.beat}/${beatsInSlide(b.slide)}`;
+  }
+
+  function showStatus(text, sticky) {
+    statusBox.textContent = text;
+    statusBox.classList.add("shown");
+    clearTimeout(statusTimer);
+    if (!sticky) {
+      statusTimer = setTimeout(() => statusBox.classList.remove("shown"), 1500);
+    }
+  }
+
+  function bringFront(element) {
+    for (const other of [...videos, still]) {
+      other.classList.toggle("front", other === element);
+    }
+    front = element;
+  }
+
+  function poster(i) {
+    // A decoded image, so showing it later paints at once.
+    if (!posterCache.has(i)) {
+      const image = new Image();
+      image.src = url(beats[i].poster);
+      const ready = image.decode().catch(() => undefined).then(() => image);
+      posterCache.set(i, ready);
+    }
+    return posterCache.get(i);
+  }
+
+  function load(video, i) {
+    if (video.dataset.beat !== String(i)) {
+      video.dataset.beat = String(i);
+      video.src = url(beats[i].video);
+      video.load();
+    }
+    video.muted = muted;
+  }
+
+  function preload(i) {
+    // The next beat into the video behind; posters of the neighbours into the cache.
+    if (i + 1 < beats.length) {
+      const behind = videos.find((v) => v !== front) || videos[0];
+      if (behind !== front) {
+        load(behind, i + 1);
+        behind.pause();
+      }
+      poster(i + 1);
+    }
+    if (i > 0) {
+      poster(i - 1);
+    }
+  }
+
+  function afterMove(i, announce) {
+    history.replaceState(null, "", `#${i + 1}`);
+    if (announce) {
+      showStatus(label(i)); // where a jump landed; a step needs no caption on the screen
+    }
+    updateSpeaker();
+  }
+
+  function play(i, announce) {
+    const mine = ++token;
+    index = i;
+    waiting = -1;
+    mode = "play";
+    let video = videos.find((v) => v.dataset.beat === String(i) && v !== front);
+    if (!video) {
+      video = videos.find((v) => v !== front) || videos[0];
+      load(video, i);
+    }
+    video.muted = muted;
+    video.currentTime = 0;
+    const reveal = () => {
+      if (mine !== token) {
+        return;
+      }
+      for (const other of videos) {
+        if (other !== video) {
+          other.pause();
+        }
+      }
+      bringFront(video);
+      preload(i);
+      if (statusBox.textContent === START_HINT) {
+        statusBox.classList.remove("shown");
+      }
+    };
+    video.addEventListener("playing", reveal, { once: true });
+    const refused = (error) => {
+      if (mine !== token || error.name === "AbortError") {
+        return; // another move came first
+      }
+      if (error.name !== "NotAllowedError") {
+        cannotPlay(i);
+        return;
+      }
+      // The browser wants a key press before playing: show the beat's first frame.
+      waiting = i;
+      const show = () => mine === token && bringFront(video);
+      if (video.readyState >= 2) {
+        show();
+      } else {
+        video.addEventListener("loadeddata", show, { once: true });
+      }
+      showStatus(START_HINT, true);
+    };
+    video.play().catch((error) => {
+      if (mine === token && error.name === "NotAllowedError" && !video.muted && !deck.audio) {
+        // Autoplay may be refused before the first key press: a silent beat can play muted.
+        video.muted = true;
+        video.play().catch(refused);
+      } else {
+        refused(error);
+      }
+    });
+    afterMove(i, announce);
+    playSpeaker(i);
+  }
+
+  function cannotPlay(i) {
+    // A browser without H.264 (Firefox on Linux without the system's ffmpeg) still
+    // shows every beat: its end frame.
+    showEnd(i);
+    showStatus("This browser cannot play the beat videos (H.264): showing each beat's end",
+      true);
+  }
+
+  function showEnd(i, announce) {
+    const mine = ++token;
+    index = i;
+    waiting = -1;
+    mode = "end";
+    poster(i).then((image) => {
+      if (mine !== token) {
+        return;
+      }
+      still.src = image.src;
+      for (const video of videos) {
+        video.pause();
+      }
+      bringFront(still);
+      preload(i);
+    });
+    afterMove(i, announce);
+  }
+
+  function next() {
+    if (waiting === index) {
+      play(index); // the beat the browser would not start by itself
+    } else if (index + 1 < beats.length) {
+      play(index + 1);
+    } else {
+      showStatus("End of the lecture");
+    }
+  }
+
+  function previous() {
+    if (index > 0) {
+      showEnd(index - 1);
+    } else {
+      showStatus("Start of the lecture");
+    }
+  }
+
+  function jumpToSlide(number) {
+    const i = beats.findIndex((b) => b.slide === number);
+    if (i < 0) {
+      showStatus(`No slide ${number}`);
+      return;
+    }
+    play(i, true);
+  }
+
+  function toggleFullscreen() {
+    if (document.fullscreenElement) {
+      document.exitFullscreen().catch(() => undefined);
+    } else {
+      document.documentElement.requestFullscreen().catch(() => undefined);
+    }
+  }
+
+  function setMuted(value) {
+    muted = value;
+    for (const video of videos) {
+      video.muted = value;
+    }
+    showStatus(muted ? "Narration muted" : "Narration on");
+  }
+
+  // ----- the speaker window ------------------------------------------------------
+  // An about:blank window this page fills and drives itself: it needs no second file
+  // and no messaging, which file:// pages may not be allowed.
+
+  const SPEAKER_PAGE = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>Speaker notes</title><style>
+body { margin: 0; background: #12151c; color: #e8e8e8; font: 18px system-ui, sans-serif;
+  display: grid; grid-template-columns: 3fr 2fr; grid-template-rows: auto 1fr auto;
+  gap: 14px; padding: 14px; height: 100vh; box-sizing: border-box; }
+header { grid-column: 1 / 3; font-size: 20px; color: #9fb3d1; }
+header b { color: #fff; }
+section h2 { margin: 0 0 6px; font-size: 14px; text-transform: uppercase;
+  letter-spacing: 0.08em; color: #8a93a6; font-weight: 600; }
+video, img { width: 100%; background: #000; border: 1px solid #333; display: block; }
+#notes { font-size: 26px; line-height: 1.4; margin-top: 14px; }
+#next-name { color: #9fb3d1; margin-top: 6px; font-size: 16px; }
+footer { grid-column: 1 / 3; display: flex; gap: 40px; font-size: 30px;
+  font-variant-numeric: tabular-nums; }
+footer span { color: #8a93a6; font-size: 16px; margin-right: 8px; }
+</style></head><body>
+<header id="where"></header>
+<section><h2>Now</h2><video id="now" muted playsinline></video><div id="notes"></div></section>
+<section><h2>Next</h2><img id="next" alt=""><div id="next-name"></div></section>
+<footer><div><span>elapsed</span><b id="elapsed">0:00</b></div>
+<div><span>clock</span><b id="clock"></b></div></footer>
+</body></html>`;
+
+  function openSpeaker() {
+    if (speaker && !speaker.closed) {
+      speaker.focus();
+      return;
+    }
+    speaker = window.open("", "presenter-speaker", "width=1100,height=720");
+    if (!speaker) {
+      showStatus("Allow pop-up windows for the speaker window");
+      return;
+    }
+    const doc = speaker.document;
+    doc.open();
+    doc.write(SPEAKER_PAGE);
+    doc.close();
+    doc.addEventListener("keydown", onKey);
+    updateSpeaker();
+    playSpeaker(index);
+  }
+
+  function speakerDoc() {
+    return speaker && !speaker.closed ? speaker.document : null;
+  }
+
+  function updateSpeaker() {
+    const doc = speakerDoc();
+    if (!doc || !doc.getElementById("where")) {
+      return;
+    }
+    const b = beats[index];
+    doc.getElementById("where").innerHTML = "";
+    const strong = doc.createElement("b");
+    strong.textContent = `${b.slide}. ${slideOf(index).title}`;
+    doc.getElementById("where").append(strong, ` — ${label(index)}, ${index + 1} of ${beats.length}`);
+    doc.getElementById("notes").textContent = b.text || "(no narration)";
+    const now = doc.getElementById("now");
+    now.poster = url(b.poster);
+    if (mode === "end") {
+      now.removeAttribute("src");
+      now.load();
+    }
+    const nextImage = doc.getElementById("next");
+    const nextName = doc.getElementById("next-name");
+    if (index + 1 < beats.length) {
+      nextImage.src = url(beats[index + 1].poster);
+      nextImage.hidden = false;
+      nextName.textContent = `${label(index + 1)}: ${beats[index + 1].text}`;
+    } else {
+      nextImage.hidden = true;
+      nextName.textContent = "End of the lecture";
+    }
+  }
+
+  function playSpeaker(i) {
+    const doc = speakerDoc();
+    if (!doc || !doc.getElementById("now") || mode !== "play") {
+      return;
+    }
+    const now = doc.getElementById("now");
+    now.src = url(beats[i].video);
+    now.muted = true;
+    now.play().catch(() => undefined);
+  }
+
+  function clock(seconds) {
+    const s = Math.floor(seconds);
+    const h = Math.floor(s / 3600);
+    const m = Math.floor((s % 3600) / 60);
+    const rest = String(s % 60).padStart(2, "0");
+    return h ? `${h}:${String(m).padStart(2, "0")}:${rest}` : `${m}:${rest}`;
+  }
+
+  setInterval(() => {
+    const doc = speakerDoc();
+    if (doc && doc.getElementById("elapsed")) {
+      doc.getElementById("elapsed").textContent = clock((Date.now() - started) / 1000);
+      doc.getElementById("clock").textContent = new Date().toLocaleTimeString();
+    }
+  }, 500);
+
+  // ----- keys ----------------------------------------------------------------------
+
+  function onKey(event) {
+    if (event.altKey || event.ctrlKey || event.metaKey) {
+      return;
+    }
+    const key = event.key;
+    let handled = true;
+    if (/^[0-9]$/.test(key)) {
+      typed = (typed + key).slice(-3);
+      showStatus(`Go to slide ${typed}…`, true);
+    } else if (key === "Enter" && typed) {
+      const number = Number(typed);
+      typed = "";
+      black.hidden = true;
+      jumpToSlide(number);
+    } else if (key === "Escape" && typed) {
+      typed = "";
+      showStatus("");
+    } else if (["ArrowRight", " ", "PageDown", "ArrowDown", "Enter"].includes(key)) {
+      black.hidden = true;
+      next();
+    } else if (["ArrowLeft", "PageUp", "ArrowUp", "Backspace"].includes(key)) {
+      black.hidden = true;
+      previous();
+    } else if (key === "Home") {
+      black.hidden = true;
+      play(0, true);
+    } else if (key === "End") {
+      black.hidden = true;
+      showEnd(beats.length - 1, true);
+    } else if (key === "f" || key === "F") {
+      toggleFullscreen();
+    } else if (key === "b" || key === "B" || key === ".") {
+      black.hidden = !black.hidden;
+    } else if (key === "s" || key === "S") {
+      openSpeaker();
+    } else if (key === "m" || key === "M") {
+      setMuted(!muted);
+    } else if (key === "?") {
+      help.hidden = !help.hidden;
+    } else {
+      handled = false;
+    }
+    if (handled) {
+      event.preventDefault();
+    }
+  }
+
+  document.addEventListener("keydown", onKey);
+  window.addEventListener("beforeunload", () => {
+    if (speaker && !speaker.closed) {
+      speaker.close();
+    }
+  });
+
+  // For tests and for anyone scripting a talk: where the presenter is.
+  window.presenter = {
+    state() {
+      return {
+        index, mode, count: beats.length, slide: beats[index].slide, beat: beats[index].beat,
+        front: front === still ? "still" : front ? "video" : "none",
+        src: front && front !== still ? front.currentSrc : still.currentSrc,
+        paused: front && front !== still ? front.paused : true,
+        time: front && front !== still ? front.currentTime : 0,
+        black: !black.hidden, muted, speaker: Boolean(speakerDoc()),
+        waiting: waiting === index, // shown at its first frame until a key starts it
+      };
+    },
+  };
+
+  // Start where the address says (#12: beat 12, its end state), else at the first beat.
+  const asked = Number(location.hash.slice(1));
+  if (Number.isInteger(asked) && asked >= 1 && asked <= beats.length) {
+    showEnd(asked - 1);
+  } else {
+    play(0);
+  }
+})();

@@ -1,0 +1,124 @@
+"""Cutting a slide's video into beats by stream copy, on tiny synthetic videos."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from backprop_render import beat_media, media
+from tests.backprop_render.synthetic_beats import FPS, write_with_audio
+from tests.backprop_render.synthetic_media import frame_colour, write_video
+
+OPTIONS = {"crf": "18", "preset": "veryfast"}
+
+
+def centre(image) -> np.ndarray:
+    array = np.asarray(image.convert("RGB")).astype(int)
+    return array[array.shape[0] // 2, array.shape[1] // 2]
+
+
+def packets(path: Path, kind: str) -> list[bytes]:
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0] if kind == "video" else container.streams.audio[0]
+        return [bytes(p) for p in container.demux(stream) if p.size]
+
+
+def test_the_preview_transcode_puts_a_keyframe_at_every_beat_start(tmp_path):
+    master = write_video(tmp_path / "master.mp4", 45, codec="libx264rgb", pix_fmt="rgb24",
+                         gop=250)
+    media.transcode_h264(master, tmp_path / "slide.mp4", OPTIONS, keyframes={7, 20, 33})
+    keys, end = beat_media.keyframe_times(tmp_path / "slide.mp4")
+    assert {Fraction(7, FPS), Fraction(20, FPS), Fraction(33, FPS)} <= set(keys)
+    assert end == 3
+    media.transcode_h264(master, tmp_path / "plain.mp4", OPTIONS)
+    assert beat_media.keyframe_times(tmp_path / "plain.mp4")[0] == [0]  # what it fixes
+
+
+def test_beats_snap_to_a_keyframe_within_a_frame_and_a_half_and_no_further():
+    keys = [Fraction(0), Fraction(7, 15), Fraction(20, 15)]
+    cuts = beat_media.beat_cuts([0.02, 0.5, 20 / 15], keys, Fraction(3), Fraction(15))
+    assert [(c.start, c.end) for c in cuts] == [
+        (0, Fraction(7, 15)), (Fraction(7, 15), Fraction(20, 15)), (Fraction(20, 15), 3)]
+    with pytest.raises(beat_media.NoKeyframe, match="beat 2 starts at 1.000 s"):
+        beat_media.beat_cuts([0, 1.0], keys, Fraction(3), Fraction(15))
+
+
+def test_a_cut_copies_every_streams_packets_unchanged_and_starts_at_zero(tmp_path):
+    slide = write_with_audio(tmp_path / "slide.mp4", 45, keyframes={0, 20})
+    keys, end = beat_media.keyframe_times(slide)
+    cuts = beat_media.beat_cuts([0, 20 / FPS], keys, end, Fraction(FPS))
+    parts = [tmp_path / "beat1.mp4", tmp_path / "beat2.mp4"]
+    for span, part in zip(cuts, parts, strict=True):
+        beat_media.cut(slide, part, span)
+    # Stream copy: the beats' video packets are the slide's, byte for byte, in order.
+    assert packets(parts[0], "video") + packets(parts[1], "video") == packets(slide, "video")
+    assert len(packets(parts[0], "audio")) + len(packets(parts[1], "audio")) == \
+        len(packets(slide, "audio"))
+    for part, frames, first in ((parts[0], 20, 0), (parts[1], 25, 20)):
+        with av.open(str(part)) as container:
+            assert [s.type for s in container.streams] == ["video", "audio"]
+            decoded = list(container.decode(video=0))
+        assert len(decoded) == frames
+        assert decoded[0].pts * decoded[0].time_base == 0
+        assert np.abs(centre(decoded[0].to_image()) - frame_colour(first)).max() <= 12
+        assert media.probe_video(part).duration == Fraction(frames, FPS)
+
+
+def test_each_beats_poster_is_its_last_frame(tmp_path):
+    slide = write_with_audio(tmp_path / "slide.mp4", 45, keyframes={0, 20})
+    spans = [beat_media.BeatCut(Fraction(0), Fraction(20, FPS)),
+             beat_media.BeatCut(Fraction(20, FPS), Fraction(3))]
+    first, last = beat_media.beat_end_frames(slide, spans)
+    assert np.abs(centre(first) - frame_colour(19)).max() <= 12
+    assert np.abs(centre(last) - frame_colour(44)).max() <= 12
+
+
+def test_a_smaller_copy_for_the_deck_keeps_the_span_at_the_new_size_and_rate(tmp_path):
+    slide = write_video(tmp_path / "slide.mp4", 60, fps=30, size=(128, 72), gop=250)
+    span = beat_media.BeatCut(Fraction(0), Fraction(1))
+    beat_media.transcode_cut(slide, tmp_path / "small.mp4", span, 36, Fraction(15), OPTIONS)
+    info = media.probe_video(tmp_path / "small.mp4")
+    assert (info.width, info.height, info.fps, info.frames) == (64, 36, 15, 15)
+
+
+def test_the_smaller_copy_of_a_later_beat_keeps_its_narration(tmp_path):
+    slide = write_with_audio(tmp_path / "slide.mp4", 45, keyframes={0, 20})
+    span = beat_media.BeatCut(Fraction(20, FPS), Fraction(3))
+    beat_media.transcode_cut(slide, tmp_path / "small.mp4", span, 18, Fraction(FPS), OPTIONS)
+    with av.open(str(tmp_path / "small.mp4")) as container:
+        assert [s.type for s in container.streams] == ["video", "audio"]
+        first = next(container.decode(video=0))
+    assert np.abs(centre(first.to_image()) - frame_colour(20)).max() <= 16
+    assert media.probe_video(tmp_path / "small.mp4").frames == 25
+    assert abs(len(packets(tmp_path / "small.mp4", "audio")) - 25 / FPS * 24000 / 1024) <= 2
+
+
+def test_beats_start_where_the_segments_of_the_animations_before_them_end(tmp_path):
+    from backprop_render import slide_render
+    from backprop_render.quality import QUALITIES
+    from scenes.slides import SLIDES
+
+    slide, quality = SLIDES[3], QUALITIES["preview"]
+    folder = tmp_path / "videos" / slide.module / quality.manim_folder / "partial_movie_files" \
+        / slide.scene
+    folder.mkdir(parents=True)
+    segments = [write_video(folder / f"{n}.mp4", frames) for n, frames in enumerate([12, 7, 30, 5])]
+    (folder / "partial_movie_file_list.txt").write_text(
+        "# This file records the segment order used by Manim.\n"
+        + "".join(f"file 'file:{path}'\n" for path in segments))
+    facts = tmp_path / "facts.json"
+    # Scene clocks a little off, as after a cached render; the plays are what count.
+    facts.write_text('{"narration": [{"start": 0, "play": 0}, {"start": 1.27, "play": 2},'
+                     ' {"start": 3.31, "play": 3}]}')
+    frames = slide_render._beat_frames(tmp_path, slide, quality, facts)
+    assert frames == {0: 0, 1: 19, 2: 49}
+    manifest = {"narration": [{"start": 0}, {"start": 1.27}, {"start": 3.31}]}
+    slide_render._record_beat_frames(manifest, frames, quality)
+    assert [(b["frame"], b["video_start"]) for b in manifest["narration"]] == \
+        [(0, 0), (19, 19 / 15), (49, 49 / 15)]
+    facts.write_text('{"narration": [{"start": 0}]}')  # a scene from before "play": no guess
+    assert slide_render._beat_frames(tmp_path, slide, quality, facts) == {}

@@ -1,0 +1,157 @@
+"""present/, lecture.pptx and handout.pdf from synthetic slides (no Manim, no browser)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pypdf import PdfReader
+
+from backprop_render import present
+from backprop_render.outputs import OutputFolder
+from tests.backprop_render.synthetic_beats import slide_entry
+
+
+@pytest.fixture
+def slides(tmp_path: Path) -> tuple[Path, list[dict]]:
+    out = tmp_path / "out"
+    out.mkdir()
+    return out, [slide_entry(out, 1, [0, 10], 25), slide_entry(out, 2, [0, 8, 20], 30)]
+
+
+def build(out: Path, entries: list[dict]) -> present.PresentResult:
+    with OutputFolder(out) as folder:
+        return present.build(folder, entries)
+
+
+def stamps(out: Path) -> dict[str, tuple[int, int]]:
+    return {str(p.relative_to(out)): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in out.rglob("*") if p.is_file()}
+
+
+def test_the_presenter_folder_holds_everything_it_loads(slides):
+    out, entries = slides
+    result = build(out, entries)
+    assert (result.beats, result.rebuilt, result.slides_cut) == \
+        (5, True, ["01-slide-1", "02-slide-2"])
+    folder = out / "present"
+    assert {p.name for p in folder.iterdir()} == {
+        "index.html", "presenter.js", "presenter.css", "deck.js", "beats.json", "beats"}
+    deck = json.loads((folder / "deck.js").read_text().split("window.DECK = ", 1)[1][:-2])
+    assert [(b["slide"], b["beat"]) for b in deck["beats"]] == \
+        [(1, 1), (1, 2), (2, 1), (2, 2), (2, 3)]
+    assert deck["beats"][3]["text"] == "Slide 2 says thing 2."
+    assert deck["audio"] is True  # the synthetic slides have a narration track
+    for beat in deck["beats"]:
+        assert (folder / beat["video"]).is_file() and (folder / beat["poster"]).is_file()
+    assert [b["duration"] for b in deck["beats"]] == \
+        pytest.approx([10 / 15, 15 / 15, 8 / 15, 12 / 15, 10 / 15], abs=1e-3)
+    # Our own page: nothing it names lives outside the folder.
+    page = (folder / "index.html").read_text() + (folder / "presenter.js").read_text()
+    assert "http://" not in page and "https://" not in page and "//cdn" not in page
+    assert not (out / ".staging").exists() and not list(out.glob(".staging-*"))
+
+
+def test_the_deck_has_a_slide_per_beat_with_its_movie_poster_title_notes_and_autoplay(slides):
+    out, entries = slides
+    build(out, entries)
+    deck = Presentation(str(out / "lecture.pptx"))
+    assert len(deck.slides) == 5
+    for slide, (number, beat, count) in zip(
+            deck.slides, [(1, 1, 2), (1, 2, 2), (2, 1, 3), (2, 2, 3), (2, 3, 3)], strict=True):
+        assert slide.shapes.title.text == f"{number}. Slide {number} ({beat}/{count})"
+        assert slide.notes_slide.notes_text_frame.text == f"Slide {number} says thing {beat}."
+        movies = [s for s in slide.shapes if s.shape_type == 16]  # MSO_SHAPE_TYPE.MEDIA
+        assert len(movies) == 1
+        parts = {r.reltype.rsplit("/", 1)[-1]: r.target_part for r in slide.part.rels.values()}
+        assert parts["media"].content_type == "video/mp4"
+        assert parts["image"].content_type == "image/jpeg"  # the poster: the beat's end frame
+        call = slide._element.xpath(".//p:cTn[@presetClass='mediacall']")
+        assert call and call[0].get("nodeType") == "afterEffect"  # plays by itself
+        target = slide._element.xpath(".//p:cmd[@cmd='playFrom(0.0)']//p:spTgt/@spid")
+        assert target == [str(movies[0].shape_id)]
+
+
+def test_the_handout_has_a_page_per_slide(slides):
+    out, entries = slides
+    build(out, entries)
+    assert len(PdfReader(out / "handout.pdf").pages) == 2
+
+
+def test_nothing_changed_touches_nothing_and_one_changed_slide_recuts_only_its_beats(slides):
+    out, entries = slides
+    build(out, entries)
+    before = stamps(out)
+    again = build(out, entries)
+    assert (again.rebuilt, again.beats) == (False, 5)
+    assert stamps(out) == before
+    # Slide 2 rendered again with other numbers: its video is new, slide 1's is not.
+    entries[1] = slide_entry(out, 2, [0, 8, 20], 30, offset=50)
+    third = build(out, entries)
+    assert third.rebuilt and third.slides_cut == ["02-slide-2"]
+    after = stamps(out)
+    for name in ("01-slide-1-01.mp4", "01-slide-1-02.jpg"):
+        assert after[f"present/beats/{name}"] == before[f"present/beats/{name}"]  # not rewritten
+    assert after["present/beats/02-slide-2-01.mp4"] != before["present/beats/02-slide-2-01.mp4"]
+
+
+def test_an_interrupted_build_leaves_the_old_presentation_whole(slides, monkeypatch):
+    out, entries = slides
+    build(out, entries)
+    entries[0] = slide_entry(out, 1, [0, 10], 25, offset=30)
+    before = {k: v for k, v in stamps(out).items() if not k.startswith("01-slide-1.")}
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(present, "write_handout", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(out, entries)
+    after = {k: v for k, v in stamps(out).items() if not k.startswith("01-slide-1.")}
+    assert after == before
+    monkeypatch.undo()
+    assert build(out, entries).slides_cut == ["01-slide-1"]  # and the next render finishes it
+
+
+def test_the_pipeline_builds_the_presentation_after_the_lecture_only_when_asked(tmp_path):
+    import io
+
+    from backprop_core import load_params
+    from backprop_render import pipeline
+    from backprop_render.progress import Progress
+    from backprop_render.quality import QUALITIES
+    from scenes.slides import SLIDES
+    from tests.backprop_render.test_pipeline import FakeRenderer
+
+    def render(out: Path, wanted: bool) -> pipeline.RenderSummary:
+        request = pipeline.RenderRequest(tuple(SLIDES[:2]), load_params(None, {}),
+                                         QUALITIES["preview"], out, None, present=wanted)
+        return pipeline.run(request, Progress(io.StringIO(), "quiet"), FakeRenderer())
+
+    summary = render(tmp_path / "with", True)
+    assert summary.presentation.beats == 2  # the fake slides narrate nothing: a beat each
+    assert all((tmp_path / "with" / name).exists() for name in present.OUTPUTS)
+    assert render(tmp_path / "without", False).presentation is None
+    assert not any((tmp_path / "without" / name).exists() for name in present.OUTPUTS)
+
+
+def test_a_new_version_of_the_page_reaches_an_unchanged_folder_without_cutting_again(
+        slides, monkeypatch):
+    out, entries = slides
+    build(out, entries)
+    beats = {k: v for k, v in stamps(out).items() if k.startswith("present/beats/")}
+    monkeypatch.setattr(present, "_page_version", lambda: "a newer presenter")
+    again = build(out, entries)
+    assert again.rebuilt and again.slides_cut == []
+    assert {k: v for k, v in stamps(out).items() if k.startswith("present/beats/")} == beats
+
+
+def test_a_lost_beat_file_is_cut_again(slides):
+    out, entries = slides
+    build(out, entries)
+    (out / "present" / "beats" / "02-slide-2-03.jpg").unlink()
+    again = build(out, entries)
+    assert again.rebuilt and again.slides_cut == ["02-slide-2"]
+    assert (out / "present" / "beats" / "02-slide-2-03.jpg").is_file()
