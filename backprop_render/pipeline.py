@@ -47,8 +47,8 @@ from .subtitles import compose_srt, join_srt, read_srt
 
 __all__ = ["RenderRequest", "RenderSummary", "Renderer", "run", "CACHE_DIR"]
 
-# (slide, params_file, quality, workdir, gif_width, cache_dir) -> finished files in workdir
-Renderer = Callable[[Slide, Path, Quality, Path, "int | None", "Path | None"], SlideResult]
+# (slide, params_file, quality, workdir, gif_width, cache_dir, theme) -> finished files in workdir
+Renderer = Callable[[Slide, Path, Quality, Path, "int | None", "Path | None", str], SlideResult]
 CACHE_DIR = ".render-cache"  # in the output folder: one Manim media folder per slide, kept
 _POLL_SECONDS = 0.5
 
@@ -62,6 +62,7 @@ class RenderRequest:
     gif_width: int | None  # None: no GIFs
     jobs: int = 1  # slides rendered at once, each by its own process (1: in this process)
     force: bool = False  # render every requested slide from nothing, caches emptied
+    theme: str = "dark"  # the palette, a name in scenes/theme.py's THEMES
 
 
 @dataclass
@@ -171,7 +172,7 @@ class _Jobs:
         if self.request.force:
             shutil.rmtree(cache_dir, ignore_errors=True)
         return (slide, self.params_file, self.request.quality, self.workdir(slide),
-                self.request.gif_width, cache_dir)
+                self.request.gif_width, cache_dir, self.request.theme)
 
     def report(self, slide: Slide, since: float) -> None:
         """How far the slide's job is: animations drawn since `since`, and its phase."""
@@ -291,7 +292,8 @@ def run(request: RenderRequest, progress: Progress,
         lesson_object = build_lesson(request.params)
         lesson = lesson_object.to_dict()
         params = dataclasses.asdict(request.params)
-        keys = reuse.keys_for(request.slides, request.quality, request.gif_width)
+        keys = reuse.keys_for(request.slides, request.quality, request.gif_width,
+                              theme=request.theme)
         decisions = [reuse.decide(s, keys[s.stem], slides.get(s.stem), published.get(s.stem),
                                   lesson_object, folder.path, request.force)
                      for s in request.slides]
@@ -309,7 +311,8 @@ def run(request: RenderRequest, progress: Progress,
             progress.kept(summary.kept)
 
         def facts() -> dict[str, Any]:
-            return records.facts_document(request.params, lesson, request.quality, slides, lecture)
+            return records.facts_document(request.params, lesson, request.quality, slides, lecture,
+                                          request.theme)
 
         def save_record() -> None:
             folder.write_json(records.FACTS_FILE, facts())
@@ -323,7 +326,7 @@ def run(request: RenderRequest, progress: Progress,
             published.pop(stem, None)
             save_state()
             names = _publish(folder, result)
-            slides[stem] = records.slide_entry(result, request.params, names)
+            slides[stem] = records.slide_entry(result, request.params, names, request.theme)
             _save_slide_facts(folder, slides[stem])
             save_record()
             published[stem] = records.slide_record(keys[stem], folder.path, names.values())

@@ -46,12 +46,13 @@ def quality_record(quality: Quality) -> dict[str, Any]:
             "fps": quality.fps}
 
 
-def slide_entry(result: SlideResult, params: Params, names: dict[str, str]) -> dict[str, Any]:
+def slide_entry(result: SlideResult, params: Params, names: dict[str, str],
+                theme: str = "dark") -> dict[str, Any]:
     slide, video = result.slide, result.video
     return {
         "number": slide.number, "slug": slide.slug, "stem": slide.stem, "title": slide.title,
         "scene": slide.scene,
-        "quality": result.quality.name, "params": dataclasses.asdict(params),
+        "quality": result.quality.name, "theme": theme, "params": dataclasses.asdict(params),
         "manim_version": manim_version(),
         "files": names,
         "video": {"width": video.width, "height": video.height, "fps": float(video.fps),
@@ -81,14 +82,14 @@ def lecture_problem(entries: list[dict[str, Any]]) -> str | None:
     if not entries:
         return "no slide has been rendered"
     def settings(entry: dict[str, Any]) -> tuple:
-        return entry["quality"], entry["params"], entry.get("manim_version")
+        return entry["quality"], entry.get("theme"), entry["params"], entry.get("manim_version")
 
     first = entries[0]
     odd = [e for e in entries if settings(e) != settings(first)]
     if odd:
         names = ", ".join(str(e["number"]) for e in odd)
         return (f"slides {names} were rendered with other settings than slide {first['number']} "
-                "(quality, parameters or Manim version)")
+                "(quality, theme, parameters or Manim version)")
     return None
 
 
@@ -96,7 +97,8 @@ def lecture_entry(entries: list[dict[str, Any]], chapters: list[Chapter],
                   cues: int) -> dict[str, Any]:
     return {
         "files": {"mp4": "lecture.mp4", "srt": "lecture.srt"},
-        "quality": entries[0]["quality"], "params": entries[0]["params"],
+        "quality": entries[0]["quality"], "theme": entries[0].get("theme"),
+        "params": entries[0]["params"],
         "duration": float(chapters[-1].end), "subtitles": cues,
         "chapters": [{"slide": e["stem"], "title": c.title, "start": float(c.start),
                       "end": float(c.end)} for e, c in zip(entries, chapters)],
@@ -105,7 +107,7 @@ def lecture_entry(entries: list[dict[str, Any]], chapters: list[Chapter],
 
 def facts_document(params: Params, lesson: dict[str, Any], quality: Quality,
                    slides: dict[str, dict[str, Any]],
-                   lecture: dict[str, Any] | None) -> dict[str, Any]:
+                   lecture: dict[str, Any] | None, theme: str = "dark") -> dict[str, Any]:
     order = {s.stem: s.number for s in SLIDES}
     return {
         "title": f"{LECTURE_TITLE}: {LECTURE_SUBTITLE}",
@@ -116,6 +118,7 @@ def facts_document(params: Params, lesson: dict[str, Any], quality: Quality,
                  "takes the new parameters.",
         "manim_version": manim_version(),
         "quality": quality_record(quality),
+        "theme": theme,
         "params": dataclasses.asdict(params),
         "lesson": lesson,
         "slides": sorted(slides.values(), key=lambda e: order.get(e["stem"], 99)),
