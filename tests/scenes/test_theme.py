@@ -71,7 +71,8 @@ def test_meaning_colours_stay_apart_for_every_vision(name):
 
 
 def test_the_palettes_have_one_shape_and_light_is_white():
-    assert [f.name for f in dataclasses.fields(DARK)] == [f.name for f in dataclasses.fields(LIGHT)]
+    names = [f.name for f in dataclasses.fields(DARK)]
+    assert names == [f.name for f in dataclasses.fields(LIGHT)]
     assert list(THEMES) == ["dark", "light"] and theme.DEFAULT_THEME == "dark"
     # A light GIF on a white slide shows no box only on pure white.
     assert Color(LIGHT.background).to_string(hex=True) == "#ffffff"
@@ -83,7 +84,8 @@ def test_the_palettes_have_one_shape_and_light_is_white():
 
 def test_learning_rate_and_activation_no_longer_share_a_hue():
     for palette in THEMES.values():
-        hues = [Color(c).convert("oklch")["hue"] for c in (palette.learning_rate, palette.activation)]
+        pair = (palette.learning_rate, palette.activation)
+        hues = [Color(c).convert("oklch")["hue"] for c in pair]
         assert abs((hues[0] - hues[1] + 180) % 360 - 180) > 20
 
 
@@ -119,7 +121,7 @@ def test_distinctness_check_fails_on_one_hue_twice():
 def test_distinctness_check_fails_on_red_and_green_for_red_green_blindness():
     # A classic pair: plainly different for most viewers, one colour for a deuteranope.
     bad = dataclasses.replace(LIGHT, loss="#b03a2e", target="#3d7a1f")
-    assert confusable_pairs(bad, ("normal",)) == []
+    assert not any("target and loss" in p for p in confusable_pairs(bad, ("normal",)))
     assert any(p.startswith("deutan: target and loss") for p in confusable_pairs(bad, ("deutan",)))
 
 
@@ -127,5 +129,6 @@ def test_simulation_is_machados_full_dichromacy():
     # Pure red and pure green look alike to a protanope (both dark yellow-olive);
     # blue and green keep apart for a deuteranope less than for normal vision.
     red, green = seen_as("#ff0000", "protan"), seen_as("#00ff00", "protan")
-    assert red.delta_e(green, method="2000") < Color("#ff0000").delta_e("#00ff00", method="2000") / 2
+    normal = Color("#ff0000").delta_e("#00ff00", method="2000")
+    assert red.delta_e(green, method="2000") < normal / 2
     assert seen_as("#808080", "tritan").delta_e("#808080", method="2000") < 1  # greys stay
