@@ -9,13 +9,14 @@ prediction with its minimum where the prediction hits the target.
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, GrowFromPoint, Indicate,
+from manim import (DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, FadeTransform, GrowFromPoint, Indicate,
                    ReplacementTransform, Transform, VGroup)
 
 from scenes import notation, theme, wording
 from scenes.drawings import LossCurvePlot
 from scenes.loss_drawings import (ErrorSquare, PredictionLine, enlarge_ticks, place_above_minimum,
                                   place_labels_above, tidy_axis_labels)
+from scenes.paused_frames import cross_fade
 from scenes.slide import SlideScene
 
 # Beats 1-5 use the middle of the slide; the last beat moves them into the left column
@@ -116,7 +117,7 @@ class LossFunction(SlideScene):
                        "so the worst predictions pull hardest on the weights."):
             caption = self.label("twice the error: four times the loss", color=theme.TEXT)
             caption.move_to(self.caption)
-            self.play(ReplacementTransform(self.caption, caption))
+            self.play(cross_fade(self.caption, caption))
             self.caption = caption
             if self.error:
                 self.copies = VGroup(*(self.square.copy().shift(SIDE * d)
@@ -156,7 +157,7 @@ class LossFunction(SlideScene):
                 self.play(FadeIn(best, scale=2), FadeIn(best_label))
             else:
                 self.play(ReplacementTransform(self.square.square.copy(), ours),
-                          ReplacementTransform(self.square.area_label.copy(), ours_label))
+                          FadeTransform(self.square.area_label.copy(), ours_label))
                 self.play(FadeIn(best, scale=2), FadeIn(best_label))
 
     def _story_to_left_column(self):

@@ -8,7 +8,7 @@ rate, and a forward pass with the new parameters showing what one step saved.
 
 from __future__ import annotations
 
-from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Circumscribe, FadeIn, FadeOut, GrowArrow,
+from manim import (DOWN, LEFT, RIGHT, UP, Circumscribe, FadeIn, FadeOut, GrowArrow,
                    LaggedStart, VGroup, Write)
 
 from scenes import notation, theme, wording
@@ -146,13 +146,8 @@ class BackwardPropagation(SlideScene):
                 forward[i].set_color(color)
             color = theme.GOOD if drop > 0 else theme.BAD if drop < 0 else theme.TEXT
             line = self.text(wording.loss_change(drop), font_size=30, color=color, **keys)
-            parts = [line]
-            if drop != 0:
-                parts.insert(0, Arrow(0.35 * (UP if drop > 0 else DOWN), 0.35 * (DOWN if drop > 0 else UP),
-                                      buff=0, color=color, stroke_width=10, tip_length=0.25,
-                                      max_stroke_width_to_length_ratio=20))
-            savings = VGroup(*parts).arrange(RIGHT, buff=0.3)
-            fit(savings, WIDTH).move_to(2.9 * DOWN)
+            # The line's own arrow character (the outline's) says which way the loss went.
+            fit(line, WIDTH).move_to(2.9 * DOWN)
             self.play(FadeIn(forward, shift=0.1 * DOWN), run_time=0.8)
-            self.play(FadeIn(line), *([GrowArrow(parts[0])] if drop != 0 else []), run_time=1.0)
+            self.play(FadeIn(line), run_time=1.0)
             self.play(Circumscribe(line, color=color), run_time=1.0)

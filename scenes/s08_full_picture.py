@@ -15,8 +15,10 @@ from scenes.drawings import NetworkDiagram
 from scenes.function_plot import FunctionPlot, padded
 from scenes.network_wording import (closing_sentence, dead_units_sentence, epochs_word, fit_verdict,
                                     loss_trend, training_fit_sentence)
+from scenes.paused_frames import cross_fade
 from scenes.slide import SlideScene
 from scenes.training_loop import TrainingLoop
+from scenes.typesetting import align_optically
 from scenes.unit_table import shift_to_x, unit_table
 
 ROWS_TOP = 1.0  # the highest the first hidden unit's row may sit in the single pass
@@ -161,7 +163,7 @@ class FullPicture(SlideScene):
                 new_status = self.status(k)
                 self.play(Create(piece), self.loss_dot.animate.move_to(self.loss_plot.point(b, snaps[k].loss)),
                           small.animate.style_weights(snaps[k].weights, self.largest),
-                          Transform(self.fit, target), ReplacementTransform(status, new_status),
+                          Transform(self.fit, target), cross_fade(status, new_status),
                           run_time=step, rate_func=lambda t: t)
                 status = new_status
         self.small, self.status_line = small, status
@@ -185,7 +187,7 @@ class FullPicture(SlideScene):
             row = self.text(f"{head} {rest}")
             row[:len(head.replace(" ", ""))].set_color(color)  # a Text's glyphs skip the spaces
             rows.add(row)
-        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.38)
+        align_optically(rows.arrange(DOWN, aligned_edge=LEFT, buff=0.38))
         self.fit_line_width(rows).move_to([0, -0.72, 0])
         trend = loss_trend(net.initial_loss, net.final_loss)
         verdict = fit_verdict(net.final_loss, self.lesson.activations.line_fit.mse)

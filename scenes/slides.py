@@ -35,7 +35,7 @@ class Slide:
 
 SLIDES: tuple[Slide, ...] = (
     Slide(1, "what-is-backpropagation", "s01_what_is_backpropagation", "WhatIsBackpropagation",
-          "What is Backpropagation?", LECTURE_SUBTITLE),
+          "What is Backpropagation?", ""),  # the title card below says the lecture's subtitle
     Slide(2, "forward-propagation", "s02_forward_propagation", "ForwardPropagation",
           "Forward Propagation", "The Network Makes a Prediction"),
     Slide(3, "loss-function", "s03_loss_function", "LossFunction",

@@ -12,6 +12,7 @@ from scenes.loss_drawings import ErrorSquare
 from scenes.slides import find_slide
 from tests.scenes.slide_helpers import built, on_screen, spoken
 from tests.scenes.slide_checks import frames_test, length_test, random_parameters_test, unusual_parameters_test
+from tests.scenes.slide_checks import light_theme_test, paused_frames_test
 
 SLIDE = find_slide("loss-function")
 TOO_HIGH = {"w": 3.0}  # y_hat = 6.3 above y = 4: error -2.3
@@ -25,6 +26,8 @@ test_unusual_parameters = unusual_parameters_test(SLIDE)
 test_random_parameters = random_parameters_test(SLIDE)
 test_length_with_defaults = length_test(SLIDE)
 test_frames = frames_test(SLIDE)
+test_paused_frames = paused_frames_test(SLIDE)
+test_light_theme = light_theme_test(SLIDE)
 
 
 

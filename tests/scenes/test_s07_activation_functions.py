@@ -13,6 +13,7 @@ from scenes.network_wording import fit_sentence, fit_verdict
 from scenes.slides import SLIDES
 from tests.scenes.conftest import dry_run
 from tests.scenes.slide_checks import frames_test, length_test, random_parameters_test, unusual_parameters_test
+from tests.scenes.slide_checks import light_theme_test, paused_frames_test
 
 SLIDE = SLIDES[6]
 NETWORK_CASES = {
@@ -30,6 +31,8 @@ test_unusual_parameters = unusual_parameters_test(SLIDE)
 test_random_parameters = random_parameters_test(SLIDE)
 test_length_with_defaults = length_test(SLIDE)
 test_frames = frames_test(SLIDE)
+test_paused_frames = paused_frames_test(SLIDE)
+test_light_theme = light_theme_test(SLIDE)
 
 
 
