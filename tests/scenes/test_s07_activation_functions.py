@@ -63,7 +63,8 @@ def test_layout_clean_and_numbers_are_the_cores(scenes, name):
     assert scene.layout_problems == []
     lesson = build_lesson(params_from_mapping(NETWORK_CASES[name]))
     for fact in scene.facts.facts:
-        assert fact.shown == format_fact(fact.key, lesson.lookup(fact.key)).text, fact
+        expected = format_fact(fact.key, lesson.lookup(fact.key), fact.decimals)
+        assert fact.shown == expected.text, fact
     assert 25 <= scene.time <= 60
 
 

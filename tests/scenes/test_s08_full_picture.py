@@ -66,7 +66,8 @@ def test_layout_clean_and_numbers_are_the_cores(scenes, name):
     assert scene.layout_problems == []
     lesson = lesson_for(name)
     for fact in scene.facts.facts:
-        assert fact.shown == format_fact(fact.key, lesson.lookup(fact.key)).text, fact
+        expected = format_fact(fact.key, lesson.lookup(fact.key), fact.decimals)
+        assert fact.shown == expected.text, fact
     assert 25 <= scene.time <= 60
     assert [b["beat"] for b in scene.narration] == ["loop", "forward", "backward", "training", "fit", "takeaways"]
 
