@@ -9,8 +9,8 @@ prediction with its minimum where the prediction hits the target.
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, FadeTransform, GrowFromPoint, Indicate,
-                   ReplacementTransform, Transform, VGroup)
+from manim import (DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, FadeTransform, GrowFromPoint,
+                   Indicate, ReplacementTransform, Transform, VGroup)
 
 from scenes import notation, theme, wording
 from scenes.drawings import LossCurvePlot
