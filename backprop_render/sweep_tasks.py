@@ -43,7 +43,7 @@ from .slide_render import SlideResult, render_slide
 __all__ = ["TaskSpec", "TaskDone", "StaleWorker", "Store", "run_task", "StoreRenderer",
            "cache_root"]
 
-Renderer = Callable[[Slide, Path, Quality, Path, "int | None", "Path | None"], SlideResult]
+Renderer = Callable[[Slide, Path, Quality, Path, "int | None", "Path | None", str], SlideResult]
 _RESULT = "result.pickle"
 
 
@@ -222,7 +222,8 @@ class StoreRenderer:
         self.done = done  # slide stem -> its render for this variant
 
     def __call__(self, slide: Slide, params_file: Path, quality: Quality, workdir: Path,
-                 gif_width: int | None, cache_dir: Path | None = None) -> SlideResult:
+                 gif_width: int | None, cache_dir: Path | None = None,
+                 theme: str = "dark") -> SlideResult:
         result = self.done[slide.stem].result
         workdir.mkdir(parents=True, exist_ok=True)
         files = {}

@@ -56,7 +56,8 @@ class StandIn:
         return found
 
     def __call__(self, slide: Slide, params_file: Path, quality: Quality, workdir: Path,
-                 gif_width: int | None, cache_dir: Path | None = None) -> SlideResult:
+                 gif_width: int | None, cache_dir: Path | None = None,
+                 theme: str = "dark") -> SlideResult:
         params = json.loads(params_file.read_text())
         self.log_dir.mkdir(parents=True, exist_ok=True)
         me = f"{slide.stem}-{uuid.uuid4().hex[:8]}"
@@ -109,7 +110,8 @@ class DeckCopy:
         self.rendered = Path(rendered)
 
     def __call__(self, slide: Slide, params_file: Path, quality: Quality, workdir: Path,
-                 gif_width: int | None, cache_dir: Path | None = None) -> SlideResult:
+                 gif_width: int | None, cache_dir: Path | None = None,
+                 theme: str = "dark") -> SlideResult:
         entry = json.loads((self.rendered / f"{slide.stem}.facts.json").read_text())
         workdir.mkdir(parents=True, exist_ok=True)
         files = {}
