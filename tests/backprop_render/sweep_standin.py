@@ -55,6 +55,13 @@ class StandIn:
             found.append((record["slide"], record["params"]))
         return found
 
+    def themes(self) -> list[str]:
+        """The theme of every render that finished, in no order."""
+        found = []
+        for path in self.log_dir.glob("*.done"):
+            found.append(json.loads(path.read_text())["theme"])
+        return found
+
     def __call__(self, slide: Slide, params_file: Path, quality: Quality, workdir: Path,
                  gif_width: int | None, cache_dir: Path | None = None,
                  theme: str = "dark") -> SlideResult:
@@ -85,7 +92,7 @@ class StandIn:
         paths += self.extra_reads.get(slide.number, [])
         manifest = {"facts": [], "reads": {path: value_at(lesson, path) for path in paths}}
         (self.log_dir / f"{me}.done").write_text(json.dumps({"slide": slide.number,
-                                                             "params": params}))
+                                                             "params": params, "theme": theme}))
         return SlideResult(slide, quality, files, media.probe_video(files["mp4"]), gif, 1,
                            manifest, seconds=0.2, animations=1)
 
