@@ -363,3 +363,14 @@ def test_a_theme_change_renders_again_and_facts_json_says_which_theme(tmp_path):
     # A slide re-rendered in the other theme alone: the lecture cannot mix them.
     summary = render(tmp_path, [2], renderer, theme="dark")
     assert "theme" in summary.lecture_problem
+
+
+def test_a_facts_json_from_before_themes_still_reads_as_dark(tmp_path):
+    render(tmp_path, [1], FakeRenderer())
+    facts = json.loads((tmp_path / "facts.json").read_text())
+    old = {k: v for k, v in facts["slides"][0].items() if k != "theme"}
+    entry = pipeline.records.SlideEntry.from_json(old)
+    assert entry is not None and entry.theme == "dark"
+    lecture = {k: v for k, v in facts["lecture_video"].items() if k != "theme"}
+    assert pipeline.records.LectureEntry.from_json(lecture).theme == "dark"
+    assert pipeline.records.SlideEntry.from_json({**old, "files": None}) is None  # not ours
