@@ -61,6 +61,9 @@ def _step(x: float, y: float, w: float, b: float, index: int) -> DescentStep:
                        upstream + 0.0)
 
 
+VISIBLE_GAP = 6.0  # steps of a diverging run further than this from the minimum leave the chart
+
+
 def _samples(f, x_min: float, x_max: float) -> Curve:
     xs = np.linspace(x_min, x_max, CURVE_SAMPLES)
     ys = np.array([f(v) for v in xs])
@@ -115,13 +118,15 @@ def descend(x: float, y: float, w: float, b: float, lr: float, steps: int) -> De
                 f"loss that falls."
             )
         trajectory.append(step)
-    # A diverging run grows geometrically; the plot shows the steps that stay within a
-    # few times the starting distance from the minimum, and the slide says the rest.
+    # A diverging run grows geometrically; the plot shows the steps that stay within
+    # VISIBLE_GAP times the starting distance from the minimum, and the slide says the
+    # rest. Wide enough that an overshooting run lands on both walls a few times (the
+    # window zooms out to hold them), so the bounce the narration speaks of is seen.
     w_star = minimising_w(x, y, b)
     start_gap = abs(w - w_star) if w_star is not None else 0.0
     visible = 1
     for step in trajectory[1:]:
-        if w_star is not None and abs(step.w - w_star) > 3 * start_gap + 1e-12:
+        if w_star is not None and abs(step.w - w_star) > VISIBLE_GAP * start_gap + 1e-12:
             break
         visible += 1
     shown = trajectory[:visible]

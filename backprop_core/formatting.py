@@ -10,8 +10,14 @@ strings exactly (2.1, 4, 3.61, -7.98, -3.8, 0.01, 1.0798, 0.038, 2.87, 0.74):
 
 A non-zero value is never written as 0 (it keeps two significant digits instead),
 so a sentence about a sign never contradicts the number beside it. Very large or
-very small values switch to scientific notation. On screen the minus sign is the
-true minus U+2212; in LaTeX the ordinary '-' already typesets as one.
+very small values switch to scientific notation.
+
+In a column of numbers (a table) every cell shows as many decimals as the cell that
+needs the most (`column_decimals`, then `format_fact(..., decimals=)`), trailing zeros
+restored, so the column aligns on its decimal point: -0.2471 above -0.2470, never -0.247.
+
+On screen the minus sign is the true minus U+2212; in LaTeX the ordinary '-' already
+typesets as one.
 """
 
 from __future__ import annotations
@@ -19,7 +25,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-__all__ = ["MINUS", "Shown", "format_number", "format_given", "format_fact", "style_for"]
+__all__ = ["MINUS", "Shown", "format_number", "format_given", "format_fact", "style_for",
+           "decimals_of", "pad_decimals", "column_decimals"]
 
 MINUS = "\u2212"
 GIVEN_KEYS = frozenset({"x", "w", "b", "y", "lr", "net_lr"})
@@ -111,9 +118,38 @@ def style_for(path: str) -> str:
     return "value"
 
 
-def format_fact(path: str, value: float | int) -> Shown:
-    """Format the lesson field at `path` by its rule."""
+def _by_rule(path: str, value: float | int) -> Shown:
     style = style_for(path)
     if style == "given":
         return format_given(value)
     return format_number(value, DECIMALS[style])
+
+
+def decimals_of(shown: Shown) -> int | None:
+    """How many decimals `shown` writes; None in scientific notation."""
+    if "\\times" in shown.tex:
+        return None
+    whole, point, fraction = shown.tex.partition(".")
+    return len(fraction) if point else 0
+
+
+def pad_decimals(shown: Shown, decimals: int) -> Shown:
+    """`shown` with trailing zeros up to `decimals` decimals (scientific notation as is)."""
+    have = decimals_of(shown)
+    if have is None or have >= decimals:
+        return shown
+    zeros = "0" * (decimals - have)
+    point = "" if have else "."
+    return Shown(shown.text + point + zeros, shown.tex + point + zeros)
+
+
+def column_decimals(cells: list[tuple[str, float | int]]) -> int:
+    """The decimals a column of (path, value) cells shares: the most any cell's rule writes."""
+    return max((decimals_of(_by_rule(path, value)) or 0 for path, value in cells), default=0)
+
+
+def format_fact(path: str, value: float | int, decimals: int | None = None) -> Shown:
+    """Format the lesson field at `path` by its rule; with `decimals` (a table column's,
+    see column_decimals) trailing zeros are restored up to that many decimals."""
+    shown = _by_rule(path, value)
+    return shown if decimals is None else pad_decimals(shown, decimals)

@@ -26,6 +26,9 @@ DEFAULT_OUT = REPO / "out"
 DEFAULT_PARAMS = REPO / "assets" / "default_params.toml"
 COMMANDS = ("render", "test", "facts", "list", "setup", "help", "sweep", "worker",
             "scheduler")
+# The names of scenes/theme.py's THEMES (a test keeps them equal), here so that --help
+# answers before Manim is installed.
+THEMES = ("dark", "light")
 
 _DESCRIPTION = """\
 Render the lecture "Backpropagation Demystified: How Neural Networks Learn" as
@@ -88,6 +91,7 @@ examples:
   ./render.sh                                  the whole lecture at 1080p
   ./render.sh --quality preview --slides 2,6   two slides, fast
   ./render.sh --set lr=0.1 --out out/lr-0.1    another learning rate, in its own folder
+  ./render.sh --theme light --out out/light    white background, for slide decks
   ./render.sh facts --set x=3 > lesson.json
 
 exit status: 0 done; 1 a slide failed to render; 2 bad input (nothing rendered);
@@ -129,6 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="read parameters from a TOML file; --set applies on top")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
                         help="output folder (default: out/ next to render.sh)")
+    parser.add_argument("--theme", default=THEMES[0], choices=THEMES,
+                        help="colours: dark (default; videos, dark rooms) or light (white "
+                             "slide decks, washed-out projectors)")
     parser.add_argument("--no-gif", action="store_true", help="skip the GIFs (faster)")
     parser.add_argument("--gif-width", type=int, default=DEFAULT_GIF_WIDTH, metavar="PX",
                         help=f"GIF width in pixels, 64 to 1920 (default: {DEFAULT_GIF_WIDTH})")
@@ -214,7 +221,7 @@ def _render(argv: Sequence[str]) -> int:
     progress = Progress(sys.stderr, mode)
     request = pipeline.RenderRequest(tuple(slides), params, quality, args.out.absolute(),
                                      None if args.no_gif else args.gif_width, jobs, args.force,
-                                     present=not args.no_present)
+                                     theme=args.theme, present=not args.no_present)
     summary = pipeline.run(request, progress)
     _report(summary)
     return EXIT_OK

@@ -14,6 +14,7 @@ from typing import Collection, Iterator, Mapping
 
 import av
 import av.error
+import numpy as np
 from av.video.frame import PictureType
 from av.video.reformatter import ColorRange
 from PIL import Image
@@ -214,6 +215,25 @@ def _scaled(graph: av.filter.Graph, source: av.filter.context.FilterContext,
     return scale
 
 
+_PIN_REACH = 4  # palette entries this close to the background (per channel) become it
+
+
+def _pin_colour(palette: av.VideoFrame, colour) -> av.VideoFrame:
+    """The palette with `colour` exactly in it, and no entry barely different from it.
+
+    The ordered dither nudges every pixel by a little before it looks up its palette
+    entry, so a white background next to a 254,254,254 entry (the antialiased edges
+    make one) came out speckled with 254: on a white slide the GIF showed its box.
+    """
+    entries = palette.to_ndarray(format="rgba").reshape(-1, 4).astype(int)
+    distance = np.abs(entries[:, :3] - np.asarray(colour, dtype=int)).max(axis=1)
+    entries[distance <= _PIN_REACH, :3] = colour
+    entries[int(distance.argmin()), :3] = colour
+    pinned = av.VideoFrame.from_ndarray(
+        entries.reshape(palette.height, palette.width, 4).astype(np.uint8), format="rgba")
+    return pinned.reformat(format=palette.format.name)
+
+
 def make_gif(master: Path, dst: Path, width: int, fps: int = 15) -> GifInfo:
     """A looping GIF of `master` with a palette made for it, in two passes.
 
@@ -227,7 +247,9 @@ def make_gif(master: Path, dst: Path, width: int, fps: int = 15) -> GifInfo:
     picture, so colours that first appear in a slide's final beat, the frame held
     longest, were missing from the palette (test_media.py shows it). It looks at
     five frames a second: a slide holds every state longer than that, and on a real
-    slide the error is the same as from every frame at a third of the cost.
+    slide the error is the same as from every frame at a third of the cost. The
+    background (the first frame's corner) is pinned into the palette exactly, so a
+    light-theme GIF is pure white where the slide is (`_pin_colour`).
     """
     with av.open(str(master)) as source:
         stream = source.streams.video[0]
@@ -243,10 +265,15 @@ def make_gif(master: Path, dst: Path, width: int, fps: int = 15) -> GifInfo:
         _scaled(graph, buffer, width, height, _PALETTE_FPS).link_to(palettegen)
         palettegen.link_to(sink)
         graph.configure()
+        background = None
         for frame in _decode(source):
+            if background is None:
+                background = frame.to_ndarray(format="rgb24")[0, 0]
             buffer.push(frame)
         buffer.push(None)
         palette = sink.pull()
+    if background is not None:
+        palette = _pin_colour(palette, background)
 
     frames = 0
     with av.open(str(master)) as source, \

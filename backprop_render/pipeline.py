@@ -55,8 +55,8 @@ from .subtitles import compose_srt, join_srt, read_srt
 
 __all__ = ["RenderRequest", "RenderSummary", "Renderer", "run", "CACHE_DIR"]
 
-# (slide, params_file, quality, workdir, gif_width, cache_dir) -> finished files in workdir
-Renderer = Callable[[Slide, Path, Quality, Path, "int | None", "Path | None"], SlideResult]
+# (slide, params_file, quality, workdir, gif_width, cache_dir, theme) -> finished files in workdir
+Renderer = Callable[[Slide, Path, Quality, Path, "int | None", "Path | None", str], SlideResult]
 CACHE_DIR = ".render-cache"  # in the output folder: one Manim media folder per slide, kept
 _POLL_SECONDS = 0.5
 
@@ -73,6 +73,7 @@ class RenderRequest:
     # Also present/, lecture.pptx and handout.pdf (present.py); the command line asks for
     # them unless --no-present, other callers (tests, sweeps) only when they want them.
     present: bool = False
+    theme: str = "dark"  # the palette, a name in scenes/theme.py's THEMES
 
 
 @dataclass
@@ -146,7 +147,7 @@ class _Jobs:
         if self.request.force:
             shutil.rmtree(cache_dir, ignore_errors=True)
         return (slide, self.params_file, self.request.quality, self.workdir(slide),
-                self.request.gif_width, cache_dir)
+                self.request.gif_width, cache_dir, self.request.theme)
 
     def report(self, slide: Slide, since: float) -> None:
         """How far the slide's job is: animations drawn since `since`, and its phase."""
@@ -266,13 +267,15 @@ class _DeckRender:
             if folder.exists("lecture.mp4") else None
         self.lesson = build_lesson(request.params)
         self.lesson_json = self.lesson.to_dict()
-        self.keys = reuse.keys_for(request.slides, request.quality, request.gif_width)
+        self.keys = reuse.keys_for(request.slides, request.quality, request.gif_width,
+                                   theme=request.theme)
 
     # -- the records ---------------------------------------------------------------------------
 
     def facts(self) -> dict[str, Any]:
         return records.facts_document(self.request.params, self.lesson_json,
-                                      self.request.quality, self.entries.values(), self.lecture)
+                                      self.request.quality, self.entries.values(), self.lecture,
+                                      self.request.theme)
 
     def save_facts(self) -> None:
         facts = self.facts()
@@ -353,7 +356,8 @@ class _DeckRender:
             if kind not in result.files:
                 self.folder.remove(f"{stem}.{kind}")
         names = {kind: f"{stem}.{kind}" for kind in result.files}
-        entry = records.SlideEntry.from_result(result, self.request.params, names)
+        entry = records.SlideEntry.from_result(result, self.request.params, names,
+                                               self.request.theme)
         self.entries[stem] = entry
         self.save_slide_facts(entry)  # 3
         self.save_facts()  # 4

@@ -56,11 +56,15 @@ def file_sizes(folder: Path, names: Iterable[str]) -> dict[str, int]:
 
 
 def _fields(cls: type, data: Any) -> Json | None:
-    """`data`'s values for every field of `cls`, or None if it lacks one (not ours)."""
-    names = [f.name for f in dataclasses.fields(cls)]
-    if not isinstance(data, dict) or any(name not in data for name in names):
+    """`data`'s values for every field of `cls`, or None if it lacks one without a default
+    (not ours); a field added since (the theme) takes its default."""
+    if not isinstance(data, dict):
         return None
-    return {name: data[name] for name in names}
+    required = [f.name for f in dataclasses.fields(cls)
+                if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+    if any(name not in data for name in required):
+        return None
+    return {f.name: data[f.name] for f in dataclasses.fields(cls) if f.name in data}
 
 
 # ----- facts.json ----------------------------------------------------------------------------
@@ -82,9 +86,11 @@ class SlideEntry:
     gif: Json | None
     subtitles: int
     manifest: Json  # what the scene reported: facts, reads, narration, layout problems
+    theme: str = "dark"  # the palette it was drawn in (scenes/theme.py's THEMES)
 
     @classmethod
-    def from_result(cls, result: SlideResult, params: Params, files: dict[str, str]) -> SlideEntry:
+    def from_result(cls, result: SlideResult, params: Params, files: dict[str, str],
+                    theme: str = "dark") -> SlideEntry:
         slide, video, gif = result.slide, result.video, result.gif
         return cls(
             number=slide.number, slug=slide.slug, stem=slide.stem, title=slide.title,
@@ -94,7 +100,7 @@ class SlideEntry:
                    "frames": video.frames, "duration": float(video.duration)},
             gif=None if gif is None else {"width": gif.width, "height": gif.height,
                                           "frames": gif.frames, "duration": gif.duration_ms / 1000},
-            subtitles=result.cues, manifest=result.manifest)
+            subtitles=result.cues, manifest=result.manifest, theme=theme)
 
     @classmethod
     def from_json(cls, data: Any) -> SlideEntry | None:
@@ -113,7 +119,7 @@ class SlideEntry:
 
     def settings(self) -> tuple:
         """What slides joined into one lecture must share."""
-        return self.quality, self.params, self.manim_version
+        return self.quality, self.theme, self.params, self.manim_version
 
 
 @dataclass(frozen=True)
@@ -126,11 +132,12 @@ class LectureEntry:
     duration: float
     subtitles: int
     chapters: list[Json]
+    theme: str = "dark"
 
     @classmethod
     def joined(cls, entries: list[SlideEntry], chapters: list[Chapter], cues: int) -> LectureEntry:
         return cls(files={"mp4": "lecture.mp4", "srt": "lecture.srt"},
-                   quality=entries[0].quality, params=entries[0].params,
+                   quality=entries[0].quality, theme=entries[0].theme, params=entries[0].params,
                    duration=float(chapters[-1].end), subtitles=cues,
                    chapters=[{"slide": e.stem, "title": c.title, "start": float(c.start),
                               "end": float(c.end)}
@@ -166,12 +173,13 @@ def lecture_problem(entries: list[SlideEntry]) -> str | None:
     if odd:
         names = ", ".join(str(e.number) for e in odd)
         return (f"slides {names} were rendered with other settings than slide {first.number} "
-                "(quality, parameters or Manim version)")
+                "(quality, theme, parameters or Manim version)")
     return None
 
 
 def facts_document(params: Params, lesson: Json, quality: Quality,
-                   entries: Iterable[SlideEntry], lecture: LectureEntry | None) -> Json:
+                   entries: Iterable[SlideEntry], lecture: LectureEntry | None,
+                   theme: str = "dark") -> Json:
     order = {s.stem: s.number for s in SLIDES}
     return {
         "title": f"{LECTURE_TITLE}: {LECTURE_SUBTITLE}",
@@ -182,6 +190,7 @@ def facts_document(params: Params, lesson: Json, quality: Quality,
                  "takes the new parameters.",
         "manim_version": manim_version(),
         "quality": quality_record(quality),
+        "theme": theme,
         "params": dataclasses.asdict(params),
         "lesson": lesson,
         "slides": [e.to_json() for e in sorted(entries, key=lambda e: order.get(e.stem, 99))],

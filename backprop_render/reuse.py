@@ -6,7 +6,7 @@ A slide's frames are a deterministic function of two things:
   and `backprop_core/` it imports (found by reading the import statements, so the
   set cannot drift from the code), the assets under `assets/`, the pipeline code
   that turns Manim's output into files, the quality (size, frame rate, encoder
-  options), the GIF width, `manim.cfg`, and the versions of Manim and the media
+  options), the GIF width, the theme, `manim.cfg`, and the versions of Manim and the media
   libraries. These are hashed into the slide's **key**;
 - the **lesson values it reads**. A scene sees the lesson only through
   `scenes.facts.TrackedLesson`, which records every value it hands out, by path,
@@ -150,7 +150,7 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def slide_key(slide: Slide, quality: Quality, gif_width: int | None, root: Path = REPO,
-              _digests: dict[Path, str] | None = None) -> str:
+              _digests: dict[Path, str] | None = None, theme: str = "dark") -> str:
     """The hash of everything but lesson values that decides the slide's files."""
     digests = {} if _digests is None else _digests
 
@@ -173,6 +173,7 @@ def slide_key(slide: Slide, quality: Quality, gif_width: int | None, root: Path 
         "manim_cfg": digest(config) if config.is_file() else None,
         "quality": dataclasses.asdict(quality),
         "gif_width": gif_width,
+        "theme": theme,  # the palette: every colour of every frame
         "packages": dict(_package_versions()),
     }
     return _digest(json.dumps(record, sort_keys=True).encode("utf-8"))
@@ -251,6 +252,6 @@ def decide(slide: Slide, key: str, entry: SlideEntry | None, record: Publication
 
 
 def keys_for(slides: Iterable[Slide], quality: Quality, gif_width: int | None,
-             root: Path = REPO) -> dict[str, str]:
+             root: Path = REPO, theme: str = "dark") -> dict[str, str]:
     digests: dict[Path, str] = {}
-    return {s.stem: slide_key(s, quality, gif_width, root, digests) for s in slides}
+    return {s.stem: slide_key(s, quality, gif_width, root, digests, theme) for s in slides}

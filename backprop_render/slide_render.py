@@ -43,7 +43,7 @@ from typing import Any
 
 import av.error
 
-from scenes.runtime import FACTS_ENV, PARAMS_ENV, STILL_ENV
+from scenes.runtime import FACTS_ENV, PARAMS_ENV, STILL_ENV, THEME_ENV
 from scenes.slides import LECTURE_TITLE, Slide
 
 from . import REPO, media
@@ -191,11 +191,13 @@ def die_with_parent(command: list[str]) -> list[str]:
 
 
 def _run_manim(slide: Slide, command: list[str], workdir: Path, run: str,
-               params_file: Path, facts_file: Path, still_file: Path | None = None) -> None:
+               params_file: Path, facts_file: Path, still_file: Path | None = None,
+               theme: str = "dark") -> None:
     log = workdir / f"manim-{run}.log"
     env = dict(os.environ)
     env[PARAMS_ENV] = str(params_file)
     env[FACTS_ENV] = str(facts_file)
+    env[THEME_ENV] = theme
     env.pop(STILL_ENV, None)
     if still_file is not None:
         env[STILL_ENV] = str(still_file)
@@ -279,8 +281,9 @@ def _open_cache(cache_dir: Path) -> None:
 
 
 def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Path,
-                 gif_width: int | None, cache_dir: Path | None = None) -> SlideResult:
-    """Render `slide` into `workdir`; `gif_width=None` skips the GIF.
+                 gif_width: int | None, cache_dir: Path | None = None,
+                 theme: str = "dark") -> SlideResult:
+    """Render `slide` into `workdir` in `theme`; `gif_width=None` skips the GIF.
 
     `cache_dir`: a folder of this slide's own, kept between renders, for Manim's
     media folder and caches (see the module's notes); None renders from nothing.
@@ -302,7 +305,7 @@ def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Pat
         command = manim_command(slide, quality, media_dir, name, caching=cache_dir is not None,
                                 **kwargs)
         _run_manim(slide, command, workdir, name, params_file, workdir / f"facts-{name}.json",
-                   still)
+                   still, theme)
 
     files["png"].unlink(missing_ok=True)  # the scene writes it; a left-over must not pass for it
     run("video", still=files["png"])

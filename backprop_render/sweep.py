@@ -73,6 +73,7 @@ class SweepRequest:
     dashboard: bool = False
     renderer: Renderer | None = None  # None: render_slide (tests pass a stand-in)
     skipped: tuple[BadVariant, ...] = ()  # rows left out (--keep-going), for the index
+    theme: str = "dark"  # every variant's palette (scenes/theme.py's THEMES)
 
 
 @dataclass
@@ -199,7 +200,8 @@ class _Sweep:
         self.store.prepare()
         self.clear_work()
         self.plan = make_plan(top.path, list(request.variants), list(request.slides),
-                              request.quality, request.gif_width, request.force)
+                              request.quality, request.gif_width, request.force,
+                              theme=request.theme)
         self.by_name = {v.name: v for v in request.variants}
         self.summary = SweepSummary(top.path, self.plan,
                                     {v.name: VariantOutcome(v) for v in request.variants})
@@ -220,7 +222,7 @@ class _Sweep:
     def spec(self, task: Task) -> TaskSpec:
         r = self.request
         return TaskSpec(task.key, task.slide, r.quality, r.gif_width, task.code_key, task.params,
-                        self.store.root, r.renderer)
+                        self.store.root, r.renderer, r.theme)
 
     def settled(self, key: str) -> bool:
         return key in self.done or key in self.failed or key in self.summary.merged
@@ -283,7 +285,8 @@ class _Sweep:
         renderer = StoreRenderer({stem: self.done[key] for stem, key in needs.items()
                                   if key in self.done})
         request = pipeline.RenderRequest(slides, variant.params, r.quality,
-                                         self.top.path / variant.name, r.gif_width, 1, r.force)
+                                         self.top.path / variant.name, r.gif_width, 1, r.force,
+                                         theme=r.theme)
         try:
             pipeline.run(request, Progress(io.StringIO(), "quiet"), renderer)
         except RenderError as error:

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import NoReturn, Sequence
 
+from .cli import THEMES
 from .errors import EXIT_FAILED, EXIT_OK, UsageError
 from .quality import DEFAULT_GIF_WIDTH, DEFAULT_QUALITY, QUALITIES
 
@@ -68,6 +69,8 @@ def build_sweep_parser() -> argparse.ArgumentParser:
                         help=f"render quality (default: {DEFAULT_QUALITY})")
     parser.add_argument("--slides", action="append", default=[], metavar="LIST",
                         help="slides to render, as for a normal render (default: all)")
+    parser.add_argument("--theme", default=THEMES[0], choices=THEMES,
+                        help="colours of every variant: dark (default) or light")
     parser.add_argument("--no-gif", action="store_true", help="skip the GIFs (faster)")
     parser.add_argument("--gif-width", type=int, default=DEFAULT_GIF_WIDTH, metavar="PX",
                         help=f"GIF width in pixels (default: {DEFAULT_GIF_WIDTH})")
@@ -136,7 +139,7 @@ def sweep_command(argv: Sequence[str]) -> int:
     request = SweepRequest(tuple(variants), tuple(slides), find_quality(args.quality),
                            args.out.absolute(), None if args.no_gif else args.gif_width,
                            args.scheduler, workers, args.retries, args.force, args.dashboard,
-                           skipped=tuple(bad))
+                           skipped=tuple(bad), theme=args.theme)
     summary = run_sweep(request, SweepProgress(sys.stderr, mode))
     return report(summary)
 

@@ -43,7 +43,7 @@ from .slide_render import SlideResult, render_slide
 __all__ = ["TaskSpec", "TaskDone", "StaleWorker", "Store", "run_task", "StoreRenderer",
            "cache_root"]
 
-Renderer = Callable[[Slide, Path, Quality, Path, "int | None", "Path | None"], SlideResult]
+Renderer = Callable[[Slide, Path, Quality, Path, "int | None", "Path | None", str], SlideResult]
 _RESULT = "result.pickle"
 
 
@@ -61,6 +61,7 @@ class TaskSpec:
     params: Params
     store: Path  # DIR/.sweep, the same path on every node
     renderer: Renderer | None = None  # None: render_slide; tests pass a stand-in
+    theme: str = "dark"  # the palette (scenes/theme.py's THEMES); part of code_key
 
 
 @dataclass(frozen=True)
@@ -183,7 +184,7 @@ def run_task(spec: TaskSpec) -> TaskDone:
     existing = store.load(spec.key)
     if existing is not None:
         return existing
-    mine = reuse.slide_key(spec.slide, spec.quality, spec.gif_width)
+    mine = reuse.slide_key(spec.slide, spec.quality, spec.gif_width, theme=spec.theme)
     who = worker_name()
     if mine != spec.code_key:
         raise StaleWorker(
@@ -201,7 +202,7 @@ def run_task(spec: TaskSpec) -> TaskDone:
         try:
             with _cache_dir(spec.slide) as cache_dir:
                 result = renderer(spec.slide, params_file, spec.quality, work / "out",
-                                  spec.gif_width, cache_dir)
+                                  spec.gif_width, cache_dir, spec.theme)
         except SlideFailed as error:
             if error.log is not None and error.log.exists():
                 kept = store.logs / f"{spec.key}-{error.log.name}"
@@ -222,7 +223,8 @@ class StoreRenderer:
         self.done = done  # slide stem -> its render for this variant
 
     def __call__(self, slide: Slide, params_file: Path, quality: Quality, workdir: Path,
-                 gif_width: int | None, cache_dir: Path | None = None) -> SlideResult:
+                 gif_width: int | None, cache_dir: Path | None = None,
+                 theme: str = "dark") -> SlideResult:
         result = self.done[slide.stem].result
         workdir.mkdir(parents=True, exist_ok=True)
         files = {}

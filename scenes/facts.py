@@ -16,6 +16,7 @@ import json
 from typing import Any, Iterator
 
 from backprop_core import Lesson, Shown, format_fact
+from backprop_core.formatting import column_decimals
 from backprop_core.lesson import resolve
 
 __all__ = ["TrackedLesson", "FactRecorder", "value_at", "jsonable", "LEN"]
@@ -140,6 +141,7 @@ class Fact:
     shown: str  # the text as on screen (true minus sign)
     tex: str  # the same number as written in LaTeX
     where: str  # "screen" or "narration"
+    decimals: int | None = None  # a table column's shared decimals (format_fact's argument)
 
 
 class FactRecorder:
@@ -149,13 +151,17 @@ class FactRecorder:
         self.lesson = lesson
         self.facts: list[Fact] = []
 
-    def show(self, key: str, where: str = "screen") -> Shown:
+    def show(self, key: str, where: str = "screen", decimals: int | None = None) -> Shown:
         value = self.lesson.lookup(key)
         if isinstance(value, _Tracked) or isinstance(value, (tuple, list)):
             raise TypeError(f"'{key}' is not a single number; show one of its fields")
-        shown = format_fact(key, value)
-        self.facts.append(Fact(key, jsonable(value), shown.text, shown.tex, where))
+        shown = format_fact(key, value, decimals)
+        self.facts.append(Fact(key, jsonable(value), shown.text, shown.tex, where, decimals))
         return shown
+
+    def column_decimals(self, keys: list[str]) -> int:
+        """The decimals a table column of these lesson fields shares (see formatting.py)."""
+        return column_decimals([(key, self.lesson.lookup(key)) for key in keys])
 
     def manifest(self) -> dict[str, Any]:
         return {

@@ -14,12 +14,13 @@ from pathlib import Path
 from backprop_core import Lesson, Params, build_lesson, load_params
 from backprop_core.params import params_from_mapping
 
-__all__ = ["PARAMS_ENV", "FACTS_ENV", "STILL_ENV", "DEFAULT_PARAMS_FILE", "current_params",
-           "current_lesson"]
+__all__ = ["PARAMS_ENV", "FACTS_ENV", "STILL_ENV", "THEME_ENV", "DEFAULT_PARAMS_FILE",
+           "current_params", "current_lesson"]
 
 PARAMS_ENV = "BACKPROP_PARAMS"  # a .toml or .json file of parameters
 FACTS_ENV = "BACKPROP_FACTS_OUT"  # the scene writes its facts manifest (JSON) here
 STILL_ENV = "BACKPROP_STILL_OUT"  # the scene saves its last frame (PNG) here
+THEME_ENV = "BACKPROP_THEME"  # dark or light: read by scenes/theme.py when imported
 DEFAULT_PARAMS_FILE = Path(__file__).resolve().parent.parent / "assets" / "default_params.toml"
 
 

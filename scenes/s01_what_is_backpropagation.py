@@ -85,7 +85,8 @@ class WhatIsBackpropagation(SlideScene):
                      weight="BOLD")
         subtitle = Text(LECTURE_SUBTITLE, font=theme.FONT, font_size=34, color=theme.PREDICTION)
         self.card = VGroup(title, subtitle).arrange(DOWN, buff=0.3)
-        fit_width(self.card, theme.CONTENT_RIGHT - theme.CONTENT_LEFT).move_to(0.5 * UP)
+        # Low enough that the card, and the description that joins it, fill the frame evenly.
+        fit_width(self.card, theme.CONTENT_RIGHT - theme.CONTENT_LEFT).move_to(0.15 * DOWN)
         with self.beat("title", f"Welcome to {LECTURE_TITLE}: {LECTURE_SUBTITLE.lower()}."):
             self.show_chrome()
             self.play(FadeIn(title, shift=0.3 * UP), run_time=1.2)

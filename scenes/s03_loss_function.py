@@ -17,6 +17,7 @@ from manim import (
     Create,
     FadeIn,
     FadeOut,
+    FadeTransform,
     GrowFromPoint,
     Indicate,
     ReplacementTransform,
@@ -34,6 +35,7 @@ from scenes.drawings.loss import (
     tidy_axis_labels,
 )
 from scenes.drawings.plot import Plot, curve_plot
+from scenes.paused_frames import cross_fade
 from scenes.placement import fit_width
 from scenes.slide import SlideScene
 
@@ -139,7 +141,7 @@ class LossFunction(SlideScene):
                        "loss, so the worst predictions pull hardest on the weights."):
             caption = self.label("twice the error: four times the loss", color=theme.TEXT)
             caption.move_to(self.caption)
-            self.play(ReplacementTransform(self.caption, caption))
+            self.play(cross_fade(self.caption, caption))
             self.caption = caption
             if self.error:
                 self.copies = VGroup(*(self.square.copy().shift(SIDE * d)
@@ -178,7 +180,7 @@ class LossFunction(SlideScene):
                 self.play(FadeIn(best, scale=2), FadeIn(best_label))
             else:
                 self.play(ReplacementTransform(self.square.square.copy(), ours),
-                          ReplacementTransform(self.square.area_label.copy(), ours_label))
+                          FadeTransform(self.square.area_label.copy(), ours_label))
                 self.play(FadeIn(best, scale=2), FadeIn(best_label))
 
     def _story_to_left_column(self):

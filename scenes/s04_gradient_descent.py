@@ -20,7 +20,6 @@ from manim import (
     FadeIn,
     FadeOut,
     Indicate,
-    ReplacementTransform,
     Transform,
     VGroup,
 )
@@ -34,6 +33,7 @@ from scenes.drawings.loss import (
     tidy_axis_labels,
 )
 from scenes.drawings.plot import curve_plot
+from scenes.paused_frames import cross_fade
 from scenes.placement import fit_width
 from scenes.slide import SlideScene
 
@@ -118,8 +118,7 @@ class GradientDescent(SlideScene):
             note = self._note(self.label(moves))
             counter = self._row(3, self._counter(0))
             self.play(FadeOut(self.tangent, self.arrow, self.rows[4]),
-                      ReplacementTransform(self.rows[3], counter),
-                      ReplacementTransform(self.note, note))
+                      cross_fade(self.rows[3], counter), cross_fade(self.note, note))
             self.rows[3], self.note = counter, note
             run_time = max(0.25, min(0.8, DESCENT_TIME / max(self.last, 1)))
             for k in range(1, self.last + 1):
@@ -130,8 +129,12 @@ class GradientDescent(SlideScene):
         keys = dict(lr="params.lr", x="worked_step.x", g0="descent.steps.0.dloss_dw",
                     g=f"descent.steps.{self.last}.dloss_dw")
         with self.beat("why", wording.DESCENT_REASON[self.regime], **keys):
-            was = self.label("slope at the start: @g", g="descent.steps.0.dloss_dw",
-                             color=theme.GRADIENT)
+            # The tangent is drawn where the run ends: its label names that slope first.
+            was = VGroup(self.label("slope here: @g", g=f"descent.steps.{end}.dloss_dw",
+                                    color=theme.GRADIENT),
+                         self.label("at the start: @g0", g0="descent.steps.0.dloss_dw",
+                                    color=theme.GRADIENT)).arrange(DOWN, aligned_edge=LEFT,
+                                                                   buff=0.1)
             was.next_to(self.rows[3], DOWN, buff=0.3, aligned_edge=LEFT)
             self.play(Create(self._tangent(end)), FadeIn(was, shift=0.1 * UP))
             self.play(Indicate(self.rows[2], color=theme.GRADIENT))
@@ -144,7 +147,7 @@ class GradientDescent(SlideScene):
         anims = []
         for index, new in enumerate(rows):
             new = self._row(index, new)
-            anims.append(ReplacementTransform(self.rows[index], new))
+            anims.append(cross_fade(self.rows[index], new))  # a paused frame shows one number
             self.rows[index] = new
         d = self.lesson.descent
         if k < self.visible:

@@ -13,7 +13,6 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
-    Arrow,
     Circumscribe,
     FadeIn,
     FadeOut,
@@ -179,16 +178,8 @@ class BackwardPropagation(SlideScene):
                                  "@yh": theme.PREDICTION})
             color = theme.TREND_COLORS[trend]
             line = self.text(wording.LOSS_CHANGE[trend], font_size=30, color=color, **keys)
-            parts = [line]
-            if trend != "stays":
-                falls = trend == "falls"
-                parts.insert(0, Arrow(0.35 * (UP if falls else DOWN),
-                                      0.35 * (DOWN if falls else UP),
-                                      buff=0, color=color, stroke_width=10, tip_length=0.25,
-                                      max_stroke_width_to_length_ratio=20))
-            savings = VGroup(*parts).arrange(RIGHT, buff=0.3)
-            fit_width(savings, WIDTH).move_to(2.9 * DOWN)
+            # The line's own arrow character (the outline's) says which way the loss went.
+            fit_width(line, WIDTH).move_to(2.9 * DOWN)
             self.play(FadeIn(forward, shift=0.1 * DOWN), run_time=0.8)
-            arrow = [GrowArrow(parts[0])] if trend != "stays" else []
-            self.play(FadeIn(line), *arrow, run_time=1.0)
+            self.play(FadeIn(line), run_time=1.0)
             self.play(Circumscribe(line, color=color), run_time=1.0)

@@ -27,7 +27,8 @@ from scenes.drawings.network import NetworkDiagram
 from scenes.drawings.plot import Plot, padded
 from scenes.drawings.training_loop import TrainingLoop
 from scenes.drawings.unit_table import unit_table
-from scenes.placement import fit_width, shift_to_x
+from scenes.paused_frames import cross_fade
+from scenes.placement import align_optically, fit_width, shift_to_x
 from scenes.slide import SlideScene
 from scenes.wording import (
     DEAD_UNITS,
@@ -198,7 +199,7 @@ class FullPicture(SlideScene):
                 self.play(Create(piece),
                           self.loss_dot.animate.move_to(self.loss_plot.point(b, snaps[k].loss)),
                           small.animate.style_weights(snaps[k].weights, self.largest),
-                          Transform(self.fit, target), ReplacementTransform(status, new_status),
+                          Transform(self.fit, target), cross_fade(status, new_status),
                           run_time=step, rate_func=lambda t: t)
                 status = new_status
         self.small, self.status_line = small, status
@@ -222,7 +223,7 @@ class FullPicture(SlideScene):
             row = self.text(f"{head} {rest}")
             row[:len(head.replace(" ", ""))].set_color(color)  # a Text's glyphs skip the spaces
             rows.add(row)
-        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.38)
+        align_optically(rows.arrange(DOWN, aligned_edge=LEFT, buff=0.38))
         fit_width(rows, LINE_WIDTH).move_to([0, -0.72, 0])
         v = self.lesson.verdicts
         closing = closing_sentence(v.network_trend, v.fit, self.lesson.params.epochs)

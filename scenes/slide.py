@@ -24,7 +24,7 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, FadeIn, Line, MathTex, Mobject, Scene, Text, VGroup, config
 from PIL import Image
 
-from . import manim_speedups, theme
+from . import manim_speedups, paused_frames, theme
 from .facts import FactRecorder, TrackedLesson
 from .formula import Formula, Part
 from .layout import layout_problems, text_units
@@ -56,7 +56,9 @@ class SlideChrome(VGroup):
         fit_width(title, theme.FRAME_WIDTH - 2 * theme.MARGIN)
         subtitle = Text(slide.subtitle, font=theme.FONT, font_size=theme.SUBTITLE_SIZE,
                         color=theme.MUTED)
-        header = VGroup(kicker, title, subtitle).arrange(DOWN, aligned_edge=LEFT, buff=0.14)
+        # A slide without a subtitle (the title slide, whose card says it) shows none.
+        header = VGroup(kicker, title, *([subtitle] if slide.subtitle else []))
+        header.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
         header.to_corner(UP + LEFT, buff=theme.MARGIN)
         rule = Line(LEFT, RIGHT, stroke_width=1.5, color=theme.PANEL_EDGE)
         rule.width = theme.FRAME_WIDTH - 2 * theme.MARGIN
@@ -74,6 +76,9 @@ class SlideChrome(VGroup):
 
 class SlideScene(Scene):
     slide_number: ClassVar[int]
+    # Check frames inside animations too (paused_frames.py); the tests turn it on for the
+    # dry runs that draw control frames, so it costs the suite a few constructions' worth.
+    check_paused_frames: bool = False
 
     def setup(self) -> None:
         self.slide: Slide = SLIDES[self.slide_number - 1]
@@ -82,6 +87,7 @@ class SlideScene(Scene):
         self.typeset = Typesetter(self.facts)  # the slide's FactMaker, handed to drawings
         self.narration: list[dict[str, Any]] = []
         self.layout_problems: list[str] = []
+        self.paused_frame_problems: list[str] = []  # found inside animations (dry runs only)
         self.seen_texts: dict[int, Mobject] = {}  # every text or formula that was ever on screen
         self._allowed_overlaps: set[frozenset[int]] = set()
         self._beat_name = "start"
@@ -136,9 +142,11 @@ class SlideScene(Scene):
         return self.typeset.tex(*parts, font_size=font_size, color=color, colors=colors, **keys)
 
     def text(self, sentence: str, font_size: float = theme.BODY_SIZE, color: str = theme.TEXT,
-             mono: bool = False, **keys: str) -> Text:
-        """Plain on-screen text; `@name` placeholders are lesson fields (true minus sign)."""
-        return self.typeset.text(sentence, font_size=font_size, color=color, mono=mono, **keys)
+             mono: bool = False, decimals: int | None = None, **keys: str) -> Text:
+        """Plain on-screen text; `@name` placeholders are lesson fields (true minus sign),
+        with `decimals` decimals at least when the text is a cell of a table column."""
+        return self.typeset.text(sentence, font_size=font_size, color=color, mono=mono,
+                                 decimals=decimals, **keys)
 
     def label(self, sentence: str, font_size: float = theme.SMALL_SIZE, color: str = theme.MUTED,
               **keys: str) -> Text:
@@ -158,6 +166,28 @@ class SlideScene(Scene):
         chrome = {id(m) for m in (self.chrome, *self.chrome.submobjects)}
         for problem in layout_problems(self.mobjects, chrome, self._allowed_overlaps):
             self.layout_problems.append(f"t={self.time:.1f}s beat '{self._beat_name}': {problem}")
+
+    def play_internal(self, skip_rendering: bool = False) -> None:
+        if config.dry_run and self.check_paused_frames:
+            self._check_paused_frames()
+        super().play_internal(skip_rendering)
+
+    def _check_paused_frames(self) -> None:
+        """Evaluate the animations under way at a few points and check those frames
+        (paused_frames.py). Dry runs only: a render draws the same frames unchecked."""
+        animations = self.animations or []
+        duration = self.get_run_time(animations)
+        if duration <= 0 or not paused_frames.moves_text(animations):
+            return  # texts that stand still are where the end-of-animation check sees them
+        found = paused_frames.glyph_morphs(animations)
+        exempt = paused_frames.fading_out(animations)
+        for alpha in paused_frames.PAUSE_ALPHAS:
+            self.update_to_time(alpha * duration)
+            found += [f"at {alpha:.0%}: {p}" for p in paused_frames.overlapping_texts(
+                self.mobjects, exempt, self._allowed_overlaps)]
+        for problem in dict.fromkeys(found):
+            self.paused_frame_problems.append(
+                f"t={self.time:.1f}s beat '{self._beat_name}': {problem}")
 
     # ----- the record -----------------------------------------------------------
 

@@ -46,7 +46,7 @@ class Slide:
 
 SLIDES: tuple[Slide, ...] = (
     Slide(1, "what-is-backpropagation", "s01_what_is_backpropagation", "WhatIsBackpropagation",
-          "What is Backpropagation?", LECTURE_SUBTITLE, NETWORK),
+          "What is Backpropagation?", "", NETWORK),  # the title card says the subtitle
     Slide(2, "forward-propagation", "s02_forward_propagation", "ForwardPropagation",
           "Forward Propagation", "The Network Makes a Prediction", (*EXAMPLE, *NETWORK)),
     Slide(3, "loss-function", "s03_loss_function", "LossFunction",

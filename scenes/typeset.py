@@ -33,8 +33,12 @@ class FactMaker(Protocol):
         """A formula whose `@name` placeholders are the lesson fields `keys[name]`."""
 
     def text(self, sentence: str, font_size: float = ..., color: str = ..., mono: bool = False,
-             **keys: str) -> Text:
-        """Plain text whose `@name` placeholders are the lesson fields `keys[name]`."""
+             decimals: int | None = None, **keys: str) -> Text:
+        """Plain text whose `@name` placeholders are the lesson fields `keys[name]`, with
+        `decimals` decimals at least when the text is a cell of a table column."""
+
+    def column_decimals(self, keys: list[str]) -> int:
+        """The decimals a table column of these lesson fields shares."""
 
 
 def _tag(mob: Mobject, shown: list[str]) -> Mobject:
@@ -84,17 +88,22 @@ class Typesetter:
         return formula
 
     def text(self, sentence: str, font_size: float = theme.BODY_SIZE, color: str = theme.TEXT,
-             mono: bool = False, **keys: str) -> Text:
-        """Plain on-screen text; `@name` placeholders are lesson fields (true minus sign)."""
+             mono: bool = False, decimals: int | None = None, **keys: str) -> Text:
+        """Plain on-screen text; `@name` placeholders are lesson fields (true minus sign),
+        with `decimals` decimals at least when the text is a cell of a table column."""
         used: list[str] = []
 
         def fill(match: re.Match[str]) -> str:
-            used.append(self.facts.show(keys[match.group(1)]).text)
+            used.append(self.facts.show(keys[match.group(1)], decimals=decimals).text)
             return used[-1]
 
         filled = PLACEHOLDER.sub(fill, sentence)
         return _tag(Text(filled, font=theme.MONO if mono else theme.FONT, font_size=font_size,
                          color=color), used)
+
+    def column_decimals(self, keys: list[str]) -> int:
+        """The decimals a table column of these lesson fields shares (formatting.py)."""
+        return self.facts.column_decimals(keys)
 
 
 def value_tag(facts: FactMaker, symbol: str, key: str, color: str) -> Formula:

@@ -30,12 +30,15 @@ def unit_table(facts: FactMaker, rows_y: Sequence[float],
     """Columns of lesson facts, cell i at height `rows_y[i]`, laid out left to right from x = 0.
 
     `columns` holds (header, keys, colour, mono) per column; `keys[i]` is unit i's lesson path.
-    Cells are right-aligned, so decimal places line up; headers sit on one baseline.
+    A column's cells share their number of decimals and are right-aligned, so their decimal
+    points line up; headers sit on one baseline.
     """
     built: list[Column] = []
     for header, keys, color, mono in columns:
-        cells = [facts.text("@v", v=key, color=color, mono=mono,
-                            font_size=font_size) for key in keys]
+        # One column, one number of decimals: cells align on the decimal point.
+        places = facts.column_decimals(list(keys))
+        cells = [facts.text("@v", v=key, color=color, mono=mono, font_size=font_size,
+                            decimals=places) for key in keys]
         right = max(cell.width for cell in cells)
         for cell, y in zip(cells, rows_y, strict=True):
             cell.move_to([right - cell.width / 2, y, 0])

@@ -247,3 +247,23 @@ def test_format_fact_dispatches_on_the_style(value):
     assert format_fact("params.x", value) == format_given(value)
     assert format_fact("worked_step.w_next", value) == format_number(value, DECIMALS["param"])
     assert format_fact("worked_step.loss", value) == format_number(value, DECIMALS["value"])
+
+
+# ----- issue 17: a table column shares its decimals ---------------------------------------
+
+def test_a_column_shares_its_decimals_and_aligns_on_the_point():
+    from backprop_core.formatting import column_decimals, decimals_of, pad_decimals
+
+    cells = [("activations.collapse.W1.0", -0.2471), ("activations.collapse.W1.1", -0.247),
+             ("activations.collapse.W1.2", 1.5)]
+    places = column_decimals(cells)
+    assert places == 4
+    shown = [format_fact(path, value, places) for path, value in cells]
+    assert [s.text for s in shown] == ["\u22120.2471", "\u22120.2470", "1.5000"]
+    assert [s.tex for s in shown] == ["-0.2471", "-0.2470", "1.5000"]
+    assert {len(s.text.partition(".")[2]) for s in shown} == {4}
+    # Alone, each keeps the rule's own form; scientific notation is never padded.
+    assert format_fact(*cells[1]).text == "\u22120.247"
+    tiny = format_fact("activations.collapse.W1.3", 2e-7)
+    assert decimals_of(tiny) is None and pad_decimals(tiny, 4) == tiny
+    assert pad_decimals(format_fact("worked_step.loss", 3), 2).text == "3.00"

@@ -55,8 +55,16 @@ class StandIn:
             found.append((record["slide"], record["params"]))
         return found
 
+    def themes(self) -> list[str]:
+        """The theme of every render that finished, in no order."""
+        found = []
+        for path in self.log_dir.glob("*.done"):
+            found.append(json.loads(path.read_text())["theme"])
+        return found
+
     def __call__(self, slide: Slide, params_file: Path, quality: Quality, workdir: Path,
-                 gif_width: int | None, cache_dir: Path | None = None) -> SlideResult:
+                 gif_width: int | None, cache_dir: Path | None = None,
+                 theme: str = "dark") -> SlideResult:
         params = json.loads(params_file.read_text())
         self.log_dir.mkdir(parents=True, exist_ok=True)
         me = f"{slide.stem}-{uuid.uuid4().hex[:8]}"
@@ -84,7 +92,7 @@ class StandIn:
         paths += self.extra_reads.get(slide.number, [])
         manifest = {"facts": [], "reads": {path: value_at(lesson, path) for path in paths}}
         (self.log_dir / f"{me}.done").write_text(json.dumps({"slide": slide.number,
-                                                             "params": params}))
+                                                             "params": params, "theme": theme}))
         return SlideResult(slide, quality, files, media.probe_video(files["mp4"]), gif, 1,
                            manifest, seconds=0.2, animations=1)
 
@@ -109,7 +117,8 @@ class DeckCopy:
         self.rendered = Path(rendered)
 
     def __call__(self, slide: Slide, params_file: Path, quality: Quality, workdir: Path,
-                 gif_width: int | None, cache_dir: Path | None = None) -> SlideResult:
+                 gif_width: int | None, cache_dir: Path | None = None,
+                 theme: str = "dark") -> SlideResult:
         entry = json.loads((self.rendered / f"{slide.stem}.facts.json").read_text())
         workdir.mkdir(parents=True, exist_ok=True)
         files = {}

@@ -162,6 +162,7 @@ def test_the_request_carries_what_was_asked(capsys, monkeypatch, tmp_path, all_s
         ("720p", [2, 6], tmp_path)
     assert (request.params.lr, request.params.x, request.gif_width) == (0.1, 3.0, None)
     assert "lecture.mp4 not rebuilt: nothing rendered in this test" in out
+    assert request.theme == "dark"  # the default
 
 
 def test_defaults_render_every_slide_at_1080p_with_gifs_into_out(capsys, monkeypatch,
@@ -175,3 +176,23 @@ def test_defaults_render_every_slide_at_1080p_with_gifs_into_out(capsys, monkeyp
         ("1080p", list(range(1, 9)), 768)
     assert request.out == cli.REPO / "out"
     assert request.params == __import__("backprop_core").load_params(None)
+
+
+# ----- issue 17: themes -------------------------------------------------------------------
+
+def test_theme_choices_are_the_palettes_of_scenes_theme():
+    from scenes import theme
+
+    assert cli.THEMES == tuple(theme.THEMES) and cli.THEMES[0] == theme.DEFAULT_THEME
+
+
+def test_theme_light_reaches_the_request_and_a_bad_theme_is_refused(capsys, monkeypatch,
+                                                                    tmp_path, all_scenes_exist):
+    seen = {}
+    monkeypatch.setattr(pipeline, "run", lambda request, progress, renderer=None: (
+        seen.setdefault("request", request), pipeline.RenderSummary(request.out))[1])
+    assert run(capsys, "--theme", "light", "--out", str(tmp_path), "--quiet")[0] == 0
+    assert seen["request"].theme == "light"
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["--theme", "sepia", "--out", str(tmp_path)])
+    assert exit_info.value.code == 2 and "sepia" in capsys.readouterr().err

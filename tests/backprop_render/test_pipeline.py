@@ -40,9 +40,11 @@ class FakeRenderer:
         self.calls: list[tuple[int, dict]] = []
 
     def __call__(self, slide: Slide, params_file: Path, quality: Quality, workdir: Path,
-                 gif_width: int | None, cache_dir: Path | None = None) -> SlideResult:
+                 gif_width: int | None, cache_dir: Path | None = None,
+                 theme: str = "dark") -> SlideResult:
         params = json.loads(params_file.read_text())
         self.calls.append((slide.number, params))
+        self.themes = [*getattr(self, "themes", []), theme]
         workdir.mkdir(parents=True)
         files = {kind: workdir / f"{slide.stem}.{kind}" for kind in ("mp4", "png", "srt")}
         write_video(files["mp4"], 5 * slide.number)
@@ -70,11 +72,11 @@ class FakeRenderer:
 
 
 def render(out: Path, numbers: list[int], renderer: FakeRenderer, quality: Quality = PREVIEW,
-           gif_width: int | None = 32, jobs: int = 1, force: bool = False,
+           gif_width: int | None = 32, jobs: int = 1, force: bool = False, theme: str = "dark",
            **params) -> pipeline.RenderSummary:
     request = pipeline.RenderRequest(tuple(SLIDES[n - 1] for n in numbers),
                                      load_params(None, params),
-                                     quality, out, gif_width, jobs, force)
+                                     quality, out, gif_width, jobs, force, theme=theme)
     return pipeline.run(request, Progress(io.StringIO(), "lines"), renderer)
 
 
@@ -270,8 +272,8 @@ def test_a_slide_whose_code_changed_is_rendered_again(tmp_path, monkeypatch):
     render(tmp_path, [1, 2], FakeRenderer())
     keys = pipeline.reuse.keys_for
 
-    def edited(slides, quality, gif_width):
-        found = keys(slides, quality, gif_width)
+    def edited(slides, quality, gif_width, theme="dark"):
+        found = keys(slides, quality, gif_width, theme=theme)
         return {stem: key + "-edited" if stem.startswith("02-") else key
                 for stem, key in found.items()}
 
@@ -285,9 +287,11 @@ def test_each_slide_job_gets_its_own_cache_folder_in_the_output_folder(tmp_path)
     seen = []
 
     class Recording(FakeRenderer):
-        def __call__(self, slide, params_file, quality, workdir, gif_width, cache_dir=None):
+        def __call__(self, slide, params_file, quality, workdir, gif_width, cache_dir=None,
+                     theme="dark"):
             seen.append(cache_dir)
-            return super().__call__(slide, params_file, quality, workdir, gif_width, cache_dir)
+            return super().__call__(slide, params_file, quality, workdir, gif_width, cache_dir,
+                                    theme)
 
     render(tmp_path, [1, 2], Recording())
     assert seen == [tmp_path / ".render-cache" / s.stem for s in SLIDES[:2]]
@@ -342,3 +346,31 @@ def test_an_interrupted_parallel_render_leaves_unfinished_slides_as_they_were(tm
     for name in ("01-what-is-backpropagation.mp4", "lecture.mp4", "lecture.srt"):
         assert after[name] == before[name]
     assert not list(tmp_path.glob(STAGING_PREFIX + "*"))
+
+
+# ----- issue 17: themes -------------------------------------------------------------------
+
+def test_a_theme_change_renders_again_and_facts_json_says_which_theme(tmp_path):
+    renderer = FakeRenderer()
+    render(tmp_path, [1, 2], renderer)
+    assert render(tmp_path, [1, 2], renderer).kept == list(SLIDES[:2])  # nothing changed
+    summary = render(tmp_path, [1, 2], renderer, theme="light")
+    assert summary.kept == [] and renderer.themes[-2:] == ["light", "light"]
+    facts = json.loads((tmp_path / "facts.json").read_text())
+    assert facts["theme"] == "light"
+    assert [s["theme"] for s in facts["slides"]] == ["light", "light"]
+    assert facts["lecture_video"]["theme"] == "light"
+    # A slide re-rendered in the other theme alone: the lecture cannot mix them.
+    summary = render(tmp_path, [2], renderer, theme="dark")
+    assert "theme" in summary.lecture_problem
+
+
+def test_a_facts_json_from_before_themes_still_reads_as_dark(tmp_path):
+    render(tmp_path, [1], FakeRenderer())
+    facts = json.loads((tmp_path / "facts.json").read_text())
+    old = {k: v for k, v in facts["slides"][0].items() if k != "theme"}
+    entry = pipeline.records.SlideEntry.from_json(old)
+    assert entry is not None and entry.theme == "dark"
+    lecture = {k: v for k, v in facts["lecture_video"].items() if k != "theme"}
+    assert pipeline.records.LectureEntry.from_json(lecture).theme == "dark"
+    assert pipeline.records.SlideEntry.from_json({**old, "files": None}) is None  # not ours

@@ -106,6 +106,9 @@ def test_the_key_changes_with_the_code_and_settings_a_slide_depends_on(repo_copy
     assert key(gif_width=None) != before and key(gif_width=640) != before
     faster = dataclasses.replace(PREVIEW, h264_options={"crf": "23", "preset": "ultrafast"})
     assert key(quality=faster) != before
+    # issue 17: the theme is every colour of every frame
+    assert reuse.slide_key(SLIDE1, PREVIEW, 768, repo_copy, theme="light") != before
+    assert reuse.keys_for([SLIDE1], PREVIEW, 768, repo_copy, theme="dark") == {SLIDE1.stem: before}
 
 
 def test_the_key_ignores_code_the_slide_does_not_import(repo_copy):

@@ -128,7 +128,8 @@ def scheduler():
         yield cluster
 
 
-def sweep(out: Path, variants, slides, renderer: StandIn, scheduler, retries: int = 2):
+def sweep(out: Path, variants, slides, renderer: StandIn, scheduler, retries: int = 2,
+          theme: str = "dark"):
     """A sweep of `variants` (or of `--set` items) on the test cluster."""
     from backprop_render.sweep import SweepProgress, SweepRequest, run_sweep
 
@@ -136,7 +137,8 @@ def sweep(out: Path, variants, slides, renderer: StandIn, scheduler, retries: in
         variants, bad = variants_from_sets(variants, "grid", Params())
         assert not bad
     request = SweepRequest(tuple(variants), tuple(slides), PREVIEW, out, 32,
-                           scheduler.scheduler_address, retries=retries, renderer=renderer)
+                           scheduler.scheduler_address, retries=retries, renderer=renderer,
+                           theme=theme)
     return run_sweep(request, SweepProgress(io.StringIO(), "lines"))
 
 
@@ -359,3 +361,25 @@ def test_slides_declare_parameters_that_exist():
     assert sorted(EVERY_PARAM) == sorted(names)  # a new parameter must be declared somewhere
     for slide in SLIDES:
         assert set(slide.depends_on) <= names, slide.stem
+
+
+# ----- issue 17: a sweep in the light theme --------------------------------------------------
+
+def test_the_theme_is_in_every_task_key(tmp_path):
+    variants, _ = variants_from_sets(["lr=0.01,0.02"], "grid", Params())
+    dark = make_plan(tmp_path, variants, [TITLE, BACKWARD], PREVIEW, None)
+    light = make_plan(tmp_path, variants, [TITLE, BACKWARD], PREVIEW, None, theme="light")
+    assert len(light.tasks) == len(dark.tasks) == 3
+    assert not set(light.tasks) & set(dark.tasks)
+
+
+def test_a_light_sweep_renders_and_records_light(tmp_path, scheduler):
+    renderer = StandIn(tmp_path / "log")
+    summary = sweep(tmp_path / "out", ["lr=0.01,0.02"], [TITLE], renderer, scheduler,
+                    theme="light")
+    assert all(o.complete for o in summary.outcomes.values())
+    assert renderer.themes() == ["light"]  # slide 1 reads no lr: one render serves both
+    for name in summary.outcomes:
+        facts = json.loads((tmp_path / "out" / name / "facts.json").read_text())
+        assert facts["theme"] == "light"
+        assert [e["theme"] for e in facts["slides"]] == ["light"]

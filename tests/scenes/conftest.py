@@ -20,7 +20,9 @@ import importlib
 import json
 import os
 import shutil
+import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable
 
@@ -30,7 +32,7 @@ from manim import config, tempconfig
 from backprop_core import build_lesson
 from backprop_core.params import params_from_mapping
 from scenes.facts import value_at
-from scenes.runtime import PARAMS_ENV
+from scenes.runtime import PARAMS_ENV, THEME_ENV
 from scenes.slides import SLIDES, Slide
 
 # Parameter sets that stress the wording and the layout: the defaults, a negative
@@ -57,6 +59,7 @@ config.media_dir = str(_WORKDIR)
 config.tex_dir = str(_WORKDIR / "Tex")
 config.text_dir = str(_WORKDIR / "texts")
 _MEMO: dict[tuple[str, str], Any] = {}
+_THEMED: dict[tuple[str, str, str], Any] = {}  # constructions in a named theme
 
 # The beat after which each slide's middle frame is drawn: where its story turns.
 MIDDLE_BEAT = {1: "show_network", 2: "emit_prediction", 3: "square_the_error", 4: "take_one_step",
@@ -73,7 +76,48 @@ def scene_class(slide: Slide) -> type:
     return getattr(module, slide.scene)
 
 
-def _construct(slide: Slide, params: dict[str, Any]) -> Any:
+# Scene modules that read no colour: they stay loaded when another theme is imported.
+_THEME_FREE = {"scenes", "scenes.manim_speedups", "scenes.runtime", "scenes.slides", "scenes.facts"}
+
+
+@contextmanager
+def _theme(name: str | None):
+    """Import the scenes afresh in theme `name` (None: as loaded), as a Manim process started
+    with $BACKPROP_THEME=name would; afterwards the modules as they were are back."""
+    if name is None:
+        yield
+        return
+    import scenes
+
+    saved = {k: m for k, m in sys.modules.items()
+             if k.startswith("scenes.") and k not in _THEME_FREE}
+    attributes = dict(vars(scenes))
+    previous = os.environ.get(THEME_ENV)
+    for key in saved:
+        del sys.modules[key]
+        # `from scenes import theme` reads the package's attribute before sys.modules
+        vars(scenes).pop(key.split(".")[1], None)
+    os.environ[THEME_ENV] = name
+    try:
+        yield
+    finally:
+        for key in [k for k in sys.modules if k.startswith("scenes.") and k not in _THEME_FREE]:
+            del sys.modules[key]
+        sys.modules.update(saved)
+        vars(scenes).clear()
+        vars(scenes).update(attributes)
+        if previous is None:
+            os.environ.pop(THEME_ENV, None)
+        else:
+            os.environ[THEME_ENV] = previous
+
+
+def _construct(slide: Slide, params: dict[str, Any], theme: str | None = None) -> Any:
+    with _theme(theme):
+        return _construct_here(slide, params)
+
+
+def _construct_here(slide: Slide, params: dict[str, Any]) -> Any:
     folder = Path(tempfile.mkdtemp(prefix=f"{slide.slug}-", dir=_WORKDIR))
     params_file = folder / "params.json"
     params_file.write_text(json.dumps(params))
@@ -84,6 +128,9 @@ def _construct(slide: Slide, params: dict[str, Any]) -> Any:
                          "tex_dir": str(_WORKDIR / "Tex"), "text_dir": str(_WORKDIR / "texts"),
                          "progress_bar": "none", "verbosity": "WARNING", "disable_caching": True}):
             scene = scene_class(slide)(skip_animations=True)
+            # Frames inside animations are checked where the control frames are drawn: the
+            # defaults in each theme (paused_frames.py; other parameters skip the cost).
+            scene.check_paused_frames = not params
             scene.frames = {}
             _draw_after(scene, MIDDLE_BEAT[slide.number], "middle")
             scene.render()
@@ -108,14 +155,20 @@ def _draw_after(scene: Any, beat: str, name: str) -> None:
 
 
 def dry_run(slide: Slide, params: dict[str, Any] | None = None, *, fresh: bool = False,
-            reuse_equivalent: bool = False) -> Any:
-    """The slide constructed with `params` (defaults if None).
+            reuse_equivalent: bool = False, theme: str | None = None) -> Any:
+    """The slide constructed with `params` (defaults if None), in `theme` (None: the
+    theme this process imported, the default dark one unless $BACKPROP_THEME says).
 
     `fresh`: construct anew, bypassing and not filling the memo.
     `reuse_equivalent`: accept an earlier construction whose every lesson read has the
     same value under `params` (the construction would be identical).
     """
     params = dict(params or {})
+    if theme is not None:  # one construction per slide and theme; nothing else shares it
+        key = (slide.stem, json.dumps(params, sort_keys=True), theme)
+        if fresh or key not in _THEMED:
+            _THEMED[key] = _construct(slide, params, theme)
+        return _THEMED[key]
     if fresh:
         return _construct(slide, params)
     key = (slide.stem, json.dumps(params, sort_keys=True))

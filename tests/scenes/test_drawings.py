@@ -43,3 +43,12 @@ def test_the_unit_table_sets_its_cells_through_the_fact_maker(typeset):
     cells = table[0].cells
     assert [c.get_y() for c in cells] == pytest.approx([0.5, -0.5])
     assert [f.key for f in typeset.facts.facts] == keys
+
+
+def test_a_unit_table_column_shares_its_decimals_through_the_fact_maker(typeset):
+    # issue 17: 2.1 above -7.98 shows as 2.10, so the decimal points line up.
+    keys = ["worked_step.x", "graph.edges.w->wx.product"]
+    unit_table(typeset, [0.5, -0.5], [(typeset.tex("v"), keys, theme.TEXT, False)])
+    facts = typeset.facts.facts[-2:]
+    assert [(f.key, f.shown, f.decimals) for f in facts] == [
+        ("worked_step.x", "2.10", 2), ("graph.edges.w->wx.product", "\u22127.98", 2)]

@@ -14,6 +14,8 @@ from tests.scenes.conftest import dry_run
 from tests.scenes.slide_checks import (
     frames_test,
     length_test,
+    light_theme_test,
+    paused_frames_test,
     random_parameters_test,
     unusual_parameters_test,
 )
@@ -36,6 +38,8 @@ test_unusual_parameters = unusual_parameters_test(SLIDE)
 test_random_parameters = random_parameters_test(SLIDE)
 test_length_with_defaults = length_test(SLIDE)
 test_frames = frames_test(SLIDE)
+test_paused_frames = paused_frames_test(SLIDE)
+test_light_theme = light_theme_test(SLIDE)
 
 
 
@@ -58,7 +62,8 @@ def test_layout_clean_and_numbers_are_the_cores(scenes, name):
     assert scene.layout_problems == []
     lesson = build_lesson(params_from_mapping(NETWORK_CASES[name]))
     for fact in scene.facts.facts:
-        assert fact.shown == format_fact(fact.key, lesson.lookup(fact.key)).text, fact
+        expected = format_fact(fact.key, lesson.lookup(fact.key), fact.decimals)
+        assert fact.shown == expected.text, fact
     assert 25 <= scene.time <= 60
 
 
