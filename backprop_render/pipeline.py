@@ -20,6 +20,7 @@ import copy
 import dataclasses
 import json
 import multiprocessing
+import os
 import shutil
 import signal
 import threading
@@ -34,9 +35,10 @@ from typing import Any, Callable, Iterator
 
 import av.error
 from backprop_core import Params, build_lesson
-from scenes.slides import LECTURE_TITLE, SLIDES, Slide
+from scenes.slides import LECTURE_SUBTITLE, LECTURE_TITLE, SLIDES, Slide
+from scenes.speech import NO_VOICE, VOICE_ENV
 
-from . import media, records, reuse
+from . import media, records, reuse, script
 from .errors import RenderError, SlideFailed
 from .outputs import OutputFolder
 from .progress import Progress
@@ -62,6 +64,7 @@ class RenderRequest:
     gif_width: int | None  # None: no GIFs
     jobs: int = 1  # slides rendered at once, each by its own process (1: in this process)
     force: bool = False  # render every requested slide from nothing, caches emptied
+    voice: str = NO_VOICE  # the narrator (scenes/speech.py); render_slide reads $BACKPROP_VOICE
 
 
 @dataclass
@@ -121,6 +124,28 @@ def _build_lecture(folder: OutputFolder, entries: list[dict[str, Any]]) -> dict[
     staged_srt.write_text(compose_srt(cues), encoding="utf-8")
     folder.commit({"lecture.mp4": staged_mp4, "lecture.srt": staged_srt})
     return records.lecture_entry(entries, chapters, len(cues))
+
+
+@contextmanager
+def _voice(voice: str) -> Iterator[None]:
+    """The voice for render_slide here and in job processes (they inherit the environment)."""
+    before = os.environ.get(VOICE_ENV)
+    os.environ[VOICE_ENV] = voice
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(VOICE_ENV, None)
+        else:
+            os.environ[VOICE_ENV] = before
+
+
+def _save_script(folder: OutputFolder, entries: list[dict[str, Any]],
+                 lecture: dict[str, Any]) -> None:
+    text = script.lecture_script(f"{LECTURE_TITLE}: {LECTURE_SUBTITLE}", entries, lecture)
+    path = folder.path / script.SCRIPT_FILE
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        folder.write_text(script.SCRIPT_FILE, text)
 
 
 def _as_json(data: Any) -> Any:
@@ -291,7 +316,8 @@ def run(request: RenderRequest, progress: Progress,
         lesson_object = build_lesson(request.params)
         lesson = lesson_object.to_dict()
         params = dataclasses.asdict(request.params)
-        keys = reuse.keys_for(request.slides, request.quality, request.gif_width)
+        keys = reuse.keys_for(request.slides, request.quality, request.gif_width,
+                              voice=request.voice)
         decisions = [reuse.decide(s, keys[s.stem], slides.get(s.stem), published.get(s.stem),
                                   lesson_object, folder.path, request.force)
                      for s in request.slides]
@@ -342,10 +368,11 @@ def run(request: RenderRequest, progress: Progress,
                 params_file.write_text(json.dumps(params), encoding="utf-8")
                 jobs = _Jobs(todo, request, folder, params_file, progress, renderer, done, history)
                 count = max(1, min(request.jobs, len(todo)))
-                if count == 1:
-                    jobs.run_here()
-                else:
-                    jobs.run_parallel(count)
+                with _voice(request.voice):
+                    if count == 1:
+                        jobs.run_here()
+                    else:
+                        jobs.run_parallel(count)
 
             in_folder = sorted(slides.values(), key=lambda e: order.index(e["stem"]))
             summary.lecture_problem = records.lecture_problem(in_folder)
@@ -366,6 +393,7 @@ def run(request: RenderRequest, progress: Progress,
                     state["lecture"] = records.lecture_record(ids, folder.path)
                     summary.lecture_rebuilt = True
                 summary.lecture = lecture
+                _save_script(folder, in_folder, lecture)
             if _as_json(facts()) != previous:
                 save_record()
             if _as_json(state) != state_before:

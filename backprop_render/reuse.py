@@ -6,8 +6,11 @@ A slide's frames are a deterministic function of two things:
   and `backprop_core/` it imports (found by reading the import statements, so the
   set cannot drift from the code), the assets under `assets/`, the pipeline code
   that turns Manim's output into files, the quality (size, frame rate, encoder
-  options), the GIF width, `manim.cfg`, and the versions of Manim and the media
-  libraries. These are hashed into the slide's **key**;
+  options), the GIF width, `manim.cfg`, the versions of Manim and the media
+  libraries, and the narrator (the voice and its engine: package versions,
+  espeak-ng's version, the synthesis settings; the spoken words are lesson values
+  and text in the scene's code, both covered already). These are hashed into the
+  slide's **key**;
 - the **lesson values it reads**. A scene sees the lesson only through
   `scenes.facts.TrackedLesson`, which records every value it hands out, by path,
   in the facts manifest the scene writes (`reads`). The previous render's reads
@@ -38,6 +41,7 @@ from typing import Any, Iterable, Mapping
 
 from scenes.facts import value_at
 from scenes.slides import Slide
+from scenes.speech import NO_VOICE, engine_identity
 
 from .quality import Quality
 
@@ -50,7 +54,8 @@ SOURCE_PACKAGES = ("scenes", "backprop_core")  # the packages a scene's imports 
 # The pipeline code between Manim's output and the published files: a change to how a
 # GIF is made or a still is saved changes the files, so it re-renders the slides.
 PIPELINE_FILES = ("backprop_render/slide_render.py", "backprop_render/media.py",
-                  "backprop_render/subtitles.py", "backprop_render/quality.py")
+                  "backprop_render/subtitles.py", "backprop_render/quality.py",
+                  "backprop_render/audio.py")
 # Libraries that draw or encode what a slide shows. (numpy is not here: it changes
 # only values, and the values a slide reads are compared one by one.)
 PACKAGES = ("manim", "av", "pycairo", "manimpango", "pillow", "srt")
@@ -147,7 +152,7 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def slide_key(slide: Slide, quality: Quality, gif_width: int | None, root: Path = REPO,
-              _digests: dict[Path, str] | None = None) -> str:
+              _digests: dict[Path, str] | None = None, voice: str = NO_VOICE) -> str:
     """The hash of everything but lesson values that decides the slide's files."""
     digests = {} if _digests is None else _digests
 
@@ -171,6 +176,7 @@ def slide_key(slide: Slide, quality: Quality, gif_width: int | None, root: Path 
         "quality": dataclasses.asdict(quality),
         "gif_width": gif_width,
         "packages": dict(_package_versions()),
+        "narrator": engine_identity(voice),
     }
     return _digest(json.dumps(record, sort_keys=True).encode("utf-8"))
 
@@ -249,6 +255,6 @@ def decide(slide: Slide, key: str, entry: Mapping[str, Any] | None,
 
 
 def keys_for(slides: Iterable[Slide], quality: Quality, gif_width: int | None,
-             root: Path = REPO) -> dict[str, str]:
+             root: Path = REPO, voice: str = NO_VOICE) -> dict[str, str]:
     digests: dict[Path, str] = {}
-    return {s.stem: slide_key(s, quality, gif_width, root, digests) for s in slides}
+    return {s.stem: slide_key(s, quality, gif_width, root, digests, voice) for s in slides}

@@ -44,14 +44,15 @@ import av.error
 
 from scenes.runtime import FACTS_ENV, PARAMS_ENV, STILL_ENV
 from scenes.slides import LECTURE_TITLE, Slide
+from scenes.speech import NO_VOICE, SPEECH_CACHE_ENV, VOICE_ENV
 
-from . import media
+from . import audio, media
 from .errors import SlideFailed
 from .quality import GIF_FPS, Quality
 from .subtitles import compose_srt, read_srt
 
 __all__ = ["SlideResult", "render_slide", "manim_command", "animations_done", "current_phase",
-           "media_dir_for", "REPO", "KINDS", "IN_PROGRESS"]
+           "media_dir_for", "speech_dir_for", "REPO", "KINDS", "IN_PROGRESS"]
 
 REPO = Path(__file__).resolve().parent.parent
 MANIM_CFG = REPO / "manim.cfg"
@@ -178,9 +179,10 @@ def _clear_scene_outputs(media_dir: Path) -> None:
 
 
 def _run_manim(slide: Slide, command: list[str], workdir: Path, run: str,
-               params_file: Path, facts_file: Path, still_file: Path | None = None) -> None:
+               params_file: Path, facts_file: Path, still_file: Path | None = None,
+               voice_env: dict[str, str] | None = None) -> None:
     log = workdir / f"manim-{run}.log"
-    env = dict(os.environ)
+    env = {**os.environ, **(voice_env or {})}
     env[PARAMS_ENV] = str(params_file)
     env[FACTS_ENV] = str(facts_file)
     env.pop(STILL_ENV, None)
@@ -223,13 +225,40 @@ def _open_cache(cache_dir: Path) -> None:
     marker.write_text(f"{os.getpid()}\n", encoding="utf-8")
 
 
+def speech_dir_for(workdir: Path, cache_dir: Path | None) -> Path:
+    """The synthesized sentences: shared by every slide of an output folder."""
+    return cache_dir.parent / "speech" if cache_dir is not None else workdir / "speech"
+
+
+def _add_narration(mp4: Path, manifest: dict[str, Any], video: media.VideoInfo,
+                   speech_dir: Path, metadata: dict[str, str]) -> None:
+    """Give the slide's MP4 its spoken track, and record what it measured in `manifest`."""
+    narration = audio.narration_from_manifest(manifest, float(video.duration), speech_dir)
+    if narration is None:
+        return
+    silent = mp4.with_name(f"silent-{mp4.name}")
+    mp4.replace(silent)
+    media.add_audio(silent, media.AudioTrack(narration.samples, narration.rate), mp4, metadata)
+    silent.unlink()
+    manifest["audio"] = {"codec": "aac", "rate": narration.rate,
+                         "lufs": round(narration.lufs, 2),
+                         "speech_seconds": round(narration.speech_seconds, 3),
+                         "words": narration.words,
+                         "words_per_second": round(narration.words_per_second, 2)}
+
+
 def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Path,
-                 gif_width: int | None, cache_dir: Path | None = None) -> SlideResult:
+                 gif_width: int | None, cache_dir: Path | None = None,
+                 voice: str | None = None) -> SlideResult:
     """Render `slide` into `workdir`; `gif_width=None` skips the GIF.
 
     `cache_dir`: a folder of this slide's own, kept between renders, for Manim's
     media folder and caches (see the module's notes); None renders from nothing.
+    `voice`: the narrator (scenes/speech.py); None: $BACKPROP_VOICE, else none.
     """
+    voice = voice or os.environ.get(VOICE_ENV) or NO_VOICE
+    speech_dir = speech_dir_for(workdir, cache_dir)
+    voice_env = {VOICE_ENV: voice, SPEECH_CACHE_ENV: str(speech_dir)}
     started, since = time.monotonic(), time.time() - 1
     workdir.mkdir(parents=True, exist_ok=True)
     media_dir = media_dir_for(workdir, cache_dir)  # shared by this slide's runs: they reuse its LaTeX
@@ -246,7 +275,7 @@ def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Pat
         command = manim_command(slide, quality, media_dir, name, caching=cache_dir is not None,
                                 **kwargs)
         _run_manim(slide, command, workdir, name, params_file, workdir / f"facts-{name}.json",
-                   still)
+                   still, voice_env)
 
     files["png"].unlink(missing_ok=True)  # the scene writes it; a left-over must not pass for it
     run("video", still=files["png"])
@@ -294,6 +323,11 @@ def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Pat
             f"slide {slide.number} ({slide.slug}): the scene wrote no readable facts "
             f"manifest to ${FACTS_ENV} ({error}); every video must report its numbers"
         ) from None
+    try:
+        _add_narration(files["mp4"], manifest, video, speech_dir, metadata)
+    except (ValueError, OSError, av.error.FFmpegError) as error:
+        raise SlideFailed(f"slide {slide.number} ({slide.slug}): adding the narration "
+                          f"failed: {error}") from error
     if cache_dir is not None:
         _clear_scene_outputs(media_dir)  # the joined videos are copied out; segments stay
         (cache_dir / IN_PROGRESS).unlink(missing_ok=True)

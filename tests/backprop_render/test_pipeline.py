@@ -264,8 +264,8 @@ def test_a_slide_whose_code_changed_is_rendered_again(tmp_path, monkeypatch):
     render(tmp_path, [1, 2], FakeRenderer())
     keys = pipeline.reuse.keys_for
 
-    def edited(slides, quality, gif_width):
-        found = keys(slides, quality, gif_width)
+    def edited(slides, quality, gif_width, **options):
+        found = keys(slides, quality, gif_width, **options)
         return {stem: key + "-edited" if stem.startswith("02-") else key
                 for stem, key in found.items()}
 
