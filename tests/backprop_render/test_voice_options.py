@@ -44,3 +44,15 @@ def test_a_voice_without_espeak_ng_is_named_with_its_install_command(bare_path):
 
 def test_this_machine_after_set_up_can_speak():
     assert system.missing_voice() == []
+
+
+def test_a_slides_key_changes_with_the_voice_so_no_silent_video_passes_for_a_narrated_one():
+    from backprop_render import reuse
+    from backprop_render.quality import find_quality
+    from scenes.slides import SLIDES
+
+    slides, quality = SLIDES[:1], find_quality("preview")
+    silent = reuse.keys_for(slides, quality, None)
+    assert reuse.keys_for(slides, quality, None, voice="none") == silent
+    assert reuse.keys_for(slides, quality, None, voice="joe") != silent
+    assert "backprop_render/audio.py" in reuse.PIPELINE_FILES
