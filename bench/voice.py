@@ -6,6 +6,10 @@ For each voice, into its own fresh folder (so the speech cache starts empty):
 - **lr changed**: the same folder again with `--set lr=0.02` (the slides that show an
   lr-dependent value are drawn again; only their changed sentences are synthesized).
 
+A third column, `joe, sentences cached`, renders cold with the voice into a folder whose
+speech cache already holds every sentence (copied from the `joe` run): it separates what
+synthesis costs from what the longer, speech-timed videos cost to draw and encode.
+
 It prints seconds, the voice's ratio to silence and its cost as a share of the silent
 render, plus the sentences synthesized and reused as the render reported them, and the
 machine's load (a shared machine slows both sides; the ratios are the claim).
@@ -27,7 +31,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-VOICES = ("none", "joe")
+CONFIGS = ("none", "joe", "joe-cached")  # the last reuses the joe run's speech cache
 RUNS = (("cold", []), ("lr=0.02", ["--set", "lr=0.02"]))
 
 
@@ -54,30 +58,39 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quality", default="1080p")
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--only", nargs="+", choices=CONFIGS, default=list(CONFIGS))
     args = parser.parse_args()
     times: dict[tuple[str, str], list[float]] = {}
     notes: dict[tuple[str, str], str] = {}
     for _ in range(args.repeat):
-        for voice in VOICES:
-            folder = Path(tempfile.mkdtemp(prefix=f"bench-voice-{voice}-"))
+        speech = Path(tempfile.mkdtemp(prefix="bench-voice-speech-"))
+        for config in args.only:
+            folder = Path(tempfile.mkdtemp(prefix=f"bench-voice-{config}-"))
+            cache = folder / "out" / ".render-cache" / "speech"
+            if config == "joe-cached":
+                shutil.copytree(speech, cache, dirs_exist_ok=True)
             try:
                 for run, extra in RUNS:
-                    seconds, summary = render(folder / "out", args.quality, voice, extra)
-                    times.setdefault((voice, run), []).append(seconds)
-                    notes[(voice, run)] = sentences(summary)
-                    print(f"  {voice:<5} {run:<8} {seconds:7.1f} s  load {os.getloadavg()[0]:.1f}",
-                          flush=True)
+                    seconds, summary = render(folder / "out", args.quality,
+                                              config.split("-")[0], extra)
+                    times.setdefault((config, run), []).append(seconds)
+                    notes[(config, run)] = sentences(summary)
+                    print(f"  {config:<10} {run:<8} {seconds:7.1f} s  "
+                          f"load {os.getloadavg()[0]:.1f}  {notes[(config, run)]}", flush=True)
+                if config == "joe" and cache.is_dir():
+                    shutil.copytree(cache, speech, dirs_exist_ok=True)
             finally:
                 shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(speech, ignore_errors=True)
     print(f"\n**{args.quality}**, median of {args.repeat}:\n")
-    print("| run | --voice none s | --voice joe s | ratio | voice cost | sentences | "
-          "lecture (joe) |")
-    print("| --- | ---: | ---: | ---: | ---: | --- | ---: |")
+    print("| run | voice | seconds | vs --voice none | sentences | lecture |")
+    print("| --- | --- | ---: | ---: | --- | ---: |")
     for run, _ in RUNS:
-        silent = statistics.median(times[("none", run)])
-        voiced = statistics.median(times[("joe", run)])
-        print(f"| {run} | {silent:.1f} | {voiced:.1f} | {voiced / silent:.2f}x | "
-              f"{(voiced - silent) / silent:+.0%} | {notes[('joe', run)]} |")
+        silent = times.get(("none", run))
+        for config in args.only:
+            seconds = statistics.median(times[(config, run)])
+            ratio = f"{seconds / statistics.median(silent):.2f}x" if silent else "-"
+            print(f"| {run} | {config} | {seconds:.1f} | {ratio} | {notes[(config, run)]} |")
     print(f"\nload average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
