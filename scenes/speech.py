@@ -233,7 +233,7 @@ class Narrator:
 # Numbers the screen shows by drawing that many things rather than as a numeral ("here
 # 4 hidden ones" over four drawn neurons). Keep this short: each entry is a number the
 # voice may say without a numeral on screen.
-DRAWN_COUNTS = frozenset({"network.hidden"})
+DRAWN_COUNTS = frozenset({"network.hidden", "params.hidden"})
 
 
 def speech_audit(scene: Any) -> list[str]:
