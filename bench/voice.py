@@ -16,6 +16,12 @@ machine's load (a shared machine slows both sides; the ratios are the claim).
 
     .venv/bin/python bench/voice.py --quality 1080p
     .venv/bin/python bench/voice.py --quality preview --repeat 3
+    .venv/bin/python bench/voice.py --synthesis out/facts.json   # synthesis alone
+
+`--synthesis` times the voice layer by itself on the sentences of rendered decks (their
+facts.json): loading the model, then synthesizing every sentence into an empty cache, one
+process, as a slide's Manim process does. It is less disturbed by a busy machine than the
+whole renders, since it is one short process.
 """
 
 from __future__ import annotations
@@ -53,13 +59,39 @@ def sentences(summary: str) -> str:
     return f"{made} | {length[1] if length else '-'}"
 
 
+def time_synthesis(facts_files: list[Path]) -> None:
+    import json
+
+    from scenes.speech import DEFAULT_VOICE, Narrator
+
+    spoken = [beat["spoken"] for path in facts_files
+              for entry in json.loads(path.read_text(encoding="utf-8"))["slides"]
+              for beat in entry["manifest"]["narration"]]
+    with tempfile.TemporaryDirectory() as folder:
+        narrator = Narrator(DEFAULT_VOICE, Path(folder))
+        started = time.monotonic()
+        narrator._load()
+        loaded = time.monotonic()
+        said = [narrator.speak(text) for text in spoken]
+        done = time.monotonic()
+    speech = sum(s.seconds for s in said)
+    print(f"synthesis alone: model load {loaded - started:.2f} s; {len(said)} sentences, "
+          f"{speech:.1f} s of speech in {done - loaded:.1f} s "
+          f"({(done - loaded) / len(said):.2f} s a sentence, {(done - loaded) / speech:.3f} of "
+          f"real time); load {os.getloadavg()[0]:.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quality", default="1080p")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--only", nargs="+", choices=CONFIGS, default=list(CONFIGS))
+    parser.add_argument("--synthesis", nargs="+", type=Path, metavar="FACTS.json")
     args = parser.parse_args()
+    if args.synthesis:
+        time_synthesis(args.synthesis)
+        return
     times: dict[tuple[str, str], list[float]] = {}
     notes: dict[tuple[str, str], str] = {}
     for _ in range(args.repeat):
