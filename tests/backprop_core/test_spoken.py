@@ -41,7 +41,8 @@ def test_only_numbers_as_the_core_writes_them_are_accepted() -> None:
 @pytest.mark.parametrize(("written", "spoken"), [
     ("So the neuron predicts \u0177 = 2.1.", "So the neuron predicts y-hat equals 2.1."),
     ("Our neuron predicted y\u0302 = 2.1.", "Our neuron predicted y-hat equals 2.1."),
-    ("The error y \u2212 \u0177 = 1.9 is the gap.", "The error y minus y-hat equals 1.9 is the gap."),
+    ("The error y \u2212 \u0177 = 1.9 is the gap.",
+     "The error y minus y-hat equals 1.9 is the gap."),
     ("The slope \u2202loss/\u2202w = \u22127.98.", "The slope d loss by d w equals minus 7.98."),
     ("x times \u2202loss/\u2202\u0177, always zero.", "x times d loss by d y-hat, always zero."),
     ("to find dloss/dw, multiply", "to find d loss by d w, multiply"),
@@ -62,7 +63,8 @@ def test_only_numbers_as_the_core_writes_them_are_accepted() -> None:
     ("Then a ReLU keeps this positive value.", "Then a rel-you keeps this positive value."),
     ("the loss (y \u2212 \u0177)\u00b2", "the loss, y minus y-hat, squared"),
     ("The slope is 0: we are at the bottom.", "The slope is 0: we are at the bottom."),
-    ("the loss exploded to 1.23\u00d710\u00b9\u2076.", "the loss exploded to 1.23 times 10 to the 16."),
+    ("the loss exploded to 1.23\u00d710\u00b9\u2076.",
+     "the loss exploded to 1.23 times 10 to the 16."),
 ])
 def test_symbols_are_read_as_a_lecturer_says_them(written: str, spoken: str) -> None:
     assert spoken_sentence(written) == spoken
