@@ -282,17 +282,20 @@ def test_the_lecture_script_has_every_beat_at_its_time_on_the_lecture(deck: Deck
 
 
 def test_a_new_learning_rate_voices_again_only_the_sentences_whose_numbers_changed(
-        deck: Deck, facts) -> None:
+        deck: Deck, facts, tmp_path: Path) -> None:
     # The sentences of lr=0.02, from the deck's own: each number a beat said, formatted
     # anew (the words around them are the same for this small change), then spoken
-    # through the deck's speech cache.
+    # through a copy of the deck's speech cache (the deck stays as it was rendered).
+    import shutil
+
     from backprop_core import format_fact
     from backprop_core.params import params_from_mapping
     from backprop_core.spoken import spoken_sentence
     from scenes.speech import DEFAULT_VOICE, Narrator
 
     lesson = build_lesson(params_from_mapping({"lr": 0.02}))
-    narrator = Narrator(DEFAULT_VOICE, deck.out / CACHE_DIR / "speech")
+    cache = shutil.copytree(deck.out / CACHE_DIR / "speech", tmp_path / "speech")
+    narrator = Narrator(DEFAULT_VOICE, cache)
     changed = total = made = 0
     for slide in deck.slides:
         for beat in _narration(facts, slide):
