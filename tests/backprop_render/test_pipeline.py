@@ -288,10 +288,10 @@ def test_each_slide_job_gets_its_own_cache_folder_in_the_output_folder(tmp_path)
 
     class Recording(FakeRenderer):
         def __call__(self, slide, params_file, quality, workdir, gif_width, cache_dir=None,
-                     theme="dark"):
+                     theme="dark", voice=None):
             seen.append(cache_dir)
             return super().__call__(slide, params_file, quality, workdir, gif_width, cache_dir,
-                                    theme)
+                                    theme, voice)
 
     render(tmp_path, [1, 2], Recording())
     assert seen == [tmp_path / ".render-cache" / s.stem for s in SLIDES[:2]]
