@@ -19,7 +19,7 @@ from av.video.frame import PictureType
 from av.video.reformatter import ColorRange
 from PIL import Image
 
-__all__ = ["VideoInfo", "GifInfo", "AudioTrack", "probe_video", "count_frames",
+__all__ = ["VideoInfo", "GifInfo", "AudioTrack", "probe_video", "nominal_rate", "count_frames",
            "probe_gif", "transcode_h264", "remux", "concat_videos", "make_gif", "Chapter",
            "add_audio", "read_audio", "has_audio"]
 
@@ -84,10 +84,20 @@ def probe_video(path: Path) -> VideoInfo:
             pixel_format=context.pix_fmt or "",
             width=context.width,
             height=context.height,
-            fps=Fraction(stream.average_rate),
+            fps=nominal_rate(stream),
             frames=frames,
             duration=(end - first) * stream.time_base,
         )
+
+
+def nominal_rate(stream: av.video.stream.VideoStream) -> Fraction:
+    """The frame rate the stream was made at (30, 60), not its average: Manim's own MP4s
+    can end on a packet a few ticks short, and their average rate is then e.g.
+    7992320/266409 (29.9999...), which would make two slides of one quality differ."""
+    for rate in (stream.base_rate, stream.guessed_rate, stream.average_rate):
+        if rate:
+            return Fraction(rate)
+    raise ValueError("the video stream has no frame rate")
 
 
 def count_frames(path: Path) -> int:
@@ -124,7 +134,7 @@ def transcode_h264(src: Path, dst: Path, options: Mapping[str, str],
     """
     with av.open(str(src)) as source, \
             av.open(str(dst), "w", format="mp4", options=_MP4_OPTIONS) as target:
-        rate = Fraction(source.streams.video[0].average_rate)
+        rate = nominal_rate(source.streams.video[0])
         stream = target.add_stream("libx264", rate=rate, options=dict(options))
         stream.width = source.streams.video[0].codec_context.width
         stream.height = source.streams.video[0].codec_context.height
@@ -144,7 +154,7 @@ def transcode_h264(src: Path, dst: Path, options: Mapping[str, str],
 def _stream_signature(stream: av.video.stream.VideoStream) -> tuple:
     context = stream.codec_context
     return (context.name, context.pix_fmt, context.width, context.height,
-            Fraction(stream.average_rate), bytes(context.extradata or b""))
+            nominal_rate(stream), bytes(context.extradata or b""))
 
 
 def has_audio(path: Path) -> bool:
