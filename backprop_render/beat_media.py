@@ -23,6 +23,8 @@ from typing import Sequence
 import av
 from PIL import Image
 
+from . import media
+
 __all__ = ["keyframe_times", "beat_cuts", "cut", "beat_end_frames", "transcode_cut",
            "BeatCut", "NoKeyframe"]
 
@@ -162,7 +164,7 @@ def transcode_cut(src: Path, dst: Path, span: BeatCut, height: int, fps: Fractio
         # so what is left is the 30 fps picture to within a 60th of a second. 0.35x the
         # decoding time of a full decode.
         options = {"skip_loop_filter": "all"}
-        if Fraction(stream.average_rate or 0) >= 2 * fps:
+        if media.nominal_rate(stream) >= 2 * fps:
             options["skip_frame"] = "noref"
         stream.codec_context.options = options
         audio = list(source.streams.audio)

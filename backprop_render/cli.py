@@ -20,6 +20,11 @@ from . import REPO
 from .errors import EXIT_INTERRUPTED, EXIT_OK, RenderError, SlideFailed, UsageError, interrupt
 from .quality import DEFAULT_GIF_WIDTH, DEFAULT_QUALITY, QUALITIES
 
+# The voices of scenes/speech.py, named here without importing it (help must answer
+# before anything is installed); a test keeps the two lists equal.
+DEFAULT_VOICE = "joe"
+VOICE_NAMES = ("joe", "none")
+
 __all__ = ["main", "build_parser", "parse_slides", "default_jobs", "DEFAULT_OUT"]
 
 DEFAULT_OUT = REPO / "out"
@@ -71,12 +76,14 @@ qualities:
 {_params_table()}
 
 what a render writes into the output folder (default: {DEFAULT_OUT}):
-  NN-slug.mp4      one video per slide (H.264, plays in browsers), e.g. 06-backward-propagation.mp4
+  NN-slug.mp4      one video per slide (H.264, plays in browsers, spoken narration in AAC
+                   unless --voice none), e.g. 06-backward-propagation.mp4
   NN-slug.gif      the slide as a looping GIF, 15 fps, for slide decks (unless --no-gif)
   NN-slug.png      the slide's last frame, for thumbnails and handouts
   NN-slug.srt      the slide's subtitles, from its narration
   lecture.mp4      all slides in order, one chapter per slide
   lecture.srt      the subtitles on lecture.mp4's timeline
+  lecture-script.md  every beat's sentence with its slide and start time on lecture.mp4
   facts.json       the parameters, the lesson, and each slide's facts: every number traced
   present/         an offline presenter: open present/index.html (no internet, no server);
                    pauses at every beat (unless --no-present)
@@ -150,6 +157,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="render every chosen slide again from nothing, even if unchanged")
     parser.add_argument("--quiet", action="store_true",
                         help="no progress display; warnings, errors and the summary only")
+    parser.add_argument("--voice", default=DEFAULT_VOICE, metavar="NAME",
+                        help=f"the narrator: {', '.join(VOICE_NAMES)} (default: {DEFAULT_VOICE}; "
+                             "none: silent videos, each beat as long as its subtitle takes "
+                             "to read)")
     return parser
 
 
@@ -214,14 +225,18 @@ def _render(argv: Sequence[str]) -> int:
         raise UsageError(str(error)) from None
     check_gif_width(args.gif_width)
     jobs = at_least_one("--jobs", default_jobs() if args.jobs is None else args.jobs)
+    if args.voice not in VOICE_NAMES:
+        raise UsageError(f"unknown voice '{args.voice}'; the voices are: "
+                         f"{', '.join(VOICE_NAMES)}.")
     slides = _choose_slides(args.slides, _err)
-    system.check_system()
+    system.check_system(voice=args.voice)
 
     mode = "quiet" if args.quiet else ("bar" if sys.stderr.isatty() else "lines")
     progress = Progress(sys.stderr, mode)
     request = pipeline.RenderRequest(tuple(slides), params, quality, args.out.absolute(),
                                      None if args.no_gif else args.gif_width, jobs, args.force,
-                                     theme=args.theme, present=not args.no_present)
+                                     theme=args.theme, present=not args.no_present,
+                                     voice=args.voice)
     summary = pipeline.run(request, progress)
     _report(summary)
     return EXIT_OK
@@ -263,6 +278,24 @@ def _report(summary) -> None:
         print("  present/, lecture.pptx and handout.pdf left as they were (--no-present): they "
               "show the slides as they were before this render")
     print("  facts.json: the parameters and every number shown")
+    _report_voice(summary)
+
+
+def _report_voice(summary) -> None:
+    """Sentences synthesized and reused; each narrated slide's speech rate and loudness."""
+    beats = [b for r in summary.rendered for b in r.manifest.get("narration", [])
+             if b.get("speech")]
+    if not beats:
+        return
+    made = sum(1 for b in beats if b.get("synthesized"))
+    print(f"  narration: {_count(made, 'sentence')} synthesized, {len(beats) - made} reused "
+          f"from the speech cache" + (f" ({_count(len(summary.kept), 'kept slide')} not "
+                                      "voiced again)" if summary.kept else ""))
+    for result in summary.rendered:
+        measured = result.manifest.get("audio")
+        if measured:
+            print(f"    {result.slide.stem}: {measured['words_per_second']:.2f} words/s over "
+                  f"{measured['speech_seconds']:.1f} s of speech, {measured['lufs']:.1f} LUFS")
 
 
 def _test(argv: Sequence[str]) -> NoReturn:

@@ -1,4 +1,4 @@
-"""Video post-processing with PyAV: probe, transcode, remux, GIF, concatenation.
+"""Video post-processing with PyAV: probe, transcode, remux, GIF, concatenation, audio.
 
 There is no ffmpeg binary on a lecturer's machine; PyAV's wheels carry the libraries.
 Every function writes only its `dst` and reads only its sources, so a caller can
@@ -19,12 +19,21 @@ from av.video.frame import PictureType
 from av.video.reformatter import ColorRange
 from PIL import Image
 
-__all__ = ["VideoInfo", "GifInfo", "probe_video", "count_frames", "probe_gif",
-           "transcode_h264", "remux", "concat_videos", "make_gif", "Chapter"]
+__all__ = ["VideoInfo", "GifInfo", "AudioTrack", "probe_video", "nominal_rate", "count_frames",
+           "probe_gif", "transcode_h264", "remux", "concat_videos", "make_gif", "Chapter",
+           "add_audio", "read_audio", "has_audio"]
 
 _PALETTE_FPS = 5  # frames a second the GIF palette is computed from (see make_gif)
 # Web players start an MP4 before it has fully downloaded only if the index comes first.
 _MP4_OPTIONS = {"movflags": "+faststart"}
+_AAC_BIT_RATE = 96_000  # mono speech: transparent at this rate
+_AAC_FRAME = 1024  # samples per AAC frame
+
+
+@dataclass(frozen=True)
+class AudioTrack:
+    samples: np.ndarray  # mono float32 in [-1, 1]
+    rate: int
 
 
 @dataclass(frozen=True)
@@ -75,10 +84,20 @@ def probe_video(path: Path) -> VideoInfo:
             pixel_format=context.pix_fmt or "",
             width=context.width,
             height=context.height,
-            fps=Fraction(stream.average_rate),
+            fps=nominal_rate(stream),
             frames=frames,
             duration=(end - first) * stream.time_base,
         )
+
+
+def nominal_rate(stream: av.video.stream.VideoStream) -> Fraction:
+    """The frame rate the stream was made at (30, 60), not its average: Manim's own MP4s
+    can end on a packet a few ticks short, and their average rate is then e.g.
+    7992320/266409 (29.9999...), which would make two slides of one quality differ."""
+    for rate in (stream.base_rate, stream.guessed_rate, stream.average_rate):
+        if rate:
+            return Fraction(rate)
+    raise ValueError("the video stream has no frame rate")
 
 
 def count_frames(path: Path) -> int:
@@ -115,7 +134,7 @@ def transcode_h264(src: Path, dst: Path, options: Mapping[str, str],
     """
     with av.open(str(src)) as source, \
             av.open(str(dst), "w", format="mp4", options=_MP4_OPTIONS) as target:
-        rate = Fraction(source.streams.video[0].average_rate)
+        rate = nominal_rate(source.streams.video[0])
         stream = target.add_stream("libx264", rate=rate, options=dict(options))
         stream.width = source.streams.video[0].codec_context.width
         stream.height = source.streams.video[0].codec_context.height
@@ -135,25 +154,106 @@ def transcode_h264(src: Path, dst: Path, options: Mapping[str, str],
 def _stream_signature(stream: av.video.stream.VideoStream) -> tuple:
     context = stream.codec_context
     return (context.name, context.pix_fmt, context.width, context.height,
-            Fraction(stream.average_rate), bytes(context.extradata or b""))
+            nominal_rate(stream), bytes(context.extradata or b""))
+
+
+def has_audio(path: Path) -> bool:
+    with av.open(str(path)) as container:
+        return bool(container.streams.audio)
+
+
+def read_audio(path: Path) -> AudioTrack:
+    """The first audio stream, decoded to mono float32 (the encoder's priming removed)."""
+    with av.open(str(path)) as container:
+        if not container.streams.audio:
+            raise ValueError(f"{path} has no audio stream")
+        stream = container.streams.audio[0]
+        rate = stream.codec_context.sample_rate
+        chunks = [frame.to_ndarray().reshape(-1, frame.samples).mean(axis=0)
+                  for frame in container.decode(stream)]
+        # The decoder keeps the padding of the last AAC frame; the stream knows its length.
+        length = None if stream.duration is None else round(stream.duration * stream.time_base
+                                                            * rate)
+    samples = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
+    return AudioTrack(samples[:length], rate)
+
+
+def _fit(samples: np.ndarray, length: int) -> np.ndarray:
+    """Exactly `length` samples: cut, or padded with silence."""
+    if samples.size >= length:
+        return samples[:length]
+    return np.concatenate([samples, np.zeros(length - samples.size, dtype=np.float32)])
+
+
+def _aac_packets(track: AudioTrack, stream: av.audio.stream.AudioStream) -> list[av.Packet]:
+    packets: list[av.Packet] = []
+    samples = track.samples.astype(np.float32)
+    for start in range(0, samples.size, _AAC_FRAME):
+        chunk = samples[start:start + _AAC_FRAME]
+        frame = av.AudioFrame.from_ndarray(chunk.reshape(1, -1), format="fltp", layout="mono")
+        frame.sample_rate, frame.pts, frame.time_base = track.rate, start, Fraction(1, track.rate)
+        packets.extend(stream.encode(frame))
+    packets.extend(stream.encode(None))
+    return packets
+
+
+def _lecture_audio(parts: list[tuple[Path, str]]) -> AudioTrack | None:
+    """The parts' audio end to end, each cut or padded to its video's length, so the
+    narration never drifts from the pictures across chapters; None if they are silent."""
+    voiced = [has_audio(path) for path, _ in parts]
+    if not any(voiced):
+        return None
+    if not all(voiced):
+        silent = parts[voiced.index(False)][0].name
+        raise ValueError(f"cannot join {silent}, which is silent, to narrated videos: "
+                         f"render every slide with the same --voice")
+    pieces, rate = [], None
+    for path, _ in parts:
+        track = read_audio(path)
+        if rate is not None and track.rate != rate:
+            raise ValueError(f"{path.name} has audio at {track.rate} Hz, the others at {rate} Hz")
+        rate = track.rate
+        pieces.append(_fit(track.samples, round(probe_video(path).duration * rate)))
+    return AudioTrack(np.concatenate(pieces), rate)
 
 
 def concat_videos(parts: list[tuple[Path, str]], dst: Path,
                   metadata: Mapping[str, str] | None = None,
-                  chapters: bool = True) -> list[Chapter]:
+                  chapters: bool = True, audio: AudioTrack | None = None) -> list[Chapter]:
     """Join H.264 MP4s end to end without re-encoding; one chapter per part.
 
     Packets are copied, so every part must come from the same encoder settings
     (the pipeline guarantees it: one quality per lecture); a mismatch is an error,
     not a silently broken file. Returns the chapters as written.
+
+    Audio: `audio` if given (cut or padded to the video's length), else the parts'
+    own audio joined (see _lecture_audio), encoded once as AAC and interleaved
+    with the video, so there is no encoder priming gap at a join.
     """
     if not parts:
         raise ValueError("nothing to join")
+    if audio is None:
+        audio = _lecture_audio(parts)
+    elif len(parts) == 1:
+        audio = AudioTrack(_fit(audio.samples, round(probe_video(parts[0][0]).duration
+                                                     * audio.rate)), audio.rate)
     written: list[Chapter] = []
     with av.open(str(dst), "w", format="mp4", options=_MP4_OPTIONS) as target:
         target.metadata.update(metadata or {})
         out_stream = None
         signature = None
+        pending: list[av.Packet] = []
+        if audio is not None:
+            audio_stream = target.add_stream("aac", rate=audio.rate, layout="mono")
+            audio_stream.bit_rate = _AAC_BIT_RATE
+            pending = _aac_packets(audio, audio_stream)
+            pending.reverse()  # popped from the end, earliest first
+
+        def mux_audio_until(seconds: float | None) -> None:
+            while pending and (seconds is None or pending[-1].pts is None
+                               or pending[-1].pts * pending[-1].time_base <= seconds):
+                target.mux(pending.pop())
+
         offset = Fraction(0)  # seconds: where the current part starts
         for path, title in parts:
             with av.open(str(path)) as source:
@@ -178,12 +278,14 @@ def concat_videos(parts: list[tuple[Path, str]], dst: Path,
                     packet.pts += shift
                     packet.dts += shift
                     packet.stream = out_stream
+                    mux_audio_until(float(packet.dts * stream.time_base))
                     target.mux(packet)
                 if not frames:
                     raise ValueError(f"{path} has no video frames")
                 length = (end - start) * stream.time_base
             written.append(Chapter(title, offset, offset + length))
             offset += length
+        mux_audio_until(None)
         if chapters:
             target.set_chapters([
                 {"id": index, "start": round(c.start * 1000), "end": round(c.end * 1000),
@@ -193,8 +295,15 @@ def concat_videos(parts: list[tuple[Path, str]], dst: Path,
     return written
 
 
+def add_audio(src: Path, audio: AudioTrack, dst: Path,
+              metadata: Mapping[str, str] | None = None) -> None:
+    """`src`'s video stream, copied, with `audio` as its AAC track, exactly as long."""
+    concat_videos([(src, "")], dst, metadata, chapters=False, audio=audio)
+
+
 def remux(src: Path, dst: Path, metadata: Mapping[str, str] | None = None) -> None:
-    """The same frames in a fresh MP4 with its index first and our metadata."""
+    """The same frames in a fresh MP4 with its index first and our metadata (and the
+    source's audio, if it has any)."""
     concat_videos([(src, "")], dst, metadata, chapters=False)
 
 

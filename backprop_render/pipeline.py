@@ -36,9 +36,10 @@ from typing import Any, Callable, Iterator
 import av.error
 
 from backprop_core import Params, build_lesson
-from scenes.slides import LECTURE_TITLE, SLIDES, Slide
+from scenes.slides import LECTURE_SUBTITLE, LECTURE_TITLE, SLIDES, Slide
+from scenes.speech import NO_VOICE
 
-from . import media, records, reuse
+from . import media, records, reuse, script
 from .errors import RenderError, SlideFailed, interrupt
 from .outputs import OutputFolder
 from .progress import Progress
@@ -74,6 +75,7 @@ class RenderRequest:
     # them unless --no-present, other callers (tests, sweeps) only when they want them.
     present: bool = False
     theme: str = "dark"  # the palette, a name in scenes/theme.py's THEMES
+    voice: str = NO_VOICE  # the narrator, a name in scenes/speech.py's voices
 
 
 @dataclass
@@ -147,7 +149,7 @@ class _Jobs:
         if self.request.force:
             shutil.rmtree(cache_dir, ignore_errors=True)
         return (slide, self.params_file, self.request.quality, self.workdir(slide),
-                self.request.gif_width, cache_dir, self.request.theme)
+                self.request.gif_width, cache_dir, self.request.theme, self.request.voice)
 
     def report(self, slide: Slide, since: float) -> None:
         """How far the slide's job is: animations drawn since `since`, and its phase."""
@@ -268,7 +270,7 @@ class _DeckRender:
         self.lesson = build_lesson(request.params)
         self.lesson_json = self.lesson.to_dict()
         self.keys = reuse.keys_for(request.slides, request.quality, request.gif_width,
-                                   theme=request.theme)
+                                   theme=request.theme, voice=request.voice)
 
     # -- the records ---------------------------------------------------------------------------
 
@@ -375,7 +377,11 @@ class _DeckRender:
     def join_lecture(self) -> None:
         """Join lecture.mp4 and lecture.srt again unless they were joined from exactly the
         slides in the folder. Like a slide: 1. drop the lecture's record and save the state,
-        2. move both files into place, 3. record which slide publications they joined."""
+        2. move both files into place, 3. record which slide publications they joined.
+        4. Whether joined again or kept, write lecture-script.md (script.py) unless it holds
+           its text already. No record says the script is current: it is a function of the
+           slides' entries and the lecture's, compared and rewritten by every run that gets
+           here, so a crash before it leaves an old script the next run replaces."""
         entries = self.in_folder()
         self.summary.lecture_problem = records.lecture_problem(entries)
         if self.summary.lecture_problem is not None:
@@ -397,6 +403,15 @@ class _DeckRender:
             self.save_state()
             self.summary.lecture_rebuilt = True
         self.summary.lecture = self.lecture.to_json()
+        self.write_script(entries)  # 4
+
+    def write_script(self, entries: list[records.SlideEntry]) -> None:
+        assert self.lecture is not None
+        text = script.lecture_script(f"{LECTURE_TITLE}: {LECTURE_SUBTITLE}",
+                                     [e.to_json() for e in entries], self.lecture.to_json())
+        path = self.folder.path / script.SCRIPT_FILE
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            self.folder.write_text(script.SCRIPT_FILE, text)
 
     def present(self) -> None:
         """Build present/, lecture.pptx and handout.pdf from the slides in the folder, once

@@ -6,8 +6,11 @@ A slide's frames are a deterministic function of two things:
   and `backprop_core/` it imports (found by reading the import statements, so the
   set cannot drift from the code), the assets under `assets/`, the pipeline code
   that turns Manim's output into files, the quality (size, frame rate, encoder
-  options), the GIF width, the theme, `manim.cfg`, and the versions of Manim and the media
-  libraries. These are hashed into the slide's **key**;
+  options), the GIF width, the theme, `manim.cfg`, the versions of Manim and the media
+  libraries, and the narrator (the voice and its engine: package versions,
+  espeak-ng's version, the synthesis settings; the spoken words are lesson values
+  and text in the scene's code, both covered already). These are hashed into the
+  slide's **key**;
 - the **lesson values it reads**. A scene sees the lesson only through
   `scenes.facts.TrackedLesson`, which records every value it hands out, by path,
   in the facts manifest the scene writes (`reads`). The previous render's reads
@@ -38,6 +41,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from scenes.facts import value_at
 from scenes.slides import Slide
+from scenes.speech import NO_VOICE, engine_identity
 
 from . import REPO
 from .quality import Quality
@@ -53,7 +57,8 @@ SOURCE_PACKAGES = ("scenes", "backprop_core")  # the packages a scene's imports 
 # The pipeline code between Manim's output and the published files: a change to how a
 # GIF is made or a still is saved changes the files, so it re-renders the slides.
 PIPELINE_FILES = ("backprop_render/slide_render.py", "backprop_render/media.py",
-                  "backprop_render/subtitles.py", "backprop_render/quality.py")
+                  "backprop_render/subtitles.py", "backprop_render/quality.py",
+                  "backprop_render/audio.py")
 # Libraries that draw or encode what a slide shows. (numpy is not here: it changes
 # only values, and the values a slide reads are compared one by one.)
 PACKAGES = ("manim", "av", "pycairo", "manimpango", "pillow", "srt")
@@ -150,7 +155,8 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def slide_key(slide: Slide, quality: Quality, gif_width: int | None, root: Path = REPO,
-              _digests: dict[Path, str] | None = None, theme: str = "dark") -> str:
+              _digests: dict[Path, str] | None = None, theme: str = "dark",
+              voice: str = NO_VOICE) -> str:
     """The hash of everything but lesson values that decides the slide's files."""
     digests = {} if _digests is None else _digests
 
@@ -175,6 +181,7 @@ def slide_key(slide: Slide, quality: Quality, gif_width: int | None, root: Path 
         "gif_width": gif_width,
         "theme": theme,  # the palette: every colour of every frame
         "packages": dict(_package_versions()),
+        "narrator": engine_identity(voice),
     }
     return _digest(json.dumps(record, sort_keys=True).encode("utf-8"))
 
@@ -252,6 +259,7 @@ def decide(slide: Slide, key: str, entry: SlideEntry | None, record: Publication
 
 
 def keys_for(slides: Iterable[Slide], quality: Quality, gif_width: int | None,
-             root: Path = REPO, theme: str = "dark") -> dict[str, str]:
+             root: Path = REPO, theme: str = "dark", voice: str = NO_VOICE) -> dict[str, str]:
     digests: dict[Path, str] = {}
-    return {s.stem: slide_key(s, quality, gif_width, root, digests, theme) for s in slides}
+    return {s.stem: slide_key(s, quality, gif_width, root, digests, theme, voice)
+            for s in slides}

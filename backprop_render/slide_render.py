@@ -45,14 +45,16 @@ import av.error
 
 from scenes.runtime import FACTS_ENV, PARAMS_ENV, STILL_ENV, THEME_ENV
 from scenes.slides import LECTURE_TITLE, Slide
+from scenes.speech import NO_VOICE, SPEECH_CACHE_ENV, VOICE_ENV
 
-from . import REPO, media
+from . import REPO, audio, media
 from .errors import SlideFailed
 from .quality import GIF_FPS, Quality
 from .subtitles import compose_srt, read_srt
 
 __all__ = ["SlideResult", "render_slide", "manim_command", "animations_done", "current_phase",
-           "media_dir_for", "die_with_parent", "REPO", "KINDS", "IN_PROGRESS"]
+           "media_dir_for", "speech_dir_for", "die_with_parent", "REPO", "KINDS",
+           "IN_PROGRESS"]
 
 MANIM_CFG = REPO / "manim.cfg"
 KINDS = ("mp4", "gif", "png", "srt")  # the finished files of a slide, by extension
@@ -192,9 +194,9 @@ def die_with_parent(command: list[str]) -> list[str]:
 
 def _run_manim(slide: Slide, command: list[str], workdir: Path, run: str,
                params_file: Path, facts_file: Path, still_file: Path | None = None,
-               theme: str = "dark") -> None:
+               theme: str = "dark", voice_env: dict[str, str] | None = None) -> None:
     log = workdir / f"manim-{run}.log"
-    env = dict(os.environ)
+    env = {**os.environ, **(voice_env or {})}
     env[PARAMS_ENV] = str(params_file)
     env[FACTS_ENV] = str(facts_file)
     env[THEME_ENV] = theme
@@ -243,24 +245,31 @@ def _segment_frames(media_dir: Path, slide: Slide, quality: Quality) -> list[int
 
 
 def _beat_frames(media_dir: Path, slide: Slide, quality: Quality,
-                 facts_file: Path) -> dict[int, int]:
-    """Where each beat starts on the video, in frames: beat index -> frame index.
+                 facts_file: Path) -> tuple[dict[int, int], list[str]]:
+    """Where each beat starts on the video, in frames (beat index -> frame index), and
+    any disagreement of that count with the segment files Manim wrote.
 
-    Each beat records its first animation ("play"); Manim wrote one segment per
-    animation and joined them in order, so the beat starts where the segments before
-    it end. Exact, where the scene's clock, which counts exact seconds for animations
-    taken from Manim's cache, can be a frame or two off. Empty if unknown.
+    The scene counts each beat's start in frames as Manim writes them (SlideScene's
+    `video_time`); that one count places the beat's speech, its subtitle and its cut
+    (made a keyframe here, present.py cuts there). Each beat also names its first
+    animation ("play"): Manim wrote one segment per animation, so the frames of the
+    segments before it are a measurement of the same start; a difference is reported,
+    since the speech would then be off the cut. Empty if the scene recorded no frames.
     """
     try:
         narration = json.loads(facts_file.read_text(encoding="utf-8")).get("narration") or []
+        starts = {index: int(beat["frame"]) for index, beat in enumerate(narration)}
         plays = [int(beat["play"]) for beat in narration]
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        return {}
-    frames = _segment_frames(media_dir, slide, quality)
-    if frames is None or any(play > len(frames) for play in plays):
-        return {}
-    ends = [0, *itertools.accumulate(frames)]
-    return {index: ends[play] for index, play in enumerate(plays)}
+        return {}, []
+    segments = _segment_frames(media_dir, slide, quality)
+    if segments is None or any(play > len(segments) for play in plays):
+        return starts, []
+    ends = [0, *itertools.accumulate(segments)]
+    off = [f"{narration[i]['beat']} at frame {starts[i]}, its segments say {ends[play]}"
+           for i, play in enumerate(plays) if ends[play] != starts[i]]
+    return starts, ([f"slide {slide.number} ({slide.slug}): the scene's frame count differs "
+                     f"from Manim's segment files: " + "; ".join(off)] if off else [])
 
 
 def _record_beat_frames(manifest: dict[str, Any], frames: dict[int, int],
@@ -280,14 +289,40 @@ def _open_cache(cache_dir: Path) -> None:
     marker.write_text(f"{os.getpid()}\n", encoding="utf-8")
 
 
+def speech_dir_for(workdir: Path, cache_dir: Path | None) -> Path:
+    """The synthesized sentences: shared by every slide of an output folder."""
+    return cache_dir.parent / "speech" if cache_dir is not None else workdir / "speech"
+
+
+def _add_narration(mp4: Path, manifest: dict[str, Any], video: media.VideoInfo,
+                   speech_dir: Path, metadata: dict[str, str]) -> None:
+    """Give the slide's MP4 its spoken track, and record what it measured in `manifest`."""
+    narration = audio.narration_from_manifest(manifest, float(video.duration), speech_dir)
+    if narration is None:
+        return
+    silent = mp4.with_name(f"silent-{mp4.name}")
+    mp4.replace(silent)
+    media.add_audio(silent, media.AudioTrack(narration.samples, narration.rate), mp4, metadata)
+    silent.unlink()
+    manifest["audio"] = {"codec": "aac", "rate": narration.rate,
+                         "lufs": round(narration.lufs, 2),
+                         "speech_seconds": round(narration.speech_seconds, 3),
+                         "words": narration.words,
+                         "words_per_second": round(narration.words_per_second, 2)}
+
+
 def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Path,
                  gif_width: int | None, cache_dir: Path | None = None,
-                 theme: str = "dark") -> SlideResult:
+                 theme: str = "dark", voice: str | None = None) -> SlideResult:
     """Render `slide` into `workdir` in `theme`; `gif_width=None` skips the GIF.
 
     `cache_dir`: a folder of this slide's own, kept between renders, for Manim's
     media folder and caches (see the module's notes); None renders from nothing.
+    `voice`: the narrator (scenes/speech.py); None: $BACKPROP_VOICE, else none.
     """
+    voice = voice or os.environ.get(VOICE_ENV) or NO_VOICE
+    speech_dir = speech_dir_for(workdir, cache_dir)
+    voice_env = {VOICE_ENV: voice, SPEECH_CACHE_ENV: str(speech_dir)}
     started, since = time.monotonic(), time.time() - 1
     workdir.mkdir(parents=True, exist_ok=True)
     # Shared by this slide's runs: they reuse its LaTeX.
@@ -305,14 +340,15 @@ def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Pat
         command = manim_command(slide, quality, media_dir, name, caching=cache_dir is not None,
                                 **kwargs)
         _run_manim(slide, command, workdir, name, params_file, workdir / f"facts-{name}.json",
-                   still, theme)
+                   still, theme, voice_env)
 
     files["png"].unlink(missing_ok=True)  # the scene writes it; a left-over must not pass for it
     run("video", still=files["png"])
     videos = list(media_dir.glob(f"videos/*/{quality.manim_folder}/{slide.scene}.mp4"))
     manim_video = _one(videos, "video", slide)
     animations = _scene_animations(media_dir, slide, quality, since)
-    beat_frames = _beat_frames(media_dir, slide, quality, facts_file)
+    beat_frames, frame_warnings = _beat_frames(media_dir, slide, quality, facts_file)
+    warnings += frame_warnings
     gif_size = _gif_size(quality, gif_width) if gif_width else None
     try:
         if quality.renders_gif_master:
@@ -356,6 +392,11 @@ def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Pat
             f"manifest to ${FACTS_ENV} ({error}); every video must report its numbers"
         ) from None
     _record_beat_frames(manifest, beat_frames, quality)
+    try:
+        _add_narration(files["mp4"], manifest, video, speech_dir, metadata)
+    except (ValueError, OSError, av.error.FFmpegError) as error:
+        raise SlideFailed(f"slide {slide.number} ({slide.slug}): adding the narration "
+                          f"failed: {error}") from error
     if cache_dir is not None:
         _clear_scene_outputs(media_dir)  # the joined videos are copied out; segments stay
         (cache_dir / IN_PROGRESS).unlink(missing_ok=True)

@@ -74,6 +74,7 @@ class SweepRequest:
     renderer: Renderer | None = None  # None: render_slide (tests pass a stand-in)
     skipped: tuple[BadVariant, ...] = ()  # rows left out (--keep-going), for the index
     theme: str = "dark"  # every variant's palette (scenes/theme.py's THEMES)
+    voice: str = "none"  # every variant's narrator (scenes/speech.py's voices)
 
 
 @dataclass
@@ -201,7 +202,7 @@ class _Sweep:
         self.clear_work()
         self.plan = make_plan(top.path, list(request.variants), list(request.slides),
                               request.quality, request.gif_width, request.force,
-                              theme=request.theme)
+                              theme=request.theme, voice=request.voice)
         self.by_name = {v.name: v for v in request.variants}
         self.summary = SweepSummary(top.path, self.plan,
                                     {v.name: VariantOutcome(v) for v in request.variants})
@@ -222,7 +223,7 @@ class _Sweep:
     def spec(self, task: Task) -> TaskSpec:
         r = self.request
         return TaskSpec(task.key, task.slide, r.quality, r.gif_width, task.code_key, task.params,
-                        self.store.root, r.renderer, r.theme)
+                        self.store.root, r.renderer, r.theme, r.voice)
 
     def settled(self, key: str) -> bool:
         return key in self.done or key in self.failed or key in self.summary.merged
@@ -286,7 +287,7 @@ class _Sweep:
                                   if key in self.done})
         request = pipeline.RenderRequest(slides, variant.params, r.quality,
                                          self.top.path / variant.name, r.gif_width, 1, r.force,
-                                         theme=r.theme)
+                                         theme=r.theme, voice=r.voice)
         try:
             pipeline.run(request, Progress(io.StringIO(), "quiet"), renderer)
         except RenderError as error:

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import NoReturn, Sequence
 
-from .cli import THEMES
+from .cli import DEFAULT_VOICE, THEMES, VOICE_NAMES
 from .errors import EXIT_FAILED, EXIT_OK, UsageError
 from .quality import DEFAULT_GIF_WIDTH, DEFAULT_QUALITY, QUALITIES
 
@@ -71,6 +71,9 @@ def build_sweep_parser() -> argparse.ArgumentParser:
                         help="slides to render, as for a normal render (default: all)")
     parser.add_argument("--theme", default=THEMES[0], choices=THEMES,
                         help="colours of every variant: dark (default) or light")
+    parser.add_argument("--voice", default=DEFAULT_VOICE, metavar="NAME",
+                        help=f"every variant's narrator: {', '.join(VOICE_NAMES)} (default: "
+                             f"{DEFAULT_VOICE}; none: silent videos)")
     parser.add_argument("--no-gif", action="store_true", help="skip the GIFs (faster)")
     parser.add_argument("--gif-width", type=int, default=DEFAULT_GIF_WIDTH, metavar="PX",
                         help=f"GIF width in pixels (default: {DEFAULT_GIF_WIDTH})")
@@ -130,8 +133,11 @@ def sweep_command(argv: Sequence[str]) -> int:
                          "render the others.")
     if not variants:
         raise UsageError("no variant left to render.")
+    if args.voice not in VOICE_NAMES:
+        raise UsageError(f"unknown voice '{args.voice}'; the voices are: "
+                         f"{', '.join(VOICE_NAMES)}.")
     slides = _choose_slides(args.slides, _err)
-    system.check_system()
+    system.check_system(voice=args.voice)
 
     from .sweep import SweepProgress, SweepRequest, run_sweep
 
@@ -139,7 +145,7 @@ def sweep_command(argv: Sequence[str]) -> int:
     request = SweepRequest(tuple(variants), tuple(slides), find_quality(args.quality),
                            args.out.absolute(), None if args.no_gif else args.gif_width,
                            args.scheduler, workers, args.retries, args.force, args.dashboard,
-                           skipped=tuple(bad), theme=args.theme)
+                           skipped=tuple(bad), theme=args.theme, voice=args.voice)
     summary = run_sweep(request, SweepProgress(sys.stderr, mode))
     return report(summary)
 

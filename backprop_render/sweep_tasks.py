@@ -62,6 +62,7 @@ class TaskSpec:
     store: Path  # DIR/.sweep, the same path on every node
     renderer: Renderer | None = None  # None: render_slide; tests pass a stand-in
     theme: str = "dark"  # the palette (scenes/theme.py's THEMES); part of code_key
+    voice: str = "none"  # the narrator (scenes/speech.py's voices); part of code_key
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,8 @@ def run_task(spec: TaskSpec) -> TaskDone:
     existing = store.load(spec.key)
     if existing is not None:
         return existing
-    mine = reuse.slide_key(spec.slide, spec.quality, spec.gif_width, theme=spec.theme)
+    mine = reuse.slide_key(spec.slide, spec.quality, spec.gif_width, theme=spec.theme,
+                           voice=spec.voice)
     who = worker_name()
     if mine != spec.code_key:
         raise StaleWorker(
@@ -202,7 +204,7 @@ def run_task(spec: TaskSpec) -> TaskDone:
         try:
             with _cache_dir(spec.slide) as cache_dir:
                 result = renderer(spec.slide, params_file, spec.quality, work / "out",
-                                  spec.gif_width, cache_dir, spec.theme)
+                                  spec.gif_width, cache_dir, spec.theme, spec.voice)
         except SlideFailed as error:
             if error.log is not None and error.log.exists():
                 kept = store.logs / f"{spec.key}-{error.log.name}"
@@ -224,7 +226,7 @@ class StoreRenderer:
 
     def __call__(self, slide: Slide, params_file: Path, quality: Quality, workdir: Path,
                  gif_width: int | None, cache_dir: Path | None = None,
-                 theme: str = "dark") -> SlideResult:
+                 theme: str = "dark", voice: str | None = None) -> SlideResult:
         result = self.done[slide.stem].result
         workdir.mkdir(parents=True, exist_ok=True)
         files = {}

@@ -18,7 +18,7 @@ from pathlib import Path
 from .errors import SetupError
 
 __all__ = ["Missing", "PACKAGE_LIST", "debian_packages", "missing_pieces", "check_system",
-           "install_command"]
+           "install_command", "missing_voice"]
 
 PACKAGE_LIST = Path(__file__).with_name("debian-packages.txt")
 
@@ -83,9 +83,17 @@ def missing_pieces(path: str | None = None) -> list[Missing]:
     return found
 
 
-def check_system(path: str | None = None) -> None:
+def missing_voice(path: str | None = None) -> list[Missing]:
+    """The narrator's phonemizer: Debian's espeak-ng program (scenes/speech.py)."""
+    if shutil.which("espeak-ng", path=path):
+        return []
+    return [Missing("espeak-ng", "voice", "the 'espeak-ng' command is not on PATH (the "
+                    "narrator needs it for phonemes; --voice none renders silent videos)")]
+
+
+def check_system(path: str | None = None, voice: str = "none") -> None:
     """Raise SetupError naming every missing piece and the command that installs them."""
-    missing = missing_pieces(path)
+    missing = missing_pieces(path) + (missing_voice(path) if voice != "none" else [])
     if not missing:
         return
     lines = [f"this machine cannot render yet: {', '.join(m.piece for m in missing)} missing."]

@@ -7,8 +7,11 @@ beats::
         self.play(...)
 
 Every beat is one `next_section` (a presenter can pause between beats) and one
-subcaption (the `.srt` the pipeline ships); it lasts at least as long as its
-sentence takes to read. Numbers only ever come from lesson paths through `say`,
+subcaption (the `.srt` the pipeline ships). With a voice ($BACKPROP_VOICE, see
+speech.py) the beat's sentence is spoken: the beat lasts at least its speech plus a
+pause, and the subcaption follows the speech; without one (`none`, the default when
+the scene runs outside the pipeline, as in the tests) it lasts at least as long as
+its sentence takes to read. Numbers only ever come from lesson paths through `say`,
 `tex`, `text` and `number`, which format them with the core's rules and record
 them for the facts manifest.
 """
@@ -16,6 +19,7 @@ them for the facts manifest.
 from __future__ import annotations
 
 import os
+import re
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar, Iterator
@@ -24,6 +28,9 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, FadeIn, Line, MathTex, Mobject, Scene, Text, VGroup, config
 from PIL import Image
 
+from backprop_core.formatting import Shown
+from backprop_core.spoken import spoken_sentence
+
 from . import manim_speedups, paused_frames, theme
 from .facts import FactRecorder, TrackedLesson
 from .formula import Formula, Part
@@ -31,6 +38,7 @@ from .layout import layout_problems, text_units
 from .placement import fit_width
 from .runtime import FACTS_ENV, STILL_ENV, current_lesson
 from .slides import KICKER, SLIDE_COUNT, SLIDES, Slide
+from .speech import Narrator
 from .typeset import PLACEHOLDER as _PLACEHOLDER
 from .typeset import Typesetter
 
@@ -39,6 +47,7 @@ __all__ = ["SlideScene", "SlideChrome", "reading_time"]
 manim_speedups.install()
 
 WORDS_PER_SECOND = 2.6  # a calm lecture pace, so subtitles can be read in time
+SPEECH_LEAD = 0.15  # seconds between a beat's start and its first word
 
 
 def reading_time(sentence: str) -> float:
@@ -96,6 +105,13 @@ class SlideScene(Scene):
         # from its cache, so a pause measured with it would differ between a cold and a
         # cached render, and so would the pause's cache key: nothing after it would hit.
         self.asked_time = 0.0
+        # The slide's length in whole frames, counted as Manim writes them (a static
+        # wait keeps int(d * fps) frames, an animation one per started 1/fps), so
+        # each beat's speech is placed on the frame where the beat really starts.
+        self.video_time = 0.0
+        self.narrator = Narrator.from_environment(Path(config.media_dir) / "speech")
+        self._said: list[tuple[str, Shown]] = []  # (key, number) said since the last beat
+        self.facts_by_beat: dict[str, int] = {}  # beat -> facts recorded by its end
         self.camera.background_color = theme.BACKGROUND
         self.chrome = SlideChrome(self.slide)
 
@@ -107,25 +123,51 @@ class SlideScene(Scene):
 
     @contextmanager
     def beat(self, name: str, sentence: str, **keys: str) -> Iterator[None]:
-        """One narrated step of the slide: a section, a subcaption, a pause to read it."""
+        """One narrated step of the slide: a section, a subcaption, its speech or a pause
+        to read it."""
         text = self.say(sentence, **keys)
+        said, self._said = self._said, []
+        spoken = spoken_sentence(text)
+        speech = self.narrator.speak(spoken)
         self.next_section(name)
         self._beat_name = name
-        start, asked = self.time, self.asked_time
-        # The beat's first animation: the render finds where the beat starts on the video
-        # from the animations' segment files (the scene's clock can be a frame or two off).
+        start, asked = self.video_time, self.asked_time
+        # The beat's first animation: the render checks the beat's frame against the
+        # animations' segment files Manim wrote (backprop_render/slide_render.py).
         play = self.renderer.num_plays
         yield
-        remaining = reading_time(text) - (self.asked_time - asked)
-        self.wait(max(remaining, 0.0) + theme.BEAT_PAUSE)
-        self.add_subcaption(text, duration=self.time - start, offset=start - self.time)
-        self.narration.append({"beat": name, "text": text, "start": start, "end": self.time,
-                               "play": play})
+        needed = SPEECH_LEAD + speech.seconds if speech.path else reading_time(text)
+        self.wait(max(needed - (self.asked_time - asked), 0.0) + theme.BEAT_PAUSE)
+        self.facts_by_beat[name] = len(self.facts.facts)
+        # `said`: the lesson numbers the sentence says, in order, as written and spoken.
+        # `frame`: where the beat starts on the video, the one count that places its speech,
+        # its subtitle and (present.py) its cut, which the encoder makes a keyframe.
+        entry: dict[str, Any] = {"beat": name, "text": text, "start": start,
+                                 "end": self.video_time, "play": play,
+                                 "frame": round(start * config.frame_rate),
+                                 "spoken": spoken,
+                                 "said": [[key, shown.text] for key, shown in said]}
+        if speech.path is None:
+            cue_start, cue_end = start, self.video_time
+        else:
+            cue_start = start + SPEECH_LEAD
+            cue_end = cue_start + speech.seconds
+            entry.update(speech_start=cue_start, speech_end=cue_end,
+                         speech=speech.key, synthesized=speech.synthesized,
+                         words=len(speech.text.split()))
+        # Manim places a subcaption at its own clock plus `offset`; ours counts frames.
+        self.add_subcaption(text, duration=cue_end - cue_start,
+                            offset=cue_start - self.renderer.time)
+        self.narration.append(entry)
 
     def say(self, sentence: str, **keys: str) -> str:
         """A narration sentence with `@name` replaced by the lesson field `keys[name]`."""
-        return _PLACEHOLDER.sub(lambda m: self.facts.show(keys[m.group(1)], "narration").text,
-                                sentence)
+        def fill(match: re.Match[str]) -> str:
+            shown = self.facts.show(keys[match.group(1)], "narration")
+            self._said.append((keys[match.group(1)], shown))
+            return shown.text
+
+        return _PLACEHOLDER.sub(fill, sentence)
 
     # ----- numbers on screen ----------------------------------------------------
 
@@ -161,6 +203,10 @@ class SlideScene(Scene):
     def play(self, *args: Any, **kwargs: Any) -> None:
         super().play(*args, **kwargs)
         self.asked_time += self.duration
+        rate = config.frame_rate
+        frames = int(self.duration / (1 / rate)) if self.is_current_animation_frozen_frame() \
+            else len(np.arange(0, self.duration, 1 / rate))
+        self.video_time += frames / rate
         for unit in (u for m in self.mobjects for u in text_units(m)):
             self.seen_texts.setdefault(id(unit), unit)
         chrome = {id(m) for m in (self.chrome, *self.chrome.submobjects)}
@@ -221,5 +267,6 @@ class SlideScene(Scene):
         path = Path(target) if target else default
         path.parent.mkdir(parents=True, exist_ok=True)
         self.facts.write(path, slide=self.slide.number, slug=self.slide.slug,
-                         scene=type(self).__name__, duration=self.time,
-                         narration=self.narration, layout_problems=self.layout_problems)
+                         scene=type(self).__name__, duration=self.video_time,
+                         narration=self.narration, voice=self.narrator.voice,
+                         layout_problems=self.layout_problems)

@@ -62,9 +62,13 @@ class StandIn:
             found.append(json.loads(path.read_text())["theme"])
         return found
 
+    def voices(self) -> list[str | None]:
+        """The voice every finished render was asked for, in no order."""
+        return [json.loads(p.read_text())["voice"] for p in self.log_dir.glob("*.done")]
+
     def __call__(self, slide: Slide, params_file: Path, quality: Quality, workdir: Path,
                  gif_width: int | None, cache_dir: Path | None = None,
-                 theme: str = "dark") -> SlideResult:
+                 theme: str = "dark", voice: str | None = None) -> SlideResult:
         params = json.loads(params_file.read_text())
         self.log_dir.mkdir(parents=True, exist_ok=True)
         me = f"{slide.stem}-{uuid.uuid4().hex[:8]}"
@@ -92,7 +96,8 @@ class StandIn:
         paths += self.extra_reads.get(slide.number, [])
         manifest = {"facts": [], "reads": {path: value_at(lesson, path) for path in paths}}
         (self.log_dir / f"{me}.done").write_text(json.dumps({"slide": slide.number,
-                                                             "params": params, "theme": theme}))
+                                                             "params": params, "theme": theme,
+                                                             "voice": voice}))
         return SlideResult(slide, quality, files, media.probe_video(files["mp4"]), gif, 1,
                            manifest, seconds=0.2, animations=1)
 
@@ -118,7 +123,7 @@ class DeckCopy:
 
     def __call__(self, slide: Slide, params_file: Path, quality: Quality, workdir: Path,
                  gif_width: int | None, cache_dir: Path | None = None,
-                 theme: str = "dark") -> SlideResult:
+                 theme: str = "dark", voice: str | None = None) -> SlideResult:
         entry = json.loads((self.rendered / f"{slide.stem}.facts.json").read_text())
         workdir.mkdir(parents=True, exist_ok=True)
         files = {}

@@ -39,3 +39,17 @@ def write_video(path: Path, frames: int, fps: int = 15, size: tuple[int, int] = 
             container.mux(stream.encode(frame))
         container.mux(stream.encode())
     return path
+
+
+def shorten_last_packet(src: Path, dst: Path, ticks: int = 7) -> Path:
+    """`src` remuxed with its last packet `ticks` of the stream's time base short, as Manim's
+    own MP4s sometimes end: the stream's average frame rate is then not its nominal one."""
+    with av.open(str(src)) as source, av.open(str(dst), "w", format="mp4") as target:
+        stream = target.add_stream_from_template(source.streams.video[0])
+        packets = [p for p in source.demux(video=0) if p.dts is not None]
+        for packet in packets:
+            packet.stream = stream
+        packets[-1].duration -= ticks
+        for packet in packets:
+            target.mux(packet)
+    return dst

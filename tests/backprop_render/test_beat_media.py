@@ -97,7 +97,7 @@ def test_the_smaller_copy_of_a_later_beat_keeps_its_narration(tmp_path):
     assert abs(len(packets(tmp_path / "small.mp4", "audio")) - 25 / FPS * 24000 / 1024) <= 2
 
 
-def test_beats_start_where_the_segments_of_the_animations_before_them_end(tmp_path):
+def test_beat_frames_are_the_scenes_count_checked_against_the_segment_files(tmp_path):
     from backprop_render import slide_render
     from backprop_render.quality import QUALITIES
     from scenes.slides import SLIDES
@@ -111,14 +111,21 @@ def test_beats_start_where_the_segments_of_the_animations_before_them_end(tmp_pa
         "# This file records the segment order used by Manim.\n"
         + "".join(f"file 'file:{path}'\n" for path in segments))
     facts = tmp_path / "facts.json"
-    # Scene clocks a little off, as after a cached render; the plays are what count.
-    facts.write_text('{"narration": [{"start": 0, "play": 0}, {"start": 1.27, "play": 2},'
-                     ' {"start": 3.31, "play": 3}]}')
-    frames = slide_render._beat_frames(tmp_path, slide, quality, facts)
-    assert frames == {0: 0, 1: 19, 2: 49}
+    # The scene's frame count is the beats' start; the segment files check it.
+    facts.write_text('{"narration": [{"beat": "a", "frame": 0, "play": 0},'
+                     ' {"beat": "b", "frame": 19, "play": 2},'
+                     ' {"beat": "c", "frame": 49, "play": 3}]}')
+    frames, problems = slide_render._beat_frames(tmp_path, slide, quality, facts)
+    assert (frames, problems) == ({0: 0, 1: 19, 2: 49}, [])
     manifest = {"narration": [{"start": 0}, {"start": 1.27}, {"start": 3.31}]}
     slide_render._record_beat_frames(manifest, frames, quality)
     assert [(b["frame"], b["video_start"]) for b in manifest["narration"]] == \
         [(0, 0), (19, 19 / 15), (49, 49 / 15)]
-    facts.write_text('{"narration": [{"start": 0}]}')  # a scene from before "play": no guess
-    assert slide_render._beat_frames(tmp_path, slide, quality, facts) == {}
+    # A count a frame off (speech would be off the cut) is reported, naming the beat.
+    facts.write_text('{"narration": [{"beat": "a", "frame": 0, "play": 0},'
+                     ' {"beat": "b", "frame": 20, "play": 2}]}')
+    frames, problems = slide_render._beat_frames(tmp_path, slide, quality, facts)
+    assert frames == {0: 0, 1: 20} and len(problems) == 1
+    assert "b at frame 20, its segments say 19" in problems[0]
+    facts.write_text('{"narration": [{"start": 0}]}')  # a scene from before "frame": no guess
+    assert slide_render._beat_frames(tmp_path, slide, quality, facts) == ({}, [])

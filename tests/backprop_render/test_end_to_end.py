@@ -80,7 +80,8 @@ def test_every_slide_has_its_scene() -> None:
 
 def test_every_slide_has_all_its_files_and_nothing_else_is_left(deck: Deck) -> None:
     expected = {f"{s.stem}.{k}" for s in deck.slides for k in (*KINDS, "facts.json")}
-    expected |= {"lecture.mp4", "lecture.srt", "facts.json", ".render-state.json", CACHE_DIR}
+    expected |= {"lecture.mp4", "lecture.srt", "facts.json", ".render-state.json", CACHE_DIR,
+                 "lecture-script.md"}
     expected |= {"present", "lecture.pptx", "handout.pdf"}  # issue 16
     assert {p.name for p in deck.out.iterdir()} == expected  # no staging, no logs, no temp files
 
@@ -261,6 +262,7 @@ def test_18_a_sweep_of_real_renders_gives_folders_a_normal_render_keeps(deck: De
     # The deck's own renders stand in for the workers' (no second deck render): variants that
     # differ only in lr share every slide that does not show lr, each with its own facts.
     from backprop_core import Params
+    from backprop_render.cli import DEFAULT_VOICE
     from backprop_render.quality import QUALITIES
     from backprop_render.sweep import SweepProgress, SweepRequest, run_sweep
     from backprop_render.sweep_plan import variants_from_sets
@@ -268,8 +270,9 @@ def test_18_a_sweep_of_real_renders_gives_folders_a_normal_render_keeps(deck: De
 
     slides = tuple(s for s in deck.slides if "lr" not in s.depends_on)
     variants, _ = variants_from_sets(["lr=0.01,0.02"], "grid", Params())
+    # Voiced as the deck is (render.sh's default voice), so the render below keeps them.
     request = SweepRequest(tuple(variants), slides, QUALITIES["preview"], tmp_path / "sweep",
-                           768, workers=2, renderer=DeckCopy(deck.out))
+                           768, workers=2, renderer=DeckCopy(deck.out), voice=DEFAULT_VOICE)
     summary = run_sweep(request, SweepProgress(io.StringIO(), "lines"))
     assert len(summary.rendered) == len(slides) and summary.shared == len(slides)
     assert all(o.complete for o in summary.outcomes.values()) and not summary.warnings
@@ -499,3 +502,107 @@ def test_the_pptx_has_a_slide_per_beat_and_libreoffice_opens_it(deck: Deck, fact
         capture_output=True, text=True, timeout=180)
     assert result.returncode == 0, result.stderr
     assert len(PdfReader(tmp_path / "lecture.pdf").pages) == len(beats)
+
+
+# ----- issue 15: the narrated lecture -----------------------------------------------------
+# The deck is rendered with the default voice: every beat is spoken.
+
+def _narration(facts: dict, slide: Slide) -> list[dict]:
+    entry = next(e for e in facts["slides"] if e["stem"] == slide.stem)
+    return entry["manifest"]["narration"]
+
+
+def test_every_video_carries_aac_speech_exactly_as_long_as_its_pictures(deck: Deck,
+                                                                         videos) -> None:
+    for path in [deck.file(s, "mp4") for s in deck.slides] + [deck.out / "lecture.mp4"]:
+        with av.open(str(path)) as container:
+            assert [a.codec_context.name for a in container.streams.audio] == ["aac"], path.name
+        video = media.probe_video(path)
+        sound = media.read_audio(path)
+        # equal within one frame (the MP4 edit list keeps milliseconds)
+        assert abs(sound.samples.size / sound.rate - float(video.duration)) <= 1 / 15, path.name
+    for slide in deck.slides:  # a join between slides is silence meeting silence: no click
+        sound = media.read_audio(deck.file(slide, "mp4"))
+        edge = sound.rate // 20
+        assert np.abs(sound.samples[:edge]).max() < 0.01, slide.stem
+        assert np.abs(sound.samples[-edge:]).max() < 0.01, slide.stem
+    assert not any(Image.open(deck.file(s, "gif")).info.get("audio") for s in deck.slides)
+
+
+def test_each_beats_speech_is_inside_its_beat_and_its_subtitle_follows_it(deck: Deck,
+                                                                          facts) -> None:
+    for slide in deck.slides:
+        beats = _narration(facts, slide)
+        sound = media.read_audio(deck.file(slide, "mp4"))
+        rate, samples = sound.rate, sound.samples
+        cues = read_srt(deck.file(slide, "srt"))
+        assert len(cues) == len(beats), slide.stem
+        for beat, cue in zip(beats, cues, strict=True):
+            assert beat["start"] < beat["speech_start"] < beat["speech_end"] < beat["end"], beat
+            # the cue is the speech, to a frame
+            assert abs(float(cue.start) - beat["speech_start"]) <= 1 / 15, beat["beat"]
+            assert abs(float(cue.end) - beat["speech_end"]) <= 1 / 15, beat["beat"]
+            spoken = samples[round(beat["speech_start"] * rate):round(beat["speech_end"] * rate)]
+            assert np.sqrt(np.mean(spoken ** 2)) > 0.02, f"{slide.stem} {beat['beat']} is mute"
+            # nothing sounds between the end of its speech and the end of its beat
+            after = samples[round(beat["speech_end"] * rate) + rate // 50:round(beat["end"] * rate)]
+            assert after.size == 0 or np.abs(after).max() < 0.01, f"{slide.stem} {beat['beat']}"
+
+
+def test_every_slide_speaks_at_the_same_loudness_and_a_lecturers_pace(deck: Deck, facts) -> None:
+    from backprop_render import audio
+
+    for slide in deck.slides:
+        entry = next(e for e in facts["slides"] if e["stem"] == slide.stem)
+        measured = entry["manifest"]["audio"]
+        sound = media.read_audio(deck.file(slide, "mp4"))
+        # measured again on the decoded AAC: the same level on every slide
+        assert audio.loudness(sound.samples, sound.rate) == pytest.approx(audio.TARGET_LUFS,
+                                                                          abs=1.0), slide.stem
+        assert 1.8 <= measured["words_per_second"] <= 3.6, (slide.stem, measured)
+
+
+def test_the_lecture_script_has_every_beat_at_its_time_on_the_lecture(deck: Deck,
+                                                                      facts) -> None:
+    from backprop_render.script import clock
+
+    text = (deck.out / "lecture-script.md").read_text(encoding="utf-8")
+    chapters = {c["slide"]: c for c in facts["lecture_video"]["chapters"]}
+    for slide in deck.slides:
+        for beat in _narration(facts, slide):
+            when = clock(chapters[slide.stem]["start"] + beat["speech_start"])
+            assert f"- **{when}** `{beat['beat']}`: {beat['text']}" in text, beat
+
+
+def test_a_new_learning_rate_voices_again_only_the_sentences_whose_numbers_changed(
+        deck: Deck, facts, tmp_path: Path) -> None:
+    # The sentences of lr=0.02, from the deck's own: each number a beat said, formatted
+    # anew (the words around them are the same for this small change), then spoken
+    # through a copy of the deck's speech cache (the deck stays as it was rendered).
+    import shutil
+
+    from backprop_core import format_fact
+    from backprop_core.params import params_from_mapping
+    from backprop_core.spoken import spoken_sentence
+    from scenes.speech import DEFAULT_VOICE, Narrator
+
+    lesson = build_lesson(params_from_mapping({"lr": 0.02}))
+    cache = shutil.copytree(deck.out / CACHE_DIR / "speech", tmp_path / "speech")
+    narrator = Narrator(DEFAULT_VOICE, cache)
+    changed = total = made = 0
+    for slide in deck.slides:
+        for beat in _narration(facts, slide):
+            text, cursor = beat["text"], 0
+            for key, shown in beat["said"]:
+                now = format_fact(key, lesson.lookup(key)).text
+                at = text.index(shown, cursor)
+                text = text[:at] + now + text[at + len(shown):]
+                cursor = at + len(now)
+            spoken = spoken_sentence(text)
+            assert spoken_sentence(beat["text"]) == beat["spoken"]
+            changed += spoken != beat["spoken"]
+            total += 1
+            made += narrator.speak(spoken).synthesized
+    assert made == changed, f"{made} synthesized for {changed} changed sentences of {total}"
+    if any(s.slug == "gradient-descent" for s in deck.slides):
+        assert 0 < changed < total

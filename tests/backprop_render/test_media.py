@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from backprop_render import media
-from tests.backprop_render.synthetic_media import BACKGROUND, frame_colour
+from tests.backprop_render.synthetic_media import BACKGROUND, frame_colour, shorten_last_packet
 
 
 def decoded(path: Path) -> list[np.ndarray]:
@@ -104,6 +104,19 @@ def test_concat_joins_in_order_with_one_chapter_per_part(make_video, tmp_path):
     assert [c["metadata"]["title"] for c in read] == ["1. One", "2. Two", "3. Three"]
     assert [round(c["start"] * c["time_base"] * 1000) for c in read] == [0, 667, 2333]
     assert round(read[-1]["end"] * read[-1]["time_base"] * 1000) == 2667
+
+
+def test_a_part_whose_last_packet_is_short_keeps_its_nominal_rate(make_video, tmp_path):
+    # Seen on a 720p slide 8 of Manim's: its average rate was 7992320/266409, not 30, and
+    # lecture.mp4 failed with "different video settings" beside slides at exactly 30.
+    whole = make_video(30, fps=15)
+    short = shorten_last_packet(make_video(20, fps=15), tmp_path / "short.mp4")
+    with av.open(str(short)) as container:
+        assert container.streams.video[0].average_rate != 15  # the case, really made
+    assert media.probe_video(short).fps == 15
+    chapters = media.concat_videos([(whole, "1. One"), (short, "2. Two")], tmp_path / "l.mp4")
+    assert chapters[1].start == 2 and media.probe_video(tmp_path / "l.mp4").fps == 15
+    assert media.probe_video(tmp_path / "l.mp4").frames == 50
 
 
 def test_concat_refuses_parts_with_different_settings(make_video, tmp_path):

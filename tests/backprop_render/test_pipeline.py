@@ -41,7 +41,7 @@ class FakeRenderer:
 
     def __call__(self, slide: Slide, params_file: Path, quality: Quality, workdir: Path,
                  gif_width: int | None, cache_dir: Path | None = None,
-                 theme: str = "dark") -> SlideResult:
+                 theme: str = "dark", voice: str | None = None) -> SlideResult:
         params = json.loads(params_file.read_text())
         self.calls.append((slide.number, params))
         self.themes = [*getattr(self, "themes", []), theme]
@@ -272,8 +272,8 @@ def test_a_slide_whose_code_changed_is_rendered_again(tmp_path, monkeypatch):
     render(tmp_path, [1, 2], FakeRenderer())
     keys = pipeline.reuse.keys_for
 
-    def edited(slides, quality, gif_width, theme="dark"):
-        found = keys(slides, quality, gif_width, theme=theme)
+    def edited(slides, quality, gif_width, **options):
+        found = keys(slides, quality, gif_width, **options)
         return {stem: key + "-edited" if stem.startswith("02-") else key
                 for stem, key in found.items()}
 
@@ -288,10 +288,10 @@ def test_each_slide_job_gets_its_own_cache_folder_in_the_output_folder(tmp_path)
 
     class Recording(FakeRenderer):
         def __call__(self, slide, params_file, quality, workdir, gif_width, cache_dir=None,
-                     theme="dark"):
+                     theme="dark", voice=None):
             seen.append(cache_dir)
             return super().__call__(slide, params_file, quality, workdir, gif_width, cache_dir,
-                                    theme)
+                                    theme, voice)
 
     render(tmp_path, [1, 2], Recording())
     assert seen == [tmp_path / ".render-cache" / s.stem for s in SLIDES[:2]]

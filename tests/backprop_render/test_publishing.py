@@ -65,6 +65,7 @@ PROTOCOL = [
     ".render-state.json",  # lecture 1. the lecture no longer trusted
     "lecture.mp4", "lecture.srt",  # lecture 2.
     ".render-state.json",  # lecture 3. the lecture trusted again
+    "lecture-script.md",  # lecture 4. its times on the lecture just joined
     "facts.json",  # the lecture's entry
 ]
 # The number of writes done when slide 2 is trusted again: step 5, the second state write.
@@ -77,6 +78,9 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("published") / "out"
     render(folder, [1, 2], FakeRenderer(reads=READS), gif_width=None)
     render(folder, [2], FakeRenderer(reads=READS), gif_width=32)
+    # Gone, so that the render under test writes it (lecture 4.): the stand-in's sentences
+    # hold no x, and an unchanged script is not rewritten.
+    (folder / "lecture-script.md").unlink()
     return folder
 
 
@@ -122,5 +126,5 @@ def test_a_crash_before_any_write_leaves_a_folder_the_next_render_completes(
     assert summary.lecture is not None
     assert record(folder) == record(expected)
     assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in expected.iterdir())
-    for name in ("lecture.srt", f"{SLIDE2}.srt"):
+    for name in ("lecture.srt", f"{SLIDE2}.srt", "lecture-script.md"):
         assert (folder / name).read_bytes() == (expected / name).read_bytes()

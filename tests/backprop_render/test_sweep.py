@@ -129,7 +129,7 @@ def scheduler():
 
 
 def sweep(out: Path, variants, slides, renderer: StandIn, scheduler, retries: int = 2,
-          theme: str = "dark"):
+          theme: str = "dark", voice: str = "none"):
     """A sweep of `variants` (or of `--set` items) on the test cluster."""
     from backprop_render.sweep import SweepProgress, SweepRequest, run_sweep
 
@@ -138,7 +138,7 @@ def sweep(out: Path, variants, slides, renderer: StandIn, scheduler, retries: in
         assert not bad
     request = SweepRequest(tuple(variants), tuple(slides), PREVIEW, out, 32,
                            scheduler.scheduler_address, retries=retries, renderer=renderer,
-                           theme=theme)
+                           theme=theme, voice=voice)
     return run_sweep(request, SweepProgress(io.StringIO(), "lines"))
 
 
@@ -294,7 +294,7 @@ def test_keep_going_leaves_out_bad_rows_and_renders_the_rest(tmp_path, monkeypat
         return sweep.SweepSummary(request.out, plan, {v.name: sweep.VariantOutcome(
             v, published=True) for v in request.variants})
 
-    monkeypatch.setattr(system, "check_system", lambda: None)
+    monkeypatch.setattr(system, "check_system", lambda voice="none": None)
     monkeypatch.setattr(sweep, "run_sweep", fake_run)
     status = sweep_cli.sweep_command(["--variants", str(table), "--out", str(tmp_path / "o"),
                                       "--keep-going", "--slides", "1", "--quiet"])
@@ -383,3 +383,21 @@ def test_a_light_sweep_renders_and_records_light(tmp_path, scheduler):
         facts = json.loads((tmp_path / "out" / name / "facts.json").read_text())
         assert facts["theme"] == "light"
         assert [e["theme"] for e in facts["slides"]] == ["light"]
+
+
+# ----- issue 15: a voiced sweep ------------------------------------------------------------------
+
+def test_the_voice_is_in_every_task_key(tmp_path):
+    variants, _ = variants_from_sets(["lr=0.01,0.02"], "grid", Params())
+    silent = make_plan(tmp_path, variants, [TITLE, BACKWARD], PREVIEW, None)
+    voiced = make_plan(tmp_path, variants, [TITLE, BACKWARD], PREVIEW, None, voice="joe")
+    assert len(voiced.tasks) == len(silent.tasks) == 3
+    assert not set(voiced.tasks) & set(silent.tasks)
+
+
+def test_a_voiced_sweep_passes_its_voice_to_every_render(tmp_path, scheduler):
+    renderer = StandIn(tmp_path / "log")
+    summary = sweep(tmp_path / "out", ["lr=0.01,0.02"], [TITLE], renderer, scheduler,
+                    voice="joe")
+    assert all(o.complete for o in summary.outcomes.values())
+    assert renderer.voices() == ["joe"]  # slide 1 reads no lr: one render serves both

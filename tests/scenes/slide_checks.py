@@ -20,6 +20,7 @@ from backprop_core import ParamError, build_lesson, format_fact
 from backprop_core.params import params_from_mapping
 from scenes.audit import missing_facts, numeral_audit
 from scenes.slides import Slide
+from scenes.speech import speech_audit
 from tests.scenes.conftest import UNUSUAL_PARAMS, dry_run
 
 __all__ = ["check_slide", "unusual_parameters_test", "random_parameters_test", "length_test",
@@ -29,7 +30,8 @@ __all__ = ["check_slide", "unusual_parameters_test", "random_parameters_test", "
 
 def check_slide(scene: Any, params: dict) -> None:
     """Layout held after every animation, every beat narrated, every number shown or said is
-    the core's value formatted by the core and is really there, and no numeral was typed."""
+    the core's value formatted by the core and is really there (a spoken one on screen by the
+    end of its beat), and no numeral was typed."""
     assert scene.layout_problems == []
     assert scene.narration, "a slide without narration writes no subtitles"
     assert all(beat["text"].strip() for beat in scene.narration)
@@ -39,6 +41,7 @@ def check_slide(scene: Any, params: dict) -> None:
         assert (fact.shown, fact.tex) == (expected.text, expected.tex), fact
     assert numeral_audit(scene) == []
     assert missing_facts(scene) == []
+    assert speech_audit(scene) == []  # what the voice says, as the screen shows it
 
 
 def unusual_parameters_test(slide: Slide) -> Callable[..., None]:

@@ -1,0 +1,43 @@
+"""lecture-script.md: every beat's sentence, where it falls on lecture.mp4.
+
+For a lecturer who records the voice by hand, reads along, or needs a transcript:
+one section per slide, one line per beat with its start time on lecture.mp4 (the
+chapter's start plus the beat's start on its slide), the beat's name, and the
+sentence as the captions write it. Built from the same facts the videos were
+made from, so it changes exactly when they do.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["SCRIPT_FILE", "lecture_script", "clock"]
+
+SCRIPT_FILE = "lecture-script.md"
+
+
+def clock(seconds: float) -> str:
+    """m:ss.s (a lecture is minutes long; tenths are enough to find a beat)."""
+    tenths = round(seconds * 10)
+    minutes, tenths = divmod(tenths, 600)
+    return f"{minutes}:{tenths // 10:02d}.{tenths % 10}"
+
+
+def lecture_script(title: str, entries: list[dict[str, Any]],
+                   lecture: dict[str, Any]) -> str:
+    """The script of `lecture` (its facts.json entry) from the slides' entries, in order."""
+    chapters = {c["slide"]: c for c in lecture["chapters"]}
+    voices = {e["manifest"].get("voice", "none") for e in entries}
+    voice = ", ".join(sorted(voices))
+    lines = [f"# {title}", "",
+             f"The narration of lecture.mp4 ({clock(lecture['duration'])}), beat by beat. "
+             "Times are where each beat starts on lecture.mp4; with a voice, where its "
+             f"speech starts. Voice: {voice}.", ""]
+    for entry in entries:
+        chapter = chapters[entry["stem"]]
+        lines += [f"## {entry['number']}. {entry['title']} (from {clock(chapter['start'])})", ""]
+        for beat in entry["manifest"].get("narration", []):
+            start = chapter["start"] + float(beat.get("speech_start", beat["start"]))
+            lines.append(f"- **{clock(start)}** `{beat['beat']}`: {beat['text']}")
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
