@@ -465,3 +465,29 @@ def test_a_change_of_each_parameter_renders_exactly_the_slides_whose_reads_chang
         assert renderer.calls == [], name
         tmp_path = tmp_path.parent / f"{tmp_path.name}-{name}"  # next change from the defaults
         render(tmp_path, numbers, FakeRenderer(reads=READS), gif_width=None)
+
+
+def test_the_nothing_changed_command_loads_no_numpy_pyav_lesson_manim_or_dask(tmp_path):
+    import subprocess
+    import sys
+
+    from backprop_render import REPO
+    from backprop_render.cli import DEFAULT_VOICE
+
+    request = pipeline.RenderRequest(tuple(SLIDES[:2]), load_params(None, {}), PREVIEW, tmp_path,
+                                     None, voice=DEFAULT_VOICE)
+    pipeline.run(request, Progress(io.StringIO(), "lines"), FakeRenderer())
+    check = ("import runpy, sys\n"
+             f"sys.argv = ['backprop_render', '--quality', 'preview', '--slides', '1,2', "
+             f"'--no-gif', '--no-present', '--out', {str(tmp_path)!r}]\n"
+             "try:\n    runpy.run_module('backprop_render', run_name='__main__')\n"
+             "except SystemExit as done:\n    assert not done.code, done.code\n"
+             "heavy = ('numpy', 'av', 'PIL', 'manim', 'dask', 'distributed',"
+             " 'backprop_core.lesson', 'backprop_render.slide_render', 'backprop_render.media')\n"
+             "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy"
+             " or m in heavy))\n")
+    done = subprocess.run([sys.executable, "-c", check], cwd=REPO, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Rendered 0 slides" in done.stdout
+    assert done.stdout.strip().splitlines()[-1] == "[]"
