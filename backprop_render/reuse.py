@@ -181,13 +181,7 @@ def _digest(data: bytes) -> str:
 
 @lru_cache(maxsize=None)
 def _package_versions() -> tuple[tuple[str, str], ...]:
-    found = []
-    for name in PACKAGES:
-        try:
-            found.append((name, metadata.version(name)))
-        except metadata.PackageNotFoundError:
-            found.append((name, "absent"))
-    return tuple(found)
+    return tuple((name, _version(name)) for name in PACKAGES)
 
 
 def _relative(path: Path, root: Path) -> str:
