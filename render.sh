@@ -38,10 +38,11 @@ missing_debian_packages() {
   # shellcheck disable=SC2086  # word splitting of the list is intended
   installed="$(dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' $wanted 2>/dev/null \
                | awk '$1 == "ii" {print $2}' || true)"
+  # In bash, not a grep per package: this runs before every render (bench/unchanged.py).
+  local -A have=()
+  for package in $installed; do have[$package]=1; done
   for package in $wanted; do
-    if ! grep -qx -- "$package" <<<"$installed"; then
-      echo "$package"
-    fi
+    [ -n "${have[$package]:-}" ] || echo "$package"
   done
 }
 
@@ -90,9 +91,9 @@ setup_fingerprint() {
 }
 
 venv_is_ready() {
+  # The fingerprint runs the venv's Python: a broken one gives another fingerprint.
   [ -x "$venv/bin/python" ] && [ -f "$stamp" ] \
-    && "$venv/bin/python" -c '' 2>/dev/null \
-    && [ "$(cat "$stamp")" = "$(setup_fingerprint)" ]
+    && [ "$(cat "$stamp")" = "$(setup_fingerprint 2>/dev/null)" ]
 }
 
 ensure_venv() {

@@ -31,35 +31,41 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-import av.error
-
-from backprop_core import Params, build_lesson
+from backprop_core.params import Params
 from scenes.slides import LECTURE_SUBTITLE, LECTURE_TITLE, SLIDES, Slide
 from scenes.speech import NO_VOICE
 
-from . import media, records, reuse, script
+from . import records, reuse, script
 from .errors import RenderError, SlideFailed, interrupt
 from .outputs import OutputFolder
 from .progress import Progress
 from .quality import Quality
-from .slide_render import (
-    KINDS,
-    SlideResult,
-    animations_done,
-    current_phase,
-    media_dir_for,
-    render_slide,
-)
-from .subtitles import compose_srt, join_srt, read_srt
+
+# numpy, PyAV and the lesson's modules load only when a slide renders, the lesson is built
+# or the lecture joined: a render that changes nothing needs none of them (bench/unchanged.py).
+if TYPE_CHECKING:
+    from backprop_core import Lesson
+
+    from .slide_render import SlideResult
 
 __all__ = ["RenderRequest", "RenderSummary", "Renderer", "run", "CACHE_DIR"]
 
 # (slide, params_file, quality, workdir, gif_width, cache_dir, theme) -> finished files in workdir
-Renderer = Callable[[Slide, Path, Quality, Path, "int | None", "Path | None", str], SlideResult]
+Renderer = Callable[[Slide, Path, Quality, Path, "int | None", "Path | None", str],
+                    "SlideResult"]
 CACHE_DIR = ".render-cache"  # in the output folder: one Manim media folder per slide, kept
+IMPORTS_FILE = f"{CACHE_DIR}/imports.json"  # reuse.py's table of what each source file imports
 _POLL_SECONDS = 0.5
+
+
+def render_slide(*args: Any) -> SlideResult:
+    """slide_render.render_slide, imported when a slide is rendered (module-level, so a job
+    process can be handed it)."""
+    from .slide_render import render_slide as render
+
+    return render(*args)
 
 
 @dataclass(frozen=True)
@@ -81,7 +87,7 @@ class RenderRequest:
 @dataclass
 class RenderSummary:
     out: Path
-    rendered: list[SlideResult] = field(default_factory=list)
+    rendered: list["SlideResult"] = field(default_factory=list)
     kept: list[Slide] = field(default_factory=list)  # unchanged: files kept as they were
     lecture: dict[str, Any] | None = None
     lecture_rebuilt: bool = False
@@ -135,7 +141,7 @@ class _Jobs:
     params_file: Path
     progress: Progress
     renderer: Renderer
-    done: Callable[[SlideResult], None]
+    done: Callable[["SlideResult"], None]
     history: dict[str, tuple[float, int] | None]
 
     def workdir(self, slide: Slide) -> Path:
@@ -153,6 +159,8 @@ class _Jobs:
 
     def report(self, slide: Slide, since: float) -> None:
         """How far the slide's job is: animations drawn since `since`, and its phase."""
+        from .slide_render import animations_done, current_phase, media_dir_for
+
         workdir = self.workdir(slide)
         media_dir = media_dir_for(workdir, self.cache_dir(slide))
         self.progress.update(slide, animations_done(media_dir, slide, self.request.quality, since),
@@ -267,15 +275,44 @@ class _DeckRender:
                 self.entries[entry.stem] = entry
         self.lecture = records.LectureEntry.from_json(self.facts_on_disk.get("lecture_video")) \
             if folder.exists("lecture.mp4") else None
-        self.lesson = build_lesson(request.params)
-        self.lesson_json = self.lesson.to_dict()
+        # The lesson (training the network) only when something needs its values: when the
+        # lesson key and its digest match the last render's, facts.json holds it already.
+        self.lesson_key = reuse.lesson_key(dataclasses.asdict(request.params))
+        self._lesson: Lesson | None = None
+        self.lesson_json = self._recorded_lesson()
+        reuse.load_imports(folder.path / IMPORTS_FILE)
         self.keys = reuse.keys_for(request.slides, request.quality, request.gif_width,
                                    theme=request.theme, voice=request.voice)
+
+    @property
+    def lesson(self) -> Lesson:
+        if self._lesson is None:
+            from backprop_core import build_lesson
+
+            self._lesson = build_lesson(self.request.params)
+            if self.lesson_json is None:
+                self.lesson_json = _as_json(self._lesson.to_dict())
+                self.state.lesson = records.LessonRecord(
+                    self.lesson_key, reuse.lesson_digest(self.lesson_json))
+        return self._lesson
+
+    def _recorded_lesson(self) -> Any:
+        """facts.json's lesson, if it is the lesson of these parameters and this code."""
+        recorded, lesson = self.state.lesson, self.facts_on_disk.get("lesson")
+        if recorded is None or recorded.key != self.lesson_key or lesson is None \
+                or reuse.lesson_digest(lesson) != recorded.digest:
+            return None
+        return lesson
+
+    def lesson_values(self) -> Any:
+        if self.lesson_json is None:
+            self.lesson  # noqa: B018  (building it sets lesson_json)
+        return self.lesson_json
 
     # -- the records ---------------------------------------------------------------------------
 
     def facts(self) -> dict[str, Any]:
-        return records.facts_document(self.request.params, self.lesson_json,
+        return records.facts_document(self.request.params, self.lesson_values(),
                                       self.request.quality, self.entries.values(), self.lecture,
                                       self.request.theme)
 
@@ -305,14 +342,16 @@ class _DeckRender:
         todo = []
         for slide in self.request.slides:
             decision = reuse.decide(slide, self.keys[slide.stem], self.entries.get(slide.stem),
-                                    self.state.slides.get(slide.stem), self.lesson,
-                                    self.folder.path, self.request.force)
+                                    self.state.slides.get(slide.stem), lambda: self.lesson,
+                                    self.folder.path, self.request.force, self.lesson_key)
             if decision.render:
                 todo.append(slide)
             else:
                 # Its files are what these parameters would draw: it read nothing that changed.
                 entry = self.entries[slide.stem].with_params(self.request.params)
                 self.entries[slide.stem] = entry
+                self.state.slides[slide.stem] = self.state.slides[slide.stem].with_reads(
+                    reuse.reads_proof(self.lesson_key, entry.manifest["reads"]))
                 self.save_slide_facts(entry)
                 self.summary.kept.append(slide)
         return todo
@@ -349,6 +388,8 @@ class _DeckRender:
            id, how long it took) and save it: the next run may keep it again.
         6. Delete its staging folder (its Manim master is large at 4k).
         """
+        from .slide_render import KINDS
+
         stem = result.slide.stem
         self.state.slides.pop(stem, None)  # 1
         self.save_state()
@@ -363,8 +404,11 @@ class _DeckRender:
         self.entries[stem] = entry
         self.save_slide_facts(entry)  # 3
         self.save_facts()  # 4
+        reads = entry.manifest.get("reads")
+        proof = reuse.reads_proof(self.lesson_key, reads) \
+            if isinstance(reads, dict) and not reuse.changed_reads(reads, self.lesson) else None
         self.state.slides[stem] = records.Publication.new(self.keys[stem], self.folder.path,
-                                                          names.values())  # 5
+                                                          names.values(), proof)  # 5
         self.state.record_timing(result)
         self.save_state()
         shutil.rmtree(self.folder.staging / stem, ignore_errors=True)  # 6
@@ -391,6 +435,8 @@ class _DeckRender:
                 and self.state.lecture.is_current(ids, self.folder.path):
             self.lecture = dataclasses.replace(self.lecture, params=entries[0].params)
         else:
+            import av.error
+
             self.state.lecture = None  # 1
             self.save_state()
             try:
@@ -419,6 +465,8 @@ class _DeckRender:
         place whole, so an interruption leaves the previous presentation or none."""
         if not self.request.present or self.summary.lecture_problem is not None:
             return
+        import av.error
+
         from . import present  # python-pptx only when a presentation is asked for
 
         try:
@@ -434,9 +482,13 @@ class _DeckRender:
             self.save_facts()
         if _as_json(self.state.to_json()) != self.state_on_disk:
             self.save_state()
+        reuse.save_imports(self.folder.path / IMPORTS_FILE)
 
 
 def _join(folder: OutputFolder, entries: list[records.SlideEntry]) -> records.LectureEntry:
+    from . import media
+    from .subtitles import compose_srt, join_srt, read_srt
+
     parts = [(folder.path / e.files["mp4"], f"{e.number}. {e.title}") for e in entries]
     staged_mp4 = folder.staging / "lecture.mp4"
     chapters = media.concat_videos(parts, staged_mp4, {"title": LECTURE_TITLE})

@@ -27,16 +27,18 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from io import BytesIO
 from pathlib import Path
-from typing import Any, Sequence
-
-import av
-from PIL import Image, ImageDraw, ImageFont
+from typing import TYPE_CHECKING, Any, Sequence
 
 from scenes.slides import LECTURE_SUBTITLE, LECTURE_TITLE
 
-from . import beat_media
 from .outputs import OutputFolder
 from .quality import QUALITIES
+
+if TYPE_CHECKING:  # PyAV, Pillow and numpy load when something is cut or drawn, not to find
+    # that nothing changed (bench/unchanged.py)
+    from PIL import Image, ImageFont
+
+    from . import beat_media
 
 __all__ = ["build", "PresentResult", "PRESENT_DIR", "DECK_FILE", "HANDOUT_FILE", "DECK_HEIGHT",
            "OUTPUTS"]
@@ -102,6 +104,8 @@ def _save_poster(image: Image.Image, path: Path) -> None:
 def _cut_slide(folder: Path, entry: dict[str, Any], target: Path, deck_dir: Path | None,
                deck_height: int | None) -> list[float]:
     """The slide's beat videos and posters into `target`; returns the beats' durations."""
+    from . import beat_media
+
     video = folder / entry["files"]["mp4"]
     # Where the render found each beat to start on the video (slide_render.py), else the
     # scene's own clock, which can be off by a frame or two after a cached render.
@@ -142,6 +146,8 @@ def _cores() -> int:
 
 
 def _has_audio(video: Path) -> bool:
+    import av
+
     with av.open(str(video)) as container:
         return bool(container.streams.audio)
 
@@ -289,6 +295,8 @@ _LINE = 31  # pixels a line of narration takes
 
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     """DejaVu Sans (it has the minus sign and the Greek the narration uses), else Pillow's."""
+    from PIL import ImageFont
+
     try:
         return ImageFont.truetype("DejaVuSans.ttf", size)
     except OSError:
@@ -297,6 +305,8 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
 
 def write_handout(dst: Path, folder: Path, entries: Sequence[dict[str, Any]]) -> None:
     """One page per slide: its title, its still, and its narration beat by beat."""
+    from PIL import Image, ImageDraw
+
     title_font, text_font, small = _font(34), _font(22), _font(18)
     pages: list[Image.Image] = []
     for entry in entries:

@@ -24,14 +24,16 @@ import uuid
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
-from backprop_core import Params
+from backprop_core.params import Params
 from scenes.slides import LECTURE_SUBTITLE, LECTURE_TITLE, SLIDES, Slide
 
-from .media import Chapter
 from .quality import Quality
-from .slide_render import SlideResult
+
+if TYPE_CHECKING:  # PyAV and numpy only where media is made, not to read a record
+    from .media import Chapter
+    from .slide_render import SlideResult
 
 __all__ = ["FACTS_FILE", "STATE_FILE", "SlideEntry", "LectureEntry", "Publication",
            "LectureRecord", "Timing", "RenderState", "slide_facts_file", "slide_facts_document",
@@ -111,7 +113,9 @@ class SlideEntry:
         return cls(**values)
 
     def to_json(self) -> Json:
-        return dataclasses.asdict(self)
+        # Its fields hold JSON already; dataclasses.asdict would deep-copy every manifest, a
+        # tenth of a second per deck on each run. The result shares them: read it, don't edit.
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
 
     def with_params(self, params: Params) -> SlideEntry:
         """The entry for the same files, true for `params` too (it read nothing that changed)."""
@@ -208,10 +212,16 @@ class Publication:
     key: str
     files: dict[str, int]
     id: str
+    # reuse.reads_proof: its reads hold their values in the lesson of the key it names
+    reads: str | None = None
 
     @classmethod
-    def new(cls, key: str, folder: Path, names: Iterable[str]) -> Publication:
-        return cls(key, file_sizes(folder, names), uuid.uuid4().hex)
+    def new(cls, key: str, folder: Path, names: Iterable[str],
+            reads: str | None = None) -> Publication:
+        return cls(key, file_sizes(folder, names), uuid.uuid4().hex, reads)
+
+    def with_reads(self, reads: str) -> Publication:
+        return dataclasses.replace(self, reads=reads)
 
     @classmethod
     def from_json(cls, data: Any) -> Publication | None:
@@ -254,6 +264,24 @@ class LectureRecord:
 
 
 @dataclass(frozen=True)
+class LessonRecord:
+    """The key of the lesson facts.json holds (reuse.lesson_key) and the digest of that
+    lesson's JSON: a run with the same key takes the lesson from facts.json, if its digest
+    still matches, instead of building it."""
+
+    key: str
+    digest: str
+
+    @classmethod
+    def from_json(cls, data: Any) -> LessonRecord | None:
+        values = _fields(cls, data)
+        return None if values is None else cls(**values)
+
+    def to_json(self) -> Json:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
 class Timing:
     seconds: float
     animations: int
@@ -276,6 +304,7 @@ class RenderState:
     slides: dict[str, Publication] = field(default_factory=dict)
     timings: dict[str, dict[str, Json]] = field(default_factory=dict)  # quality -> stem -> Timing
     lecture: LectureRecord | None = None
+    lesson: LessonRecord | None = None
     other: Json = field(default_factory=dict)
 
     @classmethod
@@ -288,7 +317,9 @@ class RenderState:
         timings = data.get("timings")
         return cls(published, timings if isinstance(timings, dict) else {},
                    LectureRecord.from_json(data.get("lecture")),
-                   {k: v for k, v in data.items() if k not in ("slides", "timings", "lecture")})
+                   LessonRecord.from_json(data.get("lesson")),
+                   {k: v for k, v in data.items()
+                    if k not in ("slides", "timings", "lecture", "lesson")})
 
     def to_json(self) -> Json:
         data: Json = {**self.other,
@@ -297,6 +328,8 @@ class RenderState:
             data["timings"] = self.timings
         if self.lecture is not None:
             data["lecture"] = self.lecture.to_json()
+        if self.lesson is not None:
+            data["lesson"] = self.lesson.to_json()
         return data
 
     def timing(self, quality: Quality, stem: str) -> Timing | None:

@@ -33,13 +33,13 @@ import ast
 import dataclasses
 import hashlib
 import json
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
-from scenes.facts import value_at
 from scenes.slides import Slide
 from scenes.speech import NO_VOICE, engine_identity
 
@@ -50,7 +50,8 @@ if TYPE_CHECKING:
     from .records import Publication, SlideEntry
 
 __all__ = ["KEY_SCHEMA", "SOURCE_PACKAGES", "PIPELINE_FILES", "module_closure", "slide_key",
-           "changed_reads", "Decision", "decide", "REPO"]
+           "changed_reads", "Decision", "decide", "REPO", "lesson_key", "lesson_digest",
+           "reads_proof"]
 
 KEY_SCHEMA = 1  # bump when the meaning of a key changes: every slide renders once more
 SOURCE_PACKAGES = ("scenes", "backprop_core")  # the packages a scene's imports are followed into
@@ -65,6 +66,12 @@ PACKAGES = ("manim", "av", "pycairo", "manimpango", "pillow", "srt")
 # Read by runtime.py only when no parameters are passed; the pipeline always passes
 # them, and parameters reach the frames only as lesson values, which are compared.
 NOT_AN_INPUT = ("assets/default_params.toml",)
+# What the lesson is a function of besides the parameters: the core's code, the code that
+# turns a lesson value into the JSON a read is compared as, and numpy (the network's
+# training), on this Python.
+LESSON_CODE = ("backprop_core",)
+LESSON_FILES = ("scenes/facts.py", "backprop_render/reuse.py")
+LESSON_PACKAGES = ("numpy",)
 
 
 # ----- the code a slide depends on ---------------------------------------------------
@@ -80,15 +87,48 @@ def _module_file(name: str, root: Path) -> Path | None:
     return None
 
 
+# module:sha256 of its file -> the modules it imports. Parsing every file of a slide's
+# closure is most of the time of a render that changes nothing, so the pipeline keeps this
+# table in the output folder (load_imports/save_imports). Keyed by the file's content, an
+# entry can never describe another version of the file.
+_IMPORTS: dict[str, list[str]] = {}
+_IMPORTS_ADDED: list[str] = []
+
+
+def load_imports(path: Path) -> None:
+    """Add the table saved at `path` (if any, and readable) to the known imports."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if isinstance(data, dict):
+        _IMPORTS.update({k: v for k, v in data.items() if isinstance(v, list)
+                         and all(isinstance(n, str) for n in v)})
+
+
+def save_imports(path: Path) -> None:
+    """Save the table at `path` if this process parsed a file it did not hold."""
+    if not _IMPORTS_ADDED:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staged = path.with_name(path.name + ".tmp")
+    staged.write_text(json.dumps(_IMPORTS, sort_keys=True), encoding="utf-8")
+    staged.replace(path)
+    _IMPORTS_ADDED.clear()
+
+
 def _imported_modules(path: Path, module: str) -> frozenset[str]:
     """Every module name `path` imports, statically, at any depth of its code."""
-    stat = path.stat()
-    return _parse_imports(path, module, stat.st_mtime_ns, stat.st_size)
+    data = path.read_bytes()
+    known = f"{module}:{_digest(data)}"
+    if known not in _IMPORTS:
+        _IMPORTS[known] = sorted(_parse_imports(data, path, module))
+        _IMPORTS_ADDED.append(known)
+    return frozenset(_IMPORTS[known])
 
 
-@lru_cache(maxsize=1024)
-def _parse_imports(path: Path, module: str, mtime_ns: int, size: int) -> frozenset[str]:
-    tree = ast.parse(path.read_bytes(), filename=str(path))
+def _parse_imports(data: bytes, path: Path, module: str) -> set[str]:
+    tree = ast.parse(data, filename=str(path))
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     names: set[str] = set()
     for node in ast.walk(tree):
@@ -104,7 +144,7 @@ def _parse_imports(path: Path, module: str, mtime_ns: int, size: int) -> frozens
             names.add(base)
             # `from scenes import theme` imports the module scenes.theme
             names.update(f"{base}.{alias.name}" for alias in node.names)
-    return frozenset(names)
+    return names
 
 
 def module_closure(slide: Slide, root: Path = REPO) -> list[Path]:
@@ -141,13 +181,7 @@ def _digest(data: bytes) -> str:
 
 @lru_cache(maxsize=None)
 def _package_versions() -> tuple[tuple[str, str], ...]:
-    found = []
-    for name in PACKAGES:
-        try:
-            found.append((name, metadata.version(name)))
-        except metadata.PackageNotFoundError:
-            found.append((name, "absent"))
-    return tuple(found)
+    return tuple((name, _version(name)) for name in PACKAGES)
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -192,8 +226,48 @@ def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
+# ----- the lesson, without building it --------------------------------------------------------
+
+def lesson_key(params: Mapping[str, Any], root: Path = REPO) -> str:
+    """The hash of everything the lesson is a function of: the parameters, every file of
+    the core, the code that compares reads, numpy's version and Python's. Equal keys mean
+    equal lessons, so a render whose key matches the last one's need not build it."""
+    files = sorted(p for package in LESSON_CODE for p in (root / package).rglob("*.py"))
+    files += [root / name for name in LESSON_FILES]
+    record = {
+        "schema": KEY_SCHEMA,
+        "params": dict(params),
+        "sources": {_relative(p, root): _digest(p.read_bytes()) for p in files},
+        "packages": {name: _version(name) for name in LESSON_PACKAGES},
+        "python": sys.version,
+    }
+    return _digest(json.dumps(record, sort_keys=True).encode("utf-8"))
+
+
+def lesson_digest(lesson_json: Any) -> str:
+    """The hash of a lesson's JSON form, as facts.json holds it."""
+    return _digest(_canonical(lesson_json).encode("utf-8"))
+
+
+def reads_proof(lesson: str, reads: Mapping[str, Any]) -> str:
+    """A record that every one of `reads` has its value in the lesson of key `lesson`.
+
+    Written when a render's reads came from that lesson, or were compared with it and none
+    changed; a later run whose lesson key is the same may then skip the comparison."""
+    return _digest(_canonical({"lesson": lesson, "reads": dict(reads)}).encode("utf-8"))
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "absent"
+
+
 def changed_reads(reads: Mapping[str, Any], lesson) -> list[str]:
     """The recorded reads whose value differs in `lesson` (or that it no longer has)."""
+    from scenes.facts import value_at  # the lesson's modules, only when a lesson is compared
+
     changed = []
     for path, recorded in reads.items():
         try:
@@ -231,9 +305,13 @@ def _files_whole(folder: Path, sizes: Mapping[str, int]) -> str | None:
 
 
 def decide(slide: Slide, key: str, entry: SlideEntry | None, record: Publication | None,
-           lesson, folder: Path, force: bool = False) -> Decision:
+           lesson: Any | Callable[[], Any], folder: Path, force: bool = False,
+           lesson_key: str | None = None) -> Decision:
     """Render `slide`, or keep its files? `entry` is its facts.json entry, `record` its
-    entry in the render state, `lesson` the new lesson."""
+    entry in the render state, `lesson` the new lesson (or a function that builds it, called
+    only if needed) and `lesson_key` its key: when the
+    record proves the reads were found in the lesson of that key (reads_proof), they are not
+    compared again, and the lesson need not be built."""
     def render(reason: str) -> Decision:
         return Decision(slide, key, reason)
 
@@ -251,7 +329,10 @@ def decide(slide: Slide, key: str, entry: SlideEntry | None, record: Publication
     reads = entry.manifest.get("reads")
     if not isinstance(reads, dict):
         return render("its record holds no reads")
-    changed = changed_reads(reads, lesson)
+    if lesson_key is not None and record.reads is not None \
+            and record.reads == reads_proof(lesson_key, reads):
+        return Decision(slide, key, None)
+    changed = changed_reads(reads, lesson() if callable(lesson) else lesson)
     if changed:
         more = f" and {len(changed) - 1} more" if len(changed) > 1 else ""
         return render(f"it shows values that changed ({changed[0]}{more})")

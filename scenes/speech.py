@@ -28,9 +28,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:  # numpy loads where audio is handled, not for a voice's identity
+    import numpy as np
 
 __all__ = ["VOICE_ENV", "SPEECH_CACHE_ENV", "NO_VOICE", "DEFAULT_VOICE", "VOICES", "Voice",
            "Speech", "Narrator", "voice_names", "engine_identity", "read_wav", "VoiceError",
@@ -117,6 +118,8 @@ class Speech:
 
 def read_wav(path: Path) -> tuple[np.ndarray, int]:
     """Mono float32 samples in [-1, 1] and the sample rate."""
+    import numpy as np
+
     with wave.open(str(path), "rb") as handle:
         rate, frames = handle.getframerate(), handle.getnframes()
         data = np.frombuffer(handle.readframes(frames), dtype="<i2")
@@ -125,6 +128,8 @@ def read_wav(path: Path) -> tuple[np.ndarray, int]:
 
 def _write_wav(path: Path, audio: np.ndarray, rate: int) -> None:
     """Atomically: a parallel render reading the cache never sees half a file."""
+    import numpy as np
+
     path.parent.mkdir(parents=True, exist_ok=True)
     handle_fd, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
     os.close(handle_fd)
@@ -142,6 +147,8 @@ def _write_wav(path: Path, audio: np.ndarray, rate: int) -> None:
 
 def _trimmed(audio: np.ndarray, rate: int) -> np.ndarray:
     """The sentence without its leading and trailing silence, its ends faded."""
+    import numpy as np
+
     loud = np.flatnonzero(np.abs(audio) > SILENCE)
     if loud.size == 0:
         return np.zeros(0, dtype=np.float32)
@@ -201,6 +208,8 @@ class Narrator:
         return Speech(spoken, key, path, seconds, synthesized)
 
     def synthesize(self, spoken: str) -> tuple[np.ndarray, int]:
+        import numpy as np
+
         engine = self._load()
         from pipersynth import SynthesisConfig
 

@@ -374,3 +374,120 @@ def test_a_facts_json_from_before_themes_still_reads_as_dark(tmp_path):
     lecture = {k: v for k, v in facts["lecture_video"].items() if k != "theme"}
     assert pipeline.records.LectureEntry.from_json(lecture).theme == "dark"
     assert pipeline.records.SlideEntry.from_json({**old, "files": None}) is None  # not ours
+
+
+# ----- nothing changed, without building the lesson ---------------------------------------------
+
+def refuse_to_build(monkeypatch) -> None:
+    import backprop_core.lesson
+
+    def refuse(params=None):
+        raise AssertionError("the lesson was built although nothing changed")
+
+    monkeypatch.setattr(backprop_core.lesson, "build_lesson", refuse)
+
+
+def every_file(folder: Path) -> dict[str, tuple[int, bytes]]:
+    return {p.relative_to(folder).as_posix(): (p.stat().st_mtime_ns, p.read_bytes())
+            for p in folder.rglob("*") if p.is_file()}
+
+
+def test_nothing_changed_builds_no_lesson_and_touches_no_file(tmp_path, monkeypatch):
+    render(tmp_path, [1, 2, 3], FakeRenderer(), lr=0.1)
+    facts = (tmp_path / "facts.json").read_bytes()
+    before = every_file(tmp_path)  # the cache folder too
+    refuse_to_build(monkeypatch)
+    renderer = FakeRenderer()
+    summary = render(tmp_path, [1, 2, 3], renderer, lr=0.1)
+    assert renderer.calls == [] and [s.number for s in summary.kept] == [1, 2, 3]
+    assert every_file(tmp_path) == before
+    assert (tmp_path / "facts.json").read_bytes() == facts
+
+
+def test_a_facts_json_lesson_that_does_not_match_its_record_is_built_again(tmp_path):
+    render(tmp_path, [1, 2], FakeRenderer())
+    facts = json.loads((tmp_path / "facts.json").read_text())
+    right = facts["lesson"]
+    facts["lesson"] = {**right, "params": {**right["params"], "x": 99.0}}  # edited by hand
+    (tmp_path / "facts.json").write_text(json.dumps(facts))
+    renderer = FakeRenderer()
+    render(tmp_path, [1, 2], renderer)
+    assert renderer.calls == []
+    assert json.loads((tmp_path / "facts.json").read_text())["lesson"] == right
+
+
+def test_facts_json_is_the_same_whether_the_lesson_was_built_or_recorded(tmp_path, monkeypatch):
+    fresh, kept = tmp_path / "fresh", tmp_path / "kept"
+    render(fresh, [1, 2, 3], FakeRenderer(), x=3)
+    render(kept, [1, 2, 3], FakeRenderer())
+    render(kept, [1, 2, 3], FakeRenderer(), x=3)
+    refuse_to_build(monkeypatch)
+    render(kept, [1, 2, 3], FakeRenderer(), x=3)
+
+    def without_ids(folder: Path) -> dict:
+        facts = json.loads((folder / "facts.json").read_text())
+        for entry in facts["slides"]:
+            entry.pop("video")  # encoder timing may differ by a tick; not a lesson value
+        return facts
+
+    assert (json.loads((fresh / "facts.json").read_text())["lesson"]
+            == json.loads((kept / "facts.json").read_text())["lesson"])
+    assert without_ids(fresh)["slides"] == without_ids(kept)["slides"]
+
+
+# One value per parameter, valid and different from the default.
+CHANGED = {"x": 3.0, "w": 0.5, "b": 0.25, "y": 5.0, "lr": 0.02, "steps": 12, "hidden": 5,
+           "epochs": 300, "net_lr": 0.04, "seed": 7}
+# A read per slide of values that different parameters decide.
+READS = {1: ["network.final_loss"], 2: ["worked_step.x", "worked_step.b"],
+         3: ["descent.steps.3.w", "worked_step.y"], 4: ["params.steps"],
+         5: ["nudge"], 6: ["graph.nodes.loss.grad"]}
+
+
+def test_a_change_of_each_parameter_renders_exactly_the_slides_whose_reads_change(tmp_path):
+    from backprop_core import Params
+    from backprop_render.reuse import changed_reads
+
+    assert set(CHANGED) == {f.name for f in dataclasses.fields(Params)}
+    numbers = sorted(READS)
+    render(tmp_path, numbers, FakeRenderer(reads=READS), gif_width=None)
+    base = build_lesson(load_params(None, {}))
+    for name, value in CHANGED.items():
+        lesson = build_lesson(load_params(None, {name: value}))
+        expected = [n for n in numbers
+                    if changed_reads({p: value_at(base, p) for p in READS[n]}, lesson)]
+        assert expected, f"no stand-in slide reads a value {name} decides"
+        renderer = FakeRenderer(reads=READS)
+        render(tmp_path, numbers, renderer, gif_width=None, **{name: value})
+        assert [n for n, _ in renderer.calls] == expected, name
+        renderer = FakeRenderer(reads=READS)  # and again: nothing changed, nothing rendered
+        render(tmp_path, numbers, renderer, gif_width=None, **{name: value})
+        assert renderer.calls == [], name
+        tmp_path = tmp_path.parent / f"{tmp_path.name}-{name}"  # next change from the defaults
+        render(tmp_path, numbers, FakeRenderer(reads=READS), gif_width=None)
+
+
+def test_the_nothing_changed_command_loads_no_numpy_pyav_lesson_manim_or_dask(tmp_path):
+    import subprocess
+    import sys
+
+    from backprop_render import REPO
+    from backprop_render.cli import DEFAULT_VOICE
+
+    request = pipeline.RenderRequest(tuple(SLIDES[:2]), load_params(None, {}), PREVIEW, tmp_path,
+                                     None, voice=DEFAULT_VOICE)
+    pipeline.run(request, Progress(io.StringIO(), "lines"), FakeRenderer())
+    check = ("import runpy, sys\n"
+             f"sys.argv = ['backprop_render', '--quality', 'preview', '--slides', '1,2', "
+             f"'--no-gif', '--no-present', '--out', {str(tmp_path)!r}]\n"
+             "try:\n    runpy.run_module('backprop_render', run_name='__main__')\n"
+             "except SystemExit as done:\n    assert not done.code, done.code\n"
+             "heavy = ('numpy', 'av', 'PIL', 'manim', 'dask', 'distributed',"
+             " 'backprop_core.lesson', 'backprop_render.slide_render', 'backprop_render.media')\n"
+             "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy"
+             " or m in heavy))\n")
+    done = subprocess.run([sys.executable, "-c", check], cwd=REPO, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Rendered 0 slides" in done.stdout
+    assert done.stdout.strip().splitlines()[-1] == "[]"

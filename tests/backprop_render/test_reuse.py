@@ -189,3 +189,44 @@ def test_a_slide_that_read_a_changed_value_is_rendered_and_says_which(published)
     folder, entry, record = published
     decision = reuse.decide(SLIDE1, "K", entry, record, lesson(x=3), folder)
     assert decision.reason == "it shows values that changed (worked_step.x)"
+
+
+# ----- the lesson's key and the proof of a slide's reads -----------------------------------------
+
+def test_the_lesson_key_changes_with_every_parameter_and_the_cores_code(repo_copy):
+    for name in reuse.LESSON_FILES:
+        (repo_copy / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(reuse.REPO / name, repo_copy / name)
+    defaults = dataclasses.asdict(load_params(None, {}))
+    before = reuse.lesson_key(defaults, repo_copy)
+    assert reuse.lesson_key(dict(defaults), repo_copy) == before  # stable
+    keys = {reuse.lesson_key({**defaults, name: value + 1}, repo_copy)
+            for name, value in defaults.items()}
+    assert len(keys) == len(defaults) and before not in keys
+    assert reuse.lesson_key({**defaults, "lr": 0.010000000000000002}, repo_copy) != before
+    for name in ("backprop_core/network.py", "scenes/facts.py", "backprop_render/reuse.py"):
+        touch(repo_copy / name)
+        assert reuse.lesson_key(defaults, repo_copy) != before, name
+        before = reuse.lesson_key(defaults, repo_copy)
+
+
+def test_a_proof_of_the_reads_skips_the_comparison_only_for_its_own_lesson(published):
+    folder, entry, record = published
+    reads = entry.manifest["reads"]
+
+    def no_lesson():
+        raise AssertionError("the lesson was built")
+
+    proven = record.with_reads(reuse.reads_proof("L1", reads))
+    assert not reuse.decide(SLIDE1, "K", entry, proven, no_lesson, folder, lesson_key="L1").render
+    # Another lesson key (the parameters or the core changed): the reads are compared.
+    decision = reuse.decide(SLIDE1, "K", entry, proven, lambda: lesson(x=3), folder,
+                            lesson_key="L2")
+    assert decision.reason == "it shows values that changed (worked_step.x)"
+    # Reads other than those proven (facts.json edited): compared too.
+    edited = replace(entry, manifest={**entry.manifest, "reads": {"worked_step.x": 3.0}})
+    decision = reuse.decide(SLIDE1, "K", edited, proven, lambda: lesson(), folder, lesson_key="L1")
+    assert decision.reason == "it shows values that changed (worked_step.x)"
+    # The rest of the decision is as strict as without a proof.
+    assert reuse.decide(SLIDE1, "other", entry, proven, no_lesson, folder,
+                        lesson_key="L1").render
