@@ -119,6 +119,11 @@ def check_gif_width(width: int) -> None:
         raise UsageError(f"--gif-width must be between 64 and 1920 pixels, got {width}.")
 
 
+def check_voice(name: str) -> None:
+    if name not in VOICE_NAMES:
+        raise UsageError(f"unknown voice '{name}'; the voices are: {', '.join(VOICE_NAMES)}.")
+
+
 def at_least_one(option: str, count: int) -> int:
     if count < 1:
         raise UsageError(f"{option} must be at least 1, got {count}.")
@@ -225,9 +230,7 @@ def _render(argv: Sequence[str]) -> int:
         raise UsageError(str(error)) from None
     check_gif_width(args.gif_width)
     jobs = at_least_one("--jobs", default_jobs() if args.jobs is None else args.jobs)
-    if args.voice not in VOICE_NAMES:
-        raise UsageError(f"unknown voice '{args.voice}'; the voices are: "
-                         f"{', '.join(VOICE_NAMES)}.")
+    check_voice(args.voice)
     slides = _choose_slides(args.slides, _err)
     system.check_system(voice=args.voice)
 

@@ -106,7 +106,7 @@ def sweep_command(argv: Sequence[str]) -> int:
     from backprop_core import ParamError, load_params
 
     from . import system
-    from .cli import _choose_slides, at_least_one, check_gif_width, default_jobs
+    from .cli import _choose_slides, at_least_one, check_gif_width, check_voice, default_jobs
     from .quality import find_quality
     from .sweep_plan import variants_from_csv, variants_from_sets
 
@@ -133,9 +133,7 @@ def sweep_command(argv: Sequence[str]) -> int:
                          "render the others.")
     if not variants:
         raise UsageError("no variant left to render.")
-    if args.voice not in VOICE_NAMES:
-        raise UsageError(f"unknown voice '{args.voice}'; the voices are: "
-                         f"{', '.join(VOICE_NAMES)}.")
+    check_voice(args.voice)
     slides = _choose_slides(args.slides, _err)
     system.check_system(voice=args.voice)
 
