@@ -22,16 +22,15 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from regenerate import load, timed  # noqa: E402  (bench/ is the script's folder)
 
 from backprop_render.cli import parse_slides  # noqa: E402
 from backprop_render.slide_render import REPO  # noqa: E402
@@ -47,19 +46,6 @@ VARIANTS = {
              ("fay", {"x": 2.5, "w": 0.8, "b": 0.2, "y": 5.0})],
     "lr": [(f"lr-{lr:g}", {"lr": lr}) for lr in (0.002, 0.005, 0.01, 0.02, 0.05, 0.1)],
 }
-
-
-def load() -> str:
-    return " ".join(f"{v:.2f}" for v in os.getloadavg())
-
-
-def run(command: list[str]) -> tuple[float, str]:
-    started = time.perf_counter()
-    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
-    seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        sys.exit(f"failed ({done.returncode}): {' '.join(command)}\n{done.stdout}\n{done.stderr}")
-    return seconds, done.stdout
 
 
 def main() -> None:
@@ -89,12 +75,12 @@ def main() -> None:
         one_by_one, rendered = 0.0, 0
         for name, values in variants:
             sets = [word for k, v in values.items() for word in ("--set", f"{k}={v}")]
-            seconds, out = run([render, *common, *sets, "--out", str(work / "seq" / name)])
+            seconds, out = timed([render, *common, *sets, "--out", str(work / "seq" / name)])
             one_by_one += seconds
             rendered += int(re.search(r"Rendered (\d+) slide", out)[1])
             print(f"  one after another: {name} in {seconds:.1f} s", flush=True)
 
-        sweep_seconds, out = run([render, "sweep", *common, "--variants", str(table),
+        sweep_seconds, out = timed([render, "sweep", *common, "--variants", str(table),
                                   "--out", str(work / "sweep")])
         swept = int(re.search(r"(\d+) slide renders done", out)[1])
         print(out, flush=True)

@@ -19,24 +19,13 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from regenerate import REPO, timed  # bench/ is the script's folder
+
 PYTHON = REPO / ".venv" / "bin" / "python"
 BUILD_LESSON = "from backprop_core import build_lesson; build_lesson()"
-
-
-def wall(command: list[str]) -> tuple[float, str]:
-    """Seconds the command took, wall clock, and what it printed; it must succeed."""
-    start = time.perf_counter()
-    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
-    seconds = time.perf_counter() - start
-    if done.returncode != 0:
-        sys.exit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr}")
-    return seconds, done.stdout
 
 
 def main() -> None:
@@ -51,11 +40,11 @@ def main() -> None:
 
     render = [str(REPO / "render.sh"), "--quality", args.quality, "--out", str(args.out),
               *args.extra]
-    _, first = wall(render)  # warms the file cache; and must render nothing
+    _, first = timed(render)  # warms the file cache; and must render nothing
     if not first.startswith("Rendered 0 slides"):
         sys.exit(f"this folder is not up to date: the first run rendered something:\n{first}")
-    unchanged = [wall(render)[0] for _ in range(args.repeat)]
-    lesson = [wall([str(PYTHON), "-c", BUILD_LESSON])[0] for _ in range(args.repeat)]
+    unchanged = [timed(render)[0] for _ in range(args.repeat)]
+    lesson = [timed([str(PYTHON), "-c", BUILD_LESSON])[0] for _ in range(args.repeat)]
 
     kept = next((line.strip() for line in first.splitlines() if "kept" in line), "")
     u, b = statistics.median(unchanged), statistics.median(lesson)
