@@ -286,7 +286,7 @@ def floor(slide: Slide, quality: Quality, scratch: Path, params_file: Path,
          run.cpu - captured["cpu"], run.wall - captured["wall"]),
         ("  of which the Manim process", record["cpu"] - captured["cpu"], record["wall"]),
         ("  drawing (Cairo)", run.columns["draw"]["cpu"], run.columns["draw"]["wall"]),
-        ("  encoding inside the render", run.columns["encode"]["cpu"],
+        ("  encoding inside the render (wall: threads' busy)", run.columns["encode"]["cpu"],
          run.columns["encode"]["wall"] + run.columns["encode"]["thread_wall"]),
         ("encode-only floor", both.cpu - decode.cpu, both.wall - decode.wall),
     ]
@@ -299,8 +299,8 @@ def floor(slide: Slide, quality: Quality, scratch: Path, params_file: Path,
              + ("" if options == expected else f" (quality.py says {expected}!)"),
              f"  the floor encodes the frames as one stream (the render: one per animation);"
              f" decoding them ({decode.cpu / frames * 1000:.2f} ms CPU a frame) is subtracted.",
-             f"{'ms per frame':<48}{'CPU':>9}{'wall':>9}"]
-    lines += [f"{name:<48}{cpu / frames * 1000:>9.2f}{wall / frames * 1000:>9.2f}"
+             f"{'ms per frame':<52}{'CPU':>9}{'wall':>9}"]
+    lines += [f"{name:<52}{cpu / frames * 1000:>9.2f}{wall / frames * 1000:>9.2f}"
               for name, cpu, wall in per_frame]
     render_cpu, render_wall = per_frame[0][1], per_frame[0][2]
     floor_cpu, floor_wall = per_frame[-1][1], per_frame[-1][2]
