@@ -244,8 +244,9 @@ def encode_only(capture: Path, target: Path) -> Pass:
     settings, through Manim's segment encoder (with scenes/manim_speedups.py's frame
     writer if the render had it), as one stream.
 
-    Only the encoder is timed. The frames are decoded on this thread alone (one decoder
-    thread), so the other threads' CPU meanwhile is the encoder's (x264's threads)."""
+    Only the encoder is timed. The frames are decoded and converted on this thread alone
+    (one decoder thread, one swscale thread), so the other threads' CPU meanwhile is the
+    encoder's (x264's, and swscale's converting for it)."""
     import av
     import numpy as np
     from manim.scene.video_segment_encoder import VideoSegmentEncoder
@@ -267,9 +268,11 @@ def encode_only(capture: Path, target: Path) -> Pass:
     for path, repeats in segments:
         with av.open(str(path)) as container:
             stream = container.streams.video[0]
-            stream.thread_type, stream.thread_count = "NONE", 1
+            stream.codec_context.thread_type, stream.codec_context.thread_count = "NONE", 1
             for frame, repeat in zip(container.decode(stream), repeats, strict=True):
-                pixels = np.ascontiguousarray(frame.to_ndarray(format="rgba"))  # rows padded
+                # swscale's own threads (its default) would pass for the encoder's
+                rgba = frame.to_ndarray(format="rgba", threads=1)
+                pixels = np.ascontiguousarray(rgba)  # its rows are padded
                 timed(encoder.write_frame, pixels, repeat=repeat)
                 frames += repeat
                 distinct += 1
