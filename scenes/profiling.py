@@ -9,19 +9,18 @@ innermost one gets the time (a formula's SVG parsing inside its constructor is
 "svg", not "typeset" too), so the phases of a thread add up to that thread's time.
 CPU is per thread (`time.thread_time`): Manim draws on the main thread while
 encoder threads encode the segments of earlier animations, and x264 encodes on
-threads of its own. Those native threads' CPU is what the process spent beyond its
-Python threads and beyond the native threads still alive at exit (thread pools: the
-voice's ONNX Runtime, numpy's BLAS); x264's threads end with their segment, so it is
-charged to "encode-native". The pools' CPU goes to "voice" while the narrator speaks
-(NATIVE_PHASES), to "other" otherwise; the record lists them by name.
+threads of its own, and swscale converts frames for it on a thread pool that lives on.
+Native threads' CPU is what the process spent beyond its Python threads: "encode-native",
+except what the pools spent while the narrator spoke (the voice's ONNX Runtime pool:
+NATIVE_PHASES) and before the render started. The record lists the live pools by name.
 The main thread's subprocesses (LaTeX, dvisvgm, espeak-ng) are charged to the phase
 that waited for them.
 
 At exit the process writes one JSON record, `profile-<pid>.json`, into the folder:
 its wall and CPU time from process start, the phases, and the frames encoded.
 `$BACKPROP_PROFILE_CAPTURE` (a folder) also keeps every frame handed to the encoder,
-losslessly (x264 RGB at crf 0, held frames once, with their repeat counts), for the encode-only
-floor; that copying is its own phase, "capture", left out of the others.
+losslessly (x264 RGB at crf 0, held frames once, with their repeat counts), for the
+encode-only floor; that copying is its own phase, "capture", left out of the others.
 """
 
 from __future__ import annotations
@@ -224,14 +223,14 @@ class Recorder:
         now, cpu = time.time(), _process_cpu() + _children_cpu()
         phases = {name: dict(entry) for name, entry in self.phases.items()}
         main_now = time.thread_time() + _children_cpu()
-        # Threads still alive that Python did not start (the voice's ONNX Runtime pool,
-        # numpy's BLAS pool): not x264, whose threads end with their segment. Their CPU
-        # during a NATIVE_PHASES phase is that phase's; the rest is "other".
+        # Threads still alive that Python did not start: thread pools (the voice's ONNX
+        # Runtime, swscale's converting frames for the encoder). Their CPU during a
+        # NATIVE_PHASES phase is that phase's; the rest is the encoder's, as x264's is.
         alive = _native_threads_alive()
         alive_ids = set(_native_threads_cpu())
         in_phases = 0.0
         for phase, by_thread in self.native.items():
-            spent = sum(cpu for tid, cpu in by_thread.items() if tid in alive_ids)
+            spent = sum(seconds for tid, seconds in by_thread.items() if tid in alive_ids)
             phases.setdefault(phase, {"wall": 0.0, "main_wall": 0.0, "cpu": 0.0, "calls": 0})
             phases[phase]["cpu"] += spent
             in_phases += spent
@@ -239,16 +238,12 @@ class Recorder:
             self.render_start or (now, cpu, main_now, sum(alive.values())))
         phases["start"] = {"wall": render_at - started, "main_wall": render_at - started,
                            "cpu": render_cpu, "calls": 1}
-        # The main thread's time in no phase (Manim's command line around the render),
-        # and the alive native threads' since the render started.
+        # The main thread's time in no phase (Manim's command line around the render).
         rest = max(0.0, now - render_at - self.main_wall)
-        phases["other"] = {
-            "wall": rest, "main_wall": rest,
-            "cpu": (max(0.0, main_now - main_at_render - self.main_cpu)
-                    + max(0.0, sum(alive.values()) - alive_at_render - in_phases)),
-            "calls": 0}
+        phases["other"] = {"wall": rest, "main_wall": rest, "calls": 0,
+                           "cpu": max(0.0, main_now - main_at_render - self.main_cpu)}
         native = max(0.0, _process_cpu() - time.thread_time() - self.thread_cpu
-                     - self._alive_python_threads_cpu() - sum(alive.values()))
+                     - self._alive_python_threads_cpu() - in_phases - alive_at_render)
         phases["encode-native"] = {"wall": 0.0, "main_wall": 0.0, "cpu": native, "calls": 0}
         return {"pid": os.getpid(), "argv": sys.argv, "wall": now - started, "cpu": cpu,
                 **self.format, "frames": self.frames, "segments": self.segments, "phases": phases,
@@ -336,6 +331,8 @@ class _Capture:
 
     def write(self, pixels: Any, repeat: int) -> None:
         frame = self._av.VideoFrame.from_ndarray(pixels, format="rgba")
+        # Converted here on one thread: swscale's pool would pass for the encoder's.
+        frame = frame.reformat(format="rgb24", threads=1)
         frame.pts = len(self.repeats)
         for packet in self._stream.encode(frame):
             self._container.mux(packet)
