@@ -11,7 +11,7 @@ slide and in total, in CPU seconds and in wall seconds:
 - typeset: LaTeX and Text to SVG (LaTeX and dvisvgm processes included), SVG parsing;
 - voice: the narrator's speech synthesis; scene: construct(), animation maths,
   cache keys; draw: Cairo drawing the frames;
-- encode: the segment encoders (their threads and x264's), the join of the segments;
+- encode: the segment encoders (their threads, x264's, swscale's), the segments' join;
 - wait: the drawing thread waiting for a full encoder queue; other: the rest;
 - post: what slide_render does after Manim (transcode, remux, GIF, audio mix, probes).
 
@@ -22,8 +22,9 @@ Then the encode-only floor, at 1080p60 for one slide (`--floor-slide`, default 4
 the slide is rendered once more with every frame Manim hands its encoder kept
 losslessly, and those frames alone are encoded again with the render's own encoder
 settings (read from the render, so they follow backprop_render/quality.py) through
-Manim's own segment encoder. Printed in ms per frame: the full render, its drawing,
-its encoding, the floor, and the ratio render / floor.
+Manim's own segment encoder, as one stream. Printed in ms per frame: the full render,
+its drawing, its encoding, the floor, and the ratio render / floor. Keeping the frames
+costs the render CPU (printed, and left out) and wall time (not separable).
 
     .venv/bin/python bench/breakdown.py                          # 8 slides at 1080p, floor
     .venv/bin/python bench/breakdown.py --slides 3 4 --quality preview --floor-slide 4
