@@ -45,6 +45,10 @@ from .typeset import Typesetter
 __all__ = ["SlideScene", "SlideChrome", "reading_time"]
 
 manim_speedups.install()
+if os.environ.get("BACKPROP_PROFILE"):  # scenes/profiling.py, for bench/breakdown.py; after
+    from . import profiling  # the speedups, so it times the functions really called
+
+    profiling.install()
 
 WORDS_PER_SECOND = 2.6  # a calm lecture pace, so subtitles can be read in time
 SPEECH_LEAD = 0.15  # seconds between a beat's start and its first word
