@@ -17,6 +17,8 @@ the end, so after an interruption the three are whole (old or new) or absent.
 
 from __future__ import annotations
 
+import ast
+import functools
 import hashlib
 import json
 import os
@@ -152,11 +154,44 @@ def _has_audio(video: Path) -> bool:
         return bool(container.streams.audio)
 
 
+_THEME_SOURCE = Path(__file__).resolve().parent.parent / "scenes" / "theme.py"
+# The palette's fields the page is drawn in (presenter.css names them --ground, ...).
+_PAGE_COLOURS = {"ground": "background", "panel": "panel", "edge": "panel_edge",
+                 "text": "text", "muted": "muted", "strong": "emphasis", "accent": "param"}
+
+
+@functools.lru_cache(maxsize=None)
+def palette(theme: str) -> dict[str, str]:
+    """The colours of scenes/theme.py's palette `theme` (its `Palette(name=theme, ...)`),
+    read from the source as data: importing the module imports Manim (over a second),
+    which nothing else here needs. tests/backprop_render/test_present.py checks that
+    this reads what the module holds."""
+    tree = ast.parse(_THEME_SOURCE.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Palette":
+            fields = {k.arg: ast.literal_eval(k.value) for k in node.keywords if k.arg}
+            if fields.get("name") == theme:
+                return fields
+    raise ValueError(f"no theme {theme!r} in {_THEME_SOURCE}")
+
+
+def page_theme(theme: str) -> dict[str, str]:
+    """The presenter page's colours: the slides' own ground around the video, so the
+    letterbox and the page are one surface, and their text colours for what it writes."""
+    colours = palette(theme)
+    return {"name": theme, **{css: colours[field] for css, field in _PAGE_COLOURS.items()}}
+
+
+def _theme_of(entries: Sequence[dict[str, Any]]) -> str:
+    return str(entries[0].get("theme") or "dark")
+
+
 def _deck_data(beats: list[_Beat], entries: Sequence[dict[str, Any]],
                folder: Path) -> dict[str, Any]:
     first = entries[0]
     return {
         "title": LECTURE_TITLE, "subtitle": LECTURE_SUBTITLE,
+        "theme": page_theme(_theme_of(entries)),
         # With narration the first beat waits for a key rather than start without sound.
         "audio": any(_has_audio(folder / e["files"]["mp4"]) for e in entries),
         "width": first["video"]["width"], "height": first["video"]["height"],
@@ -182,7 +217,7 @@ def build(out: OutputFolder, entries: Sequence[dict[str, Any]]) -> PresentResult
     deck_dir = folder / DECK_CACHE if deck_height is not None else None
     keys = {e["stem"]: _slide_key(folder, e, deck_height) for e in entries}
     whole = all((folder / name).exists() for name in OUTPUTS)
-    page = _page_version()
+    page = f"{_page_version()}-{_theme_of(entries)}"  # the page is drawn in the slides' theme
     if whole and record.get("page") == page and record.get("order") == list(keys) and all(
             record["slides"].get(stem, {}).get("key") == key
             and _beat_files_exist(old, stem, record["slides"][stem].get("durations") or [])

@@ -155,3 +155,24 @@ def test_a_lost_beat_file_is_cut_again(slides):
     again = build(out, entries)
     assert again.rebuilt and again.slides_cut == ["02-slide-2"]
     assert (out / "present" / "beats" / "02-slide-2-03.jpg").is_file()
+
+
+def test_the_page_takes_the_colours_of_the_slides_theme(slides):
+    from scenes.theme import THEMES
+
+    for name, palette in THEMES.items():  # read from the source as the module holds them
+        assert present.palette(name) == {f: getattr(palette, f) for f in palette.__annotations__
+                                          if isinstance(getattr(palette, f), str)}
+    out, entries = slides
+    build(out, entries)
+    deck = json.loads((out / "present" / "deck.js").read_text().split("window.DECK = ", 1)[1][:-2])
+    assert deck["theme"]["name"] == "dark" and deck["theme"]["ground"] == THEMES["dark"].background
+    # The same slides drawn in light: the page follows without cutting a beat again.
+    light = [{**entry, "theme": "light"} for entry in entries]
+    again = build(out, light)
+    assert again.rebuilt and again.slides_cut == []
+    deck = json.loads((out / "present" / "deck.js").read_text().split("window.DECK = ", 1)[1][:-2])
+    assert deck["theme"] == {"name": "light", **{
+        css: getattr(THEMES["light"], field) for css, field in present._PAGE_COLOURS.items()}}
+    with pytest.raises(ValueError, match="no theme 'sepia'"):
+        present.palette("sepia")
