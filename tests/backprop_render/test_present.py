@@ -176,3 +176,28 @@ def test_the_page_takes_the_colours_of_the_slides_theme(slides):
         css: getattr(THEMES["light"], field) for css, field in present._PAGE_COLOURS.items()}}
     with pytest.raises(ValueError, match="no theme 'sepia'"):
         present.palette("sepia")
+
+
+def test_above_the_deck_height_the_deck_gets_smaller_copies_whose_last_frames_are_the_posters(
+        slides, monkeypatch):
+    import numpy as np
+    from PIL import Image
+
+    from backprop_render import beat_media, media
+
+    out, entries = slides
+    monkeypatch.setattr(present, "DECK_HEIGHT", 18)  # the synthetic slides are 64x36
+    build(out, entries)
+    copies = sorted((out / present.DECK_CACHE).glob("*.mp4"))
+    assert [p.stem for p in copies] == [f"01-slide-1-0{i}" for i in (1, 2)] + \
+        [f"02-slide-2-0{i}" for i in (1, 2, 3)]
+    assert {(i.width, i.height) for i in map(media.probe_video, copies)} == {(32, 18)}
+    # Each poster came from its copy's decoding: the beat's end frame all the same.
+    keys, end = beat_media.keyframe_times(out / entries[1]["files"]["mp4"])
+    spans = beat_media.beat_cuts([0, 8 / 15, 20 / 15], keys, end, 15)
+    for index, frame in enumerate(beat_media.beat_end_frames(
+            out / entries[1]["files"]["mp4"], spans), start=1):
+        with Image.open(out / "present" / "beats" / f"02-slide-2-0{index}.jpg") as poster:
+            difference = np.abs(np.asarray(poster.convert("RGB")).astype(int)
+                                - np.asarray(frame.convert("RGB")).astype(int))
+        assert difference.mean() < 4, index
