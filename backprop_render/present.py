@@ -22,8 +22,10 @@ import functools
 import hashlib
 import json
 import os
+import queue
 import shutil
 import textwrap
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -42,8 +44,8 @@ if TYPE_CHECKING:  # PyAV, Pillow and numpy load when something is cut or drawn,
 
     from . import beat_media
 
-__all__ = ["build", "PresentResult", "PRESENT_DIR", "DECK_FILE", "HANDOUT_FILE", "DECK_HEIGHT",
-           "OUTPUTS"]
+__all__ = ["build", "prepare", "Preparer", "PresentResult", "PRESENT_DIR", "DECK_FILE",
+           "HANDOUT_FILE", "DECK_HEIGHT", "OUTPUTS"]
 
 PRESENT_DIR = "present"
 DECK_FILE = "lecture.pptx"
@@ -51,6 +53,9 @@ HANDOUT_FILE = "handout.pdf"
 OUTPUTS = (PRESENT_DIR, DECK_FILE, HANDOUT_FILE)
 RECORD_FILE = "beats.json"  # in present/: what each slide's beat files were cut from
 DECK_CACHE = Path(".render-cache") / "deck"  # the deck's smaller videos, kept like the beats
+# A published slide's beats, cut while other slides still render (Preparer): one folder per
+# slide and key, whole or absent; build takes them instead of cutting, then removes them.
+PREPARED = Path(".render-cache") / "present"
 # PowerPoint stops playing embedded videos part-way through a long deck of 1080p ones
 # (manim-slides #392: fixed by going down to 720p), so the deck's videos are at most 720p.
 DECK_HEIGHT = 720
@@ -246,7 +251,10 @@ def build(out: OutputFolder, entries: Sequence[dict[str, Any]]) -> PresentResult
                 for ext in ("mp4", "jpg"):
                     os.link(old / "beats" / f"{name}.{ext}", staged / "beats" / f"{name}.{ext}")
         else:
-            durations = _cut_slide(folder, entry, staged / "beats", deck_dir, deck_height)
+            durations = _take_prepared(folder / PREPARED / f"{stem}-{keys[stem]}",
+                                       staged / "beats", deck_dir)
+            if durations is None:
+                durations = _cut_slide(folder, entry, staged / "beats", deck_dir, deck_height)
             result.slides_cut.append(stem)
         slides_record[stem] = {"key": keys[stem], "durations": durations}
         narration = _beats_of(entry)
@@ -284,8 +292,71 @@ def build(out: OutputFolder, entries: Sequence[dict[str, Any]]) -> PresentResult
     os.replace(staged, old)
     out.commit({DECK_FILE: pptx, HANDOUT_FILE: handout})
     shutil.rmtree(retired, ignore_errors=True)
+    shutil.rmtree(folder / PREPARED, ignore_errors=True)  # taken, or cut for another key
     result.beats, result.rebuilt = len(beats), True
     return result
+
+
+def _take_prepared(prepared: Path, beats: Path, deck_dir: Path | None) -> list[float] | None:
+    """The beats `prepare` cut for this slide and key, moved into place; None if there are
+    none (or they were cut without the deck's copies this build needs)."""
+    try:
+        durations = json.loads((prepared / "durations.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    copies = sorted((prepared / "deck").glob("*.mp4"))
+    if (deck_dir is not None) != bool(copies):
+        return None
+    for path in sorted(prepared.iterdir()):
+        if path.suffix in (".mp4", ".jpg"):
+            os.replace(path, beats / path.name)
+    for path in copies:
+        os.replace(path, deck_dir / path.name)  # type: ignore[operator]
+    return [float(d) for d in durations]
+
+
+def prepare(folder: Path, entry: dict[str, Any]) -> None:
+    """Cut one published slide's beats, posters and deck copies into PREPARED, as build
+    would; build moves them into place if the slide and its key are unchanged then."""
+    deck_height = _deck_height([entry])
+    done = folder / PREPARED / f"{entry['stem']}-{_slide_key(folder, entry, deck_height)}"
+    if done.is_dir():
+        return
+    work = done.with_name(f".{done.name}.tmp")
+    shutil.rmtree(work, ignore_errors=True)
+    (work / "deck").mkdir(parents=True)
+    durations = _cut_slide(folder, entry, work, work / "deck" if deck_height else None,
+                           deck_height)
+    (work / "durations.json").write_text(json.dumps(durations), encoding="utf-8")
+    os.replace(work, done)
+
+
+class Preparer:
+    """Cuts each slide's beats as soon as it is published, in a thread, while the render's
+    processes draw the others: their pool leaves cores idle in its tail, and build then
+    only moves files. Best effort: whatever fails here, build cuts again (and reports)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.slides: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        # A daemon: an interrupted render does not wait for a cut (its folder is .tmp).
+        self.thread = threading.Thread(target=self._run, name="present-prepare", daemon=True)
+        self.thread.start()
+
+    def add(self, entry: dict[str, Any]) -> None:
+        self.slides.put(entry)
+
+    def _run(self) -> None:
+        while (entry := self.slides.get()) is not None:
+            try:
+                prepare(self.folder, entry)
+            except Exception:  # build cuts this slide itself, and says why
+                pass
+
+    def finish(self, wait: bool = True) -> None:
+        self.slides.put(None)
+        if wait:
+            self.thread.join()
 
 
 def _beat_files_exist(present: Path, stem: str, durations: list[float]) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -115,7 +116,8 @@ def test_an_interrupted_build_leaves_the_old_presentation_whole(slides, monkeypa
     assert build(out, entries).slides_cut == ["01-slide-1"]  # and the next render finishes it
 
 
-def test_the_pipeline_builds_the_presentation_after_the_lecture_only_when_asked(tmp_path):
+def test_the_pipeline_builds_the_presentation_after_the_lecture_only_when_asked(tmp_path,
+                                                                               monkeypatch):
     import io
 
     from backprop_core import load_params
@@ -130,9 +132,14 @@ def test_the_pipeline_builds_the_presentation_after_the_lecture_only_when_asked(
                                          QUALITIES["preview"], out, None, present=wanted)
         return pipeline.run(request, Progress(io.StringIO(), "quiet"), FakeRenderer())
 
+    taken, take = [], present._take_prepared
+    monkeypatch.setattr(present, "_take_prepared", lambda *a: taken.append(take(*a)) or taken[-1])
     summary = render(tmp_path / "with", True)
     assert summary.presentation.beats == 2  # the fake slides narrate nothing: a beat each
     assert all((tmp_path / "with" / name).exists() for name in present.OUTPUTS)
+    # Each slide's beats were cut as it was published (present.Preparer) and taken.
+    assert len(taken) == 2 and None not in taken
+    assert not (tmp_path / "with" / present.PREPARED).exists()
     assert render(tmp_path / "without", False).presentation is None
     assert not any((tmp_path / "without" / name).exists() for name in present.OUTPUTS)
 
@@ -201,3 +208,33 @@ def test_above_the_deck_height_the_deck_gets_smaller_copies_whose_last_frames_ar
             difference = np.abs(np.asarray(poster.convert("RGB")).astype(int)
                                 - np.asarray(frame.convert("RGB")).astype(int))
         assert difference.mean() < 4, index
+
+
+def test_beats_prepared_while_other_slides_render_are_taken_not_cut_again(slides, monkeypatch):
+    out, entries = slides
+    monkeypatch.setattr(present, "DECK_HEIGHT", 18)  # with the deck's copies too
+    preparer = present.Preparer(out)
+    for entry in entries:  # as the pipeline hands over each slide it publishes
+        preparer.add(entry)
+    preparer.finish()
+    assert sorted(p.name.rsplit("-", 1)[0] for p in (out / present.PREPARED).iterdir()) == \
+        ["01-slide-1", "02-slide-2"]
+
+    def no_cutting(*args, **kwargs):
+        raise AssertionError("cut again")
+
+    cut = present._cut_slide
+    monkeypatch.setattr(present, "_cut_slide", no_cutting)
+    result = build(out, entries)
+    assert result.rebuilt and result.beats == 5
+    assert not (out / present.PREPARED).exists()
+    assert len(list((out / "present" / "beats").glob("*.mp4"))) == 5
+    assert len(list((out / "present" / "beats").glob("*.jpg"))) == 5
+    assert len(list((out / present.DECK_CACHE).glob("*.mp4"))) == 5
+    # A slide changed after it was prepared (rendered again) is cut for its new key.
+    monkeypatch.setattr(present, "_cut_slide", cut)
+    present.prepare(out, entries[0])
+    monkeypatch.setattr(present, "_cut_slide", no_cutting)
+    os.utime(out / entries[0]["files"]["mp4"], ns=(1, 1))
+    with pytest.raises(AssertionError, match="cut again"):
+        build(out, entries)
