@@ -18,6 +18,7 @@ import subprocess
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Callable
 
 import av
 import numpy as np
@@ -340,6 +341,27 @@ def _looks_like(screenshot: Image.Image, picture: Path) -> float:
     return float(np.abs(shown - expected).mean())
 
 
+def _beat_files(facts: dict, deck: Deck) -> tuple[list[str], dict[int, int]]:
+    """Each beat's file stem in deck order, and the index of each slide's first beat."""
+    beats = _beats_of(facts, deck)
+    files = [f"{e['stem']}-{i:02d}" for e in {e["stem"]: e for e, _ in beats}.values()
+             for i in range(1, len(e["manifest"]["narration"]) + 1)]
+    first_of: dict[int, int] = {}
+    for index, (entry, _) in enumerate(beats):
+        first_of.setdefault(entry["number"], index)
+    return files, first_of
+
+
+def _wait_playing(state: Callable[[], dict], index: int, beat_file: list[str]) -> dict:
+    """The presenter's state once beat `index`'s own video plays in front."""
+    from tests.backprop_render.present_browser import wait_for
+
+    return wait_for(lambda: (lambda s: s if s["index"] == index and s["front"] == "video"
+                             and not s["paused"] and s["time"] > 0
+                             and s["src"].endswith(f"/beats/{beat_file[index]}.mp4") else None)(
+        state()), what=f"beat {index + 1} playing")
+
+
 def test_the_presenter_follows_the_keys_from_file_and_loads_nothing_else(deck: Deck, facts) -> None:
     import io
 
@@ -352,11 +374,7 @@ def test_the_presenter_follows_the_keys_from_file_and_loads_nothing_else(deck: D
 
     folder = deck.out / "present"
     beats = _beats_of(facts, deck)
-    beat_file = [f"{e['stem']}-{i:02d}" for e in {e["stem"]: e for e, _ in beats}.values()
-                 for i in range(1, len(e["manifest"]["narration"]) + 1)]
-    first_of = {}
-    for index, (entry, _) in enumerate(beats):
-        first_of.setdefault(entry["number"], index)
+    beat_file, first_of = _beat_files(facts, deck)
 
     with browser.chromium() as driver:
         driver.get("about:blank")
@@ -370,11 +388,7 @@ def test_the_presenter_follows_the_keys_from_file_and_loads_nothing_else(deck: D
             ActionChains(driver).send_keys(*keys).perform()
 
         def playing(index: int) -> dict:
-            return browser.wait_for(
-                lambda: (lambda s: s if s["index"] == index and s["front"] == "video"
-                         and not s["paused"] and s["time"] > 0
-                         and s["src"].endswith(f"/beats/{beat_file[index]}.mp4") else None)(
-                    state()), what=f"beat {index + 1} playing")
+            return _wait_playing(state, index, beat_file)
 
         def screenshot() -> Image.Image:
             return Image.open(io.BytesIO(driver.get_screenshot_as_png()))
@@ -487,11 +501,7 @@ def test_the_presenter_follows_the_keys_in_firefox_too(deck: Deck, facts) -> Non
     assert problem is None, problem
     folder = deck.out / "present"
     beats = _beats_of(facts, deck)
-    beat_file = [f"{e['stem']}-{i:02d}" for e in {e["stem"]: e for e, _ in beats}.values()
-                 for i in range(1, len(e["manifest"]["narration"]) + 1)]
-    first_of: dict[int, int] = {}
-    for index, (entry, _) in enumerate(beats):
-        first_of.setdefault(entry["number"], index)
+    beat_file, first_of = _beat_files(facts, deck)
 
     with browser.firefox() as firefox:
         firefox.navigate((folder / "index.html").as_uri())
@@ -500,11 +510,7 @@ def test_the_presenter_follows_the_keys_in_firefox_too(deck: Deck, facts) -> Non
             return firefox.evaluate("presenter.state()")
 
         def playing(index: int) -> dict:
-            return browser.wait_for(
-                lambda: (lambda s: s if s["index"] == index and s["front"] == "video"
-                         and not s["paused"] and s["time"] > 0
-                         and s["src"].endswith(f"/beats/{beat_file[index]}.mp4") else None)(
-                    state()), what=f"beat {index + 1} playing in Firefox")
+            return _wait_playing(state, index, beat_file)
 
         first = browser.wait_for(lambda: (lambda s: s if s["waiting"] or not s["paused"]
                                           else None)(state()), what="the first beat")
