@@ -121,12 +121,17 @@ def beat_end_frames(src: Path, spans: Sequence[BeatCut]) -> list[Image.Image]:
 
     Each is decoded from the keyframe before it (a beat ends with a held pause, one
     segment of its own), not from the start: at 1080p60 decoding the whole slide took
-    longer than everything else the presentation does.
+    longer than everything else the presentation does. At 50 fps and more the frames no
+    other frame refers to are not decoded (about half of them, and of the time): the last
+    frame decoded is then at most a 60th of a second before the beat's end, inside the
+    held pause that ends every beat (scenes/theme.py's BEAT_PAUSE), so the same picture.
     """
     found: list[Image.Image] = []
     with av.open(str(src)) as container:
         stream = _video_stream(container, src)
         stream.thread_type = "AUTO"
+        if media.nominal_rate(stream) >= 50:
+            stream.codec_context.options = {"skip_frame": "noref"}
         origin = (stream.start_time or 0) * stream.time_base
         for number, span in enumerate(spans, start=1):
             container.seek(max(0, round((span.end + origin) / stream.time_base) - 1),
@@ -145,13 +150,23 @@ def beat_end_frames(src: Path, spans: Sequence[BeatCut]) -> list[Image.Image]:
 
 
 def transcode_cut(src: Path, dst: Path, span: BeatCut, height: int, fps: Fraction,
-                  options: dict[str, str]) -> None:
+                  options: dict[str, str]) -> Image.Image:
     """`span` of `src` with its video encoded again at `height` (even width, same shape) and
-    `fps`, its audio copied.
+    at most `fps`, its audio copied.
 
     For a copy that must be smaller than the slide's video (the PowerPoint deck above
-    720p); the presenter's beats are cut by stream copy.
+    720p); the presenter's beats are cut by stream copy. The copy has a variable frame
+    rate: a frame the slide holds is not encoded again, the one before it lasts longer
+    (MP4 gives every frame its own duration; phones record such files, and PowerPoint,
+    Impress and Keynote play them). A slide holds still for about half its length.
+
+    Returns the last frame of the span it decoded, at full size: the beat's poster, so
+    that it costs no second decoding (without the deblocking filter, which changes the
+    picture by less than an eye sees: the posters differ from beat_end_frames' by a
+    mean of 0.3 levels of 255 on slides 4 and 6 at 1080p, JPEG included).
     """
+    import numpy as np
+
     with av.open(str(src)) as source, \
             av.open(str(dst), "w", format="mp4", options=_MP4_OPTIONS) as target:
         stream = _video_stream(source, src)
@@ -163,19 +178,30 @@ def transcode_cut(src: Path, dst: Path, span: BeatCut, height: int, fps: Fractio
         # frame one (slide 4 at 1080p60: 1104 of 1183 gaps are two frames, the rest one),
         # so what is left is the 30 fps picture to within a 60th of a second. 0.35x the
         # decoding time of a full decode.
-        options = {"skip_loop_filter": "all"}
+        decoding = {"skip_loop_filter": "all"}
         if media.nominal_rate(stream) >= 2 * fps:
-            options["skip_frame"] = "noref"
-        stream.codec_context.options = options
+            decoding["skip_frame"] = "noref"
+        stream.codec_context.options = decoding
         audio = list(source.streams.audio)
         context = stream.codec_context
         width = max(2, round(context.width * height / context.height / 2) * 2)
-        out = target.add_stream("libx264", rate=fps, options=dict(options))
+        # No B-frames: with frames of different durations, x264's reordered timestamps
+        # give MP4 samples durations that are not the frames' (a beat measured 0.5 s long).
+        out = target.add_stream("libx264", rate=fps, options={**options, "bf": "0"})
         out.width, out.height, out.pix_fmt = width, height, "yuv420p"
         audio_out = {s.index: target.add_stream_from_template(s) for s in audio}
         origin = (stream.start_time or 0) * stream.time_base
-        written, video_done = 0, False
-        last_held, picture = b"", None
+        slots, encoded, video_done = 0, 0, False  # slots: frames of the copy at `fps`
+        shown: list = []  # the planes of the picture last seen (held frames compare equal)
+        picture, held_since = None, None  # the scaled picture; the slot it was last held in
+        last = None  # the span's last frame decoded
+
+        def encode(slot: int) -> None:
+            nonlocal encoded
+            picture.pts, picture.time_base = slot, 1 / fps
+            target.mux(out.encode(picture))
+            encoded += 1
+
         # Seek to the keyframe at the span's start rather than decode from the beginning.
         source.seek(round((span.start + origin) / stream.time_base), stream=stream,
                     backward=True, any_frame=False)
@@ -200,18 +226,27 @@ def transcode_cut(src: Path, dst: Path, span: BeatCut, height: int, fps: Fractio
                 if at >= span.end:
                     video_done = True
                     break
-                if at < span.start or at - span.start < written / fps - Fraction(1, 10**6):
-                    continue  # before the span, or a frame dropped to the lower rate
-                # A slide holds each state for seconds: a held frame decodes to the same
-                # bytes, and is scaled once.
-                held = b"".join(bytes(plane) for plane in frame.planes)
-                if held != last_held:
+                if at < span.start:
+                    continue
+                last = frame
+                if at - span.start < slots / fps - Fraction(1, 10**6):
+                    continue  # a frame dropped to the lower rate
+                # A held frame decodes to the same bytes: compared in place (numpy reads
+                # the decoder's buffers), neither scaled nor encoded again.
+                planes = [np.frombuffer(plane, np.uint8) for plane in frame.planes]
+                if picture is not None and all(
+                        np.array_equal(a, b) for a, b in zip(planes, shown, strict=True)):
+                    held_since = slots
+                else:
+                    shown = planes
                     picture = frame.reformat(width=width, height=height, format="yuv420p",
                                              interpolation="AREA")
-                    last_held = held
-                picture.pts, picture.time_base = written, 1 / fps
-                written += 1
-                target.mux(out.encode(picture))
+                    held_since = None
+                    encode(slots)
+                slots += 1
+        if held_since is not None:  # the span ends holding: its last slot ends the copy
+            encode(held_since)
         target.mux(out.encode())
-        if not written:
+        if not encoded or last is None:
             raise ValueError(f"{src}: no video frame in the beat at {float(span.start):.3f} s")
+        return last.to_image()

@@ -283,6 +283,7 @@ class _DeckRender:
         reuse.load_imports(folder.path / IMPORTS_FILE)
         self.keys = reuse.keys_for(request.slides, request.quality, request.gif_width,
                                    theme=request.theme, voice=request.voice)
+        self.preparer: Any = None  # present.Preparer: beats cut as each slide is published
 
     @property
     def lesson(self) -> Lesson:
@@ -412,6 +413,7 @@ class _DeckRender:
         self.state.record_timing(result)
         self.save_state()
         shutil.rmtree(self.folder.staging / stem, ignore_errors=True)  # 6
+        self.prepare_presentation(entry)
         self.summary.rendered.append(result)
         self.progress.slide_finished(result.slide, f"{float(result.video.duration):.1f} s of video")
         for warning in result.warnings:
@@ -459,10 +461,28 @@ class _DeckRender:
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
             self.folder.write_text(script.SCRIPT_FILE, text)
 
+    def prepare_presentation(self, entry: records.SlideEntry) -> None:
+        """Start cutting the published slide's beats for the presentation while the other
+        slides render (present.Preparer); `present` takes them. Nothing in the folder's
+        published files changes: the cuts go to .render-cache/present/ until then."""
+        if not self.request.present:
+            return
+        if self.preparer is None:
+            from . import present
+
+            self.preparer = present.Preparer(self.folder.path)
+        self.preparer.add(entry.to_json())
+
+    def stop_preparing(self, wait: bool) -> None:
+        if self.preparer is not None:
+            self.preparer.finish(wait)
+            self.preparer = None
+
     def present(self) -> None:
         """Build present/, lecture.pptx and handout.pdf from the slides in the folder, once
         they and the lecture are published; present.build stages them and moves each into
         place whole, so an interruption leaves the previous presentation or none."""
+        self.stop_preparing(wait=True)  # the beats it is cutting now are this step's
         if not self.request.present or self.summary.lecture_problem is not None:
             return
         import av.error
@@ -519,5 +539,6 @@ def run(request: RenderRequest, progress: Progress,
             deck.save()
             deck.present()
         finally:
+            deck.stop_preparing(wait=False)  # after an interruption: no waiting for a cut
             progress.finish()
     return deck.summary

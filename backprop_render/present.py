@@ -17,11 +17,15 @@ the end, so after an interruption the three are whole (old or new) or absent.
 
 from __future__ import annotations
 
+import ast
+import functools
 import hashlib
 import json
 import os
+import queue
 import shutil
 import textwrap
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -40,8 +44,8 @@ if TYPE_CHECKING:  # PyAV, Pillow and numpy load when something is cut or drawn,
 
     from . import beat_media
 
-__all__ = ["build", "PresentResult", "PRESENT_DIR", "DECK_FILE", "HANDOUT_FILE", "DECK_HEIGHT",
-           "OUTPUTS"]
+__all__ = ["build", "prepare", "Preparer", "PresentResult", "PRESENT_DIR", "DECK_FILE",
+           "HANDOUT_FILE", "DECK_HEIGHT", "OUTPUTS"]
 
 PRESENT_DIR = "present"
 DECK_FILE = "lecture.pptx"
@@ -49,6 +53,9 @@ HANDOUT_FILE = "handout.pdf"
 OUTPUTS = (PRESENT_DIR, DECK_FILE, HANDOUT_FILE)
 RECORD_FILE = "beats.json"  # in present/: what each slide's beat files were cut from
 DECK_CACHE = Path(".render-cache") / "deck"  # the deck's smaller videos, kept like the beats
+# A published slide's beats, cut while other slides still render (Preparer): one folder per
+# slide and key, whole or absent; build takes them instead of cutting, then removes them.
+PREPARED = Path(".render-cache") / "present"
 # PowerPoint stops playing embedded videos part-way through a long deck of 1080p ones
 # (manim-slides #392: fixed by going down to 720p), so the deck's videos are at most 720p.
 DECK_HEIGHT = 720
@@ -117,19 +124,22 @@ def _cut_slide(folder: Path, entry: dict[str, Any], target: Path, deck_dir: Path
     except beat_media.NoKeyframe as error:
         raise ValueError(f"slide {entry['number']} ({entry['slug']}): {error}; render it again "
                          "with --force") from None
-    posters = beat_media.beat_end_frames(video, spans)
+    copies = deck_dir is not None and deck_height is not None
+    # With the deck's copies each poster is the last frame their decoding saw.
+    posters = [None] * len(spans) if copies else beat_media.beat_end_frames(video, spans)
 
-    def one(index: int, span: beat_media.BeatCut, poster: Image.Image) -> None:
+    def one(index: int, span: beat_media.BeatCut, poster: Image.Image | None) -> None:
         name = f"{entry['stem']}-{index:02d}"
         beat_media.cut(video, target / f"{name}.mp4", span)
-        _save_poster(poster, target / f"{name}.jpg")
-        if deck_dir is not None and deck_height is not None:
+        if copies:
             # superfast: 0.64x the time of veryfast for 1.8x the size (1 MB for slide 4's
             # 38 s at 720p30).
             options = {**QUALITIES["720p"].h264_options, "preset": "superfast"}
-            beat_media.transcode_cut(video, deck_dir / f"{name}.mp4.tmp", span, deck_height,
-                                     min(fps, Fraction(30)), options)
+            poster = beat_media.transcode_cut(video, deck_dir / f"{name}.mp4.tmp", span,
+                                              deck_height, min(fps, Fraction(30)), options)
             os.replace(deck_dir / f"{name}.mp4.tmp", deck_dir / f"{name}.mp4")
+        assert poster is not None
+        _save_poster(poster, target / f"{name}.jpg")
 
     # PyAV lets go of the GIL while it decodes, scales and encodes: beats in threads use
     # every core (the deck's 720p copies scale on one core each otherwise).
@@ -152,11 +162,44 @@ def _has_audio(video: Path) -> bool:
         return bool(container.streams.audio)
 
 
+_THEME_SOURCE = Path(__file__).resolve().parent.parent / "scenes" / "theme.py"
+# The palette's fields the page is drawn in (presenter.css names them --ground, ...).
+_PAGE_COLOURS = {"ground": "background", "panel": "panel", "edge": "panel_edge",
+                 "text": "text", "muted": "muted", "strong": "emphasis", "accent": "param"}
+
+
+@functools.lru_cache(maxsize=None)
+def palette(theme: str) -> dict[str, str]:
+    """The colours of scenes/theme.py's palette `theme` (its `Palette(name=theme, ...)`),
+    read from the source as data: importing the module imports Manim (over a second),
+    which nothing else here needs. tests/backprop_render/test_present.py checks that
+    this reads what the module holds."""
+    tree = ast.parse(_THEME_SOURCE.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Palette":
+            fields = {k.arg: ast.literal_eval(k.value) for k in node.keywords if k.arg}
+            if fields.get("name") == theme:
+                return fields
+    raise ValueError(f"no theme {theme!r} in {_THEME_SOURCE}")
+
+
+def page_theme(theme: str) -> dict[str, str]:
+    """The presenter page's colours: the slides' own ground around the video, so the
+    letterbox and the page are one surface, and their text colours for what it writes."""
+    colours = palette(theme)
+    return {"name": theme, **{css: colours[field] for css, field in _PAGE_COLOURS.items()}}
+
+
+def _theme_of(entries: Sequence[dict[str, Any]]) -> str:
+    return str(entries[0].get("theme") or "dark")
+
+
 def _deck_data(beats: list[_Beat], entries: Sequence[dict[str, Any]],
                folder: Path) -> dict[str, Any]:
     first = entries[0]
     return {
         "title": LECTURE_TITLE, "subtitle": LECTURE_SUBTITLE,
+        "theme": page_theme(_theme_of(entries)),
         # With narration the first beat waits for a key rather than start without sound.
         "audio": any(_has_audio(folder / e["files"]["mp4"]) for e in entries),
         "width": first["video"]["width"], "height": first["video"]["height"],
@@ -182,7 +225,7 @@ def build(out: OutputFolder, entries: Sequence[dict[str, Any]]) -> PresentResult
     deck_dir = folder / DECK_CACHE if deck_height is not None else None
     keys = {e["stem"]: _slide_key(folder, e, deck_height) for e in entries}
     whole = all((folder / name).exists() for name in OUTPUTS)
-    page = _page_version()
+    page = f"{_page_version()}-{_theme_of(entries)}"  # the page is drawn in the slides' theme
     if whole and record.get("page") == page and record.get("order") == list(keys) and all(
             record["slides"].get(stem, {}).get("key") == key
             and _beat_files_exist(old, stem, record["slides"][stem].get("durations") or [])
@@ -208,7 +251,10 @@ def build(out: OutputFolder, entries: Sequence[dict[str, Any]]) -> PresentResult
                 for ext in ("mp4", "jpg"):
                     os.link(old / "beats" / f"{name}.{ext}", staged / "beats" / f"{name}.{ext}")
         else:
-            durations = _cut_slide(folder, entry, staged / "beats", deck_dir, deck_height)
+            durations = _take_prepared(folder / PREPARED / f"{stem}-{keys[stem]}",
+                                       staged / "beats", deck_dir)
+            if durations is None:
+                durations = _cut_slide(folder, entry, staged / "beats", deck_dir, deck_height)
             result.slides_cut.append(stem)
         slides_record[stem] = {"key": keys[stem], "durations": durations}
         narration = _beats_of(entry)
@@ -246,8 +292,71 @@ def build(out: OutputFolder, entries: Sequence[dict[str, Any]]) -> PresentResult
     os.replace(staged, old)
     out.commit({DECK_FILE: pptx, HANDOUT_FILE: handout})
     shutil.rmtree(retired, ignore_errors=True)
+    shutil.rmtree(folder / PREPARED, ignore_errors=True)  # taken, or cut for another key
     result.beats, result.rebuilt = len(beats), True
     return result
+
+
+def _take_prepared(prepared: Path, beats: Path, deck_dir: Path | None) -> list[float] | None:
+    """The beats `prepare` cut for this slide and key, moved into place; None if there are
+    none (or they were cut without the deck's copies this build needs)."""
+    try:
+        durations = json.loads((prepared / "durations.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    copies = sorted((prepared / "deck").glob("*.mp4"))
+    if (deck_dir is not None) != bool(copies):
+        return None
+    for path in sorted(prepared.iterdir()):
+        if path.suffix in (".mp4", ".jpg"):
+            os.replace(path, beats / path.name)
+    for path in copies:
+        os.replace(path, deck_dir / path.name)  # type: ignore[operator]
+    return [float(d) for d in durations]
+
+
+def prepare(folder: Path, entry: dict[str, Any]) -> None:
+    """Cut one published slide's beats, posters and deck copies into PREPARED, as build
+    would; build moves them into place if the slide and its key are unchanged then."""
+    deck_height = _deck_height([entry])
+    done = folder / PREPARED / f"{entry['stem']}-{_slide_key(folder, entry, deck_height)}"
+    if done.is_dir():
+        return
+    work = done.with_name(f".{done.name}.tmp")
+    shutil.rmtree(work, ignore_errors=True)
+    (work / "deck").mkdir(parents=True)
+    durations = _cut_slide(folder, entry, work, work / "deck" if deck_height else None,
+                           deck_height)
+    (work / "durations.json").write_text(json.dumps(durations), encoding="utf-8")
+    os.replace(work, done)
+
+
+class Preparer:
+    """Cuts each slide's beats as soon as it is published, in a thread, while the render's
+    processes draw the others: their pool leaves cores idle in its tail, and build then
+    only moves files. Best effort: whatever fails here, build cuts again (and reports)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.slides: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        # A daemon: an interrupted render does not wait for a cut (its folder is .tmp).
+        self.thread = threading.Thread(target=self._run, name="present-prepare", daemon=True)
+        self.thread.start()
+
+    def add(self, entry: dict[str, Any]) -> None:
+        self.slides.put(entry)
+
+    def _run(self) -> None:
+        while (entry := self.slides.get()) is not None:
+            try:
+                prepare(self.folder, entry)
+            except Exception:  # build cuts this slide itself, and says why
+                pass
+
+    def finish(self, wait: bool = True) -> None:
+        self.slides.put(None)
+        if wait:
+            self.thread.join()
 
 
 def _beat_files_exist(present: Path, stem: str, durations: list[float]) -> bool:

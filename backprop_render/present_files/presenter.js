@@ -31,6 +31,22 @@
 
   document.title = deck.title;
 
+  // The render's theme: the page and the speaker window take the slides' own colours
+  // (presenter.css falls back to the dark theme's).
+  const THEME_VARS = ["ground", "panel", "edge", "text", "muted", "strong", "accent"];
+  function themeRule() { // the page's colours, for the speaker window it writes
+    const style = getComputedStyle(document.documentElement);
+    return ":root { " + THEME_VARS
+      .map((name) => `--${name}: ${style.getPropertyValue(`--${name}`).trim()};`)
+      .join(" ") + " }";
+  }
+  for (const name of THEME_VARS) {
+    if (deck.theme && deck.theme[name]) {
+      document.documentElement.style.setProperty(`--${name}`, deck.theme[name]);
+    }
+  }
+  document.documentElement.dataset.theme = (deck.theme && deck.theme.name) || "dark";
+
   function url(path) {
     return new URL(path, document.baseURI).href;
   }
@@ -242,19 +258,19 @@
 
   const SPEAKER_PAGE = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <title>Speaker notes</title><style>
-body { margin: 0; background: #12151c; color: #e8e8e8; font: 18px system-ui, sans-serif;
+body { margin: 0; background: var(--ground); color: var(--text); font: 18px system-ui, sans-serif;
   display: grid; grid-template-columns: 3fr 2fr; grid-template-rows: auto 1fr auto;
   gap: 14px; padding: 14px; height: 100vh; box-sizing: border-box; }
-header { grid-column: 1 / 3; font-size: 20px; color: #9fb3d1; }
-header b { color: #fff; }
+header { grid-column: 1 / 3; font-size: 20px; color: var(--accent); }
+header b { color: var(--strong); }
 section h2 { margin: 0 0 6px; font-size: 14px; text-transform: uppercase;
-  letter-spacing: 0.08em; color: #8a93a6; font-weight: 600; }
-video, img { width: 100%; background: #000; border: 1px solid #333; display: block; }
+  letter-spacing: 0.08em; color: var(--muted); font-weight: 600; }
+video, img { width: 100%; background: var(--ground); border: 1px solid var(--edge); display: block; }
 #notes { font-size: 26px; line-height: 1.4; margin-top: 14px; }
-#next-name { color: #9fb3d1; margin-top: 6px; font-size: 16px; }
+#next-name { color: var(--accent); margin-top: 6px; font-size: 16px; }
 footer { grid-column: 1 / 3; display: flex; gap: 40px; font-size: 30px;
   font-variant-numeric: tabular-nums; }
-footer span { color: #8a93a6; font-size: 16px; margin-right: 8px; }
+footer span { color: var(--muted); font-size: 16px; margin-right: 8px; }
 </style></head><body>
 <header id="where"></header>
 <section><h2>Now</h2><video id="now" muted playsinline></video><div id="notes"></div></section>
@@ -275,7 +291,7 @@ footer span { color: #8a93a6; font-size: 16px; margin-right: 8px; }
     }
     const doc = speaker.document;
     doc.open();
-    doc.write(SPEAKER_PAGE);
+    doc.write(SPEAKER_PAGE.replace("</style>", `${themeRule()}\n</style>`));
     doc.close();
     doc.addEventListener("keydown", onKey);
     updateSpeaker();

@@ -85,6 +85,36 @@ def test_a_smaller_copy_for_the_deck_keeps_the_span_at_the_new_size_and_rate(tmp
     assert (info.width, info.height, info.fps, info.frames) == (64, 36, 15, 15)
 
 
+def test_the_smaller_copy_encodes_a_held_frame_once_and_keeps_the_spans_length(tmp_path):
+    # Three states held for 10 frames each, as a slide holds a state between animations.
+    slide = write_video(tmp_path / "slide.mp4", 30, fps=30, size=(128, 72), gop=250, hold=10)
+    span = beat_media.BeatCut(Fraction(0), Fraction(1))
+    beat_media.transcode_cut(slide, tmp_path / "small.mp4", span, 36, Fraction(15), OPTIONS)
+    info = media.probe_video(tmp_path / "small.mp4")
+    assert (info.width, info.height, info.fps, info.duration) == (64, 36, 15, 1)
+    assert info.frames < 15  # what a held frame would have cost: an encoded frame each
+    with av.open(str(tmp_path / "small.mp4")) as container:
+        shown = [(frame.pts * frame.time_base, centre(frame.to_image()))
+                 for frame in container.decode(video=0)]
+    # Each state starts where it did on the slide; the last one lasts to the span's end.
+    for at, colour in shown:
+        assert np.abs(colour - frame_colour(int(at * 30) // 10)).max() <= 16, float(at)
+    assert {int(at * 30) // 10 for at, _ in shown} == {0, 1, 2}
+    assert shown[-1][0] == Fraction(14, 15)
+
+
+def test_the_smaller_copy_is_encoded_with_the_options_it_is_given(tmp_path):
+    # They once went to the decoder instead, and x264 ran its slow default preset.
+    slide = write_video(tmp_path / "slide.mp4", 30, fps=30, size=(128, 72), gop=250)
+    span = beat_media.BeatCut(Fraction(0), Fraction(1))
+    sizes = []
+    for crf in ("0", "40"):
+        beat_media.transcode_cut(slide, tmp_path / f"{crf}.mp4", span, 72, Fraction(30),
+                                 {"crf": crf, "preset": "ultrafast"})
+        sizes.append((tmp_path / f"{crf}.mp4").stat().st_size)
+    assert sizes[0] > 1.5 * sizes[1]  # lossless against lossy: equal if ignored
+
+
 def test_the_smaller_copy_of_a_later_beat_keeps_its_narration(tmp_path):
     slide = write_with_audio(tmp_path / "slide.mp4", 45, keyframes={0, 20})
     span = beat_media.BeatCut(Fraction(20, FPS), Fraction(3))

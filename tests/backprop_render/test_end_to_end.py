@@ -18,6 +18,7 @@ import subprocess
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Callable
 
 import av
 import numpy as np
@@ -340,6 +341,27 @@ def _looks_like(screenshot: Image.Image, picture: Path) -> float:
     return float(np.abs(shown - expected).mean())
 
 
+def _beat_files(facts: dict, deck: Deck) -> tuple[list[str], dict[int, int]]:
+    """Each beat's file stem in deck order, and the index of each slide's first beat."""
+    beats = _beats_of(facts, deck)
+    files = [f"{e['stem']}-{i:02d}" for e in {e["stem"]: e for e, _ in beats}.values()
+             for i in range(1, len(e["manifest"]["narration"]) + 1)]
+    first_of: dict[int, int] = {}
+    for index, (entry, _) in enumerate(beats):
+        first_of.setdefault(entry["number"], index)
+    return files, first_of
+
+
+def _wait_playing(state: Callable[[], dict], index: int, beat_file: list[str]) -> dict:
+    """The presenter's state once beat `index`'s own video plays in front."""
+    from tests.backprop_render.present_browser import wait_for
+
+    return wait_for(lambda: (lambda s: s if s["index"] == index and s["front"] == "video"
+                             and not s["paused"] and s["time"] > 0
+                             and s["src"].endswith(f"/beats/{beat_file[index]}.mp4") else None)(
+        state()), what=f"beat {index + 1} playing")
+
+
 def test_the_presenter_follows_the_keys_from_file_and_loads_nothing_else(deck: Deck, facts) -> None:
     import io
 
@@ -352,11 +374,7 @@ def test_the_presenter_follows_the_keys_from_file_and_loads_nothing_else(deck: D
 
     folder = deck.out / "present"
     beats = _beats_of(facts, deck)
-    beat_file = [f"{e['stem']}-{i:02d}" for e in {e["stem"]: e for e, _ in beats}.values()
-                 for i in range(1, len(e["manifest"]["narration"]) + 1)]
-    first_of = {}
-    for index, (entry, _) in enumerate(beats):
-        first_of.setdefault(entry["number"], index)
+    beat_file, first_of = _beat_files(facts, deck)
 
     with browser.chromium() as driver:
         driver.get("about:blank")
@@ -370,11 +388,7 @@ def test_the_presenter_follows_the_keys_from_file_and_loads_nothing_else(deck: D
             ActionChains(driver).send_keys(*keys).perform()
 
         def playing(index: int) -> dict:
-            return browser.wait_for(
-                lambda: (lambda s: s if s["index"] == index and s["front"] == "video"
-                         and not s["paused"] and s["time"] > 0
-                         and s["src"].endswith(f"/beats/{beat_file[index]}.mp4") else None)(
-                    state()), what=f"beat {index + 1} playing")
+            return _wait_playing(state, index, beat_file)
 
         def screenshot() -> Image.Image:
             return Image.open(io.BytesIO(driver.get_screenshot_as_png()))
@@ -474,6 +488,53 @@ def test_the_presenter_follows_the_keys_from_file_and_loads_nothing_else(deck: D
         assert outside == [], f"the presenter loaded files outside its folder: {outside}"
         errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
         assert errors == []
+
+
+def test_the_presenter_follows_the_keys_in_firefox_too(deck: Deck, facts) -> None:
+    """Firefox ESR from Debian, driven over WebDriver BiDi (no geckodriver): the same page
+    from file://, the keys, a video playing, the end state, nothing loaded from outside."""
+    import io
+
+    from tests.backprop_render import present_browser as browser
+
+    problem = browser.firefox_available()
+    assert problem is None, problem
+    folder = deck.out / "present"
+    beats = _beats_of(facts, deck)
+    beat_file, first_of = _beat_files(facts, deck)
+
+    with browser.firefox() as firefox:
+        firefox.navigate((folder / "index.html").as_uri())
+
+        def state() -> dict:
+            return firefox.evaluate("presenter.state()")
+
+        def playing(index: int) -> dict:
+            return _wait_playing(state, index, beat_file)
+
+        first = browser.wait_for(lambda: (lambda s: s if s["waiting"] or not s["paused"]
+                                          else None)(state()), what="the first beat")
+        if first["waiting"]:
+            firefox.press("ArrowRight")
+        playing(0)
+        firefox.press("ArrowRight")
+        playing(1)
+        firefox.press("ArrowLeft")  # back: the first beat's end state, at once
+        shown = browser.wait_for(lambda: (lambda s: s if s["index"] == 0 and s["front"] == "still"
+                                          else None)(state()), what="beat 1's end state")
+        assert shown["src"].endswith(f"/beats/{beat_file[0]}.jpg") and shown["mode"] == "end"
+        last = deck.slides[-1].number
+        firefox.press(*str(last), "Enter")  # a slide number, then Enter
+        playing(first_of[last])
+        firefox.press("End")
+        browser.wait_for(lambda: state()["index"] == len(beats) - 1 and
+                         state()["front"] == "still", what="the last beat")
+        picture = Image.open(io.BytesIO(firefox.screenshot()))
+        assert _looks_like(picture, deck.file(deck.slides[-1], "png")) < 4  # PNG vs H.264
+        # BiDi reports every request that leaves the machine or the folder (an http(s)
+        # load from this file:// page is seen; checked by hand), not the file:// ones.
+        outside = [url for url in firefox.urls if not url.startswith(folder.as_uri() + "/")]
+        assert outside == [], f"the presenter loaded files outside its folder: {outside}"
 
 
 def test_the_pptx_has_a_slide_per_beat_and_libreoffice_opens_it(deck: Deck, facts,

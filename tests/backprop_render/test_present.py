@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -115,7 +116,8 @@ def test_an_interrupted_build_leaves_the_old_presentation_whole(slides, monkeypa
     assert build(out, entries).slides_cut == ["01-slide-1"]  # and the next render finishes it
 
 
-def test_the_pipeline_builds_the_presentation_after_the_lecture_only_when_asked(tmp_path):
+def test_the_pipeline_builds_the_presentation_after_the_lecture_only_when_asked(tmp_path,
+                                                                               monkeypatch):
     import io
 
     from backprop_core import load_params
@@ -130,9 +132,14 @@ def test_the_pipeline_builds_the_presentation_after_the_lecture_only_when_asked(
                                          QUALITIES["preview"], out, None, present=wanted)
         return pipeline.run(request, Progress(io.StringIO(), "quiet"), FakeRenderer())
 
+    taken, take = [], present._take_prepared
+    monkeypatch.setattr(present, "_take_prepared", lambda *a: taken.append(take(*a)) or taken[-1])
     summary = render(tmp_path / "with", True)
     assert summary.presentation.beats == 2  # the fake slides narrate nothing: a beat each
     assert all((tmp_path / "with" / name).exists() for name in present.OUTPUTS)
+    # Each slide's beats were cut as it was published (present.Preparer) and taken.
+    assert len(taken) == 2 and None not in taken
+    assert not (tmp_path / "with" / present.PREPARED).exists()
     assert render(tmp_path / "without", False).presentation is None
     assert not any((tmp_path / "without" / name).exists() for name in present.OUTPUTS)
 
@@ -155,3 +162,79 @@ def test_a_lost_beat_file_is_cut_again(slides):
     again = build(out, entries)
     assert again.rebuilt and again.slides_cut == ["02-slide-2"]
     assert (out / "present" / "beats" / "02-slide-2-03.jpg").is_file()
+
+
+def test_the_page_takes_the_colours_of_the_slides_theme(slides):
+    from scenes.theme import THEMES
+
+    for name, palette in THEMES.items():  # read from the source as the module holds them
+        assert present.palette(name) == {f: getattr(palette, f) for f in palette.__annotations__
+                                          if isinstance(getattr(palette, f), str)}
+    out, entries = slides
+    build(out, entries)
+    deck = json.loads((out / "present" / "deck.js").read_text().split("window.DECK = ", 1)[1][:-2])
+    assert deck["theme"]["name"] == "dark" and deck["theme"]["ground"] == THEMES["dark"].background
+    # The same slides drawn in light: the page follows without cutting a beat again.
+    light = [{**entry, "theme": "light"} for entry in entries]
+    again = build(out, light)
+    assert again.rebuilt and again.slides_cut == []
+    deck = json.loads((out / "present" / "deck.js").read_text().split("window.DECK = ", 1)[1][:-2])
+    assert deck["theme"] == {"name": "light", **{
+        css: getattr(THEMES["light"], field) for css, field in present._PAGE_COLOURS.items()}}
+    with pytest.raises(ValueError, match="no theme 'sepia'"):
+        present.palette("sepia")
+
+
+def test_above_the_deck_height_the_deck_gets_smaller_copies_whose_last_frames_are_the_posters(
+        slides, monkeypatch):
+    import numpy as np
+    from PIL import Image
+
+    from backprop_render import beat_media, media
+
+    out, entries = slides
+    monkeypatch.setattr(present, "DECK_HEIGHT", 18)  # the synthetic slides are 64x36
+    build(out, entries)
+    copies = sorted((out / present.DECK_CACHE).glob("*.mp4"))
+    assert [p.stem for p in copies] == [f"01-slide-1-0{i}" for i in (1, 2)] + \
+        [f"02-slide-2-0{i}" for i in (1, 2, 3)]
+    assert {(i.width, i.height) for i in map(media.probe_video, copies)} == {(32, 18)}
+    # Each poster came from its copy's decoding: the beat's end frame all the same.
+    keys, end = beat_media.keyframe_times(out / entries[1]["files"]["mp4"])
+    spans = beat_media.beat_cuts([0, 8 / 15, 20 / 15], keys, end, 15)
+    for index, frame in enumerate(beat_media.beat_end_frames(
+            out / entries[1]["files"]["mp4"], spans), start=1):
+        with Image.open(out / "present" / "beats" / f"02-slide-2-0{index}.jpg") as poster:
+            difference = np.abs(np.asarray(poster.convert("RGB")).astype(int)
+                                - np.asarray(frame.convert("RGB")).astype(int))
+        assert difference.mean() < 4, index
+
+
+def test_beats_prepared_while_other_slides_render_are_taken_not_cut_again(slides, monkeypatch):
+    out, entries = slides
+    monkeypatch.setattr(present, "DECK_HEIGHT", 18)  # with the deck's copies too
+    preparer = present.Preparer(out)
+    for entry in entries:  # as the pipeline hands over each slide it publishes
+        preparer.add(entry)
+    preparer.finish()
+    assert sorted(p.name.rsplit("-", 1)[0] for p in (out / present.PREPARED).iterdir()) == \
+        ["01-slide-1", "02-slide-2"]
+
+    def no_cutting(*args, **kwargs):
+        raise AssertionError("cut again")
+
+    cut = present._cut_slide
+    monkeypatch.setattr(present, "_cut_slide", no_cutting)
+    result = build(out, entries)
+    assert result.rebuilt and result.beats == 5
+    assert not (out / present.PREPARED).exists()
+    assert len(list((out / "present" / "beats").glob("*.mp4"))) == 5
+    assert len(list((out / "present" / "beats").glob("*.jpg"))) == 5
+    assert len(list((out / present.DECK_CACHE).glob("*.mp4"))) == 5
+    # A slide changed after it was prepared (rendered again) is cut for its new key.
+    monkeypatch.setattr(present, "_cut_slide", cut)
+    present.prepare(out, entries[0])
+    monkeypatch.setattr(present, "_cut_slide", no_cutting)
+    os.utime(out / entries[0]["files"]["mp4"], ns=(1, 1))
+    with pytest.raises(AssertionError, match="cut again"):
+        build(out, entries)

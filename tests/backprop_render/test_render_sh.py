@@ -92,7 +92,8 @@ def _test_packages() -> list[str]:
 
 
 def test_the_test_command_installs_the_browser_and_office_suite(fakes, tmp_path: Path):
-    assert _test_packages() == ["chromium", "chromium-driver", "libreoffice-impress"]
+    assert _test_packages() == ["chromium", "chromium-driver", "libreoffice-impress",
+                               "firefox-esr", "libavcodec59"]
     calls = tmp_path / "apt-calls"
     fake(fakes, "id", "echo 0")
     fake(fakes, "apt-get", f'echo "$@" >> {calls}')
