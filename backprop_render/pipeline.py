@@ -262,17 +262,11 @@ class _DeckRender:
         self.summary = RenderSummary(request.out)
         self.order = [s.stem for s in SLIDES]
         # What the two records hold on disk now, so that nothing unchanged is written.
-        self.facts_on_disk = folder.read_json(records.FACTS_FILE) or {}
-        state = folder.read_json(records.STATE_FILE)
-        self.state_on_disk = state if isinstance(state, dict) else {}
-        self.state = records.RenderState.from_json(self.state_on_disk)
+        on_disk = records.read_records(folder.path)
+        self.facts_on_disk, self.state_on_disk = on_disk.facts, on_disk.state_json
+        self.state = on_disk.state
         # The entries of slides still in the folder: they describe files that are there.
-        self.entries: dict[str, records.SlideEntry] = {}
-        for data in self.facts_on_disk.get("slides", []):
-            entry = records.SlideEntry.from_json(data)
-            if entry is not None and entry.stem in self.order \
-                    and all(folder.exists(name) for name in entry.files.values()):
-                self.entries[entry.stem] = entry
+        self.entries: dict[str, records.SlideEntry] = dict(on_disk.entries)
         self.lecture = records.LectureEntry.from_json(self.facts_on_disk.get("lecture_video")) \
             if folder.exists("lecture.mp4") else None
         # The lesson (training the network) only when something needs its values: when the

@@ -20,6 +20,7 @@ key for key, that earlier versions wrote, so existing output folders keep workin
 from __future__ import annotations
 
 import dataclasses
+import json
 import uuid
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -37,7 +38,8 @@ if TYPE_CHECKING:  # PyAV and numpy only where media is made, not to read a reco
 
 __all__ = ["FACTS_FILE", "STATE_FILE", "SlideEntry", "LectureEntry", "Publication",
            "LectureRecord", "Timing", "RenderState", "slide_facts_file", "slide_facts_document",
-           "facts_document", "lecture_problem", "quality_record", "manim_version", "file_sizes"]
+           "facts_document", "lecture_problem", "quality_record", "manim_version", "file_sizes",
+           "FolderRecords", "read_records"]
 
 FACTS_FILE = "facts.json"
 STATE_FILE = ".render-state.json"
@@ -348,3 +350,42 @@ class RenderState:
     def record_timing(self, result: SlideResult) -> None:
         by_slide = self.timings.setdefault(result.quality.name, {})
         by_slide[result.slide.stem] = Timing(round(result.seconds, 2), result.animations).to_json()
+
+
+# ----- reading a folder's records ------------------------------------------------------------
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+@dataclass(frozen=True)
+class FolderRecords:
+    """An output folder's two records as they are on disk, read once."""
+
+    facts: Json  # facts.json; {} when absent or unreadable
+    state_json: Json  # .render-state.json; {} likewise
+    # The facts.json entries of the deck's slides whose files are all in the folder.
+    entries: dict[str, SlideEntry]
+
+    @property
+    def state(self) -> RenderState:
+        return RenderState.from_json(self.state_json)  # a fresh copy: the pipeline changes it
+
+
+def read_records(folder: Path) -> FolderRecords:
+    """What `folder` says about itself, read-only: the render reads it before deciding what to
+    render, a sweep's plan reads each variant's folder the same way."""
+    facts, state = _read_json(folder / FACTS_FILE), _read_json(folder / STATE_FILE)
+    facts = facts if isinstance(facts, dict) else {}
+    deck = {s.stem for s in SLIDES}
+    entries = {}
+    slides = facts.get("slides")
+    for data in slides if isinstance(slides, list) else []:
+        entry = SlideEntry.from_json(data)
+        if entry is not None and entry.stem in deck \
+                and all((folder / name).is_file() for name in entry.files.values()):
+            entries[entry.stem] = entry
+    return FolderRecords(facts, state if isinstance(state, dict) else {}, entries)

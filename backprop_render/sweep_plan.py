@@ -25,7 +25,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Literal, Sequence
+from typing import Iterable, Literal, Sequence
 
 from backprop_core import Lesson, ParamError, Params, build_lesson
 from backprop_core.params import params_from_mapping
@@ -229,23 +229,13 @@ class Plan:
         return sum(len(n) for n in self.needs.values())
 
 
-def _read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
 def folder_decisions(folder: Path, slides: Iterable[Slide], keys: dict[str, str],
                      lesson: Lesson) -> list[reuse.Decision]:
     """How a render into `folder` would judge each slide (see reuse.decide), read-only."""
-    facts = _read_json(folder / records.FACTS_FILE)
-    entries = {e.stem: e for data in (facts or {}).get("slides", [])
-               if (e := records.SlideEntry.from_json(data)) is not None} \
-        if isinstance(facts, dict) else {}
-    published = records.RenderState.from_json(_read_json(folder / records.STATE_FILE)).slides
-    return [reuse.decide(s, keys[s.stem], entries.get(s.stem), published.get(s.stem), lesson,
-                         folder) for s in slides]
+    on_disk = records.read_records(folder)
+    published = on_disk.state.slides
+    return [reuse.decide(s, keys[s.stem], on_disk.entries.get(s.stem), published.get(s.stem),
+                         lesson, folder) for s in slides]
 
 
 def make_plan(out: Path, variants: list[Variant], slides: list[Slide], quality: Quality,

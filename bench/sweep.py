@@ -6,9 +6,11 @@ Two ways to render the same variants, at the same quality, on this machine:
   render already uses every core for its slides);
 - sweep: `./render.sh sweep --variants FILE.csv --out DIR`, one command.
 
-It prints, as a Markdown table for the README, the wall-clock seconds of each, the
-slide renders each did, and the renders the sweep saved; the load average is printed
-at start and end (the machine should be otherwise idle).
+It prints, as a Markdown table for the README, the wall-clock seconds of each, their
+CPU seconds (user + sys of every process they started: the number to compare on a
+loaded machine), the slide renders each did, and the renders the sweep saved; the
+load average is printed at start and end, and in the table's caption (the machine
+should be otherwise idle).
 
 The variants (`--kind`):
 - xwby: six students, each with their own x, w, b and y (the class case);
@@ -22,7 +24,9 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import re
+import resource
 import shutil
 import sys
 import tempfile
@@ -48,6 +52,11 @@ VARIANTS = {
 }
 
 
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kind", choices=list(VARIANTS), default="xwby")
@@ -59,7 +68,8 @@ def main() -> None:
     common = ["--quality", args.quality, "--no-gif", "--quiet", *chosen]
     variants = VARIANTS[args.kind]
     render = str(REPO / "render.sh")
-    print(f"load at start: {load()}; {len(variants)} variants x {len(slides)} slides "
+    load_start = load()
+    print(f"load at start: {load_start}; {len(variants)} variants x {len(slides)} slides "
           f"({chosen[1]}), {args.quality}, no GIFs", flush=True)
     work = Path(tempfile.mkdtemp(prefix="bench-sweep-"))
     shutil.rmtree(cache_root(), ignore_errors=True)  # both sides start with empty caches
@@ -72,28 +82,35 @@ def main() -> None:
             for name, values in variants:
                 writer.writerow([name, *(values.get(k, "") for k in names)])
 
-        one_by_one, rendered = 0.0, 0
+        one_by_one, rendered, cpu_before = 0.0, 0, _children_cpu()
         for name, values in variants:
             sets = [word for k, v in values.items() for word in ("--set", f"{k}={v}")]
             seconds, out = timed([render, *common, *sets, "--out", str(work / "seq" / name)])
             one_by_one += seconds
             rendered += int(re.search(r"Rendered (\d+) slide", out)[1])
             print(f"  one after another: {name} in {seconds:.1f} s", flush=True)
+        one_by_one_cpu, cpu_before = _children_cpu() - cpu_before, _children_cpu()
 
         sweep_seconds, out = timed([render, "sweep", *common, "--variants", str(table),
                                   "--out", str(work / "sweep")])
+        sweep_cpu = _children_cpu() - cpu_before
         swept = int(re.search(r"(\d+) slide renders done", out)[1])
         print(out, flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     needed = len(variants) * len(slides)
-    print(f"load at end: {load()}\n")
-    print("| way | seconds | slide renders | renders saved | time ratio |")
-    print("| --- | ---: | ---: | ---: | ---: |")
-    print(f"| one after another (`./render.sh --out` each) | {one_by_one:.0f} | {rendered} | "
-          f"{needed - rendered} | 1.00 |")
-    print(f"| `./render.sh sweep` | {sweep_seconds:.0f} | {swept} | {needed - swept} | "
-          f"{one_by_one / sweep_seconds:.2f} |")
+    load_end = load()
+    print(f"load at end: {load_end}\n")
+    print(f"{args.kind}, {len(variants)} variants x slides {chosen[1]}, {args.quality}, no GIFs; "
+          f"load average {load_start} at start, {load_end} at end (1, 5, 15 min; "
+          f"{os.cpu_count()} cores)\n")
+    print("| way | wall s | CPU s | slide renders | renders saved | wall ratio | CPU ratio |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print(f"| one after another (`./render.sh --out` each) | {one_by_one:.0f} | "
+          f"{one_by_one_cpu:.0f} | {rendered} | {needed - rendered} | 1.00 | 1.00 |")
+    print(f"| `./render.sh sweep` | {sweep_seconds:.0f} | {sweep_cpu:.0f} | {swept} | "
+          f"{needed - swept} | {one_by_one / sweep_seconds:.2f} | "
+          f"{one_by_one_cpu / sweep_cpu:.2f} |")
     print(f"\n{needed / swept:.2f}x fewer slide renders than variants x slides ({needed})")
 
 
