@@ -122,7 +122,9 @@ class LossFunction(SlideScene):
             shown = [*self._line_parts(on_screen=True), self.error_label]
             for mob in self._line_parts(on_screen=False):
                 mob.shift(self.lift * UP)
-            self.play(*(m.animate.shift(self.lift * UP) for m in shown), run_time=0.8)
+            # One group moves: `self.line.animate` would set Manim's `line.target` (its copy
+            # for the move), which is our target dot's name.
+            self.play(VGroup(*shown).animate.shift(self.lift * UP), run_time=0.8)
             if self.error:
                 side = self.line.segment.copy()
                 self.play(side.animate.put_start_and_end_on(self.square.get_corner(UP + LEFT),
