@@ -34,7 +34,8 @@ from manim import (
 from manim.utils.bezier import bezier as manim_bezier
 from manim.utils.paths import path_along_arc
 
-from .layout import text_units, visible_box
+from .layout import Box, text_units, visible_box
+from .paused_frames import _area, _common
 
 __all__ = ["Part", "Formula", "FormulaPartError", "part_index", "placeholders", "operand",
            "hide", "reveal", "Fly", "symbol_to_tag"]
@@ -281,21 +282,13 @@ def _color(mob: Mobject) -> ManimColor:
     return inked[0].get_fill_color() if inked else ManimColor(mob.get_color())
 
 
-def _box(mob: Mobject) -> tuple[float, float, float, float]:
-    return (mob.get_left()[0], mob.get_right()[0], mob.get_bottom()[1], mob.get_top()[1])
+def _box(mob: Mobject) -> Box:
+    return Box(mob.get_left()[0], mob.get_right()[0], mob.get_bottom()[1], mob.get_top()[1])
 
 
-def _common(a: tuple[float, float, float, float], b: Any) -> float:
-    b = (b.left, b.right, b.bottom, b.top) if hasattr(b, "left") else b
-    width = min(a[1], b[1]) - max(a[0], b[0])
-    height = min(a[3], b[3]) - max(a[2], b[2])
-    return width * height if width > 0 and height > 0 else 0.0
-
-
-def _covering(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+def _covering(a: Box, b: Box) -> float:
     """The share of box `a` that box `b` covers."""
-    area = (a[1] - a[0]) * (a[3] - a[2])
-    return _common(a, b) / area if area > 0 else 0.0
+    return _common(a, b) / _area(a) if _area(a) > 0 else 0.0
 
 
 def symbol_to_tag(scene: Scene, symbol: Mobject, tag: Formula,
