@@ -20,6 +20,7 @@ from manim import (
     FadeTransform,
     GrowFromPoint,
     Indicate,
+    Line,
     ReplacementTransform,
     Transform,
     VGroup,
@@ -31,6 +32,7 @@ from scenes.drawings.loss import (
     PredictionLine,
     enlarge_ticks,
     place_above_minimum,
+    place_clear_of_sweep,
     place_labels_above,
     tidy_axis_labels,
 )
@@ -40,7 +42,8 @@ from scenes.placement import fit_width
 from scenes.slide import SlideScene
 
 # Beats 1-5 use the middle of the slide; the last beat moves them into the left column
-# to make room for the parabola on the right.
+# to make room for the parabola on the right. While the number line is alone (beats 1-2)
+# it sits at the content's middle height, and rises to LINE_CENTER when the square comes.
 SIDE = 1.35  # the square of the error, in screen units, whatever the error's size
 LINE_CENTER = np.array([0.0, 1.0, 0.0])
 LINE_LENGTH = 7.0
@@ -83,6 +86,9 @@ class LossFunction(SlideScene):
                 labels = (yh, y) if self.error > 0 else (y, yh)
                 place_labels_above(*labels, left, right)
                 self.point_labels = VGroup(yh, y)
+            self.lift = LINE_CENTER[1] - (theme.CONTENT_TOP + theme.CONTENT_BOTTOM) / 2
+            for mob in self._line_parts():
+                mob.shift(self.lift * DOWN)
             self.play(Create(self.line), run_time=0.8)
             self.play(FadeIn(self.line.prediction, self.line.target, scale=1.5),
                       FadeIn(self.point_labels, shift=0.1 * DOWN))
@@ -94,6 +100,11 @@ class LossFunction(SlideScene):
             self.error_label.part("@e").set_color(theme.LOSS)
             self.error_label.next_to(self.line.segment if self.error else self.line.target, DOWN,
                                      0.25)
+            if self.error:  # clear of the bar that later moves from the line onto the square
+                self.error_label.shift(self.lift * UP)
+                bar = self.line.segment.copy().shift(self.lift * UP)
+                place_clear_of_sweep(self.error_label, bar, self._square_top())
+                self.error_label.shift(self.lift * DOWN)
             if self.error:
                 self.play(Create(self.line.segment), run_time=0.8)
             self.play(FadeIn(self.error_label, shift=0.1 * UP))
@@ -108,6 +119,12 @@ class LossFunction(SlideScene):
                                     "=", "@l", l="worked_step.loss", font_size=LABEL_SIZE)
             fit_width(self.formula, FORMULA_WIDTH)
             self.formula.next_to(self.square, RIGHT, buff=0.35)
+            shown = [*self._line_parts(on_screen=True), self.error_label]
+            for mob in self._line_parts(on_screen=False):
+                mob.shift(self.lift * UP)
+            # One group moves: `self.line.animate` would set Manim's `line.target` (its copy
+            # for the move), which is our target dot's name.
+            self.play(VGroup(*shown).animate.shift(self.lift * UP), run_time=0.8)
             if self.error:
                 side = self.line.segment.copy()
                 self.play(side.animate.put_start_and_end_on(self.square.get_corner(UP + LEFT),
@@ -182,6 +199,21 @@ class LossFunction(SlideScene):
                 self.play(ReplacementTransform(self.square.square.copy(), ours),
                           FadeTransform(self.square.area_label.copy(), ours_label))
                 self.play(FadeIn(best, scale=2), FadeIn(best_label))
+
+    def _line_parts(self, on_screen: bool | None = None) -> list:
+        """The number line's pieces and labels; `on_screen`: only those shown by the
+        square beat (True) or only those still to come (False)."""
+        later = [self.line.mirror, self.line.mirror_segment]
+        shown = [self.line, self.line.prediction, self.line.target, self.point_labels]
+        if self.error:
+            shown.append(self.line.segment)
+        if on_screen is None:
+            return [*shown, *later, *([] if self.error else [self.line.segment])]
+        return shown if on_screen else [*later, *([] if self.error else [self.line.segment])]
+
+    def _square_top(self) -> Line:
+        """The top edge of the square, where the error bar goes."""
+        return Line(SQUARE_CORNER, SQUARE_CORNER + SIDE * RIGHT)
 
     def _story_to_left_column(self):
         story = VGroup(self.line, self.line.prediction, self.line.target, self.point_labels,

@@ -14,6 +14,7 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
+    AnimationGroup,
     Brace,
     Circumscribe,
     Create,
@@ -25,6 +26,8 @@ from manim import (
     Text,
     VGroup,
     Write,
+    smooth,
+    squish_rate_func,
 )
 
 from scenes import notation, theme, wording
@@ -210,9 +213,11 @@ class ChainRule(SlideScene):
             self.marks = VGroup(*(SurroundingRectangle(m, color=theme.ACTIVATION, buff=0.06,
                                                        stroke_width=2.5)
                                   for pair in pairs for m in pair))
-            self.play(LaggedStart(*(Fly(src, dst.copy().set_opacity(0)) for src, dst in pairs),
-                                  lag_ratio=0.3),
-                      run_time=1.5)
+            # Each value flies into its symbol's place, which makes way for it as it comes and
+            # takes the place back when it lands: no paused frame shows both.
+            self.play(LaggedStart(*(AnimationGroup(
+                dst.animate(rate_func=squish_rate_func(smooth, 0, 0.3)).set_opacity(0),
+                Fly(src, dst)) for src, dst in pairs), lag_ratio=0.3), run_time=1.5)
             self.play(Create(self.marks), run_time=1.0)
 
     # ----- the nudge ------------------------------------------------------------------

@@ -18,6 +18,7 @@ from manim import (
     FadeOut,
     GrowArrow,
     LaggedStart,
+    Succession,
     VGroup,
     Write,
 )
@@ -83,8 +84,11 @@ class BackwardPropagation(SlideScene):
         self.play(GrowArrow(arrow), FadeIn(local), *(FadeOut(m) for m in old), run_time=0.6)
         self.add(ledger)
         self.play(*(reveal(part) for part in ledger.parts_except("@u", "@l", "@p")),
-                  Fly(g.grad_label(target), ledger.part("@u")), Fly(local, ledger.part("@l")),
-                  reveal(ledger.part("@p"), 0.3 * LEFT), FadeIn(tags), run_time=0.9)
+                  FadeIn(tags), run_time=0.4)
+        # One factor at a time, so the two copies never cross; the product once both are in.
+        self.play(Succession(Fly(g.grad_label(target), ledger.part("@u")),
+                             Fly(local, ledger.part("@l"))), run_time=1.0)
+        self.play(reveal(ledger.part("@p"), 0.3 * LEFT), run_time=0.4)
         self.play(Fly(ledger.part("@p"), grad), run_time=0.7)
         self.add(grad)
         self.ledger, self.tags = ledger, tags
@@ -126,10 +130,10 @@ class BackwardPropagation(SlideScene):
             self.fit_under_graph(VGroup(self.results, self.rules))
             self.play(FadeOut(self.ledger), FadeOut(self.tags), run_time=0.6)
             self.add(self.results)
+            self.play(*(reveal(part) for r in self.results for part in r.parts_before("@g")),
+                      run_time=0.5)
             self.play(*(Fly(self.graph.grad_label(p), r.part("@g"))
-                        for p, r in zip("wb", self.results, strict=True)),
-                      *(reveal(part) for r in self.results for part in r.parts_before("@g")),
-                      run_time=1.2)
+                        for p, r in zip("wb", self.results, strict=True)), run_time=1.2)
             self.play(FadeIn(self.rules, shift=0.1 * UP), run_time=0.8)
 
     def fit_under_graph(self, stack: VGroup) -> None:

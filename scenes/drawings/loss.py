@@ -13,12 +13,12 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Arrow, DashedLine, Dot, Line, Mobject, Square, VGroup
 
 from .. import theme
-from ..placement import fit_width
+from ..placement import fit_width, keep_in_content, shift_to_x
 from .plot import Plot, clip_segment, nice_step
 
 __all__ = ["PredictionLine", "place_labels_above", "ErrorSquare", "plot_box", "clipped_tangent",
            "StepArrow", "MIN_STEP_LENGTH", "tidy_axis_labels",
-           "enlarge_ticks", "place_above_minimum"]
+           "enlarge_ticks", "place_above_minimum", "place_clear_of_sweep"]
 
 MIN_STEP_LENGTH = 0.3  # screen units: a step drawn shorter than this is enlarged and says so
 
@@ -71,6 +71,30 @@ def place_labels_above(left: Mobject, right: Mobject, left_dot: Mobject, right_d
         middle = (left_dot.get_x() + right_dot.get_x()) / 2
         left.set_x(middle - gap / 2 - left.width / 2)
         right.set_x(middle + gap / 2 + right.width / 2)
+
+
+def place_clear_of_sweep(label: Mobject, start: Line, end: Line, gap: float = 0.15) -> Mobject:
+    """Move `label` sideways (only) out of the band a bar sweeps as it moves from `start`
+    to `end` (each end in a straight line, as `put_start_and_end_on` moves it), to the
+    nearer side that stays in the content band: no frame of the move crosses the label."""
+    bottom, top = label.get_bottom()[1] - gap, label.get_top()[1] + gap
+    reach = []
+    for s in np.linspace(0, 1, 101):
+        a = (1 - s) * start.get_start() + s * end.get_start()
+        b = (1 - s) * start.get_end() + s * end.get_end()
+        if min(a[1], b[1]) <= top and max(a[1], b[1]) >= bottom:
+            reach += [a[0], b[0]]
+    if not reach:
+        return label
+    low, high = min(reach) - gap, max(reach) + gap
+    if label.get_right()[0] <= low or label.get_left()[0] >= high:
+        return label
+    right = high - label.get_left()[0]  # the shift that puts it right of the band
+    left = low - label.get_right()[0]  # ... left of it (negative)
+    fits = [d for d in (right, left) if theme.CONTENT_LEFT <= label.get_left()[0] + d
+            and label.get_right()[0] + d <= theme.CONTENT_RIGHT]
+    move = min(fits or (right, left), key=abs)
+    return keep_in_content(shift_to_x(label, label.get_left()[0] + move))
 
 
 class ErrorSquare(VGroup):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from manim import DOWN
 
 from backprop_core import build_lesson
 from scenes import notation
@@ -67,3 +69,63 @@ def test_a_value_tag_names_its_three_parts(typeset):
     tag = value_tag(typeset, notation.Y_HAT, "worked_step.y_hat", "#b197fc")
     assert [m.tex_string for m in tag.parts("symbol", "=", "@v")] == [notation.Y_HAT, "=", "2.1"]
     assert tag.part("@v").get_color().to_hex().lower() == "#b197fc"
+
+
+# ----- Fly: a paused frame mid-flight reads as one text (issue 17) ----------------------------
+
+class _Stage:
+    """What a flight asks of its scene: the mobjects on screen (and removing its source)."""
+
+    def __init__(self, *mobjects) -> None:
+        self.mobjects = list(mobjects)
+
+    def get_mobject_family_members(self) -> list:
+        return [m for mob in self.mobjects for m in mob.get_family()]
+
+    def remove(self, *mobjects) -> None:
+        self.mobjects = [m for m in self.mobjects if m not in mobjects]
+
+
+def _flight(source, target, *on_screen, **kwargs):
+    from scenes.formula import Fly
+
+    fly = Fly(source, target, **kwargs)
+    fly._setup_scene(_Stage(source, target, *on_screen))
+    fly.begin()
+    return fly
+
+
+def _boxes_meet(a, b) -> bool:
+    return (min(a.get_right()[0], b.get_right()[0]) > max(a.get_left()[0], b.get_left()[0])
+            and min(a.get_top()[1], b.get_top()[1]) > max(a.get_bottom()[1], b.get_bottom()[1]))
+
+
+def test_a_flight_goes_round_a_text_in_its_way_and_never_shows_two_numbers_at_once():
+    from manim import LEFT, RIGHT, MathTex
+
+    source = MathTex(r"\times 2.1").move_to(4 * LEFT)
+    formula = MathTex("a", "=", "2.1").move_to(4 * RIGHT)
+    target = formula[2].set_opacity(0)
+    wall = MathTex("3.61")  # straight between them
+    fly = _flight(source, target, formula, wall)
+    for alpha in np.linspace(0, 1, 41):
+        fly.interpolate(alpha)
+        shown = fly.traveller.get_fill_opacity() > 0.01
+        assert not (shown and _boxes_meet(fly.traveller, wall)), alpha
+        # '×2.1' is not '2.1': it fades out before the target part fades in
+        assert min(fly.traveller.get_fill_opacity(), fly.arrival.get_fill_opacity()) < 0.01
+        if shown and _boxes_meet(fly.traveller, source):  # no double image at the start
+            assert fly.traveller.get_fill_opacity() < 1
+    assert np.allclose(fly.arrival.get_center(), target.get_center())
+    assert fly.arrival.get_fill_opacity() == pytest.approx(1)
+
+
+def test_a_copy_that_looks_like_its_target_becomes_it_without_fading():
+    from manim import LEFT, MathTex
+
+    source = MathTex("2.1").move_to(3 * LEFT)
+    formula = MathTex("x", "=", "2.1").shift(2 * DOWN)
+    fly = _flight(source, formula[2].set_opacity(0), formula)
+    fly.interpolate(1.0)
+    assert fly.traveller.get_fill_opacity() == pytest.approx(1)
+    assert np.allclose(fly.traveller.get_center(), formula[2].get_center())

@@ -28,8 +28,7 @@ test_unusual_parameters = unusual_parameters_test(SLIDE)
 test_random_parameters = random_parameters_test(SLIDE)
 test_length_with_defaults = length_test(SLIDE)
 test_frames = frames_test(SLIDE)
-# issue 17: beats whose paused frames still pile texts up (symbols flying into formulas)
-test_paused_frames = paused_frames_test(SLIDE, known=('predict',))
+test_paused_frames = paused_frames_test(SLIDE)
 test_light_theme = light_theme_test(SLIDE)
 
 
