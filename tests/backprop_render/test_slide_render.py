@@ -31,6 +31,38 @@ def test_preview_draws_once_losslessly_in_its_own_media_folder(tmp_path):
     assert "--disable_caching" in command
 
 
+def test_preview_without_a_gif_draws_the_mp4_directly_and_no_lossless_master(tmp_path):
+    preview = QUALITIES["preview"]
+    command = slide_render.manim_command(SLIDE6, preview, tmp_path, "video", gif=False)
+    assert "--video-codec" not in command and "libx264rgb" not in command
+    assert option(command, "--encoder-option") == [f"{key}={value}" for key, value
+                                                   in preview.h264_options.items()]
+    assert not slide_render.draws_master(preview, gif=False)
+    assert slide_render.draws_master(preview, gif=True)
+    assert not slide_render.draws_master(QUALITIES["1080p"], gif=True)
+
+
+class _Stop(Exception):
+    pass
+
+
+@pytest.mark.parametrize(("gif_width", "lossless"), [(None, False), (768, True)])
+def test_render_slide_asks_manim_for_a_master_only_when_a_gif_is_wanted(
+        tmp_path, monkeypatch, gif_width, lossless):
+    commands = []
+
+    def run_manim(slide, command, *args, **kwargs):
+        commands.append(command)
+        raise _Stop
+
+    monkeypatch.setattr(slide_render, "_run_manim", run_manim)
+    with pytest.raises(_Stop):
+        slide_render.render_slide(SLIDE6, tmp_path / "params.json", QUALITIES["preview"],
+                                  tmp_path / "work", gif_width)
+    assert len(commands) == 1
+    assert ("libx264rgb" in commands[0]) is lossless
+
+
 def test_1080p_draws_h264_for_browsers_and_a_small_lossless_gif_master(tmp_path):
     quality = QUALITIES["1080p"]
     video = slide_render.manim_command(SLIDE6, quality, tmp_path, "video")
