@@ -304,6 +304,47 @@ def _open_cache(cache_dir: Path) -> None:
     marker.write_text(f"{os.getpid()}\n", encoding="utf-8")
 
 
+_TYPESET = ("Tex", "texts")  # Manim's compiled formulas and texts: SVGs named by content
+
+
+def typeset_dir_for(cache_dir: Path | None) -> Path | None:
+    """The compiled formulas and texts every slide of an output folder shares."""
+    return cache_dir.parent / "typeset" if cache_dir is not None else None
+
+
+def _take_typeset(store: Path, media_dir: Path) -> None:
+    """Give the slide's media folder the SVGs other slides compiled (the same formulas
+    recur from slide to slide): Manim compiles only what it finds no SVG for. Hard
+    links: the files are never written again, only replaced whole."""
+    for folder in _TYPESET:
+        shared = store / folder
+        if not shared.is_dir():
+            continue
+        own = media_dir / folder
+        own.mkdir(parents=True, exist_ok=True)
+        for svg in shared.glob("*.svg"):
+            target = own / svg.name
+            if not target.exists():
+                try:
+                    os.link(svg, target)
+                except OSError:
+                    shutil.copyfile(svg, target)
+
+
+def _give_typeset(media_dir: Path, store: Path) -> None:
+    """Add the SVGs this slide compiled to the shared store, each whole or not at all
+    (another slide's job may read the store meanwhile)."""
+    for folder in _TYPESET:
+        shared = store / folder
+        for svg in (media_dir / folder).glob("*.svg"):
+            if (shared / svg.name).exists():
+                continue
+            shared.mkdir(parents=True, exist_ok=True)
+            partial = shared / f".{svg.name}.{os.getpid()}"
+            shutil.copyfile(svg, partial)
+            os.replace(partial, shared / svg.name)
+
+
 def speech_dir_for(workdir: Path, cache_dir: Path | None) -> Path:
     """The synthesized sentences: shared by every slide of an output folder."""
     return cache_dir.parent / "speech" if cache_dir is not None else workdir / "speech"
@@ -342,9 +383,12 @@ def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Pat
     workdir.mkdir(parents=True, exist_ok=True)
     # Shared by this slide's runs: they reuse its LaTeX.
     media_dir = media_dir_for(workdir, cache_dir)
+    typeset = typeset_dir_for(cache_dir)
     if cache_dir is not None:
         _open_cache(cache_dir)
         _clear_scene_outputs(media_dir)
+    if typeset is not None:
+        _take_typeset(typeset, media_dir)
     facts_file = workdir / "facts-video.json"
     files = {kind: workdir / f"{slide.stem}.{kind}" for kind in KINDS}
     metadata = {"title": f"{slide.number}. {slide.title}", "album": LECTURE_TITLE}
@@ -360,6 +404,8 @@ def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Pat
     gif_size = _gif_size(quality, gif_width) if gif_width else None
     files["png"].unlink(missing_ok=True)  # the scene writes it; a left-over must not pass for it
     run("video", still=files["png"], gif=gif_size is not None)
+    if typeset is not None:
+        _give_typeset(media_dir, typeset)
     videos = list(media_dir.glob(f"videos/*/{quality.manim_folder}/{slide.scene}.mp4"))
     manim_video = _one(videos, "video", slide)
     animations = _scene_animations(media_dir, slide, quality, since)
