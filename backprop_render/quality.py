@@ -23,7 +23,8 @@ class Quality:
     # PSNR no lower, at most 1.5x its size, for the least CPU. Measured by
     # `bench/encoders.py --encode-only` (x264 alone on a lossless render's frames, CPU s):
     # slide 2 at 1080p60 (900 frames): medium crf 23 12.9 s, 0.43 MB, 41.28 dB; veryfast
-    # crf 18 0.44x the CPU, 1.12x the size, 41.33 dB; veryfast crf 23 (used before) 0.52x,
+    # crf 18 0.44x the CPU, 1.12x the size, 41.33 dB; crf 17 (another run, bar 11.4 s)
+    # 0.41x, 1.21x, 41.41 dB; veryfast crf 23 (used before) 0.52x,
     # 0.78x, 40.42 dB, below Manim's; superfast crf 20 1.56x the size. At preview veryfast
     # crf 18 was 0.02 dB (slide 2) and 0.00 dB (slide 6) above medium crf 23, crf 17 0.07 dB
     # (slide 6), at 1.1-1.2x the size: crf 17 keeps a margin. Frame threads cost no more
