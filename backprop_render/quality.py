@@ -19,15 +19,20 @@ class Quality:
     height: int
     fps: int
     summary: str
-    # x264 options for the lecturer's MP4s. Measured by bench/encoders.py (slide 3, 1080p60,
-    # idle machine): against Manim's default (medium, crf 23) veryfast with frame threads
-    # renders in 0.66x the time, 0.81x the size, at 39.2 instead of 40.1 dB PSNR and SSIM
-    # 0.9936 instead of 0.9939 (no visible difference on flat slides). ultrafast was no
-    # faster but 3x larger; superfast 0.62x the time but 1.3x larger.
+    # x264 options for the lecturer's MP4s: the frames of plain Manim (medium, crf 23) at
+    # PSNR no lower, at most 1.5x its size, for the least CPU. Measured by
+    # `bench/encoders.py --encode-only` (x264 alone on a lossless render's frames, CPU s):
+    # slide 2 at 1080p60 (900 frames): medium crf 23 12.9 s, 0.43 MB, 41.28 dB; veryfast
+    # crf 18 0.44x the CPU, 1.12x the size, 41.33 dB; crf 17 (another run, bar 11.4 s)
+    # 0.41x, 1.21x, 41.41 dB; veryfast crf 23 (used before) 0.52x,
+    # 0.78x, 40.42 dB, below Manim's; superfast crf 20 1.56x the size. At preview veryfast
+    # crf 18 was 0.02 dB (slide 2) and 0.00 dB (slide 6) above medium crf 23, crf 17 0.07 dB
+    # (slide 6), at 1.1-1.2x the size: crf 17 keeps a margin. Frame threads cost no more
+    # CPU than one thread (slide 6).
     h264_options: dict[str, str] = field(default_factory=lambda: {
-        "crf": "23", "preset": "veryfast", "thread_type": "frame"})
-    # x264 options for the lossless masters (libx264rgb) the GIFs, and at preview the
-    # MP4, are made from: crf 0 keeps them lossless whatever the preset,
+        "crf": "17", "preset": "veryfast", "thread_type": "frame"})
+    # x264 options for the lossless masters (libx264rgb) the GIFs, and at preview with a
+    # GIF the MP4, are made from: crf 0 keeps them lossless whatever the preset,
     # and they are temporary, so the fastest preset wins (0.44-0.52x the time of medium
     # for the 768x432 GIF master, at twice the size nobody keeps).
     lossless_options: dict[str, str] = field(default_factory=lambda: {

@@ -17,15 +17,22 @@ files that may be cut short. Without a `cache_dir` the media folder is fresh and
 caching is off.
 
 The still is the video run's last frame, which the scene saves itself (no `manim -s`
-run). Which Manim runs a slide takes depends on the quality:
+run). Which Manim runs a slide takes depends on the quality and on the GIF:
 
-- at 15 fps (preview) one lossless render is the master of the MP4 and the GIF: the
-  MP4 is transcoded from it, the GIF made from it;
-- above, the MP4 comes straight from Manim, the GIF from a second, small lossless
-  render at GIF size and 15 fps.
+- without a GIF, Manim draws the MP4 itself (H.264, the quality's x264 options) and
+  it is only remuxed: one encode, nothing else drawn;
+- with a GIF at 15 fps (preview) one lossless render is the master of the MP4 and the
+  GIF: the MP4 is transcoded from it, the GIF made from it;
+- with a GIF above, the MP4 comes straight from Manim, the GIF from a second, small
+  lossless render at GIF size and 15 fps.
 
 bench/master_vs_twice.py measures why: encoding full-size lossless frames and
 transcoding them costs more than drawing the slide again small.
+
+Beats are cut from the MP4 by stream copy (present.py), so each beat must start on a
+keyframe. Manim's own MP4 has one at every animation's start (it joins one segment
+file per animation, each opening with a keyframe) and every beat starts with an
+animation; a transcode forces one at each beat's start.
 """
 
 from __future__ import annotations
@@ -52,8 +59,8 @@ from .errors import SlideFailed
 from .quality import GIF_FPS, Quality
 from .subtitles import compose_srt, read_srt
 
-__all__ = ["SlideResult", "render_slide", "manim_command", "animations_done", "current_phase",
-           "media_dir_for", "speech_dir_for", "die_with_parent", "REPO", "KINDS",
+__all__ = ["SlideResult", "render_slide", "manim_command", "draws_master", "animations_done",
+           "current_phase", "media_dir_for", "speech_dir_for", "die_with_parent", "REPO", "KINDS",
            "IN_PROGRESS"]
 
 MANIM_CFG = REPO / "manim.cfg"
@@ -83,18 +90,26 @@ def _options(options: dict[str, str]) -> list[str]:
             for word in ("--encoder-option", f"{key}={value}")]
 
 
+def draws_master(quality: Quality, gif: bool) -> bool:
+    """Whether the video run draws the lossless master that the MP4 is transcoded from
+    (and the GIF made from): only when a GIF is wanted at the GIF's frame rate."""
+    return gif and quality.renders_gif_master
+
+
 def manim_command(slide: Slide, quality: Quality, media_dir: Path, run: str,
-                  gif_size: tuple[int, int] | None = None, caching: bool = False) -> list[str]:
+                  gif_size: tuple[int, int] | None = None, caching: bool = False,
+                  gif: bool = True) -> list[str]:
     """The `manim render` command line of one run: 'video' or 'master'.
 
     `caching` turns Manim's per-animation cache on; it pays only in a media folder
-    that is kept between renders (hashing each animation costs a little).
+    that is kept between renders (hashing each animation costs a little). `gif`:
+    whether the slide gets a GIF (see draws_master).
     """
     command = [sys.executable, "-m", "manim", "render", "--config_file", str(MANIM_CFG),
                "--media_dir", str(media_dir), "--progress_bar", "none", "-v", "WARNING",
                *([] if caching else ["--disable_caching"]), "-q", quality.manim_flag]
     if run == "video":
-        if quality.renders_gif_master:
+        if draws_master(quality, gif):
             command += [*_LOSSLESS_CODEC, *_options(quality.lossless_options)]
         else:
             command += _options(quality.h264_options)
@@ -289,6 +304,47 @@ def _open_cache(cache_dir: Path) -> None:
     marker.write_text(f"{os.getpid()}\n", encoding="utf-8")
 
 
+_TYPESET = ("Tex", "texts")  # Manim's compiled formulas and texts: SVGs named by content
+
+
+def typeset_dir_for(cache_dir: Path | None) -> Path | None:
+    """The compiled formulas and texts every slide of an output folder shares."""
+    return cache_dir.parent / "typeset" if cache_dir is not None else None
+
+
+def _take_typeset(store: Path, media_dir: Path) -> None:
+    """Give the slide's media folder the SVGs other slides compiled (the same formulas
+    recur from slide to slide): Manim compiles only what it finds no SVG for. Hard
+    links: the files are never written again, only replaced whole."""
+    for folder in _TYPESET:
+        shared = store / folder
+        if not shared.is_dir():
+            continue
+        own = media_dir / folder
+        own.mkdir(parents=True, exist_ok=True)
+        for svg in shared.glob("*.svg"):
+            target = own / svg.name
+            if not target.exists():
+                try:
+                    os.link(svg, target)
+                except OSError:
+                    shutil.copyfile(svg, target)
+
+
+def _give_typeset(media_dir: Path, store: Path) -> None:
+    """Add the SVGs this slide compiled to the shared store, each whole or not at all
+    (another slide's job may read the store meanwhile)."""
+    for folder in _TYPESET:
+        shared = store / folder
+        for svg in (media_dir / folder).glob("*.svg"):
+            if (shared / svg.name).exists():
+                continue
+            shared.mkdir(parents=True, exist_ok=True)
+            partial = shared / f".{svg.name}.{os.getpid()}"
+            shutil.copyfile(svg, partial)
+            os.replace(partial, shared / svg.name)
+
+
 def speech_dir_for(workdir: Path, cache_dir: Path | None) -> Path:
     """The synthesized sentences: shared by every slide of an output folder."""
     return cache_dir.parent / "speech" if cache_dir is not None else workdir / "speech"
@@ -327,9 +383,12 @@ def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Pat
     workdir.mkdir(parents=True, exist_ok=True)
     # Shared by this slide's runs: they reuse its LaTeX.
     media_dir = media_dir_for(workdir, cache_dir)
+    typeset = typeset_dir_for(cache_dir)
     if cache_dir is not None:
         _open_cache(cache_dir)
         _clear_scene_outputs(media_dir)
+    if typeset is not None:
+        _take_typeset(typeset, media_dir)
     facts_file = workdir / "facts-video.json"
     files = {kind: workdir / f"{slide.stem}.{kind}" for kind in KINDS}
     metadata = {"title": f"{slide.number}. {slide.title}", "album": LECTURE_TITLE}
@@ -342,16 +401,18 @@ def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Pat
         _run_manim(slide, command, workdir, name, params_file, workdir / f"facts-{name}.json",
                    still, theme, voice_env)
 
+    gif_size = _gif_size(quality, gif_width) if gif_width else None
     files["png"].unlink(missing_ok=True)  # the scene writes it; a left-over must not pass for it
-    run("video", still=files["png"])
+    run("video", still=files["png"], gif=gif_size is not None)
+    if typeset is not None:
+        _give_typeset(media_dir, typeset)
     videos = list(media_dir.glob(f"videos/*/{quality.manim_folder}/{slide.scene}.mp4"))
     manim_video = _one(videos, "video", slide)
     animations = _scene_animations(media_dir, slide, quality, since)
     beat_frames, frame_warnings = _beat_frames(media_dir, slide, quality, facts_file)
     warnings += frame_warnings
-    gif_size = _gif_size(quality, gif_width) if gif_width else None
     try:
-        if quality.renders_gif_master:
+        if draws_master(quality, gif_size is not None):
             _set_phase(workdir, "finishing")
             master: Path | None = manim_video
             media.transcode_h264(manim_video, files["mp4"], quality.h264_options, metadata,

@@ -18,12 +18,21 @@ same slide at the master's size per preset: time and size (quality is identical)
 
     .venv/bin/python bench/encoders.py [--slide 4] [--quality 1080p] [--repeat 1]
 
+`--encode-only` leaves Manim out of the candidates: it renders the lossless reference
+once and encodes its frames with each candidate in this process, as Manim would (each
+animation a closed group of pictures), timing the encoding alone in CPU seconds. It
+checks the issue's bar against Manim's default (medium, crf 23): PSNR no lower and a
+file at most 1.5x as large; a candidate that passes says "ok".
+
+    .venv/bin/python bench/encoders.py --encode-only --slide 2 --quality preview
+
 Run it on an otherwise idle machine; the load average is printed at start and end.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import resource
 import shutil
@@ -94,6 +103,89 @@ def manim(slide: Slide, quality: Quality, media: Path, options: dict[str, str],
     return wall, cpu, video
 
 
+def segment_frames(media: Path, slide: Slide) -> list[int]:
+    """Frames in each animation segment of the last render, in order."""
+    listing = next(media.glob(f"videos/*/*/partial_movie_files/{slide.scene}/"
+                              "partial_movie_file_list.txt"))
+    names = [line[len("file '"):-1].removeprefix("file:")
+             for line in listing.read_text(encoding="utf-8").splitlines()
+             if line.startswith("file '")]
+    counts = []
+    for name in names:
+        with av.open(str(listing.parent / Path(name).name)) as container:
+            counts.append(sum(1 for p in container.demux(video=0) if p.pts is not None))
+    return counts
+
+
+def encode(reference: Path, dst: Path, options: dict[str, str] | None,
+           starts: set[int], frames: int | None = None) -> float:
+    """Encode the reference's frames to H.264 yuv420p as Manim does (RGB pixels converted
+    by swscale; each animation, from a frame in `starts`, opens with a keyframe);
+    returns the CPU seconds of this process, all its threads, decoding included
+    (options None: decode and convert only, the floor every candidate pays)."""
+    started = time.process_time()
+    with av.open(str(reference)) as source, av.open(str(dst), "w", format="mp4") as target:
+        stream = source.streams.video[0]
+        out = target.add_stream("libx264", rate=stream.average_rate, options=dict(options or {}))
+        out.width, out.height = stream.codec_context.width, stream.codec_context.height
+        out.pix_fmt = "yuv420p"
+        for index, decoded in enumerate(source.decode(stream)):
+            if frames is not None and index >= frames:
+                break
+            pixels = decoded.to_ndarray(format="rgb24")
+            frame = av.VideoFrame.from_ndarray(pixels, format="rgb24").reformat(format="yuv420p")
+            if options is None:
+                continue
+            frame.pts = index
+            if index in starts:
+                frame.pict_type = av.video.frame.PictureType.I
+            target.mux(out.encode(frame))
+        if options is not None:
+            target.mux(out.encode())
+    return time.process_time() - started
+
+
+ENCODE_ONLY = [  # name, x264 options; the first is the bar (Manim's default)
+    ("medium crf 23 (Manim's)", {"crf": "23"}),
+    ("veryfast crf 23, frame thr.", {"crf": "23", "preset": "veryfast", "thread_type": "frame"}),
+    ("veryfast crf 18", {"crf": "18", "preset": "veryfast"}),
+    ("veryfast crf 18, frame thr.", {"crf": "18", "preset": "veryfast", "thread_type": "frame"}),
+    ("veryfast crf 18, 1 thread", {"crf": "18", "preset": "veryfast", "threads": "1"}),
+    ("veryfast crf 17", {"crf": "17", "preset": "veryfast"}),
+    ("superfast crf 19", {"crf": "19", "preset": "superfast"}),
+]
+
+
+def encode_only(slide: Slide, quality: Quality, work: Path, every: int,
+                candidates: list[tuple[str, dict[str, str]]], frames: int | None = None,
+                reference: Path | None = None) -> None:
+    """The table of --encode-only; `reference`: a lossless render made before (its media
+    folder beside it), else one is made; `frames`: the first so many only."""
+    if reference is None:
+        media = work / "media"
+        _, _, made = manim(slide, quality, media, {"crf": "0", "preset": "ultrafast"},
+                           lossless=True)
+        reference = work / "reference.mp4"
+        shutil.move(made, reference)
+    bounds = list(itertools.accumulate(segment_frames(reference.parent / "media", slide),
+                                       initial=0))[:-1]
+    print(f"{len(bounds)} animations; encoding only (CPU s of x264 alone, this process)")
+    print(f"{'x264 options':<30} {'CPU s':>7} {'CPU x':>7} {'MB':>7} {'size x':>7} "
+          f"{'PSNR dB':>8} {'SSIM':>7}  bar")
+    floor = encode(reference, work / "floor.mp4", None, set(), frames)
+    print(f"{'(decoding and converting)':<30} {floor:7.1f}   (taken off every row)")
+    bar: tuple[float, int, float] | None = None
+    for name, options in candidates:
+        video = work / "candidate.mp4"
+        cpu = encode(reference, video, options, set(bounds), frames) - floor
+        size = video.stat().st_size
+        psnr, mean_ssim = compare(reference, video, every)
+        bar = bar or (cpu, size, psnr)
+        verdict = "ok" if psnr >= bar[2] - 0.005 and size <= 1.5 * bar[1] else "fails"
+        print(f"{name:<30} {cpu:7.1f} {cpu / bar[0]:7.2f} {size / 1e6:7.2f} "
+              f"{size / bar[1]:7.2f} {psnr:8.2f} {mean_ssim:7.4f}  {verdict}", flush=True)
+
+
 def _frames(path: Path, every: int):
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
@@ -132,7 +224,10 @@ def compare(reference: Path, video: Path | None, every: int) -> tuple[float, flo
         if candidates is None:
             other = ref_frame.reformat(format="yuv420p").to_ndarray(format="rgb24")
         else:
-            other = next(candidates).to_ndarray(format="rgb24")
+            candidate = next(candidates, None)
+            if candidate is None:  # a candidate of the first frames only
+                break
+            other = candidate.to_ndarray(format="rgb24")
         other = other.astype(np.float64)
         squared += float(np.mean((ref - other) ** 2))
         count += 1
@@ -152,6 +247,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="median of N runs per candidate")
     parser.add_argument("--every", type=int, default=10, help="compare every N-th frame")
     parser.add_argument("--only", choices=["lossy", "lossless"], help="one table only")
+    parser.add_argument("--encode-only", action="store_true",
+                        help="time the encoder alone on a lossless render's frames")
+    parser.add_argument("--frames", type=int, help="--encode-only: the first N frames only")
     args = parser.parse_args()
     slide, quality = find_slide(args.slide), QUALITIES[args.quality]
     work = Path(tempfile.mkdtemp(prefix="bench-encoders-"))
@@ -159,8 +257,12 @@ def main() -> None:
         media = work / "media"
         print(f"slide {slide.stem} at {quality.name} ({quality.width}x{quality.height}, "
               f"{quality.fps} fps); median of {args.repeat}; load average {_load()}", flush=True)
-        manim(slide, quality, media, {"crf": "0", "preset": "ultrafast"}, lossless=True)  # LaTeX
-        if args.only != "lossless":
+        if args.encode_only:
+            encode_only(slide, quality, work, args.every, ENCODE_ONLY, args.frames)
+            args.only = "none"
+        else:
+            manim(slide, quality, media, {"crf": "0", "preset": "ultrafast"}, lossless=True)
+        if args.only not in ("lossless", "none"):
             _, _, made = manim(slide, quality, media, {"crf": "0", "preset": "ultrafast"},
                                lossless=True)
             reference = work / "reference.mp4"
@@ -182,7 +284,7 @@ def main() -> None:
                 print(f"{name:<28} {wall:7.1f} {cpu:7.1f} {wall / base[0]:7.2f} "
                       f"{size / 1e6:7.2f} {size / base[1]:7.2f} {psnr:8.2f} {mean_ssim:7.4f}",
                       flush=True)
-        if args.only != "lossy":
+        if args.only not in ("lossy", "none"):
             for label, size, fps in (("GIF master", (768, 432), GIF_FPS),
                                      ("preview master", None, None)):
                 target = QUALITIES["preview"] if size is None else quality

@@ -30,7 +30,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from backprop_render import media  # noqa: E402
 from backprop_render.quality import DEFAULT_GIF_WIDTH, GIF_FPS, QUALITIES, Quality  # noqa: E402
-from backprop_render.slide_render import _LOSSLESS, _gif_size, _run_manim, manim_command  # noqa: E402
+from backprop_render.slide_render import (  # noqa: E402
+    _LOSSLESS_CODEC,
+    _gif_size,
+    _options,
+    _run_manim,
+    manim_command,
+)
 from scenes.runtime import DEFAULT_PARAMS_FILE  # noqa: E402
 from scenes.slides import Slide, find_slide  # noqa: E402
 
@@ -38,8 +44,10 @@ from scenes.slides import Slide, find_slide  # noqa: E402
 def once(slide: Slide, quality: Quality, work: Path) -> None:
     command = manim_command(slide, quality, work / "media", "video")
     if not quality.renders_gif_master:  # make the full-size render lossless
-        command = [w for w in command if not w.startswith("crf=") and w != "--encoder-option"]
-        command[-2:-2] = list(_LOSSLESS)
+        options = [i for i, w in enumerate(command) if w == "--encoder-option"]
+        command = [w for i, w in enumerate(command) if i not in options
+                   and i - 1 not in options]
+        command[-2:-2] = [*_LOSSLESS_CODEC, *_options(quality.lossless_options)]
     _run_manim(slide, command, work, "video", DEFAULT_PARAMS_FILE, work / "facts.json",
                work / "slide.png")
     master = next((work / "media").glob(f"videos/*/{quality.manim_folder}/{slide.scene}.mp4"))
@@ -48,9 +56,7 @@ def once(slide: Slide, quality: Quality, work: Path) -> None:
 
 
 def twice(slide: Slide, quality: Quality, work: Path) -> None:
-    command = manim_command(slide, quality, work / "media", "video")
-    if quality.renders_gif_master:  # make the full-size render browser H.264
-        command = [w for w in command if w not in _LOSSLESS]
+    command = manim_command(slide, quality, work / "media", "video", gif=False)  # H.264
     _run_manim(slide, command, work, "video", DEFAULT_PARAMS_FILE, work / "facts.json",
                work / "slide.png")
     video = next((work / "media").glob(f"videos/*/{quality.manim_folder}/{slide.scene}.mp4"))

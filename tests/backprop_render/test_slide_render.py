@@ -31,11 +31,43 @@ def test_preview_draws_once_losslessly_in_its_own_media_folder(tmp_path):
     assert "--disable_caching" in command
 
 
+def test_preview_without_a_gif_draws_the_mp4_directly_and_no_lossless_master(tmp_path):
+    preview = QUALITIES["preview"]
+    command = slide_render.manim_command(SLIDE6, preview, tmp_path, "video", gif=False)
+    assert "--video-codec" not in command and "libx264rgb" not in command
+    assert option(command, "--encoder-option") == [f"{key}={value}" for key, value
+                                                   in preview.h264_options.items()]
+    assert not slide_render.draws_master(preview, gif=False)
+    assert slide_render.draws_master(preview, gif=True)
+    assert not slide_render.draws_master(QUALITIES["1080p"], gif=True)
+
+
+class _Stop(Exception):
+    pass
+
+
+@pytest.mark.parametrize(("gif_width", "lossless"), [(None, False), (768, True)])
+def test_render_slide_asks_manim_for_a_master_only_when_a_gif_is_wanted(
+        tmp_path, monkeypatch, gif_width, lossless):
+    commands = []
+
+    def run_manim(slide, command, *args, **kwargs):
+        commands.append(command)
+        raise _Stop
+
+    monkeypatch.setattr(slide_render, "_run_manim", run_manim)
+    with pytest.raises(_Stop):
+        slide_render.render_slide(SLIDE6, tmp_path / "params.json", QUALITIES["preview"],
+                                  tmp_path / "work", gif_width)
+    assert len(commands) == 1
+    assert ("libx264rgb" in commands[0]) is lossless
+
+
 def test_1080p_draws_h264_for_browsers_and_a_small_lossless_gif_master(tmp_path):
     quality = QUALITIES["1080p"]
     video = slide_render.manim_command(SLIDE6, quality, tmp_path, "video")
     assert option(video, "-q") == ["h"] and "--video-codec" not in video
-    assert option(video, "--encoder-option") == ["crf=23", "preset=veryfast", "thread_type=frame"]
+    assert option(video, "--encoder-option") == ["crf=17", "preset=veryfast", "thread_type=frame"]
     master = slide_render.manim_command(SLIDE6, quality, tmp_path, "master", gif_size=(768, 432))
     assert option(master, "-r") == ["768,432"] and option(master, "--fps") == ["15"]
     assert option(master, "--video-codec") == ["libx264rgb"]
@@ -76,3 +108,27 @@ def test_a_scene_that_fails_reports_manims_last_lines_and_keeps_the_log(tmp_path
     assert error.log == tmp_path / "work" / "manim-video.log"
     assert "no_such_scene_file" in error.log_tail
     assert error.log_tail in error.log.read_text()
+
+
+def test_slides_of_one_folder_share_their_compiled_formulas(tmp_path):
+    cache = tmp_path / ".render-cache"
+    store = slide_render.typeset_dir_for(cache / "02-forward-propagation")
+    assert store == cache / "typeset"
+    assert slide_render.typeset_dir_for(None) is None
+    first, second = tmp_path / "first", tmp_path / "second"
+    (first / "Tex").mkdir(parents=True)
+    (first / "Tex" / "abc.svg").write_text("<svg/>")
+    (first / "Tex" / "abc.tex").write_text("not shared")
+    (first / "texts").mkdir()
+    (first / "texts" / "def.svg").write_text("<svg>text</svg>")
+    slide_render._give_typeset(first, store)
+    assert sorted(p.name for p in store.rglob("*")) == ["Tex", "abc.svg", "def.svg", "texts"]
+    (second / "Tex").mkdir(parents=True)
+    (second / "Tex" / "own.svg").write_text("<svg>own</svg>")
+    slide_render._take_typeset(store, second)
+    assert (second / "Tex" / "abc.svg").read_text() == "<svg/>"
+    assert (second / "texts" / "def.svg").read_text() == "<svg>text</svg>"
+    assert not (second / "Tex" / "abc.tex").exists()
+    slide_render._give_typeset(second, store)  # adds its own, leaves the others alone
+    assert (store / "Tex" / "own.svg").read_text() == "<svg>own</svg>"
+    assert sorted(p.name for p in (store / "Tex").iterdir()) == ["abc.svg", "own.svg"]
