@@ -94,6 +94,7 @@ def _espeak_version() -> str:
 
 # Piper's own defaults for this voice, written out so that the key says what they are.
 SYNTHESIS = {"noise_scale": 0.667, "length_scale": 1.0, "noise_w_scale": 0.8}
+NOISE_SEED = 1  # ONNX Runtime's seed for the voice's noise (see Narrator._load)
 
 
 @lru_cache(maxsize=None)
@@ -104,7 +105,8 @@ def engine_identity(name: str) -> dict[str, Any]:
     voice = VOICES[name]
     return {"voice": name, "schema": SPEECH_SCHEMA, voice.package: _version(voice.package),
             "pipersynth": _version("pipersynth"), "onnxruntime": _version("onnxruntime"),
-            "phonemizer": _espeak_version(), "synthesis": SYNTHESIS}
+            "phonemizer": _espeak_version(), "synthesis": SYNTHESIS,
+            "seed": NOISE_SEED}
 
 
 @dataclass(frozen=True)
@@ -234,6 +236,12 @@ class Narrator:
             data = Path(package.__file__).parent / "data"
             # espeak_mode=cli: espeak-ng (GPL) runs as its own program, never loaded
             # into this process, so the project keeps a permissive licence.
+            import onnxruntime
+
+            # The voice draws noise inside the model, from ONNX Runtime's generator, which a
+            # session seeds when it is made: a fixed seed makes a cold render's speech, and so
+            # its timing, frames and subtitles, the same every time.
+            onnxruntime.set_seed(NOISE_SEED)
             self._engine = PiperVoice.from_local(data / voice.model, data / voice.config,
                                                  g2p_options={"espeak_mode": "cli"},
                                                  session_options=_one_thread())
