@@ -35,7 +35,7 @@ from scenes.slide import SlideScene
 from scenes.slides import find_slide
 from scenes.typeset import value_tag
 
-NEURON_CENTRE = 0.55 * UP  # the body of the worked neuron
+NEURON_CENTRE = 0.55 * UP  # the body of the worked neuron once the work lines come
 WORK_Y = (-2.2, -2.9)  # the multiply line and the add line
 NETWORK_CENTRE = 3.4 * LEFT + 0.35 * DOWN
 RIGHT_COLUMN = (0.3, theme.CONTENT_RIGHT)  # the hidden neuron's formulas
@@ -72,6 +72,10 @@ class ForwardPropagation(SlideScene):
     def show_neuron(self) -> None:
         n = self.neuron = NeuronDiagram(self.lesson.worked_step)
         n.shift(NEURON_CENTRE - n.body.get_center())
+        # While the neuron is alone (beats 1-2) it sits at the content's middle height, and
+        # rises to NEURON_CENTRE when the work lines come below it.
+        self.lift = n.get_center()[1] - (theme.CONTENT_TOP + theme.CONTENT_BOTTOM) / 2
+        n.shift(self.lift * DOWN)
         s = n.symbols
         with self.beat("neuron", "A single neuron multiplies its input x by a weight w "
                                  "and adds a bias b."):
@@ -108,6 +112,8 @@ class ForwardPropagation(SlideScene):
                 Part("gives", "="), "@wx", y=WORK_Y[0],
                 colors={"@w": theme.PARAM, "@x": theme.INPUT},
                 **keys)
+            self.play(VGroup(self.neuron, *self.tags.values()).animate.shift(self.lift * UP),
+                      run_time=0.8)
             self.add(line)
             self.play(Indicate(self.neuron.product_term(), color=theme.ACTIVATION),
                       *(reveal(part) for part in line.parts_before("@w")))

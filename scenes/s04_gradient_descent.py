@@ -192,7 +192,8 @@ class GradientDescent(SlideScene):
 
     def _dot(self, k: int) -> Dot:
         step = self.steps[k]
-        return self.plot.dot(step.w, step.loss, color=theme.PARAM, radius=0.1)
+        # Above the tangent, whose halo would otherwise cut through the dot.
+        return self.plot.dot(step.w, step.loss, color=theme.PARAM, radius=0.1).set_z_index(1)
 
     def _drop(self, k: int) -> DashedLine:
         """From the point on the curve down to its w on the axis."""

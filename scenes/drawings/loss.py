@@ -161,14 +161,25 @@ def place_above_minimum(plot: Plot, label: Mobject, x: float, curve, gap: float 
     return label.shift(UP * max(0.0, floor - label.get_bottom()[1]))
 
 
+TANGENT_WIDTH = 5  # stroke widths: a bit bolder than the curve's 4
+TANGENT_HALO = 3  # background colour either side of the tangent
+
+
 def clipped_tangent(plot: Plot, x: float, y: float, slope: float,
                     half_width: float = 1.3, color: str = theme.GRADIENT) -> Line:
-    """The plot's tangent at (x, y), cut where it would leave the axes."""
+    """The plot's tangent at (x, y), cut where it would leave the axes, with a halo.
+
+    The tangent lies along the curve near its point, and the gradient's colour is close
+    to the loss's in the light theme (orange-red on dark red): a band of background
+    colour under the tangent cuts the curve where they meet, so the tangent reads as one
+    line drawn on top of another, whatever the colours."""
     line = plot.tangent(x, y, slope, half_width=half_width, color=color)
     clipped = clip_segment(line.get_start(), line.get_end(), plot_box(plot))
     if clipped is None:  # cannot happen for a point on the plot; keep a dot-sized line
         clipped = (plot.point(x, y), plot.point(x, y) + 1e-3 * UP)
-    return Line(*clipped, color=color, stroke_width=4)
+    tangent = Line(*clipped, color=color, stroke_width=TANGENT_WIDTH)
+    return tangent.set_stroke(theme.BACKGROUND, width=TANGENT_WIDTH + 2 * TANGENT_HALO,
+                              background=True)
 
 
 class StepArrow(VGroup):

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from manim import Line
 
 from backprop_core import build_lesson
 from scenes import theme
 from scenes.drawings.graph import ComputationalGraphDiagram
+from scenes.drawings.loss import clipped_tangent
+from scenes.drawings.plot import Plot
 from scenes.drawings.unit_table import unit_table
 from scenes.facts import FactRecorder, TrackedLesson
 from scenes.typeset import Typesetter
@@ -52,3 +55,27 @@ def test_a_unit_table_column_shares_its_decimals_through_the_fact_maker(typeset)
     facts = typeset.facts.facts[-2:]
     assert [(f.key, f.shown, f.decimals) for f in facts] == [
         ("worked_step.x", "2.10", 2), ("graph.edges.w->wx.product", "\u22127.98", 2)]
+
+
+def halo_problems(line, curve_width: float = 4) -> list[str]:
+    """Why `line`, drawn over a curve `curve_width` wide, would not read as a line of its
+    own: it needs a band of background colour either side (a halo that cuts the curve)."""
+    problems = []
+    halo = line.get_stroke_color(background=True).to_hex().lower()
+    if halo != theme.BACKGROUND.lower():
+        problems.append(f"halo {halo} is not the background {theme.BACKGROUND}")
+    if line.get_stroke_width(background=True) < line.get_stroke_width() + 2 * 2:
+        problems.append("halo narrower than the line plus 2 either side")
+    if line.get_stroke_width() < curve_width:
+        problems.append("line thinner than the curve under it")
+    return problems
+
+
+def test_a_tangent_stands_out_from_the_curve_it_touches():
+    # In the light theme the gradient (orange-red) and the loss (dark red) are only ~12
+    # CIEDE2000 apart, and the tangent lies along the loss curve near its point: a halo
+    # of background colour, not the colours alone, keeps them apart (issue 17).
+    plot = Plot((0, 2), (0, 4), tick_numbers=False)
+    assert halo_problems(clipped_tangent(plot, 1.0, 2.0, -2.0)) == []
+    # The tangent before the fix: the gradient's colour alone, as wide as the curve.
+    assert halo_problems(Line(color=theme.GRADIENT, stroke_width=4)) != []
