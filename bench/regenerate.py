@@ -10,8 +10,11 @@ For each quality asked for, `--repeat` times, one after another on this machine:
 - ours, lr changed: the same folder with `--set lr=...`;
 - ours, x changed: a copy of the cold folder with `--set x=...`.
 
-Ours runs as a lecturer runs it (`render.sh`, its set-up check included) and, like
-the baseline, writes no GIFs (`--gifs` adds them to every run of ours). It prints
+Ours runs as a lecturer runs it (`render.sh`, its set-up check included, the
+presentation too) and, like the baseline, writes no GIFs (`--gifs` adds them to every
+run of ours). Both sides speak with the same voice (`--voice`, default joe as
+`./render.sh`; the baseline's scenes synthesize into a fresh folder), so both draw the
+same, speech-timed frames; `--voice none` compares the silent deck. It prints
 the median wall-clock seconds of each row, its ratio to the baseline's median, which
 slides it rendered, and the size of the files it made, as a Markdown table for the
 README. Run it on an otherwise idle machine; the load average is printed at start
@@ -42,6 +45,7 @@ from backprop_render.quality import QUALITIES, Quality  # noqa: E402
 from backprop_render.slide_render import MANIM_CFG, REPO  # noqa: E402
 from scenes.manim_speedups import STOCK_ENV  # noqa: E402
 from scenes.slides import SLIDES  # noqa: E402
+from scenes.speech import SPEECH_CACHE_ENV, VOICE_ENV  # noqa: E402
 
 DEFAULTS = Params()
 LR_CHANGED = f"lr={DEFAULTS.lr * 2:g}"
@@ -90,7 +94,7 @@ def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float,
     return seconds, done.stdout
 
 
-def baseline(quality: Quality, media: Path) -> float:
+def baseline(quality: Quality, media: Path, voice: str) -> float:
     """Plain Manim, slide after slide, as one would without this tool.
 
     Manim's own code (not scenes/manim_speedups.py) with Manim's default of one
@@ -98,6 +102,10 @@ def baseline(quality: Quality, media: Path) -> float:
     """
     env = {k: v for k, v in os.environ.items() if k != "BACKPROP_PARAMS"}  # the defaults
     env[STOCK_ENV] = "1"
+    # The same narration as ours (the scenes speak when told a voice and a speech folder),
+    # synthesized afresh: both sides make the same frames and do the same work.
+    env[VOICE_ENV] = voice
+    env[SPEECH_CACHE_ENV] = str(media / "speech")
     config = media.parent / "manim-as-it-comes.cfg"
     config.write_text(re.sub(r"(?m)^max_inflight_encoders = \d+$", "max_inflight_encoders = 1",
                              MANIM_CFG.read_text(encoding="utf-8")), encoding="utf-8")
@@ -112,9 +120,10 @@ def baseline(quality: Quality, media: Path) -> float:
     return total
 
 
-def ours(quality: Quality, out: Path, gifs: bool, *sets: str) -> tuple[float, str]:
+def ours(quality: Quality, out: Path, gifs: bool, voice: str, *sets: str) -> tuple[float, str]:
     command = [str(REPO / "render.sh"), "--quality", quality.name, "--out", str(out), "--quiet",
-               *([] if gifs else ["--no-gif"]), *(w for s in sets for w in ("--set", s))]
+               "--voice", voice, *([] if gifs else ["--no-gif"]),
+               *(w for s in sets for w in ("--set", s))]
     seconds, stdout = timed(command)
     rendered = re.search(r"^Rendered (\d+) slides?", stdout, re.M)
     names = re.search(r"^Rendered .*?: (.*)$", stdout, re.M)
@@ -122,7 +131,8 @@ def ours(quality: Quality, out: Path, gifs: bool, *sets: str) -> tuple[float, st
     return seconds, f"{rendered.group(1) if rendered else '?'}: {','.join(numbers) or 'none'}"
 
 
-def measure(quality: Quality, repeat: int, gifs: bool, scratch: Path) -> list[Row]:
+def measure(quality: Quality, repeat: int, gifs: bool, voice: str,
+            scratch: Path) -> list[Row]:
     rows = {name: Row(name) for name in ("baseline: plain manim, 8 slides in a row", "ours, cold",
                                          "ours, nothing changed", f"ours, {LR_CHANGED} only",
                                          f"ours, {X_CHANGED} only")}
@@ -130,7 +140,7 @@ def measure(quality: Quality, repeat: int, gifs: bool, scratch: Path) -> list[Ro
     for run in range(repeat):
         print(f"  {quality.name}, run {run + 1} of {repeat} (load {load()})", flush=True)
         media = scratch / "baseline"
-        base.seconds.append(baseline(quality, media))
+        base.seconds.append(baseline(quality, media, voice))
         print(f"    {base.name}: {base.seconds[-1]:.1f} s", flush=True)
         videos = list(media.glob(f"videos/*/{quality.manim_folder}/*.mp4"))
         base.size = sum(p.stat().st_size for p in videos)
@@ -144,7 +154,7 @@ def measure(quality: Quality, repeat: int, gifs: bool, scratch: Path) -> list[Ro
             if row is None:  # the x run starts from the cold render, as lr's does
                 shutil.copytree(out, other, symlinks=True)
                 continue
-            seconds, row.rendered = ours(quality, folder, gifs, *sets)
+            seconds, row.rendered = ours(quality, folder, gifs, voice, *sets)
             row.seconds.append(seconds)
             print(f"    {row.name}: {seconds:.1f} s, rendered {row.rendered}", flush=True)
             row.size, row.cache = folder_size(folder, CACHE_DIR), folder_size(folder / CACHE_DIR)
@@ -177,17 +187,22 @@ def main() -> None:
     parser.add_argument("--quality", nargs="+", default=["preview", "1080p"],
                         choices=list(QUALITIES))
     parser.add_argument("--repeat", type=int, default=3, help="runs per row; the median is shown")
+    parser.add_argument("--voice", default="joe",
+                        help="the narration of both sides: a voice, or none (default joe, "
+                             "as ./render.sh)")
     parser.add_argument("--gifs", action="store_true",
                         help="ours makes GIFs too (the baseline never)")
     args = parser.parse_args()
     print(f"{os.cpu_count()} cores, load average {load()}; ours writes "
-          f"{'MP4, GIF' if args.gifs else 'MP4 (no GIF)'}, still, subtitles, lecture.mp4",
+          f"{'MP4, GIF' if args.gifs else 'MP4 (no GIF)'}, still, subtitles, lecture.mp4, "
+          f"presentation; voice {args.voice} on both sides",
           flush=True)
     tables = []
     with tempfile.TemporaryDirectory(prefix="bench-regenerate-") as scratch:
         for name in args.quality:
             quality = QUALITIES[name]
-            tables.append(table(quality, measure(quality, args.repeat, args.gifs, Path(scratch)),
+            tables.append(table(quality, measure(quality, args.repeat, args.gifs, args.voice,
+                                                 Path(scratch)),
                                 args.repeat))
     print()
     print("\n\n".join(tables))
