@@ -138,9 +138,8 @@ def _cut_slide(folder: Path, entry: dict[str, Any], target: Path, deck_dir: Path
         name = f"{entry['stem']}-{index:02d}"
         beat_media.cut(video, target / f"{name}.mp4", span)
         if copies:
-            options = DECK_H264
             poster = beat_media.transcode_cut(video, deck_dir / f"{name}.mp4.tmp", span,
-                                              deck_height, min(fps, Fraction(30)), options)
+                                              deck_height, min(fps, Fraction(30)), DECK_H264)
             os.replace(deck_dir / f"{name}.mp4.tmp", deck_dir / f"{name}.mp4")
         assert poster is not None
         _save_poster(poster, target / f"{name}.jpg")

@@ -94,7 +94,7 @@ def _espeak_version() -> str:
 
 # Piper's own defaults for this voice, written out so that the key says what they are.
 SYNTHESIS = {"noise_scale": 0.667, "length_scale": 1.0, "noise_w_scale": 0.8}
-NOISE_SEED = 1  # ONNX Runtime's seed for the voice's noise (see Narrator._load)
+NOISE_SEED = 1  # ONNX Runtime's seed for the voice's noise (see _session_options)
 
 
 @lru_cache(maxsize=None)
@@ -236,26 +236,26 @@ class Narrator:
             data = Path(package.__file__).parent / "data"
             # espeak_mode=cli: espeak-ng (GPL) runs as its own program, never loaded
             # into this process, so the project keeps a permissive licence.
-            import onnxruntime
-
-            # The voice draws noise inside the model, from ONNX Runtime's generator, which a
-            # session seeds when it is made: a fixed seed makes a cold render's speech, and so
-            # its timing, frames and subtitles, the same every time.
-            onnxruntime.set_seed(NOISE_SEED)
             self._engine = PiperVoice.from_local(data / voice.model, data / voice.config,
                                                  g2p_options={"espeak_mode": "cli"},
-                                                 session_options=_one_thread())
+                                                 session_options=_session_options())
         return self._engine
 
 
-def _one_thread() -> Any:
-    """ONNX Runtime options for one thread: the slides render in parallel, one job per
-    core, so more threads per sentence only wait for each other (spinning). Measured on
-    8 sentences, 46 s of speech, on the 2-core machine under load: 0.087 CPU seconds per
-    second of speech with one thread, 0.136 with ONNX Runtime's default, and half the
-    wall-clock time."""
+def _session_options() -> Any:
+    """ONNX Runtime, set up for the voice's session, which is made next.
+
+    Seeded: the voice draws noise inside the model from ONNX Runtime's generator, which a
+    session seeds when it is made, so a fixed seed makes a cold render's speech, and so its
+    timing, frames and subtitles, the same every time.
+
+    One thread: the slides render in parallel, one job per core, so more threads per
+    sentence only wait for each other (spinning). Measured on 8 sentences, 46 s of speech,
+    on the 2-core machine under load: 0.087 CPU seconds per second of speech with one
+    thread, 0.136 with ONNX Runtime's default, and half the wall-clock time."""
     import onnxruntime
 
+    onnxruntime.set_seed(NOISE_SEED)
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
