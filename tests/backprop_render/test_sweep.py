@@ -363,14 +363,15 @@ def test_slides_declare_parameters_that_exist():
         assert set(slide.depends_on) <= names, slide.stem
 
 
-# ----- issue 17: a sweep in the light theme --------------------------------------------------
+# ----- issues 17 and 15: a sweep in the light theme, a voiced sweep --------------------------
 
-def test_the_theme_is_in_every_task_key(tmp_path):
+@pytest.mark.parametrize("option", [{"theme": "light"}, {"voice": "joe"}], ids=["theme", "voice"])
+def test_the_theme_and_the_voice_are_in_every_task_key(tmp_path, option):
     variants, _ = variants_from_sets(["lr=0.01,0.02"], "grid", Params())
-    dark = make_plan(tmp_path, variants, [TITLE, BACKWARD], PREVIEW, None)
-    light = make_plan(tmp_path, variants, [TITLE, BACKWARD], PREVIEW, None, theme="light")
-    assert len(light.tasks) == len(dark.tasks) == 3
-    assert not set(light.tasks) & set(dark.tasks)
+    default = make_plan(tmp_path, variants, [TITLE, BACKWARD], PREVIEW, None)
+    other = make_plan(tmp_path, variants, [TITLE, BACKWARD], PREVIEW, None, **option)
+    assert len(other.tasks) == len(default.tasks) == 3
+    assert not set(other.tasks) & set(default.tasks)
 
 
 def test_a_light_sweep_renders_and_records_light(tmp_path, scheduler):
@@ -383,16 +384,6 @@ def test_a_light_sweep_renders_and_records_light(tmp_path, scheduler):
         facts = json.loads((tmp_path / "out" / name / "facts.json").read_text())
         assert facts["theme"] == "light"
         assert [e["theme"] for e in facts["slides"]] == ["light"]
-
-
-# ----- issue 15: a voiced sweep ------------------------------------------------------------------
-
-def test_the_voice_is_in_every_task_key(tmp_path):
-    variants, _ = variants_from_sets(["lr=0.01,0.02"], "grid", Params())
-    silent = make_plan(tmp_path, variants, [TITLE, BACKWARD], PREVIEW, None)
-    voiced = make_plan(tmp_path, variants, [TITLE, BACKWARD], PREVIEW, None, voice="joe")
-    assert len(voiced.tasks) == len(silent.tasks) == 3
-    assert not set(voiced.tasks) & set(silent.tasks)
 
 
 def test_a_voiced_sweep_passes_its_voice_to_every_render(tmp_path, scheduler):
