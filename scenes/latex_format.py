@@ -41,7 +41,7 @@ FORMATS_ENV = "BACKPROP_TEX_FORMATS"
 BEGIN = r"\begin{document}"
 _stock_compile_tex = tex_file_writing.compile_tex
 _installation: str | None = None  # the TeX installation's fingerprint, once a process
-_formats: dict[str, Path | None] = {}  # preamble hash -> format (None: cannot be built)
+_formats: dict[str, Path | None] = {}  # where a format goes -> it (None: cannot be built)
 
 
 def preamble_of(tex: str) -> str | None:
@@ -104,20 +104,22 @@ def format_for(tex: str) -> Path | None:
     if preamble is None or not installation:
         return None
     name = hashlib.sha256(f"{installation}\n{preamble}".encode()).hexdigest()[:16]
-    if name in _formats:
-        return _formats[name]
     folder = _folder()
-    target = folder / f"preamble-{name}.fmt"
+    place = folder / f"preamble-{name}.fmt"
+    known = _formats.get(str(place), False)
+    if known is None or (known and known.is_file()):  # the folder may have gone since
+        return known
+    target: Path | None = place
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with open(folder / f".preamble-{name}.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # another slide may be building it: wait
-            if not target.is_file() and not _build(preamble, target):
+            if not place.is_file() and not _build(preamble, place):
                 target = None
     except OSError as error:
         logger.info("No LaTeX format for the preamble (%s)", error)
         target = None
-    _formats[name] = target
+    _formats[str(place)] = target
     return target
 
 

@@ -98,4 +98,6 @@ def test_each_preamble_has_a_format_of_its_own_built_once(folders, monkeypatch):
     monkeypatch.setattr(latex_format, "_formats", {})  # another process: finds it built
     latex_format.format_for(one + body)
     assert built == [one, other]
+    latex_format.format_for(other + body).unlink()  # its folder emptied: made again
+    assert latex_format.format_for(other + body).is_file() and built == [one, other, other]
     assert latex_format.format_for("no document environment") is None
