@@ -305,6 +305,9 @@ def _open_cache(cache_dir: Path) -> None:
 
 
 _TYPESET = ("Tex", "texts")  # Manim's compiled formulas and texts: SVGs named by content
+# Where the scene keeps its LaTeX preamble's format (scenes/latex_format.FORMATS_ENV; that
+# module imports Manim, this one must not): one for all the slides of an output folder.
+TEX_FORMATS_ENV = "BACKPROP_TEX_FORMATS"
 
 
 def typeset_dir_for(cache_dir: Path | None) -> Path | None:
@@ -389,6 +392,7 @@ def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Pat
         _clear_scene_outputs(media_dir)
     if typeset is not None:
         _take_typeset(typeset, media_dir)
+        voice_env[TEX_FORMATS_ENV] = str(typeset / "formats")
     facts_file = workdir / "facts-video.json"
     files = {kind: workdir / f"{slide.stem}.{kind}" for kind in KINDS}
     metadata = {"title": f"{slide.number}. {slide.title}", "album": LECTURE_TITLE}

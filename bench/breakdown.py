@@ -217,6 +217,11 @@ def report(runs: list[SlideRun]) -> list[str]:
     largest = max(totals, key=totals.__getitem__)
     lines.append(f"\nLargest phase: {largest}, {totals[largest]:.2f} s CPU "
                  f"({totals[largest] / cpu:.0%} of {cpu:.2f} s).")
+    # The two parts of their columns that scenes/cache_key.py and latex_format.py cut.
+    lines.append("Inside them (CPU s): " + ", ".join(
+        f"slide {r.slide.number} cache keys {r.phase('hash')['cpu']:.2f} of scene "
+        f"{r.columns['scene']['cpu']:.2f}, LaTeX {r.phase('latex')['cpu']:.2f} of typeset "
+        f"{r.columns['typeset']['cpu']:.2f}" for r in runs))
     steps: dict[str, dict[str, float]] = {}
     for run in runs:
         for name, step in run.post.items():

@@ -31,7 +31,7 @@ from PIL import Image
 from backprop_core.formatting import Shown
 from backprop_core.spoken import spoken_sentence
 
-from . import manim_speedups, paused_frames, theme
+from . import cache_key, latex_format, manim_speedups, paused_frames, theme
 from .facts import FactRecorder, TrackedLesson
 from .formula import Formula, Part
 from .layout import layout_problems, text_units
@@ -45,6 +45,8 @@ from .typeset import Typesetter
 __all__ = ["SlideScene", "SlideChrome", "reading_time"]
 
 manim_speedups.install()
+cache_key.install()  # Manim's per-animation cache key, the same key computed faster
+latex_format.install()  # formulas compiled with the preamble loaded once
 if os.environ.get("BACKPROP_PROFILE"):  # scenes/profiling.py, for bench/breakdown.py; after
     from . import profiling  # the speedups, so it times the functions really called
 
