@@ -28,9 +28,11 @@ class Quality:
     # 0.78x, 40.42 dB, below Manim's; superfast crf 20 1.56x the size. At preview veryfast
     # crf 18 was 0.02 dB (slide 2) and 0.00 dB (slide 6) above medium crf 23, crf 17 0.07 dB
     # (slide 6), at 1.1-1.2x the size: crf 17 keeps a margin. Frame threads cost no more
-    # CPU than one thread (slide 6).
+    # CPU than one thread (slide 6). No B-frames (bf=0): then Manim's encoder writes a
+    # held frame once, lasting until the next (scenes/manim_speedups.py; with B-frames
+    # x264's reordered timestamps give the MP4 samples wrong durations).
     h264_options: dict[str, str] = field(default_factory=lambda: {
-        "crf": "17", "preset": "veryfast", "thread_type": "frame"})
+        "crf": "17", "preset": "veryfast", "thread_type": "frame", "bf": "0"})
     # x264 options for the lossless masters (libx264rgb) the GIFs, and at preview with a
     # GIF the MP4, are made from: crf 0 keeps them lossless whatever the preset,
     # and they are temporary, so the fastest preset wins (0.44-0.52x the time of medium
