@@ -9,11 +9,14 @@ keyframe at each beat start (media.transcode_h264's `keyframes`). `beat_cuts` ch
 it rather than trusting it.
 
 Every stream of the slide's video is carried over (a narration track too), each
-packet shifted so the beat starts at zero.
+packet shifted so the beat starts at zero. The slide's video stores a held frame once
+and gives it the duration of its hold (scenes/manim_speedups.py), so the packet
+before a beat's end lasts to it: a copied beat is exactly as long as its span.
 """
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left
 from dataclasses import dataclass
 from fractions import Fraction
@@ -158,7 +161,10 @@ def transcode_cut(src: Path, dst: Path, span: BeatCut, height: int, fps: Fractio
     720p); the presenter's beats are cut by stream copy. The copy has a variable frame
     rate: a frame the slide holds is not encoded again, the one before it lasts longer
     (MP4 gives every frame its own duration; phones record such files, and PowerPoint,
-    Impress and Keynote play them). A slide holds still for about half its length.
+    Impress and Keynote play them). A slide holds still for about half its length. The
+    slide's video already stores a held frame once (scenes/manim_speedups.py), so its
+    frames are placed by their timestamps: the copy's frame time t shows the last frame
+    that started at or before t, and a span that ends holding still lasts to its end.
 
     Returns the last frame of the span it decoded, at full size: the beat's poster, so
     that it costs no second decoding (without the deblocking filter, which changes the
@@ -194,16 +200,36 @@ def transcode_cut(src: Path, dst: Path, span: BeatCut, height: int, fps: Fractio
         out.width, out.height, out.pix_fmt = width, height, "yuv420p"
         audio_out = {s.index: target.add_stream_from_template(s) for s in audio}
         origin = (stream.start_time or 0) * stream.time_base
-        slots, encoded, video_done = 0, 0, False  # slots: frames of the copy at `fps`
-        shown: list = []  # the planes of the picture last seen (held frames compare equal)
-        picture, held_since = None, None  # the scaled picture; the slot it was last held in
+        # The copy's frame times ("slots", at `fps` from the span's start) each show the
+        # last frame that started at or before them. The source may hold a frame for many
+        # of its frame times, stored once (manim_speedups.py): frames are placed by their
+        # timestamps, never counted.
+        slots = max(1, math.ceil((span.end - span.start) * fps - Fraction(1, 10**6)))
+        encoded, video_done, last_slot = 0, False, -1  # last_slot: where the copy's last frame is
+        shown: list = []  # the planes of the picture last encoded (held frames compare equal)
+        picture = None  # the scaled picture last encoded
+        candidate: tuple | None = None  # (first slot it would show in, frame): not yet placed
         last = None  # the span's last frame decoded
 
         def encode(slot: int) -> None:
-            nonlocal encoded
+            nonlocal encoded, last_slot
             picture.pts, picture.time_base = slot, 1 / fps
             target.mux(out.encode(picture))
-            encoded += 1
+            encoded, last_slot = encoded + 1, slot
+
+        def place(slot: int, frame) -> None:
+            """`frame` is what the copy shows from `slot` on."""
+            nonlocal shown, picture
+            # A held frame decodes to the same bytes: compared in place (numpy reads the
+            # decoder's buffers), neither scaled nor encoded again.
+            planes = [np.frombuffer(plane, np.uint8) for plane in frame.planes]
+            if picture is not None and all(
+                    np.array_equal(a, b) for a, b in zip(planes, shown, strict=True)):
+                return
+            shown = planes
+            picture = frame.reformat(width=width, height=height, format="yuv420p",
+                                     interpolation="AREA")
+            encode(slot)
 
         # Seek to the keyframe at the span's start rather than decode from the beginning.
         source.seek(round((span.start + origin) / stream.time_base), stream=stream,
@@ -229,26 +255,17 @@ def transcode_cut(src: Path, dst: Path, span: BeatCut, height: int, fps: Fractio
                 if at >= span.end:
                     video_done = True
                     break
-                if at < span.start:
-                    continue
-                last = frame
-                if at - span.start < slots / fps - Fraction(1, 10**6):
-                    continue  # a frame dropped to the lower rate
-                # A held frame decodes to the same bytes: compared in place (numpy reads
-                # the decoder's buffers), neither scaled nor encoded again.
-                planes = [np.frombuffer(plane, np.uint8) for plane in frame.planes]
-                if picture is not None and all(
-                        np.array_equal(a, b) for a, b in zip(planes, shown, strict=True)):
-                    held_since = slots
-                else:
-                    shown = planes
-                    picture = frame.reformat(width=width, height=height, format="yuv420p",
-                                             interpolation="AREA")
-                    held_since = None
-                    encode(slots)
-                slots += 1
-        if held_since is not None:  # the span ends holding: its last slot ends the copy
-            encode(held_since)
+                last = frame  # before the span: what it opens with, if it starts in a hold
+                slot = max(0, math.ceil((at - span.start) * fps - Fraction(1, 10**6)))
+                # The frame before shows in the slots before this one's first, if any: a
+                # frame with none is dropped to the lower rate.
+                if candidate is not None and candidate[0] < slot:
+                    place(*candidate)
+                candidate = (slot, frame)
+        if candidate is not None and candidate[0] < slots:
+            place(*candidate)
+        if picture is not None and last_slot < slots - 1:
+            encode(slots - 1)  # the span ends holding: its last slot ends the copy
         target.mux(out.encode())
         if not encoded or last is None:
             raise ValueError(f"{src}: no video frame in the beat at {float(span.start):.3f} s")
