@@ -26,8 +26,6 @@ from typing import Sequence
 import av
 from PIL import Image
 
-from . import media
-
 __all__ = ["keyframe_times", "beat_cuts", "cut", "beat_end_frames", "transcode_cut",
            "BeatCut", "NoKeyframe"]
 
@@ -124,17 +122,15 @@ def beat_end_frames(src: Path, spans: Sequence[BeatCut]) -> list[Image.Image]:
 
     Each is decoded from the keyframe before it (a beat ends with a held pause, one
     segment of its own), not from the start: at 1080p60 decoding the whole slide took
-    longer than everything else the presentation does. At 50 fps and more the frames no
-    other frame refers to are not decoded (about half of them, and of the time): the last
-    frame decoded is then at most a 60th of a second before the beat's end, inside the
-    held pause that ends every beat (scenes/theme.py's BEAT_PAUSE), so the same picture.
+    longer than everything else the presentation does. Every frame is decoded: the
+    slide's video has no B-frames, so no frame goes unreferenced and none could be
+    skipped (skip_frame=noref once skipped half of them); it stores a held frame once,
+    so the held pause that ends every beat is one frame to decode.
     """
     found: list[Image.Image] = []
     with av.open(str(src)) as container:
         stream = _video_stream(container, src)
         stream.thread_type = "AUTO"
-        if media.nominal_rate(stream) >= 50:
-            stream.codec_context.options = {"skip_frame": "noref"}
         origin = (stream.start_time or 0) * stream.time_base
         for number, span in enumerate(spans, start=1):
             container.seek(max(0, round((span.end + origin) / stream.time_base) - 1),
@@ -182,15 +178,11 @@ def transcode_cut(src: Path, dst: Path, span: BeatCut, height: int, fps: Fractio
         stream.thread_count = 1
         # Decoding the slide is most of this function's time. Skipping the deblocking
         # filter halves it at 1080p; after scaling down to 720p the picture differs by
-        # 54-56 dB PSNR (slide 4), which no eye sees. At half the frame rate or less the
-        # frames no other frame refers to need not be decoded: x264 makes every other
-        # frame one (slide 4 at 1080p60: 1104 of 1183 gaps are two frames, the rest one),
-        # so what is left is the 30 fps picture to within a 60th of a second. 0.35x the
-        # decoding time of a full decode.
-        decoding = {"skip_loop_filter": "all"}
-        if media.nominal_rate(stream) >= 2 * fps:
-            decoding["skip_frame"] = "noref"
-        stream.codec_context.options = decoding
+        # 54-56 dB PSNR (slide 4), which no eye sees. Frames no other frame refers to were
+        # skipped too (skip_frame=noref) while the slides had B-frames; without them every
+        # frame is a reference, but a held frame is stored once: slide 4 at 1080p60 is
+        # 1018 frames to decode for 2559 frame times (1183 with B-frames skipped).
+        stream.codec_context.options = {"skip_loop_filter": "all"}
         audio = list(source.streams.audio)
         context = stream.codec_context
         width = max(2, round(context.width * height / context.height / 2) * 2)
