@@ -68,7 +68,7 @@ def test_1080p_draws_h264_for_browsers_and_a_small_lossless_gif_master(tmp_path)
     quality = QUALITIES["1080p"]
     video = slide_render.manim_command(SLIDE6, quality, tmp_path, "video")
     assert option(video, "-q") == ["h"] and "--video-codec" not in video
-    assert option(video, "--encoder-option") == ["crf=17", "preset=veryfast", "thread_type=frame",
+    assert option(video, "--encoder-option") == ["crf=19", "preset=veryfast", "thread_type=frame",
                                                  "bf=0"]
     master = slide_render.manim_command(SLIDE6, quality, tmp_path, "master", gif_size=(768, 432))
     assert option(master, "-r") == ["768,432"] and option(master, "--fps") == ["15"]
