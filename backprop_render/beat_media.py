@@ -9,11 +9,14 @@ keyframe at each beat start (media.transcode_h264's `keyframes`). `beat_cuts` ch
 it rather than trusting it.
 
 Every stream of the slide's video is carried over (a narration track too), each
-packet shifted so the beat starts at zero.
+packet shifted so the beat starts at zero. The slide's video stores a held frame once
+and gives it the duration of its hold (scenes/manim_speedups.py), so the packet
+before a beat's end lasts to it: a copied beat is exactly as long as its span.
 """
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left
 from dataclasses import dataclass
 from fractions import Fraction
@@ -22,8 +25,6 @@ from typing import Sequence
 
 import av
 from PIL import Image
-
-from . import media
 
 __all__ = ["keyframe_times", "beat_cuts", "cut", "beat_end_frames", "transcode_cut",
            "BeatCut", "NoKeyframe"]
@@ -121,17 +122,15 @@ def beat_end_frames(src: Path, spans: Sequence[BeatCut]) -> list[Image.Image]:
 
     Each is decoded from the keyframe before it (a beat ends with a held pause, one
     segment of its own), not from the start: at 1080p60 decoding the whole slide took
-    longer than everything else the presentation does. At 50 fps and more the frames no
-    other frame refers to are not decoded (about half of them, and of the time): the last
-    frame decoded is then at most a 60th of a second before the beat's end, inside the
-    held pause that ends every beat (scenes/theme.py's BEAT_PAUSE), so the same picture.
+    longer than everything else the presentation does. Every frame is decoded: the
+    slide's video has no B-frames, so no frame goes unreferenced and none could be
+    skipped (skip_frame=noref once skipped half of them); it stores a held frame once,
+    so the held pause that ends every beat is one frame to decode.
     """
     found: list[Image.Image] = []
     with av.open(str(src)) as container:
         stream = _video_stream(container, src)
         stream.thread_type = "AUTO"
-        if media.nominal_rate(stream) >= 50:
-            stream.codec_context.options = {"skip_frame": "noref"}
         origin = (stream.start_time or 0) * stream.time_base
         for number, span in enumerate(spans, start=1):
             container.seek(max(0, round((span.end + origin) / stream.time_base) - 1),
@@ -158,7 +157,10 @@ def transcode_cut(src: Path, dst: Path, span: BeatCut, height: int, fps: Fractio
     720p); the presenter's beats are cut by stream copy. The copy has a variable frame
     rate: a frame the slide holds is not encoded again, the one before it lasts longer
     (MP4 gives every frame its own duration; phones record such files, and PowerPoint,
-    Impress and Keynote play them). A slide holds still for about half its length.
+    Impress and Keynote play them). A slide holds still for about half its length. The
+    slide's video already stores a held frame once (scenes/manim_speedups.py), so its
+    frames are placed by their timestamps: the copy's frame time t shows the last frame
+    that started at or before t, and a span that ends holding still lasts to its end.
 
     Returns the last frame of the span it decoded, at full size: the beat's poster, so
     that it costs no second decoding (without the deblocking filter, which changes the
@@ -176,15 +178,11 @@ def transcode_cut(src: Path, dst: Path, span: BeatCut, height: int, fps: Fractio
         stream.thread_count = 1
         # Decoding the slide is most of this function's time. Skipping the deblocking
         # filter halves it at 1080p; after scaling down to 720p the picture differs by
-        # 54-56 dB PSNR (slide 4), which no eye sees. At half the frame rate or less the
-        # frames no other frame refers to need not be decoded: x264 makes every other
-        # frame one (slide 4 at 1080p60: 1104 of 1183 gaps are two frames, the rest one),
-        # so what is left is the 30 fps picture to within a 60th of a second. 0.35x the
-        # decoding time of a full decode.
-        decoding = {"skip_loop_filter": "all"}
-        if media.nominal_rate(stream) >= 2 * fps:
-            decoding["skip_frame"] = "noref"
-        stream.codec_context.options = decoding
+        # 54-56 dB PSNR (slide 4), which no eye sees. Frames no other frame refers to were
+        # skipped too (skip_frame=noref) while the slides had B-frames; without them every
+        # frame is a reference, but a held frame is stored once: slide 4 at 1080p60 is
+        # 1018 frames to decode for 2559 frame times (1183 with B-frames skipped).
+        stream.codec_context.options = {"skip_loop_filter": "all"}
         audio = list(source.streams.audio)
         context = stream.codec_context
         width = max(2, round(context.width * height / context.height / 2) * 2)
@@ -194,16 +192,36 @@ def transcode_cut(src: Path, dst: Path, span: BeatCut, height: int, fps: Fractio
         out.width, out.height, out.pix_fmt = width, height, "yuv420p"
         audio_out = {s.index: target.add_stream_from_template(s) for s in audio}
         origin = (stream.start_time or 0) * stream.time_base
-        slots, encoded, video_done = 0, 0, False  # slots: frames of the copy at `fps`
-        shown: list = []  # the planes of the picture last seen (held frames compare equal)
-        picture, held_since = None, None  # the scaled picture; the slot it was last held in
+        # The copy's frame times ("slots", at `fps` from the span's start) each show the
+        # last frame that started at or before them. The source may hold a frame for many
+        # of its frame times, stored once (manim_speedups.py): frames are placed by their
+        # timestamps, never counted.
+        slots = max(1, math.ceil((span.end - span.start) * fps - Fraction(1, 10**6)))
+        encoded, video_done, last_slot = 0, False, -1  # last_slot: where the copy's last frame is
+        shown: list = []  # the planes of the picture last encoded (held frames compare equal)
+        picture = None  # the scaled picture last encoded
+        candidate: tuple | None = None  # (first slot it would show in, frame): not yet placed
         last = None  # the span's last frame decoded
 
         def encode(slot: int) -> None:
-            nonlocal encoded
+            nonlocal encoded, last_slot
             picture.pts, picture.time_base = slot, 1 / fps
             target.mux(out.encode(picture))
-            encoded += 1
+            encoded, last_slot = encoded + 1, slot
+
+        def place(slot: int, frame) -> None:
+            """`frame` is what the copy shows from `slot` on."""
+            nonlocal shown, picture
+            # A held frame decodes to the same bytes: compared in place (numpy reads the
+            # decoder's buffers), neither scaled nor encoded again.
+            planes = [np.frombuffer(plane, np.uint8) for plane in frame.planes]
+            if picture is not None and all(
+                    np.array_equal(a, b) for a, b in zip(planes, shown, strict=True)):
+                return
+            shown = planes
+            picture = frame.reformat(width=width, height=height, format="yuv420p",
+                                     interpolation="AREA")
+            encode(slot)
 
         # Seek to the keyframe at the span's start rather than decode from the beginning.
         source.seek(round((span.start + origin) / stream.time_base), stream=stream,
@@ -229,26 +247,17 @@ def transcode_cut(src: Path, dst: Path, span: BeatCut, height: int, fps: Fractio
                 if at >= span.end:
                     video_done = True
                     break
-                if at < span.start:
-                    continue
-                last = frame
-                if at - span.start < slots / fps - Fraction(1, 10**6):
-                    continue  # a frame dropped to the lower rate
-                # A held frame decodes to the same bytes: compared in place (numpy reads
-                # the decoder's buffers), neither scaled nor encoded again.
-                planes = [np.frombuffer(plane, np.uint8) for plane in frame.planes]
-                if picture is not None and all(
-                        np.array_equal(a, b) for a, b in zip(planes, shown, strict=True)):
-                    held_since = slots
-                else:
-                    shown = planes
-                    picture = frame.reformat(width=width, height=height, format="yuv420p",
-                                             interpolation="AREA")
-                    held_since = None
-                    encode(slots)
-                slots += 1
-        if held_since is not None:  # the span ends holding: its last slot ends the copy
-            encode(held_since)
+                last = frame  # before the span: what it opens with, if it starts in a hold
+                slot = max(0, math.ceil((at - span.start) * fps - Fraction(1, 10**6)))
+                # The frame before shows in the slots before this one's first, if any: a
+                # frame with none is dropped to the lower rate.
+                if candidate is not None and candidate[0] < slot:
+                    place(*candidate)
+                candidate = (slot, frame)
+        if candidate is not None and candidate[0] < slots:
+            place(*candidate)
+        if picture is not None and last_slot < slots - 1:
+            encode(slots - 1)  # the span ends holding: its last slot ends the copy
         target.mux(out.encode())
         if not encoded or last is None:
             raise ValueError(f"{src}: no video frame in the beat at {float(span.start):.3f} s")

@@ -19,7 +19,7 @@ from av.video.frame import PictureType
 from av.video.reformatter import ColorRange
 from PIL import Image
 
-__all__ = ["VideoInfo", "GifInfo", "AudioTrack", "probe_video", "nominal_rate", "count_frames",
+__all__ = ["VideoInfo", "GifInfo", "AudioTrack", "probe_video", "nominal_rate", "frames_by_time",
            "probe_gif", "transcode_h264", "remux", "concat_videos", "make_gif", "Chapter",
            "add_audio", "read_audio", "has_audio"]
 
@@ -43,8 +43,9 @@ class VideoInfo:
     width: int
     height: int
     fps: Fraction
-    frames: int
+    frames: int  # frames a player shows at `fps`: a held frame counts for every one it lasts
     duration: Fraction  # seconds, from the first frame's start to the last frame's end
+    encoded: int  # frames stored: a held frame is stored once (a variable frame rate)
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,11 @@ class Chapter:
 
 
 def probe_video(path: Path) -> VideoInfo:
-    """Frame count and duration from the packets themselves, not the container's header."""
+    """Frame count and duration from the packets themselves, not the container's header.
+
+    Our videos store a frame the slide holds once, lasting until the next one, so the
+    frames shown are counted by time (`frames`), the frames stored by packet (`encoded`).
+    """
     with av.open(str(path)) as container:
         if not container.streams.video:
             raise ValueError(f"{path} has no video stream")
@@ -79,31 +84,50 @@ def probe_video(path: Path) -> VideoInfo:
         if not frames:
             raise ValueError(f"{path} has no video frames")
         context = stream.codec_context
+        fps, duration = nominal_rate(stream), (end - first) * stream.time_base
         return VideoInfo(
             codec=context.name,
             pixel_format=context.pix_fmt or "",
             width=context.width,
             height=context.height,
-            fps=nominal_rate(stream),
-            frames=frames,
-            duration=(end - first) * stream.time_base,
+            fps=fps,
+            frames=round(duration * fps),
+            duration=duration,
+            encoded=frames,
         )
 
 
 def nominal_rate(stream: av.video.stream.VideoStream) -> Fraction:
     """The frame rate the stream was made at (30, 60), not its average: Manim's own MP4s
     can end on a packet a few ticks short, and their average rate is then e.g.
-    7992320/266409 (29.9999...), which would make two slides of one quality differ."""
-    for rate in (stream.base_rate, stream.guessed_rate, stream.average_rate):
+    7992320/266409 (29.9999...), which would make two slides of one quality differ.
+    The H.264 header's rate comes first: with held frames stored once, the rates guessed
+    from the timestamps are not the encoder's (60/119 for a segment holding one frame)."""
+    for rate in (stream.codec_context.framerate, stream.base_rate, stream.guessed_rate,
+                 stream.average_rate):
         if rate:
             return Fraction(rate)
     raise ValueError("the video stream has no frame rate")
 
 
-def count_frames(path: Path) -> int:
-    """Video frames in `path`, counted from its packets (nothing is decoded)."""
+def frames_by_time(path: Path) -> Iterator[np.ndarray]:
+    """Every frame a player shows at the video's nominal rate, as RGB arrays: a frame
+    stored once and held is yielded for each frame time it lasts. For comparing videos
+    by what they show, whatever they store."""
     with av.open(str(path)) as container:
-        return sum(1 for packet in container.demux(video=0) if packet.pts is not None)
+        stream = container.streams.video[0]
+        rate, origin = nominal_rate(stream), stream.start_time or 0
+        end = round(probe_video(path).duration * rate)
+        shown, slot = None, 0
+        for frame in _decode(container):
+            index = round((frame.pts - origin) * stream.time_base * rate)
+            while shown is not None and slot < index:
+                yield shown
+                slot += 1
+            shown, slot = frame.to_ndarray(format="rgb24"), max(slot, index)
+        while shown is not None and slot < end:
+            yield shown
+            slot += 1
 
 
 def probe_gif(path: Path) -> GifInfo:
@@ -127,27 +151,46 @@ def _decode(container: av.container.InputContainer) -> Iterator[av.VideoFrame]:
 def transcode_h264(src: Path, dst: Path, options: Mapping[str, str],
                    metadata: Mapping[str, str] | None = None,
                    keyframes: Collection[int] = ()) -> None:
-    """A browser-playable MP4 (H.264, yuv420p) of `src`, frame for frame.
+    """A browser-playable MP4 (H.264, yuv420p) of `src`, frame for frame, each at its time.
 
-    `keyframes`: frame indices that must start a closed group of pictures, so the
-    video can be cut there by stream copy (the beats of a slide).
+    `keyframes`: frame indices (at the nominal rate) that must start a closed group of
+    pictures, so the video can be cut there by stream copy (the beats of a slide).
+
+    `src` may hold a frame for many frame times, stored once (our masters do): it is
+    encoded once too, at its own timestamp, and lasts as long. So the copy has no
+    B-frames, whatever `options` say (see scenes/manim_speedups.py). A keyframe index
+    that falls inside a hold gets the held picture encoded again there, as a keyframe.
     """
     with av.open(str(src)) as source, \
             av.open(str(dst), "w", format="mp4", options=_MP4_OPTIONS) as target:
-        rate = nominal_rate(source.streams.video[0])
-        stream = target.add_stream("libx264", rate=rate, options=dict(options))
-        stream.width = source.streams.video[0].codec_context.width
-        stream.height = source.streams.video[0].codec_context.height
+        video = source.streams.video[0]
+        rate = nominal_rate(video)
+        stream = target.add_stream("libx264", rate=rate, options={**options, "bf": "0"})
+        stream.width = video.codec_context.width
+        stream.height = video.codec_context.height
         stream.pix_fmt = "yuv420p"
         target.metadata.update(metadata or {})
-        for index, frame in enumerate(_decode(source)):
+        origin = video.start_time or 0
+        pending = sorted(keyframes, reverse=True)  # popped from the end, earliest first
+        shown = None  # the last frame encoded, and its index
+
+        def encode(frame: av.VideoFrame, index: int, key: bool) -> None:
+            frame.pts, frame.time_base = index, 1 / rate
+            frame.pict_type = PictureType.I if key else PictureType.NONE
+            target.mux(stream.encode(frame))
+
+        for frame in _decode(source):
+            index = round((frame.pts - origin) * video.time_base * rate)
+            while pending and pending[-1] < index:
+                if shown is not None and pending[-1] > shown[1]:
+                    encode(shown[0], pending[-1], True)  # the key is inside a hold
+                pending.pop()
             # A lossless RGB master decodes as full range; left so, the swscale output
             # keeps full-range luma that players read as limited range (too dark).
             frame = frame.reformat(format="yuv420p", dst_color_range=ColorRange.MPEG)
-            frame.pts, frame.time_base = index, 1 / rate
-            if index in keyframes:
-                frame.pict_type = PictureType.I  # x264 makes a forced I frame an IDR frame
-            target.mux(stream.encode(frame))
+            # x264 makes a forced I frame an IDR frame
+            encode(frame, index, bool(pending) and pending[-1] == index)
+            shown = (frame, index)
         target.mux(stream.encode())
 
 

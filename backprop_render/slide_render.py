@@ -254,7 +254,8 @@ def _segment_frames(media_dir: Path, slide: Slide, quality: Quality) -> list[int
         lines = listing.read_text(encoding="utf-8").splitlines()
         files = [line[len("file '"):-1].removeprefix("file:") for line in lines
                  if line.startswith("file '")]
-        return [media.count_frames(Path(name)) for name in files]
+        # By time, not by packet: a segment stores a held frame once (manim_speedups.py).
+        return [media.probe_video(Path(name)).frames for name in files]
     except (OSError, ValueError, av.error.FFmpegError):
         return None
 

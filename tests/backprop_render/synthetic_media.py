@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction
 from pathlib import Path
 
@@ -53,3 +54,45 @@ def shorten_last_packet(src: Path, dst: Path, ticks: int = 7) -> Path:
         for packet in packets:
             target.mux(packet)
     return dst
+
+
+def write_held(path: Path, holds: list[int], fps: int = 15, size: tuple[int, int] = (64, 36),
+               codec: str = "libx264", pix_fmt: str = "yuv420p",
+               keyframes: frozenset[int] = frozenset()) -> Path:
+    """A video as our Manim encoder writes a slide (scenes/manim_speedups.py): state i
+    (frame_colour(i)) shows for holds[i] frame times but is stored once, at its first
+    one, and the last state once more at its last frame time (a variable frame rate,
+    no B-frames). `keyframes`: states that start a closed group of pictures.
+
+    Frame time t shows frame_colour(state_at(holds, t)).
+    """
+    width, height = size
+    with av.open(str(path), "w", format="mp4") as container:
+        stream = container.add_stream(codec, rate=fps, options={
+            "crf": "0" if codec == "libx264rgb" else "18", "bf": "0", "g": "250"})
+        stream.width, stream.height, stream.pix_fmt = width, height, pix_fmt
+        at, frame = 0, None
+        for state, hold in enumerate(holds):
+            image = np.empty((height, width, 3), dtype=np.uint8)
+            image[:] = BACKGROUND
+            image[height // 4: 3 * height // 4, width // 4: 3 * width // 4] = \
+                frame_colour(state)
+            frame = av.VideoFrame.from_ndarray(image, format="rgb24")
+            frame.pts, frame.time_base = at, Fraction(1, fps)
+            if state in keyframes:
+                frame.pict_type = av.video.frame.PictureType.I
+            container.mux(stream.encode(frame))
+            at += hold
+        if holds[-1] > 1:
+            frame.pts, frame.pict_type = at - 1, av.video.frame.PictureType.NONE
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode())
+    return path
+
+
+def state_at(holds: list[int], time: int) -> int:
+    """The state a write_held video shows at frame time `time`."""
+    for state, end in enumerate(itertools.accumulate(holds)):
+        if time < end:
+            return state
+    raise ValueError(f"frame time {time} is after the video's end")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 
 from backprop_render import beat_media, media
 from tests.backprop_render.synthetic_beats import FPS, write_with_audio
-from tests.backprop_render.synthetic_media import frame_colour, write_video
+from tests.backprop_render.synthetic_media import frame_colour, state_at, write_held, write_video
 
 OPTIONS = {"crf": "18", "preset": "veryfast"}
 
@@ -92,7 +93,7 @@ def test_the_smaller_copy_encodes_a_held_frame_once_and_keeps_the_spans_length(t
     beat_media.transcode_cut(slide, tmp_path / "small.mp4", span, 36, Fraction(15), OPTIONS)
     info = media.probe_video(tmp_path / "small.mp4")
     assert (info.width, info.height, info.fps, info.duration) == (64, 36, 15, 1)
-    assert info.frames < 15  # what a held frame would have cost: an encoded frame each
+    assert info.encoded < 15  # what a held frame would have cost: an encoded frame each
     with av.open(str(tmp_path / "small.mp4")) as container:
         shown = [(frame.pts * frame.time_base, centre(frame.to_image()))
                  for frame in container.decode(video=0)]
@@ -101,6 +102,47 @@ def test_the_smaller_copy_encodes_a_held_frame_once_and_keeps_the_spans_length(t
         assert np.abs(colour - frame_colour(int(at * 30) // 10)).max() <= 16, float(at)
     assert {int(at * 30) // 10 for at, _ in shown} == {0, 1, 2}
     assert shown[-1][0] == Fraction(14, 15)
+
+
+HOLDS = [1, 1, 9, 1, 14, 4]  # frame times each state shows: a slide's moves and holds
+
+
+def shown_by_time(path: Path, fps: int) -> list[int]:
+    """The state (index of frame_colour) the video shows at each of its frame times."""
+    states = range(len(HOLDS))
+    return [min(states, key=lambda s: np.abs(frame[18, 32] - frame_colour(s)).max())
+            for frame in media.frames_by_time(path)]
+
+
+@pytest.mark.parametrize("start, end", [(0, 30), (11, 26), (3, 12)])  # 3: inside a hold
+def test_the_smaller_copy_of_a_held_slide_shows_each_state_at_its_time(tmp_path, start, end):
+    # The slide stores each state once (manim_speedups.py): the frame after a hold must
+    # not move back into it, and a beat ending on a hold lasts to its end.
+    slide = write_held(tmp_path / "slide.mp4", HOLDS, fps=30, size=(128, 72))
+    span = beat_media.BeatCut(Fraction(start, 30), Fraction(end, 30))
+    beat_media.transcode_cut(slide, tmp_path / "small.mp4", span, 36, Fraction(15), OPTIONS)
+    info = media.probe_video(tmp_path / "small.mp4")
+    assert info.duration == Fraction(math.ceil((end - start) / 2), 15) and info.fps == 15
+    # Copy frame time j shows what the slide showed at j/15 s into the span.
+    want = [state_at(HOLDS, start + 2 * j) for j in range(info.frames)]
+    assert shown_by_time(tmp_path / "small.mp4", 15) == want
+    assert info.encoded <= len(set(want)) + 1
+
+
+def test_cuts_of_a_held_slide_last_to_the_next_beat_and_show_it_at_its_times(tmp_path):
+    slide = write_held(tmp_path / "slide.mp4", HOLDS, keyframes=frozenset({0, 2, 4}))
+    keys, end = beat_media.keyframe_times(slide)
+    assert end == Fraction(sum(HOLDS), FPS) and keys == [0, Fraction(2, FPS), Fraction(12, FPS)]
+    cuts = beat_media.beat_cuts([0, 2 / FPS, 12 / FPS], keys, end, Fraction(FPS))
+    shown = []
+    for number, span in enumerate(cuts):
+        beat_media.cut(slide, tmp_path / f"{number}.mp4", span)
+        assert media.probe_video(tmp_path / f"{number}.mp4").duration == span.end - span.start
+        shown += shown_by_time(tmp_path / f"{number}.mp4", FPS)
+    assert shown == [state_at(HOLDS, t) for t in range(sum(HOLDS))]
+    posters = beat_media.beat_end_frames(slide, cuts)
+    assert [np.abs(centre(p) - frame_colour(s)).max() <= 12 for p, s in
+            zip(posters, (1, 3, 5), strict=True)] == [True] * 3
 
 
 def test_the_smaller_copy_is_encoded_with_the_options_it_is_given(tmp_path):
@@ -159,3 +201,11 @@ def test_beat_frames_are_the_scenes_count_checked_against_the_segment_files(tmp_
     assert "b at frame 20, its segments say 19" in problems[0]
     facts.write_text('{"narration": [{"start": 0}]}')  # a scene from before "frame": no guess
     assert slide_render._beat_frames(tmp_path, slide, quality, facts) == ({}, [])
+    # Segments that store a held frame once are counted by their time, not their frames.
+    for path, holds in zip(segments, ([2, 10], [7], [1, 1, 28], [5]), strict=True):
+        write_held(path, holds)
+    facts.write_text('{"narration": [{"beat": "a", "frame": 0, "play": 0},'
+                     ' {"beat": "b", "frame": 19, "play": 2},'
+                     ' {"beat": "c", "frame": 49, "play": 3}]}')
+    assert slide_render._beat_frames(tmp_path, slide, quality, facts) == \
+        ({0: 0, 1: 19, 2: 49}, [])

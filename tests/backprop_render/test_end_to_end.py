@@ -94,6 +94,9 @@ def test_slide_videos_are_browser_h264_at_preview_size(deck: Deck, videos, facts
         assert (info.codec, info.pixel_format, info.width, info.height, info.fps) == \
             ("h264", "yuv420p", 854, 480, 15), slide.stem
         assert info.duration == Fraction(info.frames, 15)
+        # A frame the slide holds is stored once (scenes/manim_speedups.py); slides hold
+        # still for about half their length.
+        assert info.encoded < 0.8 * info.frames, slide.stem
         assert info.duration > 5, f"{slide.stem} lasts only {float(info.duration):.1f} s"
         # The video lasts as long as the scene says it ran, to a frame or two.
         assert abs(float(info.duration) - reported[slide.stem]) <= 2 / 15, slide.stem
@@ -321,6 +324,9 @@ def test_every_beat_is_cut_at_a_keyframe_by_stream_copy(deck: Deck, facts) -> No
             with av.open(str(path)) as container:
                 cut += [bytes(p) for p in container.demux(video=0) if p.size]
         assert cut == whole, f"{slide.stem}: the beats are not the slide's packets"
+        # Each beat lasts to the next one's start, though most end on a held frame.
+        assert sum(media.probe_video(path).duration for path in beats) == \
+            media.probe_video(deck.file(slide, "mp4")).duration, slide.stem
 
 
 def _content(screenshot: Image.Image, width: int, height: int) -> np.ndarray:

@@ -9,7 +9,13 @@ import pytest
 from PIL import Image
 
 from backprop_render import media
-from tests.backprop_render.synthetic_media import BACKGROUND, frame_colour, shorten_last_packet
+from tests.backprop_render.synthetic_media import (
+    BACKGROUND,
+    frame_colour,
+    shorten_last_packet,
+    state_at,
+    write_held,
+)
 
 
 def decoded(path: Path) -> list[np.ndarray]:
@@ -123,3 +129,68 @@ def test_concat_refuses_parts_with_different_settings(make_video, tmp_path):
     parts = [(make_video(5, size=(64, 36)), "a"), (make_video(5, size=(96, 54)), "b")]
     with pytest.raises(ValueError, match="different video settings"):
         media.concat_videos(parts, tmp_path / "lecture.mp4")
+
+
+HOLDS = [1, 2, 11, 1, 1, 9]  # frame times each state shows: a slide's moves and holds
+
+
+def states_by_time(path: Path) -> list[int]:
+    """The state (index of frame_colour) `path` shows at each of its frame times."""
+    return [min(range(len(HOLDS)), key=lambda s: np.abs(centre(image) - frame_colour(s)).max())
+            for image in media.frames_by_time(path)]
+
+
+def want() -> list[int]:
+    return [state_at(HOLDS, t) for t in range(sum(HOLDS))]
+
+
+def test_a_held_frame_stored_once_counts_for_every_frame_time_it_lasts(tmp_path):
+    video = write_held(tmp_path / "held.mp4", HOLDS)
+    info = media.probe_video(video)
+    assert (info.fps, info.frames, info.encoded) == (15, 25, len(HOLDS) + 1)
+    assert info.duration == Fraction(25, 15) and states_by_time(video) == want()
+
+
+def test_the_preview_transcode_of_a_held_master_keeps_each_frame_at_its_time(tmp_path):
+    master = write_held(tmp_path / "master.mp4", HOLDS, codec="libx264rgb", pix_fmt="rgb24")
+    out = tmp_path / "slide.mp4"
+    # 3 starts state 2, 8 is inside its hold: the held picture is encoded again, a keyframe.
+    media.transcode_h264(master, out, {"crf": "18", "bf": "3"}, keyframes={3, 8})
+    info = media.probe_video(out)
+    assert (info.frames, info.duration) == (25, Fraction(25, 15))
+    assert info.encoded == len(HOLDS) + 2  # encoded once, not at each frame time
+    assert states_by_time(out) == want()
+    from backprop_render import beat_media
+    assert {Fraction(3, 15), Fraction(8, 15)} <= set(beat_media.keyframe_times(out)[0])
+
+
+def test_the_gif_of_a_held_master_shows_each_state_at_its_time(tmp_path):
+    holds = [3, 4, 11, 3, 4, 9]  # each state lasts 0.2 s or more, as the palette needs
+    master = write_held(tmp_path / "master.mp4", [2 * n for n in holds], fps=30,
+                        codec="libx264rgb", pix_fmt="rgb24")
+    info = media.make_gif(master, tmp_path / "slide.gif", width=64, fps=15)
+    assert info.frames == sum(holds) and abs(info.duration_ms - sum(holds) * 1000 / 15) <= 10
+    with Image.open(tmp_path / "slide.gif") as gif:
+        shown = []
+        for index in range(info.frames):
+            gif.seek(index)
+            rgb = np.asarray(gif.convert("RGB")).astype(int)
+            shown.append(min(range(len(holds)),
+                             key=lambda s: np.abs(centre(rgb) - frame_colour(s)).max()))
+    assert shown == [state_at(holds, t) for t in range(sum(holds))]
+
+
+def test_held_parts_join_and_take_their_narration_at_their_lengths(tmp_path):
+    held = write_held(tmp_path / "held.mp4", HOLDS)
+    plain = write_held(tmp_path / "plain.mp4", [1] * 10)  # the same encoder settings
+    parts = [(held, "1. Held"), (plain, "2. Plain"), (held, "3. Held")]
+    chapters = media.concat_videos(parts, tmp_path / "lecture.mp4")
+    assert [c.end for c in chapters] == [Fraction(25, 15), Fraction(35, 15), Fraction(60, 15)]
+    assert media.probe_video(tmp_path / "lecture.mp4").frames == 60
+    states = states_by_time(tmp_path / "lecture.mp4")
+    assert states[:25] == want() and states[35:] == want()
+    track = media.AudioTrack(np.zeros(24000 * 3, np.float32), 24000)
+    media.add_audio(held, track, tmp_path / "narrated.mp4")
+    assert media.probe_video(tmp_path / "narrated.mp4").duration == Fraction(25, 15)
+    samples = media.read_audio(tmp_path / "narrated.mp4").samples.size
+    assert abs(samples - 24000 * 25 // 15) < 1024  # to within an AAC frame

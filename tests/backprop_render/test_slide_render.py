@@ -8,6 +8,7 @@ import pytest
 from backprop_render import slide_render
 from backprop_render.errors import SlideFailed
 from backprop_render.quality import QUALITIES
+from scenes.manim_speedups import holds_once
 from scenes.slides import SLIDES, Slide
 
 SLIDE6 = SLIDES[5]
@@ -67,11 +68,15 @@ def test_1080p_draws_h264_for_browsers_and_a_small_lossless_gif_master(tmp_path)
     quality = QUALITIES["1080p"]
     video = slide_render.manim_command(SLIDE6, quality, tmp_path, "video")
     assert option(video, "-q") == ["h"] and "--video-codec" not in video
-    assert option(video, "--encoder-option") == ["crf=17", "preset=veryfast", "thread_type=frame"]
+    assert option(video, "--encoder-option") == ["crf=19", "preset=veryfast", "thread_type=frame",
+                                                 "bf=0"]
     master = slide_render.manim_command(SLIDE6, quality, tmp_path, "master", gif_size=(768, 432))
     assert option(master, "-r") == ["768,432"] and option(master, "--fps") == ["15"]
     assert option(master, "--video-codec") == ["libx264rgb"]
     assert option(master, "--encoder-option") == ["crf=0", "preset=ultrafast"]
+    # Both keep frames in order, so Manim's encoder stores a held frame once.
+    for run in (video, master):
+        assert holds_once(dict(o.split("=") for o in option(run, "--encoder-option")))
     with pytest.raises(ValueError, match="still"):  # the video run saves the still itself
         slide_render.manim_command(SLIDE6, quality, tmp_path, "still")
 
