@@ -23,6 +23,7 @@ import json
 import multiprocessing
 import shutil
 import signal
+import statistics
 import threading
 import time
 from collections import deque
@@ -176,12 +177,19 @@ class _Jobs:
             error.log = kept
 
     def longest_first(self) -> list[Slide]:
-        """Slides by how long they took last time, longest (or never timed) first, so
-        the last job to finish is a short one."""
+        """Slides by how long they should take, longest first, so the last job to finish
+        is a short one: the seconds a slide took last time at this quality, else a guess
+        from its scene's code (workload.py), in seconds by the timed slides' rate."""
+        from .workload import expected_animations
+
+        took = {stem: known[0] for stem, known in self.history.items() if known}
+        guess = {slide.stem: expected_animations(slide) for slide in self.slides}
+        rates = [took[stem] / guess[stem] for stem in took if stem in guess]
+        rate = statistics.median(rates) if rates else 1.0  # cold: any rate orders alike
+
         def expected(slide: Slide) -> float:
-            known = self.history.get(slide.stem)
-            return -(known[0] if known else float("inf"))
-        return sorted(self.slides, key=expected)
+            return took.get(slide.stem, guess[slide.stem] * rate)
+        return sorted(self.slides, key=expected, reverse=True)
 
     # -- one at a time, in this process -------------------------------------------------
 
