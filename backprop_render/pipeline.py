@@ -120,9 +120,13 @@ def _watch(progress: Progress, slide: Slide, report: Callable[[], None]) -> Iter
 
 def _worker_started() -> None:
     """In each job process: Ctrl-C is the parent's to handle; SIGTERM (the parent
-    stopping the job) unwinds like Ctrl-C, so render_slide stops its Manim first."""
+    stopping the job) unwinds like Ctrl-C, so render_slide stops its Manim first. Each
+    Manim it starts is a fork of it (manim_host.py): Manim is imported once per job."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, interrupt)
+    from . import REPO, manim_host
+
+    manim_host.enable(REPO)
 
 
 def _stop_workers(executor: ProcessPoolExecutor) -> None:

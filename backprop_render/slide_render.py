@@ -54,7 +54,7 @@ from scenes.runtime import FACTS_ENV, PARAMS_ENV, STILL_ENV, THEME_ENV
 from scenes.slides import LECTURE_TITLE, Slide
 from scenes.speech import NO_VOICE, SPEECH_CACHE_ENV, VOICE_ENV
 
-from . import REPO, audio, media
+from . import REPO, audio, manim_host, media
 from .errors import SlideFailed
 from .quality import GIF_FPS, Quality
 from .subtitles import compose_srt, read_srt
@@ -219,8 +219,9 @@ def _run_manim(slide: Slide, command: list[str], workdir: Path, run: str,
     if still_file is not None:
         env[STILL_ENV] = str(still_file)
     with log.open("wb") as handle:
-        process = subprocess.Popen(die_with_parent(command), cwd=REPO, env=env, stdout=handle,
-                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        # A job process forks its Manim from one that imported Manim already (manim_host.py).
+        process = manim_host.start(command, REPO, env, handle,
+                                   popen=lambda c, **kw: subprocess.Popen(die_with_parent(c), **kw))
         try:
             status = process.wait()
         except BaseException:
