@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import textwrap
+import time
+from pathlib import Path
 
 from backprop_render import REPO
 
@@ -65,3 +69,53 @@ def test_each_forked_command_is_a_process_of_its_own_with_its_status_and_log():
     assert lines["UNCHANGED"] == "True"
     # A command that is not `python -m MODULE` runs as it is.
     assert lines["OTHER"].startswith("Popen 0 plain")
+
+
+def test_a_job_process_forks_its_manim():
+    check = "from backprop_render import manim_host, pipeline; pipeline._worker_started(); " \
+            "print(manim_host.enabled())"
+    done = subprocess.run([sys.executable, "-c", check], cwd=REPO, capture_output=True,
+                          text=True, timeout=60)
+    assert done.stdout.strip() == "True", done.stderr
+
+
+def test_a_fork_dies_with_its_job_process_however_that_ends(tmp_path):
+    log = tmp_path / "probe.log"
+    job = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import os, sys, time
+        from pathlib import Path
+        from backprop_render import manim_host
+        manim_host.enable(Path({str(REPO)!r}))
+        child = manim_host.start([sys.executable, "-m", "tests.backprop_render.host_probe",
+                                  "sleep", "60"], Path.cwd(), dict(os.environ),
+                                 open({str(log)!r}, "wb"))
+        print(child.pid, flush=True)
+        time.sleep(60)
+    """)], cwd=REPO, stdout=subprocess.PIPE, text=True)
+    try:
+        assert job.stdout is not None
+        child = int(job.stdout.readline())
+        deadline = time.monotonic() + 30
+        while "cwd=" not in (log.read_text() if log.exists() else ""):  # the probe runs
+            assert time.monotonic() < deadline, "the probe never started"
+            time.sleep(0.05)
+        job.kill()  # SIGKILL: the job process runs no code of its own any more
+        job.wait()
+        deadline = time.monotonic() + 5
+        while alive(child):
+            if time.monotonic() > deadline:
+                os.kill(child, signal.SIGKILL)
+                raise AssertionError("the fork outlived its job process")
+            time.sleep(0.05)
+    finally:
+        if job.poll() is None:
+            job.kill()
+            job.wait()
+
+
+def alive(pid: int) -> bool:
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] \
+            != "Z"
+    except (OSError, IndexError):
+        return False
