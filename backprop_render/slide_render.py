@@ -54,7 +54,7 @@ from scenes.runtime import FACTS_ENV, PARAMS_ENV, STILL_ENV, THEME_ENV
 from scenes.slides import LECTURE_TITLE, Slide
 from scenes.speech import NO_VOICE, SPEECH_CACHE_ENV, VOICE_ENV
 
-from . import REPO, audio, manim_host, media
+from . import REPO, audio, media
 from .errors import SlideFailed
 from .quality import GIF_FPS, Quality
 from .subtitles import compose_srt, read_srt
@@ -220,6 +220,8 @@ def _run_manim(slide: Slide, command: list[str], workdir: Path, run: str,
         env[STILL_ENV] = str(still_file)
     with log.open("wb") as handle:
         # A job process forks its Manim from one that imported Manim already (manim_host.py).
+        from . import manim_host
+
         process = manim_host.start(command, REPO, env, handle,
                                    popen=lambda c, **kw: subprocess.Popen(die_with_parent(c), **kw))
         try:
