@@ -23,6 +23,7 @@ import json
 import multiprocessing
 import shutil
 import signal
+import statistics
 import threading
 import time
 from collections import deque
@@ -119,9 +120,13 @@ def _watch(progress: Progress, slide: Slide, report: Callable[[], None]) -> Iter
 
 def _worker_started() -> None:
     """In each job process: Ctrl-C is the parent's to handle; SIGTERM (the parent
-    stopping the job) unwinds like Ctrl-C, so render_slide stops its Manim first."""
+    stopping the job) unwinds like Ctrl-C, so render_slide stops its Manim first. Each
+    Manim it starts is a fork of it (manim_host.py): Manim is imported once per job."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, interrupt)
+    from . import REPO, manim_host
+
+    manim_host.enable(REPO)
 
 
 def _stop_workers(executor: ProcessPoolExecutor) -> None:
@@ -176,12 +181,19 @@ class _Jobs:
             error.log = kept
 
     def longest_first(self) -> list[Slide]:
-        """Slides by how long they took last time, longest (or never timed) first, so
-        the last job to finish is a short one."""
+        """Slides by how long they should take, longest first, so the last job to finish
+        is a short one: the seconds a slide took last time at this quality, else a guess
+        from its scene's code (workload.py), in seconds by the timed slides' rate."""
+        from .workload import expected_animations
+
+        took = {stem: known[0] for stem, known in self.history.items() if known}
+        guess = {slide.stem: expected_animations(slide) for slide in self.slides}
+        rates = [took[stem] / guess[stem] for stem in took if stem in guess]
+        rate = statistics.median(rates) if rates else 1.0  # cold: any rate orders alike
+
         def expected(slide: Slide) -> float:
-            known = self.history.get(slide.stem)
-            return -(known[0] if known else float("inf"))
-        return sorted(self.slides, key=expected)
+            return took.get(slide.stem, guess[slide.stem] * rate)
+        return sorted(self.slides, key=expected, reverse=True)
 
     # -- one at a time, in this process -------------------------------------------------
 

@@ -219,8 +219,11 @@ def _run_manim(slide: Slide, command: list[str], workdir: Path, run: str,
     if still_file is not None:
         env[STILL_ENV] = str(still_file)
     with log.open("wb") as handle:
-        process = subprocess.Popen(die_with_parent(command), cwd=REPO, env=env, stdout=handle,
-                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        # A job process forks its Manim from one that imported Manim already (manim_host.py).
+        from . import manim_host
+
+        process = manim_host.start(command, REPO, env, handle,
+                                   popen=lambda c, **kw: subprocess.Popen(die_with_parent(c), **kw))
         try:
             status = process.wait()
         except BaseException:

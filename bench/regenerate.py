@@ -17,8 +17,8 @@ run of ours). Both sides speak with the same voice (`--voice`, default joe as
 same, speech-timed frames; `--voice none` compares the silent deck. It prints
 the median wall-clock seconds of each row, its ratio to the baseline's median, which
 slides it rendered, and the size of the files it made, as a Markdown table for the
-README. Run it on an otherwise idle machine; the load average is printed at start
-and end.
+README, and each run's CPU seconds (user + system of its processes) as it goes. Run it
+on an otherwise idle machine; the load average is printed at start and end.
 
     .venv/bin/python bench/regenerate.py --quality preview 1080p --repeat 3
 """
@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -63,6 +64,13 @@ class Row:
     @property
     def median(self) -> float:
         return statistics.median(self.seconds)
+
+
+def children_cpu() -> float:
+    """CPU seconds (user + system) of the finished child processes so far: what a run
+    costs on a shared machine, where its wall-clock seconds depend on the others."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def load() -> str:
@@ -140,8 +148,10 @@ def measure(quality: Quality, repeat: int, gifs: bool, voice: str,
     for run in range(repeat):
         print(f"  {quality.name}, run {run + 1} of {repeat} (load {load()})", flush=True)
         media = scratch / "baseline"
+        cpu = children_cpu()
         base.seconds.append(baseline(quality, media, voice))
-        print(f"    {base.name}: {base.seconds[-1]:.1f} s", flush=True)
+        print(f"    {base.name}: {base.seconds[-1]:.1f} s ({children_cpu() - cpu:.1f} CPU s)",
+              flush=True)
         videos = list(media.glob(f"videos/*/{quality.manim_folder}/*.mp4"))
         base.size = sum(p.stat().st_size for p in videos)
         base_video = video_bytes(videos)
@@ -154,9 +164,11 @@ def measure(quality: Quality, repeat: int, gifs: bool, voice: str,
             if row is None:  # the x run starts from the cold render, as lr's does
                 shutil.copytree(out, other, symlinks=True)
                 continue
+            cpu = children_cpu()
             seconds, row.rendered = ours(quality, folder, gifs, voice, *sets)
             row.seconds.append(seconds)
-            print(f"    {row.name}: {seconds:.1f} s, rendered {row.rendered}", flush=True)
+            print(f"    {row.name}: {seconds:.1f} s ({children_cpu() - cpu:.1f} CPU s), "
+                  f"rendered {row.rendered}", flush=True)
             row.size, row.cache = folder_size(folder, CACHE_DIR), folder_size(folder / CACHE_DIR)
             if row is cold:  # the issue's bar: at most 1.5x plain Manim's files
                 ours_video = video_bytes(p for p in folder.glob("[0-9]*.mp4"))

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from backprop_core import build_lesson, load_params
-from backprop_render import media, pipeline
+from backprop_render import media, pipeline, workload
 from backprop_render.errors import RenderError, SlideFailed
 from backprop_render.outputs import STAGING_PREFIX
 from backprop_render.progress import Progress
@@ -491,3 +491,68 @@ def test_the_nothing_changed_command_loads_no_numpy_pyav_lesson_manim_or_dask(tm
     assert done.returncode == 0, done.stderr
     assert "Rendered 0 slides" in done.stdout
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+# ----- issue 19: the order of the jobs -----------------------------------------------------
+
+def jobs_for(numbers: list[int], history: dict[str, tuple[float, int] | None]) -> pipeline._Jobs:
+    return pipeline._Jobs([SLIDES[n - 1] for n in numbers], None, None, None, None, None, None,
+                          history)  # type: ignore[arg-type]
+
+
+def order(jobs: pipeline._Jobs) -> list[int]:
+    return [slide.number for slide in jobs.longest_first()]
+
+
+def test_a_cold_folder_starts_the_slides_whose_scenes_ask_for_most_animations(monkeypatch):
+    guesses = {1: 27, 2: 36, 3: 29, 4: 18, 5: 32, 6: 46}
+    monkeypatch.setattr(workload, "expected_animations", lambda slide: guesses[slide.number])
+    assert order(jobs_for([1, 2, 3, 4, 5, 6], {})) == [6, 2, 5, 3, 1, 4]
+
+
+def test_the_seconds_a_slide_took_win_over_the_guess_and_scale_it(monkeypatch):
+    guesses = {1: 10, 2: 40, 3: 20}
+    monkeypatch.setattr(workload, "expected_animations", lambda slide: guesses[slide.number])
+    # Slide 2 asks for most animations but was fast last time; slide 1 slow.
+    assert order(jobs_for([1, 2, 3], {"01-what-is-backpropagation": (90.0, 9),
+                                      "02-forward-propagation": (20.0, 30),
+                                      "03-loss-function": (50.0, 20)})) == [1, 3, 2]
+    # Untimed slide 3 is placed by its guess at the timed slides' seconds per animation
+    # (median of 9 and 0.5 s): 20 * 4.75 = 95 s, before slide 1's 90 s.
+    assert order(jobs_for([1, 2, 3], {"01-what-is-backpropagation": (90.0, 9),
+                                      "02-forward-propagation": (20.0, 30),
+                                      "03-loss-function": None})) == [3, 1, 2]
+
+
+def test_the_guess_counts_plays_waits_beats_and_the_methods_and_loops_that_make_them():
+    source = '''
+class Deck(SlideScene):
+    def construct(self):
+        with self.beat("one", "A sentence."):   # 1, and its end wait is one segment
+            self.show_chrome()                  # 1
+            self.part()                         # 2 per call
+            self.part()
+        for name in ("a", "b", "c"):            # three times
+            self.play(name)
+        for step in self.lesson.steps:          # a run-time length: counted twice
+            self.wait(1)
+        self.helper_that_draws_nothing()
+
+    def part(self):
+        self.play(1)
+        self.play(2)
+
+    def helper_that_draws_nothing(self):
+        return self.text("x")
+'''
+    assert workload.count_animations(source, "Deck") == 1 + 1 + 2 * 2 + 3 + 2
+    assert workload.count_animations(source, "Missing") == 1
+    assert workload.count_animations("def (", "Deck") == 1
+
+
+def test_the_guess_orders_the_deck_as_measured_at_its_ends():
+    # Idle CPU seconds at preview: slide 6 is the longest (27.6 s), slides 3 and 4 the
+    # shortest (14.3, 15.3): the guess must start 6 before 3 and 4.
+    guess = {s.number: workload.expected_animations(s) for s in SLIDES}
+    assert guess[6] == max(guess.values())
+    assert guess[6] > guess[3] and guess[6] > guess[4]

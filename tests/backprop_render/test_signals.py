@@ -43,6 +43,8 @@ def children(pid: int) -> dict[int, str]:
                 try:
                     found[child] = (Path("/proc") / str(child) / "cmdline").read_bytes() \
                         .replace(b"\0", b" ").decode(errors="replace")
+                    # A job process's Manim is a fork of it (manim_host.py), named manim.
+                    found[child] += f" [{(Path('/proc') / str(child) / 'comm').read_text()}]"
                 except OSError:
                     continue
                 frontier.append(child)
