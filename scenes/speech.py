@@ -252,7 +252,15 @@ def _session_options() -> Any:
     One thread: the slides render in parallel, one job per core, so more threads per
     sentence only wait for each other (spinning). Measured on 8 sentences, 46 s of speech,
     on the 2-core machine under load: 0.087 CPU seconds per second of speech with one
-    thread, 0.136 with ONNX Runtime's default, and half the wall-clock time."""
+    thread, 0.136 with ONNX Runtime's default, and half the wall-clock time.
+
+    One session per slide process, not one per deck: the generator advances with every
+    sentence, so a sentence's audio (and its length, by up to 0.07 s) depends on what its
+    session said before; a session shared by parallel slides would say them in arrival
+    order and make cold renders differ. Of the other options (bench/voice.py --sessions),
+    only ORT_ENABLE_EXTENDED keeps the audio bit for bit, and it costs the same; basic or
+    no graph optimisation makes the session 0.1-0.2 CPU s cheaper and changes the audio
+    (by about one 16-bit step); no memory arena and more threads cost more."""
     import onnxruntime
 
     onnxruntime.set_seed(NOISE_SEED)
