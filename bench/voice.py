@@ -105,9 +105,9 @@ SESSION_SENTENCES = (
 # name -> (SessionOptions attribute, value); values named in onnxruntime, set in the child.
 SESSION_VARIANTS = {
     "default (as shipped)": {},
+    "graph optimisation all": {"graph_optimization_level": "ORT_ENABLE_ALL"},
     "graph optimisation extended": {"graph_optimization_level": "ORT_ENABLE_EXTENDED"},
     "graph optimisation basic": {"graph_optimization_level": "ORT_ENABLE_BASIC"},
-    "graph optimisation off": {"graph_optimization_level": "ORT_DISABLE_ALL"},
     "no CPU memory arena": {"enable_cpu_mem_arena": False},
     "no memory pattern": {"enable_mem_pattern": False},
     "2 intra-op threads": {"intra_op_num_threads": 2},
