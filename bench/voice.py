@@ -22,6 +22,18 @@ machine's load (a shared machine slows both sides; the ratios are the claim).
 facts.json): loading the model, then synthesizing every sentence into an empty cache, one
 process, as a slide's Manim process does. It is less disturbed by a busy machine than the
 whole renders, since it is one short process.
+
+`--sessions` weighs ONNX Runtime's session options for the voice: each variant in a fresh
+process (as a slide's Manim process makes its own session) synthesizes the same sentences
+(from the facts.json given, else a few built in), and the table gives CPU seconds (this
+process and its espeak-ng children) for loading the voice, for the first sentence (which
+makes the session) and per second of speech after it, and whether the audio is
+bit-identical to the default settings'. It also checks whether a sentence's audio depends
+on what the session said before it (the voice's noise comes from a per-session generator),
+which decides whether one session could serve several slides without changing the audio.
+
+    .venv/bin/python bench/voice.py --sessions
+    .venv/bin/python bench/voice.py --sessions out/facts.json --repeat 3
 """
 
 from __future__ import annotations
@@ -81,6 +93,112 @@ def time_synthesis(facts_files: list[Path]) -> None:
           f"real time); load {os.getloadavg()[0]:.1f}")
 
 
+# Built in for --sessions without a facts.json: sentences of slide 2's length and kind.
+SESSION_SENTENCES = (
+    "A single neuron multiplies its input x by a weight w and adds a bias b.",
+    "Our input is 3, the weight is 1, and the bias is 0.",
+    "First the multiply: the weight 1 times the input 3 gives 3.",
+    "Then the add: 3 plus the bias 0 gives 3.",
+    "So the neuron predicts y-hat equals 3: that is the forward pass for one neuron.",
+    "A network is many such neurons in layers, each layer feeding the next.",
+)
+# name -> (SessionOptions attribute, value); values named in onnxruntime, set in the child.
+SESSION_VARIANTS = {
+    "default (as shipped)": {},
+    "graph optimisation all": {"graph_optimization_level": "ORT_ENABLE_ALL"},
+    "graph optimisation extended": {"graph_optimization_level": "ORT_ENABLE_EXTENDED"},
+    "graph optimisation basic": {"graph_optimization_level": "ORT_ENABLE_BASIC"},
+    "no CPU memory arena": {"enable_cpu_mem_arena": False},
+    "no memory pattern": {"enable_mem_pattern": False},
+    "2 intra-op threads": {"intra_op_num_threads": 2},
+}
+
+
+def _cpu() -> float:
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def session_child(variant: str, texts: list[str]) -> None:
+    """One variant in this fresh process; prints one JSON line."""
+    import hashlib
+    import json
+
+    import onnxruntime
+
+    import scenes.speech as speech
+
+    shipped = speech._session_options
+
+    def options() -> object:
+        chosen = shipped()
+        for name, value in SESSION_VARIANTS[variant].items():
+            if name == "graph_optimization_level":
+                value = getattr(onnxruntime.GraphOptimizationLevel, value)
+            setattr(chosen, name, value)
+        return chosen
+
+    speech._session_options = options
+    started = _cpu()
+    narrator = speech.Narrator(speech.DEFAULT_VOICE, Path(tempfile.gettempdir()))
+    narrator._load()
+    loaded = _cpu()
+    digest, seconds, first = hashlib.sha256(), 0.0, loaded
+    for index, text in enumerate(texts):
+        audio, rate = narrator.synthesize(text)
+        digest.update(audio.tobytes())
+        if index == 0:
+            first = _cpu()
+        else:
+            seconds += audio.size / rate
+    done = _cpu()
+    alone = speech.Narrator(speech.DEFAULT_VOICE, Path(tempfile.gettempdir()))
+    second_alone = alone.synthesize(texts[1])[0].tobytes() if len(texts) > 1 else b""
+    after_first = hashlib.sha256()
+    after_first.update(narrator.synthesize(texts[1])[0].tobytes() if len(texts) > 1 else b"")
+    print(json.dumps({"load": loaded - started, "first": first - loaded,
+                      "per_speech_second": (done - first) / max(seconds, 1e-9),
+                      "sha": digest.hexdigest(),
+                      "order_free": hashlib.sha256(second_alone).hexdigest()
+                      == after_first.hexdigest()}))
+
+
+def time_sessions(facts_files: list[Path], repeat: int) -> None:
+    import json
+    import sys
+
+    texts = ([beat["spoken"] for path in facts_files
+              for entry in json.loads(path.read_text(encoding="utf-8"))["slides"]
+              for beat in entry["manifest"]["narration"]][:9]
+             if facts_files else list(SESSION_SENTENCES))
+    results: dict[str, list[dict]] = {}
+    for _ in range(repeat):  # variants alternated, so a load change hits them all alike
+        for variant in SESSION_VARIANTS:
+            done = subprocess.run([sys.executable, __file__, "--session-variant", variant,
+                                   "--", *texts], capture_output=True, text=True, check=True,
+                                  cwd=REPO)
+            results.setdefault(variant, []).append(json.loads(done.stdout.splitlines()[-1]))
+    shipped = results["default (as shipped)"][0]["sha"]
+    print(f"{len(texts)} sentences, median of {repeat}, CPU seconds (process + espeak-ng):\n")
+    print("| session options | load | first sentence (makes the session) "
+          "| per s of speech after | same audio as default |")
+    print("| --- | ---: | ---: | ---: | --- |")
+    for variant, runs in results.items():
+        def median(field: str, runs: list[dict] = runs) -> float:
+            return statistics.median(r[field] for r in runs)
+        print(f"| {variant} | {median('load'):.2f} | {median('first'):.2f} "
+              f"| {median('per_speech_second'):.4f} "
+              f"| {'yes' if runs[0]['sha'] == shipped else 'no'} |")
+    order_free = results["default (as shipped)"][0]["order_free"]
+    print(f"\nA sentence said after another in the same session sounds "
+          f"{'the same as' if order_free else 'different from'} the sentence said first "
+          f"in a fresh session. Load average {os.getloadavg()[0]:.1f} "
+          f"on {os.cpu_count()} cores.")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -88,7 +206,16 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--only", nargs="+", choices=CONFIGS, default=list(CONFIGS))
     parser.add_argument("--synthesis", nargs="+", type=Path, metavar="FACTS.json")
+    parser.add_argument("--sessions", nargs="*", type=Path, metavar="FACTS.json")
+    parser.add_argument("--session-variant", choices=SESSION_VARIANTS, help=argparse.SUPPRESS)
+    parser.add_argument("texts", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.session_variant:
+        session_child(args.session_variant, args.texts)
+        return
+    if args.sessions is not None:
+        time_sessions(args.sessions, args.repeat)
+        return
     if args.synthesis:
         time_synthesis(args.synthesis)
         return

@@ -40,7 +40,7 @@ __all__ = ["VOICE_ENV", "SPEECH_CACHE_ENV", "NO_VOICE", "DEFAULT_VOICE", "VOICES
 VOICE_ENV = "BACKPROP_VOICE"  # the voice a scene speaks with; unset: none (tests, manim by hand)
 SPEECH_CACHE_ENV = "BACKPROP_SPEECH_CACHE"  # folder of the synthesized sentences
 NO_VOICE = "none"
-SPEECH_SCHEMA = 1  # bump when the audio a key names would change for the same engine
+SPEECH_SCHEMA = 2  # bump when the audio a key names would change for the same engine
 SILENCE = 0.01  # amplitude under which a sentence's ends count as silence (-40 dBFS)
 EDGE_FADE = 0.005  # seconds faded in and out at a sentence's ends: no click
 
@@ -252,13 +252,25 @@ def _session_options() -> Any:
     One thread: the slides render in parallel, one job per core, so more threads per
     sentence only wait for each other (spinning). Measured on 8 sentences, 46 s of speech,
     on the 2-core machine under load: 0.087 CPU seconds per second of speech with one
-    thread, 0.136 with ONNX Runtime's default, and half the wall-clock time."""
+    thread, 0.136 with ONNX Runtime's default, and half the wall-clock time.
+
+    One session per slide process, not one per deck: the generator advances with every
+    sentence, so a sentence's audio (and its length, by up to 0.07 s) depends on what its
+    session said before; a session shared by parallel slides would say them in arrival
+    order and make cold renders differ.
+
+    No graph optimisation (SPEECH_SCHEMA 2): making the session costs 0.13 CPU s instead
+    of 0.30-0.38, once per slide that synthesizes anything, and synthesis runs as fast
+    (0.084 CPU s per second of speech either way). The audio differs from the optimised
+    graph's by about one 16-bit step, with the same lengths. No memory arena and more
+    threads cost more (bench/voice.py --sessions compares them)."""
     import onnxruntime
 
     onnxruntime.set_seed(NOISE_SEED)
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
     return options
 
 
