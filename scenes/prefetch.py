@@ -5,7 +5,7 @@ nearly all of it the processes' start), and a slide makes its formulas one at a 
 inside `construct`, so nothing knows the list in advance. `prefetch` finds it: a
 forked copy of the scene process runs `construct` dry (formulas get a stand-in SVG
 with the groups MathTex looks up, plays, waits and speech do nothing) and reports
-the TeX files Manim wrote for them. Those are compiled in ONE `latex` run (one page
+the TeX file Manim would write for each. Those are compiled in ONE `latex` run (one page
 each, with the preamble's format of scenes/latex_format.py) and ONE `dvisvgm` call,
 and each page's SVG is put where Manim looks for it (`<hash>.svg` in the Tex folder),
 so the real `construct` finds them compiled. The fork shares nothing back: the scene,
@@ -24,6 +24,7 @@ with `BACKPROP_NO_PREFETCH=1`.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -78,18 +79,21 @@ def _dry_construct(scene: Any, report: Any) -> None:
     # Texts are drawn for real (the layout may need them) but not kept: their SVGs name
     # cairo's surfaces by a count of the process, which the real pass must make itself.
     config.text_dir = str(stand_ins / "texts")
+    # TeX files too: the parent writes them whole (this fork may be cut off mid-way).
+    tex_dir = config.get_dir("tex_dir")
+    config.tex_dir = str(stand_ins / "Tex")
 
     def record(expression: str, environment: str | None = None,
                tex_template: Any = None) -> Path:
         template = tex_template or config["tex_template"]
         tex_file = tex_file_writing.generate_tex_file(expression, environment, template)
-        svg = tex_file.with_suffix(".svg")
-        if svg.exists():
-            return svg
+        if (tex_dir / tex_file.name).with_suffix(".svg").exists():
+            return (tex_dir / tex_file.name).with_suffix(".svg")
+        tex = tex_file.read_text(encoding="utf-8")
         if template.tex_compiler == "latex" and template.output_format == ".dvi":
-            report.write(f"{tex_file}\n")
+            report.write(json.dumps(tex) + "\n")
             report.flush()
-        return stand_in_svg(tex_file.read_text(encoding="utf-8"), stand_ins / svg.name)
+        return stand_in_svg(tex, tex_file.with_suffix(".svg"))
 
     tex_file_writing.tex_to_svg_file = record
     tex_mobject.tex_to_svg_file = record
@@ -139,8 +143,17 @@ def collect(scene: Any, timeout: float = DRY_PASS_SECONDS) -> list[Path]:
         except ProcessLookupError:
             pass
         os.waitpid(pid, 0)
-    lines = b"".join(chunks).decode("utf-8").splitlines()
-    return [Path(line) for line in dict.fromkeys(lines) if line]
+    tex_dir = config.get_dir("tex_dir")
+    found = []
+    for line in dict.fromkeys(b"".join(chunks).decode("utf-8").split("\n")[:-1]):
+        tex = json.loads(line)  # whole lines only: a cut-off fork may leave half of one
+        found.append(tex_dir / f"{tex_file_writing.tex_hash(tex)}.tex")
+        if not found[-1].exists():  # as generate_tex_file writes it, but whole or not at all
+            tex_dir.mkdir(parents=True, exist_ok=True)
+            partial = found[-1].with_name(f".{found[-1].name}.{os.getpid()}")
+            partial.write_text(tex, encoding="utf-8")
+            os.replace(partial, found[-1])
+    return found
 
 
 def as_if_alone(svg: str) -> str:
