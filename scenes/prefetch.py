@@ -16,7 +16,11 @@ A page's SVG as dvisvgm writes it differs from the one of the formula compiled a
 in names only: the page's group id, and the glyph ids, numbered by the fonts of the
 whole document. Manim keys its cache on those names (they become the formula's group
 names), so `as_if_alone` renames them as the formula alone has them: the SVG is then
-the same, byte for byte (tests/scenes/test_prefetch.py, bench/scene_cpu.py).
+the same, byte for byte, but for the order of the glyphs in `<defs>` now and then,
+which dvisvgm takes from its memory's layout (compiled alone, it changes with the
+length of the media folder's path too) and which Manim does not read: the formula,
+its parts and its cache key are the same (`same_formula`; tests/scenes/test_prefetch.py,
+bench/scene_cpu.py: 98 of 100 SVGs of slides 1 to 4 byte for byte, all the same formula).
 
 Not with `BACKPROP_STOCK_MANIM=1` (nor without scenes/latex_format.py installed), nor
 with `BACKPROP_NO_PREFETCH=1`.
@@ -44,7 +48,7 @@ from manim.utils import tex_file_writing
 from . import latex_format
 
 __all__ = ["DRY_PASS_SECONDS", "OFF_ENV", "as_if_alone", "batch_body", "collect",
-           "compile_batch", "prefetch", "stand_in_svg"]
+           "compile_batch", "prefetch", "same_formula", "stand_in_svg"]
 
 OFF_ENV = "BACKPROP_NO_PREFETCH"  # set: every formula compiles on its own (for benchmarks)
 DRY_PASS_SECONDS = 60.0  # a construct that loops on the state plays leave behind is cut off
@@ -164,6 +168,19 @@ def as_if_alone(svg: str) -> str:
     svg = _PAGE_ID.sub("<g id='page1'>", svg, count=1)
     rank = {font: i for i, font in enumerate(sorted({int(f) for f, _ in _GLYPH.findall(svg)}))}
     return _GLYPH.sub(lambda m: f"g{rank[int(m.group(1))]}-{m.group(2)}", svg)
+
+
+def same_formula(svg: str, other: str) -> bool:
+    """Whether two SVGs of a formula are the same but for the order of the glyphs in
+    `<defs>`, which dvisvgm takes from where they lie in its memory (it moves with the
+    length of the paths, and with the pages before in a batch). Manim parses only the
+    page's uses of them: the same mobject, the same cache key."""
+    def parts(text: str) -> tuple[str, list[str], str]:
+        start, end = text.find("<defs>"), text.find("</defs>")
+        if start < 0 or end < start:
+            return text, [], ""
+        return text[:start], sorted(text[start:end].splitlines()), text[end:]
+    return parts(svg) == parts(other)
 
 
 def batch_body(tex_files: list[Path]) -> str | None:
