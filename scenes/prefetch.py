@@ -20,7 +20,7 @@ the same, byte for byte, but for the order of the glyphs in `<defs>` now and the
 which dvisvgm takes from its memory's layout (compiled alone, it changes with the
 length of the media folder's path too) and which Manim does not read: the formula,
 its parts and its cache key are the same (`same_formula`; tests/scenes/test_prefetch.py,
-bench/scene_cpu.py: 98 of 100 SVGs of slides 1 to 4 byte for byte, all the same formula).
+bench/scene_cpu.py: 137 of the 145 SVGs of the eight slides byte for byte).
 
 Not with `BACKPROP_STOCK_MANIM=1` (nor without scenes/latex_format.py installed), nor
 with `BACKPROP_NO_PREFETCH=1`.
