@@ -195,13 +195,22 @@ def batch_body(tex_files: list[Path]) -> str | None:
 
 
 def compile_batch(tex_files: list[Path]) -> int:
-    """Compile `tex_files` (formulas of Manim's default template) in one `latex` run
-    with the preamble's format and one `dvisvgm` call; write each SVG next to its TeX
-    file, as Manim names it. Returns how many it wrote (0 if anything failed: then
-    each compiles on its own, as Manim does, with Manim's error report)."""
+    """Compile `tex_files` (formulas of templates compiled by `latex` to DVI), those of
+    one preamble in one `latex` run with its format and one `dvisvgm` call; write each
+    SVG next to its TeX file, as Manim names it. Returns how many it wrote (a batch
+    that fails writes none: each of its formulas then compiles on its own, as Manim
+    does, with Manim's error report)."""
     todo = [t for t in dict.fromkeys(tex_files) if not t.with_suffix(".svg").exists()]
-    if len(todo) < 2:
-        return 0
+    by_preamble: dict[str | None, list[Path]] = {}
+    for tex_file in todo:
+        preamble = latex_format.preamble_of(tex_file.read_text(encoding="utf-8"))
+        by_preamble.setdefault(preamble, []).append(tex_file)
+    return sum(_compile_together(group) for preamble, group in by_preamble.items()
+               if preamble is not None and len(group) > 1)
+
+
+def _compile_together(todo: list[Path]) -> int:
+    """`compile_batch` for formulas of one preamble."""
     document = batch_body(todo)
     fmt = latex_format.format_for(todo[0].read_text(encoding="utf-8")) if document else None
     if document is None or fmt is None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from manim import MathTex, tempconfig
+from manim import MathTex, TexTemplate, tempconfig
 from manim.utils import tex_file_writing
 
 import scenes.slide  # noqa: F401 - importing the slides installs latex_format
@@ -103,3 +103,12 @@ def test_a_failing_dry_pass_keeps_what_it_found_and_the_rest_compiles_alone(tex_
         "c = 4", "align*")]) == 2
     assert MathTex("d = 5").width > 0  # not found by the dry pass: compiles on its own
     assert len(list(tex_dir.glob("*.svg"))) == 3
+
+
+def test_formulas_of_another_preamble_are_compiled_in_a_batch_of_their_own(tex_dir):
+    template = TexTemplate()
+    template.add_to_preamble(r"\usepackage{amsfonts}")
+    files = [tex_file_writing.generate_tex_file(f, "align*") for f in ("x = 1", "y = 2")]
+    files += [tex_file_writing.generate_tex_file(f, "align*", template) for f in ("z", "w")]
+    assert prefetch.compile_batch(files + files[:1]) == 4
+    assert all(f.with_suffix(".svg").is_file() for f in files)
