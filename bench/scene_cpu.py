@@ -10,7 +10,11 @@ pipeline has it, a fresh media folder):
 2. LaTeX: compiles each formula the slide compiled again, as Manim does (latex, then
    dvisvgm) and with the preamble's format (built once, its cost included), in the
    same folder so dvisvgm sees the same paths, and reports the CPU seconds of the
-   subprocesses, their ratio, and how many SVGs are byte-for-byte the same (all must be).
+   subprocesses, their ratio, and how many SVGs are byte-for-byte the same (all must be);
+   then all of them at once as scenes/prefetch.py compiles a slide's formulas (one
+   latex run, one dvisvgm call), the same way: how many SVGs are byte for byte as
+   alone, and how many the same but for the order of the glyphs in <defs>, which
+   dvisvgm takes from its memory's layout and Manim does not read (all must be).
 
     .venv/bin/python bench/scene_cpu.py [--slides 5 6]
 """
@@ -82,12 +86,14 @@ def latex_pass(tex_files: list[Path], scratch: Path) -> dict[str, float]:
     from manim import tempconfig
     from manim.utils import tex_file_writing
 
-    from scenes import latex_format
+    from scenes import latex_format, prefetch
 
     os.environ[latex_format.FORMATS_ENV] = str(scratch / "formats")
     tex_dir = scratch / "Tex"
     tex_dir.mkdir(parents=True)
-    result = {"stock": 0.0, "ours": 0.0, "formulas": len(tex_files), "same": 0}
+    result = {"stock": 0.0, "ours": 0.0, "batched": 0.0, "formulas": len(tex_files),
+              "same": 0, "batch_bytes": 0, "batch_same": 0}
+    alone: dict[str, bytes] = {}
     with tempconfig({"media_dir": str(scratch), "tex_dir": str(tex_dir)}):
         for tex in tex_files:
             svgs = []
@@ -103,6 +109,20 @@ def latex_pass(tex_files: list[Path], scratch: Path) -> dict[str, float]:
                 result[name] += _children_cpu() - before
                 svgs.append(svg.read_bytes())
             result["same"] += svgs[0] == svgs[1]
+            alone[tex.name] = svgs[1]
+        for old in tex_dir.glob("*"):  # all of them at once, as scenes/prefetch.py does
+            old.unlink()
+        copies = [tex_dir / tex.name for tex in tex_files]
+        for tex, copy in zip(tex_files, copies, strict=True):
+            copy.write_bytes(tex.read_bytes())
+        before = _children_cpu()
+        prefetch.compile_batch(copies)
+        result["batched"] = _children_cpu() - before
+        batched = {c.name: c.with_suffix(".svg").read_bytes() for c in copies
+                   if c.with_suffix(".svg").is_file()}
+        result["batch_bytes"] = sum(batched.get(c.name) == alone[c.name] for c in copies)
+        result["batch_same"] = sum(c.name in batched and prefetch.same_formula(
+            batched[c.name].decode(), alone[c.name].decode()) for c in copies)
     return result
 
 
@@ -136,7 +156,13 @@ def main(argv: list[str] | None = None) -> int:
                   f"CPU, with the format {tex['ours']:.2f} s ({tex['ours'] / tex['stock']:.2f}x, "
                   f"the format's build included); {tex['same']} of {tex['formulas']} SVGs "
                   "the same bytes")
+            print(f"slide {number} LaTeX batched (one latex, one dvisvgm, with the format): "
+                  f"{tex['batched']:.2f} s CPU ({tex['batched'] / tex['ours']:.2f}x of one by one "
+                  f"with the format); {tex['batch_bytes']} of {tex['formulas']} SVGs the same "
+                  f"bytes as alone, {tex['batch_same']} the same but for the order of <defs> "
+                  "(what Manim reads)")
             failed |= keys["equal"] != keys["calls"] or tex["same"] != tex["formulas"]
+            failed |= tex["batch_same"] != tex["formulas"]
     return 1 if failed else 0
 
 

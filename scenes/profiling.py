@@ -415,7 +415,7 @@ def install(folder: Path | None = None, capture: Path | None = None) -> bool:
     from manim.renderer import cairo_renderer
     from manim.scene import scene_file_writer
 
-    from . import speech
+    from . import prefetch, speech
 
     started = _process_start()
     wrap = RECORDER.wrap
@@ -431,6 +431,10 @@ def install(folder: Path | None = None, capture: Path | None = None) -> bool:
                         ("post_construct", "finish")):
         wrap(manager.Manager, name, phase)
     wrap(tex_mobject, "tex_to_svg_file", "latex")  # imported by name there: LaTeX + dvisvgm
+    # A slide's formulas compiled together (prefetch.py): the dry pass that finds them
+    # (a fork, waited for) counts as typesetting, their one latex and dvisvgm as LaTeX.
+    wrap(prefetch, "collect", "typeset")
+    wrap(prefetch, "compile_batch", "latex")
     for cls in (tex_mobject.SingleStringMathTex, tex_mobject.MathTex, tex_mobject.Tex,
                 text_mobject.Text, text_mobject.MarkupText, text_mobject.Paragraph):
         wrap(cls, "__init__", "typeset")

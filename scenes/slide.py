@@ -31,7 +31,7 @@ from PIL import Image
 from backprop_core.formatting import Shown
 from backprop_core.spoken import spoken_sentence
 
-from . import cache_key, latex_format, manim_speedups, paused_frames, theme
+from . import cache_key, latex_format, manim_speedups, paused_frames, prefetch, theme
 from .facts import FactRecorder, TrackedLesson
 from .formula import Formula, Part
 from .layout import layout_problems, text_units
@@ -120,6 +120,8 @@ class SlideScene(Scene):
         self.facts_by_beat: dict[str, int] = {}  # beat -> facts recorded by its end
         self.camera.background_color = theme.BACKGROUND
         self.chrome = SlideChrome(self.slide)
+        if not config.dry_run:  # the slide's formulas compiled together (prefetch.py)
+            prefetch.prefetch(self)
 
     # ----- beats and narration -------------------------------------------------
 
