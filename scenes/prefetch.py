@@ -39,6 +39,7 @@ import signal
 import subprocess
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,7 @@ from manim.utils import tex_file_writing
 
 from . import latex_format
 
-__all__ = ["DRY_PASS_SECONDS", "OFF_ENV", "as_if_alone", "batch_body", "collect",
+__all__ = ["DRY_PASS_SECONDS", "DryPass", "OFF_ENV", "as_if_alone", "batch_body", "collect",
            "compile_batch", "prefetch", "same_formula", "stand_in_svg"]
 
 OFF_ENV = "BACKPROP_NO_PREFETCH"  # set: every formula compiles on its own (for benchmarks)
@@ -103,7 +104,13 @@ def _dry_construct(scene: Any, report: Any) -> None:
     tex_file_writing.tex_to_svg_file = record
     tex_mobject.tex_to_svg_file = record
     from .speech import Speech
-    scene.narrator.speak = lambda spoken: Speech(spoken, "", None, 0.0, False)
+
+    def speak(spoken: str) -> Speech:
+        report.write(json.dumps({"speak": spoken}) + "\n")
+        report.flush()
+        return Speech(spoken, "", None, 0.0, False)
+
+    scene.narrator.speak = speak
     for name in ("play", "wait", "next_section", "add_subcaption", "add_sound"):
         setattr(scene, name, lambda *args, **kwargs: None)
     try:
@@ -112,9 +119,18 @@ def _dry_construct(scene: Any, report: Any) -> None:
         shutil.rmtree(stand_ins, ignore_errors=True)
 
 
-def collect(scene: Any, timeout: float = DRY_PASS_SECONDS) -> list[Path]:
-    """The TeX files of the formulas `scene.construct` would compile, in order, found by
-    a dry pass in a fork; as many as it found before any error, timeout or crash."""
+@dataclass(frozen=True)
+class DryPass:
+    """What a dry pass of `construct` found, in order, up to its end or its first error."""
+
+    formulas: list[Path]  # the TeX files of the formulas it would compile
+    sentences: list[str]  # the sentences its beats would speak
+
+
+def collect(scene: Any, timeout: float = DRY_PASS_SECONDS) -> DryPass:
+    """The formulas `scene.construct` would compile and the sentences it would speak, in
+    order, found by a dry pass in a fork; as many as it found before any error, timeout
+    or crash."""
     reader, writer = os.pipe()
     pid = os.fork()
     if pid == 0:  # the fork: never returns into Manim
@@ -149,16 +165,19 @@ def collect(scene: Any, timeout: float = DRY_PASS_SECONDS) -> list[Path]:
             pass
         os.waitpid(pid, 0)
     tex_dir = config.get_dir("tex_dir")
-    found = []
+    found, sentences = [], []
     for line in dict.fromkeys(b"".join(chunks).decode("utf-8").split("\n")[:-1]):
         tex = json.loads(line)  # whole lines only: a cut-off fork may leave half of one
+        if isinstance(tex, dict):
+            sentences.append(tex["speak"])
+            continue
         found.append(tex_dir / f"{tex_file_writing.tex_hash(tex)}.tex")
         if not found[-1].exists():  # as generate_tex_file writes it, but whole or not at all
             tex_dir.mkdir(parents=True, exist_ok=True)
             partial = found[-1].with_name(f".{found[-1].name}.{os.getpid()}")
             partial.write_text(tex, encoding="utf-8")
             os.replace(partial, found[-1])
-    return found
+    return DryPass(found, sentences)
 
 
 def as_if_alone(svg: str) -> str:
@@ -263,9 +282,15 @@ def prefetch(scene: Any) -> int:
     started = _cpu()
     found = collect(scene)
     dry = _cpu()
-    written = compile_batch(found)
+    # The voice speaks the sentences in a thread meanwhile: on a core the other slide job
+    # leaves idle (the end of a deck, a render of one or two changed slides).
+    narrator = getattr(scene, "narrator", None)
+    if narrator is not None and found.sentences:
+        narrator.speak_ahead(found.sentences)
+    written = compile_batch(found.formulas)
     logger.info("Compiled %s of the %s formulas the dry pass found together (CPU: dry pass "
-                "%.2f s, LaTeX %.2f s)", written, len(found), dry - started, _cpu() - dry)
+                "%.2f s, LaTeX %.2f s)", written, len(found.formulas), dry - started,
+                _cpu() - dry)
     return written
 
 

@@ -442,6 +442,7 @@ def install(folder: Path | None = None, capture: Path | None = None) -> bool:
     wrap(text_mobject.MarkupText, "_text2svg", "pango")
     wrap(svg_mobject.SVGMobject, "init_svg_mobject", "svg")
     wrap(speech.Narrator, "speak", "voice")
+    wrap(speech.Narrator, "synthesize", "voice")  # also on speak_ahead's thread
     wrap(cairo_renderer, "get_hash_from_play_call", "hash")
     wrap(cairo_renderer.CairoRenderer, "update_frame", "draw")
     wrap(cairo_renderer.CairoRenderer, "get_frame", "draw")

@@ -23,6 +23,7 @@ import json
 import os
 import subprocess
 import tempfile
+import threading
 import wave
 from dataclasses import dataclass
 from functools import lru_cache
@@ -174,6 +175,11 @@ class Narrator:
         self.voice = voice
         self.cache_dir = cache_dir
         self._engine: Any = None
+        # speak_ahead's thread, the sentences it is to make (each set once made or given
+        # up), and those it made.
+        self._ahead: threading.Thread | None = None
+        self._ahead_done: dict[str, threading.Event] = {}
+        self._made_ahead: set[str] = set()
 
     @classmethod
     def from_environment(cls, fallback_dir: Path) -> Narrator:
@@ -194,20 +200,56 @@ class Narrator:
         assert self.cache_dir is not None
         return self.cache_dir / self.voice / f"{key}.wav"
 
+    def speak_ahead(self, sentences: list[str]) -> None:
+        """Synthesize the sentences not in the cache, in this order, in a thread, while the
+        scene goes on; `speak` then waits for each. Give them in the order the scene will
+        speak them: the voice's noise runs on from one sentence to the next within a session,
+        so a sentence sounds as it would have, said in turn, only in the same order."""
+        if self.silent or self._ahead is not None:
+            return
+        todo = [s for s in dict.fromkeys(sentences) if not self.path_for(self.key(s)).is_file()]
+        if not todo:
+            return
+        self._ahead_done = {s: threading.Event() for s in todo}
+
+        def run() -> None:
+            try:
+                for spoken in todo:
+                    self._make(spoken, self.path_for(self.key(spoken)))
+                    self._made_ahead.add(spoken)
+                    self._ahead_done[spoken].set()
+            except BaseException:  # noqa: BLE001 - `speak` makes it again and says why
+                pass
+            finally:
+                for done in self._ahead_done.values():
+                    done.set()
+
+        self._ahead = threading.Thread(target=run, name="narrator-ahead", daemon=True)
+        self._ahead.start()
+
     def speak(self, spoken: str) -> Speech:
         """The sentence's audio, from the cache or synthesized now."""
         if self.silent:
             return Speech(spoken, "", None, 0.0, False)
+        if self._ahead is not None:
+            done = self._ahead_done.get(spoken)
+            if done is not None:
+                done.wait()
+            else:  # not foreseen: after the others, as one session makes them in turn
+                self._ahead.join()
         key = self.key(spoken)
         path = self.path_for(key)
-        synthesized = False
+        synthesized = spoken in self._made_ahead
         if not path.is_file():
-            audio, rate = self.synthesize(spoken)
-            _write_wav(path, audio, rate)
+            self._make(spoken, path)
             synthesized = True
         with wave.open(str(path), "rb") as handle:
             seconds = handle.getnframes() / handle.getframerate()
         return Speech(spoken, key, path, seconds, synthesized)
+
+    def _make(self, spoken: str, path: Path) -> None:
+        audio, rate = self.synthesize(spoken)
+        _write_wav(path, audio, rate)
 
     def synthesize(self, spoken: str) -> tuple[np.ndarray, int]:
         import numpy as np

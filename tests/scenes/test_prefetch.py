@@ -96,7 +96,7 @@ def test_a_failing_dry_pass_keeps_what_it_found_and_the_rest_compiles_alone(tex_
     scene = DryScene()
     state = random.getstate()
     assert prefetch.prefetch(scene) == 0  # one formula found: nothing to batch
-    found = prefetch.collect(scene)
+    found = prefetch.collect(scene).formulas
     assert [p.read_text(encoding="utf-8").count("a + b = 3") for p in found] == [1]
     assert random.getstate() == state and scene.played == 0  # the fork changed nothing here
     assert prefetch.compile_batch(found + [tex_file_writing.generate_tex_file(

@@ -85,6 +85,45 @@ def test_another_process_says_a_sentence_exactly_as_this_one_did(tmp_path: Path)
     assert here.tobytes() == there
 
 
+def test_sentences_spoken_ahead_sound_as_they_would_in_turn(tmp_path: Path) -> None:
+    # The noise runs on from sentence to sentence in a session: made ahead in a thread, in
+    # the scene's order, each is the same bytes as said in turn, and still counts as made.
+    sentences = [SENTENCE, "The gradient points uphill."]
+    in_turn = Narrator("joe", tmp_path / "in-turn")
+    expected = [in_turn.speak(s) for s in sentences]
+    ahead = Narrator("joe", tmp_path / "ahead")
+    ahead.speak_ahead(sentences)
+    got = [ahead.speak(s) for s in sentences]
+    assert [g.synthesized for g in got] == [True, True]
+    assert [g.path.read_bytes() for g in got] == [e.path.read_bytes() for e in expected]
+    assert not Narrator("joe", tmp_path / "ahead").speak(SENTENCE).synthesized
+
+
+def test_a_sentence_not_foreseen_waits_for_those_ahead_and_a_failure_is_made_again(
+        tmp_path: Path, monkeypatch) -> None:
+    made: list[str] = []
+    failures = []
+
+    def synthesize(self, spoken: str):
+        if spoken == "fails ahead" and len(failures) < 2:  # ahead, then when spoken
+            failures.append(spoken)
+            raise VoiceError("the model is missing")
+        made.append(spoken)
+        return np.full(2205, 0.5, dtype=np.float32), 22050
+
+    monkeypatch.setattr(Narrator, "synthesize", synthesize)
+    narrator = Narrator("joe", tmp_path)
+    narrator.speak_ahead(["one", "two"])
+    assert narrator.speak("not foreseen").synthesized
+    assert made == ["one", "two", "not foreseen"]  # one session's turn: the others first
+    assert narrator.speak("two").synthesized and narrator.speak("one").synthesized
+    failing = Narrator("joe", tmp_path / "failing")
+    failing.speak_ahead(["fails ahead", "never reached"])
+    with pytest.raises(VoiceError, match="model is missing"):  # speak tries it again, says why
+        failing.speak("fails ahead")
+    assert failing.speak("never reached").synthesized
+
+
 def audited(said: list[tuple[str, str]], spoken: str, screen: list[Fact]) -> list[str]:
     narration = [{"beat": "b", "said": [list(p) for p in said], "spoken": spoken}]
     facts = [*screen, *(Fact(k, 0, t, t, "narration") for k, t in said)]
