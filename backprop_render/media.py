@@ -27,6 +27,10 @@ _PALETTE_FPS = 5  # frames a second the GIF palette is computed from (see make_g
 # Web players start an MP4 before it has fully downloaded only if the index comes first.
 _MP4_OPTIONS = {"movflags": "+faststart"}
 _AAC_BIT_RATE = 96_000  # mono speech: transparent at this rate
+# FFmpeg's AAC coder "fast" rather than its default "twoloop": 7 minutes of the lecture's
+# narration at 96 kb/s in 0.49x the CPU (1.22 s against 2.49 s; lecture.mp4 is joined again
+# after every change), 1.1x the bytes, 46.8 dB SNR against 44.2 (bench/aac.py).
+_AAC_OPTIONS = {"aac_coder": "fast"}
 _AAC_FRAME = 1024  # samples per AAC frame
 
 
@@ -287,7 +291,8 @@ def concat_videos(parts: list[tuple[Path, str]], dst: Path,
         signature = None
         pending: list[av.Packet] = []
         if audio is not None:
-            audio_stream = target.add_stream("aac", rate=audio.rate, layout="mono")
+            audio_stream = target.add_stream("aac", rate=audio.rate, layout="mono",
+                                             options=_AAC_OPTIONS)
             audio_stream.bit_rate = _AAC_BIT_RATE
             pending = _aac_packets(audio, audio_stream)
             pending.reverse()  # popped from the end, earliest first
