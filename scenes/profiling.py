@@ -471,6 +471,15 @@ def install(folder: Path | None = None, capture: Path | None = None) -> bool:
             RECORDER.thread_ended()
 
     job._listen_and_write = listen_and_write
+    speak_in_turn = speech.Narrator._speak_in_turn
+
+    def speak_ahead_thread(self: Any, todo: list[str]) -> None:
+        try:
+            speak_in_turn(self, todo)
+        finally:  # its CPU is the voice's (synthesize's phase), not left to "encode-native"
+            RECORDER.thread_ended()
+
+    speech.Narrator._speak_in_turn = speak_ahead_thread
 
     def write_record() -> None:
         record = RECORDER.record(started)

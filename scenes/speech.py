@@ -211,21 +211,22 @@ class Narrator:
         if not todo:
             return
         self._ahead_done = {s: threading.Event() for s in todo}
-
-        def run() -> None:
-            try:
-                for spoken in todo:
-                    self._make(spoken, self.path_for(self.key(spoken)))
-                    self._made_ahead.add(spoken)
-                    self._ahead_done[spoken].set()
-            except BaseException:  # noqa: BLE001 - `speak` makes it again and says why
-                pass
-            finally:
-                for done in self._ahead_done.values():
-                    done.set()
-
-        self._ahead = threading.Thread(target=run, name="narrator-ahead", daemon=True)
+        self._ahead = threading.Thread(target=self._speak_in_turn, args=(todo,),
+                                       name="narrator-ahead", daemon=True)
         self._ahead.start()
+
+    def _speak_in_turn(self, todo: list[str]) -> None:
+        """speak_ahead's thread."""
+        try:
+            for spoken in todo:
+                self._make(spoken, self.path_for(self.key(spoken)))
+                self._made_ahead.add(spoken)
+                self._ahead_done[spoken].set()
+        except BaseException:  # noqa: BLE001 - `speak` makes it again and says why
+            pass
+        finally:
+            for done in self._ahead_done.values():
+                done.set()
 
     def speak(self, spoken: str) -> Speech:
         """The sentence's audio, from the cache or synthesized now."""
