@@ -35,7 +35,8 @@ from manim.utils import tex_file_writing
 
 from .manim_speedups import PATCHED_RELEASE, STOCK_ENV
 
-__all__ = ["FORMATS_ENV", "compile_tex", "format_for", "preamble_of", "install", "installed"]
+__all__ = ["FORMATS_ENV", "command_with_format", "compile_tex", "format_for", "preamble_of",
+           "install", "installed"]
 
 FORMATS_ENV = "BACKPROP_TEX_FORMATS"
 BEGIN = r"\begin{document}"
@@ -123,6 +124,15 @@ def format_for(tex: str) -> Path | None:
     return target
 
 
+def command_with_format(tex_file: Path, output_dir: Path, fmt: Path) -> list[str]:
+    """Manim's command compiling `tex_file` with `latex` to DVI in `output_dir`, the
+    preamble loaded from the format `fmt` instead of read from the file."""
+    command = tex_file_writing.make_tex_compilation_command("latex", ".dvi", tex_file,
+                                                            output_dir)
+    command.insert(1, f"-fmt={fmt.with_suffix('').as_posix()}")
+    return command
+
+
 def compile_tex(tex_file: Path, tex_compiler: str | list[str], output_format: str) -> Path:
     """`manim.utils.tex_file_writing.compile_tex`, with the preamble's format for plain
     `latex` to DVI (Manim's default template); anything else, or any failure, goes to
@@ -133,9 +143,7 @@ def compile_tex(tex_file: Path, tex_compiler: str | list[str], output_format: st
     fmt = format_for(tex_file.read_text(encoding="utf-8"))
     if fmt is None:
         return _stock_compile_tex(tex_file, tex_compiler, output_format)
-    command = tex_file_writing.make_tex_compilation_command(
-        tex_compiler, output_format, tex_file, config.get_dir("tex_dir"))
-    command.insert(1, f"-fmt={fmt.with_suffix('').as_posix()}")
+    command = command_with_format(tex_file, config.get_dir("tex_dir"), fmt)
     if subprocess.run(command, stdout=subprocess.DEVNULL).returncode == 0 and result.exists():
         return result
     result.unlink(missing_ok=True)  # Manim's own run, and its error report if it fails too

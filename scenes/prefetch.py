@@ -244,10 +244,7 @@ def _compile_together(todo: list[Path]) -> int:
     try:
         source = work / f"{BATCH_STEM}.tex"
         source.write_text(document, encoding="utf-8")
-        latex = subprocess.run(["latex", f"-fmt={fmt.with_suffix('').as_posix()}",
-                                "-interaction=batchmode", "-output-format=dvi",
-                                "-halt-on-error", f"-output-directory={work.as_posix()}",
-                                source.as_posix()],
+        latex = subprocess.run(latex_format.command_with_format(source, work, fmt),
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         dvi = source.with_suffix(".dvi")
         if latex.returncode != 0 or not dvi.is_file():
