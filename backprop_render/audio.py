@@ -71,6 +71,11 @@ def speech_track(clips: Iterable[tuple[Path, float]], seconds: float) -> tuple[n
     return track, rate
 
 
+def import_meter() -> None:
+    """Load the loudness meter's modules now (see slide_render._import_for_finishing)."""
+    import pyloudnorm  # noqa: F401
+
+
 def loudness(samples: np.ndarray, rate: int) -> float:
     """Integrated loudness in LUFS (gated, so the pauses between beats do not count)."""
     import pyloudnorm

@@ -216,7 +216,9 @@ def read_audio(path: Path) -> AudioTrack:
             raise ValueError(f"{path} has no audio stream")
         stream = container.streams.audio[0]
         rate = stream.codec_context.sample_rate
-        chunks = [frame.to_ndarray().reshape(-1, frame.samples).mean(axis=0)
+        # Mono (the narration) needs no mixing down: a lecture's join reads 9,000 frames.
+        chunks = [frame.to_ndarray().reshape(-1) if stream.codec_context.channels == 1
+                  else frame.to_ndarray().reshape(-1, frame.samples).mean(axis=0)
                   for frame in container.decode(stream)]
         # The decoder keeps the padding of the last AAC frame; the stream knows its length.
         length = None if stream.duration is None else round(stream.duration * stream.time_base
@@ -290,16 +292,20 @@ def concat_videos(parts: list[tuple[Path, str]], dst: Path,
         out_stream = None
         signature = None
         pending: list[av.Packet] = []
+        pending_at: list[float] = []  # each pending packet's time in seconds (None: -inf)
         if audio is not None:
             audio_stream = target.add_stream("aac", rate=audio.rate, layout="mono",
                                              options=_AAC_OPTIONS)
             audio_stream.bit_rate = _AAC_BIT_RATE
             pending = _aac_packets(audio, audio_stream)
             pending.reverse()  # popped from the end, earliest first
+            # Seconds as floats, once: Fractions per packet were a tenth of a lecture's join.
+            pending_at = [float("-inf") if p.pts is None else float(p.pts * p.time_base)
+                          for p in pending]
 
         def mux_audio_until(seconds: float | None) -> None:
-            while pending and (seconds is None or pending[-1].pts is None
-                               or pending[-1].pts * pending[-1].time_base <= seconds):
+            while pending and (seconds is None or pending_at[-1] <= seconds):
+                pending_at.pop()
                 target.mux(pending.pop())
 
         offset = Fraction(0)  # seconds: where the current part starts

@@ -17,13 +17,17 @@ is untouched.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import dataclasses
 import functools
 import json
 import multiprocessing
+import os
 import shutil
 import signal
 import statistics
+import sys
 import threading
 import time
 from collections import deque
@@ -127,6 +131,18 @@ def _worker_started() -> None:
     from . import REPO, manim_host
 
     manim_host.enable(REPO)
+    # After its last job a worker has told the executor it is done; what is left is the
+    # interpreter tearing down Manim's modules, 0.2-0.5 s the lecturer's process waits for
+    # at its own exit. Registered first, so run last of the exit handlers (multiprocessing
+    # ran its own before the interpreter's exit began).
+    atexit.register(_exit_now)
+
+
+def _exit_now() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(0)
 
 
 def _stop_workers(executor: ProcessPoolExecutor) -> None:
@@ -210,9 +226,9 @@ class _Jobs:
 
     # -- several at once, each in its own process --------------------------------------------
 
-    def run_parallel(self, jobs: int) -> None:
-        executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
-                                       initializer=_worker_started)
+    def run_parallel(self, executor: ProcessPoolExecutor, jobs: int) -> None:
+        """The slides on `executor`'s `jobs` processes; its owner shuts it down (the deck
+        joins the lecture on it next)."""
         queue = deque(self.longest_first())
         running: dict[Future, tuple[Slide, float]] = {}
         failure: SlideFailed | None = None
@@ -252,8 +268,6 @@ class _Jobs:
             for slide, _ in running.values():
                 self.progress.slide_failed(slide)
             raise
-        finally:
-            executor.shutdown(wait=True, cancel_futures=True)
         if failure is not None:
             raise failure
 
@@ -290,6 +304,8 @@ class _DeckRender:
         self.keys = reuse.keys_for(request.slides, request.quality, request.gif_width,
                                    theme=request.theme, voice=request.voice)
         self.preparer: Any = None  # present.Preparer: beats cut as each slide is published
+        # The slides' job processes, kept after the slides for the lecture's join.
+        self.executor: ProcessPoolExecutor | None = None
 
     @property
     def lesson(self) -> Lesson:
@@ -379,7 +395,18 @@ class _DeckRender:
         if count == 1:
             jobs.run_here()
         else:
-            jobs.run_parallel(count)
+            self.executor = ProcessPoolExecutor(
+                count, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_worker_started)
+            jobs.run_parallel(self.executor, count)
+
+    def close(self, failed: bool) -> None:
+        """Stop the job processes (at once after a failure or an interruption)."""
+        if self.executor is not None:
+            if failed:
+                _stop_workers(self.executor)
+            self.executor.shutdown(wait=True, cancel_futures=True)
+            self.executor = None
 
     def publish(self, result: SlideResult) -> None:
         """Put one finished slide in the folder. The order of the writes is what makes a crash
@@ -426,38 +453,70 @@ class _DeckRender:
             self.progress.note(f"warning: {warning}")
             self.summary.warnings.append(warning)
 
-    def join_lecture(self) -> None:
+    def join_lecture(self, alongside: Callable[[], None] | None = None) -> RenderError | None:
         """Join lecture.mp4 and lecture.srt again unless they were joined from exactly the
         slides in the folder. Like a slide: 1. drop the lecture's record and save the state,
         2. move both files into place, 3. record which slide publications they joined.
         4. Whether joined again or kept, write lecture-script.md (script.py) unless it holds
            its text already. No record says the script is current: it is a function of the
            slides' entries and the lecture's, compared and rewritten by every run that gets
-           here, so a crash before it leaves an old script the next run replaces."""
+           here, so a crash before it leaves an old script the next run replaces.
+
+        `alongside` (the presentation, which reads the slides, not the lecture) runs while
+        a slide job process joins the video, when the slides had processes; else after
+        step 3. The join re-encodes the lecture's narration: at preview it takes as long as
+        the presentation, so together they take half as long. Its RenderError does not stop
+        the lecture: it is returned, for the caller to raise once the records are saved."""
+        late: list[RenderError] = []
+
+        def beside() -> None:
+            if alongside is not None:
+                try:
+                    alongside()
+                except RenderError as error:
+                    late.append(error)
+        beside_done = False
+
         entries = self.in_folder()
         self.summary.lecture_problem = records.lecture_problem(entries)
-        if self.summary.lecture_problem is not None:
-            return
         ids = [p.id if (p := self.state.slides.get(e.stem)) else None for e in entries]
-        if self.lecture is not None and self.state.lecture is not None \
+        if self.summary.lecture_problem is not None:
+            pass
+        elif self.lecture is not None and self.state.lecture is not None \
                 and self.state.lecture.is_current(ids, self.folder.path):
             self.lecture = dataclasses.replace(self.lecture, params=entries[0].params)
         else:
-            import av.error
-
             self.state.lecture = None  # 1
             self.save_state()
-            try:
-                self.lecture = _join(self.folder, entries)  # 2
-            except (ValueError, OSError, av.error.FFmpegError) as error:
-                self.save_facts()  # the slides are published; the record must say so
-                raise RenderError(f"the slides are done, but lecture.mp4 could not be "
-                                  f"built from them: {error}") from error
+            parts, staged = _lecture_parts(self.folder, entries)
+            if self.executor is not None:
+                joining = self.executor.submit(_concat_lecture, parts, staged)
+                # The idle job processes may exit now, not at the lecturer's process's exit.
+                self.executor.shutdown(wait=False)
+                beside()
+                beside_done = True
+                chapters = self._joined(joining.result)
+            else:
+                chapters = self._joined(functools.partial(_concat_lecture, parts, staged))
+            self.lecture = _publish_lecture(self.folder, entries, chapters)  # 2
             self.state.lecture = records.LectureRecord.new(ids, self.folder.path)  # 3
             self.save_state()
             self.summary.lecture_rebuilt = True
-        self.summary.lecture = self.lecture.to_json()
-        self.write_script(entries)  # 4
+        if self.summary.lecture_problem is None:
+            assert self.lecture is not None
+            self.summary.lecture = self.lecture.to_json()
+            self.write_script(entries)  # 4
+        if not beside_done:
+            beside()
+        return late[0] if late else None
+
+    def _joined(self, concat: Callable[[], list[Any]]) -> list[Any]:
+        try:
+            return concat()
+        except (ValueError, OSError, BrokenProcessPool) as error:
+            self.save_facts()  # the slides are published; the record must say so
+            raise RenderError(f"the slides are done, but lecture.mp4 could not be "
+                              f"built from them: {error}") from error
 
     def write_script(self, entries: list[records.SlideEntry]) -> None:
         assert self.lecture is not None
@@ -511,18 +570,35 @@ class _DeckRender:
         reuse.save_imports(self.folder.path / IMPORTS_FILE)
 
 
-def _join(folder: OutputFolder, entries: list[records.SlideEntry]) -> records.LectureEntry:
+def _lecture_parts(folder: OutputFolder,
+                   entries: list[records.SlideEntry]) -> tuple[list[tuple[Path, str]], Path]:
+    parts = [(folder.path / e.files["mp4"], f"{e.number}. {e.title}") for e in entries]
+    return parts, folder.staging / "lecture.mp4"
+
+
+def _concat_lecture(parts: list[tuple[Path, str]], staged: Path) -> list[Any]:
+    """lecture.mp4 into the staging folder; its chapters. Module-level: a job process runs
+    it. PyAV's errors become plain ValueErrors: the deck's message needs only their text,
+    and the deck catches one kind whether the join ran here or in a job process."""
+    import av.error
+
     from . import media
+
+    try:
+        return media.concat_videos(parts, staged, {"title": LECTURE_TITLE})
+    except av.error.FFmpegError as error:
+        raise ValueError(str(error)) from None
+
+
+def _publish_lecture(folder: OutputFolder, entries: list[records.SlideEntry],
+                     chapters: list[Any]) -> records.LectureEntry:
     from .subtitles import compose_srt, join_srt, read_srt
 
-    parts = [(folder.path / e.files["mp4"], f"{e.number}. {e.title}") for e in entries]
-    staged_mp4 = folder.staging / "lecture.mp4"
-    chapters = media.concat_videos(parts, staged_mp4, {"title": LECTURE_TITLE})
     cues = join_srt([(read_srt(folder.path / e.files["srt"]), c.start, c.end - c.start)
                      for e, c in zip(entries, chapters, strict=True)])
     staged_srt = folder.staging / "lecture.srt"
     staged_srt.write_text(compose_srt(cues), encoding="utf-8")
-    folder.commit({"lecture.mp4": staged_mp4, "lecture.srt": staged_srt})
+    folder.commit({"lecture.mp4": folder.staging / "lecture.mp4", "lecture.srt": staged_srt})
     return records.LectureEntry.joined(entries, chapters, len(cues))
 
 
@@ -539,12 +615,16 @@ def run(request: RenderRequest, progress: Progress,
     """
     with OutputFolder(request.out) as folder:
         deck = _DeckRender(request, folder, progress, renderer or render_slide)
+        failed = True
         try:
             deck.render(deck.decide())
-            deck.join_lecture()
+            late = deck.join_lecture(alongside=deck.present)
             deck.save()
-            deck.present()
+            failed = False
+            if late is not None:
+                raise late
         finally:
+            deck.close(failed)
             deck.stop_preparing(wait=False)  # after an interruption: no waiting for a cut
             progress.finish()
     return deck.summary

@@ -556,3 +556,65 @@ def test_the_guess_orders_the_deck_as_measured_at_its_ends():
     guess = {s.number: workload.expected_animations(s) for s in SLIDES}
     assert guess[6] == max(guess.values())
     assert guess[6] > guess[3] and guess[6] > guess[4]
+
+
+# ----- issue 19: the lecture joined beside the presentation ------------------------------------
+
+def present_request(out: Path, numbers: list[int], jobs: int,
+                    **params: float) -> pipeline.RenderRequest:
+    return pipeline.RenderRequest(tuple(SLIDES[n - 1] for n in numbers),
+                                  load_params(None, params), PREVIEW, out, None, jobs,
+                                  present=True)
+
+
+def test_with_job_processes_the_presentation_is_built_while_the_lecture_joins(
+        tmp_path, monkeypatch):
+    seen: list[tuple[bool, bool]] = []
+
+    def present(deck: pipeline._DeckRender) -> None:  # a stand-in: what it could see
+        seen.append((deck.folder.exists("lecture.mp4"), deck.state.lecture is None))
+
+    monkeypatch.setattr(pipeline._DeckRender, "present", present)
+    summary = pipeline.run(present_request(tmp_path, [1, 2, 3], jobs=2),
+                           Progress(io.StringIO(), "lines"), FakeRenderer())
+    # The lecture was neither published nor recorded yet: the join was under way elsewhere.
+    assert seen == [(False, True)]
+    assert summary.lecture_rebuilt
+    assert media.probe_video(tmp_path / "lecture.mp4").frames == 5 + 10 + 15
+    # In one process, the presentation comes after the lecture, as before.
+    seen.clear()
+    pipeline.run(present_request(tmp_path / "one", [1, 2], jobs=1),
+                 Progress(io.StringIO(), "lines"), FakeRenderer())
+    assert seen == [(True, False)]
+
+
+def test_a_failed_presentation_still_publishes_and_records_the_lecture(tmp_path, monkeypatch):
+    def present(deck: pipeline._DeckRender) -> None:
+        raise RenderError("the presentation could not be built: disk full")
+
+    monkeypatch.setattr(pipeline._DeckRender, "present", present)
+    with pytest.raises(RenderError, match="disk full"):
+        pipeline.run(present_request(tmp_path, [1, 2], jobs=2),
+                     Progress(io.StringIO(), "lines"), FakeRenderer())
+    assert media.probe_video(tmp_path / "lecture.mp4").frames == 5 + 10
+    facts = json.loads((tmp_path / "facts.json").read_text())
+    assert facts["lecture_video"] is not None
+    state = json.loads((tmp_path / ".render-state.json").read_text())
+    assert state["lecture"] is not None  # the next render keeps it
+    renderer = FakeRenderer()
+    monkeypatch.undo()
+    monkeypatch.setattr(pipeline._DeckRender, "present", lambda deck: None)
+    summary = pipeline.run(present_request(tmp_path, [1, 2], jobs=2),
+                           Progress(io.StringIO(), "lines"), renderer)
+    assert renderer.calls == [] and not summary.lecture_rebuilt
+
+
+def test_a_join_in_a_job_process_fails_with_an_error_that_crosses_back(tmp_path):
+    import pickle
+
+    broken = tmp_path / "01-what-is-backpropagation.mp4"
+    broken.write_bytes(b"not a video")
+    with pytest.raises(ValueError, match="01-what-is-backpropagation") as caught:
+        pipeline._concat_lecture([(broken, "1. What")], tmp_path / "lecture.mp4")
+    assert type(caught.value) is ValueError  # not PyAV's InvalidDataError
+    assert str(pickle.loads(pickle.dumps(caught.value))) == str(caught.value)
