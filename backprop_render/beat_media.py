@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Sequence
 
 import av
+from av.video.reformatter import VideoReformatter
 from PIL import Image
 
 __all__ = ["keyframe_times", "beat_cuts", "cut", "beat_end_frames", "transcode_cut",
@@ -200,6 +201,10 @@ def transcode_cut(src: Path, dst: Path, span: BeatCut, height: int, fps: Fractio
         encoded, video_done, last_slot = 0, False, -1  # last_slot: where the copy's last frame is
         shown: list = []  # the planes of the picture last encoded (held frames compare equal)
         picture = None  # the scaled picture last encoded
+        # One scaler for the copy: VideoFrame.reformat makes a new one per frame, and its
+        # filter set-up was a third of the scaling (3.0 against 1.9 ms a frame at 1080p to
+        # 720p, the same pictures).
+        scaler = VideoReformatter()
         candidate: tuple | None = None  # (first slot it would show in, frame): not yet placed
         last = None  # the span's last frame decoded
 
@@ -219,8 +224,8 @@ def transcode_cut(src: Path, dst: Path, span: BeatCut, height: int, fps: Fractio
                     np.array_equal(a, b) for a, b in zip(planes, shown, strict=True)):
                 return
             shown = planes
-            picture = frame.reformat(width=width, height=height, format="yuv420p",
-                                     interpolation="AREA")
+            picture = scaler.reformat(frame, width=width, height=height, format="yuv420p",
+                                      interpolation="AREA")
             encode(slot)
 
         # Seek to the keyframe at the span's start rather than decode from the beginning.

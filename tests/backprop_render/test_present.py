@@ -73,6 +73,14 @@ def test_the_deck_has_a_slide_per_beat_with_its_movie_poster_title_notes_and_aut
         assert call and call[0].get("nodeType") == "afterEffect"  # plays by itself
         target = slide._element.xpath(".//p:cmd[@cmd='playFrom(0.0)']//p:spTgt/@spid")
         assert target == [str(movies[0].shape_id)]
+    # Videos and posters are compressed already: stored, not deflated again; the XML is.
+    import zipfile
+
+    with zipfile.ZipFile(out / "lecture.pptx") as archive:
+        kinds = {info.filename.rsplit(".", 1)[-1]: info.compress_type
+                 for info in archive.infolist()}
+    assert kinds["mp4"] == kinds["jpg"] == zipfile.ZIP_STORED
+    assert kinds["xml"] == zipfile.ZIP_DEFLATED
 
 
 def test_the_handout_has_a_page_per_slide(slides):
