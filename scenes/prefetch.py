@@ -54,6 +54,10 @@ __all__ = ["DRY_PASS_SECONDS", "DryPass", "OFF_ENV", "as_if_alone", "batch_body"
 
 OFF_ENV = "BACKPROP_NO_PREFETCH"  # set: every formula compiles on its own (for benchmarks)
 DRY_PASS_SECONDS = 60.0  # a construct that loops on the state plays leave behind is cut off
+# A fork that says nothing for this long is stopped too: one stuck on a lock another thread
+# held at the fork would otherwise cost the whole DRY_PASS_SECONDS. A slide's dry pass
+# reports a formula or a sentence every few hundredths of a second.
+DRY_PASS_QUIET_SECONDS = 10.0
 BEGIN, END = r"\begin{document}", r"\end{document}"
 # What standalone (preview) puts at the document's start and end: one page between them.
 NEXT_PAGE = r"\ifhmode\unskip\fi\endstandalone\standalone\ignorespaces"
@@ -127,10 +131,11 @@ class DryPass:
     sentences: list[str]  # the sentences its beats would speak
 
 
-def collect(scene: Any, timeout: float = DRY_PASS_SECONDS) -> DryPass:
+def collect(scene: Any, timeout: float = DRY_PASS_SECONDS,
+            quiet: float = DRY_PASS_QUIET_SECONDS) -> DryPass:
     """The formulas `scene.construct` would compile and the sentences it would speak, in
-    order, found by a dry pass in a fork; as many as it found before any error, timeout
-    or crash."""
+    order, found by a dry pass in a fork; as many as it found before any error, crash,
+    `timeout` seconds in all, or `quiet` seconds without a word from the fork."""
     reader, writer = os.pipe()
     pid = os.fork()
     if pid == 0:  # the fork: never returns into Manim
@@ -148,8 +153,10 @@ def collect(scene: Any, timeout: float = DRY_PASS_SECONDS) -> DryPass:
     deadline = time.monotonic() + timeout
     try:
         while (left := deadline - time.monotonic()) > 0:
-            ready, _, _ = select.select([reader], [], [], left)
+            ready, _, _ = select.select([reader], [], [], min(left, quiet))
             if not ready:
+                if left > quiet:
+                    logger.info("The dry pass said nothing for %s s: stopped", quiet)
                 break
             chunk = os.read(reader, 65536)
             if not chunk:

@@ -112,3 +112,22 @@ def test_formulas_of_another_preamble_are_compiled_in_a_batch_of_their_own(tex_d
     files += [tex_file_writing.generate_tex_file(f, "align*", template) for f in ("z", "w")]
     assert prefetch.compile_batch(files + files[:1]) == 4
     assert all(f.with_suffix(".svg").is_file() for f in files)
+
+
+class StuckScene(DryScene):
+    """Finds one formula, then hangs as a fork stuck on a lock would."""
+
+    def construct(self) -> None:
+        self.play(MathTex("e = 6"))
+        import time
+
+        time.sleep(60)
+
+
+def test_a_dry_pass_that_falls_silent_is_stopped_with_what_it_found(tex_dir):
+    import time
+
+    started = time.monotonic()
+    found = prefetch.collect(StuckScene(), quiet=0.5).formulas
+    assert time.monotonic() - started < 5  # not the whole DRY_PASS_SECONDS
+    assert [p.read_text(encoding="utf-8").count("e = 6") for p in found] == [1]
