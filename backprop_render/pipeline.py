@@ -6,8 +6,9 @@ keeps its files. The others are rendered as independent jobs, each a call of
 `render_slide` (or a stand-in in tests) with its own work folder and its own Manim
 cache folder, by up to `jobs` processes at once; each slide is published as soon
 as all its files are whole. lecture.mp4 and lecture.srt are joined again from the
-published slides whenever one of them changed. Last, when asked, the presentation
-(present/, lecture.pptx, handout.pdf) is made from the published slides (present.py).
+published slides whenever one of them changed. When asked, the presentation (present/,
+lecture.pptx, handout.pdf) is made from the published slides (present.py): while one of the
+slide job processes joins the lecture, when there were job processes; else after it.
 
 A failure stops the deck: no further slide starts, the slides already under way
 are finished and published, and the failure is raised. An interruption stops
@@ -278,7 +279,8 @@ class _DeckRender:
     """One run: the folder's records, read once, and the named steps that change them.
 
     `run` calls the steps in order: `decide` (which slides to render, the others kept),
-    `render` (the jobs, each finished slide handed to `publish`), `join_lecture`, `save`.
+    `render` (the jobs, each finished slide handed to `publish`), `join_lecture` (with
+    `present` beside it), `save`; `close` lets the job processes go.
     """
 
     def __init__(self, request: RenderRequest, folder: OutputFolder, progress: Progress,
