@@ -235,69 +235,116 @@ def _fit(samples: np.ndarray, length: int) -> np.ndarray:
 
 
 def _aac_packets(track: AudioTrack, stream: av.audio.stream.AudioStream) -> list[av.Packet]:
-    packets: list[av.Packet] = []
-    samples = track.samples.astype(np.float32)
-    for start in range(0, samples.size, _AAC_FRAME):
-        chunk = samples[start:start + _AAC_FRAME]
-        frame = av.AudioFrame.from_ndarray(chunk.reshape(1, -1), format="fltp", layout="mono")
-        frame.sample_rate, frame.pts, frame.time_base = track.rate, start, Fraction(1, track.rate)
-        packets.extend(stream.encode(frame))
-    packets.extend(stream.encode(None))
-    return packets
+    encoder = _AacEncoder(stream)
+    encoder.add(track.samples, track.rate)
+    return encoder.flush()
 
 
-def _lecture_audio(parts: list[tuple[Path, str]]) -> AudioTrack | None:
-    """The parts' audio end to end, each cut or padded to its video's length, so the
-    narration never drifts from the pictures across chapters; None if they are silent."""
-    voiced = [has_audio(path) for path, _ in parts]
-    if not any(voiced):
-        return None
-    if not all(voiced):
-        silent = parts[voiced.index(False)][0].name
-        raise ValueError(f"cannot join {silent}, which is silent, to narrated videos: "
-                         f"render every slide with the same --voice")
-    pieces, rate = [], None
-    for path, _ in parts:
-        track = read_audio(path)
-        if rate is not None and track.rate != rate:
-            raise ValueError(f"{path.name} has audio at {track.rate} Hz, the others at {rate} Hz")
-        rate = track.rate
-        pieces.append(_fit(track.samples, round(probe_video(path).duration * rate)))
-    return AudioTrack(np.concatenate(pieces), rate)
+class _AacEncoder:
+    """Samples to AAC packets as they come, in frames of 1024 counted from the first
+    sample, whatever the pieces: the packets are the same as for all of it at once."""
+
+    def __init__(self, stream: av.audio.stream.AudioStream) -> None:
+        self.stream = stream
+        self.packets: list[av.Packet] = []
+        self.carry = np.zeros(0, np.float32)  # the samples of a frame not yet full
+        self.position = 0  # the first sample of `carry`
+        self.rate = 0
+
+    def add(self, samples: np.ndarray, rate: int) -> None:
+        self.rate = rate
+        samples = np.concatenate([self.carry, samples.astype(np.float32)])
+        full = samples.size - samples.size % _AAC_FRAME
+        self._encode(samples[:full])
+        self.carry = samples[full:]
+
+    def flush(self) -> list[av.Packet]:
+        self._encode(self.carry)  # the last frame may be short
+        self.carry = np.zeros(0, np.float32)
+        self.packets.extend(self.stream.encode(None))
+        return self.packets
+
+    def _encode(self, samples: np.ndarray) -> None:
+        for start in range(0, samples.size, _AAC_FRAME):
+            chunk = samples[start:start + _AAC_FRAME]
+            frame = av.AudioFrame.from_ndarray(chunk.reshape(1, -1), format="fltp",
+                                               layout="mono")
+            frame.sample_rate, frame.time_base = self.rate, Fraction(1, self.rate)
+            frame.pts = self.position
+            self.position += chunk.size
+            self.packets.extend(self.stream.encode(frame))
 
 
-def concat_videos(parts: list[tuple[Path, str]], dst: Path,
-                  metadata: Mapping[str, str] | None = None,
-                  chapters: bool = True, audio: AudioTrack | None = None) -> list[Chapter]:
-    """Join H.264 MP4s end to end without re-encoding; one chapter per part.
+def _fit_to_video(path: Path, track: AudioTrack) -> np.ndarray:
+    return _fit(track.samples, round(probe_video(path).duration * track.rate))
 
-    Packets are copied, so every part must come from the same encoder settings
-    (the pipeline guarantees it: one quality per lecture); a mismatch is an error,
-    not a silently broken file. Returns the chapters as written.
 
-    Audio: `audio` if given (cut or padded to the video's length), else the parts'
-    own audio joined (see _lecture_audio), encoded once as AAC and interleaved
-    with the video, so there is no encoder priming gap at a join.
-    """
-    if not parts:
-        raise ValueError("nothing to join")
-    if audio is None:
-        audio = _lecture_audio(parts)
-    elif len(parts) == 1:
-        audio = AudioTrack(_fit(audio.samples, round(probe_video(parts[0][0]).duration
-                                                     * audio.rate)), audio.rate)
-    written: list[Chapter] = []
-    with av.open(str(dst), "w", format="mp4", options=_MP4_OPTIONS) as target:
-        target.metadata.update(metadata or {})
+class LectureWriter:
+    """An MP4 joined from parts in two steps: their narration first, encoded as each
+    part comes (`add_audio`, in order, so a lecture's can be encoded while its last
+    slides still render), then their video, copied and interleaved with it (`finish`).
+    `concat_videos` is both steps at once; the file is the same either way."""
+
+    def __init__(self, dst: Path, metadata: Mapping[str, str] | None = None,
+                 chapters: bool = True) -> None:
+        self.target = av.open(str(dst), "w", format="mp4", options=_MP4_OPTIONS)
+        self.target.metadata.update(metadata or {})
+        self.chapters = chapters
+        self.audio: _AacEncoder | None = None
+        self.added: list[Path] = []  # the parts whose audio is in, in order
+        self.silent: Path | None = None  # the first part without audio
+
+    def close(self) -> None:
+        self.target.close()
+
+    def add_audio(self, path: Path) -> None:
+        """The next part's audio, cut or padded to its video's length, so the narration
+        never drifts from the pictures across parts. A silent part beside narrated ones,
+        or another sample rate, is an error."""
+        if not has_audio(path):
+            if self.audio is not None:
+                raise ValueError(f"cannot join {path.name}, which is silent, to narrated "
+                                 f"videos: render every slide with the same --voice")
+            self.silent = self.silent or path
+        else:
+            if self.silent is not None:
+                raise ValueError(f"cannot join {self.silent.name}, which is silent, to "
+                                 f"narrated videos: render every slide with the same --voice")
+            track = read_audio(path)
+            self.add_track(_fit_to_video(path, track), track.rate, path.name)
+        self.added.append(path)
+
+    def add_track(self, samples: np.ndarray, rate: int, name: str = "the audio") -> None:
+        """Samples after those added so far (mono float32 at `rate`)."""
+        if self.audio is None:
+            stream = self.target.add_stream("aac", rate=rate, layout="mono",
+                                            options=_AAC_OPTIONS)
+            stream.bit_rate = _AAC_BIT_RATE
+            self.audio = _AacEncoder(stream)
+        elif self.audio.rate != rate:
+            raise ValueError(f"{name} has audio at {rate} Hz, the others at "
+                             f"{self.audio.rate} Hz")
+        self.audio.add(samples, rate)
+
+    def finish(self, parts: list[tuple[Path, str]]) -> list[Chapter]:
+        """The parts' video, each after its audio (added before, or now); the chapters.
+        The file is closed, whole or not."""
+        with self.target as target:
+            if [path for path, _ in parts[:len(self.added)]] != self.added:
+                raise ValueError("the parts to join are not those whose audio was added")
+            for path, _ in parts[len(self.added):]:
+                self.add_audio(path)
+            return self._join_video(target, parts)
+
+    def _join_video(self, target: av.container.OutputContainer,
+                    parts: list[tuple[Path, str]]) -> list[Chapter]:
+        written: list[Chapter] = []
         out_stream = None
         signature = None
         pending: list[av.Packet] = []
         pending_at: list[float] = []  # each pending packet's time in seconds (None: -inf)
-        if audio is not None:
-            audio_stream = target.add_stream("aac", rate=audio.rate, layout="mono",
-                                             options=_AAC_OPTIONS)
-            audio_stream.bit_rate = _AAC_BIT_RATE
-            pending = _aac_packets(audio, audio_stream)
+        if self.audio is not None:
+            pending = self.audio.flush()
             pending.reverse()  # popped from the end, earliest first
             # Seconds as floats, once: Fractions per packet were a tenth of a lecture's join.
             pending_at = [float("-inf") if p.pts is None else float(p.pts * p.time_base)
@@ -340,13 +387,39 @@ def concat_videos(parts: list[tuple[Path, str]], dst: Path,
             written.append(Chapter(title, offset, offset + length))
             offset += length
         mux_audio_until(None)
-        if chapters:
+        if self.chapters:
             target.set_chapters([
                 {"id": index, "start": round(c.start * 1000), "end": round(c.end * 1000),
                  "time_base": Fraction(1, 1000), "metadata": {"title": c.title}}
                 for index, c in enumerate(written, start=1)
             ])
-    return written
+        return written
+
+
+def concat_videos(parts: list[tuple[Path, str]], dst: Path,
+                  metadata: Mapping[str, str] | None = None,
+                  chapters: bool = True, audio: AudioTrack | None = None) -> list[Chapter]:
+    """Join H.264 MP4s end to end without re-encoding; one chapter per part.
+
+    Packets are copied, so every part must come from the same encoder settings
+    (the pipeline guarantees it: one quality per lecture); a mismatch is an error,
+    not a silently broken file. Returns the chapters as written.
+
+    Audio: `audio` if given (cut or padded to the video's length), else the parts'
+    own audio joined (LectureWriter.add_audio), encoded once as AAC and interleaved
+    with the video, so there is no encoder priming gap at a join.
+    """
+    if not parts:
+        raise ValueError("nothing to join")
+    writer = LectureWriter(dst, metadata, chapters)
+    try:
+        if audio is not None:
+            samples = _fit_to_video(parts[0][0], audio) if len(parts) == 1 else audio.samples
+            writer.add_track(samples, audio.rate)
+            writer.added = [path for path, _ in parts]
+        return writer.finish(parts)
+    finally:
+        writer.close()
 
 
 def add_audio(src: Path, audio: AudioTrack, dst: Path,

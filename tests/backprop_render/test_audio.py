@@ -91,3 +91,42 @@ def test_silent_and_narrated_slides_do_not_join(tmp_path: Path) -> None:
                     narrated)
     with pytest.raises(ValueError, match="same --voice"):
         media.concat_videos([(narrated, "a"), (silent, "b")], tmp_path / "l.mp4")
+
+
+def narrated_parts(tmp_path: Path, frames: tuple[int, ...]) -> list[tuple[Path, str]]:
+    parts = []
+    for index, count in enumerate(frames):
+        speech = tone(count / 15, hz=220.0 + 40 * index)
+        narrated = tmp_path / f"n{index}.mp4"
+        media.add_audio(write_video(tmp_path / f"v{index}.mp4", count),
+                        media.AudioTrack(speech, RATE), narrated)
+        parts.append((narrated, f"part {index}"))
+    return parts
+
+
+def test_a_lecture_whose_audio_comes_part_by_part_is_the_same_file(tmp_path: Path) -> None:
+    # Lengths that are no whole AAC frame: the frames run on across the parts.
+    parts = narrated_parts(tmp_path, (23, 31, 17))
+    whole = tmp_path / "whole.mp4"
+    chapters = media.concat_videos(parts, whole, {"title": "T"})
+    streamed = tmp_path / "streamed.mp4"
+    writer = media.LectureWriter(streamed, {"title": "T"})
+    writer.add_audio(parts[0][0])
+    writer.add_audio(parts[1][0])
+    assert writer.finish(parts) == chapters  # the third part's audio added by finish
+    assert streamed.read_bytes() == whole.read_bytes()
+
+
+def test_a_lecture_writer_refuses_parts_other_than_those_whose_audio_it_has(
+        tmp_path: Path) -> None:
+    parts = narrated_parts(tmp_path, (23, 31))
+    writer = media.LectureWriter(tmp_path / "l.mp4")
+    writer.add_audio(parts[1][0])
+    with pytest.raises(ValueError, match="not those whose audio was added"):
+        writer.finish(parts)
+    silent = write_video(tmp_path / "s.mp4", 15)
+    writer = media.LectureWriter(tmp_path / "l2.mp4")
+    writer.add_audio(silent)
+    with pytest.raises(ValueError, match="s.mp4, which is silent"):
+        writer.add_audio(parts[0][0])
+    writer.close()
