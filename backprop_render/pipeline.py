@@ -165,6 +165,8 @@ class _Jobs:
     renderer: Renderer
     done: Callable[["SlideResult"], None]
     history: dict[str, tuple[float, int] | None]
+    # Called while fewer slides render than `request.jobs` allows: a core is free of them.
+    spare_core: Callable[[], None] = lambda: None
 
     def workdir(self, slide: Slide) -> Path:
         return self.folder.staging / slide.stem
@@ -215,6 +217,8 @@ class _Jobs:
     # -- one at a time, in this process -------------------------------------------------
 
     def run_here(self) -> None:
+        if self.request.jobs > 1:  # one slide renders, in a process of its own
+            self.spare_core()
         for slide in self.slides:
             args, since = self.args(slide), time.time() - 1
             try:
@@ -262,6 +266,8 @@ class _Jobs:
                         self.failed(slide, error)
                         raise
                     self.done(result)
+                if failure is None and not queue and len(running) < jobs:
+                    self.spare_core()
                 for slide, since in running.values():
                     self.report(slide, since)
         except BaseException:
@@ -306,8 +312,11 @@ class _DeckRender:
         self.keys = reuse.keys_for(request.slides, request.quality, request.gif_width,
                                    theme=request.theme, voice=request.voice)
         self.preparer: Any = None  # present.Preparer: beats cut as each slide is published
-        # The slides' job processes, kept after the slides for the lecture's join.
-        self.executor: ProcessPoolExecutor | None = None
+        self.executor: ProcessPoolExecutor | None = None  # the slide job processes
+        # lecture.mp4 joined as the slides come (lecture_join.py), once a core is spare.
+        self.joining: Any = None  # lecture_join.LectureJoin
+        self.join_order: list[str] = []  # the lecture's slides, as the render should leave them
+        self.unpublished: set[str] = set()  # those of them that render and are not done
 
     @property
     def lesson(self) -> Lesson:
@@ -392,7 +401,11 @@ class _DeckRender:
         params_file.write_text(json.dumps(dataclasses.asdict(self.request.params)),
                                encoding="utf-8")
         jobs = _Jobs(todo, self.request, self.folder, params_file, self.progress, self.renderer,
-                     self.publish, history)
+                     self.publish, history, self.spare_core)
+        rendering = {slide.stem for slide in todo}
+        lecture = rendering | {entry.stem for entry in self.in_folder()}
+        self.join_order = [s.stem for s in SLIDES if s.stem in lecture]
+        self.unpublished = set(rendering)
         count = max(1, min(self.request.jobs, len(todo)))
         if count == 1:
             jobs.run_here()
@@ -401,9 +414,32 @@ class _DeckRender:
                 count, mp_context=multiprocessing.get_context("spawn"),
                 initializer=_worker_started)
             jobs.run_parallel(self.executor, count)
+            # The job processes exit while the lecture is joined, not at this one's exit.
+            self.executor.shutdown(wait=False)
+
+    def spare_core(self) -> None:
+        """Start joining the lecture, with the slides final so far (a core is spare)."""
+        if self.joining is None:
+            from .lecture_join import LectureJoin
+
+            self.joining = LectureJoin(self.folder.staging / "lecture.mp4",
+                                       {"title": LECTURE_TITLE})
+            self.feed_join()
+
+    def feed_join(self) -> None:
+        """Hand the joining process the next slides of the lecture that are final."""
+        while len(self.joining.added) < len(self.join_order):
+            stem = self.join_order[len(self.joining.added)]
+            entry = self.entries.get(stem)
+            if stem in self.unpublished or entry is None:
+                return
+            self.joining.add(self.folder.path / entry.files["mp4"])
 
     def close(self, failed: bool) -> None:
         """Stop the job processes (at once after a failure or an interruption)."""
+        if self.joining is not None:
+            self.joining.stop()
+            self.joining = None
         if self.executor is not None:
             if failed:
                 _stop_workers(self.executor)
@@ -448,6 +484,9 @@ class _DeckRender:
         self.state.record_timing(result)
         self.save_state()
         shutil.rmtree(self.folder.staging / stem, ignore_errors=True)  # 6
+        self.unpublished.discard(stem)
+        if self.joining is not None:
+            self.feed_join()
         self.prepare_presentation(entry)
         self.summary.rendered.append(result)
         self.progress.slide_finished(result.slide, f"{float(result.video.duration):.1f} s of video")
@@ -465,10 +504,9 @@ class _DeckRender:
            here, so a crash before it leaves an old script the next run replaces.
 
         `alongside` (the presentation, which reads the slides, not the lecture) runs while
-        a slide job process joins the video, when the slides had processes; else after
-        step 3. The join re-encodes the lecture's narration: at preview it takes as long as
-        the presentation, so together they take half as long. Its RenderError does not stop
-        the lecture: it is returned, for the caller to raise once the records are saved."""
+        the joining process (`spare_core`) finishes the join, when it was started; else
+        after step 3. Its RenderError does not stop the lecture: it is returned, for the
+        caller to raise once the records are saved."""
         late: list[RenderError] = []
 
         def beside() -> None:
@@ -482,6 +520,7 @@ class _DeckRender:
         entries = self.in_folder()
         self.summary.lecture_problem = records.lecture_problem(entries)
         ids = [p.id if (p := self.state.slides.get(e.stem)) else None for e in entries]
+        joining, self.joining = self.joining, None
         if self.summary.lecture_problem is not None:
             pass
         elif self.lecture is not None and self.state.lecture is not None \
@@ -491,13 +530,12 @@ class _DeckRender:
             self.state.lecture = None  # 1
             self.save_state()
             parts, staged = _lecture_parts(self.folder, entries)
-            if self.executor is not None:
-                joining = self.executor.submit(_concat_lecture, parts, staged)
-                # The idle job processes may exit now, not at the lecturer's process's exit.
-                self.executor.shutdown(wait=False)
+            if joining is not None:
+                joining.finish(parts)
                 beside()
                 beside_done = True
                 chapters = self._joined(joining.result)
+                joining = None
             else:
                 chapters = self._joined(functools.partial(_concat_lecture, parts, staged))
             self.lecture = _publish_lecture(self.folder, entries, chapters)  # 2
@@ -508,6 +546,8 @@ class _DeckRender:
             assert self.lecture is not None
             self.summary.lecture = self.lecture.to_json()
             self.write_script(entries)  # 4
+        if joining is not None:  # not needed after all
+            joining.stop()
         if not beside_done:
             beside()
         return late[0] if late else None
@@ -515,7 +555,7 @@ class _DeckRender:
     def _joined(self, concat: Callable[[], list[Any]]) -> list[Any]:
         try:
             return concat()
-        except (ValueError, OSError, BrokenProcessPool) as error:
+        except (ValueError, OSError) as error:
             self.save_facts()  # the slides are published; the record must say so
             raise RenderError(f"the slides are done, but lecture.mp4 could not be "
                               f"built from them: {error}") from error
@@ -579,9 +619,9 @@ def _lecture_parts(folder: OutputFolder,
 
 
 def _concat_lecture(parts: list[tuple[Path, str]], staged: Path) -> list[Any]:
-    """lecture.mp4 into the staging folder; its chapters. Module-level: a job process runs
-    it. PyAV's errors become plain ValueErrors: the deck's message needs only their text,
-    and the deck catches one kind whether the join ran here or in a job process."""
+    """lecture.mp4 into the staging folder; its chapters. PyAV's errors become plain
+    ValueErrors, as the joining process reports its own (lecture_join.py): the deck's
+    message needs only their text."""
     import av.error
 
     from . import media

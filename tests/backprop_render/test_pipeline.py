@@ -609,7 +609,7 @@ def test_a_failed_presentation_still_publishes_and_records_the_lecture(tmp_path,
     assert renderer.calls == [] and not summary.lecture_rebuilt
 
 
-def test_a_join_in_a_job_process_fails_with_an_error_that_crosses_back(tmp_path):
+def test_a_join_here_fails_with_a_plain_error_as_the_joining_process_does(tmp_path):
     import pickle
 
     broken = tmp_path / "01-what-is-backpropagation.mp4"
@@ -618,3 +618,29 @@ def test_a_join_in_a_job_process_fails_with_an_error_that_crosses_back(tmp_path)
         pipeline._concat_lecture([(broken, "1. What")], tmp_path / "lecture.mp4")
     assert type(caught.value) is ValueError  # not PyAV's InvalidDataError
     assert str(pickle.loads(pickle.dumps(caught.value))) == str(caught.value)
+
+
+def test_the_lecture_joins_as_its_slides_become_final_once_a_core_is_spare(
+        tmp_path, monkeypatch):
+    from backprop_render import lecture_join
+
+    reads = {1: ["worked_step.y"], 2: ["worked_step.x"], 3: ["worked_step.y"]}
+    render(tmp_path, [1, 2, 3], FakeRenderer(reads=reads))
+    events: list[str] = []
+    add, publish = lecture_join.LectureJoin.add, pipeline._DeckRender.publish
+    monkeypatch.setattr(lecture_join.LectureJoin, "add",
+                        lambda self, path: events.append(f"add {path.name[:2]}") or add(self, path))
+    monkeypatch.setattr(pipeline._DeckRender, "publish",
+                        lambda self, result: events.append(f"publish {result.slide.number:02}")
+                        or publish(self, result))
+    # Only slide 2 reads x: it renders in its own process, so a core is spare from the start.
+    summary = render(tmp_path, [1, 2, 3], FakeRenderer(reads=reads), jobs=2, x=3.0)
+    assert [r.slide.number for r in summary.rendered] == [2] and summary.lecture_rebuilt
+    # Slide 1 (kept) is encoded while slide 2 renders; slide 3 waits for slide 2.
+    assert events == ["add 01", "publish 02", "add 02", "add 03"]
+    lecture = media.probe_video(tmp_path / "lecture.mp4")
+    assert lecture.frames == 5 + 10 + 15
+    # With one job allowed, no process of its own: joined after the slides, as before.
+    events.clear()
+    render(tmp_path, [1, 2, 3], FakeRenderer(reads=reads), jobs=1, x=4.0)
+    assert events == ["publish 02"]
