@@ -350,6 +350,7 @@ class Preparer:
         self.slides.put(entry)
 
     def _run(self) -> None:
+        from . import deck  # noqa: F401 - python-pptx loaded here, not on build's way
         while (entry := self.slides.get()) is not None:
             try:
                 prepare(self.folder, entry)
