@@ -45,10 +45,12 @@ with `BACKPROP_STOCK_MANIM=1` nor with `BACKPROP_NO_SVG_CACHE=1`; without
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -92,12 +94,20 @@ class SvgCache:
         self.owner = os.getpid()  # a fork (the prefetch's dry pass) reads but never writes
         self.used: set[str] = set()
         self.hits = self.misses = 0
+        self.cpu = 0.0  # thread CPU s spent reading and writing entries (bench/svg_cache.py)
 
     def path(self, key: str) -> Path:
         return self.folder / f"{key}{SUFFIX}"
 
     def load(self, key: str) -> tuple[list[VMobject], dict[str, VGroup], dict[str, Any]] | None:
         """The stored parse of `key`, or None if there is none or it cannot be trusted."""
+        started = time.thread_time()
+        try:
+            return self._load(key)
+        finally:
+            self.cpu += time.thread_time() - started
+
+    def _load(self, key: str) -> tuple[list[VMobject], dict[str, VGroup], dict[str, Any]] | None:
         try:
             data = self.path(key).read_bytes()
         except OSError:
@@ -108,10 +118,17 @@ class SvgCache:
         payload = data[head:]
         if hashlib.sha256(payload).digest() != data[len(_MAGIC):head]:
             return None  # cut short or altered since it was written
+        # Unpickling makes thousands of small objects, each a step towards a garbage
+        # collection that would walk the whole scene; none of them can be garbage yet.
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             parsed = pickle.loads(payload)
         except Exception:  # noqa: BLE001 - anything unpicklable is a miss, not an error
             return None
+        finally:
+            if collecting:
+                gc.enable()
         if not _well_formed(parsed):
             return None
         if os.getpid() == self.owner:
@@ -123,6 +140,14 @@ class SvgCache:
         """Store `parsed` under `key`, whole or not at all; a failure only costs the entry."""
         if os.getpid() != self.owner:
             return
+        started = time.thread_time()
+        try:
+            self._save(key, parsed)
+        finally:
+            self.cpu += time.thread_time() - started
+
+    def _save(self, key: str, parsed: tuple[list[VMobject], dict[str, VGroup],
+                                           dict[str, Any]]) -> None:
         self.used.add(key)
         try:
             payload = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
@@ -212,8 +237,8 @@ def prune() -> int:
     if cache is None:
         return 0
     removed = cache.prune()
-    logger.debug(f"svg cache: {cache.hits} parses read, {cache.misses} stored, "
-                 f"{removed} unused dropped")
+    logger.debug(f"svg cache: {cache.hits} parses read, {cache.misses} made and stored, "
+                 f"{removed} unused dropped, {cache.cpu:.3f} CPU s reading and writing")
     return removed
 
 
