@@ -69,7 +69,7 @@ __all__ = ["CACHE_ENV", "OFF_ENV", "FORMAT", "SvgCache", "entry_key", "active", 
 
 CACHE_ENV = "BACKPROP_SVG_CACHE"  # the folder; slide_render.py sets it per slide
 OFF_ENV = "BACKPROP_NO_SVG_CACHE"  # set: every SVG is parsed (for benchmarks, or to rule it out)
-FORMAT = 1  # raise it when what is stored, or how it is keyed, changes
+FORMAT = 2  # raise it when what is stored, or how it is keyed, changes
 SUFFIX = ".svgpickle"
 _MAGIC = b"BPSVG1\n"
 _DIGEST = 32  # bytes of SHA-256 before the pickle
@@ -150,7 +150,10 @@ class SvgCache:
                                            dict[str, Any]]) -> None:
         self.used.add(key)
         try:
-            payload = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
+            # Protocol 4: reads faster than 5 here (0.47 against 0.55 ms an entry). Either
+            # way a large array comes back writable, over the pickle's bytes rather than
+            # owning its memory; Manim never resizes one in place (nor does a slide).
+            payload = pickle.dumps(parsed, protocol=4)
         except Exception as error:  # noqa: BLE001 - something unpicklable: just not cached
             logger.debug(f"svg cache: not storing {key}: {error}")
             return
