@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import manim
 import numpy as np
@@ -21,13 +22,15 @@ from manim import (
     Tex,
     Text,
     Write,
+    config,
+    tempconfig,
 )
 from manim.mobject.svg import svg_mobject
 from manim.utils import hashing
 
 import scenes.slide  # noqa: F401 - importing the slides installs it
 from backprop_render import slide_render
-from scenes import svg_cache
+from scenes import prefetch, svg_cache
 from scenes.manim_speedups import STOCK_ENV
 
 
@@ -175,3 +178,27 @@ def test_a_fork_reads_but_never_writes(cache):
     build()
     assert reader.misses == 5 and not any(cache.iterdir())
     assert reader.prune() == 0
+
+
+class TextScene:
+    """A dry pass's view of a slide that reads a text's SVG and rewrites it, as Manim
+    does with every text it makes (manimpango's remove_last_M)."""
+
+    def __init__(self) -> None:
+        self.narrator = SimpleNamespace()
+
+    def construct(self) -> None:
+        made = Path(config.text_dir) / "made.svg"
+        self.narrator.speak(made.read_text(encoding="utf-8") if made.exists() else "none")
+        made.write_text("rewritten by the dry pass", encoding="utf-8")
+
+
+def test_the_dry_pass_reads_the_texts_made_already_from_a_copy(tmp_path):
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "made.svg").write_text("<svg/>", encoding="utf-8")
+    with tempconfig({"media_dir": str(tmp_path), "text_dir": str(texts)}):
+        found = prefetch.collect(TextScene())
+    assert found.sentences == ["<svg/>"]  # so its parse is the real pass's, cached
+    assert (texts / "made.svg").read_text(encoding="utf-8") == "<svg/>"  # the real one intact
+    assert [p.name for p in texts.iterdir()] == ["made.svg"]
