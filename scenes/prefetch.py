@@ -89,7 +89,10 @@ def _dry_construct(scene: Any, report: Any) -> None:
     # will, instead of drawing and parsing them again.
     made = config.get_dir("text_dir")
     if made.is_dir():
-        shutil.copytree(made, stand_ins / "texts")
+        try:
+            shutil.copytree(made, stand_ins / "texts")
+        except OSError:  # then drawn again, as before
+            shutil.rmtree(stand_ins / "texts", ignore_errors=True)
     config.text_dir = str(stand_ins / "texts")
     # TeX files too: the parent writes them whole (this fork may be cut off mid-way).
     tex_dir = config.get_dir("tex_dir")
