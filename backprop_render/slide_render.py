@@ -364,6 +364,16 @@ def _give_typeset(media_dir: Path, store: Path) -> None:
             os.replace(partial, shared / svg.name)
 
 
+# Where the scene keeps its parsed formulas and texts (scenes/svg_cache.CACHE_ENV; that
+# module imports Manim, this one must not): one folder per slide, emptied with its cache.
+SVG_CACHE_ENV = "BACKPROP_SVG_CACHE"
+
+
+def svg_cache_dir_for(cache_dir: Path) -> Path:
+    """The slide's parsed SVGs, kept between its renders (scenes/svg_cache.py)."""
+    return cache_dir / "svg"
+
+
 def speech_dir_for(workdir: Path, cache_dir: Path | None) -> Path:
     """The synthesized sentences: shared by every slide of an output folder."""
     return cache_dir.parent / "speech" if cache_dir is not None else workdir / "speech"
@@ -409,6 +419,8 @@ def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Pat
     if typeset is not None:
         _take_typeset(typeset, media_dir)
         voice_env[TEX_FORMATS_ENV] = str(typeset / "formats")
+    if cache_dir is not None:
+        voice_env[SVG_CACHE_ENV] = str(svg_cache_dir_for(cache_dir))
     facts_file = workdir / "facts-video.json"
     files = {kind: workdir / f"{slide.stem}.{kind}" for kind in KINDS}
     metadata = {"title": f"{slide.number}. {slide.title}", "album": LECTURE_TITLE}

@@ -88,6 +88,15 @@ def _dry_construct(scene: Any, report: Any) -> None:
     stand_ins = Path(tempfile.mkdtemp(prefix="backprop-dry-"))
     # Texts are drawn for real (the layout may need them) but not kept: their SVGs name
     # cairo's surfaces by a count of the process, which the real pass must make itself.
+    # Those made already are copied in (not linked: Manim rewrites a text's SVG in place),
+    # so the pass reads them, and their parse from scenes/svg_cache.py, as the real pass
+    # will, instead of drawing and parsing them again.
+    made = config.get_dir("text_dir")
+    if made.is_dir():
+        try:
+            shutil.copytree(made, stand_ins / "texts")
+        except OSError:  # then drawn again, as before
+            shutil.rmtree(stand_ins / "texts", ignore_errors=True)
     config.text_dir = str(stand_ins / "texts")
     # TeX files too: the parent writes them whole (this fork may be cut off mid-way).
     tex_dir = config.get_dir("tex_dir")

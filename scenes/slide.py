@@ -31,7 +31,7 @@ from PIL import Image
 from backprop_core.formatting import Shown
 from backprop_core.spoken import spoken_sentence
 
-from . import cache_key, latex_format, manim_speedups, paused_frames, prefetch, theme
+from . import cache_key, latex_format, manim_speedups, paused_frames, prefetch, svg_cache, theme
 from .facts import FactRecorder, TrackedLesson
 from .formula import Formula, Part
 from .layout import layout_problems, text_units
@@ -47,6 +47,7 @@ __all__ = ["SlideScene", "SlideChrome", "reading_time"]
 manim_speedups.install()
 cache_key.install()  # Manim's per-animation cache key, the same key computed faster
 latex_format.install()  # formulas compiled with the preamble loaded once
+svg_cache.install()  # parsed formulas and texts kept on disk between renders of a slide
 if os.environ.get("BACKPROP_PROFILE"):  # scenes/profiling.py, for bench/breakdown.py; after
     from . import profiling  # the speedups, so it times the functions really called
 
@@ -248,6 +249,8 @@ class SlideScene(Scene):
     def tear_down(self) -> None:
         self.save_still()
         self.write_facts()
+        if not config.dry_run:  # the cache keeps what this render used, no more
+            svg_cache.prune()
 
     def save_still(self) -> None:
         """Save the slide's last frame where $BACKPROP_STILL_OUT says, as `manim -s` would.
