@@ -296,12 +296,20 @@ def init_svg_mobject_cached(self: svg_mobject.SVGMobject,
     return self
 
 
+def _unwrapped(method: Any) -> Any:
+    """What a wrapper made with functools.wraps (scenes/profiling.py times the parse so)
+    wraps, down to the function itself."""
+    while hasattr(method, "__wrapped__"):
+        method = method.__wrapped__
+    return method
+
+
 def _applies() -> bool:
     return (not os.environ.get(STOCK_ENV)
             and not os.environ.get(OFF_ENV)
             and manim.__version__.startswith(PATCHED_RELEASE)
             and manim_speedups.installed()
-            and _SVGMobject.init_svg_mobject is _stock_init
+            and _unwrapped(_SVGMobject.init_svg_mobject) is _stock_init
             and isinstance(getattr(svg_mobject, "SVG_HASH_TO_MOB_MAP", None), dict))
 
 
@@ -314,4 +322,4 @@ def install() -> bool:
 
 
 def installed() -> bool:
-    return _SVGMobject.init_svg_mobject is init_svg_mobject_cached
+    return _unwrapped(_SVGMobject.init_svg_mobject) is init_svg_mobject_cached

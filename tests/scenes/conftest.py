@@ -77,7 +77,10 @@ def scene_class(slide: Slide) -> type:
 
 
 # Scene modules that read no colour: they stay loaded when another theme is imported.
-_THEME_FREE = {"scenes", "scenes.manim_speedups", "scenes.runtime", "scenes.slides", "scenes.facts"}
+# scenes.svg_cache patches Manim once per process: imported again, it would take the patch
+# it made for Manim's own code and leave the module the other tests see uninstalled.
+_THEME_FREE = {"scenes", "scenes.manim_speedups", "scenes.runtime", "scenes.slides", "scenes.facts",
+               "scenes.svg_cache"}
 
 
 @contextmanager
