@@ -90,7 +90,7 @@ what a render writes into the output folder (default: {DEFAULT_OUT}):
   lecture.pptx     the same beats for PowerPoint/Impress: one slide per beat, its video
                    playing by itself (at most 720p), narration as speaker notes
   handout.pdf      one page per slide: its still and its narration
-                   (they cost about 3% of a cold render at preview, about 11% at 1080p,
+                   (they add about 3% to a cold render at preview, about 6% at 1080p,
                    where the deck's videos are encoded again at 720p; README: Performance)
 Files are replaced only when their replacements are whole: a failed or interrupted
 render leaves the previous ones as they were.
@@ -153,8 +153,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--gif-width", type=int, default=DEFAULT_GIF_WIDTH, metavar="PX",
                         help=f"GIF width in pixels, 64 to 1920 (default: {DEFAULT_GIF_WIDTH})")
     parser.add_argument("--no-present", action="store_true",
-                        help="skip present/, lecture.pptx and handout.pdf (they cost about "
-                             "3%% of a cold render at preview and about 11%% at 1080p, where "
+                        help="skip present/, lecture.pptx and handout.pdf (they add about "
+                             "3%% to a cold render at preview and about 6%% at 1080p, where "
                              "the deck's videos are encoded again at 720p)")
     parser.add_argument("--jobs", type=int, default=None, metavar="N",
                         help="slides rendered at once, each by its own process (default: one "
