@@ -7,8 +7,9 @@ keeps its files. The others are rendered as independent jobs, each a call of
 cache folder, by up to `jobs` processes at once; each slide is published as soon
 as all its files are whole. lecture.mp4 and lecture.srt are joined again from the
 published slides whenever one of them changed. When asked, the presentation (present/,
-lecture.pptx, handout.pdf) is made from the published slides (present.py): while one of the
-slide job processes joins the lecture, when there were job processes; else after it.
+lecture.pptx, handout.pdf) is made from the published slides (present.py): while the
+lecture's own process finishes joining it (lecture_join.py), when it was started; else
+after the join.
 
 A failure stops the deck: no further slide starts, the slides already under way
 are finished and published, and the failure is raised. An interruption stops
@@ -231,9 +232,10 @@ class _Jobs:
 
     # -- several at once, each in its own process --------------------------------------------
 
-    def run_parallel(self, executor: ProcessPoolExecutor, jobs: int) -> None:
-        """The slides on `executor`'s `jobs` processes; its owner shuts it down (the deck
-        joins the lecture on it next)."""
+    def run_parallel(self, jobs: int) -> None:
+        executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=_worker_started)
+        finished_all = False
         queue = deque(self.longest_first())
         running: dict[Future, tuple[Slide, float]] = {}
         failure: SlideFailed | None = None
@@ -270,11 +272,16 @@ class _Jobs:
                     self.spare_core()
                 for slide, since in running.values():
                     self.report(slide, since)
+            finished_all = failure is None
         except BaseException:
             _stop_workers(executor)
             for slide, _ in running.values():
                 self.progress.slide_failed(slide)
             raise
+        finally:
+            # After the last slide the processes exit while the lecture is joined, not at
+            # this process's exit.
+            executor.shutdown(wait=not finished_all, cancel_futures=True)
         if failure is not None:
             raise failure
 
@@ -286,7 +293,7 @@ class _DeckRender:
 
     `run` calls the steps in order: `decide` (which slides to render, the others kept),
     `render` (the jobs, each finished slide handed to `publish`), `join_lecture` (with
-    `present` beside it), `save`; `close` lets the job processes go.
+    `present` beside it), `save`; `close` stops a joining process the run left behind.
     """
 
     def __init__(self, request: RenderRequest, folder: OutputFolder, progress: Progress,
@@ -312,7 +319,6 @@ class _DeckRender:
         self.keys = reuse.keys_for(request.slides, request.quality, request.gif_width,
                                    theme=request.theme, voice=request.voice)
         self.preparer: Any = None  # present.Preparer: beats cut as each slide is published
-        self.executor: ProcessPoolExecutor | None = None  # the slide job processes
         # lecture.mp4 joined as the slides come (lecture_join.py), once a core is spare.
         self.joining: Any = None  # lecture_join.LectureJoin
         self.join_order: list[str] = []  # the lecture's slides, as the render should leave them
@@ -410,20 +416,14 @@ class _DeckRender:
         if count == 1:
             jobs.run_here()
         else:
-            self.executor = ProcessPoolExecutor(
-                count, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_worker_started)
-            jobs.run_parallel(self.executor, count)
-            # The job processes exit while the lecture is joined, not at this one's exit.
-            self.executor.shutdown(wait=False)
+            jobs.run_parallel(count)
 
     def spare_core(self) -> None:
         """Start joining the lecture, with the slides final so far (a core is spare)."""
         if self.joining is None:
             from .lecture_join import LectureJoin
 
-            self.joining = LectureJoin(self.folder.staging / "lecture.mp4",
-                                       {"title": LECTURE_TITLE})
+            self.joining = LectureJoin(_staged_lecture(self.folder), _LECTURE_METADATA)
             self.feed_join()
 
     def feed_join(self) -> None:
@@ -435,16 +435,11 @@ class _DeckRender:
                 return
             self.joining.add(self.folder.path / entry.files["mp4"])
 
-    def close(self, failed: bool) -> None:
-        """Stop the job processes (at once after a failure or an interruption)."""
+    def close(self) -> None:
+        """Stop the joining process if the run ended before the join took it."""
         if self.joining is not None:
             self.joining.stop()
             self.joining = None
-        if self.executor is not None:
-            if failed:
-                _stop_workers(self.executor)
-            self.executor.shutdown(wait=True, cancel_futures=True)
-            self.executor = None
 
     def publish(self, result: SlideResult) -> None:
         """Put one finished slide in the folder. The order of the writes is what makes a crash
@@ -507,16 +502,7 @@ class _DeckRender:
         the joining process (`spare_core`) finishes the join, when it was started; else
         after step 3. Its RenderError does not stop the lecture: it is returned, for the
         caller to raise once the records are saved."""
-        late: list[RenderError] = []
-
-        def beside() -> None:
-            if alongside is not None:
-                try:
-                    alongside()
-                except RenderError as error:
-                    late.append(error)
-        beside_done = False
-
+        late: RenderError | None = None
         entries = self.in_folder()
         self.summary.lecture_problem = records.lecture_problem(entries)
         ids = [p.id if (p := self.state.slides.get(e.stem)) else None for e in entries]
@@ -529,15 +515,15 @@ class _DeckRender:
         else:
             self.state.lecture = None  # 1
             self.save_state()
-            parts, staged = _lecture_parts(self.folder, entries)
+            parts = _lecture_parts(self.folder, entries)
             if joining is not None:
                 joining.finish(parts)
-                beside()
-                beside_done = True
+                late, alongside = _caught(alongside), None
                 chapters = self._joined(joining.result)
                 joining = None
             else:
-                chapters = self._joined(functools.partial(_concat_lecture, parts, staged))
+                chapters = self._joined(functools.partial(_concat_lecture, parts,
+                                                          _staged_lecture(self.folder)))
             self.lecture = _publish_lecture(self.folder, entries, chapters)  # 2
             self.state.lecture = records.LectureRecord.new(ids, self.folder.path)  # 3
             self.save_state()
@@ -548,9 +534,7 @@ class _DeckRender:
             self.write_script(entries)  # 4
         if joining is not None:  # not needed after all
             joining.stop()
-        if not beside_done:
-            beside()
-        return late[0] if late else None
+        return late or _caught(alongside)
 
     def _joined(self, concat: Callable[[], list[Any]]) -> list[Any]:
         try:
@@ -612,10 +596,26 @@ class _DeckRender:
         reuse.save_imports(self.folder.path / IMPORTS_FILE)
 
 
+def _caught(step: Callable[[], None] | None) -> RenderError | None:
+    """Run `step`, if any; its RenderError, returned rather than raised."""
+    try:
+        if step is not None:
+            step()
+    except RenderError as error:
+        return error
+    return None
+
+
+_LECTURE_METADATA = {"title": LECTURE_TITLE}
+
+
+def _staged_lecture(folder: OutputFolder) -> Path:
+    return folder.staging / "lecture.mp4"
+
+
 def _lecture_parts(folder: OutputFolder,
-                   entries: list[records.SlideEntry]) -> tuple[list[tuple[Path, str]], Path]:
-    parts = [(folder.path / e.files["mp4"], f"{e.number}. {e.title}") for e in entries]
-    return parts, folder.staging / "lecture.mp4"
+                   entries: list[records.SlideEntry]) -> list[tuple[Path, str]]:
+    return [(folder.path / e.files["mp4"], f"{e.number}. {e.title}") for e in entries]
 
 
 def _concat_lecture(parts: list[tuple[Path, str]], staged: Path) -> list[Any]:
@@ -627,7 +627,7 @@ def _concat_lecture(parts: list[tuple[Path, str]], staged: Path) -> list[Any]:
     from . import media
 
     try:
-        return media.concat_videos(parts, staged, {"title": LECTURE_TITLE})
+        return media.concat_videos(parts, staged, _LECTURE_METADATA)
     except av.error.FFmpegError as error:
         raise ValueError(str(error)) from None
 
@@ -640,7 +640,7 @@ def _publish_lecture(folder: OutputFolder, entries: list[records.SlideEntry],
                      for e, c in zip(entries, chapters, strict=True)])
     staged_srt = folder.staging / "lecture.srt"
     staged_srt.write_text(compose_srt(cues), encoding="utf-8")
-    folder.commit({"lecture.mp4": folder.staging / "lecture.mp4", "lecture.srt": staged_srt})
+    folder.commit({"lecture.mp4": _staged_lecture(folder), "lecture.srt": staged_srt})
     return records.LectureEntry.joined(entries, chapters, len(cues))
 
 
@@ -657,16 +657,14 @@ def run(request: RenderRequest, progress: Progress,
     """
     with OutputFolder(request.out) as folder:
         deck = _DeckRender(request, folder, progress, renderer or render_slide)
-        failed = True
         try:
             deck.render(deck.decide())
             late = deck.join_lecture(alongside=deck.present)
             deck.save()
-            failed = False
             if late is not None:
                 raise late
         finally:
-            deck.close(failed)
+            deck.close()
             deck.stop_preparing(wait=False)  # after an interruption: no waiting for a cut
             progress.finish()
     return deck.summary
