@@ -72,7 +72,10 @@ def speech_track(clips: Iterable[tuple[Path, float]], seconds: float) -> tuple[n
 
 
 def import_meter() -> None:
-    """Load the loudness meter's modules now (see slide_render._import_for_finishing)."""
+    """Load the loudness meter's modules now. A slide job process calls it while its Manim
+    draws (after the fork: a job forks its Manim with one thread, and an import starts
+    none): pyloudnorm loads scipy.signal, 0.6 CPU s that would otherwise come after the
+    drawing, on the way to the slide's publication."""
     import pyloudnorm  # noqa: F401
 
 

@@ -301,17 +301,16 @@ class LectureWriter:
         """The next part's audio, cut or padded to its video's length, so the narration
         never drifts from the pictures across parts. A silent part beside narrated ones,
         or another sample rate, is an error."""
-        if not has_audio(path):
-            if self.audio is not None:
-                raise ValueError(f"cannot join {path.name}, which is silent, to narrated "
-                                 f"videos: render every slide with the same --voice")
-            self.silent = self.silent or path
-        else:
-            if self.silent is not None:
-                raise ValueError(f"cannot join {self.silent.name}, which is silent, to "
-                                 f"narrated videos: render every slide with the same --voice")
+        voiced = has_audio(path)
+        silent = self.silent if voiced else path
+        if silent is not None and (voiced or self.audio is not None):
+            raise ValueError(f"cannot join {silent.name}, which is silent, to narrated "
+                             f"videos: render every slide with the same --voice")
+        if voiced:
             track = read_audio(path)
             self.add_track(_fit_to_video(path, track), track.rate, path.name)
+        else:
+            self.silent = self.silent or path
         self.added.append(path)
 
     def add_track(self, samples: np.ndarray, rate: int, name: str = "the audio") -> None:

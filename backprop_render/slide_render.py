@@ -226,7 +226,9 @@ def _run_manim(slide: Slide, command: list[str], workdir: Path, run: str,
                                    popen=lambda c, **kw: subprocess.Popen(die_with_parent(c), **kw))
         try:
             if env.get(VOICE_ENV, NO_VOICE) != NO_VOICE:
-                _import_for_finishing()
+                from . import audio
+
+                audio.import_meter()  # while Manim draws, not after it
             status = process.wait()
         except BaseException:
             # Ctrl-C reaches Manim too; SIGTERM and errors in this process do not.
@@ -243,16 +245,6 @@ def _run_manim(slide: Slide, command: list[str], workdir: Path, run: str,
             f"during the {run} render",
             _tail(log), log,
         )
-
-
-def _import_for_finishing() -> None:
-    """While its Manim draws, this process imports what it finishes the slide with: the
-    narration's loudness meter (pyloudnorm loads scipy.signal, 0.6 CPU s) would otherwise
-    start only once the drawing is done, on the way to the slide's publication. After
-    the fork: a job process forks its Manim with one thread, and an import starts none."""
-    from . import audio
-
-    audio.import_meter()
 
 
 def _one(paths: list[Path], what: str, slide: Slide) -> Path:
