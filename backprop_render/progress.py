@@ -20,7 +20,7 @@ from rich.console import Console, Group
 from rich.live import Live
 from rich.text import Text
 
-from scenes.slides import Slide
+from lecture.slides import Slide
 
 __all__ = ["Progress", "clock", "MODES"]
 

@@ -34,7 +34,7 @@ class Quality:
     # (slide 6), at 1.1-1.2x the size: crf 17 kept a margin. Frame threads cost no more
     # CPU than one thread (slide 6).
     # Then no B-frames (bf=0), so that Manim's encoder stores a held frame once, lasting
-    # until the next (scenes/manim_speedups.py; with B-frames x264's reordered timestamps
+    # until the next (scenes/speedups/held_frames.py; with B-frames x264's reordered timestamps
     # give the MP4 samples wrong durations). Without B-frames a frame costs more bits
     # and is sharper; crf 19 (18 at preview) brings the size back. Slide 4, the Manim
     # render, PSNR against a lossless render by frame time (bench/manim_speedups.py's

@@ -84,7 +84,7 @@ def missing_pieces(path: str | None = None) -> list[Missing]:
 
 
 def missing_voice(path: str | None = None) -> list[Missing]:
-    """The narrator's phonemizer: Debian's espeak-ng program (scenes/speech.py)."""
+    """The narrator's phonemizer: Debian's espeak-ng program (narration/speech.py)."""
     if shutil.which("espeak-ng", path=path):
         return []
     return [Missing("espeak-ng", "voice", "the 'espeak-ng' command is not on PATH (the "

@@ -21,7 +21,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from backprop_render import media  # noqa: E402
+from backprop_render.media import video as media  # noqa: E402
 
 
 def encode(track: media.AudioTrack, options: dict[str, str]) -> tuple[float, bytes]:

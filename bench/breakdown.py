@@ -1,9 +1,9 @@
 """Where does a slide render's time go? A per-phase breakdown, and the encode-only floor.
 
 Each chosen slide is rendered cold (fresh media and speech folders) through the
-project's own path, `backprop_render.slide_render.render_slide`, as `./render.sh`
+project's own path, `backprop_render.build.slide_render.render_slide`, as `./render.sh`
 renders it (the same Manim runs, encoder settings, GIF and voice), with
-`$BACKPROP_PROFILE` set: each Manim process times its phases (scenes/profiling.py)
+`$BACKPROP_PROFILE` set: each Manim process times its phases (bench/profiling.py)
 and the post-processing in this process is timed function by function. Printed, per
 slide and in total, in CPU seconds and in wall seconds:
 
@@ -54,11 +54,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from regenerate import load  # noqa: E402  (bench/ is the script's folder)
 
 from backprop_core import Params  # noqa: E402
-from backprop_render import audio, media, slide_render  # noqa: E402
+from backprop_render.build import slide_render  # noqa: E402
+from backprop_render.media import audio
+from backprop_render.media import video as media
 from backprop_render.quality import DEFAULT_GIF_WIDTH, QUALITIES, Quality  # noqa: E402
-from scenes import profiling  # noqa: E402
-from scenes.slides import SLIDES, Slide  # noqa: E402
-from scenes.speech import DEFAULT_VOICE  # noqa: E402
+from bench import profiling  # noqa: E402
+from lecture import contract  # noqa: E402
+from lecture.slides import SLIDES, Slide  # noqa: E402
+from narration.speech import DEFAULT_VOICE  # noqa: E402
 
 COLUMNS = [*profiling.COLUMNS, "post"]
 FLOOR_QUALITY = "1080p"
@@ -112,7 +115,7 @@ class SlideRun:
     quality: Quality
     wall: float  # render_slide, start to end
     cpu: float  # Manim processes (and their children) and this process meanwhile
-    records: list[dict[str, Any]]  # one per Manim process (scenes/profiling.py)
+    records: list[dict[str, Any]]  # one per Manim process (bench/profiling.py)
     post: dict[str, dict[str, float]]  # step -> wall, cpu
     post_cpu: float  # this process's CPU during render_slide: the post-processing
     columns: dict[str, dict[str, float]] = field(default_factory=dict)
@@ -158,9 +161,9 @@ def render(slide: Slide, quality: Quality, scratch: Path, params_file: Path,
     folder = scratch / f"{slide.stem}-{quality.name}"
     shutil.rmtree(folder, ignore_errors=True)
     profile = folder / "profile"
-    os.environ[profiling.PROFILE_ENV] = str(profile)
+    os.environ[contract.PROFILE] = str(profile)
     if capture is not None:
-        os.environ[profiling.CAPTURE_ENV] = str(capture)
+        os.environ[contract.PROFILE_CAPTURE] = str(capture)
     post = PostSteps()
     try:
         with post.installed():
@@ -172,12 +175,12 @@ def render(slide: Slide, quality: Quality, scratch: Path, params_file: Path,
             own = _cpu(resource.RUSAGE_SELF) - own
             children = _cpu(resource.RUSAGE_CHILDREN) - children
     finally:
-        os.environ.pop(profiling.PROFILE_ENV, None)
-        os.environ.pop(profiling.CAPTURE_ENV, None)
+        os.environ.pop(contract.PROFILE, None)
+        os.environ.pop(contract.PROFILE_CAPTURE, None)
     records = profiling.read_records(profile)
     if not records:
         sys.exit(f"slide {slide.number}: no timing record from Manim (is the hook in "
-                 f"scenes/slide.py?)")
+                 f"scenes/kit/slide.py?)")
     run = SlideRun(slide, quality, wall, own + children, records, post.steps, own)
     add_up(run)
     return run
@@ -217,7 +220,7 @@ def report(runs: list[SlideRun]) -> list[str]:
     largest = max(totals, key=totals.__getitem__)
     lines.append(f"\nLargest phase: {largest}, {totals[largest]:.2f} s CPU "
                  f"({totals[largest] / cpu:.0%} of {cpu:.2f} s).")
-    # The two parts of their columns that scenes/cache_key.py and latex_format.py cut.
+    # The two parts of their columns that scenes/speedups/cache_key.py and latex_format.py cut.
     lines.append("Inside them (CPU s): " + ", ".join(
         f"slide {r.slide.number} cache keys {r.phase('hash')['cpu']:.2f} of scene "
         f"{r.columns['scene']['cpu']:.2f}, LaTeX {r.phase('latex')['cpu']:.2f} of typeset "
@@ -247,7 +250,7 @@ class Pass:
 
 def encode_only(capture: Path, target: Path) -> Pass:
     """Encode the captured frames into `target` as the render did: the render's encoder
-    settings, through Manim's segment encoder (with scenes/manim_speedups.py's frame
+    settings, through Manim's segment encoder (with scenes/speedups/held_frames.py's frame
     writer if the render had it), as one stream.
 
     Only the encoder is timed. The frames are decoded and converted on this thread alone
@@ -295,7 +298,7 @@ def floor(slide: Slide, quality: Quality, scratch: Path, params_file: Path,
     record = run.video_record
     segments, spec = profiling.capture_index(capture)
     if record.get("speedups"):
-        from scenes import manim_speedups
+        from scenes.speedups import held_frames as manim_speedups
 
         manim_speedups.install()
     both = encode_only(capture, scratch / "floor.mp4")

@@ -48,10 +48,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from backprop_render.build.slide_render import MANIM_CFG, REPO  # noqa: E402
 from backprop_render.quality import GIF_FPS, QUALITIES, Quality  # noqa: E402
-from backprop_render.slide_render import MANIM_CFG, REPO  # noqa: E402
-from scenes.runtime import DEFAULT_PARAMS_FILE, PARAMS_ENV  # noqa: E402
-from scenes.slides import Slide, find_slide  # noqa: E402
+from lecture import contract  # noqa: E402
+from lecture.slides import Slide, find_slide  # noqa: E402
+from scenes.kit.runtime import DEFAULT_PARAMS_FILE
 
 LOSSY = [  # name, x264 options (crf 23 is Manim's default and the pipeline's)
     ("medium (x264 default)", {"crf": "23"}),
@@ -95,7 +96,7 @@ def manim(slide: Slide, quality: Quality, media: Path, options: dict[str, str],
     for key, value in options.items():
         command += ["--encoder-option", f"{key}={value}"]
     command += [f"scenes/{slide.module}.py", slide.scene]
-    env = dict(os.environ, **{PARAMS_ENV: str(DEFAULT_PARAMS_FILE)})
+    env = dict(os.environ, **{contract.PARAMS: str(DEFAULT_PARAMS_FILE)})
     started, cpu = time.perf_counter(), _children_cpu()
     subprocess.run(command, cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL)
     wall, cpu = time.perf_counter() - started, _children_cpu() - cpu

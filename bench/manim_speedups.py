@@ -1,4 +1,4 @@
-"""What do scenes/manim_speedups.py and manim.cfg's encoders in flight save, and is the video
+"""What do scenes/speedups/held_frames.py and manim.cfg's encoders in flight save, and is the video
 the same?
 
 Renders one slide's video run (as the pipeline does: its x264 options, Manim's
@@ -40,12 +40,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from backprop_render import media  # noqa: E402
+from backprop_render.build.slide_render import _LOSSLESS_CODEC, MANIM_CFG, REPO, manim_command  # noqa: E402
+from backprop_render.media import video as media  # noqa: E402
 from backprop_render.quality import QUALITIES, Quality  # noqa: E402
-from backprop_render.slide_render import _LOSSLESS_CODEC, MANIM_CFG, REPO, manim_command  # noqa: E402
-from scenes.manim_speedups import STOCK_ENV  # noqa: E402
-from scenes.runtime import DEFAULT_PARAMS_FILE, PARAMS_ENV  # noqa: E402
-from scenes.slides import Slide, find_slide  # noqa: E402
+from lecture import contract  # noqa: E402
+from lecture.slides import Slide, find_slide  # noqa: E402
+from scenes.kit.runtime import DEFAULT_PARAMS_FILE
 
 
 def _children_cpu() -> float:
@@ -83,10 +83,10 @@ def render(slide: Slide, quality: Quality, latex: Path, config: Path, stock: boo
             at = command.index("-q") + 2
             command[at:at] = [*_LOSSLESS_CODEC, "--encoder-option", "crf=0",
                               "--encoder-option", "preset=ultrafast"]
-        env = dict(os.environ, **{PARAMS_ENV: str(DEFAULT_PARAMS_FILE)})
-        env.pop(STOCK_ENV, None)
+        env = dict(os.environ, **{contract.PARAMS: str(DEFAULT_PARAMS_FILE)})
+        env.pop(contract.STOCK_MANIM, None)
         if stock:
-            env[STOCK_ENV] = "1"
+            env[contract.STOCK_MANIM] = "1"
         started, cpu = time.perf_counter(), _children_cpu()
         subprocess.run(command, cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL)
         wall, cpu = time.perf_counter() - started, _children_cpu() - cpu
@@ -110,7 +110,7 @@ def main() -> None:
         warm = work / "warm"
         subprocess.run(manim_command(slide, QUALITIES["preview"], warm, "video"), cwd=REPO,
                        check=True, stdout=subprocess.DEVNULL,
-                       env=dict(os.environ, **{PARAMS_ENV: str(DEFAULT_PARAMS_FILE)}))
+                       env=dict(os.environ, **{contract.PARAMS: str(DEFAULT_PARAMS_FILE)}))
         variants = [("Manim as it comes", one_in_flight, True, True),
                     ("+ 2 encoders in flight", MANIM_CFG, True, True),
                     ("+ speed-ups, B-frames", MANIM_CFG, False, True),

@@ -7,7 +7,7 @@
 
 Either way the scene saves its still from the first run's last frame.
 
-backprop_render.slide_render uses `once` where the quality is already 15 fps (preview) and
+backprop_render.build.slide_render uses `once` where the quality is already 15 fps (preview) and
 `twice` above. Run from the repository root:
 
     .venv/bin/python bench/master_vs_twice.py [--slide 2] [--quality preview 1080p] [--repeat 1]
@@ -28,17 +28,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from backprop_render import media  # noqa: E402
-from backprop_render.quality import DEFAULT_GIF_WIDTH, GIF_FPS, QUALITIES, Quality  # noqa: E402
-from backprop_render.slide_render import (  # noqa: E402
+from backprop_render.build.slide_render import (  # noqa: E402
     _LOSSLESS_CODEC,
     _gif_size,
     _options,
     _run_manim,
     manim_command,
 )
-from scenes.runtime import DEFAULT_PARAMS_FILE  # noqa: E402
-from scenes.slides import Slide, find_slide  # noqa: E402
+from backprop_render.media import video as media  # noqa: E402
+from backprop_render.quality import DEFAULT_GIF_WIDTH, GIF_FPS, QUALITIES, Quality  # noqa: E402
+from lecture.slides import Slide, find_slide  # noqa: E402
+from scenes.kit.runtime import DEFAULT_PARAMS_FILE  # noqa: E402
 
 
 def once(slide: Slide, quality: Quality, work: Path) -> None:

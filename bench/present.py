@@ -35,9 +35,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from backprop_render import present  # noqa: E402
-from backprop_render.outputs import OutputFolder  # noqa: E402
-from backprop_render.slide_render import REPO  # noqa: E402
+from backprop_render.build.outputs import OutputFolder  # noqa: E402
+from backprop_render.build.slide_render import REPO  # noqa: E402
+from backprop_render.present import build as present  # noqa: E402
 
 
 def size_mb(path: Path) -> float:

@@ -4,7 +4,7 @@ For each quality asked for, `--repeat` times, one after another on this machine:
 
 - baseline: plain `manim render` of all eight slides one after another, the same
   quality, `--disable_caching`, a fresh media folder (so LaTeX compiles too), MP4s only,
-  Manim's own code and encoder settings (no scenes/manim_speedups.py, one encoder in flight);
+  Manim's own code and encoder settings (no scenes/speedups/held_frames.py, one encoder in flight);
 - ours, cold: `./render.sh --no-gif` into an empty output folder (empty caches);
 - ours, nothing changed: the same command again;
 - ours, lr changed: the same folder with `--set lr=...`;
@@ -41,12 +41,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from backprop_core import Params  # noqa: E402
-from backprop_render.pipeline import CACHE_DIR  # noqa: E402
+from backprop_render.build.pipeline import CACHE_DIR  # noqa: E402
+from backprop_render.build.slide_render import MANIM_CFG, REPO  # noqa: E402
 from backprop_render.quality import QUALITIES, Quality  # noqa: E402
-from backprop_render.slide_render import MANIM_CFG, REPO  # noqa: E402
-from scenes.manim_speedups import STOCK_ENV  # noqa: E402
-from scenes.slides import SLIDES  # noqa: E402
-from scenes.speech import SPEECH_CACHE_ENV, VOICE_ENV  # noqa: E402
+from lecture import contract  # noqa: E402
+from lecture.slides import SLIDES  # noqa: E402
 
 DEFAULTS = Params()
 LR_CHANGED = f"lr={DEFAULTS.lr * 2:g}"
@@ -105,15 +104,15 @@ def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float,
 def baseline(quality: Quality, media: Path, voice: str) -> float:
     """Plain Manim, slide after slide, as one would without this tool.
 
-    Manim's own code (not scenes/manim_speedups.py) with Manim's default of one
+    Manim's own code (not scenes/speedups/held_frames.py) with Manim's default of one
     encoder in flight: the same slides drawn by Manim as it comes.
     """
-    env = {k: v for k, v in os.environ.items() if k != "BACKPROP_PARAMS"}  # the defaults
-    env[STOCK_ENV] = "1"
+    env = {k: v for k, v in os.environ.items() if k != contract.PARAMS}  # the defaults
+    env[contract.STOCK_MANIM] = "1"
     # The same narration as ours (the scenes speak when told a voice and a speech folder),
     # synthesized afresh: both sides make the same frames and do the same work.
-    env[VOICE_ENV] = voice
-    env[SPEECH_CACHE_ENV] = str(media / "speech")
+    env[contract.VOICE] = voice
+    env[contract.SPEECH_CACHE] = str(media / "speech")
     config = media.parent / "manim-as-it-comes.cfg"
     config.write_text(re.sub(r"(?m)^max_inflight_encoders = \d+$", "max_inflight_encoders = 1",
                              MANIM_CFG.read_text(encoding="utf-8")), encoding="utf-8")

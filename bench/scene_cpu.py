@@ -1,4 +1,4 @@
-"""What do scenes/cache_key.py and scenes/latex_format.py save, and is the result the same?
+"""What do scenes/speedups/cache_key.py and latex_format.py save, and is the result the same?
 
 For each slide (preview quality, no voice, Manim's per-animation cache on as the
 pipeline has it, a fresh media folder):
@@ -11,7 +11,7 @@ pipeline has it, a fresh media folder):
    dvisvgm) and with the preamble's format (built once, its cost included), in the
    same folder so dvisvgm sees the same paths, and reports the CPU seconds of the
    subprocesses, their ratio, and how many SVGs are byte-for-byte the same (all must be);
-   then all of them at once as scenes/prefetch.py compiles a slide's formulas (one
+   then all of them at once as scenes/speedups/prefetch.py compiles a slide's formulas (one
    latex run, one dvisvgm call), the same way: how many SVGs are byte for byte as
    alone, and how many the same but for the order of the glyphs in <defs>, which
    dvisvgm takes from its memory's layout and Manim does not read (all must be).
@@ -34,6 +34,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from lecture import contract  # noqa: E402
+
 
 def _children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -48,11 +50,12 @@ def inside(record: Path, manim_args: list[str]) -> None:
     from manim.renderer import cairo_renderer
     from manim.utils import hashing
 
-    import scenes.slide  # noqa: F401 - installs the speed-ups
-    from scenes import cache_key
+    import scenes.kit.slide  # noqa: F401 - installs the speed-ups
+    from scenes.speedups import cache_key
 
     if not cache_key.installed():
-        sys.exit("scenes/cache_key.py is not installed (BACKPROP_STOCK_MANIM, or another Manim)")
+        sys.exit("scenes/speedups/cache_key.py is not installed (BACKPROP_STOCK_MANIM, or "
+                 "another Manim)")
     key = hashing.get_hash_from_play_call
     seen = {"stock": 0.0, "ours": 0.0, "calls": 0, "equal": 0}
 
@@ -86,9 +89,9 @@ def latex_pass(tex_files: list[Path], scratch: Path) -> dict[str, float]:
     from manim import tempconfig
     from manim.utils import tex_file_writing
 
-    from scenes import latex_format, prefetch
+    from scenes.speedups import latex_format, prefetch
 
-    os.environ[latex_format.FORMATS_ENV] = str(scratch / "formats")
+    os.environ[contract.TEX_FORMATS] = str(scratch / "formats")
     tex_dir = scratch / "Tex"
     tex_dir.mkdir(parents=True)
     result = {"stock": 0.0, "ours": 0.0, "batched": 0.0, "formulas": len(tex_files),
@@ -110,7 +113,7 @@ def latex_pass(tex_files: list[Path], scratch: Path) -> dict[str, float]:
                 svgs.append(svg.read_bytes())
             result["same"] += svgs[0] == svgs[1]
             alone[tex.name] = svgs[1]
-        for old in tex_dir.glob("*"):  # all of them at once, as scenes/prefetch.py does
+        for old in tex_dir.glob("*"):  # all of them at once, as scenes/speedups/prefetch.py does
             old.unlink()
         copies = [tex_dir / tex.name for tex in tex_files]
         for tex, copy in zip(tex_files, copies, strict=True):
@@ -130,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--slides", type=int, nargs="+", default=[5, 6])
     args = parser.parse_args(argv)
-    from scenes.slides import SLIDES
+    from lecture.slides import SLIDES
 
     slides = {s.number: s for s in SLIDES}
     failed = False
@@ -144,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
                        "--config_file", "manim.cfg", "--media_dir", str(folder / "media"),
                        "--progress_bar", "none", "-v", "WARNING", "-ql",
                        f"scenes/{slide.module}.py", slide.scene]
-            env = {k: v for k, v in os.environ.items() if k != "BACKPROP_VOICE"}
+            env = {k: v for k, v in os.environ.items() if k != contract.VOICE}
             subprocess.run(command, cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL)
             keys = json.loads(record.read_text(encoding="utf-8"))
             print(f"slide {number} cache key: Manim {keys['stock']:.2f} s CPU, ours "

@@ -9,7 +9,7 @@ seconds:
 - an empty Scene: Manim's import, configuration and command line;
 - slide 6's setup: its scene module, the lesson, the slide's chrome, no animation;
 - the same with the voice's model loaded (the `joe` voice, ONNX Runtime);
-- the empty Scene and slide 6's setup again, forked by backprop_render/manim_host.py from
+- the empty Scene and slide 6's setup again, forked by backprop_render/build/manim_host.py from
   this process, which imported Manim once (that import is printed apart: a job process
   pays it once for all its slides).
 
@@ -30,10 +30,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from backprop_render import REPO, manim_host  # noqa: E402
+from backprop_render import REPO
+from backprop_render.build import manim_host  # noqa: E402
+from backprop_render.build.slide_render import MANIM_CFG  # noqa: E402
 from backprop_render.quality import QUALITIES  # noqa: E402
-from backprop_render.slide_render import MANIM_CFG  # noqa: E402
-from scenes.speech import SPEECH_CACHE_ENV, VOICE_ENV  # noqa: E402
+from lecture import contract  # noqa: E402
 
 SCENES = '''
 from manim import Scene
@@ -97,7 +98,7 @@ def main() -> None:
         scratch = Path(folder)
         scene_file = scratch / "start_scenes.py"
         scene_file.write_text(SCENES, encoding="utf-8")
-        env = {**os.environ, VOICE_ENV: "joe", SPEECH_CACHE_ENV: str(scratch / "speech")}
+        env = {**os.environ, contract.VOICE: "joe", contract.SPEECH_CACHE: str(scratch / "speech")}
 
         def manim(scene: str) -> list[str]:
             return [sys.executable, "-m", "manim", "render", "--config_file", str(MANIM_CFG),

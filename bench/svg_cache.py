@@ -1,4 +1,4 @@
-"""What does scenes/svg_cache.py save on a re-render, and is the video the same?
+"""What does scenes/speedups/svg_cache.py save on a re-render, and is the video the same?
 
 For the chosen slides (default 4 and 6, the two an `lr` change re-renders), through
 the project's own path (`slide_render.render_slide`, as `./render.sh` renders a slide,
@@ -12,7 +12,7 @@ its voice included, no GIF):
 
 Printed per run: CPU seconds (user+sys of this process and its children: Manim and its
 LaTeX, dvisvgm, espeak-ng) and, from the Manim processes' own records
-(scenes/profiling.py), the CPU of parsing SVGs ("svg") and of the rest of making
+(bench/profiling.py), the CPU of parsing SVGs ("svg") and of the rest of making
 formulas and texts ("typeset"); then the ratio with/without, and whether the two
 re-renders' videos are the same frame by frame (PyAV, every decoded frame's planes and
 timestamp) and Manim's per-animation cache keys the same (the partial movie files'
@@ -40,13 +40,12 @@ import av  # noqa: E402
 import numpy as np  # noqa: E402
 
 from backprop_core import Params  # noqa: E402
-from backprop_render import slide_render  # noqa: E402
+from backprop_render.build import slide_render  # noqa: E402
 from backprop_render.quality import QUALITIES  # noqa: E402
-from scenes import profiling  # noqa: E402
-from scenes.slides import SLIDES, Slide  # noqa: E402
-from scenes.speech import DEFAULT_VOICE  # noqa: E402
-
-OFF_ENV = "BACKPROP_NO_SVG_CACHE"  # scenes/svg_cache.OFF_ENV (that module imports Manim)
+from bench import profiling  # noqa: E402
+from lecture import contract  # noqa: E402
+from lecture.slides import SLIDES, Slide  # noqa: E402
+from narration.speech import DEFAULT_VOICE  # noqa: E402
 
 
 def _cpu() -> float:
@@ -60,9 +59,9 @@ def render(slides: list[Slide], params: Params, quality: str, folder: Path, voic
     params_file = scratch / f"params-{params.lr}.json"
     params_file.write_text(json.dumps(dataclasses.asdict(params)), encoding="utf-8")
     profile = scratch / f"profile-{folder.name}-{os.getpid()}-{_cpu():.3f}"
-    os.environ[profiling.PROFILE_ENV] = str(profile)
+    os.environ[contract.PROFILE] = str(profile)
     if not cache:
-        os.environ[OFF_ENV] = "1"
+        os.environ[contract.NO_SVG_CACHE] = "1"
     try:
         before = _cpu()
         for slide in slides:
@@ -71,8 +70,8 @@ def render(slides: list[Slide], params: Params, quality: str, folder: Path, voic
                                       folder / slide.stem, voice=voice)
         spent = {"cpu": _cpu() - before}
     finally:
-        os.environ.pop(profiling.PROFILE_ENV, None)
-        os.environ.pop(OFF_ENV, None)
+        os.environ.pop(contract.PROFILE, None)
+        os.environ.pop(contract.NO_SVG_CACHE, None)
     phases: dict[str, float] = {}
     for record in profiling.read_records(profile):
         for name, entry in record.get("phases", {}).items():

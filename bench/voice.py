@@ -74,7 +74,7 @@ def sentences(summary: str) -> str:
 def time_synthesis(facts_files: list[Path]) -> None:
     import json
 
-    from scenes.speech import DEFAULT_VOICE, Narrator
+    from narration.speech import DEFAULT_VOICE, Narrator
 
     spoken = [beat["spoken"] for path in facts_files
               for entry in json.loads(path.read_text(encoding="utf-8"))["slides"]
@@ -129,7 +129,7 @@ def session_child(variant: str, texts: list[str]) -> None:
 
     import onnxruntime
 
-    import scenes.speech as speech
+    import narration.speech as speech
 
     shipped = speech._session_options
 

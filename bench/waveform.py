@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from backprop_render import media
+from backprop_render.media import video as media
 
 WIDTH, HEIGHT, MARGIN = 1600, 360, 30
 

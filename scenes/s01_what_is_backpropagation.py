@@ -26,13 +26,14 @@ from manim import (
     VGroup,
 )
 
-from scenes import notation, theme, wording
+from lecture.slides import LECTURE_SUBTITLE, LECTURE_TITLE, SLIDES
+from scenes import wording
 from scenes.drawings.signal_flow import backward_flow, fitted_network, forward_flow
-from scenes.formula import symbol_to_tag
-from scenes.placement import fit_width, keep_in_content
-from scenes.slide import SlideScene
-from scenes.slides import LECTURE_SUBTITLE, LECTURE_TITLE, SLIDES
-from scenes.typeset import value_tag
+from scenes.kit import notation, theme
+from scenes.kit.formula import symbol_to_tag
+from scenes.kit.placement import fit_width, keep_in_content
+from scenes.kit.slide import SlideScene
+from scenes.kit.typeset import value_tag
 
 # The outline's description of the lecture, as three lines for the title card.
 DESCRIPTION = ("Learn the fundamentals of neural network training:",

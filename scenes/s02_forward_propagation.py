@@ -26,14 +26,15 @@ from manim import (
     Write,
 )
 
-from scenes import notation, theme, wording
+from lecture.slides import find_slide
+from scenes import wording
 from scenes.drawings.neuron import NeuronDiagram
 from scenes.drawings.signal_flow import fitted_network, forward_flow
-from scenes.formula import Fly, Formula, Part, hide, operand, reveal, symbol_to_tag
-from scenes.placement import fit_width, keep_in_content
-from scenes.slide import SlideScene
-from scenes.slides import find_slide
-from scenes.typeset import value_tag
+from scenes.kit import notation, theme
+from scenes.kit.formula import Fly, Formula, Part, hide, operand, reveal, symbol_to_tag
+from scenes.kit.placement import fit_width, keep_in_content
+from scenes.kit.slide import SlideScene
+from scenes.kit.typeset import value_tag
 
 NEURON_CENTRE = 0.55 * UP  # the body of the worked neuron once the work lines come
 WORK_Y = (-2.2, -2.9)  # the multiply line and the add line

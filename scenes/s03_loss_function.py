@@ -26,7 +26,8 @@ from manim import (
     VGroup,
 )
 
-from scenes import notation, theme, wording
+from scenes import wording
+from scenes.checks.paused_frames import cross_fade
 from scenes.drawings.loss import (
     ErrorSquare,
     PredictionLine,
@@ -37,9 +38,9 @@ from scenes.drawings.loss import (
     tidy_axis_labels,
 )
 from scenes.drawings.plot import Plot, curve_plot
-from scenes.paused_frames import cross_fade
-from scenes.placement import fit_width
-from scenes.slide import SlideScene
+from scenes.kit import notation, theme
+from scenes.kit.placement import fit_width
+from scenes.kit.slide import SlideScene
 
 # Beats 1-5 use the middle of the slide; the last beat moves them into the left column
 # to make room for the parabola on the right. While the number line is alone (beats 1-2)

@@ -24,7 +24,8 @@ from manim import (
     VGroup,
 )
 
-from scenes import notation, theme, wording
+from scenes import wording
+from scenes.checks.paused_frames import cross_fade
 from scenes.drawings.loss import (
     StepArrow,
     clipped_tangent,
@@ -33,9 +34,9 @@ from scenes.drawings.loss import (
     tidy_axis_labels,
 )
 from scenes.drawings.plot import curve_plot
-from scenes.paused_frames import cross_fade
-from scenes.placement import fit_width
-from scenes.slide import SlideScene
+from scenes.kit import notation, theme
+from scenes.kit.placement import fit_width
+from scenes.kit.slide import SlideScene
 
 PANEL_LEFT = 1.35  # the readouts beside the curve, from here to the content's right edge
 PANEL_WIDTH = theme.CONTENT_RIGHT - PANEL_LEFT

@@ -30,12 +30,13 @@ from manim import (
     squish_rate_func,
 )
 
-from scenes import notation, theme, wording
+from scenes import wording
 from scenes.drawings.graph import ComputationalGraphDiagram
 from scenes.drawings.number_lines import LinkedNumberLines, Row
-from scenes.formula import Fly, Part, hide, operand, reveal
-from scenes.placement import fit_width
-from scenes.slide import SlideScene
+from scenes.kit import notation, theme
+from scenes.kit.formula import Fly, Part, hide, operand, reveal
+from scenes.kit.placement import fit_width
+from scenes.kit.slide import SlideScene
 
 WIDTH = theme.CONTENT_RIGHT - theme.CONTENT_LEFT
 HEADLINE_TOP = theme.CONTENT_TOP - 0.05

@@ -23,11 +23,12 @@ from manim import (
     Write,
 )
 
-from scenes import notation, theme, wording
+from scenes import wording
 from scenes.drawings.graph import ComputationalGraphDiagram
-from scenes.formula import Fly, hide, operand, reveal
-from scenes.placement import fit_width
-from scenes.slide import SlideScene
+from scenes.kit import notation, theme
+from scenes.kit.formula import Fly, hide, operand, reveal
+from scenes.kit.placement import fit_width
+from scenes.kit.slide import SlideScene
 
 WIDTH = theme.CONTENT_RIGHT - theme.CONTENT_LEFT
 FORWARD_Y = 1.68  # the forward line, under the header

@@ -24,12 +24,12 @@ from manim import (
     Write,
 )
 
-from scenes import theme
 from scenes.drawings.network import NetworkDiagram
 from scenes.drawings.plot import Plot, padded, unit_glyphs
 from scenes.drawings.unit_table import unit_table
-from scenes.placement import fit_width, shift_to_x
-from scenes.slide import SlideScene
+from scenes.kit import theme
+from scenes.kit.placement import fit_width, shift_to_x
+from scenes.kit.slide import SlideScene
 from scenes.wording import fit_caption, fit_sentence
 
 CURVES = (("relu", "ReLU"), ("sigmoid", "sigmoid"), ("tanh", "tanh"))

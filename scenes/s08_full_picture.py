@@ -22,14 +22,14 @@ from manim import (
     VGroup,
 )
 
-from scenes import notation, theme
+from scenes.checks.paused_frames import cross_fade
 from scenes.drawings.network import NetworkDiagram
 from scenes.drawings.plot import Plot, padded
 from scenes.drawings.training_loop import TrainingLoop
 from scenes.drawings.unit_table import unit_table
-from scenes.paused_frames import cross_fade
-from scenes.placement import align_optically, fit_width, shift_to_x
-from scenes.slide import SlideScene
+from scenes.kit import notation, theme
+from scenes.kit.placement import align_optically, fit_width, shift_to_x
+from scenes.kit.slide import SlideScene
 from scenes.wording import (
     DEAD_UNITS,
     TRAINING,

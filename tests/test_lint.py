@@ -7,7 +7,7 @@ import sys
 
 from backprop_render import REPO
 
-CHECKED = ("backprop_core", "backprop_render", "scenes", "tests", "bench")
+CHECKED = ("backprop_core", "lecture", "narration", "scenes", "backprop_render", "tests", "bench")
 
 
 def test_ruff_finds_nothing() -> None:

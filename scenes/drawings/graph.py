@@ -43,10 +43,10 @@ from manim import (
     VGroup,
 )
 
-from .. import notation, theme
-from ..formula import Formula, operand
-from ..placement import fit_width
-from ..typeset import FactMaker
+from scenes.kit import notation, theme
+from scenes.kit.formula import Formula, operand
+from scenes.kit.placement import fit_width
+from scenes.kit.typeset import FactMaker
 
 __all__ = ["ComputationalGraphDiagram", "LAYOUT", "SYMBOLS", "OP_SYMBOLS"]
 

@@ -12,8 +12,9 @@ import math
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Arrow, DashedLine, Dot, Line, Mobject, Square, VGroup
 
-from .. import theme
-from ..placement import fit_width, keep_in_content, shift_to_x
+from scenes.kit import theme
+from scenes.kit.placement import fit_width, keep_in_content, shift_to_x
+
 from .plot import Plot, clip_segment, nice_step
 
 __all__ = ["PredictionLine", "place_labels_above", "ErrorSquare", "plot_box", "clipped_tangent",

@@ -24,7 +24,7 @@ from manim import (
     interpolate_color,
 )
 
-from .. import theme
+from scenes.kit import theme
 
 __all__ = ["NetworkDiagram"]
 

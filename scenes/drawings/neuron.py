@@ -29,8 +29,8 @@ from manim import (
     VGroup,
 )
 
-from .. import notation, theme
-from ..placement import fit_width, keep_in_content
+from scenes.kit import notation, theme
+from scenes.kit.placement import fit_width, keep_in_content
 
 __all__ = ["NeuronDiagram"]
 

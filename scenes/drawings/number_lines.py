@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Arrow, Dot, Line, MathTex, Mobject, VGroup
 
-from .. import theme
+from scenes.kit import theme
 
 __all__ = ["LinkedNumberLines", "Row"]
 

@@ -19,8 +19,7 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Axes, Dot, Line, MathTex, Mobject, VGroup, VMobject
 
 from backprop_core.formatting import format_number
-
-from .. import theme
+from scenes.kit import theme
 
 __all__ = ["Plot", "curve_plot", "nice_step", "mark_axis_tick", "padded", "clip_segment",
            "clip_polyline", "curve_glyph", "unit_glyphs"]

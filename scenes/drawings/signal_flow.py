@@ -16,7 +16,7 @@ from typing import Any, Sequence
 
 from manim import AnimationGroup, Line, ShowPassingFlash, Succession, Wait
 
-from .. import theme
+from scenes.kit import theme
 
 __all__ = ["fitted_network", "flow", "forward_flow", "backward_flow"]
 

@@ -26,7 +26,7 @@ from manim import (
     there_and_back,
 )
 
-from .. import notation, theme
+from scenes.kit import notation, theme
 
 __all__ = ["TrainingLoop", "STAGES"]
 

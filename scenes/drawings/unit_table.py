@@ -11,7 +11,7 @@ from typing import Sequence
 
 from manim import RIGHT, UP, Mobject, VGroup
 
-from ..typeset import FactMaker
+from scenes.kit.typeset import FactMaker
 
 __all__ = ["Column", "unit_table"]
 

@@ -8,12 +8,12 @@ import sys
 import time
 from pathlib import Path
 
-import scenes.slides
+import lecture.slides
 
 what = sys.argv[1:]
 comm = Path("/proc/self/comm").read_text().strip()
 print(f"cwd={os.getcwd()} env={os.environ.get('PROBE')} args={what} comm={comm} "
-      f"marked={getattr(scenes.slides, 'PROBE_MARK', None)}", flush=True)
+      f"marked={getattr(lecture.slides, 'PROBE_MARK', None)}", flush=True)
 print("to stderr", file=sys.stderr, flush=True)
 if what[0] == "exit":
     sys.exit(int(what[1]))
@@ -22,6 +22,6 @@ if what[0] == "crash":
 if what[0] == "sleep":
     time.sleep(float(what[1]))
 if what[0] == "poison":  # state a slide's Manim might leave behind in its process
-    scenes.slides.PROBE_MARK = "left by the last child"  # type: ignore[attr-defined]
+    lecture.slides.PROBE_MARK = "left by the last child"  # type: ignore[attr-defined]
     os.environ["PROBE"] = "changed by the last child"
     os.chdir("/")

@@ -27,13 +27,13 @@ from PIL import Image
 
 from backprop_core import build_lesson
 from backprop_core.params import params_from_mapping
-from backprop_render import media
+from backprop_render.build.slide_render import SlideResult, die_with_parent
 from backprop_render.errors import SlideFailed
+from backprop_render.media import video as media
+from backprop_render.media.subtitles import Cue, compose_srt
 from backprop_render.quality import Quality
-from backprop_render.slide_render import SlideResult, die_with_parent
-from backprop_render.subtitles import Cue, compose_srt
-from scenes.facts import value_at
-from scenes.slides import Slide
+from lecture.facts import value_at
+from lecture.slides import Slide
 from tests.backprop_render.synthetic_media import write_video
 
 

@@ -59,7 +59,7 @@ def shorten_last_packet(src: Path, dst: Path, ticks: int = 7) -> Path:
 def write_held(path: Path, holds: list[int], fps: int = 15, size: tuple[int, int] = (64, 36),
                codec: str = "libx264", pix_fmt: str = "yuv420p",
                keyframes: frozenset[int] = frozenset()) -> Path:
-    """A video as our Manim encoder writes a slide (scenes/manim_speedups.py): state i
+    """A video as our Manim encoder writes a slide (scenes/speedups/held_frames.py): state i
     (frame_colour(i)) shows for holds[i] frame times but is stored once, at its first
     one, and the last state once more at its last frame time (a variable frame rate,
     no B-frames). `keyframes`: states that start a closed group of pictures.

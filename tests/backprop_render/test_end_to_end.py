@@ -26,10 +26,11 @@ import pytest
 from PIL import Image
 
 from backprop_core import build_lesson, load_params
-from backprop_render import REPO, media
-from backprop_render.pipeline import CACHE_DIR
-from backprop_render.subtitles import read_srt
-from scenes.slides import SLIDE_COUNT, SLIDES, Slide, find_slide
+from backprop_render import REPO
+from backprop_render.build.pipeline import CACHE_DIR
+from backprop_render.media import video as media
+from backprop_render.media.subtitles import read_srt
+from lecture.slides import SLIDE_COUNT, SLIDES, Slide, find_slide
 
 pytestmark = pytest.mark.e2e
 
@@ -94,7 +95,7 @@ def test_slide_videos_are_browser_h264_at_preview_size(deck: Deck, videos, facts
         assert (info.codec, info.pixel_format, info.width, info.height, info.fps) == \
             ("h264", "yuv420p", 854, 480, 15), slide.stem
         assert info.duration == Fraction(info.frames, 15)
-        # A frame the slide holds is stored once (scenes/manim_speedups.py); slides hold
+        # A frame the slide holds is stored once (scenes/speedups/held_frames.py); slides hold
         # still for about half their length.
         assert info.encoded < 0.8 * info.frames, slide.stem
         assert info.duration > 5, f"{slide.stem} lasts only {float(info.duration):.1f} s"
@@ -237,7 +238,7 @@ OTHER_VALUES = {"x": (-1.5, 0.0, 7.25), "w": (0.5, -3.0), "b": (0.25, -45.0), "y
 def undeclared_reads(slide: Slide, reads: dict) -> list[str]:
     """Reads whose value a parameter the slide does not declare changes."""
     from backprop_core import Params
-    from backprop_render.reuse import changed_reads
+    from backprop_render.build.reuse import changed_reads
 
     assert set(OTHER_VALUES) == {f.name for f in dataclasses.fields(Params)}
     found = []
@@ -268,8 +269,8 @@ def test_18_a_sweep_of_real_renders_gives_folders_a_normal_render_keeps(deck: De
     from backprop_core import Params
     from backprop_render.cli import DEFAULT_VOICE
     from backprop_render.quality import QUALITIES
-    from backprop_render.sweep import SweepProgress, SweepRequest, run_sweep
-    from backprop_render.sweep_plan import variants_from_sets
+    from backprop_render.sweep.plan import variants_from_sets
+    from backprop_render.sweep.run import SweepProgress, SweepRequest, run_sweep
     from tests.backprop_render.sweep_standin import DeckCopy
 
     slides = tuple(s for s in deck.slides if "lr" not in s.depends_on)
@@ -305,7 +306,7 @@ def _beats_of(facts: dict, deck: Deck) -> list[tuple[dict, dict]]:
 
 
 def test_every_beat_is_cut_at_a_keyframe_by_stream_copy(deck: Deck, facts) -> None:
-    from backprop_render import beat_media
+    from backprop_render.media import beats as beat_media
 
     for slide in deck.slides:
         beats = sorted((deck.out / "present" / "beats").glob(f"{slide.stem}-*.mp4"))
@@ -617,7 +618,7 @@ def test_each_beats_speech_is_inside_its_beat_and_its_subtitle_follows_it(deck: 
 
 
 def test_every_slide_speaks_at_the_same_loudness_and_a_lecturers_pace(deck: Deck, facts) -> None:
-    from backprop_render import audio
+    from backprop_render.media import audio
 
     for slide in deck.slides:
         entry = next(e for e in facts["slides"] if e["stem"] == slide.stem)
@@ -631,7 +632,7 @@ def test_every_slide_speaks_at_the_same_loudness_and_a_lecturers_pace(deck: Deck
 
 def test_the_lecture_script_has_every_beat_at_its_time_on_the_lecture(deck: Deck,
                                                                       facts) -> None:
-    from backprop_render.script import clock
+    from backprop_render.present.script import clock
 
     text = (deck.out / "lecture-script.md").read_text(encoding="utf-8")
     chapters = {c["slide"]: c for c in facts["lecture_video"]["chapters"]}
@@ -651,7 +652,7 @@ def test_a_new_learning_rate_voices_again_only_the_sentences_whose_numbers_chang
     from backprop_core import format_fact
     from backprop_core.params import params_from_mapping
     from backprop_core.spoken import spoken_sentence
-    from scenes.speech import DEFAULT_VOICE, Narrator
+    from narration.speech import DEFAULT_VOICE, Narrator
 
     lesson = build_lesson(params_from_mapping({"lr": 0.02}))
     cache = shutil.copytree(deck.out / CACHE_DIR / "speech", tmp_path / "speech")

@@ -3,7 +3,7 @@ from __future__ import annotations
 import io
 
 from backprop_render.progress import Progress, clock
-from scenes.slides import SLIDES
+from lecture.slides import SLIDES
 
 
 class Clock:

@@ -8,7 +8,7 @@ import re
 from backprop_core import Params
 from backprop_core.params import PARAM_RANGES
 from backprop_render import cli
-from scenes.slides import SLIDES
+from lecture.slides import SLIDES
 
 README = (cli.REPO / "README.md").read_text(encoding="utf-8")
 

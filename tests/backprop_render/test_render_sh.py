@@ -12,7 +12,7 @@ import pytest
 
 from backprop_render import REPO
 from backprop_render.system import debian_packages
-from scenes.slides import SLIDES
+from lecture.slides import SLIDES
 
 RENDER_SH = REPO / "render.sh"
 

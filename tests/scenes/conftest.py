@@ -31,9 +31,9 @@ from manim import config, tempconfig
 
 from backprop_core import build_lesson
 from backprop_core.params import params_from_mapping
-from scenes.facts import value_at
-from scenes.runtime import PARAMS_ENV, THEME_ENV
-from scenes.slides import SLIDES, Slide
+from lecture import contract
+from lecture.facts import value_at
+from lecture.slides import SLIDES, Slide
 
 # Parameter sets that stress the wording and the layout: the defaults, a negative
 # input, a learning rate that overshoots, a prediction already on target, x = 0
@@ -77,10 +77,10 @@ def scene_class(slide: Slide) -> type:
 
 
 # Scene modules that read no colour: they stay loaded when another theme is imported.
-# scenes.svg_cache patches Manim once per process: imported again, it would take the patch
-# it made for Manim's own code and leave the module the other tests see uninstalled.
-_THEME_FREE = {"scenes", "scenes.manim_speedups", "scenes.runtime", "scenes.slides", "scenes.facts",
-               "scenes.svg_cache"}
+# scenes.speedups.svg_cache patches Manim once per process: imported again, it would take the
+# patch it made for Manim's own code and leave the module the other tests see uninstalled.
+_THEME_FREE = {"scenes", "scenes.speedups.held_frames", "scenes.kit.runtime", "lecture.slides",
+               "lecture.facts", "scenes.speedups.svg_cache"}
 
 
 @contextmanager
@@ -95,12 +95,12 @@ def _theme(name: str | None):
     saved = {k: m for k, m in sys.modules.items()
              if k.startswith("scenes.") and k not in _THEME_FREE}
     attributes = dict(vars(scenes))
-    previous = os.environ.get(THEME_ENV)
+    previous = os.environ.get(contract.THEME)
     for key in saved:
         del sys.modules[key]
-        # `from scenes import theme` reads the package's attribute before sys.modules
+        # `from scenes.kit import theme` reads the package attribute `kit` before sys.modules
         vars(scenes).pop(key.split(".")[1], None)
-    os.environ[THEME_ENV] = name
+    os.environ[contract.THEME] = name
     try:
         yield
     finally:
@@ -110,9 +110,9 @@ def _theme(name: str | None):
         vars(scenes).clear()
         vars(scenes).update(attributes)
         if previous is None:
-            os.environ.pop(THEME_ENV, None)
+            os.environ.pop(contract.THEME, None)
         else:
-            os.environ[THEME_ENV] = previous
+            os.environ[contract.THEME] = previous
 
 
 def _construct(slide: Slide, params: dict[str, Any], theme: str | None = None) -> Any:
@@ -124,8 +124,8 @@ def _construct_here(slide: Slide, params: dict[str, Any]) -> Any:
     folder = Path(tempfile.mkdtemp(prefix=f"{slide.slug}-", dir=_WORKDIR))
     params_file = folder / "params.json"
     params_file.write_text(json.dumps(params))
-    previous = os.environ.get(PARAMS_ENV)
-    os.environ[PARAMS_ENV] = str(params_file)
+    previous = os.environ.get(contract.PARAMS)
+    os.environ[contract.PARAMS] = str(params_file)
     try:
         with tempconfig({"dry_run": True, "quality": "low_quality", "media_dir": str(folder),
                          "tex_dir": str(_WORKDIR / "Tex"), "text_dir": str(_WORKDIR / "texts"),
@@ -140,9 +140,9 @@ def _construct_here(slide: Slide, params: dict[str, Any]) -> Any:
             scene.frames["last"] = scene.draw_frame()
     finally:
         if previous is None:
-            os.environ.pop(PARAMS_ENV, None)
+            os.environ.pop(contract.PARAMS, None)
         else:
-            os.environ[PARAMS_ENV] = previous
+            os.environ[contract.PARAMS] = previous
     return scene
 
 

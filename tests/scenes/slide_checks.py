@@ -18,9 +18,9 @@ from PIL import Image
 
 from backprop_core import ParamError, build_lesson, format_fact
 from backprop_core.params import params_from_mapping
-from scenes.audit import missing_facts, numeral_audit
-from scenes.slides import Slide
-from scenes.speech import speech_audit
+from lecture.slides import Slide
+from narration.speech import speech_audit
+from scenes.checks.audit import missing_facts, numeral_audit
 from tests.scenes.conftest import UNUSUAL_PARAMS, dry_run
 
 __all__ = ["check_slide", "unusual_parameters_test", "random_parameters_test", "length_test",
@@ -119,7 +119,7 @@ def frames_test(slide: Slide) -> Callable[..., None]:
 
 def paused_frames_test(slide: Slide, known: tuple[str, ...] = ()) -> Callable[[], None]:
     """No paused frame inside an animation piles texts up or morphs one number's glyphs
-    into another's (scenes/paused_frames.py), checked by the defaults' dry run. `known`:
+    into another's (scenes/checks/paused_frames.py), checked by the defaults' dry run. `known`:
     beats whose findings are left to fix (the test fails if one of them is fixed, so the
     list cannot go stale)."""
 
@@ -139,8 +139,8 @@ def light_theme_test(slide: Slide) -> Callable[..., None]:
 
     @pytest.mark.parametrize("which", ("checks", "last"))
     def test(which: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
-        from scenes.layout import text_units
-        from scenes.theme import LIGHT
+        from scenes.checks.layout import text_units
+        from scenes.kit.theme import LIGHT
 
         scene = dry_run(slide, theme="light")
         if which == "checks":

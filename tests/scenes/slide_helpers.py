@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from scenes.slides import Slide
+from lecture.slides import Slide
 from tests.scenes.conftest import dry_run
 
 

@@ -6,13 +6,13 @@ import pytest
 from manim import Line
 
 from backprop_core import build_lesson
-from scenes import theme
+from lecture.facts import FactRecorder, TrackedLesson
 from scenes.drawings.graph import ComputationalGraphDiagram
 from scenes.drawings.loss import clipped_tangent
 from scenes.drawings.plot import Plot
 from scenes.drawings.unit_table import unit_table
-from scenes.facts import FactRecorder, TrackedLesson
-from scenes.typeset import Typesetter
+from scenes.kit import theme
+from scenes.kit.typeset import Typesetter
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import pytest
 
 from backprop_core import build_lesson
 from backprop_core.params import params_from_mapping
+from lecture.slides import LECTURE_SUBTITLE, LECTURE_TITLE, SLIDES, find_slide
 from scenes.s01_what_is_backpropagation import DESCRIPTION, STEPS
-from scenes.slides import LECTURE_SUBTITLE, LECTURE_TITLE, SLIDES, find_slide
 from tests.scenes.slide_checks import (
     frames_test,
     length_test,

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from lecture.slides import find_slide
 from scenes.drawings.loss import ErrorSquare
-from scenes.slides import find_slide
 from tests.scenes.slide_checks import (
     frames_test,
     length_test,

@@ -11,7 +11,7 @@ import pytest
 
 from backprop_core import build_lesson
 from backprop_core.params import params_from_mapping
-from scenes.slides import find_slide
+from lecture.slides import find_slide
 from tests.scenes.slide_checks import (
     frames_test,
     length_test,

@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from scenes.audit import missing_facts, numeral_audit
-from scenes.slides import find_slide
+from lecture.slides import find_slide
+from scenes.checks.audit import missing_facts, numeral_audit
 from tests.scenes.slide_checks import (
     frames_test,
     length_test,

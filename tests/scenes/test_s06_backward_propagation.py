@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 
 from backprop_core import build_lesson
-from scenes.audit import missing_facts, numeral_audit
-from scenes.slides import find_slide
+from lecture.slides import find_slide
+from scenes.checks.audit import missing_facts, numeral_audit
 from tests.scenes.slide_checks import (
     frames_test,
     length_test,

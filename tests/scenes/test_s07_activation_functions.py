@@ -9,7 +9,7 @@ import pytest
 
 from backprop_core import build_lesson, format_fact
 from backprop_core.params import params_from_mapping
-from scenes.slides import SLIDES
+from lecture.slides import SLIDES
 from tests.scenes.conftest import dry_run
 from tests.scenes.slide_checks import (
     frames_test,
@@ -114,7 +114,7 @@ def test_worked_neuron_parameters_play_no_part(scenes):
 
 
 def test_no_typed_numerals(scenes):
-    audit = pytest.importorskip("scenes.audit")
+    audit = pytest.importorskip("scenes.checks.audit")
     for scene in scenes.values():
         assert audit.numeral_audit(scene) == []
         assert audit.missing_facts(scene) == []

@@ -9,8 +9,8 @@ import pytest
 
 from backprop_core import build_lesson, format_fact
 from backprop_core.params import params_from_mapping
-from scenes import theme
-from scenes.slides import SLIDES
+from lecture.slides import SLIDES
+from scenes.kit import theme
 from tests.scenes.conftest import dry_run
 from tests.scenes.slide_checks import (
     frames_test,
@@ -131,7 +131,7 @@ def test_backward_sentence_follows_the_units(scenes, name, words):
 
 
 def test_no_typed_numerals(scenes):
-    audit = pytest.importorskip("scenes.audit")
+    audit = pytest.importorskip("scenes.checks.audit")
     for scene in scenes.values():
         assert audit.numeral_audit(scene) == []
         assert audit.missing_facts(scene) == []

@@ -1,0 +1,390 @@
+"""What the output folder says about itself: `facts.json` and the render state, as typed records.
+
+`facts.json` traces every file to its numbers: the parameters and the lesson of
+the latest render, and for each slide in the folder the quality and parameters it
+was rendered with and the manifest its scene wrote (every fact shown, every lesson
+value read). Slides rendered earlier with other settings keep their own entry, so
+the record stays true when a lecturer re-renders one slide with a changed value.
+
+`.render-state.json` holds what only this machine cares about: how long each slide
+took, for the next render's time-left estimate; for each slide in the folder the key
+of the code and settings it was rendered with and the sizes of its files (see
+reuse.py: a slide whose key, files and read values are unchanged is not rendered
+again); and which slide files lecture.mp4 was joined from.
+
+Each record reads itself from JSON (`from_json`, None or an empty record when the JSON is
+not what this version writes: the slide is then rendered again) and writes the same JSON,
+key for key, that earlier versions wrote, so existing output folders keep working.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import uuid
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
+
+from backprop_core.params import Params
+from backprop_render.quality import Quality
+from lecture.slides import LECTURE_SUBTITLE, LECTURE_TITLE, SLIDES, Slide
+
+if TYPE_CHECKING:  # PyAV and numpy only where media is made, not to read a record
+    from backprop_render.build.slide_render import SlideResult
+    from backprop_render.media.video import Chapter
+
+__all__ = ["FACTS_FILE", "STATE_FILE", "SlideEntry", "LectureEntry", "Publication",
+           "LectureRecord", "Timing", "RenderState", "slide_facts_file", "slide_facts_document",
+           "facts_document", "lecture_problem", "quality_record", "manim_version", "file_sizes",
+           "FolderRecords", "read_records"]
+
+FACTS_FILE = "facts.json"
+STATE_FILE = ".render-state.json"
+Json = dict[str, Any]
+
+
+def manim_version() -> str:
+    return metadata.version("manim")
+
+
+def quality_record(quality: Quality) -> Json:
+    return {"name": quality.name, "width": quality.width, "height": quality.height,
+            "fps": quality.fps}
+
+
+def file_sizes(folder: Path, names: Iterable[str]) -> dict[str, int]:
+    return {name: (folder / name).stat().st_size for name in names}
+
+
+def _fields(cls: type, data: Any) -> Json | None:
+    """`data`'s values for every field of `cls`, or None if it lacks one without a default
+    (not ours); a field added since (the theme) takes its default."""
+    if not isinstance(data, dict):
+        return None
+    required = [f.name for f in dataclasses.fields(cls)
+                if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+    if any(name not in data for name in required):
+        return None
+    return {f.name: data[f.name] for f in dataclasses.fields(cls) if f.name in data}
+
+
+# ----- facts.json ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SlideEntry:
+    """A slide's entry in facts.json, and the body of its NN-slug.facts.json."""
+
+    number: int
+    slug: str
+    stem: str
+    title: str
+    scene: str
+    quality: str
+    params: Json  # the parameters its files are true for
+    manim_version: str
+    files: dict[str, str]  # kind -> file name in the folder
+    video: Json
+    gif: Json | None
+    subtitles: int
+    manifest: Json  # what the scene reported: facts, reads, narration, layout problems
+    theme: str = "dark"  # the palette it was drawn in (scenes/kit/theme.py's THEMES)
+
+    @classmethod
+    def from_result(cls, result: SlideResult, params: Params, files: dict[str, str],
+                    theme: str = "dark") -> SlideEntry:
+        slide, video, gif = result.slide, result.video, result.gif
+        return cls(
+            number=slide.number, slug=slide.slug, stem=slide.stem, title=slide.title,
+            scene=slide.scene, quality=result.quality.name, params=dataclasses.asdict(params),
+            manim_version=manim_version(), files=files,
+            video={"width": video.width, "height": video.height, "fps": float(video.fps),
+                   "frames": video.frames, "duration": float(video.duration)},
+            gif=None if gif is None else {"width": gif.width, "height": gif.height,
+                                          "frames": gif.frames, "duration": gif.duration_ms / 1000},
+            subtitles=result.cues, manifest=result.manifest, theme=theme)
+
+    @classmethod
+    def from_json(cls, data: Any) -> SlideEntry | None:
+        values = _fields(cls, data)
+        if values is None or not isinstance(values["files"], dict) \
+                or not isinstance(values["manifest"], dict):
+            return None
+        return cls(**values)
+
+    def to_json(self) -> Json:
+        # Its fields hold JSON already; dataclasses.asdict would deep-copy every manifest, a
+        # tenth of a second per deck on each run. The result shares them: read it, don't edit.
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+    def with_params(self, params: Params) -> SlideEntry:
+        """The entry for the same files, true for `params` too (it read nothing that changed)."""
+        return dataclasses.replace(self, params=dataclasses.asdict(params))
+
+    def settings(self) -> tuple:
+        """What slides joined into one lecture must share."""
+        return self.quality, self.theme, self.params, self.manim_version
+
+
+@dataclass(frozen=True)
+class LectureEntry:
+    """lecture.mp4 and lecture.srt in facts.json: what they were joined from, chapter by chapter."""
+
+    files: dict[str, str]
+    quality: str
+    params: Json
+    duration: float
+    subtitles: int
+    chapters: list[Json]
+    theme: str = "dark"
+
+    @classmethod
+    def joined(cls, entries: list[SlideEntry], chapters: list[Chapter], cues: int) -> LectureEntry:
+        return cls(files={"mp4": "lecture.mp4", "srt": "lecture.srt"},
+                   quality=entries[0].quality, theme=entries[0].theme, params=entries[0].params,
+                   duration=float(chapters[-1].end), subtitles=cues,
+                   chapters=[{"slide": e.stem, "title": c.title, "start": float(c.start),
+                              "end": float(c.end)}
+                             for e, c in zip(entries, chapters, strict=True)])
+
+    @classmethod
+    def from_json(cls, data: Any) -> LectureEntry | None:
+        values = _fields(cls, data)
+        return None if values is None else cls(**values)
+
+    def to_json(self) -> Json:
+        return dataclasses.asdict(self)
+
+
+def slide_facts_file(stem: str) -> str:
+    return f"{stem}.facts.json"
+
+
+def slide_facts_document(entry: SlideEntry) -> Json:
+    return {"lecture": f"{LECTURE_TITLE}: {LECTURE_SUBTITLE}",
+            "about": "The numbers behind this slide's files: the quality and parameters they "
+                     "were rendered with, and every number the scene showed and read. The same "
+                     "as this slide's entry in facts.json.",
+            **entry.to_json()}
+
+
+def lecture_problem(entries: list[SlideEntry]) -> str | None:
+    """Why these slides cannot form one lecture video, or None if they can."""
+    if not entries:
+        return "no slide has been rendered"
+    first = entries[0]
+    odd = [e for e in entries if e.settings() != first.settings()]
+    if odd:
+        names = ", ".join(str(e.number) for e in odd)
+        return (f"slides {names} were rendered with other settings than slide {first.number} "
+                "(quality, theme, parameters or Manim version)")
+    return None
+
+
+def facts_document(params: Params, lesson: Json, quality: Quality,
+                   entries: Iterable[SlideEntry], lecture: LectureEntry | None,
+                   theme: str = "dark") -> Json:
+    order = {s.stem: s.number for s in SLIDES}
+    return {
+        "title": f"{LECTURE_TITLE}: {LECTURE_SUBTITLE}",
+        "about": "The numbers behind every file in this folder. 'params' and 'lesson' are "
+                 "those of the latest render; each slide records its own quality, the "
+                 "parameters its files are true for, and the facts its scene showed and "
+                 "read. A slide none of whose read values changed keeps its files and "
+                 "takes the new parameters.",
+        "manim_version": manim_version(),
+        "quality": quality_record(quality),
+        "theme": theme,
+        "params": dataclasses.asdict(params),
+        "lesson": lesson,
+        "slides": [e.to_json() for e in sorted(entries, key=lambda e: order.get(e.stem, 99))],
+        "lecture_video": None if lecture is None else lecture.to_json(),
+    }
+
+
+# ----- .render-state.json ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Publication:
+    """A published slide: the key of its code and settings, its files' sizes, and an id for
+    this publication (lecture.mp4 records the ids of the slides it joined)."""
+
+    key: str
+    files: dict[str, int]
+    id: str
+    # reuse.reads_proof: its reads hold their values in the lesson of the key it names
+    reads: str | None = None
+
+    @classmethod
+    def new(cls, key: str, folder: Path, names: Iterable[str],
+            reads: str | None = None) -> Publication:
+        return cls(key, file_sizes(folder, names), uuid.uuid4().hex, reads)
+
+    def with_reads(self, reads: str) -> Publication:
+        return dataclasses.replace(self, reads=reads)
+
+    @classmethod
+    def from_json(cls, data: Any) -> Publication | None:
+        values = _fields(cls, data)
+        if values is None or not isinstance(values["files"], dict):
+            return None
+        return cls(**values)
+
+    def to_json(self) -> Json:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class LectureRecord:
+    """Which slide publications lecture.mp4 and lecture.srt were joined from, and their sizes."""
+
+    slides: list[str | None]
+    files: dict[str, int]
+
+    @classmethod
+    def new(cls, slide_ids: list[str | None], folder: Path) -> LectureRecord:
+        return cls(slide_ids, file_sizes(folder, ("lecture.mp4", "lecture.srt")))
+
+    @classmethod
+    def from_json(cls, data: Any) -> LectureRecord | None:
+        values = _fields(cls, data)
+        return None if values is None else cls(**values)
+
+    def to_json(self) -> Json:
+        return dataclasses.asdict(self)
+
+    def is_current(self, slide_ids: list[str | None], folder: Path) -> bool:
+        """Whether the lecture files were joined from exactly these slide publications."""
+        if None in slide_ids or self.slides != slide_ids:
+            return False
+        try:
+            return file_sizes(folder, self.files) == self.files
+        except (OSError, TypeError):
+            return False
+
+
+@dataclass(frozen=True)
+class LessonRecord:
+    """The key of the lesson facts.json holds (reuse.lesson_key) and the digest of that
+    lesson's JSON: a run with the same key takes the lesson from facts.json, if its digest
+    still matches, instead of building it."""
+
+    key: str
+    digest: str
+
+    @classmethod
+    def from_json(cls, data: Any) -> LessonRecord | None:
+        values = _fields(cls, data)
+        return None if values is None else cls(**values)
+
+    def to_json(self) -> Json:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class Timing:
+    seconds: float
+    animations: int
+
+    @classmethod
+    def from_json(cls, data: Any) -> Timing | None:
+        try:
+            return cls(float(data["seconds"]), int(data["animations"]))
+        except (TypeError, KeyError, ValueError):
+            return None
+
+    def to_json(self) -> Json:
+        return {"seconds": self.seconds, "animations": self.animations}
+
+
+@dataclass
+class RenderState:
+    """The whole of .render-state.json; `other` keeps keys this version does not know."""
+
+    slides: dict[str, Publication] = field(default_factory=dict)
+    timings: dict[str, dict[str, Json]] = field(default_factory=dict)  # quality -> stem -> Timing
+    lecture: LectureRecord | None = None
+    lesson: LessonRecord | None = None
+    other: Json = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, data: Any) -> RenderState:
+        data = data if isinstance(data, dict) else {}
+        slides = data.get("slides")
+        slides = slides if isinstance(slides, dict) else {}
+        published = {stem: p for stem, record in slides.items()
+                     if (p := Publication.from_json(record)) is not None}
+        timings = data.get("timings")
+        return cls(published, timings if isinstance(timings, dict) else {},
+                   LectureRecord.from_json(data.get("lecture")),
+                   LessonRecord.from_json(data.get("lesson")),
+                   {k: v for k, v in data.items()
+                    if k not in ("slides", "timings", "lecture", "lesson")})
+
+    def to_json(self) -> Json:
+        data: Json = {**self.other,
+                      "slides": {stem: p.to_json() for stem, p in self.slides.items()}}
+        if self.timings:
+            data["timings"] = self.timings
+        if self.lecture is not None:
+            data["lecture"] = self.lecture.to_json()
+        if self.lesson is not None:
+            data["lesson"] = self.lesson.to_json()
+        return data
+
+    def timing(self, quality: Quality, stem: str) -> Timing | None:
+        by_slide = self.timings.get(quality.name)
+        return Timing.from_json(by_slide.get(stem)) if isinstance(by_slide, dict) else None
+
+    def estimates(self, quality: Quality,
+                  slides: list[Slide]) -> dict[str, tuple[float, int] | None]:
+        """(seconds, animations) each slide took last time at this quality, if known."""
+        found: dict[str, tuple[float, int] | None] = {}
+        for slide in slides:
+            timing = self.timing(quality, slide.stem)
+            found[slide.stem] = None if timing is None else (timing.seconds, timing.animations)
+        return found
+
+    def record_timing(self, result: SlideResult) -> None:
+        by_slide = self.timings.setdefault(result.quality.name, {})
+        by_slide[result.slide.stem] = Timing(round(result.seconds, 2), result.animations).to_json()
+
+
+# ----- reading a folder's records ------------------------------------------------------------
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+@dataclass(frozen=True)
+class FolderRecords:
+    """An output folder's two records as they are on disk, read once."""
+
+    facts: Json  # facts.json; {} when absent or unreadable
+    state_json: Json  # .render-state.json; {} likewise
+    # The facts.json entries of the deck's slides whose files are all in the folder.
+    entries: dict[str, SlideEntry]
+
+    @property
+    def state(self) -> RenderState:
+        return RenderState.from_json(self.state_json)  # a fresh copy: the pipeline changes it
+
+
+def read_records(folder: Path) -> FolderRecords:
+    """What `folder` says about itself, read-only: the render reads it before deciding what to
+    render, a sweep's plan reads each variant's folder the same way."""
+    facts, state = _read_json(folder / FACTS_FILE), _read_json(folder / STATE_FILE)
+    facts = facts if isinstance(facts, dict) else {}
+    deck = {s.stem for s in SLIDES}
+    entries = {}
+    slides = facts.get("slides")
+    for data in slides if isinstance(slides, list) else []:
+        entry = SlideEntry.from_json(data)
+        if entry is not None and entry.stem in deck \
+                and all((folder / name).is_file() for name in entry.files.values()):
+            entries[entry.stem] = entry
+    return FolderRecords(facts, state if isinstance(state, dict) else {}, entries)

@@ -1,0 +1,2 @@
+"""The lecture for presenting and reading: the offline presenter, lecture.pptx,
+handout.pdf and lecture-script.md."""

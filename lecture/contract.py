@@ -1,0 +1,37 @@
+"""The environment a slide's Manim process is started with: every variable named once.
+
+The render pipeline runs each slide as its own `manim` process and tells it what to
+draw and where to report through these variables; a scene, its speed-ups and the
+benchmarks read them from here. Run by hand (`manim -qm scenes/...`), a scene finds
+none of them set and draws the defaults, silent, in the dark theme.
+"""
+
+from __future__ import annotations
+
+__all__ = ["PARAMS", "FACTS_OUT", "STILL_OUT", "THEME", "VOICE", "SPEECH_CACHE", "TEX_FORMATS",
+           "SVG_CACHE", "NO_SVG_CACHE", "NO_PREFETCH", "STOCK_MANIM", "PROFILE",
+           "PROFILE_CAPTURE", "ALL"]
+
+# What to draw.
+PARAMS = "BACKPROP_PARAMS"  # a .toml or .json file of parameters; unset: the defaults
+THEME = "BACKPROP_THEME"  # dark or light (lecture/palettes.py); unset: dark
+VOICE = "BACKPROP_VOICE"  # the voice a scene speaks with; unset: none (tests, manim by hand)
+
+# Where the scene reports.
+FACTS_OUT = "BACKPROP_FACTS_OUT"  # the facts manifest (JSON) of what it read, showed and said
+STILL_OUT = "BACKPROP_STILL_OUT"  # its last frame (PNG)
+
+# Caches the pipeline keeps between renders.
+SPEECH_CACHE = "BACKPROP_SPEECH_CACHE"  # folder of the synthesized sentences
+TEX_FORMATS = "BACKPROP_TEX_FORMATS"  # folder of the precompiled LaTeX preamble formats
+SVG_CACHE = "BACKPROP_SVG_CACHE"  # folder of the slide's parsed formula and text SVGs
+
+# Switches, for benchmarks or to rule a speed-up out when something looks wrong.
+NO_SVG_CACHE = "BACKPROP_NO_SVG_CACHE"  # set: every SVG is parsed
+NO_PREFETCH = "BACKPROP_NO_PREFETCH"  # set: every formula compiles on its own
+STOCK_MANIM = "BACKPROP_STOCK_MANIM"  # set: Manim's own code, none of scenes/speedups
+PROFILE = "BACKPROP_PROFILE"  # a folder: each Manim process times its phases (bench/profiling.py)
+PROFILE_CAPTURE = "BACKPROP_PROFILE_CAPTURE"  # a folder: keep the frames handed to the encoder
+
+ALL = (PARAMS, THEME, VOICE, FACTS_OUT, STILL_OUT, SPEECH_CACHE, TEX_FORMATS, SVG_CACHE,
+       NO_SVG_CACHE, NO_PREFETCH, STOCK_MANIM, PROFILE, PROFILE_CAPTURE)

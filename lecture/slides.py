@@ -1,0 +1,76 @@
+"""The deck: which slide is which scene. Imports nothing from manim, so the render
+pipeline can read it without paying for Manim's start-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Slide", "SLIDES", "SLIDE_COUNT", "KICKER", "LECTURE_TITLE", "LECTURE_SUBTITLE",
+           "find_slide", "EVERY_PARAM", "EXAMPLE", "NEURON", "NETWORK"]
+
+KICKER = "NEURAL NETWORKS / BACKPROPAGATION"
+LECTURE_TITLE = "Backpropagation Demystified"
+LECTURE_SUBTITLE = "How Neural Networks Learn"
+SCENES_DIR = Path(__file__).resolve().parent.parent / "scenes"
+
+# The parameters a slide's lesson values can depend on (see Slide.depends_on).
+EXAMPLE = ("x", "w", "b", "y")  # the worked neuron's input, weight, bias and target
+NEURON = (*EXAMPLE, "lr")  # the worked neuron of slides 2-6 and its learning rate
+NETWORK = ("hidden", "epochs", "net_lr", "seed")  # the small network of slides 1, 2, 7, 8
+EVERY_PARAM = (*NEURON, "steps", *NETWORK)
+
+
+@dataclass(frozen=True)
+class Slide:
+    number: int
+    slug: str  # output files are named f"{number:02d}-{slug}"
+    module: str  # file name under scenes/, without .py
+    scene: str  # the Scene class in that file
+    title: str
+    subtitle: str
+    # The parameters whose change can change a lesson value the slide reads; a sweep
+    # renders the slide once for all variants that agree on these. Proved against the
+    # slide's recorded reads by tests/backprop_render/test_end_to_end.py; a sweep also
+    # checks each shared render's reads and renders the slide again where one differs.
+    depends_on: tuple[str, ...] = EVERY_PARAM
+
+    @property
+    def stem(self) -> str:
+        return f"{self.number:02d}-{self.slug}"
+
+    @property
+    def path(self) -> Path:
+        return SCENES_DIR / f"{self.module}.py"
+
+
+SLIDES: tuple[Slide, ...] = (
+    Slide(1, "what-is-backpropagation", "s01_what_is_backpropagation", "WhatIsBackpropagation",
+          "What is Backpropagation?", "", NETWORK),  # the title card says the subtitle
+    Slide(2, "forward-propagation", "s02_forward_propagation", "ForwardPropagation",
+          "Forward Propagation", "The Network Makes a Prediction", (*EXAMPLE, *NETWORK)),
+    Slide(3, "loss-function", "s03_loss_function", "LossFunction",
+          "Measuring Mistakes", "The Loss Function", (*NEURON, "steps")),
+    Slide(4, "gradient-descent", "s04_gradient_descent", "GradientDescent",
+          "Which Way is Down?", "Gradient Descent", (*NEURON, "steps")),
+    Slide(5, "chain-rule", "s05_chain_rule", "ChainRule",
+          "The Chain Rule", "Connecting the Dots Backward", EXAMPLE),
+    Slide(6, "backward-propagation", "s06_backward_propagation", "BackwardPropagation",
+          "Backward Propagation", "Computing the Gradient", NEURON),
+    Slide(7, "activation-functions", "s07_activation_functions", "ActivationFunctions",
+          "Why We Need More Than a Line", "Activation Functions", NETWORK),
+    Slide(8, "full-picture", "s08_full_picture", "FullPicture",
+          "Why Backpropagation Makes Learning Possible", "The Full Picture", NETWORK),
+)
+SLIDE_COUNT = len(SLIDES)
+
+
+def find_slide(key: str) -> Slide:
+    """A slide by number ('6', '06') or slug ('backward-propagation', '06-backward-propagation')."""
+    key = key.strip().lower()
+    for slide in SLIDES:
+        if key in (str(slide.number), f"{slide.number:02d}", slide.slug, slide.stem,
+                   slide.scene.lower()):
+            return slide
+    known = ", ".join(f"{s.number} ({s.slug})" for s in SLIDES)
+    raise KeyError(f"unknown slide '{key}'. Slides are: {known}.")

