@@ -1,14 +1,16 @@
-"""The README promises things the code must keep: names, defaults, options, paths."""
+"""The README promises things the code must keep: names, defaults, options, paths.
+
+Its links, and the pages under docs/, are checked by tests/test_docs.py."""
 
 from __future__ import annotations
 
 import dataclasses
-import re
 
 from backprop_core import Params
 from backprop_core.params import PARAM_RANGES
 from backprop_render import cli
 from lecture.slides import SLIDES
+from tests.docs_checks import missing_paths
 
 README = (cli.REPO / "README.md").read_text(encoding="utf-8")
 
@@ -45,8 +47,7 @@ def test_the_options_table_lists_every_option_of_the_command_line():
 
 
 def test_named_files_and_slides_exist():
-    for path in re.findall(r"`((?:assets|backprop_render|scenes)/[\w./-]+\.\w+)`", README):
-        assert (cli.REPO / path).exists(), path
+    assert missing_paths(cli.REPO / "README.md", cli.REPO) == []
     assert f"`{SLIDES[0].stem}.mp4`" in README and f"`{SLIDES[-1].stem}.mp4`" in README
     assert "manim -qm scenes/s06_backward_propagation.py BackwardPropagation" in README
     assert (SLIDES[5].module, SLIDES[5].scene) == \
