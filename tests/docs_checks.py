@@ -53,7 +53,7 @@ def anchors(text: str) -> set[str]:
 
 
 def _relative_links(text: str) -> list[str]:
-    return [target for target in _LINK.findall(_prose(text))
+    return [target for target in _LINK.findall(_CODE.sub("", _prose(text)))
             if not re.match(r"[a-z][a-z0-9+.-]*:", target, re.I)]  # http:, mailto:, ...
 
 
@@ -112,7 +112,7 @@ def missing_paths(page: Path, root: Path) -> list[str]:
             if "/" not in word or not _REPO_PATH.fullmatch(word):
                 continue
             first = word.split("/", 1)[0]
-            if first in generated or not (root / first).is_dir():
+            if first in generated or first in ("", "..") or not (root / first).is_dir():
                 continue
             # NN stands for a slide's number, as in `scenes/sNN_*.py`.
             if not any(root.glob(word.rstrip("/").replace("NN", "[0-9][0-9]"))):

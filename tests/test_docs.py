@@ -70,7 +70,7 @@ def test_good_links_pass(tmp_path: Path) -> None:
 
 def test_a_broken_link_a_broken_anchor_and_an_orphan_page_fail(tmp_path: Path) -> None:
     root = _site(tmp_path, "# Top\n[gone](docs/gone.md) [a](docs/a.md#no-such) [self](#nope)\n"
-                           "```md\n[in code](ignored.md)\n```\n",
+                           "```md\n[in code](ignored.md)\n```\nnor `[a span](ignored.md)`\n",
                  a="# A\n[code](../scenes/slide.py#L3)\n", orphan="# Orphan\n[a](a.md)\n")
     assert broken_links(root) == [
         "README.md: (docs/gone.md) links to a file that does not exist",
