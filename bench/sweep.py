@@ -6,7 +6,7 @@ Two ways to render the same variants, at the same quality, on this machine:
   render already uses every core for its slides);
 - sweep: `./render.sh sweep --variants FILE.csv --out DIR`, one command.
 
-It prints, as a Markdown table for the README, the wall-clock seconds of each, their
+It prints, as a Markdown table for docs/sweeps.md, the wall-clock seconds of each, their
 CPU seconds (user + sys of every process they started: the number to compare on a
 loaded machine), the slide renders each did, and the renders the sweep saved; the
 load average is printed at start and end, and in the table's caption (the machine
