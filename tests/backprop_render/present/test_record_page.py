@@ -5,7 +5,8 @@ the page keeps must hold that sound (its envelope follows the file's) and its re
 name the beat and the sentence the page showed. The pages are built from synthetic slides
 (no Manim); Chromium saves by download from file:// and into a folder (the File System
 Access API, handed its origin-private folder over http, as no test can click a folder
-picker); Firefox, which has no folder picker, by download.
+picker); Firefox, which has no folder picker, by download. (Headless Firefox here has no
+audio output, so its audio context never runs: the level meter is checked in Chromium.)
 """
 
 from __future__ import annotations
@@ -79,7 +80,11 @@ def record_and_keep(driver: Any, seconds: float = 2.0) -> dict:
     """R, speak for `seconds`, R, K: as the lecturer would, with the keys."""
     press(driver, "r")
     present_browser.wait_for(lambda: state(driver)["recording"], what="recording")
-    time.sleep(seconds)
+    started = time.monotonic()
+    # The level meter hears the microphone (syllables at about -10 dBFS, room noise at -70).
+    present_browser.wait_for(lambda: driver.execute_script(
+        "return document.getElementById('meter').value") > -30, what="the level meter")
+    time.sleep(max(0.0, seconds - (time.monotonic() - started)))
     press(driver, "r")
     present_browser.wait_for(lambda: state(driver)["pending"], what="the take")
     press(driver, "k")
