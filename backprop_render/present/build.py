@@ -167,7 +167,8 @@ def _has_audio(video: Path) -> bool:
 
 # The palette's fields the page is drawn in (presenter.css names them --ground, ...).
 _PAGE_COLOURS = {"ground": "background", "panel": "panel", "edge": "panel_edge",
-                 "text": "text", "muted": "muted", "strong": "emphasis", "accent": "param"}
+                 "text": "text", "muted": "muted", "strong": "emphasis", "accent": "param",
+                 "alert": "loss"}  # the recording page's stale takes and recording clock
 
 
 def page_theme(theme: str) -> dict[str, str]:

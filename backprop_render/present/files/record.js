@@ -434,7 +434,8 @@
     for await (const name of folder.keys()) {
       names.add(name);
     }
-    const counts = {};
+    const before = new Map(state);
+    const read = new Map();
     for (let i = 0; i < beats.length; i += 1) {
       const b = beats[i];
       const data = await readRecord(b);
@@ -448,8 +449,15 @@
           !name.endsWith(".json"))) {
         current = "new";
       }
-      state.set(i, current);
-      counts[current] = (counts[current] || 0) + 1;
+      read.set(i, current);
+    }
+    const counts = {};
+    for (const [i, current] of read) {
+      // A take kept while the folder was being read is newer than what was read.
+      if (state.get(i) !== "kept" || before.get(i) === "kept") {
+        state.set(i, current);
+      }
+      counts[stateOf(i)] = (counts[stateOf(i)] || 0) + 1;
     }
     return counts;
   }

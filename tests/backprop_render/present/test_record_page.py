@@ -88,8 +88,11 @@ def record_and_keep(driver: Any, seconds: float = 2.0) -> dict:
     press(driver, "r")
     present_browser.wait_for(lambda: state(driver)["pending"], what="the take")
     press(driver, "k")
-    return present_browser.wait_for(lambda: (s := state(driver))["state"] == "kept" and s,
-                                    what="the take kept")
+    try:
+        return present_browser.wait_for(lambda: (s := state(driver))["state"] == "kept" and s,
+                                        what="the take kept")
+    except AssertionError as error:
+        raise AssertionError(f"{error}; the page says: {state(driver)['status']}") from None
 
 
 def assert_take_of(folder: Path, beat: takes.BeatLine, beats: list[takes.BeatLine],
@@ -163,7 +166,8 @@ def test_a_take_is_written_into_the_chosen_folder_and_played_back(deck, micropho
         present_browser.wait_for(lambda: driver.execute_script("return !!window.recording"))
         assert state(driver)["index"] == 3  # where the address says
         press(driver, "o")
-        present_browser.wait_for(lambda: state(driver)["folder"] is not None, what="folder")
+        present_browser.wait_for(lambda: "Takes folder" in state(driver)["status"],
+                                 what="the folder read")
         record_and_keep(driver)
         assert "in the folder" in state(driver)["status"]
         press(driver, "p")
