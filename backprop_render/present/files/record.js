@@ -40,6 +40,7 @@
   let stream = null; // the microphone
   let analyser = null;
   let recorder = null; // a MediaRecorder while recording
+  let starting = false; // waiting for the microphone to start a recording
   let recordingBeat = -1;
   let recordStarted = 0;
   let folder = null; // a FileSystemDirectoryHandle once the lecturer picked one
@@ -85,25 +86,30 @@
   // ----- the page --------------------------------------------------------------------
 
   function drawList() {
-    list.textContent = "";
     beats.forEach((b, i) => {
       const item = document.createElement("li");
       const button = document.createElement("button");
       button.type = "button";
-      button.dataset.index = String(i);
       const name = document.createElement("span");
       name.textContent = `${b.slide}.${b.beat} ${b.name}`;
-      const badge = document.createElement("span");
-      badge.className = `state ${stateOf(i)}`;
-      badge.textContent = stateOf(i);
-      button.append(name, badge);
-      button.setAttribute("aria-label", `Slide ${b.slide}, beat ${b.beat}: ${LABELS[stateOf(i)]}`);
-      if (i === index) {
-        button.setAttribute("aria-current", "step");
-      }
+      button.append(name, document.createElement("span"));
       button.addEventListener("click", () => show(i, true));
       item.append(button);
       list.append(item);
+    });
+  }
+
+  function updateList() {
+    // In place: a button the keyboard is on keeps the focus.
+    [...list.querySelectorAll("button")].forEach((button, i) => {
+      const badge = button.lastChild;
+      badge.className = `state ${stateOf(i)}`;
+      badge.textContent = stateOf(i);
+      if (i === index) {
+        button.setAttribute("aria-current", "step");
+      } else {
+        button.removeAttribute("aria-current");
+      }
     });
   }
 
@@ -131,7 +137,7 @@
       video.load();
     }
     history.replaceState(null, "", `#${index + 1}`);
-    drawList();
+    updateList();
     const item = list.querySelector('[aria-current="step"]');
     if (item && item.scrollIntoView) {
       item.scrollIntoView({ block: "nearest" });
@@ -221,12 +227,18 @@
   }
 
   async function startRecording() {
+    if (starting) {
+      return; // R pressed twice while the browser opens the microphone
+    }
+    starting = true;
     try {
       await microphone();
     } catch (error) {
       say(`The microphone is not available (${error.name || error.message}): allow it for ` +
         "this page and press R again.");
       return;
+    } finally {
+      starting = false;
     }
     const chunks = [];
     const type = recorderType();
@@ -327,8 +339,9 @@
     return {
       format: form.format, version: form.version, beat: b.id, sentence: b.text,
       audio: {
+        // The file's rate is the codec's (Opus: 48 kHz), not the microphone's: left out.
         file: name, sha256: await sha256(take.blob), bytes: take.blob.size,
-        seconds: Math.round(take.seconds * 1000) / 1000, rate: settings.sampleRate || null,
+        seconds: Math.round(take.seconds * 1000) / 1000, rate: null,
         channels: settings.channelCount || null, type: take.type,
       },
       made: "recording page", when: new Date().toISOString(),
@@ -336,6 +349,10 @@
   }
 
   async function keep() {
+    if (recorder) {
+      say("Still recording: press R to stop first.");
+      return;
+    }
     const i = index;
     const take = pending.get(i);
     if (!take) {
@@ -551,6 +568,7 @@
     say("This folder was made by an older render: render the lecture again to record it.");
     return;
   }
+  drawList();
   // Start where the address says (#12: beat 12), else at the first stale beat the render
   // found, else the first without a take.
   const asked = Number(location.hash.slice(1));

@@ -206,17 +206,23 @@ def test_the_page_is_usable_by_keyboard_and_screen_reader(deck, browser) -> None
         return {
           unnamed: [...document.querySelectorAll("button")].filter((b) => !named(b)).length,
           buttons: document.querySelectorAll("#beats button").length,
-          current: document.querySelector('#beats [aria-current="step"]').dataset.index,
+          current: [...document.querySelectorAll("#beats button")].findIndex(
+            (b) => b.getAttribute("aria-current") === "step"),
           status: [document.getElementById("status").getAttribute("role"),
                    document.getElementById("status").getAttribute("aria-live")],
           meter: document.querySelector('label[for="meter"]').textContent,
           keys: document.getElementById("record").getAttribute("aria-keyshortcuts"),
         };""")
-    assert found == {"unnamed": 0, "buttons": len(beats), "current": "0",
+    assert found == {"unnamed": 0, "buttons": len(beats), "current": 0,
                      "status": ["status", "polite"], "meter": "Microphone", "keys": "R"}
-    # The beat list's buttons jump; Tab reaches the controls.
-    driver.find_elements("css selector", "#beats button")[4].click()
+    # A button of the beat list, reached with the keyboard, jumps there and keeps the focus.
+    target = driver.find_elements("css selector", "#beats button")[4]
+    driver.execute_script("arguments[0].focus()", target)
+    press(driver, "\ue007")  # Enter
     assert state(driver)["index"] == 4
+    assert driver.execute_script("return document.activeElement === arguments[0]", target)
+    assert target.get_attribute("aria-current") == "step"
+    assert "Slide 2, beat 3: no take yet" in state(driver)["status"]
 
 
 FIREFOX_RECORDING = {
