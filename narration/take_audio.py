@@ -26,11 +26,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # numpy and PyAV load where a take is decoded, not to read a record
     import numpy as np
 
-__all__ = ["NARRATION_RATE", "AUDIO_SUFFIXES", "TakeAudioError", "Speech", "ProcessedTake",
-           "decode", "find_speech", "analyse", "process", "write_flac"]
+__all__ = ["NARRATION_RATE", "PROCESSING", "AUDIO_SUFFIXES", "TakeAudioError", "Speech",
+           "ProcessedTake", "decode", "find_speech", "analyse", "process", "write_flac"]
 
 # The synthetic voice's rate (Piper's joe speaks at 22.05 kHz): every take is brought to it.
 NARRATION_RATE = 22050
+# Bump when `process` would make other audio of the same file: a cache of processed takes
+# keys on it with the file's hash.
+PROCESSING = 1
 # What a take may be stored as; anything else in a takes folder is not a take.
 AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".ogg", ".oga", ".opus", ".webm", ".m4a")
 
