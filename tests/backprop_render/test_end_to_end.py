@@ -330,6 +330,19 @@ def test_every_beat_is_cut_at_a_keyframe_by_stream_copy(deck: Deck, facts) -> No
             media.probe_video(deck.file(slide, "mp4")).duration, slide.stem
 
 
+def test_the_recording_page_names_the_beats_as_the_takes_survey_does(deck: Deck, facts) -> None:
+    """present/deck.js (the recording page's data) and facts.json (the takes survey's) give
+    every beat of the real deck the same id, each id once, with the same sentence."""
+    from narration.takes import lecture_beats
+
+    text = (deck.out / "present" / "deck.js").read_text(encoding="utf-8")
+    page = json.loads(text.split("window.DECK = ", 1)[1].rstrip().rstrip(";"))
+    survey = lecture_beats(facts)
+    assert [(b["id"], b["text"]) for b in page["beats"]] == [(b.id, b.text) for b in survey]
+    assert len({b.id for b in survey}) == len(survey) == len(_beats_of(facts, deck))
+    assert (deck.out / "present" / "record.html").is_file()
+
+
 def _content(screenshot: Image.Image, width: int, height: int) -> np.ndarray:
     """The letterboxed picture inside a screenshot of the presenter, resized to width x height."""
     scale = min(screenshot.width / width, screenshot.height / height)
