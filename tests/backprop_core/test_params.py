@@ -90,9 +90,9 @@ def test_defaults_lie_in_their_ranges(name):
 
 
 def toml_lines() -> list[str]:
-    """The [params] table of the defaults file, as the declarations write it."""
-    width = max(len(f"{p.name} = {p.shown_default}") for p in DECLARED.values()) + 2
-    return [f"{f'{p.name} = {p.shown_default}':<{width}}# {p.summary}" for p in DECLARED.values()]
+    """The [params] table of the defaults file, as the declarations write it (the comments in
+    one column, unless a line is longer: a new parameter adds a line, it moves none)."""
+    return [f"{f'{p.name} = {p.shown_default}':<14} # {p.summary}" for p in DECLARED.values()]
 
 
 def test_default_toml_file_is_the_declarations(request):
