@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import NoReturn, Sequence
 
+from backprop_core.params import DECLARED
 from backprop_render import REPO
 from backprop_render.errors import (
     EXIT_INTERRUPTED,
@@ -34,7 +35,6 @@ VOICE_NAMES = tuple(voice_names())
 __all__ = ["main", "build_parser", "parse_slides", "default_jobs", "DEFAULT_OUT"]
 
 DEFAULT_OUT = REPO / "out"
-DEFAULT_PARAMS = REPO / "assets" / "default_params.toml"
 COMMANDS = ("render", "test", "facts", "list", "setup", "help", "sweep", "worker",
             "scheduler")
 
@@ -56,16 +56,8 @@ commands:
 
 
 def _params_table() -> str:
-    """The parameters and their defaults, read from the defaults file itself."""
-    rows = []
-    try:
-        lines = DEFAULT_PARAMS.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return ""
-    for line in lines:
-        match = re.match(r"\s*(\w+)\s*=\s*([^#\s]+)\s*(?:#\s*(.*))?$", line)
-        if match:
-            rows.append(f"  {match[1]:<8} {match[2]:<6} {match[3] or ''}".rstrip())
+    """The parameters, their defaults and what each allows, from their declarations."""
+    rows = [f"  {p.name:<8} {p.shown_default:<6} {p.summary}" for p in DECLARED.values()]
     return "parameters (--set KEY=VALUE, or a TOML file like assets/default_params.toml):\n" \
         "  name     default\n" + "\n".join(rows)
 

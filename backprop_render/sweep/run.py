@@ -248,9 +248,10 @@ class _Sweep:
             if not changed:
                 continue
             warning = (f"slide {task.slide.number} ({task.slide.slug}) read {changed[0]}, which "
-                       f"differs for variant {name}, though lecture/slides.py says it depends "
-                       f"only on {', '.join(task.slide.depends_on)}; rendered it again for "
-                       f"{name}. Add the parameter to its depends_on.")
+                       f"differs for variant {name}, though the parameters declare that it "
+                       f"depends only on {', '.join(task.slide.depends_on)}; rendered it again "
+                       f"for {name}. Add the slide to that parameter's slides= in "
+                       "backprop_core/params.py.")
             self.summary.warnings.append(warning)
             self.progress.note(f"warning: {warning}")
             solo = task_key(task.slide, task.code_key, variant.params, solo=True)

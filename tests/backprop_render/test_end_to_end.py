@@ -26,6 +26,7 @@ import pytest
 from PIL import Image
 
 from backprop_core import build_lesson, load_params
+from backprop_core.params import DECLARED
 from backprop_render import REPO
 from backprop_render.build.pipeline import CACHE_DIR
 from backprop_render.media import video as media
@@ -230,9 +231,10 @@ def test_a_slide_drawn_from_manims_cache_still_gets_its_exact_last_frame(deck: D
 # declares (Slide.depends_on). The proof: every lesson value the slide read keeps its value
 # whatever another parameter is set to.
 
-OTHER_VALUES = {"x": (-1.5, 0.0, 7.25), "w": (0.5, -3.0), "b": (0.25, -45.0), "y": (1.0, 99.0),
-                "lr": (0.3, 0.0005, 1.0), "steps": (3, 12), "hidden": (2, 8),
-                "epochs": (1, 1000), "net_lr": (0.01, 0.1), "seed": (0, 7)}
+# Besides the value each parameter declares as its example.
+MORE_VALUES = {"x": (-1.5, 0.0, 7.25), "w": (-3.0,), "b": (-45.0,), "y": (1.0, 99.0),
+               "lr": (0.3, 0.0005, 1.0), "steps": (3,), "hidden": (2, 8),
+               "epochs": (1, 1000), "net_lr": (0.01, 0.1), "seed": (0,)}
 
 
 def undeclared_reads(slide: Slide, reads: dict) -> list[str]:
@@ -240,11 +242,11 @@ def undeclared_reads(slide: Slide, reads: dict) -> list[str]:
     from backprop_core import Params
     from backprop_render.build.reuse import changed_reads
 
-    assert set(OTHER_VALUES) == {f.name for f in dataclasses.fields(Params)}
+    assert set(MORE_VALUES) <= set(DECLARED)
     found = []
-    for name, values in OTHER_VALUES.items():
+    for name, declared in DECLARED.items():
         if name not in slide.depends_on:
-            for value in values:
+            for value in (declared.example, *MORE_VALUES.get(name, ())):
                 lesson = build_lesson(Params(**{name: value}))
                 found += [f"{name}={value} changes {path}" for path in changed_reads(reads, lesson)]
     return found

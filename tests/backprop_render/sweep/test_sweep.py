@@ -356,17 +356,6 @@ def test_a_damaged_render_in_the_store_is_rendered_again_and_replaced(tmp_path):
     assert len(renderer.renders()) == 2 and again.result.files["png"].is_file()
 
 
-def test_slides_declare_parameters_that_exist():
-    import dataclasses
-
-    from lecture.slides import EVERY_PARAM
-
-    names = {f.name for f in dataclasses.fields(Params)}
-    assert sorted(EVERY_PARAM) == sorted(names)  # a new parameter must be declared somewhere
-    for slide in SLIDES:
-        assert set(slide.depends_on) <= names, slide.stem
-
-
 # ----- issues 17 and 15: a sweep in the light theme, a voiced sweep --------------------------
 
 @pytest.mark.parametrize("option", [{"theme": "light"}, {"voice": "joe"}], ids=["theme", "voice"])
