@@ -200,7 +200,8 @@ def test_a_slide_that_reads_more_than_it_declares_is_rendered_again(tmp_path, sc
     renderer = StandIn(tmp_path / "log", extra_reads={1: ["worked_step.loss_next"]})
     summary = sweep(tmp_path / "sweep", ["lr=0.01,0.02"], [TITLE], renderer, scheduler)
     assert sorted(p["lr"] for _, p in renderer.renders()) == [0.01, 0.02]
-    assert any("read worked_step.loss_next" in w and "slides= in backprop_core/params.py" in w for w in summary.warnings)
+    assert any("read worked_step.loss_next" in w and "slides= in backprop_core/params.py" in w
+               for w in summary.warnings)
     for name, lr in (("lr-0.01", 0.01), ("lr-0.02", 0.02)):
         entry = facts_of(tmp_path / "sweep" / name)["slides"][0]
         loss_next = build_lesson(Params(lr=lr)).worked_step.loss_next
