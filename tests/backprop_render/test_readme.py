@@ -7,10 +7,10 @@ import re
 
 from backprop_core import Params
 from backprop_core.params import PARAM_RANGES
-from backprop_render import cli
+from backprop_render import REPO, cli
 from lecture.slides import SLIDES
 
-README = (cli.REPO / "README.md").read_text(encoding="utf-8")
+README = (REPO / "README.md").read_text(encoding="utf-8")
 
 
 def table_rows(heading: str) -> list[list[str]]:
@@ -39,14 +39,14 @@ def test_the_parameter_table_matches_the_defaults_and_ranges():
 
 def test_the_options_table_lists_every_option_of_the_command_line():
     documented = {row[0].split()[0] for row in table_rows("Options")}
-    actual = {a.option_strings[-1] for a in cli.build_parser()._actions if a.option_strings
-              and a.dest != "help"}
+    actual = {a.option_strings[-1] for a in cli.command_parser("render")._actions
+              if a.option_strings and a.dest != "help"}
     assert documented == actual
 
 
 def test_named_files_and_slides_exist():
     for path in re.findall(r"`((?:assets|backprop_render|scenes)/[\w./-]+\.\w+)`", README):
-        assert (cli.REPO / path).exists(), path
+        assert (REPO / path).exists(), path
     assert f"`{SLIDES[0].stem}.mp4`" in README and f"`{SLIDES[-1].stem}.mp4`" in README
     assert "manim -qm scenes/s06_backward_propagation.py BackwardPropagation" in README
     assert (SLIDES[5].module, SLIDES[5].scene) == \

@@ -281,8 +281,7 @@ def test_a_killed_worker_is_replaced_and_its_slide_rendered_whole(tmp_path, sche
 # ----- the command lines -----------------------------------------------------------------
 
 def test_keep_going_leaves_out_bad_rows_and_renders_the_rest(tmp_path, monkeypatch, capsys):
-    from backprop_render import system
-    from backprop_render.cli import sweep as sweep_cli
+    from backprop_render import cli, system
     from backprop_render.sweep import run as sweep
     from backprop_render.sweep.plan import Plan
 
@@ -299,28 +298,30 @@ def test_keep_going_leaves_out_bad_rows_and_renders_the_rest(tmp_path, monkeypat
 
     monkeypatch.setattr(system, "check_system", lambda voice="none": None)
     monkeypatch.setattr(sweep, "run_sweep", fake_run)
-    status = sweep_cli.sweep_command(["--variants", str(table), "--out", str(tmp_path / "o"),
-                                      "--keep-going", "--slides", "1", "--quiet"])
+    status = cli.main(["sweep", "--variants", str(table), "--out", str(tmp_path / "o"),
+                       "--keep-going", "--slides", "1", "--quiet", "--theme", "light"])
     assert status == 0
     request = seen["request"]
     assert [v.name for v in request.variants] == ["ann", "cid"]
     assert [b.where for b in request.skipped] == ["class.csv line 3 (bob)"]
+    assert (request.theme, [s.number for s in request.slides]) == ("light", [1])
     assert "error: class.csv line 3 (bob): parameter 'x'" in capsys.readouterr().err
 
 
 def test_the_worker_command_starts_single_threaded_dask_workers(monkeypatch):
-    from backprop_render import system
-    from backprop_render.cli import sweep as sweep_cli
+    from backprop_render import cli, system
 
     started = {}
     monkeypatch.setattr(system, "check_system", lambda: None)
     monkeypatch.setattr(os, "chdir", lambda path: started.setdefault("cwd", path))
     monkeypatch.setattr(os, "execv", lambda exe, argv: started.setdefault("argv", argv))
-    sweep_cli.worker_command(["tcp://10.0.0.5:8786", "--nworkers", "3", "--name", "node7"])
+    cli.main(["worker", "tcp://10.0.0.5:8786", "--nworkers", "3", "--name", "node7",
+              "--death-timeout", "60"])
     argv = started["argv"]
     assert argv[1:4] == ["-m", "distributed.cli.dask_worker", "tcp://10.0.0.5:8786"]
     assert argv[argv.index("--nworkers") + 1] == "3" and argv[argv.index("--nthreads") + 1] == "1"
     assert argv[argv.index("--name") + 1] == "node7" and started["cwd"] == REPO
+    assert argv[-2:] == ["--death-timeout", "60"]  # dask worker's own options pass through
 
 
 def test_the_progress_line_says_how_far_the_sweep_is():
@@ -334,12 +335,12 @@ def test_the_progress_line_says_how_far_the_sweep_is():
 
 
 def test_the_scheduler_command_runs_dask_scheduler_from_the_checkout(monkeypatch):
-    from backprop_render.cli import sweep as sweep_cli
+    from backprop_render import cli
 
     started = {}
     monkeypatch.setattr(os, "chdir", lambda path: started.setdefault("cwd", path))
     monkeypatch.setattr(os, "execv", lambda exe, argv: started.setdefault("argv", argv))
-    sweep_cli.scheduler_command(["--port", "8786"])
+    cli.main(["scheduler", "--port", "8786"])
     assert started["argv"][1:] == ["-m", "distributed.cli.dask_scheduler", "--port", "8786"]
     assert started["cwd"] == REPO  # the tasks it unpickles import this checkout's modules
 
