@@ -134,13 +134,14 @@ def sweep_command(args: argparse.Namespace) -> int:
         raise UsageError("no variant left to render.")
     system.check_system(voice=args.voice)
 
-    from backprop_render.sweep.run import SweepProgress, SweepRequest, run_sweep
+    from backprop_render.progress import Progress
+    from backprop_render.sweep.run import SweepRequest, run_sweep
 
     request = SweepRequest(tuple(variants), tuple(slides), find_quality(args.quality),
                            args.out.absolute(), None if args.no_gif else args.gif_width,
                            args.scheduler, workers, args.retries, args.force, args.dashboard,
                            skipped=tuple(bad), theme=args.theme, voice=args.voice)
-    summary = run_sweep(request, SweepProgress(sys.stderr, options.progress_mode(args.quiet)))
+    summary = run_sweep(request, Progress(sys.stderr, options.progress_mode(args.quiet)))
     return report(summary)
 
 

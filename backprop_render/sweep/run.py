@@ -30,13 +30,13 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, TextIO
+from typing import Any, Iterator
 
 from backprop_render.build import pipeline
 from backprop_render.build.outputs import OutputFolder
 from backprop_render.build.reuse import changed_reads
 from backprop_render.errors import RenderError, UsageError
-from backprop_render.progress import Progress, clock
+from backprop_render.progress import Progress, SweepStatus
 from backprop_render.quality import Quality
 from backprop_render.sweep import index as sweep_index
 from backprop_render.sweep.plan import (
@@ -60,7 +60,7 @@ from backprop_render.sweep.tasks import (
 )
 from lecture.slides import Slide
 
-__all__ = ["SweepRequest", "SweepSummary", "VariantOutcome", "SweepProgress", "run_sweep",
+__all__ = ["SweepRequest", "SweepSummary", "VariantOutcome", "run_sweep",
            "DEFAULT_RETRIES"]
 
 DEFAULT_RETRIES = 2
@@ -113,56 +113,10 @@ class SweepSummary:
         return self.plan.slide_renders - (len(self.plan.tasks) - len(self.merged))
 
 
-class SweepProgress:
-    """One line: variants done/total, slides done/running/queued/retried, workers, time left.
-
-    Redrawn in place on a terminal; elsewhere printed when it changes, at most every
-    `every` seconds (and whenever a slide or variant finishes), so a CI log stays short.
-    """
-
-    def __init__(self, stream: TextIO, mode: str, every: float = 15.0) -> None:
-        self.stream, self.mode, self.every = stream, mode, every
-        self._last_text, self._last_time, self._width = "", 0.0, 0
-
-    def show(self, variants_done: int, variants: int, done: int, running: int, queued: int,
-             retried: int, failed: int, workers: int, left: float | None,
-             event: bool = False) -> None:
-        text = (f"variants {variants_done}/{variants} | slides {done} done, {running} running, "
-                f"{queued} queued, {retried} retried" + (f", {failed} failed" if failed else "")
-                + f" | {workers} worker{'s' if workers != 1 else ''} | "
-                + (f"about {clock(left)} left" if left is not None else "time left: estimating"))
-        if self.mode == "quiet":
-            return
-        if self.mode == "bar":
-            columns = shutil.get_terminal_size((100, 20)).columns - 1
-            self.stream.write("\r" + text[:columns].ljust(self._width))
-            self._width = min(len(text), columns)
-            self.stream.flush()
-            return
-        now = time.monotonic()
-        if text != self._last_text and (event or now - self._last_time >= self.every):
-            self.stream.write(text + "\n")
-            self.stream.flush()
-            self._last_text, self._last_time = text, now
-
-    def note(self, text: str) -> None:
-        if self.mode == "bar" and self._width:
-            self.stream.write("\r" + " " * self._width + "\r")
-            self._width = 0
-        self.stream.write(text + "\n")
-        self.stream.flush()
-
-    def finish(self) -> None:
-        if self.mode == "bar" and self._width:
-            self.stream.write("\n")
-            self.stream.flush()
-            self._width = 0
-
-
 # ----- the cluster ---------------------------------------------------------------------
 
 @contextmanager
-def _client(request: SweepRequest, progress: SweepProgress) -> Iterator[Any]:
+def _client(request: SweepRequest, progress: Progress) -> Iterator[Any]:
     """A Dask client: of the running cluster asked for, or of an embedded LocalCluster."""
     from distributed import Client, LocalCluster
 
@@ -203,7 +157,7 @@ def _dask_key(task_key: str, store: Path) -> str:
 
 
 class _Sweep:
-    def __init__(self, request: SweepRequest, top: OutputFolder, progress: SweepProgress) -> None:
+    def __init__(self, request: SweepRequest, top: OutputFolder, progress: Progress) -> None:
         self.request, self.top, self.progress = request, top, progress
         self.store = Store(top.path / SWEEP_DIR)
         self.store.prepare()
@@ -328,9 +282,10 @@ class _Sweep:
         elif not pending:
             left = 0.0
         outcomes = self.summary.outcomes.values()
-        self.progress.show(sum(o.published for o in outcomes), len(self.summary.outcomes),
-                           len(self.done), running, max(0, len(pending) - running),
-                           len(self.retried), len(self.failed), workers, left, event)
+        self.progress.sweep(SweepStatus(
+            sum(o.published for o in outcomes), len(self.summary.outcomes), len(self.done),
+            running, max(0, len(pending) - running), len(self.retried), len(self.failed),
+            workers, left), event)
 
     def run(self) -> SweepSummary:
         started = time.monotonic()
@@ -420,9 +375,9 @@ class _Sweep:
         self.show(client, set(), event=True)
 
 
-def run_sweep(request: SweepRequest, progress: SweepProgress | None = None) -> SweepSummary:
+def run_sweep(request: SweepRequest, progress: Progress | None = None) -> SweepSummary:
     """Render every variant of `request` into its own folder under `request.out`."""
-    progress = progress or SweepProgress(sys.stderr, "lines")
+    progress = progress or Progress(sys.stderr, "lines")
     with OutputFolder(request.out) as top:
         sweep = _Sweep(request, top, progress)
         try:

@@ -132,7 +132,8 @@ def scheduler():
 def sweep(out: Path, variants, slides, renderer: StandIn, scheduler, retries: int = 2,
           theme: str = "dark", voice: str = "none"):
     """A sweep of `variants` (or of `--set` items) on the test cluster."""
-    from backprop_render.sweep.run import SweepProgress, SweepRequest, run_sweep
+    from backprop_render.progress import Progress
+    from backprop_render.sweep.run import SweepRequest, run_sweep
 
     if variants and isinstance(variants[0], str):
         variants, bad = variants_from_sets(variants, "grid", Params())
@@ -140,7 +141,7 @@ def sweep(out: Path, variants, slides, renderer: StandIn, scheduler, retries: in
     request = SweepRequest(tuple(variants), tuple(slides), PREVIEW, out, 32,
                            scheduler.scheduler_address, retries=retries, renderer=renderer,
                            theme=theme, voice=voice)
-    return run_sweep(request, SweepProgress(io.StringIO(), "lines"))
+    return run_sweep(request, Progress(io.StringIO(), "lines"))
 
 
 def facts_of(folder: Path) -> dict:
@@ -324,14 +325,6 @@ def test_the_worker_command_starts_single_threaded_dask_workers(monkeypatch):
     assert argv[-2:] == ["--death-timeout", "60"]  # dask worker's own options pass through
 
 
-def test_the_progress_line_says_how_far_the_sweep_is():
-    from backprop_render.sweep.run import SweepProgress
-
-    stream = io.StringIO()
-    progress = SweepProgress(stream, "lines", every=0)
-    progress.show(3, 200, 41, 8, 120, 2, 1, 8, 754.0, event=True)
-    assert stream.getvalue() == ("variants 3/200 | slides 41 done, 8 running, 120 queued, "
-                                 "2 retried, 1 failed | 8 workers | about 12:34 left\n")
 
 
 def test_the_scheduler_command_runs_dask_scheduler_from_the_checkout(monkeypatch):
