@@ -2,13 +2,13 @@
 
 A task renders one slide with one set of parameters into the sweep's store,
 `DIR/.sweep/tasks/<task key>/`, on the folder every worker shares. It renders in a
-work folder of its own and moves the finished files into place with one rename of
-a whole folder, so the store holds a render whole or not at all, even when a worker
-is killed mid-task and another attempt runs elsewhere. Each attempt is counted in
+work folder of its own and adds the finished files to the store with one rename of
+a whole folder (`Store.add`), so the store holds a render whole or not at all, even
+when a worker is killed mid-task and another attempt runs elsewhere. Each attempt is counted in
 `DIR/.sweep/attempts/<task key>` (for the progress line's retried count).
 
 A worker refuses a task whose code key differs from its own checkout's: a node with
-other scene code must not publish a render under the key of the code the sweep was
+other scene code must not store a render under the key of the code the sweep was
 planned with.
 
 Nothing here imports Dask: a worker calls `run_task`, a plain function.
@@ -39,8 +39,7 @@ from backprop_render.errors import RenderError, SlideFailed
 from backprop_render.quality import Quality
 from lecture.slides import Slide
 
-__all__ = ["TaskSpec", "TaskDone", "StaleWorker", "Store", "run_task", "StoreRenderer",
-           "cache_root"]
+__all__ = ["TaskSpec", "TaskDone", "StaleWorker", "Store", "run_task", "cache_root"]
 
 Renderer = Callable[[Slide, Path, Quality, Path, "int | None", "Path | None", str], SlideResult]
 _RESULT = "result.pickle"
@@ -114,9 +113,9 @@ class Store:
         with (self.attempts / key).open("a", encoding="utf-8") as handle:
             handle.write(f"{worker}\n")
 
-    def publish(self, key: str, result: SlideResult, worker: str) -> TaskDone:
-        """Move the finished files into the store in one rename; whole or not at all."""
-        staged = self.work / f"{key}-publish-{uuid.uuid4().hex[:8]}"
+    def add(self, key: str, result: SlideResult, worker: str) -> TaskDone:
+        """Move a finished render's files into the store in one rename; whole or not at all."""
+        staged = self.work / f"{key}-add-{uuid.uuid4().hex[:8]}"
         staged.mkdir()
         names = {}
         for kind, path in result.files.items():
@@ -132,7 +131,7 @@ class Store:
         try:
             os.rename(staged, self.folder(key))
         except OSError:
-            # Another attempt (a worker thought dead) published it first: keep that one.
+            # Another attempt (a worker thought dead) added it first: keep that one.
             shutil.rmtree(staged, ignore_errors=True)
             if self.load(key) is None:
                 raise
@@ -210,34 +209,9 @@ def run_task(spec: TaskSpec) -> TaskDone:
                 shutil.copyfile(error.log, kept)
                 error.log = kept
             raise
-        return store.publish(spec.key, result, who)
+        return store.add(spec.key, result, who)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-
-
-class StoreRenderer:
-    """A pipeline renderer that 'renders' a slide by linking its finished files from the
-    store into the variant's staging folder: pipeline.run then publishes them, writes the
-    variant's facts and joins its lecture, as for a render of its own."""
-
-    def __init__(self, done: dict[str, TaskDone]) -> None:
-        self.done = done  # slide stem -> its render for this variant
-
-    def __call__(self, slide: Slide, params_file: Path, quality: Quality, workdir: Path,
-                 gif_width: int | None, cache_dir: Path | None = None,
-                 theme: str = "dark", voice: str | None = None) -> SlideResult:
-        result = self.done[slide.stem].result
-        workdir.mkdir(parents=True, exist_ok=True)
-        files = {}
-        for kind, source in result.files.items():
-            target = workdir / source.name
-            target.unlink(missing_ok=True)
-            try:
-                os.link(source, target)  # the same bytes in every variant, stored once
-            except OSError:
-                shutil.copyfile(source, target)  # another file system, or no hard links
-            files[kind] = target
-        return dataclasses.replace(result, files=files)
 
 
 def describe(error: BaseException) -> str:

@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import threading
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -284,6 +285,7 @@ def test_a_killed_worker_is_replaced_and_its_slide_rendered_whole(tmp_path, sche
 def test_keep_going_leaves_out_bad_rows_and_renders_the_rest(tmp_path, monkeypatch, capsys):
     from backprop_render import cli, system
     from backprop_render.sweep import run as sweep
+    from backprop_render.sweep.assemble import VariantOutcome
     from backprop_render.sweep.plan import Plan
 
     table = tmp_path / "class.csv"
@@ -294,8 +296,8 @@ def test_keep_going_leaves_out_bad_rows_and_renders_the_rest(tmp_path, monkeypat
         seen["request"] = request
         plan = Plan(list(request.variants), list(request.slides), request.quality, None, {}, {},
                     {})
-        return sweep.SweepSummary(request.out, plan, {v.name: sweep.VariantOutcome(
-            v, published=True) for v in request.variants})
+        return sweep.SweepSummary(request.out, plan, {v.name: VariantOutcome(
+            v, assembled=True) for v in request.variants})
 
     monkeypatch.setattr(system, "check_system", lambda voice="none": None)
     monkeypatch.setattr(sweep, "run_sweep", fake_run)
@@ -390,3 +392,91 @@ def test_a_voiced_sweep_passes_its_voice_to_every_render(tmp_path, scheduler):
                     voice="joe")
     assert all(o.complete for o in summary.outcomes.values())
     assert renderer.voices() == ["joe"]  # slide 1 reads no lr: one render serves both
+
+
+# ----- issue 25: the index from a template, every value escaped ------------------------------
+
+class _Page(HTMLParser):
+    """A page's tags, checked to nest, and its links with what each shows."""
+
+    VOID = {"meta", "img", "br", "link", "input"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+        self.seen: list[tuple[str, dict]] = []
+        self.links: list[tuple[dict, list[str]]] = []  # attributes; its text and images' alt
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.seen.append((tag, attrs))
+        if tag == "a":
+            self.links.append((attrs, []))
+        elif tag == "img" and "a" in self.open:
+            self.links[-1][1].append(attrs.get("alt") or "")
+        if tag not in self.VOID:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag):
+        assert self.open and self.open.pop() == tag, f"</{tag}> closes {self.open[-1:]}"
+
+    def handle_data(self, data):
+        if "a" in self.open:
+            self.links[-1][1].append(data)
+
+
+def test_the_index_escapes_every_value_and_is_a_page_a_screen_reader_can_use(tmp_path):
+    from backprop_render.build.outputs import OutputFolder
+    from backprop_render.sweep import index
+    from backprop_render.sweep.assemble import VariantOutcome
+
+    table = tmp_path / "class.csv"
+    table.write_text("name,x,lr\nann,1.5,\n<script>alert(1)</script>,2,\nbob,<b>,\ncid,3,0.02\n")
+    variants, bad = variants_from_csv(table, Params())
+    assert [v.name for v in variants] == ["ann", "cid"] and len(bad) == 2
+    plan = make_plan(tmp_path / "out", variants, [TITLE, CHAIN], PREVIEW, None)
+    (tmp_path / "out" / "ann").mkdir(parents=True)
+    for kind in ("mp4", "png", "gif"):
+        (tmp_path / "out" / "ann" / f"{CHAIN.stem}.{kind}").write_bytes(b"")
+    (tmp_path / "out" / "ann" / "lecture.mp4").write_bytes(b"")
+    outcomes = {"ann": VariantOutcome(variants[0], [], assembled=True),
+                "cid": VariantOutcome(variants[1], ["slide 05: <i>manim</i> & co failed"],
+                                      assembled=True)}
+    with OutputFolder(tmp_path / "out") as top:
+        index.write(top, plan, outcomes, bad)
+    page = (tmp_path / "out" / "index.html").read_text()
+    assert "<script>" not in page and "<b>," not in page and "<i>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "slide 05: &lt;i&gt;manim&lt;/i&gt; &amp; co failed" in page
+    assert 'src="ann/05-chain-rule.png"' in page and "cid/05-chain-rule.png" not in page
+
+    parsed = _Page()
+    parsed.feed(page)
+    assert parsed.open == []  # every element closed, in order
+    tags = [tag for tag, _ in parsed.seen]
+    assert parsed.seen[0] == ("html", {"lang": "en"}) and "main" in tags
+    assert "2 variants" in page.split("<title>")[1].split("</title>")[0]
+    assert all(attrs.get("scope") in ("col", "row") for tag, attrs in parsed.seen if tag == "th")
+    assert tags.count("th") == 2 + 5 + 2 + 2  # the columns, then a row header per variant
+    assert all(attrs.get("alt") for tag, attrs in parsed.seen if tag == "img")
+    assert len(parsed.links) == 4  # ann's lecture, video, GIF and still; none of cid's
+    for attrs, shown in parsed.links:
+        # A screen reader names each link: by its aria-label, which starts with what it
+        # shows, else by its text or its image's alt.
+        shown = "".join(shown).strip()
+        assert shown and attrs.get("aria-label", shown).startswith(shown), attrs
+    rows = list(csv.DictReader((tmp_path / "out" / "variants.csv").open()))
+    assert [(r["name"], r["status"], r["slides"], r["still"]) for r in rows] == [
+        ("ann", "complete", "ann/05-chain-rule.mp4", "ann/05-chain-rule.png"),
+        ("cid", "incomplete", "", "")]
+
+
+def test_the_index_template_ships_with_the_package():
+    import tomllib
+
+    data = tomllib.loads((REPO / "pyproject.toml").read_text())
+    shipped = data["tool"]["setuptools"]["package-data"]["backprop_render"]
+    package = REPO / "backprop_render"
+    assert any((package / "sweep" / "index.html.jinja").match(str(package / pattern))
+               for pattern in shipped)
+    assert "jinja2" in " ".join(data["project"]["dependencies"])
