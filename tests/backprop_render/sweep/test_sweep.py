@@ -350,6 +350,15 @@ def test_a_damaged_render_in_the_store_is_rendered_again_and_replaced(tmp_path):
     first.result.files["png"].unlink()
     again = run_task(spec)
     assert len(renderer.renders()) == 2 and again.result.files["png"].is_file()
+    # The record is JSON read field by field, never code: damaged, the render is made again.
+    record = spec.store / "tasks" / "t" / "render.json"
+    text = record.read_text()
+    assert json.loads(text)["done"]["result"]["video"]["fps"] == str(again.result.video.fps)
+    for damaged in (text[:-9], text.replace('"fps":"', '"fps":"x'),
+                    text.replace('"key":"t"', '"key":"u"')):
+        record.write_text(damaged)
+        assert Store(spec.store).load("t") is None
+    assert run_task(spec).result == again.result and len(renderer.renders()) == 3
 
 
 def test_slides_declare_parameters_that_exist():
