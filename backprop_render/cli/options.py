@@ -10,7 +10,6 @@ are imported at module level: `--help` answers before anything is installed.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
 from typing import TYPE_CHECKING, Callable, Sequence
@@ -26,7 +25,7 @@ if TYPE_CHECKING:  # numpy: not before anything is installed
     from backprop_core import Params
 
 __all__ = ["VOICE_NAMES", "Subparsers", "look_options", "run_options", "params_options",
-           "set_options", "params_table", "default_jobs", "check_gif_width", "check_voice",
+           "set_options", "params_table", "check_gif_width", "check_voice",
            "at_least_one", "parse_slides", "choose_slides", "check_look", "read_params",
            "progress_mode", "say"]
 
@@ -101,14 +100,6 @@ def params_table() -> str:
 
 
 # ----- checks ----------------------------------------------------------------------------------
-
-def default_jobs() -> int:
-    """Slides rendered at once by default: one per CPU core this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
-
 
 def check_gif_width(width: int) -> None:
     if not 64 <= width <= 1920:

@@ -16,6 +16,7 @@ from backprop_render.cli import options
 from backprop_render.cli.options import Subparsers
 from backprop_render.errors import EXIT_OK
 from backprop_render.quality import QUALITIES
+from backprop_render.system import usable_cores
 
 if TYPE_CHECKING:  # PyAV and numpy: not before anything is installed
     from backprop_render.build.pipeline import RenderSummary
@@ -98,7 +99,7 @@ def add_parser(commands: Subparsers) -> argparse.ArgumentParser:
                              "the deck's videos are encoded again at 720p)")
     parser.add_argument("--jobs", type=int, default=None, metavar="N",
                         help="slides rendered at once, each by its own process (default: one "
-                             f"per CPU core, here {options.default_jobs()})")
+                             f"per CPU core, here {usable_cores()})")
     parser.set_defaults(run=render_command)
     return parser
 
@@ -110,7 +111,7 @@ def render_command(args: argparse.Namespace) -> int:
     from backprop_render.quality import find_quality
 
     params = options.read_params(args.params, args.set)
-    jobs = options.at_least_one("--jobs", options.default_jobs() if args.jobs is None
+    jobs = options.at_least_one("--jobs", usable_cores() if args.jobs is None
                                 else args.jobs)
     slides = options.check_look(args)
     system.check_system(voice=args.voice)

@@ -17,6 +17,7 @@ from backprop_render import REPO
 from backprop_render.cli import options
 from backprop_render.cli.options import Subparsers, say
 from backprop_render.errors import EXIT_FAILED, EXIT_OK, UsageError
+from backprop_render.system import usable_cores
 
 if TYPE_CHECKING:  # Dask and the pipeline: only once a sweep runs
     from backprop_render.sweep.run import SweepSummary
@@ -73,7 +74,7 @@ def add_parsers(commands: Subparsers) -> None:
                             "else an embedded cluster on this machine)")
     sweep.add_argument("--workers", type=int, default=None, metavar="N",
                        help="embedded cluster: worker processes (default: one per core, "
-                            f"here {options.default_jobs()})")
+                            f"here {usable_cores()})")
     sweep.add_argument("--retries", type=int, default=2, metavar="N",
                        help="tries again a slide render that failed, N times (default: 2)")
     sweep.add_argument("--keep-going", action="store_true",
@@ -91,9 +92,9 @@ def add_parsers(commands: Subparsers) -> None:
                     "by `./render.sh setup`; the sweep's folder must be on a disk every node "
                     "shares, at the same path. Other options go to `dask worker`.")
     worker.add_argument("address", help="the scheduler, e.g. tcp://10.0.0.5:8786")
-    worker.add_argument("--nworkers", type=int, default=options.default_jobs(), metavar="N",
+    worker.add_argument("--nworkers", type=int, default=usable_cores(), metavar="N",
                         help="worker processes (default: one per core, here "
-                             f"{options.default_jobs()})")
+                             f"{usable_cores()})")
     worker.add_argument("--name", default=socket.gethostname(),
                         help="worker name prefix (default: the host name)")
     worker.set_defaults(run=worker_command, passes_on=True)
@@ -115,7 +116,7 @@ def sweep_command(args: argparse.Namespace) -> int:
         raise UsageError("a sweep takes its variants from --set KEY=V1,V2,... or from "
                          "--variants FILE.csv (one of the two).")
     base = options.read_params(args.params)
-    workers = options.at_least_one("--workers", options.default_jobs() if args.workers is None
+    workers = options.at_least_one("--workers", usable_cores() if args.workers is None
                                    else args.workers)
     if args.retries < 0:
         raise UsageError(f"--retries must be 0 or more, got {args.retries}.")
