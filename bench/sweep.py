@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from regenerate import load, timed  # noqa: E402  (bench/ is the script's folder)
 
 from backprop_render.build.slide_render import REPO  # noqa: E402
-from backprop_render.cli import parse_slides  # noqa: E402
+from backprop_render.cli.options import parse_slides  # noqa: E402
 from backprop_render.sweep.tasks import cache_root  # noqa: E402
 from lecture.slides import SLIDES  # noqa: E402
 

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from backprop_render.build.outputs import OutputFolder
+from backprop_render.system import usable_cores
 from lecture.palettes import THEMES
 from lecture.slides import LECTURE_SUBTITLE, LECTURE_TITLE, SLIDES
 from narration import takes
@@ -146,16 +147,9 @@ def _cut_slide(folder: Path, entry: dict[str, Any], target: Path, deck_dir: Path
 
     # PyAV lets go of the GIL while it decodes, scales and encodes: beats in threads use
     # every core (the deck's 720p copies scale on one core each otherwise).
-    with ThreadPoolExecutor(max_workers=_cores()) as pool:
+    with ThreadPoolExecutor(max_workers=usable_cores()) as pool:
         list(pool.map(one, range(1, len(spans) + 1), spans, posters))
     return [float(s.end - s.start) for s in spans]
-
-
-def _cores() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
 
 
 def _has_audio(video: Path) -> bool:

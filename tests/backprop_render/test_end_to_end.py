@@ -269,10 +269,11 @@ def test_18_a_sweep_of_real_renders_gives_folders_a_normal_render_keeps(deck: De
     # The deck's own renders stand in for the workers' (no second deck render): variants that
     # differ only in lr share every slide that does not show lr, each with its own facts.
     from backprop_core import Params
-    from backprop_render.cli import DEFAULT_VOICE
+    from backprop_render.progress import Progress
     from backprop_render.quality import QUALITIES
     from backprop_render.sweep.plan import variants_from_sets
-    from backprop_render.sweep.run import SweepProgress, SweepRequest, run_sweep
+    from backprop_render.sweep.run import SweepRequest, run_sweep
+    from lecture.voices import DEFAULT_VOICE
     from tests.backprop_render.sweep_standin import DeckCopy
 
     slides = tuple(s for s in deck.slides if "lr" not in s.depends_on)
@@ -280,7 +281,7 @@ def test_18_a_sweep_of_real_renders_gives_folders_a_normal_render_keeps(deck: De
     # Voiced as the deck is (render.sh's default voice), so the render below keeps them.
     request = SweepRequest(tuple(variants), slides, QUALITIES["preview"], tmp_path / "sweep",
                            768, workers=2, renderer=DeckCopy(deck.out), voice=DEFAULT_VOICE)
-    summary = run_sweep(request, SweepProgress(io.StringIO(), "lines"))
+    summary = run_sweep(request, Progress(io.StringIO(), "lines"))
     assert len(summary.rendered) == len(slides) and summary.shared == len(slides)
     assert all(o.complete for o in summary.outcomes.values()) and not summary.warnings
     folder = tmp_path / "sweep" / "lr-0.02"

@@ -54,8 +54,8 @@ def test_the_parameter_table_is_the_declarations(request):
 
 def test_the_options_table_lists_every_option_of_the_command_line():
     documented = {row[0].split()[0] for row in table_rows("Options")}
-    actual = {a.option_strings[-1] for a in cli.build_parser()._actions if a.option_strings
-              and a.dest != "help"}
+    actual = {a.option_strings[-1] for a in cli.command_parser("render")._actions
+              if a.option_strings and a.dest != "help"}
     assert documented == actual
 
 

@@ -471,7 +471,7 @@ def test_the_nothing_changed_command_loads_no_numpy_pyav_lesson_manim_or_dask(tm
     import sys
 
     from backprop_render import REPO
-    from backprop_render.cli import DEFAULT_VOICE
+    from lecture.voices import DEFAULT_VOICE
 
     request = pipeline.RenderRequest(tuple(SLIDES[:2]), load_params(None, {}), PREVIEW, tmp_path,
                                      None, voice=DEFAULT_VOICE)
