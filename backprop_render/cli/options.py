@@ -15,7 +15,6 @@ import sys
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from backprop_core.params import DECLARED
-from backprop_render import REPO
 from backprop_render.errors import UsageError
 from backprop_render.quality import DEFAULT_GIF_WIDTH, DEFAULT_QUALITY, QUALITIES
 from lecture.palettes import DEFAULT_THEME, THEMES
