@@ -5,11 +5,11 @@ Its links, and the pages under docs/, are checked by tests/test_docs.py."""
 from __future__ import annotations
 
 from backprop_core.params import DECLARED
-from backprop_render import cli
+from backprop_render import REPO, cli
 from lecture.slides import SLIDES
 from tests.docs_checks import missing_paths
 
-README_FILE = cli.REPO / "README.md"
+README_FILE = REPO / "README.md"
 README = README_FILE.read_text(encoding="utf-8")
 
 
@@ -60,7 +60,7 @@ def test_the_options_table_lists_every_option_of_the_command_line():
 
 
 def test_named_files_and_slides_exist():
-    assert missing_paths(cli.REPO / "README.md", cli.REPO) == []
+    assert missing_paths(REPO / "README.md", REPO) == []
     assert f"`{SLIDES[0].stem}.mp4`" in README and f"`{SLIDES[-1].stem}.mp4`" in README
     assert "manim -qm scenes/s06_backward_propagation.py BackwardPropagation" in README
     assert (SLIDES[5].module, SLIDES[5].scene) == \
