@@ -8,7 +8,7 @@ import importlib
 import pytest
 
 from backprop_core import ParamError, load_params
-from lecture.slides import SLIDES
+from lecture.slides import SLIDES, beat_id
 
 SHARED_CHECKS = ("test_unusual_parameters", "test_random_parameters", "test_length_with_defaults",
                  "test_frames")
@@ -25,3 +25,13 @@ def test_every_slide_runs_the_shared_checks(slide):
 def test_parameters_too_long_to_lay_out_are_refused_up_front(key, value):
     with pytest.raises(ParamError, match=rf"'{key}'.*{value}.*allowed"):
         load_params(None, {key: value})
+
+
+def test_a_beat_is_named_across_the_lecture_by_its_slides_slug():
+    assert beat_id(SLIDES[3].slug, "take_one_step") == "gradient-descent.take_one_step"
+
+
+@pytest.mark.parametrize("name", ["takeOneStep", "take-one-step", "_step", "step_", "Step", ""])
+def test_a_beat_is_named_in_snake_case(name):
+    with pytest.raises(ValueError, match="snake_case"):
+        beat_id("gradient-descent", name)
