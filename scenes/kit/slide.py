@@ -32,8 +32,9 @@ from backprop_core.formatting import Shown
 from backprop_core.spoken import spoken_sentence
 from lecture import contract
 from lecture.facts import FactRecorder, TrackedLesson
-from lecture.slides import KICKER, SLIDE_COUNT, SLIDES, Slide
+from lecture.slides import KICKER, SLIDE_COUNT, SLIDES, Slide, beat_id
 from narration.speech import Narrator
+from scenes import speedups
 from scenes.checks import paused_frames
 from scenes.checks.layout import layout_problems, text_units
 from scenes.kit import theme
@@ -42,26 +43,11 @@ from scenes.kit.placement import fit_width
 from scenes.kit.runtime import current_lesson
 from scenes.kit.typeset import PLACEHOLDER as _PLACEHOLDER
 from scenes.kit.typeset import Typesetter
-from scenes.speedups import (
-    cache_key,
-    latex_format,
-    prefetch,
-    svg_cache,
-)
-from scenes.speedups import (
-    held_frames as manim_speedups,
-)
+from scenes.speedups import frame_count, prefetch, svg_cache
 
-__all__ = ["SlideScene", "SlideChrome", "reading_time"]
+__all__ = ["SlideScene", "SlideChrome", "reading_time", "FrameCountError"]
 
-manim_speedups.install()
-cache_key.install()  # Manim's per-animation cache key, the same key computed faster
-latex_format.install()  # formulas compiled with the preamble loaded once
-svg_cache.install()  # parsed formulas and texts kept on disk between renders of a slide
-if os.environ.get(contract.PROFILE):  # bench/profiling.py, for bench/breakdown.py; after
-    from bench import profiling  # the speedups, so it times the functions really called
-
-    profiling.install()
+speedups.install()  # every patch of Manim, each only into the Manim code it was read against
 
 WORDS_PER_SECOND = 2.6  # a calm lecture pace, so subtitles can be read in time
 SPEECH_LEAD = 0.15  # seconds between a beat's start and its first word
@@ -69,6 +55,10 @@ SPEECH_LEAD = 0.15  # seconds between a beat's start and its first word
 
 def reading_time(sentence: str) -> float:
     return max(2.0, len(sentence.split()) / WORDS_PER_SECOND)
+
+
+class FrameCountError(RuntimeError):
+    """Manim wrote another number of frames for an animation than the slide counted."""
 
 
 class SlideChrome(VGroup):
@@ -122,10 +112,12 @@ class SlideScene(Scene):
         # from its cache, so a pause measured with it would differ between a cold and a
         # cached render, and so would the pause's cache key: nothing after it would hit.
         self.asked_time = 0.0
-        # The slide's length in whole frames, counted as Manim writes them (a static
-        # wait keeps int(d * fps) frames, an animation one per started 1/fps), so
-        # each beat's speech is placed on the frame where the beat really starts.
+        # The slide's length in whole frames, counted as Manim writes them
+        # (scenes/speedups/frame_count.py), so each beat's speech is placed on the
+        # frame where the beat really starts.
         self.video_time = 0.0
+        # What Manim's file writer really received: each count checked against it.
+        self.frames_written = frame_count.FrameCounter(self.renderer.file_writer)
         self.narrator = Narrator.from_environment(Path(config.media_dir) / "speech")
         self._said: list[tuple[str, Shown]] = []  # (key, number) said since the last beat
         self.facts_by_beat: dict[str, int] = {}  # beat -> facts recorded by its end
@@ -220,12 +212,20 @@ class SlideScene(Scene):
         self._allowed_overlaps.add(frozenset((id(a), id(b))))
 
     def play(self, *args: Any, **kwargs: Any) -> None:
+        written = self.frames_written.frames
         super().play(*args, **kwargs)
         self.asked_time += self.duration
-        rate = config.frame_rate
-        frames = int(self.duration / (1 / rate)) if self.is_current_animation_frozen_frame() \
-            else len(np.arange(0, self.duration, 1 / rate))
-        self.video_time += frames / rate
+        frames = frame_count.frames_of_play(self)
+        # Taken from Manim's cache, skipped or dry: none written, the count stands alone
+        # (and the render checks it against the cached segments, slide_render.py).
+        if not self.renderer.skip_animations and self.frames_written.frames - written != frames:
+            raise FrameCountError(
+                f"{beat_id(self.slide.slug, self._beat_name)}: Manim wrote "
+                f"{self.frames_written.frames - written} frames for animation "
+                f"{self.renderer.num_plays - 1}, the slide counted {frames}: its narration "
+                "would be off the picture. This Manim does not count frames as "
+                "scenes/speedups/frame_count.py mirrors it.")
+        self.video_time += frames / config.frame_rate
         for unit in (u for m in self.mobjects for u in text_units(m)):
             self.seen_texts.setdefault(id(unit), unit)
         chrome = {id(m) for m in (self.chrome, *self.chrome.submobjects)}
