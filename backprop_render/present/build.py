@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from backprop_render.build.outputs import OutputFolder
 from lecture.palettes import THEMES
-from lecture.slides import LECTURE_SUBTITLE, LECTURE_TITLE
+from lecture.slides import LECTURE_SUBTITLE, LECTURE_TITLE, beat_id
 
 if TYPE_CHECKING:  # PyAV, Pillow and numpy load when something is cut or drawn, not to find
     # that nothing changed (bench/unchanged.py)
@@ -190,7 +190,9 @@ def _deck_data(beats: list[_Beat], entries: Sequence[dict[str, Any]],
         "width": first["video"]["width"], "height": first["video"]["height"],
         "slides": [{"number": e["number"], "title": e["title"], "stem": e["stem"]}
                    for e in entries],
-        "beats": [{"slide": b.slide["number"], "beat": b.index + 1, "name": b.name,
+        # A beat's id (lecture/slides.py) is what a recorded voice or a translation keys on.
+        "beats": [{"slide": b.slide["number"], "beat": b.index + 1,
+                   "id": beat_id(b.slide["slug"], b.name) if b.name else None,
                    "text": b.text, "video": f"beats/{b.file}.mp4",
                    "poster": f"beats/{b.file}.jpg", "duration": round(b.duration, 3)}
                   for b in beats],

@@ -1,10 +1,13 @@
 """`SlideScene`: what every slide shares — chrome, beats with narration, numbers from the lesson.
 
 A slide subclass sets `slide_number` and writes `construct()` as the narration's
-beats::
+beats, one method each, marked `@beat`: the method's name is the beat's name (in the
+facts, the deck, the script), and with the slide its id (`lecture.slides.beat_id`)::
 
-    with self.beat("forward", "We multiply @x by @w.", x="worked_step.x", w="worked_step.w"):
-        self.play(...)
+    @beat
+    def multiply(self) -> None:
+        with self.narrate("We multiply @x by @w.", x="worked_step.x", w="worked_step.w"):
+            self.play(...)
 
 Every beat is one `next_section` (a presenter can pause between beats) and one
 subcaption (the `.srt` the pipeline ships). With a voice ($BACKPROP_VOICE, see
@@ -18,11 +21,12 @@ them for the facts manifest.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, ClassVar, Iterator
+from typing import Any, Callable, ClassVar, Iterator, TypeVar
 
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, FadeIn, Line, MathTex, Mobject, Scene, Text, VGroup, config
@@ -32,7 +36,7 @@ from backprop_core.formatting import Shown
 from backprop_core.spoken import spoken_sentence
 from lecture import contract
 from lecture.facts import FactRecorder, TrackedLesson
-from lecture.slides import KICKER, SLIDE_COUNT, SLIDES, Slide, beat_id
+from lecture.slides import KICKER, SLIDE_COUNT, SLIDES, Slide, beat_id, is_beat_name
 from narration.speech import Narrator
 from scenes import speedups
 from scenes.checks import paused_frames
@@ -45,7 +49,7 @@ from scenes.kit.typeset import PLACEHOLDER as _PLACEHOLDER
 from scenes.kit.typeset import Typesetter
 from scenes.speedups import frame_count, prefetch, svg_cache
 
-__all__ = ["SlideScene", "SlideChrome", "reading_time", "FrameCountError"]
+__all__ = ["SlideScene", "SlideChrome", "beat", "reading_time", "FrameCountError"]
 
 speedups.install()  # every patch of Manim, each only into the Manim code it was read against
 
@@ -59,6 +63,33 @@ def reading_time(sentence: str) -> float:
 
 class FrameCountError(RuntimeError):
     """Manim wrote another number of frames for an animation than the slide counted."""
+
+
+Method = TypeVar("Method", bound=Callable[..., None])
+
+
+def beat(method: Method) -> Method:
+    """Mark a slide's method as one beat of its narration, named by the method.
+
+    The method says its sentence with `self.narrate(...)`, once; the beat is the
+    animations inside. A beat's name is snake_case and unique within its slide."""
+    name = method.__name__
+    if not is_beat_name(name):
+        raise ValueError(f"a beat is named in snake_case: {name!r}")
+
+    @functools.wraps(method)
+    def run(self: SlideScene, *args: Any, **kwargs: Any) -> None:
+        if name in self.facts_by_beat:
+            raise RuntimeError(f"beat '{name}' played twice: a beat's name must be unique")
+        self._beat_method = name
+        try:
+            method(self, *args, **kwargs)
+        finally:
+            self._beat_method = None
+        if name not in self.facts_by_beat:
+            raise RuntimeError(f"beat '{name}' narrated nothing: call self.narrate() in it")
+
+    return run  # type: ignore[return-value]
 
 
 class SlideChrome(VGroup):
@@ -107,6 +138,7 @@ class SlideScene(Scene):
         self.seen_texts: dict[int, Mobject] = {}  # every text or formula that was ever on screen
         self._allowed_overlaps: set[frozenset[int]] = set()
         self._beat_name = "start"
+        self._beat_method: str | None = None  # the @beat method running, which names it
         # The slide's length as its plays and waits ask for it. Manim's `time` counts
         # whole frames of the animations it draws but exact seconds of those it takes
         # from its cache, so a pause measured with it would differ between a cold and a
@@ -133,9 +165,13 @@ class SlideScene(Scene):
         self.play(FadeIn(self.chrome, shift=0.2 * DOWN), run_time=0.8)
 
     @contextmanager
-    def beat(self, name: str, sentence: str, **keys: str) -> Iterator[None]:
-        """One narrated step of the slide: a section, a subcaption, its speech or a pause
-        to read it."""
+    def narrate(self, sentence: str, **keys: str) -> Iterator[None]:
+        """The sentence of the beat whose method this is (`@beat`), and its animations
+        inside the `with`: a section, a subcaption, its speech or a pause to read it."""
+        name = self._beat_method
+        if name is None or name == self._beat_name:
+            raise RuntimeError("narrate() is said once, in a method marked @beat, which "
+                               "names the beat")
         text = self.say(sentence, **keys)
         said, self._said = self._said, []
         spoken = spoken_sentence(text)

@@ -44,6 +44,7 @@ def test_the_presenter_folder_holds_everything_it_loads(slides):
     assert [(b["slide"], b["beat"]) for b in deck["beats"]] == \
         [(1, 1), (1, 2), (2, 1), (2, 2), (2, 3)]
     assert deck["beats"][3]["text"] == "Slide 2 says thing 2."
+    assert deck["beats"][3]["id"] == "slide-2.beat_2"  # lecture.slides.beat_id
     assert deck["audio"] is True  # the synthetic slides have a narration track
     for beat in deck["beats"]:
         assert (folder / beat["video"]).is_file() and (folder / beat["poster"]).is_file()

@@ -8,7 +8,7 @@ import pytest
 from manim import Dot, FadeIn, tempconfig
 
 from lecture import contract
-from scenes.kit.slide import FrameCountError, SlideScene
+from scenes.kit.slide import FrameCountError, SlideScene, beat
 from scenes.speedups import frame_count
 
 
@@ -16,7 +16,11 @@ class _Drawn(SlideScene):
     slide_number = 4
 
     def construct(self) -> None:
-        with self.beat("show_dot", "A dot."):
+        self.show_dot()
+
+    @beat
+    def show_dot(self) -> None:
+        with self.narrate("A dot."):
             self.play(FadeIn(Dot()), run_time=0.3)
             self.wait(0.5)
 
