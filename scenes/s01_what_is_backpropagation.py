@@ -28,7 +28,8 @@ from manim import (
 
 from lecture.slides import LECTURE_SUBTITLE, LECTURE_TITLE, SLIDES
 from scenes import wording
-from scenes.drawings.signal_flow import backward_flow, fitted_network, forward_flow
+from scenes.drawings.network import fitted_network
+from scenes.drawings.signal_flow import backward_flow, forward_flow
 from scenes.kit import notation, theme
 from scenes.kit.formula import symbol_to_tag
 from scenes.kit.placement import fit_width, keep_in_content
@@ -111,7 +112,7 @@ class WhatIsBackpropagation(SlideScene):
 
     @beat
     def show_network(self) -> None:
-        net = self.net = fitted_network(self.lesson.network.initial, width=4.6, max_height=4.1)
+        net = self.net = fitted_network(self.lesson.network.initial, width=4.6, height=4.1)
         net.move_to(NETWORK_CENTRE)
         self.symbols = {"x": MathTex(notation.X, color=theme.INPUT).next_to(net.input, DOWN, 0.18),
                         "y_hat": MathTex(notation.Y_HAT,

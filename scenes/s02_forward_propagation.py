@@ -28,8 +28,9 @@ from manim import (
 
 from lecture.slides import find_slide
 from scenes import wording
+from scenes.drawings.network import fitted_network
 from scenes.drawings.neuron import NeuronDiagram
-from scenes.drawings.signal_flow import fitted_network, forward_flow
+from scenes.drawings.signal_flow import forward_flow
 from scenes.kit import notation, theme
 from scenes.kit.formula import Fly, Formula, Part, hide, operand, reveal, symbol_to_tag
 from scenes.kit.placement import fit_width, keep_in_content
@@ -158,7 +159,7 @@ class ForwardPropagation(SlideScene):
     @beat
     def show_network(self) -> None:
         net = self.lesson.network
-        self.net = fitted_network(net.initial, width=4.4, max_height=4.2).move_to(NETWORK_CENTRE)
+        self.net = fitted_network(net.initial, width=4.4, height=4.2).move_to(NETWORK_CENTRE)
         self.net_symbols = {name: MathTex(tex, color=notation.SYMBOL_COLORS[tex])
                             .next_to(node, DOWN, 0.18)
                             for name, tex, node in (("x", notation.X, self.net.input),

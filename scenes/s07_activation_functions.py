@@ -24,7 +24,7 @@ from manim import (
     Write,
 )
 
-from scenes.drawings.network import NetworkDiagram
+from scenes.drawings.network import fitted_network
 from scenes.drawings.plot import Plot, padded, unit_glyphs
 from scenes.drawings.unit_table import unit_table
 from scenes.kit import theme
@@ -53,9 +53,8 @@ class ActivationFunctions(SlideScene):
     def stack_linear_layers(self) -> None:
         c = self.lesson.activations.collapse
         hidden = len(c.W1)
-        gap = min(0.8, 3.0 / (hidden - 1))
-        self.net = NetworkDiagram(c, width=2.5, height=gap * (hidden - 1),
-                                  radius=min(0.24, 0.38 * gap))
+        self.net = fitted_network(c, width=2.5, height=3.48, spacing=0.8, radius=0.24,
+                                  radius_share=0.38, labels=True)
         self.net.move_to([-4.75, -0.55, 0])
         zs = self.lesson.activations.relu.zs
         self.net.add(unit_glyphs(self.net, zs, zs))  # identity: each unit passes z on unchanged
@@ -202,9 +201,8 @@ class ActivationFunctions(SlideScene):
                     n="params.epochs")
         net_relu = self.lesson.activations.relu
         fit = self.plot.path(net.fit_xs, net.snapshots[-1].fit, theme.PREDICTION, stroke_width=5)
-        gap = min(0.6, 2.7 / (len(net.trained.W1) - 1))
-        trained = NetworkDiagram(net.trained, width=3.2, height=gap * (len(net.trained.W1) - 1),
-                                 radius=min(0.2, 0.4 * gap))
+        trained = fitted_network(net.trained, width=3.2, height=3.1, spacing=0.6, radius=0.2,
+                                 radius_share=0.4, labels=True)
         caption = VGroup(*(self.text(line, font_size=theme.SMALL_SIZE, color=color, **keys)
                            for line, color in zip(fit_caption(verdict),
                                                   (theme.PREDICTION, theme.MUTED, theme.TEXT),

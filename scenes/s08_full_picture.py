@@ -23,7 +23,7 @@ from manim import (
 )
 
 from scenes.checks.paused_frames import cross_fade
-from scenes.drawings.network import NetworkDiagram
+from scenes.drawings.network import fitted_network
 from scenes.drawings.plot import Plot, padded
 from scenes.drawings.training_loop import TrainingLoop
 from scenes.drawings.unit_table import unit_table
@@ -86,11 +86,10 @@ class FullPicture(SlideScene):
     def forward_pass(self) -> None:
         net, t = self.lesson.network, self.lesson.network.trace
         hidden = len(t.z1)
-        gap = min(0.7, 2.2 / (hidden - 1))
-        self.net = NetworkDiagram(net.initial, width=2.2, height=gap * (hidden - 1),
-                                  radius=min(0.24, 0.4 * gap))
+        self.net = fitted_network(net.initial, width=2.2, height=2.68, spacing=0.7, radius=0.24,
+                                  radius_share=0.4, labels=True)
         self.net.shift(RIGHT * (theme.CONTENT_LEFT + 0.1 - self.net.get_left()[0]))
-        top = min(ROWS_TOP, ROWS_MIDDLE + gap * (hidden - 1) / 2)  # of the first unit's row
+        top = min(ROWS_TOP, ROWS_MIDDLE + self.net.spread / 2)  # of the first unit's row
         self.net.shift(UP * (top - self.net.hidden[0].get_y()))
         rows = [h.get_y() for h in self.net.hidden]
         units = [range(hidden)] * 2
