@@ -22,7 +22,7 @@ from manim.utils import hashing
 
 from scenes.speedups.guard import Patch
 
-__all__ = ["generate_points_then_drop_the_path", "PATCH"]
+__all__ = ["generate_points_then_drop_the_path", "PATCH", "installed"]
 
 _Glyph = svg_mobject.VMobjectFromSVGPath
 _original_generate_points = _Glyph.generate_points

@@ -32,7 +32,8 @@ from manim.scene import video_segment_encoder
 
 from scenes.speedups.guard import Patch
 
-__all__ = ["write_frame_converting_once", "finish_holding_to_the_end", "holds_once", "PATCH"]
+__all__ = ["write_frame_converting_once", "finish_holding_to_the_end", "holds_once", "PATCH",
+           "installed"]
 
 _Encoder = video_segment_encoder.VideoSegmentEncoder
 _original_write_frame = _Encoder.write_frame
