@@ -297,10 +297,10 @@ def floor(slide: Slide, quality: Quality, scratch: Path, params_file: Path,
     run = render(slide, quality, scratch / "floor", params_file, None, voice, capture=capture)
     record = run.video_record
     segments, spec = profiling.capture_index(capture)
-    if record.get("speedups"):
-        from scenes.speedups import held_frames as manim_speedups
+    if record.get("speedups"):  # encoded as the render encoded them
+        from scenes import speedups
 
-        manim_speedups.install()
+        speedups.install()
     both = encode_only(capture, scratch / "floor.mp4")
     frames = both.frames
     if frames != record["frames"]:

@@ -1,8 +1,9 @@
 """Where a Manim render's time goes, phase by phase: for bench/breakdown.py.
 
-Off unless `$BACKPROP_PROFILE` names a folder; then scenes/kit/slide.py installs it after
-scenes/speedups/held_frames.py, so the functions wrapped are the ones the render really
-calls. Without the variable this module is not even imported.
+Off unless `$BACKPROP_PROFILE` names a folder; then `scenes.speedups.install` installs it
+after the speedups, so the functions wrapped are the ones the render really calls, and,
+like them, only into the Manim code it was read against (`PATCH`). Without the variable
+a render does not even import this module.
 
 Each wrapped function charges its wall and CPU time to a phase. Phases nest: the
 innermost one gets the time (a formula's SVG parsing inside its constructor is
@@ -41,8 +42,9 @@ from pathlib import Path
 from typing import Any
 
 from lecture import contract
+from scenes.speedups.guard import Patch
 
-__all__ = ["COLUMNS", "Recorder", "RECORDER", "install",
+__all__ = ["COLUMNS", "Recorder", "RECORDER", "install", "PATCH",
            "installed", "columns", "read_records", "capture_index"]
 
 CAPTURE_INDEX = "capture.json"
@@ -500,3 +502,13 @@ def install(folder: Path | None = None, capture: Path | None = None) -> bool:
 
 def installed() -> bool:
     return _installed
+
+
+# Wrapped by timers that call them unchanged, except these three, which it replaces by
+# code that calls the original from inside: the render's start, a segment encoder's
+# creation and its thread's end.
+PATCH = Patch("profiler", {
+    "manim.manager:Manager.render": "0d2179d58049e2c1",
+    "manim.scene.scene_file_writer:SceneFileWriter._create_segment_encoder": "02e02b1de2175d5a",
+    "manim.scene.scene_file_writer:_PartialMovieEncodeJob._listen_and_write": "69cf4b2194f08929",
+}, apply=install, installed=installed)

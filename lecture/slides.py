@@ -4,13 +4,14 @@ pipeline can read it without paying for Manim's start-up."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from backprop_core.params import DECLARED, depends_on
 
 __all__ = ["Slide", "SLIDES", "SLIDE_COUNT", "KICKER", "LECTURE_TITLE", "LECTURE_SUBTITLE",
-           "find_slide", "EVERY_PARAM"]
+           "find_slide", "beat_id", "is_beat_name", "EVERY_PARAM"]
 
 KICKER = "NEURAL NETWORKS / BACKPROPAGATION"
 LECTURE_TITLE = "Backpropagation Demystified"
@@ -76,3 +77,25 @@ def find_slide(key: str) -> Slide:
             return slide
     known = ", ".join(f"{s.number} ({s.slug})" for s in SLIDES)
     raise KeyError(f"unknown slide '{key}'. Slides are: {known}.")
+
+
+_BEAT_NAME = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+
+
+def is_beat_name(name: str) -> bool:
+    """Whether `name` is a beat's name: snake_case, as the slide's method that plays it."""
+    return bool(_BEAT_NAME.fullmatch(name))
+
+
+def beat_id(slug: str, beat: str) -> str:
+    """The beat `beat` of the slide `slug` named across the lecture: `<slide slug>.<beat
+    name>`, e.g. `gradient-descent.take_one_step`.
+
+    What anything keyed on a beat keys on (a lecturer's recorded voice, a translation's
+    context, a checkpoint question). By slug, not number, so inserting or moving a slide
+    keeps every id; a beat's name is its method's name in the slide (scenes/kit/slide.py,
+    `@beat`), so renaming the method renames the beat.
+    """
+    if not is_beat_name(beat):
+        raise ValueError(f"a beat is named in snake_case: {beat!r}")
+    return f"{slug}.{beat}"

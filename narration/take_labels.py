@@ -1,7 +1,7 @@
 """One long recording split into takes by an Audacity label file.
 
 A lecturer records the whole lecture in one go and marks each sentence in Audacity with a
-label named by its beat (`04-gradient-descent.step`, or shorter, `4.step`, `4 step`), then
+label named by its beat (`gradient-descent.take_one_step`, or shorter, `4.step`, `4 step`), then
 exports the labels (File > Export > Export Labels): a text file, one label a line, its start
 and end in seconds and its text, separated by tabs. A region label is its take; a point
 label (start = end, as Ctrl+M makes while recording) runs to the next label or to the end.

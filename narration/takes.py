@@ -1,8 +1,8 @@
 """The lecturer's own voice as takes: one audio file per beat, and a record of what it says.
 
-A take is named by its beat's id (`beat_id`), not by its text: rewording a sentence or
-changing a parameter leaves the take where it is, and this module says whether it still
-fits. Beside each take lies its record, `<beat id>.json` (`TakeRecord`): the sentence it
+A take is named by its beat's id (`lecture.slides.beat_id`), not by its text: rewording a
+sentence or changing a parameter leaves the take where it is, and this module says whether it
+still fits. Beside each take lies its record, `<beat id>.json` (`TakeRecord`): the sentence it
 was spoken for, written as the render showed it, with that render's numbers, and the facts
 of the audio file (its name, size, hash, length, rate).
 
@@ -31,10 +31,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from lecture.slides import SLIDES, Slide
+from lecture.slides import SLIDES, beat_id
 from narration.take_audio import AUDIO_SUFFIXES, TakeAudioError, analyse
 
-__all__ = ["beat_id", "BeatLine", "lecture_beats", "TakeRecord", "RecordError", "read_record",
+__all__ = ["BeatLine", "lecture_beats", "TakeRecord", "RecordError", "read_record",
            "write_record", "record_for", "FRESH", "STALE", "NEW", "MISSING", "BAD", "BeatTake",
            "TakesReport", "survey", "adopt", "same_sentence", "file_digest", "RECORD_SUFFIX"]
 
@@ -48,19 +48,6 @@ RECORD_VERSION = 1
 SLOWEST_PACE = 1.0  # words per second
 FASTEST_PACE = 6.0
 SLACK = 2.0  # seconds
-
-_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
-
-
-def beat_id(slide: Slide, beat: str) -> str:
-    """A beat's name across the lecture and as a file name: `04-gradient-descent.step`.
-
-    The slide's stem sorts a takes folder in lecture order. To be replaced by the lecture's
-    own beat id once beats are named once (lecture/); nothing else here builds ids."""
-    if not _NAME.match(beat):
-        raise ValueError(f"slide {slide.number}'s beat {beat!r} cannot name a file")
-    return f"{slide.stem}.{beat}"
-
 
 @dataclass(frozen=True)
 class BeatLine:
@@ -81,9 +68,10 @@ def lecture_beats(facts: Mapping[str, Any]) -> list[BeatLine]:
     """Every narrated beat of a render, in lecture order, from its facts.json document."""
     found: list[BeatLine] = []
     for entry in sorted(facts.get("slides") or [], key=lambda e: int(e["number"])):
-        slide = SLIDES[int(entry["number"]) - 1]
+        number = int(entry["number"])
+        slug = str(entry.get("slug") or SLIDES[number - 1].slug)
         for beat in (entry.get("manifest") or {}).get("narration") or []:
-            found.append(BeatLine(beat_id(slide, str(beat["beat"])), slide.number,
+            found.append(BeatLine(beat_id(slug, str(beat["beat"])), number,
                                   str(beat["beat"]), str(beat.get("text", "")),
                                   str(beat.get("spoken", ""))))
     return found

@@ -28,11 +28,12 @@ from manim import (
 
 from lecture.slides import LECTURE_SUBTITLE, LECTURE_TITLE, SLIDES
 from scenes import wording
-from scenes.drawings.signal_flow import backward_flow, fitted_network, forward_flow
+from scenes.drawings.network import fitted_network
+from scenes.drawings.signal_flow import backward_flow, forward_flow
 from scenes.kit import notation, theme
 from scenes.kit.formula import symbol_to_tag
 from scenes.kit.placement import fit_width, keep_in_content
-from scenes.kit.slide import SlideScene
+from scenes.kit.slide import SlideScene, beat
 from scenes.kit.typeset import value_tag
 
 # The outline's description of the lecture, as three lines for the title card.
@@ -81,6 +82,7 @@ class WhatIsBackpropagation(SlideScene):
 
     # ----- the lecture's title ----------------------------------------------------------
 
+    @beat
     def title_card(self) -> None:
         title = Text(LECTURE_TITLE, font=theme.FONT, font_size=56, color=theme.EMPHASIS,
                      weight="BOLD")
@@ -88,18 +90,19 @@ class WhatIsBackpropagation(SlideScene):
         self.card = VGroup(title, subtitle).arrange(DOWN, buff=0.3)
         # Low enough that the card, and the description that joins it, fill the frame evenly.
         fit_width(self.card, theme.CONTENT_RIGHT - theme.CONTENT_LEFT).move_to(0.15 * DOWN)
-        with self.beat("title", f"Welcome to {LECTURE_TITLE}: {LECTURE_SUBTITLE.lower()}."):
+        with self.narrate(f"Welcome to {LECTURE_TITLE}: {LECTURE_SUBTITLE.lower()}."):
             self.show_chrome()
             self.play(FadeIn(title, shift=0.3 * UP), run_time=1.2)
             self.play(FadeIn(subtitle, shift=0.2 * UP))
 
+    @beat
     def overview(self) -> None:
         lines = VGroup(*(self.label(line, font_size=theme.SMALL_SIZE,
                                     color=theme.TEXT) for line in DESCRIPTION))
         lines.arrange(DOWN, buff=0.14).next_to(self.card, DOWN, buff=0.6)
-        with self.beat("overview", "We will learn the fundamentals of neural network training: "
-                                   "forward propagation, loss functions, gradient descent, the "
-                                   "chain rule, and activation functions like ReLU."):
+        with self.narrate("We will learn the fundamentals of neural network training: "
+                          "forward propagation, loss functions, gradient descent, the "
+                          "chain rule, and activation functions like ReLU."):
             self.play(LaggedStart(*(FadeIn(line, shift=0.15 * UP) for line in lines),
                                   lag_ratio=0.4),
                       run_time=2)
@@ -107,14 +110,15 @@ class WhatIsBackpropagation(SlideScene):
 
     # ----- the road map on the network -------------------------------------------------------
 
+    @beat
     def show_network(self) -> None:
-        net = self.net = fitted_network(self.lesson.network.initial, width=4.6, max_height=4.1)
+        net = self.net = fitted_network(self.lesson.network.initial, width=4.6, height=4.1)
         net.move_to(NETWORK_CENTRE)
         self.symbols = {"x": MathTex(notation.X, color=theme.INPUT).next_to(net.input, DOWN, 0.18),
                         "y_hat": MathTex(notation.Y_HAT,
                                          color=theme.PREDICTION).next_to(net.output, DOWN, 0.18)}
-        with self.beat("network", "Backpropagation is how a network like this one learns, "
-                                  "in four steps that repeat."):
+        with self.narrate("Backpropagation is how a network like this one learns, "
+                          "in four steps that repeat."):
             self.play(FadeOut(self.card, shift=0.3 * UP), run_time=0.8)
             self.add(net)  # its parts are animated in below
             self.play(LaggedStart(FadeIn(net.input, scale=0.6), FadeIn(net.hidden, scale=0.6),
@@ -139,11 +143,12 @@ class WhatIsBackpropagation(SlideScene):
     def tag(self, symbol: str, key: str, color: str):
         return fit_width(value_tag(self.typeset, symbol, key, color), 2.4)
 
+    @beat
     def predict(self) -> None:
         trace = self.lesson.network.trace
         keys = {"x": "network.trace.x", "y_hat": "network.trace.y_hat"}
-        with self.beat("predict", "First, predict: the input @x flows forward, and the network "
-                                  "predicts @y_hat.", **keys):
+        with self.narrate("First, predict: the input @x flows forward, and the network "
+                          "predicts @y_hat.", **keys):
             self.rows = [self.step_row(0)]
             # under their neurons, each reaching outward, away from the edges
             x_tag = keep_in_content(self.tag(notation.X, keys["x"], theme.INPUT)
@@ -159,10 +164,11 @@ class WhatIsBackpropagation(SlideScene):
                         for h, f in zip(self.net.hidden, filled.hidden, strict=True)))
             self.play(*symbol_to_tag(self, self.symbols["y_hat"], y_hat_tag))
 
+    @beat
     def measure(self) -> None:
         keys = {"y": "network.trace.y", "loss": "network.trace.loss"}
-        with self.beat("measure", "Second, measure the mistake: the right answer is @y, so the "
-                                  "loss is @loss.", **keys):
+        with self.narrate("Second, measure the mistake: the right answer is @y, so the "
+                          "loss is @loss.", **keys):
             self.rows.append(self.step_row(1))
             y_tag = self.tag(notation.Y, keys["y"],
                              theme.TARGET).next_to(self.tags[1], DOWN, 0.2, aligned_edge=LEFT)
@@ -173,14 +179,16 @@ class WhatIsBackpropagation(SlideScene):
             self.play(FadeIn(y_tag, shift=0.2 * UP))
             self.play(FadeIn(loss_tag, shift=0.2 * UP), Indicate(self.net.output, color=theme.LOSS))
 
+    @beat
     def trace_back(self) -> None:
-        with self.beat("trace", "Third, trace it back: the error flows backward, and every weight "
-                                "learns its share of the blame."):
+        with self.narrate("Third, trace it back: the error flows backward, and every weight "
+                          "learns its share of the blame."):
             self.rows.append(self.step_row(2))
             self.play(FadeIn(self.rows[2], shift=0.3 * LEFT),
                       Indicate(self.tags[3], color=theme.GRADIENT))
             self.play(backward_flow(self.net, self.lesson.network.trace, run_time=2.2))
 
+    @beat
     def adjust(self) -> None:
         net = self.lesson.network
         keys = {"n": "network.epochs", "before": "network.initial_loss",
@@ -189,7 +197,7 @@ class WhatIsBackpropagation(SlideScene):
         outcome = wording.ADJUST_OUTCOME[trend]
         sentence = ("Fourth, adjust: each weight steps against its gradient; after @n rounds the "
                     f"average loss {outcome}.")
-        with self.beat("adjust", sentence, **keys):
+        with self.narrate(sentence, **keys):
             self.rows.append(self.step_row(3))
             # one scale for both sets of weights, so a thicker edge means a larger weight
             largest = max(abs(v) for w in (net.initial, net.trained) for v in (*w.W1, *w.W2))
@@ -207,7 +215,8 @@ class WhatIsBackpropagation(SlideScene):
                       FadeIn(readout, shift=0.2 * UP), run_time=2)
             self.play(Create(loop))
 
+    @beat
     def look_ahead(self) -> None:
-        with self.beat("ahead", "The next slides take these steps one at a time, starting with "
-                                "the prediction."):
+        with self.narrate("The next slides take these steps one at a time, starting with "
+                          "the prediction."):
             self.play(Indicate(self.rows[0], color=theme.PREDICTION, scale_factor=1.05))

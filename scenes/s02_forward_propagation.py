@@ -28,12 +28,13 @@ from manim import (
 
 from lecture.slides import find_slide
 from scenes import wording
+from scenes.drawings.network import fitted_network
 from scenes.drawings.neuron import NeuronDiagram
-from scenes.drawings.signal_flow import fitted_network, forward_flow
+from scenes.drawings.signal_flow import forward_flow
 from scenes.kit import notation, theme
 from scenes.kit.formula import Fly, Formula, Part, hide, operand, reveal, symbol_to_tag
 from scenes.kit.placement import fit_width, keep_in_content
-from scenes.kit.slide import SlideScene
+from scenes.kit.slide import SlideScene, beat
 from scenes.kit.typeset import value_tag
 
 NEURON_CENTRE = 0.55 * UP  # the body of the worked neuron once the work lines come
@@ -70,6 +71,7 @@ class ForwardPropagation(SlideScene):
 
     # ----- the worked neuron ---------------------------------------------------------
 
+    @beat
     def show_neuron(self) -> None:
         n = self.neuron = NeuronDiagram(self.lesson.worked_step)
         n.shift(NEURON_CENTRE - n.body.get_center())
@@ -78,8 +80,8 @@ class ForwardPropagation(SlideScene):
         self.lift = n.get_center()[1] - (theme.CONTENT_TOP + theme.CONTENT_BOTTOM) / 2
         n.shift(self.lift * DOWN)
         s = n.symbols
-        with self.beat("neuron", "A single neuron multiplies its input x by a weight w "
-                                 "and adds a bias b."):
+        with self.narrate("A single neuron multiplies its input x by a weight w "
+                          "and adds a bias b."):
             self.show_chrome()
             self.add(n)  # every part is animated in below; nothing shows before its turn
             self.play(LaggedStart(
@@ -90,10 +92,11 @@ class ForwardPropagation(SlideScene):
                 AnimationGroup(Create(n.edge_out), FadeIn(n.output), FadeIn(s["y_hat"])),
                 lag_ratio=0.5), run_time=3)
 
+    @beat
     def feed_values(self) -> None:
         step = "worked_step"
-        with self.beat("inputs", "Our input is @x, the weight is @w, and the bias is @b.",
-                       x=f"{step}.x", w=f"{step}.w", b=f"{step}.b"):
+        with self.narrate("Our input is @x, the weight is @w, and the bias is @b.",
+                          x=f"{step}.x", w=f"{step}.w", b=f"{step}.b"):
             self.tags = {}
             moves = []
             for name, color in (("x", theme.INPUT), ("w", theme.PARAM), ("b", theme.PARAM)):
@@ -103,10 +106,11 @@ class ForwardPropagation(SlideScene):
             self.play(*moves, run_time=1.5)
             self.play(self.neuron.pulse("in"))
 
+    @beat
     def multiply(self) -> None:
         keys = {"w": "worked_step.w", "x": "worked_step.x", "wx": "graph.nodes.wx.value"}
-        with self.beat("multiply", "First the multiply: the weight @w times the input @x "
-                                   "gives @wx.", **keys):
+        with self.narrate("First the multiply: the weight @w times the input @x "
+                          "gives @wx.", **keys):
             line = self.line1 = self.formula(
                 notation.W, notation.X, "=", "@w", r"\times",
                 operand(self.lesson.lookup(keys["x"]), "x"),
@@ -122,9 +126,10 @@ class ForwardPropagation(SlideScene):
                       Fly(self.tags["x"].part("@v"), line.part("@x")))
             self.play(reveal(line.part("gives")), reveal(line.part("@wx"), 0.3 * LEFT))
 
+    @beat
     def add_bias(self) -> None:
         keys = {"wx": "graph.nodes.wx.value", "b": "worked_step.b", "y_hat": "worked_step.y_hat"}
-        with self.beat("add", "Then the add: @wx plus the bias @b gives @y_hat.", **keys):
+        with self.narrate("Then the add: @wx plus the bias @b gives @y_hat.", **keys):
             line = self.line2 = self.formula(
                 notation.W, notation.X, "+", notation.B, "=", "@wx", Part("plus", "+"),
                 operand(self.lesson.lookup(keys["b"]), "b"), Part("gives", "="), "@y_hat",
@@ -137,10 +142,11 @@ class ForwardPropagation(SlideScene):
                       Fly(self.tags["b"].part("@v"), line.part("@b")))
             self.play(reveal(line.part("gives")), reveal(line.part("@y_hat"), 0.3 * LEFT))
 
+    @beat
     def emit_prediction(self) -> None:
         key = "worked_step.y_hat"
-        with self.beat("predict", "So the neuron predicts y-hat equals @y_hat: "
-                                  "the signal has moved forward.", y_hat=key):
+        with self.narrate("So the neuron predicts y-hat equals @y_hat: "
+                          "the signal has moved forward.", y_hat=key):
             tag = self.tags["y_hat"] = self.neuron.place(self.tag(notation.Y_HAT, key,
                                                                   theme.PREDICTION), "y_hat")
             self.play(self.neuron.pulse("out"))
@@ -150,9 +156,10 @@ class ForwardPropagation(SlideScene):
 
     # ----- a network is many such neurons --------------------------------------------
 
+    @beat
     def show_network(self) -> None:
         net = self.lesson.network
-        self.net = fitted_network(net.initial, width=4.4, max_height=4.2).move_to(NETWORK_CENTRE)
+        self.net = fitted_network(net.initial, width=4.4, height=4.2).move_to(NETWORK_CENTRE)
         self.net_symbols = {name: MathTex(tex, color=notation.SYMBOL_COLORS[tex])
                             .next_to(node, DOWN, 0.18)
                             for name, tex, node in (("x", notation.X, self.net.input),
@@ -160,9 +167,9 @@ class ForwardPropagation(SlideScene):
         captions = VGroup(*(self.label(name).next_to(layer, DOWN, 0).set_y(-2.95)
                             for name, layer in zip(("input", "hidden layer", "output"),
                                                    self.net.layers(), strict=True)))
-        with self.beat("layers", "A network is many such neurons in layers, "
-                                 "here @h hidden ones, all doing the same thing.",
-                       h="network.hidden"):
+        with self.narrate("A network is many such neurons in layers, "
+                          "here @h hidden ones, all doing the same thing.",
+                          h="network.hidden"):
             self.play(FadeOut(self.neuron, *self.tags.values(), self.line1, self.line2),
                       run_time=0.8)
             net = self.net
@@ -172,6 +179,7 @@ class ForwardPropagation(SlideScene):
                       Create(net.edges_in), Create(net.edges_out), FadeIn(captions),
                       *(FadeIn(symbol) for symbol in self.net_symbols.values()), run_time=2)
 
+    @beat
     def one_hidden_neuron(self) -> None:
         trace = self.lesson.network.trace
         k = next((i for i, a in enumerate(trace.a1) if a > 0), 0)  # a neuron the ReLU lets through
@@ -179,8 +187,8 @@ class ForwardPropagation(SlideScene):
         keys = {"x": "network.trace.x", "w": f"network.initial.W1.{k}",
                 "b": f"network.initial.b1.{k}",
                 "z": f"network.trace.z1.{k}"}
-        with self.beat("hidden", "For the input @x, this hidden neuron computes @w times @x "
-                                 "plus @b, which is @z.", **keys):
+        with self.narrate("For the input @x, this hidden neuron computes @w times @x "
+                          "plus @b, which is @z.", **keys):
             x_tag = self.below(self.tag(notation.X, keys["x"], theme.INPUT), self.net.input, LEFT)
             self.net_tags = {"x": x_tag}
             ring = self.net.hidden[k].copy().set_fill(opacity=0).set_stroke(theme.ACTIVATION, 5)
@@ -204,10 +212,11 @@ class ForwardPropagation(SlideScene):
             self.play(reveal(formula.part("gives")), reveal(formula.part("@z"), 0.3 * LEFT))
             self.hidden_work = VGroup(title, formula, ring)
 
+    @beat
     def apply_relu(self) -> None:
         k = self.k
         keys = {"z": f"network.trace.z1.{k}", "a": f"network.trace.a1.{k}"}
-        with self.beat("relu", wording.RELU[self.lesson.verdicts.dead_units], **keys):
+        with self.narrate(wording.RELU[self.lesson.verdicts.dead_units], **keys):
             relu = self.tex(r"\mathrm{ReLU}", "(@z)", "=", "@a", **keys)
             relu.part("@a").set_color(theme.ACTIVATION)
             later = find_slide("activation-functions")
@@ -220,10 +229,11 @@ class ForwardPropagation(SlideScene):
                       FadeIn(note))
             self.relu_work = VGroup(relu, note)
 
+    @beat
     def whole_network(self) -> None:
         key = "network.trace.y_hat"
-        with self.beat("whole", "Layer after layer, every neuron does the same, and the output "
-                                "neuron gives the network's prediction, @y_hat.", y_hat=key):
+        with self.narrate("Layer after layer, every neuron does the same, and the output "
+                          "neuron gives the network's prediction, @y_hat.", y_hat=key):
             ACT = {"a": theme.ACTIVATION}
             hidden_rule = self.tex("a", "=", r"\mathrm{ReLU}(", notation.W, notation.X, "+",
                                    notation.B, ")",

@@ -40,7 +40,7 @@ from scenes.drawings.loss import (
 from scenes.drawings.plot import Plot, curve_plot
 from scenes.kit import notation, theme
 from scenes.kit.placement import fit_width
-from scenes.kit.slide import SlideScene
+from scenes.kit.slide import SlideScene, beat
 
 # Beats 1-5 use the middle of the slide; the last beat moves them into the left column
 # to make room for the parabola on the right. While the number line is alone (beats 1-2)
@@ -69,9 +69,10 @@ class LossFunction(SlideScene):
         self.big_mistakes_cost_more()
         self.loss_over_predictions()
 
+    @beat
     def show_prediction_and_target(self) -> None:
-        with self.beat("prediction", wording.PREDICTION_VS_TARGET[self.verdict],
-                       yh="worked_step.y_hat", y="worked_step.y"):
+        with self.narrate(wording.PREDICTION_VS_TARGET[self.verdict],
+                          yh="worked_step.y_hat", y="worked_step.y"):
             self.show_chrome()
             self.line = PredictionLine(self.y_hat, self.y, LINE_LENGTH, LINE_CENTER)
             if self.error == 0:
@@ -94,8 +95,9 @@ class LossFunction(SlideScene):
             self.play(FadeIn(self.line.prediction, self.line.target, scale=1.5),
                       FadeIn(self.point_labels, shift=0.1 * DOWN))
 
+    @beat
     def show_error(self) -> None:
-        with self.beat("error", wording.ERROR_GAP[self.verdict], e="worked_step.error"):
+        with self.narrate(wording.ERROR_GAP[self.verdict], e="worked_step.error"):
             self.error_label = self.tex(notation.Y, "-", notation.Y_HAT, "=", "@e",
                                         e="worked_step.error", font_size=LABEL_SIZE)
             self.error_label.part("@e").set_color(theme.LOSS)
@@ -110,9 +112,10 @@ class LossFunction(SlideScene):
                 self.play(Create(self.line.segment), run_time=0.8)
             self.play(FadeIn(self.error_label, shift=0.1 * UP))
 
+    @beat
     def square_the_error(self) -> None:
-        with self.beat("square", wording.SQUARING[self.verdict],
-                       e="worked_step.error", loss="worked_step.loss"):
+        with self.narrate(wording.SQUARING[self.verdict],
+                          e="worked_step.error", loss="worked_step.loss"):
             area = self.number("worked_step.loss", color=theme.EMPHASIS)
             self.square = ErrorSquare(SIDE, area)
             self.square.move_to(SQUARE_CORNER, aligned_edge=UP + LEFT)
@@ -137,8 +140,9 @@ class LossFunction(SlideScene):
                 self.formula.next_to(self.error_label, DOWN, buff=0.6).set_x(LINE_CENTER[0])
                 self.play(FadeIn(self.formula))
 
+    @beat
     def sign_does_not_matter(self) -> None:
-        with self.beat("sign", wording.SIGN_REASON[self.verdict], loss="worked_step.loss"):
+        with self.narrate(wording.SIGN_REASON[self.verdict], loss="worked_step.loss"):
             self.caption = self.label("too low or too high: the same square", color=theme.TEXT)
             self.caption.move_to([LINE_CENTER[0], CAPTION_Y, 0])
             if self.error:
@@ -154,9 +158,10 @@ class LossFunction(SlideScene):
                 self.ghost = VGroup()
             self.play(FadeIn(self.caption, shift=0.1 * UP))
 
+    @beat
     def big_mistakes_cost_more(self) -> None:
-        with self.beat("size", "And big mistakes cost more: twice the error makes four times the "
-                       "loss, so the worst predictions pull hardest on the weights."):
+        with self.narrate("And big mistakes cost more: twice the error makes four times the "
+                          "loss, so the worst predictions pull hardest on the weights."):
             caption = self.label("twice the error: four times the loss", color=theme.TEXT)
             caption.move_to(self.caption)
             self.play(cross_fade(self.caption, caption))
@@ -171,10 +176,11 @@ class LossFunction(SlideScene):
             else:
                 self.copies = VGroup()
 
+    @beat
     def loss_over_predictions(self) -> None:
         on_target = self.error == 0
-        with self.beat("parabola", wording.PARABOLA[self.verdict], loss="worked_step.loss",
-                       y="worked_step.y"):
+        with self.narrate(wording.PARABOLA[self.verdict], loss="worked_step.loss",
+                          y="worked_step.y"):
             curve = self.lesson.descent.curve_y_hat
             plot = curve_plot(curve, notation.Y_HAT, width=5.4, height=3.9,
                                  x_color=theme.PREDICTION)

@@ -36,7 +36,7 @@ from scenes.drawings.loss import (
 from scenes.drawings.plot import curve_plot
 from scenes.kit import notation, theme
 from scenes.kit.placement import fit_width
-from scenes.kit.slide import SlideScene
+from scenes.kit.slide import SlideScene, beat
 
 PANEL_LEFT = 1.35  # the readouts beside the curve, from here to the content's right edge
 PANEL_WIDTH = theme.CONTENT_RIGHT - PANEL_LEFT
@@ -62,10 +62,11 @@ class GradientDescent(SlideScene):
 
     # ----- beats ------------------------------------------------------------------
 
+    @beat
     def show_loss_curve(self) -> None:
-        with self.beat("curve", "Here is the loss as a function of the weight w: our neuron "
-                       "sits at w = @w with loss @loss.", w="worked_step.w",
-                       loss="worked_step.loss"):
+        with self.narrate("Here is the loss as a function of the weight w: our neuron "
+                          "sits at w = @w with loss @loss.", w="worked_step.w",
+                          loss="worked_step.loss"):
             self.show_chrome()
             d = self.lesson.descent
             self.plot = curve_plot(d.curves_w[0], notation.W, width=6.2, height=4.0,
@@ -82,19 +83,21 @@ class GradientDescent(SlideScene):
             self.play(FadeIn(self.dot, scale=2), Create(self.drop),
                       FadeIn(*self.rows, self.note, shift=0.1 * LEFT))
 
+    @beat
     def show_slope(self) -> None:
         w_moves = self.lesson.verdicts.w_direction
-        with self.beat("slope", wording.slope_meaning(w_moves, self.regime),
-                       g="worked_step.dloss_dw", x="worked_step.x"):
+        with self.narrate(wording.slope_meaning(w_moves, self.regime),
+                          g="worked_step.dloss_dw", x="worked_step.x"):
             self.tangent = self._tangent(0)
             self.rows.append(self._row(2, self._slope(0)))
             self.play(Create(self.tangent), FadeIn(self.rows[2], shift=0.1 * LEFT))
 
+    @beat
     def take_one_step(self) -> None:
         g = self.steps[0].dloss_dw
-        with self.beat("step", wording.STEP_MEANING[self.lesson.verdicts.w_direction],
-                       lr="worked_step.lr", g="worked_step.dloss_dw",
-                       w="worked_step.w", w1="worked_step.w_next"):
+        with self.narrate(wording.STEP_MEANING[self.lesson.verdicts.w_direction],
+                          lr="worked_step.lr", g="worked_step.dloss_dw",
+                          w="worked_step.w", w1="worked_step.w_next"):
             rule = self.tex(notation.W, ":=", notation.W, "-", notation.LR, r"\cdot",
                             notation.DLOSS_DW)
             update = self.tex(notation.W, ":=", "@w", "-", "(", "@lr", ")", "(", "@g", ")", "=",
@@ -110,11 +113,12 @@ class GradientDescent(SlideScene):
                 self.arrow = self._step_arrow(0, theme.LEARNING_RATE)
                 self.play(Create(self.arrow), run_time=0.8)
 
+    @beat
     def descend(self) -> None:
         keys = dict(n="params.steps", lr="params.lr", w="descent.steps.0.w",
                     first="descent.steps.0.loss",
                     second="descent.steps.1.loss", last=f"descent.steps.{self.last}.loss")
-        with self.beat("descent", wording.DESCENT_OUTCOME[self.regime], **keys):
+        with self.narrate(wording.DESCENT_OUTCOME[self.regime], **keys):
             moves = wording.B_DURING_DESCENT[self.lesson.verdicts.b_direction]
             note = self._note(self.label(moves))
             counter = self._row(3, self._counter(0))
@@ -125,11 +129,12 @@ class GradientDescent(SlideScene):
             for k in range(1, self.last + 1):
                 self.play(*self._advance(k), run_time=run_time)
 
+    @beat
     def explain(self) -> None:
         end = self.visible - 1
         keys = dict(lr="params.lr", x="worked_step.x", g0="descent.steps.0.dloss_dw",
                     g=f"descent.steps.{self.last}.dloss_dw")
-        with self.beat("why", wording.DESCENT_REASON[self.regime], **keys):
+        with self.narrate(wording.DESCENT_REASON[self.regime], **keys):
             # The tangent is drawn where the run ends: its label names that slope first.
             was = VGroup(self.label("slope here: @g", g=f"descent.steps.{end}.dloss_dw",
                                     color=theme.GRADIENT),

@@ -36,7 +36,7 @@ from scenes.drawings.number_lines import LinkedNumberLines, Row
 from scenes.kit import notation, theme
 from scenes.kit.formula import Fly, Part, hide, operand, reveal
 from scenes.kit.placement import fit_width
-from scenes.kit.slide import SlideScene
+from scenes.kit.slide import SlideScene, beat
 
 WIDTH = theme.CONTENT_RIGHT - theme.CONTENT_LEFT
 HEADLINE_TOP = theme.CONTENT_TOP - 0.05
@@ -89,9 +89,10 @@ class ChainRule(SlideScene):
 
     # ----- the nested function and its graph --------------------------------------------
 
+    @beat
     def nested_function(self) -> None:
-        with self.beat("nested", "The network is a nested function: loss depends on the neuron's "
-                                 "output, which depends on the weights."):
+        with self.narrate("The network is a nested function: loss depends on the neuron's "
+                          "output, which depends on the weights."):
             self.show_chrome()
             self.title_line = self.headline(
                 "The network is a nested function: loss depends on neuron output, "
@@ -110,10 +111,11 @@ class ChainRule(SlideScene):
             self.play(LaggedStart(*(FadeIn(p, shift=0.2 * UP) for p in parts), lag_ratio=0.5),
                       run_time=1.2)
 
+    @beat
     def draw_graph(self) -> None:
         keys = {k: f"{STEP}.{k}" for k in ("x", "y_hat", "y", "loss")}
-        with self.beat("graph", "As a graph: w times @x plus b gives y-hat @y_hat, "
-                                "and against y @y the loss is @loss.", **keys):
+        with self.narrate("As a graph: w times @x plus b gives y-hat @y_hat, "
+                          "and against y @y the loss is @loss.", **keys):
             g = self.graph = ComputationalGraphDiagram(self.lesson.graph, self.typeset,
                                                        column_gap=2.75, row_gap=0.72, size=0.85,
                                                        side_values="left").shift(GRAPH_Y * UP)
@@ -126,9 +128,10 @@ class ChainRule(SlideScene):
 
     # ----- the chain rule -------------------------------------------------------------
 
+    @beat
     def chain_rule(self) -> None:
-        with self.beat("chain-rule", "Chain rule: to find dloss/dw, multiply the upstream gradient "
-                                     "by the local one."):
+        with self.narrate("Chain rule: to find dloss/dw, multiply the upstream gradient "
+                          "by the local one."):
             self.swap_headline(self.headline(
                 "Chain rule: to find \u2202loss/\u2202w, multiply upstream \u00d7 local gradient.",
                 bold=("upstream \u00d7 local",), param=("\u2202loss/\u2202w",)))
@@ -168,10 +171,11 @@ class ChainRule(SlideScene):
         tag.shift((brace.get_center()[0] - 0.3 * side[0] - tag.get_edge_center(-side)[0]) * RIGHT)
         return VGroup(brace, tag)
 
+    @beat
     def upstream_gradient(self) -> None:
         key = f"{STEP}.dloss_dyhat"
-        with self.beat("upstream", "Upstream: how the loss reacts to the layer's output, here @up.",
-                       up=key):
+        with self.narrate("Upstream: how the loss reacts to the layer's output, here @up.",
+                          up=key):
             self.swap_headline(self.headline(
                 "Upstream gradient: how loss reacts to the layer's output.",
                 bold=("Upstream gradient:",)))
@@ -181,10 +185,11 @@ class ChainRule(SlideScene):
                         for e in UPSTREAM_EDGES),
                       FadeIn(self.upstream), run_time=1.0)
 
+    @beat
     def local_gradient(self) -> None:
         keys = {"x": f"{STEP}.x", "one": f"{STEP}.dyhat_db"}
-        with self.beat("local", "Local: how the output reacts to its own parameter, "
-                                "@x for w and @one for b.", **keys):
+        with self.narrate("Local: how the output reacts to its own parameter, "
+                          "@x for w and @one for b.", **keys):
             self.swap_headline(self.headline(
                 "Local gradient: how the layer's output reacts to its own parameter.",
                 bold=("Local gradient:",)))
@@ -200,9 +205,10 @@ class ChainRule(SlideScene):
             self.play(*(reveal(part) for r in self.rows for part in r[1].parts_except("@l")),
                       Fly(g.value_label("x"), a.part("@l")), reveal(b.part("@l")), run_time=1.0)
 
+    @beat
     def reuse(self) -> None:
-        with self.beat("reuse", "Key benefit: both factors reuse values the forward pass "
-                                "already computed; nothing is computed twice."):
+        with self.narrate("Key benefit: both factors reuse values the forward pass "
+                          "already computed; nothing is computed twice."):
             self.swap_headline(self.headline(
                 "Key benefit: intermediate values from the forward pass get reused \u2014 "
                 "no redundant computation.",
@@ -223,10 +229,11 @@ class ChainRule(SlideScene):
 
     # ----- the nudge ------------------------------------------------------------------
 
+    @beat
     def nudge_w(self) -> None:
         n = self.lesson.nudge
         keys = {"dw": "nudge.dw", "x": f"{STEP}.x", "dyh": "nudge.dy_hat_predicted"}
-        with self.beat("nudge", wording.NUDGE_MOVE[self.lesson.verdicts.nudge], **keys):
+        with self.narrate(wording.NUDGE_MOVE[self.lesson.verdicts.nudge], **keys):
             self.swap_headline(self.headline(
                 "Nudge w a little: y\u0302 and the loss move by the amounts the factors predict.",
                 param=("w",)))
@@ -256,11 +263,12 @@ class ChainRule(SlideScene):
                       *(GrowArrow(t) for t in trails), run_time=1.6)
             self.play(*(FadeIn(note, shift=0.1 * LEFT) for note in self.notes), run_time=0.8)
 
+    @beat
     def predict_loss(self) -> None:
         keys = {"up": "nudge.dloss_dyhat", "dyh": "nudge.dy_hat_predicted",
                 "dlp": "nudge.dloss_predicted",
                 "dla": "nudge.dloss_actual"}
-        with self.beat("predict", wording.NUDGE_LOSS[self.lesson.verdicts.nudge], **keys):
+        with self.narrate(wording.NUDGE_LOSS[self.lesson.verdicts.nudge], **keys):
             up, dyh = (operand(self.lesson.lookup(keys[k]), k) for k in ("up", "dyh"))
             predicted = self.tex(r"\Delta\mathrm{loss}", r"\approx", up, r"\times", dyh, "=",
                                  "@dlp",

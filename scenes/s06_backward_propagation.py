@@ -28,7 +28,7 @@ from scenes.drawings.graph import ComputationalGraphDiagram
 from scenes.kit import notation, theme
 from scenes.kit.formula import Fly, hide, operand, reveal
 from scenes.kit.placement import fit_width
-from scenes.kit.slide import SlideScene
+from scenes.kit.slide import SlideScene, beat
 
 WIDTH = theme.CONTENT_RIGHT - theme.CONTENT_LEFT
 FORWARD_Y = 1.68  # the forward line, under the header
@@ -53,10 +53,11 @@ class BackwardPropagation(SlideScene):
         self.update_parameters()
         self.new_forward_pass()
 
+    @beat
     def forward_pass(self) -> None:
         keys = {k: f"{STEP}.{k}" for k in ("x", "w", "b", "y_hat", "y", "loss")}
-        with self.beat("forward", "Forward pass: with x @x, w @w and b @b, y-hat is @y_hat, "
-                                  "and against y @y the loss is @loss.", **keys):
+        with self.narrate("Forward pass: with x @x, w @w and b @b, y-hat is @y_hat, "
+                          "and against y @y the loss is @loss.", **keys):
             self.show_chrome()
             self.graph = g = ComputationalGraphDiagram(self.lesson.graph, self.typeset,
                                                        row_gap=0.9).shift(GRAPH_Y * UP)
@@ -94,31 +95,34 @@ class BackwardPropagation(SlideScene):
         self.add(grad)
         self.ledger, self.tags = ledger, tags
 
+    @beat
     def backward_to_prediction(self) -> None:
-        with self.beat("to-prediction", "Now backward, right to left: start with @one at the "
-                                        "loss, and let each edge multiply upstream by local; at "
-                                        "y-hat that gives @g.",
-                       one=self.graph.grad_key("loss"), g=self.graph.grad_key("y_hat")):
+        with self.narrate("Now backward, right to left: start with @one at the "
+                          "loss, and let each edge multiply upstream by local; at "
+                          "y-hat that gives @g.",
+                          one=self.graph.grad_key("loss"), g=self.graph.grad_key("y_hat")):
             start = self.graph.grad_label("loss")
             self.play(FadeIn(start, scale=1.4), Circumscribe(self.graph.nodes["loss"],
                                                              color=theme.GRADIENT))
             self.flow("error", "loss")
             self.flow("y_hat", "error")
 
+    @beat
     def backward_to_parameters(self) -> None:
-        with self.beat("to-parameters", "Continuing to the parameters gives the gradients "
-                                        "dloss/dw = @gw and dloss/db = @gb.",
-                       gw=f"{STEP}.dloss_dw", gb=f"{STEP}.dloss_db"):
+        with self.narrate("Continuing to the parameters gives the gradients "
+                          "dloss/dw = @gw and dloss/db = @gb.",
+                          gw=f"{STEP}.dloss_dw", gb=f"{STEP}.dloss_db"):
             self.flow("wx", "y_hat")
             self.flow("b", "y_hat")
             self.flow("w", "wx")
 
+    @beat
     def read_gradients(self) -> None:
         v = self.lesson.verdicts
         grads = {"w": f"{STEP}.dloss_dw", "b": f"{STEP}.dloss_db"}
         rules = [(t, {"g": grads[p]} if p else {})
                  for t, p in wording.parameter_rules(v.w_direction, v.b_direction)]
-        with self.beat("gradients", " ".join(self.say(t, **k) for t, k in rules)):
+        with self.narrate(" ".join(self.say(t, **k) for t, k in rules)):
             self.results = VGroup(*(
                 hide(fit_width(self.tex(NAMES[p], "=", "@g", g=grads[p], font_size=36),
                                WIDTH / 2 - 0.4)).move_to([x, RESULT_Y, 0])
@@ -147,11 +151,12 @@ class BackwardPropagation(SlideScene):
             stack.scale(room / stack.height)
         stack.shift((top - stack.get_top()[1]) * UP)
 
+    @beat
     def update_parameters(self) -> None:
         keys = {"lr": f"{STEP}.lr", "w": f"{STEP}.w", "b": f"{STEP}.b", "gw": f"{STEP}.dloss_dw",
                 "gb": f"{STEP}.dloss_db", "w1": f"{STEP}.w_next", "b1": f"{STEP}.b_next"}
-        with self.beat("update", "With lr = @lr, each parameter steps against its gradient: "
-                                 "w becomes @w1 and b becomes @b1.", **keys):
+        with self.narrate("With lr = @lr, each parameter steps against its gradient: "
+                          "w becomes @w1 and b becomes @b1.", **keys):
             lr = fit_width(self.tex(notation.LR, "=", "@lr", lr=keys["lr"]),
                            WIDTH).move_to(0.72 * DOWN)
             updates = VGroup(*(
@@ -169,11 +174,12 @@ class BackwardPropagation(SlideScene):
             self.play(LaggedStart(*(FadeIn(u, shift=0.2 * DOWN) for u in updates), lag_ratio=0.4),
                       run_time=1.2)
 
+    @beat
     def new_forward_pass(self) -> None:
         step = self.lesson.worked_step
         trend = self.lesson.verdicts.step_trend
         keys = {"new": f"{STEP}.loss_next", "old": f"{STEP}.loss", "drop": f"{STEP}.loss_drop"}
-        with self.beat("new-loss", wording.LOSS_CHANGE_SPOKEN[trend], **keys):
+        with self.narrate(wording.LOSS_CHANGE_SPOKEN[trend], **keys):
             fkeys = {"w1": f"{STEP}.w_next", "x": f"{STEP}.x", "b1": f"{STEP}.b_next",
                      "yh": f"{STEP}.y_hat_next"}
             forward = self.tex(notation.Y_HAT, "=", "@w1", r"\times", operand(step.x, "x"), "+",

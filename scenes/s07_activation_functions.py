@@ -24,12 +24,12 @@ from manim import (
     Write,
 )
 
-from scenes.drawings.network import NetworkDiagram
+from scenes.drawings.network import fitted_network
 from scenes.drawings.plot import Plot, padded, unit_glyphs
 from scenes.drawings.unit_table import unit_table
 from scenes.kit import theme
 from scenes.kit.placement import fit_width, shift_to_x
-from scenes.kit.slide import SlideScene
+from scenes.kit.slide import SlideScene, beat
 from scenes.wording import fit_caption, fit_sentence
 
 CURVES = (("relu", "ReLU"), ("sigmoid", "sigmoid"), ("tanh", "tanh"))
@@ -49,12 +49,12 @@ class ActivationFunctions(SlideScene):
 
     # ----- beats --------------------------------------------------------------------
 
+    @beat
     def stack_linear_layers(self) -> None:
         c = self.lesson.activations.collapse
         hidden = len(c.W1)
-        gap = min(0.8, 3.0 / (hidden - 1))
-        self.net = NetworkDiagram(c, width=2.5, height=gap * (hidden - 1),
-                                  radius=min(0.24, 0.38 * gap))
+        self.net = fitted_network(c, width=2.5, height=3.48, spacing=0.8, radius=0.24,
+                                  radius_share=0.38, labels=True)
         self.net.move_to([-4.75, -0.55, 0])
         zs = self.lesson.activations.relu.zs
         self.net.add(unit_glyphs(self.net, zs, zs))  # identity: each unit passes z on unchanged
@@ -70,13 +70,14 @@ class ActivationFunctions(SlideScene):
         table.add(b2.next_to(table, DOWN, buff=0.3))
         shift_to_x(table, self.net.get_right()[0] + 0.35)
         self.layers = VGroup(self.net, note, table)
-        with self.beat("stack", "Take the network's two layers, @h hidden units with their real "
-                                "weights, but with no activation between them.", h="params.hidden"):
+        with self.narrate("Take the network's two layers, @h hidden units with their real "
+                          "weights, but with no activation between them.", h="params.hidden"):
             self.show_chrome()
             self.play(Create(self.net), run_time=1.2)
             self.play(FadeIn(note), LaggedStart(*(FadeIn(row) for row in table), lag_ratio=0.15),
                       run_time=1.5)
 
+    @beat
     def collapse_to_a_line(self) -> None:
         nested = self.tex(r"\hat{y}", "=", r"W_2", r"\cdot", "(", r"W_1", "x", "+", r"b_1", ")",
                           "+",
@@ -97,19 +98,20 @@ class ActivationFunctions(SlideScene):
         self.plot.next_to(self.algebra, DOWN, buff=0.35).set_x((left + theme.CONTENT_RIGHT) / 2)
         fit_xs = self.lesson.network.fit_xs
         self.line = self.plot.path(fit_xs, self.lesson.activations.collapse.fit, theme.PREDICTION)
-        with self.beat("collapse", "Multiply it out and the layers collapse into one line, slope "
-                                   "@s and intercept @c: stacking linear layers never bends it.",
-                       s="activations.collapse.slope", c="activations.collapse.intercept"):
+        with self.narrate("Multiply it out and the layers collapse into one line, slope "
+                          "@s and intercept @c: stacking linear layers never bends it.",
+                          s="activations.collapse.slope", c="activations.collapse.intercept"):
             self.play(Write(nested), run_time=1.0)
             self.play(FadeIn(slope), FadeIn(intercept), FadeIn(self.plot), run_time=1.0)
             self.play(Create(self.line), run_time=1.0)
 
+    @beat
     def no_line_fits(self) -> None:
         net = self.lesson.network
         view = VGroup(self.plot, self.line)
         fit = self.lesson.activations.line_fit
-        with self.beat("no_line", "And no line fits this U-shaped data: even the best line has a "
-                                  "mean loss of @m.", m="activations.line_fit.mse"):
+        with self.narrate("And no line fits this U-shaped data: even the best line has a "
+                          "mean loss of @m.", m="activations.line_fit.mse"):
             self.play(FadeOut(self.layers), FadeOut(self.algebra), run_time=0.6)
             self.play(view.animate.scale_to_fit_height(3.9).move_to([-2.9, -0.7, 0]), run_time=0.8)
             self.dots = self.plot.dots(net.data_x, net.data_y)
@@ -124,6 +126,7 @@ class ActivationFunctions(SlideScene):
             self.line_note.next_to(self.plot, RIGHT, buff=0.5)
             self.play(FadeIn(self.line_note), run_time=0.6)
 
+    @beat
     def show_activations(self) -> None:
         a = self.lesson.activations
         curves = [getattr(a, key) for key, _ in CURVES]
@@ -149,8 +152,8 @@ class ActivationFunctions(SlideScene):
                         self.tex("f'(z)", color=theme.GRADIENT, font_size=32))
         legend.arrange(RIGHT, buff=0.8).next_to(self.panels, DOWN, buff=0.3)
         self.legend = legend
-        with self.beat("activations", "An activation bends each unit's output: here are ReLU, "
-                                      "sigmoid and tanh, with their derivatives in orange."):
+        with self.narrate("An activation bends each unit's output: here are ReLU, "
+                          "sigmoid and tanh, with their derivatives in orange."):
             self.play(FadeOut(VGroup(self.plot, self.line, self.dots, self.line_note)),
                       run_time=0.6)
             self.play(LaggedStart(*(FadeIn(p.axes, p.labels, p.title) for p in self.panels),
@@ -158,6 +161,7 @@ class ActivationFunctions(SlideScene):
             self.play(*(Create(p.f) for p in self.panels), run_time=1.2)
             self.play(*(Create(p.df) for p in self.panels), run_time=1.2)
 
+    @beat
     def why_derivatives_matter(self) -> None:
         a = self.lesson.activations
         relu, sig, tanh = self.panels
@@ -179,16 +183,17 @@ class ActivationFunctions(SlideScene):
             peak = curve.zs[curve.grads.index(curve.max_grad)]
             marks.add(panel.dots([peak, curve.zs[edge]], [curve.max_grad, curve.grad_at_edge],
                                  theme.GRADIENT, radius=0.08))
-        with self.beat("derivatives", "Backpropagation multiplies by these slopes: ReLU passes "
-                                      "the gradient or stops it; sigmoid's slope is at most @m "
-                                      "and fades to @e.",
-                       m="activations.sigmoid.max_grad", e="activations.sigmoid.grad_at_edge"):
+        with self.narrate("Backpropagation multiplies by these slopes: ReLU passes "
+                          "the gradient or stops it; sigmoid's slope is at most @m "
+                          "and fades to @e.",
+                          m="activations.sigmoid.max_grad", e="activations.sigmoid.grad_at_edge"):
             self.play(*(p.df.animate.set_stroke(width=6) for p in self.panels), run_time=0.6)
             self.play(LaggedStart(*(FadeIn(n, shift=0.1 * UP) for n in notes), lag_ratio=0.3),
                       FadeIn(marks), run_time=1.5)
             self.play(*(p.df.animate.set_stroke(width=3) for p in self.panels), run_time=0.5)
         self.notes, self.marks = notes, marks
 
+    @beat
     def relu_network_bends(self) -> None:
         net = self.lesson.network
         verdict = self.lesson.verdicts.fit
@@ -196,9 +201,8 @@ class ActivationFunctions(SlideScene):
                     n="params.epochs")
         net_relu = self.lesson.activations.relu
         fit = self.plot.path(net.fit_xs, net.snapshots[-1].fit, theme.PREDICTION, stroke_width=5)
-        gap = min(0.6, 2.7 / (len(net.trained.W1) - 1))
-        trained = NetworkDiagram(net.trained, width=3.2, height=gap * (len(net.trained.W1) - 1),
-                                 radius=min(0.2, 0.4 * gap))
+        trained = fitted_network(net.trained, width=3.2, height=3.1, spacing=0.6, radius=0.2,
+                                 radius_share=0.4, labels=True)
         caption = VGroup(*(self.text(line, font_size=theme.SMALL_SIZE, color=color, **keys)
                            for line, color in zip(fit_caption(verdict),
                                                   (theme.PREDICTION, theme.MUTED, theme.TEXT),
@@ -207,7 +211,7 @@ class ActivationFunctions(SlideScene):
         trained.add(unit_glyphs(trained, net_relu.zs, net_relu.values))
         side = VGroup(trained, caption).arrange(DOWN, buff=0.45)
         fit_width(side, 5.0).next_to(self.plot, RIGHT, buff=0.5)
-        with self.beat("relu_fit", fit_sentence(verdict, self.lesson.params.epochs), **keys):
+        with self.narrate(fit_sentence(verdict, self.lesson.params.epochs), **keys):
             self.play(FadeOut(VGroup(self.panels, self.legend, self.notes, self.marks)),
                       run_time=0.6)
             ghost = DashedVMobject(self.line.copy().set_stroke(theme.MUTED, width=3), num_dashes=40)

@@ -23,13 +23,13 @@ from manim import (
 )
 
 from scenes.checks.paused_frames import cross_fade
-from scenes.drawings.network import NetworkDiagram
+from scenes.drawings.network import fitted_network
 from scenes.drawings.plot import Plot, padded
 from scenes.drawings.training_loop import TrainingLoop
 from scenes.drawings.unit_table import unit_table
 from scenes.kit import notation, theme
 from scenes.kit.placement import align_optically, fit_width, shift_to_x
-from scenes.kit.slide import SlideScene
+from scenes.kit.slide import SlideScene, beat
 from scenes.wording import (
     DEAD_UNITS,
     TRAINING,
@@ -66,14 +66,15 @@ class FullPicture(SlideScene):
 
     # ----- beats --------------------------------------------------------------------
 
+    @beat
     def the_loop(self) -> None:
         n = self.lesson.params.epochs
         centre = VGroup(self.label("repeat", font_size=theme.BODY_SIZE),
                         self.text(f"× @n {epochs_word(n)}", n="params.epochs", color=theme.MUTED,
                                   font_size=theme.SMALL_SIZE)).arrange(DOWN, buff=0.12)
         self.loop = TrainingLoop(radius_x=3.7, radius_y=1.75, centre=centre).move_to([0, -0.72, 0])
-        with self.beat("loop", "Training is one loop: forward pass, loss, backward pass, update, "
-                               f"and repeat, here for @n {epochs_word(n)}.", n="params.epochs"):
+        with self.narrate("Training is one loop: forward pass, loss, backward pass, update, "
+                          f"and repeat, here for @n {epochs_word(n)}.", n="params.epochs"):
             self.show_chrome()
             self.play(FadeIn(self.loop.cards, lag_ratio=0.2), Create(self.loop.arrows),
                       run_time=1.5)
@@ -81,14 +82,14 @@ class FullPicture(SlideScene):
             for stage in self.loop.go_around():
                 self.play(stage, run_time=0.8)
 
+    @beat
     def forward_pass(self) -> None:
         net, t = self.lesson.network, self.lesson.network.trace
         hidden = len(t.z1)
-        gap = min(0.7, 2.2 / (hidden - 1))
-        self.net = NetworkDiagram(net.initial, width=2.2, height=gap * (hidden - 1),
-                                  radius=min(0.24, 0.4 * gap))
+        self.net = fitted_network(net.initial, width=2.2, height=2.68, spacing=0.7, radius=0.24,
+                                  radius_share=0.4, labels=True)
         self.net.shift(RIGHT * (theme.CONTENT_LEFT + 0.1 - self.net.get_left()[0]))
-        top = min(ROWS_TOP, ROWS_MIDDLE + gap * (hidden - 1) / 2)  # of the first unit's row
+        top = min(ROWS_TOP, ROWS_MIDDLE + self.net.spread / 2)  # of the first unit's row
         self.net.shift(UP * (top - self.net.hidden[0].get_y()))
         rows = [h.get_y() for h in self.net.hidden]
         units = [range(hidden)] * 2
@@ -113,9 +114,9 @@ class FullPicture(SlideScene):
             formula.part("@v").set_color(color)
         self.forward_line = VGroup(x_in, y_hat, target, loss).arrange(RIGHT, buff=0.6)
         fit_width(self.forward_line, LINE_WIDTH).move_to([0, LINE_Y, 0])
-        with self.beat("forward", "Forward: x = @x goes in, ReLU keeps only the positive z, and "
-                                  "predicting @yh costs a loss of @l.",
-                       x="network.trace.x", yh="network.trace.y_hat", l="network.trace.loss"):
+        with self.narrate("Forward: x = @x goes in, ReLU keeps only the positive z, and "
+                          "predicting @yh costs a loss of @l.",
+                          x="network.trace.x", yh="network.trace.y_hat", l="network.trace.loss"):
             self.play(FadeOut(self.loop), run_time=0.6)
             self.play(Create(self.net), run_time=1.0)
             self.play(self.net.pulse(), FadeIn(self.forward_cols[0]), run_time=1.2)
@@ -123,6 +124,7 @@ class FullPicture(SlideScene):
             self.play(LaggedStart(*(FadeIn(m) for m in self.forward_line), lag_ratio=0.3),
                       run_time=1.2)
 
+    @beat
     def backward_pass(self) -> None:
         t = self.lesson.network.trace
         hidden = len(t.z1)
@@ -143,8 +145,8 @@ class FullPicture(SlideScene):
                             "@g", g="network.trace.dloss_dyhat")
         upstream.part("@g").set_color(theme.GRADIENT)
         fit_width(upstream, LINE_WIDTH).next_to(self.forward_line, DOWN, buff=0.25)
-        with self.beat("backward", DEAD_UNITS[self.lesson.verdicts.dead_units],
-                       g="network.trace.dloss_dyhat"):
+        with self.narrate(DEAD_UNITS[self.lesson.verdicts.dead_units],
+                          g="network.trace.dloss_dyhat"):
             self.play(FadeIn(upstream), run_time=0.8)
             self.play(self.net.pulse(backward=True),
                       LaggedStart(*(FadeIn(c, shift=0.1 * RIGHT) for c in self.backward_cols),
@@ -152,6 +154,7 @@ class FullPicture(SlideScene):
                       run_time=2.4)
         self.upstream = upstream
 
+    @beat
     def training(self) -> None:
         net = self.lesson.network
         snaps = net.snapshots
@@ -181,8 +184,8 @@ class FullPicture(SlideScene):
                                             radius=0.08)
         status = self.status(0)
         n = len(snaps)
-        with self.beat("training", TRAINING[self.lesson.verdicts.network_trend],
-                       a="network.initial_loss", b="network.final_loss"):
+        with self.narrate(TRAINING[self.lesson.verdicts.network_trend],
+                          a="network.initial_loss", b="network.final_loss"):
             self.play(FadeOut(VGroup(self.forward_cols, self.backward_cols, self.forward_line,
                                      self.upstream)),
                       ReplacementTransform(self.net, small), run_time=1.0)
@@ -204,6 +207,7 @@ class FullPicture(SlideScene):
                 status = new_status
         self.small, self.status_line = small, status
 
+    @beat
     def the_fit(self) -> None:
         net = self.lesson.network
         verdict = self.lesson.verdicts.fit
@@ -212,11 +216,12 @@ class FullPicture(SlideScene):
         note = self.text("dashed: best straight line, mean loss @m", m="activations.line_fit.mse",
                          color=theme.MUTED, font_size=theme.SMALL_SIZE)
         note.next_to(self.status_line, DOWN, buff=0.2)
-        with self.beat("fit", training_fit_sentence(verdict, self.lesson.params.epochs),
-                       n="params.epochs",
-                       net="network.final_loss", line="activations.line_fit.mse"):
+        with self.narrate(training_fit_sentence(verdict, self.lesson.params.epochs),
+                          n="params.epochs",
+                          net="network.final_loss", line="activations.line_fit.mse"):
             self.play(Create(line), FadeIn(note), run_time=1.2)
 
+    @beat
     def takeaways(self) -> None:
         rows = VGroup()
         for head, rest, color in TAKEAWAYS:
@@ -227,8 +232,8 @@ class FullPicture(SlideScene):
         fit_width(rows, LINE_WIDTH).move_to([0, -0.72, 0])
         v = self.lesson.verdicts
         closing = closing_sentence(v.network_trend, v.fit, self.lesson.params.epochs)
-        with self.beat("takeaways", closing, n="params.epochs",
-                       a="network.initial_loss", b="network.final_loss"):
+        with self.narrate(closing, n="params.epochs",
+                          a="network.initial_loss", b="network.final_loss"):
             self.play(*(FadeOut(m) for m in self.mobjects if m is not self.chrome), run_time=0.8)
             self.play(LaggedStart(*(FadeIn(r, shift=0.15 * RIGHT) for r in rows), lag_ratio=0.35),
                       run_time=3.0)

@@ -57,7 +57,7 @@ from backprop_render.media import video as media
 from backprop_render.media.subtitles import compose_srt, read_srt
 from backprop_render.quality import GIF_FPS, Quality
 from lecture import contract
-from lecture.slides import LECTURE_TITLE, Slide
+from lecture.slides import LECTURE_TITLE, Slide, beat_id
 from narration.speech import NO_VOICE
 
 __all__ = ["SlideResult", "render_slide", "manim_command", "draws_master", "animations_done",
@@ -269,31 +269,35 @@ def _segment_frames(media_dir: Path, slide: Slide, quality: Quality) -> list[int
 
 
 def _beat_frames(media_dir: Path, slide: Slide, quality: Quality,
-                 facts_file: Path) -> tuple[dict[int, int], list[str]]:
-    """Where each beat starts on the video, in frames (beat index -> frame index), and
-    any disagreement of that count with the segment files Manim wrote.
+                 facts_file: Path) -> dict[int, int]:
+    """Where each beat starts on the video, in frames (beat index -> frame index), checked
+    against the segment files Manim wrote.
 
     The scene counts each beat's start in frames as Manim writes them (SlideScene's
-    `video_time`); that one count places the beat's speech, its subtitle and its cut
-    (made a keyframe here, present.py cuts there). Each beat also names its first
-    animation ("play"): Manim wrote one segment per animation, so the frames of the
-    segments before it are a measurement of the same start; a difference is reported,
-    since the speech would then be off the cut. Empty if the scene recorded no frames.
+    `video_time`, scenes/speedups/frame_count.py); that one count places the beat's
+    speech, its subtitle and its cut (made a keyframe here, present.py cuts there). The
+    scene checks it against the frames Manim draws; those it takes from its cache were
+    drawn by an earlier render, so here each beat's first animation ("play") is found in
+    the segments Manim joined: a difference would put the speech off the cut, and fails
+    the slide, naming the beats. Empty if the scene recorded no frames.
     """
     try:
         narration = json.loads(facts_file.read_text(encoding="utf-8")).get("narration") or []
         starts = {index: int(beat["frame"]) for index, beat in enumerate(narration)}
         plays = [int(beat["play"]) for beat in narration]
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        return {}, []
+        return {}
     segments = _segment_frames(media_dir, slide, quality)
     if segments is None or any(play > len(segments) for play in plays):
-        return starts, []
+        return starts
     ends = [0, *itertools.accumulate(segments)]
-    off = [f"{narration[i]['beat']} at frame {starts[i]}, its segments say {ends[play]}"
-           for i, play in enumerate(plays) if ends[play] != starts[i]]
-    return starts, ([f"slide {slide.number} ({slide.slug}): the scene's frame count differs "
-                     f"from Manim's segment files: " + "; ".join(off)] if off else [])
+    off = [f"{beat_id(slide.slug, narration[i]['beat'])} starts at frame {starts[i]}, its segments "
+           f"say {ends[play]}" for i, play in enumerate(plays) if ends[play] != starts[i]]
+    if off:
+        raise SlideFailed(f"slide {slide.number} ({slide.slug}): the scene's frame count "
+                          "differs from Manim's segment files, so the narration would be off "
+                          "the picture: " + "; ".join(off))
+    return starts
 
 
 def _record_beat_frames(manifest: dict[str, Any], frames: dict[int, int],
@@ -426,8 +430,7 @@ def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Pat
     videos = list(media_dir.glob(f"videos/*/{quality.manim_folder}/{slide.scene}.mp4"))
     manim_video = _one(videos, "video", slide)
     animations = _scene_animations(media_dir, slide, quality, since)
-    beat_frames, frame_warnings = _beat_frames(media_dir, slide, quality, facts_file)
-    warnings += frame_warnings
+    beat_frames = _beat_frames(media_dir, slide, quality, facts_file)
     try:
         if draws_master(quality, gif_size is not None):
             _set_phase(workdir, "finishing")

@@ -3,7 +3,7 @@
 The deck's jobs start the longest slides first, so that the last job to finish is a short
 one (pipeline.py). After a render the folder knows how long each slide took; a cold folder
 knows nothing, so this guesses: the animations the scene's `construct` asks for, counted
-in its source. Each `self.play`, `self.wait`, `self.show_chrome` and `self.beat` (a beat
+in its source. Each `self.play`, `self.wait`, `self.show_chrome` and `self.narrate` (a beat
 ends with a wait) is one animation segment; a call of one of the scene's own methods
 counts that method's; the body of a loop counts for its literal's length, or twice when the
 length is only known at run time (it depends on the lesson).
@@ -24,7 +24,7 @@ from lecture.slides import Slide
 
 __all__ = ["expected_animations", "count_animations"]
 
-_ONE_SEGMENT = frozenset({"play", "wait", "beat", "show_chrome"})
+_ONE_SEGMENT = frozenset({"play", "wait", "narrate", "show_chrome"})
 _UNKNOWN_LOOP = 2  # iterations of a loop over something computed
 
 

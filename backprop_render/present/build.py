@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 from backprop_render.build.outputs import OutputFolder
 from backprop_render.system import usable_cores
 from lecture.palettes import THEMES
-from lecture.slides import LECTURE_SUBTITLE, LECTURE_TITLE, SLIDES
+from lecture.slides import LECTURE_SUBTITLE, LECTURE_TITLE, beat_id
 from narration import takes
 
 if TYPE_CHECKING:  # PyAV, Pillow and numpy load when something is cut or drawn, not to find
@@ -187,10 +187,11 @@ def _deck_data(beats: list[_Beat], entries: Sequence[dict[str, Any]],
         "width": first["video"]["width"], "height": first["video"]["height"],
         "slides": [{"number": e["number"], "title": e["title"], "stem": e["stem"]}
                    for e in entries],
-        "beats": [{"slide": b.slide["number"], "beat": b.index + 1, "name": b.name,
+        # A beat's id (lecture/slides.py) is what a recorded voice or a translation keys on.
+        "beats": [{"slide": b.slide["number"], "beat": b.index + 1,
+                   "id": beat_id(b.slide["slug"], b.name) if b.name else None,
                    "text": b.text, "video": f"beats/{b.file}.mp4",
-                   "poster": f"beats/{b.file}.jpg", "duration": round(b.duration, 3),
-                   "id": takes.beat_id(SLIDES[b.slide["number"] - 1], b.name)}
+                   "poster": f"beats/{b.file}.jpg", "duration": round(b.duration, 3)}
                   for b in beats],
         # The recording page (record.html) names each take by its beat's id and writes
         # beside it the record narration/takes.py reads.

@@ -1,6 +1,10 @@
 """The full-picture network: edges coloured by the sign of the real weight and thickened
 by its size, neurons filled by how strongly they fire. Takes lesson data (weights,
 activations), never loose numbers.
+
+`fitted_network` sizes it from the space it gets, for any number of hidden neurons (2 to
+8): the one place its size is worked out. Slides differ in how closely they pack it
+(`spacing`, `radius`, `radius_share`): parameters there, not copies of the arithmetic.
 """
 
 from __future__ import annotations
@@ -26,7 +30,11 @@ from manim import (
 
 from scenes.kit import theme
 
-__all__ = ["NetworkDiagram"]
+__all__ = ["NetworkDiagram", "fitted_network"]
+
+NEURON_RADIUS = 0.26  # at most, when there is room
+SPACING = 0.9  # at most, between hidden neurons' centres
+RADIUS_SHARE = 0.42  # of the spacing at most, so that neurons never touch
 
 
 def _edge_style(weight: float, largest: float) -> dict[str, Any]:
@@ -43,18 +51,18 @@ class NetworkDiagram(VGroup):
     """1 input -> hidden layer -> 1 output, drawn from a `Weights` of the lesson.
 
     `weights` is the lesson's `network.initial`, `network.trained` or a snapshot's
-    weights (anything with W1, b1, W2, b2). `activations` optionally fills the
-    hidden neurons (e.g. a pass trace's a1).
+    weights (anything with W1, b1, W2, b2); `fill_hidden` fills the hidden neurons by
+    their activations (e.g. a pass trace's a1).
     """
 
-    def __init__(self, weights: Any, activations: Sequence[float] | None = None,
-                 width: float = 5.0, height: float = 3.2, radius: float = 0.26,
-                 input_label: str | None = "x", output_label: str | None = r"\hat{y}") -> None:
+    def __init__(self, weights: Any, *, width: float, spread: float, radius: float,
+                 labels: bool) -> None:
+        """`width` from the input's centre to the output's, `spread` from the first hidden
+        neuron's centre to the last's (see `fitted_network`); `labels`: x and y-hat."""
         super().__init__()
         hidden = len(weights.W1)
-        self.radius = radius
+        self.radius, self.spread = radius, spread
         xs = (-width / 2, 0.0, width / 2)
-        spread = min(height, (hidden - 1) * 0.9) if hidden > 1 else 0.0
         hidden_ys = np.linspace(spread / 2, -spread / 2, hidden) if hidden > 1 else [0.0]
         self.input = self._neuron(np.array([xs[0], 0, 0]), theme.INPUT)
         self.hidden = VGroup(*(self._neuron(np.array([xs[1], y, 0]),
@@ -65,16 +73,12 @@ class NetworkDiagram(VGroup):
         self.neurons = VGroup(self.input, *self.hidden, self.output)
         self.add(self.edges_in, self.edges_out, self.neurons)
         self.labels = VGroup()
-        if input_label or output_label:  # symbols, not numbers
-            if input_label:
-                self.labels.add(MathTex(input_label,
-                                        color=theme.INPUT).next_to(self.input, LEFT, 0.15))
-            if output_label:
-                self.labels.add(MathTex(output_label,
-                                        color=theme.PREDICTION).next_to(self.output, RIGHT, 0.15))
+        if labels:  # symbols, not numbers
+            self.labels.add(MathTex("x", color=theme.INPUT).next_to(self.input, LEFT, 0.15),
+                            MathTex(r"\hat{y}", color=theme.PREDICTION).next_to(self.output,
+                                                                                RIGHT, 0.15))
             self.add(self.labels)
         self.style_weights(weights)
-        self.fill_hidden(activations)
 
     def _neuron(self, centre: np.ndarray, color: str) -> Circle:
         neuron = Circle(self.radius, color=color, stroke_width=3)
@@ -126,3 +130,17 @@ class NetworkDiagram(VGroup):
                 paths.append(ShowPassingFlash(path, time_width=0.6))
             flashes.append(AnimationGroup(*paths, run_time=run_time / 2))
         return Succession(*flashes)
+
+
+def fitted_network(weights: Any, width: float, height: float, *, spacing: float = SPACING,
+                   radius: float = NEURON_RADIUS, radius_share: float = RADIUS_SHARE,
+                   labels: bool = False) -> NetworkDiagram:
+    """A `NetworkDiagram` of `weights`, `width` wide between its input's and output's
+    centres, whose hidden column (neurons at their largest included) stays within
+    `height`: hidden neurons at most `spacing` apart, each of radius at most `radius` and
+    at most `radius_share` of the spacing, so that many neurons shrink rather than touch.
+    `labels`: x at the input and y-hat at the output."""
+    gaps = max(len(weights.W1) - 1, 1)
+    gap = min(spacing, (height - 2 * radius) / gaps)
+    return NetworkDiagram(weights, width=width, spread=gap * gaps,
+                          radius=min(radius, radius_share * gap), labels=labels)

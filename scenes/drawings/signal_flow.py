@@ -1,8 +1,4 @@
-"""The full-picture network drawn to fit its space, and signals travelling through it
-only where they really flow.
-
-`fitted_network` spaces any number of hidden neurons (2 to 8) without letting them
-touch inside a given height.
+"""Signals travelling through the full-picture network only where they really flow.
 
 Forward, the input reaches every hidden neuron, but a ReLU unit that is off (its
 activation is 0) sends nothing on; backward, the error reaches every hidden neuron,
@@ -18,22 +14,7 @@ from manim import AnimationGroup, Line, ShowPassingFlash, Succession, Wait
 
 from scenes.kit import theme
 
-__all__ = ["fitted_network", "flow", "forward_flow", "backward_flow"]
-
-NEURON_RADIUS = 0.26
-SPACING = 0.9  # between hidden neurons' centres, when there is room
-
-
-def fitted_network(weights: Any, width: float, max_height: float) -> Any:
-    """A `NetworkDiagram` of `weights` without labels, whose hidden column (neurons
-    included) stays within `max_height`; neurons shrink a little when there are many."""
-    from .network import NetworkDiagram
-
-    gaps = max(len(weights.W1) - 1, 1)
-    spacing = min(SPACING, (max_height - 2 * NEURON_RADIUS) / gaps)
-    radius = min(NEURON_RADIUS, 0.42 * spacing)
-    return NetworkDiagram(weights, width=width, height=spacing * gaps, radius=radius,
-                          input_label=None, output_label=None)
+__all__ = ["flow", "forward_flow", "backward_flow"]
 
 
 def flow(net: Any, live_in: Sequence[bool], live_out: Sequence[bool], backward: bool = False,

@@ -1,10 +1,13 @@
 """`SlideScene`: what every slide shares — chrome, beats with narration, numbers from the lesson.
 
 A slide subclass sets `slide_number` and writes `construct()` as the narration's
-beats::
+beats, one method each, marked `@beat`: the method's name is the beat's name (in the
+facts, the deck, the script), and with the slide its id (`lecture.slides.beat_id`)::
 
-    with self.beat("forward", "We multiply @x by @w.", x="worked_step.x", w="worked_step.w"):
-        self.play(...)
+    @beat
+    def multiply(self) -> None:
+        with self.narrate("We multiply @x by @w.", x="worked_step.x", w="worked_step.w"):
+            self.play(...)
 
 Every beat is one `next_section` (a presenter can pause between beats) and one
 subcaption (the `.srt` the pipeline ships). With a voice ($BACKPROP_VOICE, see
@@ -18,11 +21,12 @@ them for the facts manifest.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, ClassVar, Iterator
+from typing import Any, Callable, ClassVar, Iterator, TypeVar
 
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, FadeIn, Line, MathTex, Mobject, Scene, Text, VGroup, config
@@ -32,8 +36,9 @@ from backprop_core.formatting import Shown
 from backprop_core.spoken import spoken_sentence
 from lecture import contract
 from lecture.facts import FactRecorder, TrackedLesson
-from lecture.slides import KICKER, SLIDE_COUNT, SLIDES, Slide
+from lecture.slides import KICKER, SLIDE_COUNT, SLIDES, Slide, beat_id, is_beat_name
 from narration.speech import Narrator
+from scenes import speedups
 from scenes.checks import paused_frames
 from scenes.checks.layout import layout_problems, text_units
 from scenes.kit import theme
@@ -42,26 +47,11 @@ from scenes.kit.placement import fit_width
 from scenes.kit.runtime import current_lesson
 from scenes.kit.typeset import PLACEHOLDER as _PLACEHOLDER
 from scenes.kit.typeset import Typesetter
-from scenes.speedups import (
-    cache_key,
-    latex_format,
-    prefetch,
-    svg_cache,
-)
-from scenes.speedups import (
-    held_frames as manim_speedups,
-)
+from scenes.speedups import frame_count, prefetch, svg_cache
 
-__all__ = ["SlideScene", "SlideChrome", "reading_time"]
+__all__ = ["SlideScene", "SlideChrome", "beat", "reading_time", "FrameCountError"]
 
-manim_speedups.install()
-cache_key.install()  # Manim's per-animation cache key, the same key computed faster
-latex_format.install()  # formulas compiled with the preamble loaded once
-svg_cache.install()  # parsed formulas and texts kept on disk between renders of a slide
-if os.environ.get(contract.PROFILE):  # bench/profiling.py, for bench/breakdown.py; after
-    from bench import profiling  # the speedups, so it times the functions really called
-
-    profiling.install()
+speedups.install()  # every patch of Manim, each only into the Manim code it was read against
 
 WORDS_PER_SECOND = 2.6  # a calm lecture pace, so subtitles can be read in time
 SPEECH_LEAD = 0.15  # seconds between a beat's start and its first word
@@ -69,6 +59,37 @@ SPEECH_LEAD = 0.15  # seconds between a beat's start and its first word
 
 def reading_time(sentence: str) -> float:
     return max(2.0, len(sentence.split()) / WORDS_PER_SECOND)
+
+
+class FrameCountError(RuntimeError):
+    """Manim wrote another number of frames for an animation than the slide counted."""
+
+
+Method = TypeVar("Method", bound=Callable[..., None])
+
+
+def beat(method: Method) -> Method:
+    """Mark a slide's method as one beat of its narration, named by the method.
+
+    The method says its sentence with `self.narrate(...)`, once; the beat is the
+    animations inside. A beat's name is snake_case and unique within its slide."""
+    name = method.__name__
+    if not is_beat_name(name):
+        raise ValueError(f"a beat is named in snake_case: {name!r}")
+
+    @functools.wraps(method)
+    def run(self: SlideScene, *args: Any, **kwargs: Any) -> None:
+        if name in self.facts_by_beat:
+            raise RuntimeError(f"beat '{name}' played twice: a beat's name must be unique")
+        self._beat_method = name
+        try:
+            method(self, *args, **kwargs)
+        finally:
+            self._beat_method = None
+        if name not in self.facts_by_beat:
+            raise RuntimeError(f"beat '{name}' narrated nothing: call self.narrate() in it")
+
+    return run  # type: ignore[return-value]
 
 
 class SlideChrome(VGroup):
@@ -117,15 +138,18 @@ class SlideScene(Scene):
         self.seen_texts: dict[int, Mobject] = {}  # every text or formula that was ever on screen
         self._allowed_overlaps: set[frozenset[int]] = set()
         self._beat_name = "start"
+        self._beat_method: str | None = None  # the @beat method running, which names it
         # The slide's length as its plays and waits ask for it. Manim's `time` counts
         # whole frames of the animations it draws but exact seconds of those it takes
         # from its cache, so a pause measured with it would differ between a cold and a
         # cached render, and so would the pause's cache key: nothing after it would hit.
         self.asked_time = 0.0
-        # The slide's length in whole frames, counted as Manim writes them (a static
-        # wait keeps int(d * fps) frames, an animation one per started 1/fps), so
-        # each beat's speech is placed on the frame where the beat really starts.
+        # The slide's length in whole frames, counted as Manim writes them
+        # (scenes/speedups/frame_count.py), so each beat's speech is placed on the
+        # frame where the beat really starts.
         self.video_time = 0.0
+        # What Manim's file writer really received: each count checked against it.
+        self.frames_written = frame_count.FrameCounter(self.renderer.file_writer)
         self.narrator = Narrator.from_environment(Path(config.media_dir) / "speech")
         self._said: list[tuple[str, Shown]] = []  # (key, number) said since the last beat
         self.facts_by_beat: dict[str, int] = {}  # beat -> facts recorded by its end
@@ -141,9 +165,13 @@ class SlideScene(Scene):
         self.play(FadeIn(self.chrome, shift=0.2 * DOWN), run_time=0.8)
 
     @contextmanager
-    def beat(self, name: str, sentence: str, **keys: str) -> Iterator[None]:
-        """One narrated step of the slide: a section, a subcaption, its speech or a pause
-        to read it."""
+    def narrate(self, sentence: str, **keys: str) -> Iterator[None]:
+        """The sentence of the beat whose method this is (`@beat`), and its animations
+        inside the `with`: a section, a subcaption, its speech or a pause to read it."""
+        name = self._beat_method
+        if name is None or name == self._beat_name:
+            raise RuntimeError("narrate() is said once, in a method marked @beat, which "
+                               "names the beat")
         text = self.say(sentence, **keys)
         said, self._said = self._said, []
         spoken = spoken_sentence(text)
@@ -220,12 +248,20 @@ class SlideScene(Scene):
         self._allowed_overlaps.add(frozenset((id(a), id(b))))
 
     def play(self, *args: Any, **kwargs: Any) -> None:
+        written = self.frames_written.frames
         super().play(*args, **kwargs)
         self.asked_time += self.duration
-        rate = config.frame_rate
-        frames = int(self.duration / (1 / rate)) if self.is_current_animation_frozen_frame() \
-            else len(np.arange(0, self.duration, 1 / rate))
-        self.video_time += frames / rate
+        frames = frame_count.frames_of_play(self)
+        # Taken from Manim's cache, skipped or dry: none written, the count stands alone
+        # (and the render checks it against the cached segments, slide_render.py).
+        if not self.renderer.skip_animations and self.frames_written.frames - written != frames:
+            raise FrameCountError(
+                f"{beat_id(self.slide.slug, self._beat_name)}: Manim wrote "
+                f"{self.frames_written.frames - written} frames for animation "
+                f"{self.renderer.num_plays - 1}, the slide counted {frames}: its narration "
+                "would be off the picture. This Manim does not count frames as "
+                "scenes/speedups/frame_count.py mirrors it.")
+        self.video_time += frames / config.frame_rate
         for unit in (u for m in self.mobjects for u in text_units(m)):
             self.seen_texts.setdefault(id(unit), unit)
         chrome = {id(m) for m in (self.chrome, *self.chrome.submobjects)}

@@ -20,32 +20,28 @@ Each keeps Manim's behaviour in its quirks too (a repeated object becomes the
 placeholder "AP", so does a second `None`; a filtered-out attribute's value still counts
 as seen), so keys equal Manim's own: tests/scenes/speedups/test_cache_key.py compares them on
 the slides' scenes. What Manim leaves out of the key is unchanged (`KEYS_TO_FILTER_OUT`,
-with the `path_obj` that scenes/speedups/held_frames.py adds).
+with the `path_obj` that scenes/speedups/glyph_paths.py adds).
 
-Installed, like scenes/speedups/held_frames.py, only into the Manim release it was read
-against, and not with `BACKPROP_STOCK_MANIM=1`.
+Installed by `scenes.speedups.install`, like every patch of Manim.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sys
 import zlib
 from collections.abc import Hashable
 from types import FunctionType, MappingProxyType, MethodType, ModuleType
 from typing import Any
 
-import manim
 import numpy as np
 from manim._config import config, logger
 from manim.utils import hashing
 
-from lecture import contract
-from scenes.speedups.held_frames import PATCHED_RELEASE
+from scenes.speedups.guard import Patch
 
-__all__ = ["hash_ndarray", "FastMemoizer", "FastEncoder", "install", "installed", "stock"]
+__all__ = ["hash_ndarray", "FastMemoizer", "FastEncoder", "PATCH", "installed", "stock"]
 
 _STOCK = {"_hash_ndarray": hashing._hash_ndarray, "_Memoizer": hashing._Memoizer,
           "_CustomEncoder": hashing._CustomEncoder}
@@ -189,25 +185,23 @@ class FastEncoder(hashing._CustomEncoder):
 _FAST = {"_hash_ndarray": hash_ndarray, "_Memoizer": FastMemoizer, "_CustomEncoder": FastEncoder}
 
 
-def _applies() -> bool:
-    return (not os.environ.get(contract.STOCK_MANIM)
-            and manim.__version__.startswith(PATCHED_RELEASE)
-            and all(getattr(hashing, name, None) is not None for name in _STOCK)
-            and hasattr(hashing, "_canonical_dtype_descriptor")
-            and hasattr(hashing, "_get_json"))
-
-
-def install() -> bool:
-    """Put the fast pieces into Manim's hashing module if this is the release they were
-    written for; say whether they are in."""
-    if _applies():
-        for name, piece in _FAST.items():
-            setattr(hashing, name, piece)
-    return installed()
+def _apply() -> None:
+    for name, piece in _FAST.items():
+        setattr(hashing, name, piece)
 
 
 def installed() -> bool:
     return all(getattr(hashing, name) is piece for name, piece in _FAST.items())
+
+
+# The three pieces replaced, and what they call that stays Manim's.
+PATCH = Patch("cache key", {
+    "manim.utils.hashing:_hash_ndarray": "2473d3e9bdc56b47",
+    "manim.utils.hashing:_canonical_dtype_descriptor": "21fc65dba1d3ff87",
+    "manim.utils.hashing:_Memoizer": "a9e22f62699f72f1",
+    "manim.utils.hashing:_CustomEncoder": "40ed27b7a54cc87e",
+    "manim.utils.hashing:_get_json": "d12c41ebf4ac797d",
+}, apply=_apply, installed=installed)
 
 
 class stock:  # noqa: N801 - used as a context manager, like contextlib's

@@ -15,8 +15,7 @@ else `tex-formats` in Manim's media folder; under a lock (parallel slides wait f
 one building it, without building it twice), written atomically. Without mylatexformat,
 when the format cannot be built, or when a compile with it fails, Manim's own command runs.
 
-Installed, like scenes/speedups/held_frames.py, only into the Manim release it was read
-against, and not with `BACKPROP_STOCK_MANIM=1`.
+Installed by `scenes.speedups.install`, like every patch of Manim.
 """
 
 from __future__ import annotations
@@ -29,15 +28,14 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-import manim
 from manim import config, logger
 from manim.utils import tex_file_writing
 
 from lecture import contract
-from scenes.speedups.held_frames import PATCHED_RELEASE
+from scenes.speedups.guard import Patch
 
-__all__ = ["command_with_format", "compile_tex", "format_for", "preamble_of",
-           "install", "installed"]
+__all__ = ["command_with_format", "compile_tex", "format_for", "preamble_of", "PATCH",
+           "installed"]
 
 BEGIN = r"\begin{document}"
 _stock_compile_tex = tex_file_writing.compile_tex
@@ -150,20 +148,17 @@ def compile_tex(tex_file: Path, tex_compiler: str | list[str], output_format: st
     return _stock_compile_tex(tex_file, tex_compiler, output_format)
 
 
-def _applies() -> bool:
-    return (not os.environ.get(contract.STOCK_MANIM)
-            and manim.__version__.startswith(PATCHED_RELEASE)
-            and tex_file_writing.compile_tex is _stock_compile_tex
-            and hasattr(tex_file_writing, "make_tex_compilation_command"))
-
-
-def install() -> bool:
-    """Compile formulas with their preamble's format if this is the Manim release this
-    was written for; say whether it is in."""
-    if _applies():
-        tex_file_writing.compile_tex = compile_tex
-    return installed()
+def _apply() -> None:
+    tex_file_writing.compile_tex = compile_tex
 
 
 def installed() -> bool:
     return tex_file_writing.compile_tex is compile_tex
+
+
+# compile_tex replaced (Manim's own runs for anything but latex to DVI, or on failure);
+# its command made by Manim's, with the format added.
+PATCH = Patch("latex format", {
+    "manim.utils.tex_file_writing:compile_tex": "9677cc066a1d7838",
+    "manim.utils.tex_file_writing:make_tex_compilation_command": "9c3812143ddfdc3c",
+}, apply=_apply, installed=installed)

@@ -22,8 +22,8 @@ length of the media folder's path too) and which Manim does not read: the formul
 its parts and its cache key are the same (`same_formula`; tests/scenes/speedups/test_prefetch.py,
 bench/scene_cpu.py: 137 of the 145 SVGs of the eight slides byte for byte).
 
-Not with `BACKPROP_STOCK_MANIM=1` (nor without scenes/speedups/latex_format.py installed), nor
-with `BACKPROP_NO_PREFETCH=1`.
+Installed by `scenes.speedups.install`, like every patch of Manim, only with
+scenes/speedups/latex_format.py in; not with `BACKPROP_NO_PREFETCH=1`.
 """
 
 from __future__ import annotations
@@ -49,9 +49,10 @@ from manim.utils import tex_file_writing
 
 from lecture import contract
 from scenes.speedups import latex_format
+from scenes.speedups.guard import Patch
 
 __all__ = ["DRY_PASS_SECONDS", "DryPass", "as_if_alone", "batch_body", "collect",
-           "compile_batch", "prefetch", "same_formula", "stand_in_svg"]
+           "compile_batch", "prefetch", "same_formula", "stand_in_svg", "PATCH"]
 
 DRY_PASS_SECONDS = 60.0  # a construct that loops on the state plays leave behind is cut off
 # A fork that says nothing for this long is stopped too: one stuck on a lock another thread
@@ -283,9 +284,32 @@ def _compile_together(todo: list[Path]) -> int:
     return len(todo)
 
 
+_installed = False
+
+
+def _apply() -> None:
+    global _installed
+    _installed = True
+
+
+def installed() -> bool:
+    return _installed
+
+
+# Manim's typesetting is stood in for in the dry pass (tex_to_svg_file, which MathTex
+# imported by name), the TeX files written as generate_tex_file names them (tex_hash),
+# and the SVGs put where tex_to_svg_file looks, made as convert_to_svg makes them.
+PATCH = Patch("prefetch", {
+    "manim.utils.tex_file_writing:tex_to_svg_file": "b9bf5e69f268457b",
+    "manim.utils.tex_file_writing:generate_tex_file": "1997843c0b9b34d5",
+    "manim.utils.tex_file_writing:tex_hash": "c4ae4d11da094c51",
+    "manim.utils.tex_file_writing:convert_to_svg": "df3328600d71e33f",
+    "manim.mobject.text.tex_mobject:SingleStringMathTex.__init__": "0bfb020f3aef8080",
+}, apply=_apply, installed=installed, needs=("latex format",))
+
+
 def applies() -> bool:
-    return (latex_format.installed() and hasattr(os, "fork")
-            and not os.environ.get(contract.NO_PREFETCH))
+    return installed() and hasattr(os, "fork") and not os.environ.get(contract.NO_PREFETCH)
 
 
 def prefetch(scene: Any) -> int:

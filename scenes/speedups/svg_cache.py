@@ -37,10 +37,10 @@ SVG, and takes it from there when the same SVG is parsed again:
   process, scenes/speedups/prefetch.py) reads the cache but does not write it: its formulas are
   stand-ins.
 
-Installed, like scenes/speedups/held_frames.py, only into the Manim release it was read
-against, only with those speedups in (a glyph keeps no parsed svgelements path), not
-with `BACKPROP_STOCK_MANIM=1` nor with `BACKPROP_NO_SVG_CACHE=1`; without
-`$BACKPROP_SVG_CACHE` (a plain `manim render` of a scene) it does nothing.
+Installed by `scenes.speedups.install`, like every patch of Manim, only with
+scenes/speedups/glyph_paths.py in (a glyph keeps no parsed svgelements path), not with
+`BACKPROP_NO_SVG_CACHE=1`; without `$BACKPROP_SVG_CACHE` (a plain `manim render` of a
+scene) it does nothing.
 """
 
 from __future__ import annotations
@@ -62,11 +62,10 @@ from manim.mobject.types.vectorized_mobject import VGroup, VMobject
 from manim.utils.iterables import hash_obj
 
 from lecture import contract
-from scenes.speedups import held_frames as manim_speedups
-from scenes.speedups.held_frames import PATCHED_RELEASE
+from scenes.speedups.guard import Patch
 
 __all__ = ["FORMAT", "SvgCache", "entry_key", "active", "prune",
-           "init_svg_mobject_cached", "install", "installed"]
+           "init_svg_mobject_cached", "PATCH", "installed"]
 
 FORMAT = 2  # raise it when what is stored, or how it is keyed, changes
 SUFFIX = ".svgpickle"
@@ -303,22 +302,17 @@ def _unwrapped(method: Any) -> Any:
     return method
 
 
-def _applies() -> bool:
-    return (not os.environ.get(contract.STOCK_MANIM)
-            and not os.environ.get(contract.NO_SVG_CACHE)
-            and manim.__version__.startswith(PATCHED_RELEASE)
-            and manim_speedups.installed()
-            and _unwrapped(_SVGMobject.init_svg_mobject) is _stock_init
-            and isinstance(getattr(svg_mobject, "SVG_HASH_TO_MOB_MAP", None), dict))
-
-
-def install() -> bool:
-    """Take parsed SVGs from the disk cache if this is the Manim release this was written
-    for; say whether it is in."""
-    if _applies():
-        _SVGMobject.init_svg_mobject = init_svg_mobject_cached
-    return installed()
+def _apply() -> None:
+    _SVGMobject.init_svg_mobject = init_svg_mobject_cached
 
 
 def installed() -> bool:
     return _unwrapped(_SVGMobject.init_svg_mobject) is init_svg_mobject_cached
+
+
+# init_svg_mobject replaced; the parse it stores is the class's own (_PARSE_STEPS), its
+# memory cache (SVG_HASH_TO_MOB_MAP, hash_obj of hash_seed) kept as Manim keeps it.
+PATCH = Patch("svg cache", {
+    "manim.mobject.svg.svg_mobject:SVGMobject": "449d441c8c51412e",
+}, apply=_apply, installed=installed, needs=("glyph paths",),
+    off_with=(contract.NO_SVG_CACHE,))

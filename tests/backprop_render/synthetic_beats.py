@@ -60,7 +60,7 @@ def slide_entry(folder: Path, number: int, beats: list[int], frames: int,
         "video": {"width": 64, "height": 36, "fps": float(FPS), "frames": frames,
                   "duration": frames / FPS},
         "manifest": {"narration": [
-            {"beat": f"beat-{i + 1}", "text": f"Slide {number} says thing {i + 1}.",
+            {"beat": f"beat_{i + 1}", "text": f"Slide {number} says thing {i + 1}.",
              "start": start / FPS, "end": end / FPS}
             for i, (start, end) in enumerate(zip(beats, ends, strict=True))]},
     }

@@ -9,7 +9,7 @@ import pytest
 
 from backprop_core import ParamError, load_params
 from backprop_core.params import DECLARED
-from lecture.slides import SLIDES
+from lecture.slides import SLIDES, beat_id
 
 SHARED_CHECKS = ("test_unusual_parameters", "test_random_parameters", "test_length_with_defaults",
                  "test_frames")
@@ -33,3 +33,13 @@ def test_every_parameter_names_slides_that_exist_and_they_depend_on_it():
     for name, declared in DECLARED.items():
         assert declared.slides and set(declared.slides) <= numbers, name
         assert [s.number for s in SLIDES if name in s.depends_on] == sorted(declared.slides), name
+
+
+def test_a_beat_is_named_across_the_lecture_by_its_slides_slug():
+    assert beat_id(SLIDES[3].slug, "take_one_step") == "gradient-descent.take_one_step"
+
+
+@pytest.mark.parametrize("name", ["takeOneStep", "take-one-step", "_step", "step_", "Step", ""])
+def test_a_beat_is_named_in_snake_case(name):
+    with pytest.raises(ValueError, match="snake_case"):
+        beat_id("gradient-descent", name)

@@ -77,10 +77,13 @@ def scene_class(slide: Slide) -> type:
 
 
 # Scene modules that read no colour: they stay loaded when another theme is imported.
-# scenes.speedups.svg_cache patches Manim once per process: imported again, it would take the
-# patch it made for Manim's own code and leave the module the other tests see uninstalled.
-_THEME_FREE = {"scenes", "scenes.speedups.held_frames", "scenes.kit.runtime", "lecture.slides",
-               "lecture.facts", "scenes.speedups.svg_cache"}
+# scenes.speedups patches Manim once per process: imported again, a patch module would take
+# the patch it made for Manim's own code and leave the module the other tests see uninstalled.
+_THEME_FREE = {"scenes", "scenes.kit.runtime", "lecture.slides", "lecture.facts"}
+
+
+def _theme_free(module: str) -> bool:
+    return module in _THEME_FREE or module.startswith("scenes.speedups")
 
 
 @contextmanager
@@ -93,7 +96,7 @@ def _theme(name: str | None):
     import scenes
 
     saved = {k: m for k, m in sys.modules.items()
-             if k.startswith("scenes.") and k not in _THEME_FREE}
+             if k.startswith("scenes.") and not _theme_free(k)}
     attributes = dict(vars(scenes))
     previous = os.environ.get(contract.THEME)
     for key in saved:
@@ -104,7 +107,7 @@ def _theme(name: str | None):
     try:
         yield
     finally:
-        for key in [k for k in sys.modules if k.startswith("scenes.") and k not in _THEME_FREE]:
+        for key in [k for k in sys.modules if k.startswith("scenes.") and not _theme_free(k)]:
             del sys.modules[key]
         sys.modules.update(saved)
         vars(scenes).clear()

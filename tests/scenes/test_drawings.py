@@ -79,3 +79,21 @@ def test_a_tangent_stands_out_from_the_curve_it_touches():
     assert halo_problems(clipped_tangent(plot, 1.0, 2.0, -2.0)) == []
     # The tangent before the fix: the gradient's colour alone, as wide as the curve.
     assert halo_problems(Line(color=theme.GRADIENT, stroke_width=4)) != []
+
+
+@pytest.mark.parametrize("hidden", range(2, 9))
+@pytest.mark.parametrize("packing", [{}, {"spacing": 0.6, "radius": 0.2, "radius_share": 0.4}])
+def test_the_network_fits_the_height_it_gets_and_its_neurons_never_touch(hidden, packing):
+    from types import SimpleNamespace
+
+    from scenes.drawings.network import fitted_network
+
+    weights = SimpleNamespace(W1=[1.0 - 0.3 * k for k in range(hidden)], W2=[0.5] * hidden)
+    net = fitted_network(weights, width=3.0, height=2.2, **packing)
+    assert net.hidden.height <= 2.2 + 1e-9
+    assert abs(net.input.get_x() - net.output.get_x()) == pytest.approx(3.0)
+    tops = [n.get_top()[1] for n in net.hidden]
+    bottoms = [n.get_bottom()[1] for n in net.hidden]
+    # A gap between each neuron and the next.
+    assert all(bottom > top for bottom, top in zip(bottoms, tops[1:], strict=False))
+    assert len(net.labels) == 0

@@ -50,7 +50,7 @@ def test_the_four_steps_appear_in_turn_and_name_the_slides_that_cover_them(defau
     names = ["Predict", "Measure the mistake", "Trace it back", "Adjust"]
     assert [step.name for step in STEPS] == names
     beats = [b["beat"] for b in default_scene.narration]
-    order = [beats.index(name) for name in ("predict", "measure", "trace", "adjust")]
+    order = [beats.index(name) for name in ("predict", "measure", "trace_back", "adjust")]
     assert order == sorted(order)
     texts = on_screen(default_scene)
     for step in STEPS:

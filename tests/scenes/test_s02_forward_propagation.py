@@ -38,18 +38,19 @@ def default_scene(tmp_path_factory):
 
 
 def test_the_outline_numbers_are_fed_multiplied_added_and_emerge(default_scene):
-    assert sentence(default_scene, "inputs") == ("Our input is 2.1, the weight is 1, "
-                                                 "and the bias is 0.")
+    assert sentence(default_scene, "feed_values") == ("Our input is 2.1, the weight is 1, "
+                                                      "and the bias is 0.")
     assert sentence(default_scene, "multiply") == ("First the multiply: the weight 1 times the "
                                                    "input 2.1 gives 2.1.")
-    assert sentence(default_scene, "add") == "Then the add: 2.1 plus the bias 0 gives 2.1."
-    assert "predicts y-hat equals 2.1" in sentence(default_scene, "predict")
+    assert sentence(default_scene, "add_bias") == "Then the add: 2.1 plus the bias 0 gives 2.1."
+    assert "predicts y-hat equals 2.1" in sentence(default_scene, "emit_prediction")
     texts = on_screen(default_scene)
     for tex in ("x = 2.1", "w = 1", "b = 0", r"\hat{y} = 2.1", r"w x = 1 \times 2.1 = 2.1",
                 r"w x + b = 2.1 + 0 = 2.1"):
         assert tex in texts, tex
     beats = [b["beat"] for b in default_scene.narration]
-    order = [beats.index(name) for name in ("multiply", "add", "predict", "layers")]
+    order = [beats.index(name)
+             for name in ("multiply", "add_bias", "emit_prediction", "show_network")]
     assert order == sorted(order)
 
 
@@ -63,10 +64,10 @@ def test_one_hidden_neuron_uses_its_real_weights_and_relu(default_scene):
     assert facts[w_key].value == initial.W1[k]
     assert facts[f"network.initial.b1.{k}"].value == initial.b1[k]
     assert trace.z1[k] == pytest.approx(initial.W1[k] * trace.x + initial.b1[k])
-    hidden = sentence(default_scene, "hidden")
+    hidden = sentence(default_scene, "one_hidden_neuron")
     assert facts[w_key].shown in hidden and facts[f"network.trace.z1.{k}"].shown in hidden
-    assert "keeps this positive value" in sentence(default_scene, "relu")
-    assert facts["network.trace.y_hat"].shown in sentence(default_scene, "whole")
+    assert "keeps this positive value" in sentence(default_scene, "apply_relu")
+    assert facts["network.trace.y_hat"].shown in sentence(default_scene, "whole_network")
     assert any("more on slide 7" in t for t in on_screen(default_scene))
 
 

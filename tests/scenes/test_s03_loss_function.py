@@ -49,12 +49,13 @@ def scenes(tmp_path_factory):
 
 def test_outline_numbers_with_defaults(scenes):
     scene = scenes["defaults"]
-    assert sentence(scene, "prediction") == ("Our neuron predicted \u0177 = 2.1, "
-                                             "but the target is y = 4.")
-    assert sentence(scene, "error") == ("The error y \u2212 \u0177 = 1.9 is the gap between them: "
-                                        "the prediction is too low.")
-    assert "1.9 times 1.9" in sentence(scene, "square") and "3.61" in sentence(scene, "square")
-    assert "where \u0177 = y = 4" in sentence(scene, "parabola")
+    assert sentence(scene, "show_prediction_and_target") == (
+        "Our neuron predicted \u0177 = 2.1, but the target is y = 4.")
+    assert sentence(scene, "show_error") == (
+        "The error y \u2212 \u0177 = 1.9 is the gap between them: the prediction is too low.")
+    square = sentence(scene, "square_the_error")
+    assert "1.9 times 1.9" in square and "3.61" in square
+    assert "where \u0177 = y = 4" in sentence(scene, "loss_over_predictions")
     texts = on_screen(scene)
     for tex in (r"\hat{y} = 2.1", "y = 4", r"y - \hat{y} = 1.9", "3.61",
                 r"\mathrm{loss} = ( y - \hat{y} )^2 = 3.61"):
@@ -65,26 +66,29 @@ def test_outline_numbers_with_defaults(scenes):
 
 def test_says_why_we_square(scenes):
     scene = scenes["defaults"]
-    assert "drops the sign" in sentence(scene, "sign") and "same 3.61" in sentence(scene, "sign")
-    assert "twice the error makes four times the loss" in sentence(scene, "size")
-    assert [b["beat"] for b in scene.narration] == ["prediction", "error", "square", "sign", "size",
-                                                     "parabola"]
+    sign = sentence(scene, "sign_does_not_matter")
+    assert "drops the sign" in sign and "same 3.61" in sign
+    assert "twice the error makes four times the loss" in sentence(scene, "big_mistakes_cost_more")
+    assert [b["beat"] for b in scene.narration] == [
+        "show_prediction_and_target", "show_error", "square_the_error", "sign_does_not_matter",
+        "big_mistakes_cost_more", "loss_over_predictions"]
 
 
 def test_a_prediction_above_the_target_is_too_high(scenes):
     scene = scenes["too_high"]
-    assert "= \u22122.3" in sentence(scene, "error") and "too high" in sentence(scene, "error")
-    assert "\u22122.3 times \u22122.3" in sentence(scene, "square")
-    assert "5.29" in sentence(scene, "square")  # the square of -2.3 is positive
+    error = sentence(scene, "show_error")
+    assert "= \u22122.3" in error and "too high" in error
+    assert "\u22122.3 times \u22122.3" in sentence(scene, "square_the_error")
+    assert "5.29" in sentence(scene, "square_the_error")  # the square of -2.3 is positive
 
 
 def test_on_target_there_is_nothing_to_square(scenes):
     scene = scenes["on_target"]
     text = spoken(scene)
-    assert "and the target is" in sentence(scene, "prediction")
-    assert "exactly on the target" in sentence(scene, "error")
-    assert "nothing to square: the loss is 0" in sentence(scene, "square")
-    assert "lowest point" in sentence(scene, "parabola")
+    assert "and the target is" in sentence(scene, "show_prediction_and_target")
+    assert "exactly on the target" in sentence(scene, "show_error")
+    assert "nothing to square: the loss is 0" in sentence(scene, "square_the_error")
+    assert "lowest point" in sentence(scene, "loss_over_predictions")
     assert "would cost the same 0" not in text
     assert not any(isinstance(m, ErrorSquare) for top in scene.mobjects for m in top.get_family())
 
@@ -96,5 +100,5 @@ def test_layout_holds(scenes, name):
 
 def test_a_huge_error_is_drawn_at_a_readable_size(scenes):
     scene = scenes["huge"]
-    assert "\u2212300 times \u2212300" in sentence(scene, "square")
-    assert "90000" in sentence(scene, "square")
+    assert "\u2212300 times \u2212300" in sentence(scene, "square_the_error")
+    assert "90000" in sentence(scene, "square_the_error")

@@ -52,11 +52,13 @@ def scenes(tmp_path_factory):
 
 def test_outline_numbers_with_defaults(scenes):
     scene = scenes["defaults"]
-    assert sentence(scene, "curve").endswith("w = 1 with loss 3.61.")
-    assert sentence(scene, "slope") == ("The tangent's slope is \u2202loss/\u2202w = \u22127.98: "
-                                        "negative, so the loss goes down as w goes up.")
-    assert "\u2212(0.01)(\u22127.98), which increases w from 1 to 1.0798" in sentence(scene, "step")
-    assert sentence(scene, "descent") == ("Repeating the step 10 times walks w down the curve: "
+    assert sentence(scene, "show_loss_curve").endswith("w = 1 with loss 3.61.")
+    assert sentence(scene, "show_slope") == (
+        "The tangent's slope is \u2202loss/\u2202w = \u22127.98: "
+        "negative, so the loss goes down as w goes up.")
+    assert "\u2212(0.01)(\u22127.98), which increases w from 1 to 1.0798" in sentence(
+        scene, "take_one_step")
+    assert sentence(scene, "descend") == ("Repeating the step 10 times walks w down the curve: "
                                           "the loss falls from 3.61 to 0.37.")
     texts = on_screen(scene)
     assert r"w := 1 - ( 0.01 ) ( -7.98 ) = 1.0798" in texts
@@ -75,8 +77,8 @@ def test_every_step_of_the_core_ticks_by(scenes):
 
 def test_a_positive_gradient_decreases_w(scenes):
     scene = scenes["positive"]
-    assert "= 4.5: positive, so the loss goes down as w goes down" in sentence(scene, "slope")
-    assert "decreases w from 0.5 to 0.455" in sentence(scene, "step")
+    assert "= 4.5: positive, so the loss goes down as w goes down" in sentence(scene, "show_slope")
+    assert "decreases w from 0.5 to 0.455" in sentence(scene, "take_one_step")
 
 
 def test_an_overshooting_rate_is_said_to_explode(scenes):
@@ -85,10 +87,10 @@ def test_an_overshooting_rate_is_said_to_explode(scenes):
     descent = lesson.descent
     assert lesson.verdicts.descent == "diverges" and descent.visible_steps < len(descent.steps)
     assert scene.regime == "diverges"
-    assert sentence(scene, "descent") == ("With lr = 0.3 every step overshoots the bottom: "
+    assert sentence(scene, "descend") == ("With lr = 0.3 every step overshoots the bottom: "
                                           "the loss rises from 3.61 to 18.21, and after 10 steps "
                                           "it has exploded to 3.85\u00d710\u2077.")
-    assert "too large" in sentence(scene, "why")
+    assert "too large" in sentence(scene, "explain")
     texts = on_screen(scene)
     assert "off the chart" in texts and "loss = 3.85\u00d710\u2077" in texts
 
@@ -96,20 +98,20 @@ def test_an_overshooting_rate_is_said_to_explode(scenes):
 def test_a_bouncing_run_still_falls(scenes):
     scene = scenes["bounces"]
     assert scene.regime == "bounces"
-    assert "back and forth across the bottom, yet the loss falls" in sentence(scene, "descent")
+    assert "back and forth across the bottom, yet the loss falls" in sentence(scene, "descend")
 
 
 def test_with_x_zero_the_curve_is_flat_and_w_cannot_move(scenes):
     scene = scenes["flat"]
-    assert "with x = 0 the curve is flat" in sentence(scene, "slope")
-    assert "w stays at 1.5" in sentence(scene, "step")
-    assert "w never moves; only the bias learns" in sentence(scene, "descent")
+    assert "with x = 0 the curve is flat" in sentence(scene, "show_slope")
+    assert "w stays at 1.5" in sentence(scene, "take_one_step")
+    assert "w never moves; only the bias learns" in sentence(scene, "descend")
 
 
 def test_on_target_there_is_nothing_to_descend(scenes):
     scene = scenes["on_target"]
-    assert "already at the bottom, so there is nothing to descend" in sentence(scene, "slope")
-    descent = sentence(scene, "descent")
+    assert "already at the bottom, so there is nothing to descend" in sentence(scene, "show_slope")
+    descent = sentence(scene, "descend")
     assert "nothing moves" in descent and "falls" not in descent
 
 

@@ -75,15 +75,16 @@ def test_chain_rule_formulas_and_factors(scenes):
     shown = {(f.key, f.shown) for f in scene.facts.facts}
     assert {("worked_step.dloss_dyhat", f"{M}3.8"), ("worked_step.x", "2.1"),
             ("worked_step.dyhat_db", "1")} <= shown
-    assert "here \u22123.8" in sentence(scene, "upstream")
-    assert "2.1 for w and 1 for b" in sentence(scene, "local")
+    assert "here \u22123.8" in sentence(scene, "upstream_gradient")
+    assert "2.1 for w and 1 for b" in sentence(scene, "local_gradient")
 
 
 def test_the_nudge_moves_by_what_the_factors_predict(scenes):
     scene = scenes["defaults"]
-    assert sentence(scene, "nudge") == "Nudge w by 0.1: y-hat moves by 2.1 times 0.1, that is 0.21."
-    assert sentence(scene, "predict") == (f"The loss moves by about {M}3.8 times 0.21, "
-                                          f"that is {M}0.8; recomputing gives {M}0.75.")
+    assert sentence(scene, "nudge_w") == (
+        "Nudge w by 0.1: y-hat moves by 2.1 times 0.1, that is 0.21.")
+    assert sentence(scene, "predict_loss") == (f"The loss moves by about {M}3.8 times 0.21, "
+                                               f"that is {M}0.8; recomputing gives {M}0.75.")
     tex = [t.replace(" ", "") for t in on_screen(scene)]
     assert r"\Deltaw=0.1" in tex and r"\Delta\hat{y}=2.1\times0.1=0.21" in tex
     assert r"\Delta\mathrm{loss}\approx(-3.8)\times0.21=-0.8" in tex
@@ -98,8 +99,8 @@ def test_the_nudge_moves_by_what_the_factors_predict(scenes):
 
 def test_with_zero_input_nothing_moves(scenes):
     scene = scenes["zero_x"]
-    assert sentence(scene, "nudge") == "Nudge w by 0.1: with x = 0, y-hat does not move at all."
-    assert sentence(scene, "predict").startswith("So the loss cannot move either")
+    assert sentence(scene, "nudge_w") == "Nudge w by 0.1: with x = 0, y-hat does not move at all."
+    assert sentence(scene, "predict_loss").startswith("So the loss cannot move either")
     lines = scene.lines
     assert not np.allclose(lines.starts[0], lines.ends[0])
     assert np.allclose(lines.starts[1], lines.ends[1])
@@ -108,9 +109,9 @@ def test_with_zero_input_nothing_moves(scenes):
 
 def test_on_target_the_prediction_is_no_change(scenes):
     scene = scenes["on_target"]
-    assert sentence(scene, "predict") == ("The upstream factor is 0, so the chain rule predicts "
-                                          "no change; recomputing gives 0.04.")
-    assert "here 0" in sentence(scene, "upstream")
+    assert sentence(scene, "predict_loss") == (
+        "The upstream factor is 0, so the chain rule predicts no change; recomputing gives 0.04.")
+    assert "here 0" in sentence(scene, "upstream_gradient")
 
 
 def test_narration_is_the_lesson_not_typed(scenes):

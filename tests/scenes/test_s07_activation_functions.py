@@ -69,13 +69,14 @@ def test_layout_clean_and_numbers_are_the_cores(scenes, name):
 
 def test_defaults_say_the_collapse_and_the_line(scenes):
     scene = scenes["defaults"]
-    collapse = beat(scene, "collapse")
+    collapse = beat(scene, "collapse_to_a_line")
     # the composed line of the default weights
     assert "1.7226" in collapse and "\u22120.6443" in collapse
-    assert "1.2" in beat(scene, "no_line")
-    assert "0.25" in beat(scene, "derivatives")  # sigmoid's largest slope
-    assert beat(scene, "relu_fit") == ("A small ReLU network with 4 units bends to fit the data: "
-                                       "mean loss 0.01, against 1.2 for the best line.")
+    assert "1.2" in beat(scene, "no_line_fits")
+    assert "0.25" in beat(scene, "why_derivatives_matter")  # sigmoid's largest slope
+    assert beat(scene, "relu_network_bends") == (
+        "A small ReLU network with 4 units bends to fit the data: "
+        "mean loss 0.01, against 1.2 for the best line.")
 
 
 @pytest.mark.parametrize("name", ["defaults", "eight_units"])
@@ -95,7 +96,7 @@ def test_every_unit_shows_its_real_weights(scenes, name):
     ("one_epoch", "after 1 epoch it has not yet"),
 ])
 def test_fit_sentence_never_claims_a_fit_it_did_not_get(scenes, name, words):
-    sentence = beat(scenes[name], "relu_fit")
+    sentence = beat(scenes[name], "relu_network_bends")
     assert words in sentence
     assert "bends to fit" not in sentence
     shown = " ".join(getattr(m, "original_text", "") for m in scenes[name].seen_texts.values())

@@ -71,18 +71,20 @@ def test_layout_clean_and_numbers_are_the_cores(scenes, name):
         expected = format_fact(fact.key, lesson.lookup(fact.key), fact.decimals)
         assert fact.shown == expected.text, fact
     assert 25 <= scene.time <= 60
-    assert [b["beat"] for b in scene.narration] == ["loop", "forward", "backward", "training",
-                                                    "fit", "takeaways"]
+    assert [b["beat"] for b in scene.narration] == ["the_loop", "forward_pass", "backward_pass",
+                                                    "training", "the_fit", "takeaways"]
 
 
 def test_defaults_narrate_the_real_pass_and_run(scenes):
     scene = scenes["defaults"]
-    assert beat(scene, "loop").endswith("and repeat, here for 400 epochs.")
-    assert beat(scene, "forward") == ("Forward: x = \u22122 goes in, ReLU keeps only the positive "
-                                      "z, and predicting \u22121.63 costs a loss of 13.14.")
-    assert "\u22127.25" in beat(scene, "backward") and "pass back zero" in beat(scene, "backward")
+    assert beat(scene, "the_loop").endswith("and repeat, here for 400 epochs.")
+    assert beat(scene, "forward_pass") == (
+        "Forward: x = \u22122 goes in, ReLU keeps only the positive "
+        "z, and predicting \u22121.63 costs a loss of 13.14.")
+    backward = beat(scene, "backward_pass")
+    assert "\u22127.25" in backward and "pass back zero" in backward
     assert "falls from 2.26 to 0.01" in beat(scene, "training")
-    assert beat(scene, "fit").startswith("After 400 epochs the fit follows the data")
+    assert beat(scene, "the_fit").startswith("After 400 epochs the fit follows the data")
     assert beat(scene, "takeaways").endswith("from 2.26 down to 0.01. That is how networks learn.")
     shown = screen_text(scene)
     for heading in ("Forward pass:", "Loss:", "Backpropagation:", "Gradient descent:",
@@ -112,22 +114,22 @@ def test_zero_gradients_are_greyed_out(scenes):
 def test_one_epoch_is_not_called_a_fit(scenes):
     scene = scenes["crowded_and_untrained"]
     assert "\u00d7 1 epoch" in screen_text(scene)
-    assert beat(scene, "loop").endswith("here for 1 epoch.")
-    assert beat(scene, "fit").startswith("After 1 epoch ")
-    assert "follows the data" not in beat(scene, "fit")
+    assert beat(scene, "the_loop").endswith("here for 1 epoch.")
+    assert beat(scene, "the_fit").startswith("After 1 epoch ")
+    assert "follows the data" not in beat(scene, "the_fit")
     assert "repeated 1 time," in beat(scene, "takeaways")
     assert "That is how networks learn." not in beat(scene, "takeaways")
 
 
 def test_a_run_stuck_at_the_line_says_so(scenes):
-    assert "stuck at a straight line's level" in beat(scenes["dying_units"], "fit")
+    assert "stuck at a straight line's level" in beat(scenes["dying_units"], "the_fit")
 
 
 @pytest.mark.parametrize("name, words", [("all_off", "every unit was off"),
                                          ("all_on", "every unit was on"),
                                          ("defaults", "units ReLU switched off pass back zero")])
 def test_backward_sentence_follows_the_units(scenes, name, words):
-    assert words in beat(scenes[name], "backward")
+    assert words in beat(scenes[name], "backward_pass")
 
 
 def test_no_typed_numerals(scenes):

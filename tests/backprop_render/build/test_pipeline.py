@@ -528,15 +528,19 @@ def test_the_guess_counts_plays_waits_beats_and_the_methods_and_loops_that_make_
     source = '''
 class Deck(SlideScene):
     def construct(self):
-        with self.beat("one", "A sentence."):   # 1, and its end wait is one segment
-            self.show_chrome()                  # 1
-            self.part()                         # 2 per call
-            self.part()
+        self.one()
         for name in ("a", "b", "c"):            # three times
             self.play(name)
         for step in self.lesson.steps:          # a run-time length: counted twice
             self.wait(1)
         self.helper_that_draws_nothing()
+
+    @beat
+    def one(self):
+        with self.narrate("A sentence."):       # 1, and its end wait is one segment
+            self.show_chrome()                  # 1
+            self.part()                         # 2 per call
+            self.part()
 
     def part(self):
         self.play(1)

@@ -10,6 +10,7 @@ import av
 import numpy as np
 import pytest
 
+from backprop_render.errors import SlideFailed
 from backprop_render.media import beats as beat_media
 from backprop_render.media import video as media
 from tests.backprop_render.synthetic_beats import FPS, write_with_audio
@@ -188,25 +189,24 @@ def test_beat_frames_are_the_scenes_count_checked_against_the_segment_files(tmp_
     facts.write_text('{"narration": [{"beat": "a", "frame": 0, "play": 0},'
                      ' {"beat": "b", "frame": 19, "play": 2},'
                      ' {"beat": "c", "frame": 49, "play": 3}]}')
-    frames, problems = slide_render._beat_frames(tmp_path, slide, quality, facts)
-    assert (frames, problems) == ({0: 0, 1: 19, 2: 49}, [])
+    frames = slide_render._beat_frames(tmp_path, slide, quality, facts)
+    assert frames == {0: 0, 1: 19, 2: 49}
     manifest = {"narration": [{"start": 0}, {"start": 1.27}, {"start": 3.31}]}
     slide_render._record_beat_frames(manifest, frames, quality)
     assert [(b["frame"], b["video_start"]) for b in manifest["narration"]] == \
         [(0, 0), (19, 19 / 15), (49, 49 / 15)]
-    # A count a frame off (speech would be off the cut) is reported, naming the beat.
+    # A count a frame off (speech would be off the cut) fails the slide, naming the beat.
     facts.write_text('{"narration": [{"beat": "a", "frame": 0, "play": 0},'
                      ' {"beat": "b", "frame": 20, "play": 2}]}')
-    frames, problems = slide_render._beat_frames(tmp_path, slide, quality, facts)
-    assert frames == {0: 0, 1: 20} and len(problems) == 1
-    assert "b at frame 20, its segments say 19" in problems[0]
+    with pytest.raises(SlideFailed, match="gradient-descent.b starts at frame 20, its "
+                                          "segments say 19"):
+        slide_render._beat_frames(tmp_path, slide, quality, facts)
     facts.write_text('{"narration": [{"start": 0}]}')  # a scene from before "frame": no guess
-    assert slide_render._beat_frames(tmp_path, slide, quality, facts) == ({}, [])
+    assert slide_render._beat_frames(tmp_path, slide, quality, facts) == {}
     # Segments that store a held frame once are counted by their time, not their frames.
     for path, holds in zip(segments, ([2, 10], [7], [1, 1, 28], [5]), strict=True):
         write_held(path, holds)
     facts.write_text('{"narration": [{"beat": "a", "frame": 0, "play": 0},'
                      ' {"beat": "b", "frame": 19, "play": 2},'
                      ' {"beat": "c", "frame": 49, "play": 3}]}')
-    assert slide_render._beat_frames(tmp_path, slide, quality, facts) == \
-        ({0: 0, 1: 19, 2: 49}, [])
+    assert slide_render._beat_frames(tmp_path, slide, quality, facts) == {0: 0, 1: 19, 2: 49}

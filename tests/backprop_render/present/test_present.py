@@ -46,11 +46,11 @@ def test_the_presenter_folder_holds_everything_it_loads(slides):
     assert [(b["slide"], b["beat"]) for b in deck["beats"]] == \
         [(1, 1), (1, 2), (2, 1), (2, 2), (2, 3)]
     # The recording page names takes by beat id and writes the records takes.py reads.
-    assert [b["id"] for b in deck["beats"]][1:3] == \
-        ["01-what-is-backpropagation.beat-2", "02-forward-propagation.beat-1"]
+    assert [b["id"] for b in deck["beats"]][1:3] == ["slide-1.beat_2", "slide-2.beat_1"]
     assert deck["take_record"] == {"format": takes.RECORD_FORMAT,
                                    "version": takes.RECORD_VERSION}
     assert deck["beats"][3]["text"] == "Slide 2 says thing 2."
+    assert deck["beats"][3]["id"] == "slide-2.beat_2"  # lecture.slides.beat_id
     assert deck["audio"] is True  # the synthetic slides have a narration track
     for beat in deck["beats"]:
         assert (folder / beat["video"]).is_file() and (folder / beat["poster"]).is_file()

@@ -127,7 +127,7 @@ def test_a_take_recorded_with_the_keys_is_downloaded_with_its_record(deck, micro
         driver.get((folder / "record.html").as_uri())
         present_browser.wait_for(lambda: driver.execute_script("return !!window.recording"))
         # It opens at the first stale beat, showing what the take said before.
-        assert state(driver)["id"] == beats[1].id == "01-what-is-backpropagation.beat-2"
+        assert state(driver)["id"] == beats[1].id == "slide-1.beat_2"
         assert driver.find_element("id", "sentence").text == beats[1].text
         assert driver.find_element("id", "old").text == "Slide 1 said it otherwise."
         assert "1 stale, 3 missing" in state(driver)["status"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import enum
 
-import manim
 import numpy as np
 import pytest
 from manim import (
@@ -24,7 +23,6 @@ from manim import (
 from manim.utils import hashing
 
 import scenes.kit.slide  # noqa: F401 - importing the slides installs it
-from lecture import contract
 from scenes.speedups import cache_key
 
 
@@ -64,16 +62,6 @@ def test_it_is_installed_with_the_slides_and_only_for_its_manim():
     with cache_key.stock():
         assert not cache_key.installed()
     assert cache_key.installed()
-
-
-def test_stock_manim_or_another_release_keeps_manims_code(monkeypatch):
-    with cache_key.stock():
-        monkeypatch.setenv(contract.STOCK_MANIM, "1")
-        assert not cache_key.install()
-        monkeypatch.delenv(contract.STOCK_MANIM)
-        monkeypatch.setattr(manim, "__version__", "0.23.0")
-        assert not cache_key.install()
-        assert hashing._Memoizer is cache_key._STOCK["_Memoizer"]
 
 
 def test_the_key_is_manims_own_key():

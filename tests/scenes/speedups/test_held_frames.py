@@ -1,5 +1,5 @@
-"""Manim's internals, made faster for the slides: the same pictures at the same times, held
-frames stored once, honest cache keys."""
+"""Held frames encoded once (scenes/speedups/held_frames.py): the same pictures at the same
+times as Manim's encoder gives."""
 
 from __future__ import annotations
 
@@ -9,16 +9,11 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-from manim import RIGHT, MathTex
 from manim._config.video_encoder import VideoEncoderSpec
-from manim.mobject.svg import svg_mobject
-from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
 from manim.scene.video_segment_encoder import VideoSegmentEncoder
-from manim.utils import hashing
 
-import scenes.kit.slide as slide_module
 from backprop_render.media import video as media
-from scenes.speedups import held_frames as manim_speedups
+from scenes.speedups import held_frames
 
 SIZE = (64, 36)
 
@@ -50,20 +45,12 @@ def encode(write_frame, target: Path, codec: str, pixel_format: str,
         return [bytes(packet) for packet in container.demux(video=0) if packet.size]
 
 
-def glyphs(mob) -> list[VMobjectFromSVGPath]:
-    return [m for m in mob.get_family() if isinstance(m, VMobjectFromSVGPath)]
-
-
-def test_importing_the_slides_installs_the_speedups():
-    assert slide_module.manim_speedups is manim_speedups and manim_speedups.installed()
-
-
 def test_with_b_frames_held_frames_encode_to_the_same_bytes_as_manims_encoder(tmp_path):
     options = {"crf": "23", "preset": "veryfast", "thread_type": "frame"}
-    assert not manim_speedups.holds_once(options)
-    manims = encode(manim_speedups._original_write_frame, tmp_path / "manim.mp4", "libx264",
+    assert not held_frames.holds_once(options)
+    manims = encode(held_frames._original_write_frame, tmp_path / "manim.mp4", "libx264",
                     "yuv420p", options)
-    ours = encode(manim_speedups.write_frame_converting_once, tmp_path / "ours.mp4", "libx264",
+    ours = encode(held_frames.write_frame_converting_once, tmp_path / "ours.mp4", "libx264",
                   "yuv420p", options)
     assert len(ours) == sum(repeat for _, repeat in frames())
     assert ours == manims
@@ -75,10 +62,10 @@ def test_with_b_frames_held_frames_encode_to_the_same_bytes_as_manims_encoder(tm
 ])
 def test_without_b_frames_a_held_frame_is_stored_once_and_shown_for_its_whole_hold(
         tmp_path, codec, pixel_format, options):
-    assert manim_speedups.holds_once(options)
-    encode(manim_speedups._original_write_frame, tmp_path / "manim.mp4", codec, pixel_format,
+    assert held_frames.holds_once(options)
+    encode(held_frames._original_write_frame, tmp_path / "manim.mp4", codec, pixel_format,
            options)
-    ours = encode(manim_speedups.write_frame_converting_once, tmp_path / "ours.mp4", codec,
+    ours = encode(held_frames.write_frame_converting_once, tmp_path / "ours.mp4", codec,
                   pixel_format, options)
     # Once per picture, and the last hold once more at its end, not once per frame time.
     assert len(ours) == len(frames()) + 1
@@ -103,35 +90,8 @@ def test_a_bad_frame_is_refused_as_manim_refuses_it(tmp_path):
     encoder = VideoSegmentEncoder(target=tmp_path / "bad.mp4",
                                   spec=spec("libx264", "yuv420p", {}))
     with pytest.raises(ValueError, match="repeat"):
-        manim_speedups.write_frame_converting_once(
+        held_frames.write_frame_converting_once(
             encoder, np.zeros((SIZE[1], SIZE[0], 4), np.uint8), repeat=0)
     with pytest.raises(ValueError, match="shape"):
-        manim_speedups.write_frame_converting_once(encoder, np.zeros((4, 4, 4), np.uint8))
+        held_frames.write_frame_converting_once(encoder, np.zeros((4, 4, 4), np.uint8))
     encoder.abort()
-
-
-def test_a_formula_has_the_same_points_without_keeping_its_svg_paths(monkeypatch):
-    formula = r"\frac{\partial L}{\partial w} = -7.98"
-    monkeypatch.setattr(svg_mobject, "SVG_HASH_TO_MOB_MAP", {})  # parse it, not copy it
-    ours = MathTex(formula)
-    with monkeypatch.context() as stock:
-        stock.setattr(svg_mobject, "SVG_HASH_TO_MOB_MAP", {})
-        stock.setattr(VMobjectFromSVGPath, "generate_points",
-                      manim_speedups._original_generate_points)
-        manims = MathTex(formula)
-    assert all(g.path_obj is None for g in glyphs(ours))
-    assert all(g.path_obj is not None for g in glyphs(manims))
-    assert len(glyphs(ours)) == len(glyphs(manims)) > 5
-    for a, b in zip(glyphs(ours), glyphs(manims), strict=True):
-        assert np.array_equal(a.points, b.points)
-
-
-def test_a_cache_key_skips_the_svg_paths_but_still_sees_every_point():
-    formula = MathTex("x^2")
-    key = hashing.get_json(formula)
-    assert "svgelements" not in key
-    assert hashing.get_json(formula.copy()) == key
-    assert hashing.get_json(formula.copy().shift(0.01 * RIGHT)) != key
-    glyph = formula.copy()
-    glyphs(glyph)[0].points[1, 1] += 1e-3  # one control point of one glyph
-    assert hashing.get_json(glyph) != key

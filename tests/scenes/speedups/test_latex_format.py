@@ -6,7 +6,6 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-import manim
 import pytest
 from manim import tempconfig
 from manim.utils import tex_file_writing
@@ -34,17 +33,6 @@ def svg_of(compile_tex, tex_dir: Path, monkeypatch) -> bytes:
     with monkeypatch.context() as patch:
         patch.setattr(tex_file_writing, "compile_tex", compile_tex)
         return tex_file_writing.tex_to_svg_file(FORMULA, environment="align*").read_bytes()
-
-
-def test_it_is_installed_with_the_slides_and_not_for_stock_manim(monkeypatch):
-    assert latex_format.installed()
-    with monkeypatch.context() as patch:
-        patch.setattr(tex_file_writing, "compile_tex", latex_format._stock_compile_tex)
-        patch.setenv(contract.STOCK_MANIM, "1")
-        assert not latex_format.install()
-        patch.delenv(contract.STOCK_MANIM)
-        patch.setattr(manim, "__version__", "0.23.0")
-        assert not latex_format.install()
 
 
 def test_the_render_pipeline_shares_one_format_among_the_slides():

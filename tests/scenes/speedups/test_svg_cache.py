@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 from types import SimpleNamespace
 
-import manim
 import numpy as np
 import pytest
 from manim import (
@@ -87,19 +86,6 @@ def assert_same(a: list, b: list) -> None:
                 == {k: len(g) for k, g in other.id_to_vgroup_dict.items()})
     assert key(a) == key(b)
     assert key(a, Write) == key(b, Write)
-
-
-def test_it_is_installed_with_the_slides_and_only_for_its_manim(monkeypatch):
-    assert svg_cache.installed()
-    saved = svg_mobject.SVGMobject.init_svg_mobject
-    monkeypatch.setattr(svg_mobject.SVGMobject, "init_svg_mobject", svg_cache._stock_init)
-    for env, value in ((contract.STOCK_MANIM, "1"), (contract.NO_SVG_CACHE, "1")):
-        monkeypatch.setenv(env, value)
-        assert not svg_cache.install()
-        monkeypatch.delenv(env)
-    monkeypatch.setattr(manim, "__version__", "0.23.0")
-    assert not svg_cache.install()
-    monkeypatch.setattr(svg_mobject.SVGMobject, "init_svg_mobject", saved)
 
 
 def test_the_pipeline_names_the_folder_the_scene_reads():
