@@ -43,11 +43,13 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 from backprop_core.params import Params
 from backprop_render.build import records, reuse
 from backprop_render.build.outputs import OutputFolder
-from backprop_render.errors import RenderError, SlideFailed, interrupt
+from backprop_render.errors import RenderError, SlideFailed, UsageError, interrupt
 from backprop_render.present import script
 from backprop_render.progress import Progress
 from backprop_render.quality import Quality
+from lecture import contract
 from lecture.slides import LECTURE_SUBTITLE, LECTURE_TITLE, SLIDES, Slide
+from lecture.user_cache import CacheError
 from narration.speech import NO_VOICE
 
 # numpy, PyAV and the lesson's modules load only when a slide renders, the lesson is built
@@ -56,7 +58,7 @@ if TYPE_CHECKING:
     from backprop_core import Lesson
     from backprop_render.build.slide_render import SlideResult
 
-__all__ = ["RenderRequest", "RenderSummary", "Renderer", "run", "CACHE_DIR"]
+__all__ = ["RenderRequest", "RenderSummary", "CacheReport", "Renderer", "run", "CACHE_DIR"]
 
 # (slide, params_file, quality, workdir, gif_width, cache_dir, theme) -> finished files in workdir
 Renderer = Callable[[Slide, Path, Quality, Path, "int | None", "Path | None", str],
@@ -88,6 +90,10 @@ class RenderRequest:
     present: bool = False
     theme: str = "dark"  # the palette, a name in scenes/kit/theme.py's THEMES
     voice: str = NO_VOICE  # the narrator, a name in narration/speech.py's voices
+    # The user cache (lecture/user_cache.py): None, the platform's cache folder (or the one
+    # $BACKPROP_CACHE names); its size limit in bytes, None: the default.
+    cache_dir: Path | None = None
+    cache_size: int | None = None
 
 
 @dataclass
@@ -100,6 +106,31 @@ class RenderSummary:
     lecture_problem: str | None = None
     warnings: list[str] = field(default_factory=list)
     presentation: Any = None  # present.PresentResult, when the presentation was built
+    cache: CacheReport | None = None  # what the user cache did, when a slide was rendered
+
+
+@dataclass(frozen=True)
+class CacheReport:
+    """The user cache after a render: where, how large, and what the slides took from it
+    (saved work) and made for it, by kind (sentences, formulas, texts, parsed SVGs)."""
+
+    root: Path
+    size: int
+    limit: int
+    taken: dict[str, int]
+    stored: dict[str, int]
+    repaired: dict[str, int]
+    problem: str | None = None  # why it could not be used, if it could not
+
+    @classmethod
+    def of(cls, cache: Any, results: list[SlideResult]) -> CacheReport:
+        use: dict[str, dict[str, int]] = {"taken": {}, "stored": {}, "repaired": {}}
+        for part in [r.cache_use for r in results] + [cache.use()]:
+            for what, counts in use.items():
+                for kind, count in (part.get(what) or {}).items():
+                    counts[kind] = counts.get(kind, 0) + int(count)
+        return cls(cache.root, cache.volume(), cache.limit, use["taken"], use["stored"],
+                   use["repaired"], cache.problem)
 
 
 @contextmanager
@@ -323,6 +354,7 @@ class _DeckRender:
         self.keys = reuse.keys_for(request.slides, request.quality, request.gif_width,
                                    theme=request.theme, voice=request.voice)
         self.preparer: Any = None  # present.Preparer: beats cut as each slide is published
+        self.cache: Any = None  # the user cache (UserCache), opened when a slide renders
         # lecture.mp4 joined as the slides come (lecture_join.py), once a core is spare.
         self.joining: Any = None  # lecture_join.LectureJoin
         self.join_order: list[str] = []  # the lecture's slides, as the render should leave them
@@ -407,6 +439,12 @@ class _DeckRender:
             self.progress.kept(self.summary.kept)
         if not todo:
             return
+        from backprop_render.build.slide_render import use_user_cache
+
+        try:
+            self.cache = use_user_cache(self.request.cache_dir, self.request.cache_size)
+        except CacheError as error:
+            raise UsageError(str(error)) from None
         params_file = self.folder.staging / "params.json"
         params_file.write_text(json.dumps(dataclasses.asdict(self.request.params)),
                                encoding="utf-8")
@@ -661,6 +699,7 @@ def run(request: RenderRequest, progress: Progress,
     `renderer` defaults to render_slide; with `request.jobs` > 1 it runs in other
     processes, so it must be picklable (a module-level function or instance).
     """
+    given = os.environ.get(contract.CACHE)
     with OutputFolder(request.out) as folder:
         deck = _DeckRender(request, folder, progress, renderer or render_slide)
         try:
@@ -673,4 +712,15 @@ def run(request: RenderRequest, progress: Progress,
             deck.close()
             deck.stop_preparing(wait=False)  # after an interruption: no waiting for a cut
             progress.finish()
+            if deck.cache is not None:
+                deck.summary.cache = CacheReport.of(deck.cache, deck.summary.rendered)
+                deck.cache.close()
+            _restore(contract.CACHE, given)  # set for this run's slide jobs only
     return deck.summary
+
+
+def _restore(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value

@@ -170,7 +170,36 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"the narrator: {', '.join(VOICE_NAMES)} (default: {DEFAULT_VOICE}; "
                              "none: silent videos, each beat as long as its subtitle takes "
                              "to read)")
+    add_cache_options(parser)
     return parser
+
+
+def add_cache_options(parser: argparse.ArgumentParser) -> None:
+    """--cache-dir and --cache-size, for a render and a sweep alike."""
+    parser.add_argument("--cache-dir", type=Path, default=None, metavar="DIR",
+                        help="the cache of sentences, formulas and parsed SVGs that every "
+                             "output folder shares (default: the platform's cache folder, "
+                             "$XDG_CACHE_HOME/backprop-lecture or ~/.cache/backprop-lecture); "
+                             "made private to you (mode 0700)")
+    parser.add_argument("--cache-size", default=None, metavar="SIZE",
+                        help="the cache's size limit, e.g. 500M or 4G; the least recently "
+                             "used entries go first (default: 2G)")
+
+
+def cache_size(text: str | None) -> int | None:
+    """--cache-size in bytes (None: the default); UsageError if unreadable."""
+    if text is None:
+        return None
+    from lecture.user_cache import parse_size
+
+    try:
+        size = parse_size(text)
+    except ValueError:
+        raise UsageError(f"--cache-size must be a size such as 500M or 4G, got '{text}'.") \
+            from None
+    if size < 16 * 1024**2:
+        raise UsageError(f"--cache-size must be at least 16M, got '{text}'.")
+    return size
 
 
 def parse_slides(items: Sequence[str]):
@@ -235,6 +264,7 @@ def _render(argv: Sequence[str]) -> int:
     check_gif_width(args.gif_width)
     jobs = at_least_one("--jobs", default_jobs() if args.jobs is None else args.jobs)
     check_voice(args.voice)
+    size = cache_size(args.cache_size)
     slides = _choose_slides(args.slides, _err)
     system.check_system(voice=args.voice)
 
@@ -243,7 +273,8 @@ def _render(argv: Sequence[str]) -> int:
     request = pipeline.RenderRequest(tuple(slides), params, quality, args.out.absolute(),
                                      None if args.no_gif else args.gif_width, jobs, args.force,
                                      theme=args.theme, present=not args.no_present,
-                                     voice=args.voice)
+                                     voice=args.voice, cache_dir=args.cache_dir and
+                                     args.cache_dir.absolute(), cache_size=size)
     summary = pipeline.run(request, progress)
     _report(summary)
     return EXIT_OK
@@ -286,6 +317,7 @@ def _report(summary) -> None:
               "show the slides as they were before this render")
     print("  facts.json: the parameters and every number shown")
     _report_voice(summary)
+    _report_cache(summary.cache)
 
 
 def _report_voice(summary) -> None:
@@ -303,6 +335,28 @@ def _report_voice(summary) -> None:
         if measured:
             print(f"    {result.slide.stem}: {measured['words_per_second']:.2f} words/s over "
                   f"{measured['speech_seconds']:.1f} s of speech, {measured['lufs']:.1f} LUFS")
+
+
+def _report_cache(cache) -> None:
+    """What the shared cache saved this render, and how large it is."""
+    if cache is None:
+        return
+    from lecture.user_cache import describe_size
+
+    def both(counts: dict[str, int]) -> str:
+        formulas = counts.get("tex", 0) + counts.get("text", 0)
+        return (f"{_count(counts.get('speech', 0), 'sentence')}, "
+                f"{formulas} formulas and texts")
+
+    print(f"  shared cache {cache.root} ({describe_size(cache.size)} of "
+          f"{describe_size(cache.limit)}): {both(cache.taken)} taken from it, "
+          f"{both(cache.stored)} added")
+    damaged = sum(cache.repaired.values())
+    if damaged:
+        print(f"    {damaged} damaged {'entry' if damaged == 1 else 'entries'} found and dropped "
+              "(made again)")
+    if cache.problem:
+        print(f"    warning: the cache could not keep everything: {cache.problem}")
 
 
 def _test(argv: Sequence[str]) -> NoReturn:

@@ -33,6 +33,7 @@ from backprop_core.spoken import spoken_sentence
 from lecture import contract
 from lecture.facts import FactRecorder, TrackedLesson
 from lecture.slides import KICKER, SLIDE_COUNT, SLIDES, Slide
+from lecture.user_cache import UserCache
 from narration.speech import Narrator
 from scenes.checks import paused_frames
 from scenes.checks.layout import layout_problems, text_units
@@ -47,6 +48,7 @@ from scenes.speedups import (
     latex_format,
     prefetch,
     svg_cache,
+    typeset_cache,
 )
 from scenes.speedups import (
     held_frames as manim_speedups,
@@ -57,6 +59,7 @@ __all__ = ["SlideScene", "SlideChrome", "reading_time"]
 manim_speedups.install()
 cache_key.install()  # Manim's per-animation cache key, the same key computed faster
 latex_format.install()  # formulas compiled with the preamble loaded once
+typeset_cache.install()  # formulas and texts typeset once per machine (the user cache)
 svg_cache.install()  # parsed formulas and texts kept on disk between renders of a slide
 if os.environ.get(contract.PROFILE):  # bench/profiling.py, for bench/breakdown.py; after
     from bench import profiling  # the speedups, so it times the functions really called
@@ -260,7 +263,7 @@ class SlideScene(Scene):
         self.save_still()
         self.write_facts()
         if not config.dry_run:  # the cache keeps what this render used, no more
-            svg_cache.prune()
+            svg_cache.report()
 
     def save_still(self) -> None:
         """Save the slide's last frame where $BACKPROP_STILL_OUT says, as `manim -s` would.
@@ -290,4 +293,11 @@ class SlideScene(Scene):
         self.facts.write(path, slide=self.slide.number, slug=self.slide.slug,
                          scene=type(self).__name__, duration=self.video_time,
                          narration=self.narration, voice=self.narrator.voice,
-                         layout_problems=self.layout_problems)
+                         layout_problems=self.layout_problems, **_cache_use())
+
+
+def _cache_use() -> dict[str, Any]:
+    """What this process took from the user cache and stored in it, for the render's
+    summary (the pipeline takes it out of the manifest: facts.json does not keep it)."""
+    store = UserCache.from_environment()
+    return {"cache_use": store.use()} if store is not None else {}
