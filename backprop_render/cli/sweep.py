@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import NoReturn, Sequence
 
-from backprop_render.cli import VOICE_NAMES
+from backprop_render.cli import VOICE_NAMES, add_cache_options
 from backprop_render.errors import EXIT_FAILED, EXIT_OK, UsageError
 from backprop_render.quality import DEFAULT_GIF_WIDTH, DEFAULT_QUALITY, QUALITIES
 from lecture.palettes import DEFAULT_THEME, THEMES
@@ -94,6 +94,7 @@ def build_sweep_parser() -> argparse.ArgumentParser:
     parser.add_argument("--dashboard", action="store_true",
                         help="embedded cluster: serve Dask's dashboard on :8787 "
                              "(needs the [dashboard] extra)")
+    add_cache_options(parser)
     parser.add_argument("--quiet", action="store_true",
                         help="no progress line; warnings, errors and the summary only")
     return parser
@@ -110,6 +111,7 @@ def sweep_command(argv: Sequence[str]) -> int:
     from backprop_render.cli import (
         _choose_slides,
         at_least_one,
+        cache_size,
         check_gif_width,
         check_voice,
         default_jobs,
@@ -141,8 +143,10 @@ def sweep_command(argv: Sequence[str]) -> int:
     if not variants:
         raise UsageError("no variant left to render.")
     check_voice(args.voice)
+    size = cache_size(args.cache_size)
     slides = _choose_slides(args.slides, _err)
     system.check_system(voice=args.voice)
+    _open_user_cache(args.cache_dir, size)  # the embedded cluster's workers inherit it
 
     from backprop_render.sweep.run import SweepProgress, SweepRequest, run_sweep
 
@@ -153,6 +157,18 @@ def sweep_command(argv: Sequence[str]) -> int:
                            skipped=tuple(bad), theme=args.theme, voice=args.voice)
     summary = run_sweep(request, SweepProgress(sys.stderr, mode))
     return report(summary)
+
+
+def _open_user_cache(root: Path | None, size: int | None) -> None:
+    """The user cache of this machine, for the workers this process starts ($BACKPROP_CACHE);
+    workers elsewhere use their own machine's (backprop_render/sweep/tasks.py)."""
+    from backprop_render.build.slide_render import use_user_cache
+    from lecture.user_cache import CacheError
+
+    try:
+        use_user_cache(root and root.absolute(), size).close()
+    except CacheError as error:
+        raise UsageError(str(error)) from None
 
 
 def report(summary) -> int:
@@ -196,10 +212,14 @@ def worker_command(argv: Sequence[str]) -> NoReturn:
                         help=f"worker processes (default: one per core, here {default_jobs()})")
     parser.add_argument("--name", default=socket.gethostname(),
                         help="worker name prefix (default: the host name)")
+    from backprop_render.cli import cache_size
+
+    add_cache_options(parser)
     args, extra = parser.parse_known_args(argv)
     from backprop_render import system
 
     system.check_system()
+    _open_user_cache(args.cache_dir, cache_size(args.cache_size))  # this node's cache
     os.chdir(REPO)
     command = [sys.executable, "-m", "distributed.cli.dask_worker", args.address,
                "--nworkers", str(args.nworkers), "--nthreads", "1", "--memory-limit", "0",
