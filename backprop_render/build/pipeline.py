@@ -22,6 +22,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import dataclasses
+import errno
 import functools
 import json
 import multiprocessing
@@ -43,7 +44,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 from backprop_core.params import Params
 from backprop_render.build import records, reuse
 from backprop_render.build.outputs import OutputFolder
-from backprop_render.errors import RenderError, SlideFailed, UsageError, interrupt
+from backprop_render.errors import DiskFull, RenderError, SlideFailed, UsageError, interrupt
 from backprop_render.present import script
 from backprop_render.progress import Progress
 from backprop_render.quality import Quality
@@ -58,7 +59,8 @@ if TYPE_CHECKING:
     from backprop_core import Lesson
     from backprop_render.build.slide_render import SlideResult
 
-__all__ = ["RenderRequest", "RenderSummary", "CacheReport", "Renderer", "run", "CACHE_DIR"]
+__all__ = ["RenderRequest", "RenderSummary", "CacheReport", "Renderer", "run", "CACHE_DIR",
+           "DiskFull", "keep_log"]
 
 # (slide, params_file, quality, workdir, gif_width, cache_dir, theme) -> finished files in workdir
 Renderer = Callable[[Slide, Path, Quality, Path, "int | None", "Path | None", str],
@@ -229,11 +231,10 @@ class _Jobs:
     def failed(self, slide: Slide, error: BaseException) -> None:
         self.progress.slide_failed(slide)
         if isinstance(error, SlideFailed) and error.log is not None and error.log.exists():
-            # The staging folder goes; the lecturer still needs the whole log.
-            kept = self.folder.path / "logs" / f"{slide.stem}-{error.log.name}"
-            kept.parent.mkdir(exist_ok=True)
-            shutil.copyfile(error.log, kept)
-            error.log = kept
+            # The staging folder goes; the lecturer still needs the whole log, in the output
+            # folder or, when that is full, wherever it can be written.
+            error.log = keep_log(error.log, f"{slide.stem}-{error.log.name}",
+                                 [self.folder.path / "logs", *_LOG_FALLBACKS()])
 
     def longest_first(self) -> list[Slide]:
         """Slides by how long they should take, longest first, so the last job to finish
@@ -460,6 +461,24 @@ class _DeckRender:
         else:
             jobs.run_parallel(count)
 
+    def drop_unfinished(self) -> None:
+        """After a full disk: the Manim media folders of the slides that did not finish (their
+        render marker says the next run would empty them anyway), so the space is free now."""
+        for stem in self.unpublished:
+            shutil.rmtree(self.folder.path / CACHE_DIR / stem, ignore_errors=True)
+
+    def space_needed(self) -> int:
+        """Bytes a render of this request takes, about: each slide's files as published the
+        last time (twice: staged, and Manim's media folder) or a guess by quality, a quarter
+        more for the lecture and the presentation."""
+        quality = self.request.quality.name
+        total = 0.0
+        for slide in self.request.slides:
+            published = self.state.slides.get(slide.stem)
+            total += 2 * sum(published.files.values()) if published is not None \
+                else _GUESS_BYTES.get(quality, _GUESS_BYTES["4k"])
+        return int(total * 1.25)
+
     def spare_core(self) -> None:
         """Start joining the lecture, with the slides final so far (a core is spare)."""
         if self.joining is None:
@@ -640,6 +659,55 @@ class _DeckRender:
         reuse.save_imports(self.folder.path / IMPORTS_FILE)
 
 
+def keep_log(log: Path, name: str, folders: list[Path]) -> Path | None:
+    """A copy of `log` as `name` in the first of `folders` that can take it whole; None if
+    none can."""
+    for folder in folders:
+        kept = folder / name
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(log, kept)
+        except OSError:
+            with contextlib.suppress(OSError):
+                kept.unlink(missing_ok=True)  # a part copy only takes the space that is left
+                folder.rmdir()  # if this made it
+            continue
+        return kept
+    return None
+
+
+def _LOG_FALLBACKS() -> list[Path]:  # noqa: N802 - a constant, computed when needed
+    """Where a log goes when the output folder is full: the user cache, then the temp folder."""
+    import tempfile
+
+    mine = [Path(os.environ[contract.CACHE]) / "logs"] if os.environ.get(contract.CACHE) else []
+    return [*mine, Path(tempfile.gettempdir()) / f"backprop-render-logs-{os.getuid()}"]
+
+
+NO_SPACE = os.strerror(errno.ENOSPC)  # "No space left on device", as Manim's log says it
+# A slide's files and its share of the Manim media folder and the lecture, when this folder
+# has no earlier render to go by (bench/regenerate.py: output and cache MB of 8 slides).
+_GUESS_BYTES = {"preview": 16e6, "720p": 20e6, "1080p": 30e6, "4k": 90e6}
+
+
+def _disk_full(error: BaseException, out: Path,
+               slide_bytes: float) -> tuple[Path, Path | None] | None:
+    """If `error` is a full disk: the folder it hit and the log kept; else None. A slide's
+    Manim may say so in its log, or be cut off before it could (its log is on that disk):
+    a slide that failed with less space left than a slide takes counts as one."""
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        where = Path(error.filename).parent if error.filename else out
+        return where, None
+    cause = error.__cause__
+    if isinstance(cause, OSError) and cause.errno == errno.ENOSPC:
+        return _disk_full(cause, out, slide_bytes)
+    if isinstance(error, SlideFailed) and (
+            NO_SPACE in str(error) or NO_SPACE in error.log_tail
+            or shutil.disk_usage(out).free < slide_bytes):
+        return out, error.log
+    return None
+
+
 def _caught(step: Callable[[], None] | None) -> RenderError | None:
     """Run `step`, if any; its RenderError, returned rather than raised."""
     try:
@@ -700,6 +768,7 @@ def run(request: RenderRequest, progress: Progress,
     processes, so it must be picklable (a module-level function or instance).
     """
     given = os.environ.get(contract.CACHE)
+    full: tuple[Path, Path | None] | None = None
     with OutputFolder(request.out) as folder:
         deck = _DeckRender(request, folder, progress, renderer or render_slide)
         try:
@@ -708,6 +777,11 @@ def run(request: RenderRequest, progress: Progress,
             deck.save()
             if late is not None:
                 raise late
+        except (OSError, RenderError) as error:
+            full = _disk_full(error, request.out, _GUESS_BYTES.get(request.quality.name, 0))
+            if full is None:
+                raise
+            deck.drop_unfinished()
         finally:
             deck.close()
             deck.stop_preparing(wait=False)  # after an interruption: no waiting for a cut
@@ -716,6 +790,10 @@ def run(request: RenderRequest, progress: Progress,
                 deck.summary.cache = CacheReport.of(deck.cache, deck.summary.rendered)
                 deck.cache.close()
             _restore(contract.CACHE, given)  # set for this run's slide jobs only
+    if full is not None:  # said once the staging folder is gone: the space free after it
+        where, log = full
+        free = shutil.disk_usage(where).free if where.exists() else None
+        raise DiskFull(where, deck.space_needed(), free, log)
     return deck.summary
 
 

@@ -436,6 +436,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return error.exit_status
     except RenderError as error:
         _err(f"error: {error}")
+        if getattr(error, "log", None):
+            _err(f"The whole log: {error.log}")
         return error.exit_status
     except KeyboardInterrupt:
         _err("\ninterrupted: files in the output folder were left as they were, apart from "
