@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import pickle
 from pathlib import Path
 
 import pytest
 
 from lecture import contract, user_cache
 from lecture.user_cache import CacheError, UserCache
+from tests.planted import Planted, planted
 
 
 @pytest.fixture
@@ -58,20 +58,6 @@ def test_a_damaged_database_starts_again_empty(root):
     cache = UserCache.open(root)
     assert cache.repaired["database"] == 1 and cache.get("tex", "k") is None
     assert cache.put("tex", "k", b"<svg/>") and cache.get("tex", "k") == b"<svg/>"
-
-
-class Planted:
-    """A pickle that writes a file when it is loaded."""
-
-    def __init__(self, marker: Path) -> None:
-        self.marker = marker
-
-    def __reduce__(self):
-        return (os.system, (f"touch {self.marker}",))
-
-
-def planted(marker: Path) -> bytes:
-    return pickle.dumps(Planted(marker))
 
 
 def test_a_planted_entry_without_the_key_is_never_loaded(root, tmp_path, monkeypatch):

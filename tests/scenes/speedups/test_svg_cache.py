@@ -172,13 +172,14 @@ def test_nothing_is_loaded_from_the_output_folder(cache, tmp_path):
     # guarded by a SHA-256 anyone can compute): a pickle planted there, under every key
     # this render looks up and in the old format, is never read.
     import hashlib
-    import pickle
+
+    from tests.planted import planted
 
     marker = tmp_path / "ran"
     build()
     folder = tmp_path / "out" / ".render-cache" / "01-what-is-backpropagation" / "svg"
     folder.mkdir(parents=True)
-    payload = pickle.dumps(Planted(marker))
+    payload = planted(marker)
     for key in parses(cache):
         (folder / f"{key}.svgpickle").write_bytes(
             b"BPSVG1\n" + hashlib.sha256(payload).digest() + payload)
@@ -186,16 +187,6 @@ def test_nothing_is_loaded_from_the_output_folder(cache, tmp_path):
     fresh_process()
     build()
     assert svg_cache.active().misses == 5 and not marker.exists()
-
-
-class Planted:
-    """A pickle that writes a file when it is loaded."""
-
-    def __init__(self, marker: Path) -> None:
-        self.marker = marker
-
-    def __reduce__(self):
-        return (os.system, (f"touch {self.marker}",))
 
 
 def test_a_fork_reads_but_never_writes(cache):
