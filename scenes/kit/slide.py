@@ -60,7 +60,7 @@ manim_speedups.install()
 cache_key.install()  # Manim's per-animation cache key, the same key computed faster
 latex_format.install()  # formulas compiled with the preamble loaded once
 typeset_cache.install()  # formulas and texts typeset once per machine (the user cache)
-svg_cache.install()  # parsed formulas and texts kept on disk between renders of a slide
+svg_cache.install()  # parsed formulas and texts kept in the user cache (every render shares it)
 if os.environ.get(contract.PROFILE):  # bench/profiling.py, for bench/breakdown.py; after
     from bench import profiling  # the speedups, so it times the functions really called
 
