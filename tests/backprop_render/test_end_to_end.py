@@ -245,12 +245,12 @@ def test_30_new_folders_at_once_typeset_and_synthesize_nothing_the_cache_has(
     from lecture.user_cache import UserCache
 
     slide = deck.slides[0]  # the quicker one
-    quick = ["--no-gif", "--no-present", "--jobs", "1"]
+    quick = ["--no-present", "--jobs", "1"]  # the GIF as the deck's: its MP4 is made so too
     same = subprocess.Popen(render_command(tmp_path / "same", (slide.number,), deck.cache)
                             + quick, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     light = subprocess.Popen(render_command(tmp_path / "light", (slide.number,), deck.cache)
-                             + [*quick, "--theme", "light"], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+                             + [*quick, "--no-gif", "--theme", "light"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     outputs = [process.communicate(timeout=600) for process in (same, light)]
     assert [same.returncode, light.returncode] == [0, 0], [e[-3000:] for _, e in outputs]
     same_out, light_out = outputs[0][0], outputs[1][0]
