@@ -109,6 +109,9 @@ def make_private(root: Path) -> None:
     it is emptied and closed; another user's is refused (CacheError)."""
     try:
         root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except FileExistsError:
+        raise CacheError(f"the cache folder {root} is a file; choose another with "
+                         "--cache-dir") from None
     except OSError as error:
         raise CacheError(f"the cache folder {root} cannot be made ({error.strerror})") from None
     problem = private_problem(root)
