@@ -170,10 +170,10 @@ class UserCache:
         self.taken: Counter[str] = Counter()  # entries read, by kind
         self.stored: Counter[str] = Counter()  # entries made and stored, by kind
         self.repaired: Counter[str] = Counter()  # damaged entries found and dropped, by kind
+        self.problems: Counter[str] = Counter()  # why an entry could not be stored or read
         self._cache: diskcache.Cache | None = None
         self._secret: bytes | None = None
         self._lock = threading.Lock()
-        self.problem: str | None = None  # why the cache is off in this process, if it is
 
     @classmethod
     def open(cls, root: Path, limit: int = DEFAULT_LIMIT) -> UserCache:
@@ -201,7 +201,7 @@ class UserCache:
         """What this process took from the cache, stored in it and found damaged, by kind
         (the slide's manifest carries it to the render's summary)."""
         return {"taken": dict(self.taken), "stored": dict(self.stored),
-                "repaired": dict(self.repaired)}
+                "repaired": dict(self.repaired), "problems": dict(self.problems)}
 
     # ----- reading and writing -----------------------------------------------------------
 
@@ -368,10 +368,10 @@ class UserCache:
             self.close()
             self.repaired["database"] += 1
             shutil.rmtree(self.root / _ENTRIES, ignore_errors=True)
-        if isinstance(error, OSError) and error.errno == errno.ENOSPC:
-            self.problem = f"no space left on device in {self.root}"
-        else:
-            self.problem = f"{type(error).__name__}: {error}"
+        full = (isinstance(error, OSError) and error.errno == errno.ENOSPC) or (
+            isinstance(error, sqlite3.OperationalError) and "full" in str(error))
+        self.problems[f"no space left on device in {self.root}" if full
+                      else f"{type(error).__name__}: {error}"] += 1
 
 
 def _make_key(path: Path) -> bytes:

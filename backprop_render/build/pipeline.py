@@ -122,17 +122,18 @@ class CacheReport:
     taken: dict[str, int]
     stored: dict[str, int]
     repaired: dict[str, int]
-    problem: str | None = None  # why it could not be used, if it could not
+    problems: dict[str, int]  # why entries could not be stored or read: how often
 
     @classmethod
     def of(cls, cache: Any, results: list[SlideResult]) -> CacheReport:
-        use: dict[str, dict[str, int]] = {"taken": {}, "stored": {}, "repaired": {}}
+        use: dict[str, dict[str, int]] = {"taken": {}, "stored": {}, "repaired": {},
+                                          "problems": {}}
         for part in [r.cache_use for r in results] + [cache.use()]:
             for what, counts in use.items():
                 for kind, count in (part.get(what) or {}).items():
                     counts[kind] = counts.get(kind, 0) + int(count)
         return cls(cache.root, cache.volume(), cache.limit, use["taken"], use["stored"],
-                   use["repaired"], cache.problem)
+                   use["repaired"], use["problems"])
 
 
 @contextmanager

@@ -355,8 +355,9 @@ def _report_cache(cache) -> None:
     if damaged:
         print(f"    {damaged} damaged {'entry' if damaged == 1 else 'entries'} found and dropped "
               "(made again)")
-    if cache.problem:
-        print(f"    warning: the cache could not keep everything: {cache.problem}")
+    for problem, count in cache.problems.items():
+        print(f"    warning: {count} cache {'entry' if count == 1 else 'entries'} not kept: "
+              f"{problem}")
 
 
 def _test(argv: Sequence[str]) -> NoReturn:

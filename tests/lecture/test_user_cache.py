@@ -35,7 +35,21 @@ def test_it_is_made_private_and_an_entry_reads_back(root):
     assert cache.get("speech", "k") is None
     assert cache.put("speech", "k", b"RIFF...") and cache.get("speech", "k") == b"RIFF..."
     assert cache.get("tex", "k") is None  # kinds do not mix
-    assert cache.use() == {"taken": {"speech": 1}, "stored": {"speech": 1}, "repaired": {}}
+    assert cache.use() == {"taken": {"speech": 1}, "stored": {"speech": 1}, "repaired": {},
+                           "problems": {}}
+
+
+def test_a_full_disk_costs_the_entry_and_says_so(root, monkeypatch):
+    import errno
+
+    cache = UserCache.open(root)
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(cache._entries(), "set", full)
+    assert not cache.put("speech", "k", b"RIFF...") and cache.get("speech", "k") is None
+    assert cache.use()["problems"] == {f"no space left on device in {root}": 1}
 
 
 @pytest.mark.parametrize("spoil", [lambda b: b[: len(b) // 2], lambda b: b[:-1] + b"!",
