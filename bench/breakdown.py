@@ -209,7 +209,9 @@ def _table(runs: list[SlideRun], kind: str, title: str, note: str) -> list[str]:
 def report(runs: list[SlideRun]) -> list[str]:
     quality = runs[0].quality
     lines = [f"Where the time goes: {len(runs)} slide(s) at {quality.name} "
-             f"({quality.width}x{quality.height}, {quality.fps} fps), rendered cold."]
+             f"({quality.width}x{quality.height}, {quality.fps} fps), rendered "
+             + (f"into new folders, user cache {os.environ[contract.CACHE]} as it was."
+                if os.environ.get(contract.CACHE) else "cold.")]
     lines += _table(runs, "cpu", "CPU seconds (user+sys of every thread and child process):",
                     "  The machine may be shared: CPU seconds are the trustworthy numbers.")
     threads = sum(r.columns["encode"]["thread_wall"] for r in runs)
