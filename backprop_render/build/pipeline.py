@@ -447,6 +447,11 @@ class _DeckRender:
             self.cache = use_user_cache(self.request.cache_dir, self.request.cache_size)
         except CacheError as error:
             raise UsageError(str(error)) from None
+        # What the user cache holds now, as folders rendered before issue 30 kept it: never
+        # read again (the parsed SVGs there are pickles), so not kept either.
+        old = self.folder.path / CACHE_DIR
+        for stale in (old / "speech", old / "typeset", *old.glob("*/svg")):
+            shutil.rmtree(stale, ignore_errors=True)
         params_file = self.folder.staging / "params.json"
         params_file.write_text(json.dumps(dataclasses.asdict(self.request.params)),
                                encoding="utf-8")

@@ -707,3 +707,15 @@ def test_a_log_goes_where_it_can_be_written(tmp_path):
     kept = pipeline.keep_log(log, "01.log", [blocked / "logs", tmp_path / "elsewhere"])
     assert kept == tmp_path / "elsewhere" / "01.log" and kept.read_text() == "the whole story"
     assert pipeline.keep_log(log, "01.log", [blocked / "logs"]) is None
+
+
+def test_the_caches_an_older_render_kept_in_the_folder_go(tmp_path):
+    # Sentences, typeset and parsed SVGs live in the user cache now; the output folder's old
+    # copies (the parsed ones pickles) are never read, so a render removes them.
+    old = tmp_path / pipeline.CACHE_DIR
+    for folder in ("speech/joe", "typeset/Tex", "01-what-is-backpropagation/svg"):
+        (old / folder).mkdir(parents=True)
+        (old / folder / "entry").write_bytes(b"from before")
+    render(tmp_path, [1], FakeRenderer())
+    assert not any((old / f).exists() for f in ("speech", "typeset",
+                                                "01-what-is-backpropagation/svg"))
