@@ -11,7 +11,8 @@ from pathlib import Path
 from types import FrameType
 from typing import NoReturn
 
-__all__ = ["RenderError", "UsageError", "SetupError", "SlideFailed", "EXIT_OK", "EXIT_FAILED",
+__all__ = ["RenderError", "UsageError", "SetupError", "SlideFailed", "DiskFull", "EXIT_OK",
+           "EXIT_FAILED",
            "EXIT_USAGE", "EXIT_SETUP", "EXIT_INTERRUPTED", "interrupt"]
 
 EXIT_OK = 0
@@ -48,6 +49,23 @@ class SlideFailed(RenderError):
     def __reduce__(self):
         # A slide job in another process sends its failure back pickled, log and all.
         return type(self), (str(self), self.log_tail, self.log)
+
+
+class DiskFull(RenderError):
+    """The disk filled up: which folder, and how much the render needs."""
+
+    def __init__(self, folder: Path, needed: int, free: int | None,
+                 log: Path | None = None) -> None:
+        need = f"about {needed / 1e6:.0f} MB"
+        have = f" ({free / 1e6:.0f} MB free now)" if free is not None else ""
+        super().__init__(f"no space left on device in {folder}: a render like this one needs "
+                         f"{need}{have}. Free some space or render elsewhere (--out, "
+                         f"--cache-dir), then run the same command again: the files published "
+                         f"before are whole, and what was finished is kept.")
+        self.folder, self.needed, self.free, self.log = folder, needed, free, log
+
+    def __reduce__(self):
+        return type(self), (self.folder, self.needed, self.free, self.log)
 
 
 def interrupt(signum: int, frame: FrameType | None) -> NoReturn:

@@ -29,6 +29,8 @@ costs the render CPU (printed, and left out) and wall time (not separable).
     .venv/bin/python bench/breakdown.py                          # 8 slides at 1080p, floor
     .venv/bin/python bench/breakdown.py --slides 3 4 --quality preview --floor-slide 4
     .venv/bin/python bench/breakdown.py --slides 6 --no-floor --json times.json
+    .venv/bin/python bench/breakdown.py --slides 4 --quality preview --no-floor \
+        --cache-dir /tmp/warm   # twice: the second is a new folder with the user cache warm
 """
 
 from __future__ import annotations
@@ -207,7 +209,9 @@ def _table(runs: list[SlideRun], kind: str, title: str, note: str) -> list[str]:
 def report(runs: list[SlideRun]) -> list[str]:
     quality = runs[0].quality
     lines = [f"Where the time goes: {len(runs)} slide(s) at {quality.name} "
-             f"({quality.width}x{quality.height}, {quality.fps} fps), rendered cold."]
+             f"({quality.width}x{quality.height}, {quality.fps} fps), rendered "
+             + (f"into new folders, user cache {os.environ[contract.CACHE]} as it was."
+                if os.environ.get(contract.CACHE) else "cold.")]
     lines += _table(runs, "cpu", "CPU seconds (user+sys of every thread and child process):",
                     "  The machine may be shared: CPU seconds are the trustworthy numbers.")
     threads = sum(r.columns["encode"]["thread_wall"] for r in runs)
@@ -351,7 +355,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write every timing record here")
     parser.add_argument("--keep", type=Path, metavar="DIR",
                         help="render into DIR and keep it (default: a temporary folder)")
+    parser.add_argument("--cache-dir", type=Path, metavar="DIR",
+                        help="the user cache the renders read and fill (default: none, every "
+                             "render cold); run twice with one to see a render into a new "
+                             "folder with the cache warm")
     args = parser.parse_args(argv)
+    if args.cache_dir:
+        slide_render.use_user_cache(args.cache_dir.absolute())
     numbers = {s.number for s in SLIDES}
     for number in [*args.slides, args.floor_slide]:
         if number not in numbers:

@@ -49,19 +49,35 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-CONFIGS = ("none", "joe", "joe-cached")  # the last reuses the joe run's speech cache
+CONFIGS = ("none", "joe", "joe-cached")  # the last reuses the joe run's sentences
 RUNS = (("cold", []), ("lr=0.02", ["--set", "lr=0.02"]))
 
 
 def render(out: Path, quality: str, voice: str, extra: list[str]) -> tuple[float, str]:
     command = [str(REPO / "render.sh"), "--no-gif", "--quiet", "--quality", quality,
-               "--voice", voice, "--out", str(out), *extra]
+               "--voice", voice, "--out", str(out), "--cache-dir", str(out.parent / "cache"),
+               *extra]
     started = time.monotonic()
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     seconds = time.monotonic() - started
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr[-3000:]}")
     return seconds, done.stdout
+
+
+def only_sentences(root: Path) -> None:
+    """Leave only the sentences in a copy of the user cache: the formulas are typeset again,
+    as in the other runs, so the row separates synthesis from the rest."""
+    import sys
+
+    sys.path.insert(0, str(REPO))
+    from lecture.user_cache import UserCache
+
+    entries = UserCache(root)._entries()
+    for key in list(entries.iterkeys()):
+        if not key.startswith("speech/"):
+            entries.delete(key)
+    entries.close()
 
 
 def sentences(summary: str) -> str:
@@ -225,9 +241,9 @@ def main() -> None:
         speech = Path(tempfile.mkdtemp(prefix="bench-voice-speech-"))
         for config in args.only:
             folder = Path(tempfile.mkdtemp(prefix=f"bench-voice-{config}-"))
-            cache = folder / "out" / ".render-cache" / "speech"
+            cache = folder / "cache"  # the user cache of its renders
             if config == "joe-cached":
-                shutil.copytree(speech, cache, dirs_exist_ok=True)
+                only_sentences(shutil.copytree(speech, cache, dirs_exist_ok=True))
             try:
                 for run, extra in RUNS:
                     seconds, summary = render(folder / "out", args.quality,

@@ -9,7 +9,7 @@ none of them set and draws the defaults, silent, in the dark theme.
 from __future__ import annotations
 
 __all__ = ["PARAMS", "FACTS_OUT", "STILL_OUT", "THEME", "VOICE", "SPEECH_CACHE", "TEX_FORMATS",
-           "SVG_CACHE", "NO_SVG_CACHE", "NO_PREFETCH", "STOCK_MANIM", "PROFILE",
+           "CACHE", "NO_SVG_CACHE", "NO_PREFETCH", "STOCK_MANIM", "PROFILE",
            "PROFILE_CAPTURE", "ALL"]
 
 # What to draw.
@@ -21,10 +21,13 @@ VOICE = "BACKPROP_VOICE"  # the voice a scene speaks with; unset: none (tests, m
 FACTS_OUT = "BACKPROP_FACTS_OUT"  # the facts manifest (JSON) of what it read, showed and said
 STILL_OUT = "BACKPROP_STILL_OUT"  # its last frame (PNG)
 
-# Caches the pipeline keeps between renders.
-SPEECH_CACHE = "BACKPROP_SPEECH_CACHE"  # folder of the synthesized sentences
-TEX_FORMATS = "BACKPROP_TEX_FORMATS"  # folder of the precompiled LaTeX preamble formats
-SVG_CACHE = "BACKPROP_SVG_CACHE"  # folder of the slide's parsed formula and text SVGs
+# Caches.
+# The user's cache of what is keyed by content (lecture/user_cache.py): sentences, typeset
+# and parsed SVGs, LaTeX formats; a private folder, shared by every render on the machine.
+CACHE = "BACKPROP_CACHE"
+SPEECH_CACHE = "BACKPROP_SPEECH_CACHE"  # folder the scene leaves each sentence it spoke in
+# folder of the precompiled LaTeX preamble formats, when there is no $BACKPROP_CACHE
+TEX_FORMATS = "BACKPROP_TEX_FORMATS"
 
 # Switches, for benchmarks or to rule a speed-up out when something looks wrong.
 NO_SVG_CACHE = "BACKPROP_NO_SVG_CACHE"  # set: every SVG is parsed
@@ -33,5 +36,5 @@ STOCK_MANIM = "BACKPROP_STOCK_MANIM"  # set: Manim's own code, none of scenes/sp
 PROFILE = "BACKPROP_PROFILE"  # a folder: each Manim process times its phases (bench/profiling.py)
 PROFILE_CAPTURE = "BACKPROP_PROFILE_CAPTURE"  # a folder: keep the frames handed to the encoder
 
-ALL = (PARAMS, THEME, VOICE, FACTS_OUT, STILL_OUT, SPEECH_CACHE, TEX_FORMATS, SVG_CACHE,
+ALL = (PARAMS, THEME, VOICE, FACTS_OUT, STILL_OUT, CACHE, SPEECH_CACHE, TEX_FORMATS,
        NO_SVG_CACHE, NO_PREFETCH, STOCK_MANIM, PROFILE, PROFILE_CAPTURE)

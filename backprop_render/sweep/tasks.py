@@ -39,9 +39,10 @@ import msgspec
 
 from backprop_core import Params
 from backprop_render.build import reuse
-from backprop_render.build.slide_render import SlideResult, render_slide
+from backprop_render.build.slide_render import SlideResult, render_slide, use_user_cache
 from backprop_render.errors import RenderError, SlideFailed
 from backprop_render.quality import Quality
+from lecture import contract
 from lecture.slides import Slide
 
 __all__ = ["TaskSpec", "TaskDone", "StaleWorker", "Store", "run_task", "cache_root"]
@@ -223,6 +224,8 @@ def run_task(spec: TaskSpec) -> TaskDone:
             f"{mine[:12]} instead of {spec.code_key[:12]}); update it (git pull && "
             f"./render.sh setup) and restart it")
     store.note_attempt(spec.key, who)
+    if not os.environ.get(contract.CACHE):  # a worker started by hand: its machine's cache
+        use_user_cache().close()
     work = store.work / f"{spec.key}-{uuid.uuid4().hex[:8]}"
     work.mkdir(parents=True)
     try:

@@ -37,6 +37,7 @@ from backprop_core.spoken import spoken_sentence
 from lecture import contract
 from lecture.facts import FactRecorder, TrackedLesson
 from lecture.slides import KICKER, SLIDE_COUNT, SLIDES, Slide, beat_id, is_beat_name
+from lecture.user_cache import UserCache
 from narration.speech import Narrator
 from scenes import speedups
 from scenes.checks import paused_frames
@@ -296,7 +297,7 @@ class SlideScene(Scene):
         self.save_still()
         self.write_facts()
         if not config.dry_run:  # the cache keeps what this render used, no more
-            svg_cache.prune()
+            svg_cache.report()
 
     def save_still(self) -> None:
         """Save the slide's last frame where $BACKPROP_STILL_OUT says, as `manim -s` would.
@@ -326,4 +327,11 @@ class SlideScene(Scene):
         self.facts.write(path, slide=self.slide.number, slug=self.slide.slug,
                          scene=type(self).__name__, duration=self.video_time,
                          narration=self.narration, voice=self.narrator.voice,
-                         layout_problems=self.layout_problems)
+                         layout_problems=self.layout_problems, **_cache_use())
+
+
+def _cache_use() -> dict[str, Any]:
+    """What this process took from the user cache and stored in it, for the render's
+    summary (the pipeline takes it out of the manifest: facts.json does not keep it)."""
+    store = UserCache.from_environment()
+    return {"cache_use": store.use()} if store is not None else {}

@@ -3,8 +3,9 @@
 Where Manim 0.22 works harder than the slides need, a patch that changes no picture:
 held_frames (a held frame encoded once), glyph_paths (a glyph lets go of its parsed SVG
 path), cache_key (the per-animation cache key computed faster), latex_format (formulas
-compiled with their preamble loaded once), svg_cache (parsed SVGs kept on disk between
-renders), prefetch (a slide's formulas compiled together). And frame_count, which
+compiled with their preamble loaded once), typeset_cache (formulas and texts typeset once
+per machine, in the user's cache), svg_cache (parsed SVGs kept in the user's cache),
+prefetch (a slide's formulas compiled together). And frame_count, which
 replaces nothing but mirrors how many frames Manim writes for an animation: the
 narration is placed by it.
 
@@ -36,6 +37,7 @@ from scenes.speedups import (
     latex_format,
     prefetch,
     svg_cache,
+    typeset_cache,
 )
 from scenes.speedups.guard import Patch
 
@@ -43,8 +45,8 @@ __all__ = ["PATCHES", "every_patch", "install"]
 
 # In the order they go in: a patch after those it needs.
 PATCHES: tuple[Patch, ...] = (held_frames.PATCH, glyph_paths.PATCH, cache_key.PATCH,
-                              latex_format.PATCH, svg_cache.PATCH, prefetch.PATCH,
-                              frame_count.PATCH)
+                              latex_format.PATCH, typeset_cache.PATCH, svg_cache.PATCH,
+                              prefetch.PATCH, frame_count.PATCH)
 _found: dict[Patch, list[str]] = {}  # patch -> its differences, looked for once a process
 _warned = False
 

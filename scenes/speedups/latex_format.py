@@ -9,11 +9,14 @@ from it (tests/scenes/speedups/test_latex_format.py compares them).
 
 One format per preamble and TeX installation, named by a hash of the preamble and of
 the `latex` binary, its `latex.fmt` and `mylatexformat.ltx`, so another template or a
-TeX update makes a new one. It is built once per folder: `$BACKPROP_TEX_FORMATS` (the
-render pipeline points it at its output folder's typeset store, shared by the slides),
-else `tex-formats` in Manim's media folder; under a lock (parallel slides wait for the
-one building it, without building it twice), written atomically. Without mylatexformat,
-when the format cannot be built, or when a compile with it fails, Manim's own command runs.
+TeX update makes a new one. It is built once per folder: the user's cache
+(lecture/user_cache.py, `formats/`, shared by every render on the machine; a format is code
+LaTeX runs, so it is loaded only from that private folder, and only while it matches the
+MAC recorded beside it when it was built: a damaged one is built again), else
+`$BACKPROP_TEX_FORMATS`, else `tex-formats` in Manim's media folder; under a lock (parallel
+slides wait for the one building it, without building it twice), written atomically.
+Without mylatexformat, when the format cannot be built, or when a compile with it fails,
+Manim's own command runs.
 
 Installed by `scenes.speedups.install`, like every patch of Manim.
 """
@@ -32,10 +35,11 @@ from manim import config, logger
 from manim.utils import tex_file_writing
 
 from lecture import contract
+from lecture.user_cache import UserCache
 from scenes.speedups.guard import Patch
 
-__all__ = ["command_with_format", "compile_tex", "format_for", "preamble_of", "PATCH",
-           "installed"]
+__all__ = ["command_with_format", "compile_tex", "format_for", "preamble_of", "installation",
+           "PATCH", "installed"]
 
 BEGIN = r"\begin{document}"
 _stock_compile_tex = tex_file_writing.compile_tex
@@ -49,7 +53,7 @@ def preamble_of(tex: str) -> str | None:
     return tex[:at] if at > 0 else None
 
 
-def _fingerprint() -> str:
+def installation() -> str:
     """What a format depends on besides its preamble: the TeX binary and base format,
     and mylatexformat; empty if either is missing."""
     global _installation
@@ -99,11 +103,12 @@ def format_for(tex: str) -> Path | None:
     """The format holding `tex`'s preamble (built now if this folder has none yet), or
     None if it cannot be had."""
     preamble = preamble_of(tex)
-    installation = _fingerprint()
-    if preamble is None or not installation:
+    tex_installation = installation()
+    if preamble is None or not tex_installation:
         return None
-    name = hashlib.sha256(f"{installation}\n{preamble}".encode()).hexdigest()[:16]
-    folder = _folder()
+    name = hashlib.sha256(f"{tex_installation}\n{preamble}".encode()).hexdigest()[:16]
+    store = UserCache.from_environment()
+    folder = store.formats if store is not None else _folder()
     place = folder / f"preamble-{name}.fmt"
     known = _formats.get(str(place), False)
     if known is None or (known and known.is_file()):  # the folder may have gone since
@@ -113,8 +118,13 @@ def format_for(tex: str) -> Path | None:
         folder.mkdir(parents=True, exist_ok=True)
         with open(folder / f".preamble-{name}.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # another slide may be building it: wait
-            if not place.is_file() and not _build(preamble, place):
-                target = None
+            whole = place.is_file() and (store is None or store.sealed(place))
+            if not whole:
+                if _build(preamble, place):
+                    if store is not None:
+                        store.seal(place)
+                else:
+                    target = None
     except OSError as error:
         logger.info("No LaTeX format for the preamble (%s)", error)
         target = None

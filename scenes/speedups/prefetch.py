@@ -48,7 +48,7 @@ from manim.mobject.text import tex_mobject
 from manim.utils import tex_file_writing
 
 from lecture import contract
-from scenes.speedups import latex_format
+from scenes.speedups import latex_format, typeset_cache
 from scenes.speedups.guard import Patch
 
 __all__ = ["DRY_PASS_SECONDS", "DryPass", "as_if_alone", "batch_body", "collect",
@@ -234,10 +234,12 @@ def batch_body(tex_files: list[Path]) -> str | None:
 def compile_batch(tex_files: list[Path]) -> int:
     """Compile `tex_files` (formulas of templates compiled by `latex` to DVI), those of
     one preamble in one `latex` run with its format and one `dvisvgm` call; write each
-    SVG next to its TeX file, as Manim names it. Returns how many it wrote (a batch
-    that fails writes none: each of its formulas then compiles on its own, as Manim
-    does, with Manim's error report)."""
-    todo = [t for t in dict.fromkeys(tex_files) if not t.with_suffix(".svg").exists()]
+    SVG next to its TeX file, as Manim names it. Those the user cache has are taken from
+    it instead (typeset_cache.py), those compiled are given to it. Returns how many it
+    wrote (a batch that fails writes none: each of its formulas then compiles on its own,
+    as Manim does, with Manim's error report)."""
+    todo = [t for t in dict.fromkeys(tex_files) if not t.with_suffix(".svg").exists()
+            and not typeset_cache.take("tex", t.with_suffix(".svg"))]
     by_preamble: dict[str | None, list[Path]] = {}
     for tex_file in todo:
         preamble = latex_format.preamble_of(tex_file.read_text(encoding="utf-8"))
@@ -279,6 +281,7 @@ def _compile_together(todo: list[Path]) -> int:
         for tex_file, page in zip(todo, pages, strict=True):
             page.write_text(as_if_alone(page.read_text(encoding="utf-8")), encoding="utf-8")
             os.replace(page, tex_file.with_suffix(".svg"))
+            typeset_cache.give("tex", tex_file.with_suffix(".svg"))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return len(todo)

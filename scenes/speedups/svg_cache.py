@@ -7,9 +7,9 @@ all), so a re-render after a parameter change parses every formula and text of t
 again although most of them did not change: on slides 4 and 6 at preview about 1 CPU s
 each of an `lr` re-render.
 
-This keeps the parse's result in a folder of the slide's own render cache
-(`$BACKPROP_SVG_CACHE`, set per slide by backprop_render/build/slide_render.py), one file per
-SVG, and takes it from there when the same SVG is parsed again:
+This keeps the parse's result in the user's cache (lecture/user_cache.py, kind "parse":
+private, shared by every output folder and run) and takes it from there when the same SVG
+is parsed again:
 
 - **Key.** Manim's own key (`hash_obj(hash_seed)`) uses Python's `hash` of strings, which
   differs from one process to the next, and names the SVG file, not what is in it. The
@@ -24,23 +24,24 @@ SVG, and takes it from there when the same SVG is parsed again:
   points, styles and attributes in the same order, hence the same frames and the same
   per-animation cache keys (tests/scenes/speedups/test_svg_cache.py). What comes after the parse
   (MathTex's break-up into parts, colours, sizes) runs as before.
+- **No code from writable places.** A pickle can run code, so one is loaded only from the
+  user's own cache folder (mode 0700, checked), and only when its HMAC under the key kept
+  there matches: nothing is unpickled from the output folder or from a folder others can
+  write, and a planted or altered entry is dropped unread.
 - **Manim's memory cache** is untouched: a formula parsed before in this process is
   still a copy from it, and one taken from disk goes into it as a parsed one would, so
   the process sees the same objects with or without this cache.
-- **Failing safe.** A file starts with a SHA-256 of its pickle: a truncated or corrupt
-  file, or one that does not unpickle to what is expected, is a miss (parsed again and
-  rewritten), never an error. Files are written whole (temporary file, then `os.replace`).
-- **Bounded.** At the end of a render (SlideScene.tear_down) the entries that render did
-  not use are deleted, so the folder holds the SVGs of the last render only, whatever
-  the number of parameter changes before it.
+- **Failing safe.** An entry whose MAC does not match (cut short, altered), or that does
+  not unpickle to what is expected, is a miss (parsed again and stored again), never an
+  error. The user cache bounds its size, evicting the least recently used entries.
 - **Only in the process that opened it.** The prefetch's dry pass (a fork of the scene
   process, scenes/speedups/prefetch.py) reads the cache but does not write it: its formulas are
   stand-ins.
 
 Installed by `scenes.speedups.install`, like every patch of Manim, only with
 scenes/speedups/glyph_paths.py in (a glyph keeps no parsed svgelements path), not with
-`BACKPROP_NO_SVG_CACHE=1`; without `$BACKPROP_SVG_CACHE` (a plain `manim render` of a
-scene) it does nothing.
+`BACKPROP_NO_SVG_CACHE=1`; without `$BACKPROP_CACHE` (a plain `manim render` of a scene)
+it does nothing.
 """
 
 from __future__ import annotations
@@ -51,7 +52,6 @@ import os
 import pickle
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 import manim
@@ -62,15 +62,14 @@ from manim.mobject.types.vectorized_mobject import VGroup, VMobject
 from manim.utils.iterables import hash_obj
 
 from lecture import contract
+from lecture.user_cache import UserCache
 from scenes.speedups.guard import Patch
 
-__all__ = ["FORMAT", "SvgCache", "entry_key", "active", "prune",
+__all__ = ["FORMAT", "KIND", "SvgCache", "entry_key", "active", "report",
            "init_svg_mobject_cached", "PATCH", "installed"]
 
-FORMAT = 2  # raise it when what is stored, or how it is keyed, changes
-SUFFIX = ".svgpickle"
-_MAGIC = b"BPSVG1\n"
-_DIGEST = 32  # bytes of SHA-256 before the pickle
+FORMAT = 3  # raise it when what is stored, or how it is keyed, changes
+KIND = "parse"  # its entries in the user cache
 _SVGMobject = svg_mobject.SVGMobject
 _stock_init = _SVGMobject.init_svg_mobject
 # The steps of the parse: a class overriding any of them parses differently from what
@@ -82,22 +81,19 @@ _PARSE_STEPS = ("generate_mobject", "get_file_path", "modify_xml_tree",
                 "polygon_to_mobject", "polyline_to_mobject", "text_to_mobject",
                 "get_mobject_type_class", "init_svg_mobject")
 _PARSED = ("submobjects", "id_to_vgroup_dict")  # what the parse sets; stored on their own
+Parsed = tuple[list[VMobject], dict[str, VGroup], dict[str, Any]]
 
 
 class SvgCache:
-    """One folder of parsed SVGs; remembers which entries this process used."""
+    """Parsed SVGs in the user cache, counted for this process."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
+    def __init__(self, store: UserCache) -> None:
+        self.store = store
         self.owner = os.getpid()  # a fork (the prefetch's dry pass) reads but never writes
-        self.used: set[str] = set()
         self.hits = self.misses = 0
         self.cpu = 0.0  # thread CPU s spent reading and writing entries (bench/svg_cache.py)
 
-    def path(self, key: str) -> Path:
-        return self.folder / f"{key}{SUFFIX}"
-
-    def load(self, key: str) -> tuple[list[VMobject], dict[str, VGroup], dict[str, Any]] | None:
+    def load(self, key: str) -> Parsed | None:
         """The stored parse of `key`, or None if there is none or it cannot be trusted."""
         started = time.thread_time()
         try:
@@ -105,17 +101,10 @@ class SvgCache:
         finally:
             self.cpu += time.thread_time() - started
 
-    def _load(self, key: str) -> tuple[list[VMobject], dict[str, VGroup], dict[str, Any]] | None:
-        try:
-            data = self.path(key).read_bytes()
-        except OSError:
+    def _load(self, key: str) -> Parsed | None:
+        payload = self.store.get(KIND, key)  # None unless its MAC matches: see the notes
+        if payload is None:
             return None
-        head = len(_MAGIC) + _DIGEST
-        if len(data) <= head or not data.startswith(_MAGIC):
-            return None
-        payload = data[head:]
-        if hashlib.sha256(payload).digest() != data[len(_MAGIC):head]:
-            return None  # cut short or altered since it was written
         # Unpickling makes thousands of small objects, each a step towards a garbage
         # collection that would walk the whole scene; none of them can be garbage yet.
         collecting = gc.isenabled()
@@ -127,61 +116,22 @@ class SvgCache:
         finally:
             if collecting:
                 gc.enable()
-        if not _well_formed(parsed):
-            return None
-        if os.getpid() == self.owner:
-            self.used.add(key)
-        return parsed
+        return parsed if _well_formed(parsed) else None
 
-    def save(self, key: str, parsed: tuple[list[VMobject], dict[str, VGroup],
-                                          dict[str, Any]]) -> None:
+    def save(self, key: str, parsed: Parsed) -> None:
         """Store `parsed` under `key`, whole or not at all; a failure only costs the entry."""
         if os.getpid() != self.owner:
             return
         started = time.thread_time()
         try:
-            self._save(key, parsed)
-        finally:
-            self.cpu += time.thread_time() - started
-
-    def _save(self, key: str, parsed: tuple[list[VMobject], dict[str, VGroup],
-                                           dict[str, Any]]) -> None:
-        self.used.add(key)
-        try:
             # Protocol 4: reads faster than 5 here (0.47 against 0.55 ms an entry). Either
             # way a large array comes back writable, over the pickle's bytes rather than
             # owning its memory; Manim never resizes one in place (nor does a slide).
-            payload = pickle.dumps(parsed, protocol=4)
+            self.store.put(KIND, key, pickle.dumps(parsed, protocol=4))
         except Exception as error:  # noqa: BLE001 - something unpicklable: just not cached
             logger.debug(f"svg cache: not storing {key}: {error}")
-            return
-        partial = self.folder / f".{key}.{os.getpid()}.tmp"
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            with partial.open("wb") as handle:
-                handle.write(_MAGIC + hashlib.sha256(payload).digest() + payload)
-            os.replace(partial, self.path(key))
-        except OSError as error:
-            logger.debug(f"svg cache: not storing {key}: {error}")
-            partial.unlink(missing_ok=True)
-
-    def prune(self) -> int:
-        """Delete the entries (and left-over temporary files) this process did not use; say
-        how many. Only the process that opened the folder, once it has used something."""
-        if os.getpid() != self.owner or not self.used:
-            return 0
-        removed = 0
-        try:
-            names = list(self.folder.iterdir())
-        except OSError:
-            return 0
-        for path in names:
-            stale = (path.name.endswith(".tmp") and path.name.startswith(".")) or (
-                path.suffix == SUFFIX and path.stem not in self.used)
-            if stale:
-                path.unlink(missing_ok=True)
-                removed += 1
-        return removed
+        finally:
+            self.cpu += time.thread_time() - started
 
 
 def _well_formed(parsed: Any) -> bool:
@@ -218,29 +168,28 @@ def entry_key(mobject: svg_mobject.SVGMobject) -> str | None:
 
 
 _cache: SvgCache | None = None
-_cache_folder: str | None = None
 
 
 def active() -> SvgCache | None:
-    """The cache of `$BACKPROP_SVG_CACHE`, or None when it is unset or switched off."""
-    global _cache, _cache_folder
-    folder = os.environ.get(contract.SVG_CACHE)
-    if not folder or os.environ.get(contract.NO_SVG_CACHE):
+    """The parse cache of this process: None when there is no private user cache
+    ($BACKPROP_CACHE) or it is switched off."""
+    global _cache
+    if os.environ.get(contract.NO_SVG_CACHE):
         return None
-    if _cache is None or folder != _cache_folder:
-        _cache, _cache_folder = SvgCache(Path(folder)), folder
+    store = UserCache.from_environment()
+    if store is None:
+        return None
+    if _cache is None or _cache.store is not store:
+        _cache = SvgCache(store)
     return _cache
 
 
-def prune() -> int:
-    """At the end of a render: drop the entries it did not use (see `SvgCache.prune`)."""
+def report() -> None:
+    """At the end of a render: what the cache did (the debug log, bench/svg_cache.py)."""
     cache = active() if installed() else None
-    if cache is None:
-        return 0
-    removed = cache.prune()
-    logger.debug(f"svg cache: {cache.hits} parses read, {cache.misses} made and stored, "
-                 f"{removed} unused dropped, {cache.cpu:.3f} CPU s reading and writing")
-    return removed
+    if cache is not None:
+        logger.debug(f"svg cache: {cache.hits} parses read, {cache.misses} made and stored, "
+                     f"{cache.cpu:.3f} CPU s reading and writing")
 
 
 def _state_of(mobject: Any) -> dict[str, Any]:

@@ -46,6 +46,7 @@ class Deck:
     out: Path
     slides: list[Slide]
     stderr: str
+    cache: Path  # the user cache it was rendered with (lecture/user_cache.py)
 
     def file(self, slide: Slide, kind: str) -> Path:
         return self.out / f"{slide.stem}.{kind}"
@@ -57,12 +58,19 @@ def deck(tmp_path_factory: pytest.TempPathFactory) -> Deck:
     out = tmp_path_factory.mktemp("deck") / "out"
     result = subprocess.run(render_command(out), capture_output=True, text=True, timeout=1800)
     assert result.returncode == 0, f"render.sh failed:\n{result.stderr[-4000:]}"
-    return Deck(out, slides, result.stderr)
+    return Deck(out, slides, result.stderr, deck_cache(out))
 
 
-def render_command(out: Path, slides: tuple[int, ...] = DECK_SLIDES) -> list[str]:
+def deck_cache(out: Path) -> Path:
+    return out.parent / "cache"
+
+
+def render_command(out: Path, slides: tuple[int, ...] = DECK_SLIDES,
+                   cache: Path | None = None) -> list[str]:
+    """render.sh at preview into `out`, with the deck's user cache unless told another."""
     return [str(REPO / "render.sh"), "--quality", "preview",
-            "--slides", ",".join(map(str, slides)), "--out", str(out)]
+            "--slides", ",".join(map(str, slides)), "--out", str(out),
+            "--cache-dir", str(cache or deck_cache(out))]
 
 
 @pytest.fixture(scope="session")
@@ -224,6 +232,39 @@ def test_a_slide_drawn_from_manims_cache_still_gets_its_exact_last_frame(deck: D
     assert cached and segments() == cached  # no animation was drawn again
     with Image.open(deck.file(slide, "png")) as image:
         assert np.array_equal(np.asarray(image), before)
+
+
+# ----- issue 30: one user cache for every output folder ---------------------------------
+
+def test_30_new_folders_at_once_typeset_and_synthesize_nothing_the_cache_has(
+        deck: Deck, tmp_path: Path) -> None:
+    # Two renders at once into two new folders, sharing the deck's user cache: one as the
+    # deck (nothing to synthesize or typeset: the same files), one in the light theme (its
+    # texts are other colours: typeset and stored meanwhile, the sentences taken).
+    import os
+
+    from lecture.user_cache import UserCache
+
+    slide = deck.slides[0]  # the quicker one
+    quick = ["--no-present", "--jobs", "1"]  # the GIF as the deck's: its MP4 is made so too
+    same = subprocess.Popen(render_command(tmp_path / "same", (slide.number,), deck.cache)
+                            + quick, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    light = subprocess.Popen(render_command(tmp_path / "light", (slide.number,), deck.cache)
+                             + [*quick, "--no-gif", "--theme", "light"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    outputs = [process.communicate(timeout=600) for process in (same, light)]
+    assert [same.returncode, light.returncode] == [0, 0], [e[-3000:] for _, e in outputs]
+    same_out, light_out = outputs[0][0], outputs[1][0]
+    assert "narration: 0 sentences synthesized" in same_out, same_out
+    assert re.search(r"shared cache .*\): \d+ sentences, \d+ formulas and texts taken from "
+                     r"it, 0 sentences, 0 formulas and texts added", same_out), same_out
+    assert (tmp_path / "same" / f"{slide.stem}.mp4").read_bytes() == \
+        deck.file(slide, "mp4").read_bytes()
+    assert "narration: 0 sentences synthesized" in light_out, light_out
+    assert os.stat(deck.cache).st_mode & 0o777 == 0o700
+    cache = UserCache(deck.cache)
+    assert cache._entries().check() == []  # its database and files agree: no damage
+    assert cache.volume() < 2 * 1024**3
 
 
 # ----- issue 18: what a sweep may share ---------------------------------------------------
@@ -668,11 +709,12 @@ def test_a_new_learning_rate_voices_again_only_the_sentences_whose_numbers_chang
     from backprop_core import format_fact
     from backprop_core.params import params_from_mapping
     from backprop_core.spoken import spoken_sentence
+    from lecture.user_cache import UserCache
     from narration.speech import DEFAULT_VOICE, Narrator
 
     lesson = build_lesson(params_from_mapping({"lr": 0.02}))
-    cache = shutil.copytree(deck.out / CACHE_DIR / "speech", tmp_path / "speech")
-    narrator = Narrator(DEFAULT_VOICE, cache)
+    cache = UserCache(shutil.copytree(deck.cache, tmp_path / "cache"))
+    narrator = Narrator(DEFAULT_VOICE, tmp_path / "speech", cache)
     changed = total = made = 0
     for slide in deck.slides:
         for beat in _narration(facts, slide):

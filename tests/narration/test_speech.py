@@ -19,6 +19,7 @@ import pytest
 from backprop_render import REPO
 from lecture import contract
 from lecture.facts import Fact
+from lecture.user_cache import UserCache
 from narration import speech
 from narration.speech import NO_VOICE, Narrator, VoiceError, speech_audit
 
@@ -118,6 +119,57 @@ def test_a_sentence_not_foreseen_waits_for_those_ahead_and_a_failure_is_made_aga
     with pytest.raises(VoiceError, match="model is missing"):  # speak tries it again, says why
         failing.speak("fails ahead")
     assert failing.speak("never reached").synthesized
+
+
+@pytest.fixture
+def tone(monkeypatch) -> list[str]:
+    """A stand-in voice (a tenth of a second of tone per sentence); what it was asked to say."""
+    made: list[str] = []
+
+    def synthesize(self, spoken: str):
+        made.append(spoken)
+        return np.full(2205 + len(spoken), 0.5, dtype=np.float32), 22050
+
+    monkeypatch.setattr(Narrator, "synthesize", synthesize)
+    return made
+
+
+def test_another_folder_takes_the_sentence_from_the_user_cache(tmp_path: Path, tone) -> None:
+    cache = UserCache.open(tmp_path / "cache")
+    first = Narrator("joe", tmp_path / "one", cache).speak(SENTENCE)
+    second = Narrator("joe", tmp_path / "two", cache).speak(SENTENCE)
+    assert first.synthesized and not second.synthesized and tone == [SENTENCE]
+    assert second.path.read_bytes() == first.path.read_bytes()
+    assert cache.use()["taken"] == {"speech": 1} and cache.use()["stored"] == {"speech": 1}
+
+
+@pytest.mark.parametrize("cut", [1, 1001])  # an odd byte: numpy's "buffer size must be..."
+def test_a_truncated_sentence_is_spoken_again(tmp_path: Path, tone, cut: int) -> None:
+    cache = UserCache.open(tmp_path / "cache")
+    whole = Narrator("joe", tmp_path / "one", cache).speak(SENTENCE).path.read_bytes()
+    entries = cache._entries()
+    (name,) = list(entries.iterkeys())
+    value, tag = entries.get(name, tag=True)
+    entries.set(name, value[:-cut], tag=tag)  # cut short on disk, as a full disk leaves it
+    again = Narrator("joe", tmp_path / "two", cache).speak(SENTENCE)
+    assert again.synthesized and again.path.read_bytes() == whole and len(tone) == 2
+    assert speech.read_wav(again.path)[0].size == 2205 + len(SENTENCE)
+    # and one cut short in the slide's own folder is taken again from the cache
+    again.path.write_bytes(whole[:-cut])
+    fixed = Narrator("joe", tmp_path / "two", cache).speak(SENTENCE)
+    assert not fixed.synthesized and fixed.path.read_bytes() == whole and len(tone) == 2
+
+
+def test_a_truncated_wav_is_named_not_misread(tmp_path: Path) -> None:
+    path = tmp_path / "cut.wav"
+    with wave.open(str(path), "wb") as handle:
+        handle.setnchannels(1)
+        handle.setsampwidth(2)
+        handle.setframerate(22050)
+        handle.writeframes(b"\0\1" * 1000)
+    path.write_bytes(path.read_bytes()[:-1])
+    with pytest.raises(speech.DamagedWav, match="cut short"):
+        speech.read_wav(path)
 
 
 def audited(said: list[tuple[str, str]], spoken: str, screen: list[Fact]) -> list[str]:

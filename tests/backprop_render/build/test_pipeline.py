@@ -648,3 +648,76 @@ def test_the_lecture_joins_as_its_slides_become_final_once_a_core_is_spare(
     events.clear()
     render(tmp_path, [1, 2, 3], FakeRenderer(reads=reads), jobs=1, x=4.0)
     assert events == ["publish 02"]
+
+
+# ----- issue 30: a full disk ---------------------------------------------------------------------
+
+class FullDisk(FakeRenderer):
+    """Slide `full_on` finds the disk full: its Manim says so in its log, or (`publish`) the
+    disk fills while its files are moved into place."""
+
+    def __init__(self, full_on: int, publish: bool = False) -> None:
+        super().__init__()
+        self.full_on, self.publish = full_on, publish
+
+    def __call__(self, slide: Slide, params_file: Path, *args, **kwargs) -> SlideResult:
+        if slide.number == self.full_on and not self.publish:
+            workdir = args[1]
+            workdir.mkdir(parents=True)
+            log = workdir / "manim-video.log"
+            log.write_text("OSError: [Errno 28] No space left on device: 'partial_movie_files'\n")
+            raise SlideFailed(f"slide {slide.number} ({slide.slug}): manim exited with status 1",
+                              "OSError: [Errno 28] No space left on device", log)
+        return super().__call__(slide, params_file, *args, **kwargs)
+
+
+@pytest.mark.parametrize("publish", [False, True])
+def test_a_full_disk_says_where_and_how_much_and_keeps_what_was_rendered(tmp_path, monkeypatch,
+                                                                         publish):
+    import errno
+
+    render(tmp_path, [1, 2], FakeRenderer())
+    before = snapshot(tmp_path)
+    if publish:
+        def commit(self, files):
+            raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "x.mp4"))
+        monkeypatch.setattr(pipeline.OutputFolder, "commit", commit)
+    with pytest.raises(pipeline.DiskFull) as caught:
+        render(tmp_path, [1, 2], FullDisk(2, publish), x=3.0)
+    message = str(caught.value)
+    assert message.startswith(f"no space left on device in {tmp_path}: a render like this one "
+                              "needs about ")
+    slide_files = sum(len(b) for n, b in before.items() if n[:2] in ("01", "02")
+                      and not n.endswith(".json"))
+    assert caught.value.needed >= 2 * slide_files  # staged, and Manim's media folder
+    # What was published stays whole: the slide that failed keeps its files; when no file
+    # could be moved into place, every slide does, and the lecture.
+    for name, data in before.items():
+        if name.endswith((".mp4", ".png", ".srt")) and (publish or name.startswith("02")):
+            assert (tmp_path / name).read_bytes() == data, name
+    assert not list(tmp_path.glob(STAGING_PREFIX + "*"))
+    if not publish:  # the log, where it could be written
+        assert caught.value.log == tmp_path / "logs" / "02-forward-propagation-manim-video.log"
+        assert "No space left" in caught.value.log.read_text()
+
+
+def test_a_log_goes_where_it_can_be_written(tmp_path):
+    log = tmp_path / "manim.log"
+    log.write_text("the whole story")
+    blocked = tmp_path / "a-file"
+    blocked.write_text("in the way of a folder")
+    kept = pipeline.keep_log(log, "01.log", [blocked / "logs", tmp_path / "elsewhere"])
+    assert kept == tmp_path / "elsewhere" / "01.log" and kept.read_text() == "the whole story"
+    assert pipeline.keep_log(log, "01.log", [blocked / "logs"]) is None
+
+
+def test_the_caches_an_older_render_kept_in_the_folder_go(tmp_path):
+    # Sentences, typeset and parsed SVGs live in the user cache now; the output folder's old
+    # copies (the parsed ones pickles) are never read, so a render removes them.
+    old = tmp_path / pipeline.CACHE_DIR
+    for folder in ("speech/joe", "typeset/Tex", "01-what-is-backpropagation/svg"):
+        (old / folder).mkdir(parents=True)
+        (old / folder / "entry").write_bytes(b"from before")
+    render(tmp_path, [1], FakeRenderer())
+    assert not any((old / f).exists() for f in ("speech", "typeset",
+                                                "01-what-is-backpropagation/svg"))

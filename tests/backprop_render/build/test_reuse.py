@@ -157,7 +157,12 @@ def published(tmp_path: Path):
                        "preview", {}, "0.22", files, {}, None, 1,
                        {"reads": {"worked_step.x": 2.1}, "facts": []})
     record = Publication("K", {name: 10 for name in files.values()}, "1")
+    (tmp_path / f"{SLIDE1.stem}.facts.json").write_text(json.dumps(entry.to_json()))
     return tmp_path, entry, record
+
+
+def cut_short(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
 
 
 def test_an_unchanged_slide_with_whole_files_is_kept(published):
@@ -176,6 +181,10 @@ def test_an_unchanged_slide_with_whole_files_is_kept(published):
     (lambda f, e, r: ((f / f"{SLIDE1.stem}.mp4").write_bytes(b"x"), e, r)[1:],
      "mp4 changed since it was rendered"),
     (lambda f, e, r: (replace(e, manifest={"facts": []}), r), "its record holds no reads"),
+    (lambda f, e, r: (cut_short(f / f"{SLIDE1.stem}.facts.json"), e, r)[1:],
+     "01-what-is-backpropagation.facts.json does not read back"),
+    (lambda f, e, r: ((f / f"{SLIDE1.stem}.facts.json").unlink(), e, r)[1:],
+     "01-what-is-backpropagation.facts.json is missing"),
     (lambda f, e, r: (replace(e, files={**e.files, "gif": f"{SLIDE1.stem}.gif"}), r),
      "its record is incomplete"),
 ])

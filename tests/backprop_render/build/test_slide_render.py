@@ -113,27 +113,3 @@ def test_a_scene_that_fails_reports_manims_last_lines_and_keeps_the_log(tmp_path
     assert error.log == tmp_path / "work" / "manim-video.log"
     assert "no_such_scene_file" in error.log_tail
     assert error.log_tail in error.log.read_text()
-
-
-def test_slides_of_one_folder_share_their_compiled_formulas(tmp_path):
-    cache = tmp_path / ".render-cache"
-    store = slide_render.typeset_dir_for(cache / "02-forward-propagation")
-    assert store == cache / "typeset"
-    assert slide_render.typeset_dir_for(None) is None
-    first, second = tmp_path / "first", tmp_path / "second"
-    (first / "Tex").mkdir(parents=True)
-    (first / "Tex" / "abc.svg").write_text("<svg/>")
-    (first / "Tex" / "abc.tex").write_text("not shared")
-    (first / "texts").mkdir()
-    (first / "texts" / "def.svg").write_text("<svg>text</svg>")
-    slide_render._give_typeset(first, store)
-    assert sorted(p.name for p in store.rglob("*")) == ["Tex", "abc.svg", "def.svg", "texts"]
-    (second / "Tex").mkdir(parents=True)
-    (second / "Tex" / "own.svg").write_text("<svg>own</svg>")
-    slide_render._take_typeset(store, second)
-    assert (second / "Tex" / "abc.svg").read_text() == "<svg/>"
-    assert (second / "texts" / "def.svg").read_text() == "<svg>text</svg>"
-    assert not (second / "Tex" / "abc.tex").exists()
-    slide_render._give_typeset(second, store)  # adds its own, leaves the others alone
-    assert (store / "Tex" / "own.svg").read_text() == "<svg>own</svg>"
-    assert sorted(p.name for p in (store / "Tex").iterdir()) == ["abc.svg", "own.svg"]

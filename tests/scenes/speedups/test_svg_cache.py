@@ -28,24 +28,39 @@ from manim.mobject.svg import svg_mobject
 from manim.utils import hashing
 
 import scenes.kit.slide  # noqa: F401 - importing the slides installs it
-from backprop_render.build import slide_render
-from lecture import contract
+from lecture import contract, user_cache
+from lecture.user_cache import UserCache
 from scenes.speedups import prefetch, svg_cache
 
 
 @pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "svg"
-    monkeypatch.setenv(contract.SVG_CACHE, str(folder))
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> UserCache:
+    """A private user cache, as the pipeline opens it for a slide's Manim process."""
+    store = UserCache.open(tmp_path / "cache")
+    monkeypatch.setenv(contract.CACHE, str(store.root))
     monkeypatch.delenv(contract.NO_SVG_CACHE, raising=False)
     fresh_process()
-    return folder
+    return store
 
 
 def fresh_process() -> None:
     """As a new Manim process finds it: nothing parsed in memory, no cache opened."""
     svg_mobject.SVG_HASH_TO_MOB_MAP.clear()
-    svg_cache._cache = svg_cache._cache_folder = None
+    svg_cache._cache = None
+    user_cache._process_cache = None
+
+
+def parses(store: UserCache) -> list[str]:
+    """The keys of the parsed SVGs in the cache."""
+    return sorted(k.removeprefix("parse/") for k in store._entries().iterkeys()
+                  if k.startswith("parse/"))
+
+
+def spoil(store: UserCache, key: str, damage) -> None:
+    """Change an entry's bytes on disk, its MAC left as it was (damage, not a new entry)."""
+    entries = store._entries()
+    value, tag = entries.get(f"parse/{key}", tag=True)
+    entries.set(f"parse/{key}", damage(value), tag=tag)
 
 
 def build() -> list:
@@ -88,27 +103,22 @@ def assert_same(a: list, b: list) -> None:
     assert key(a, Write) == key(b, Write)
 
 
-def test_the_pipeline_names_the_folder_the_scene_reads():
-    assert contract.SVG_CACHE == contract.SVG_CACHE
-    assert slide_render.svg_cache_dir_for(Path("c")) == Path("c/svg")
-
-
-def test_without_the_folder_or_switched_off_nothing_is_cached(cache, monkeypatch):
+def test_without_a_private_user_cache_or_switched_off_nothing_is_cached(cache, monkeypatch):
     monkeypatch.setenv(contract.NO_SVG_CACHE, "1")
     assert svg_cache.active() is None
     monkeypatch.delenv(contract.NO_SVG_CACHE)
-    monkeypatch.delenv(contract.SVG_CACHE)
+    monkeypatch.delenv(contract.CACHE)
+    fresh_process()
     assert svg_cache.active() is None
     build()
-    assert not cache.exists()
+    assert parses(cache) == []
 
 
 def test_warm_is_what_a_parse_makes(cache, monkeypatch):
     cold = build()  # parsed, and stored
-    stored = sorted(cache.glob(f"*{svg_cache.SUFFIX}"))
-    assert len(stored) == 5 and svg_cache.active().misses == 5
+    assert len(parses(cache)) == 5 and svg_cache.active().misses == 5
     fresh_process()
-    warm = build()  # the next render: every parse from the disk
+    warm = build()  # the next render, in any output folder: every parse from the cache
     assert svg_cache.active().hits == 5 and svg_cache.active().misses == 0
     assert_same(cold, warm)
     monkeypatch.setenv(contract.NO_SVG_CACHE, "1")
@@ -116,42 +126,53 @@ def test_warm_is_what_a_parse_makes(cache, monkeypatch):
     assert_same(build(), warm)  # and what Manim alone makes
 
 
-def test_a_damaged_entry_is_parsed_again_and_rewritten(cache):
+def test_a_damaged_entry_is_parsed_again_and_stored_again(cache):
     cold = build()
-    entries = sorted(cache.glob(f"*{svg_cache.SUFFIX}"))
-    whole = {path: path.read_bytes() for path in entries}
+    keys = parses(cache)
+    whole = {key: cache.get("parse", key) for key in keys}
     damage = [lambda b: b[: len(b) // 2],  # cut short
               lambda b: b[:-9] + bytes([b[-9] ^ 1]) + b[-8:],  # one bit of a point
-              lambda b: b"not a cache file",
+              lambda b: b"not a cache entry",
               lambda b: b""]
-    for path, spoil in zip(entries[:len(damage)], damage, strict=True):
-        path.write_bytes(spoil(whole[path]))
+    for key, spoiled in zip(keys, damage, strict=False):
+        spoil(cache, key, spoiled)
     fresh_process()
     warm = build()
     assert svg_cache.active().misses == len(damage)
+    assert svg_cache.active().store.repaired["parse"] == len(damage)
     assert_same(cold, warm)
-    assert {path: path.read_bytes() for path in entries} == whole  # rewritten whole
+    assert {key: cache.get("parse", key) for key in keys} == whole  # stored whole again
 
 
 def test_an_entry_that_unpickles_to_something_else_is_a_miss(cache):
     build()
     fresh_process()
-    entry = next(cache.glob(f"*{svg_cache.SUFFIX}"))
-    stored = svg_cache.SvgCache(cache)
-    key = entry.name.removesuffix(svg_cache.SUFFIX)
+    key = parses(cache)[0]
+    stored = svg_cache.active()
     stored.save(key, ([], {}, {"submobjects": []}))  # written whole, but not a parse
     assert stored.load(key) is None
 
 
-def test_only_what_the_last_render_used_stays(cache):
+def test_nothing_is_loaded_from_the_output_folder(cache, tmp_path):
+    # Where the parses used to be kept (the output folder's .render-cache/<slide>/svg/,
+    # guarded by a SHA-256 anyone can compute): a pickle planted there, under every key
+    # this render looks up and in the old format, is never read.
+    import hashlib
+
+    from tests.planted import planted
+
+    marker = tmp_path / "ran"
     build()
-    stale = cache / f"{'0' * 40}{svg_cache.SUFFIX}"
-    stale.write_bytes(b"from an earlier render")
-    left_over = cache / f".{'1' * 40}.123.tmp"
-    left_over.write_bytes(b"a writer killed mid-way")
-    assert svg_cache.prune() == 2
-    assert not stale.exists() and not left_over.exists()
-    assert len(list(cache.iterdir())) == 5
+    folder = tmp_path / "out" / ".render-cache" / "01-what-is-backpropagation" / "svg"
+    folder.mkdir(parents=True)
+    payload = planted(marker)
+    for key in parses(cache):
+        (folder / f"{key}.svgpickle").write_bytes(
+            b"BPSVG1\n" + hashlib.sha256(payload).digest() + payload)
+    cache._entries().clear()
+    fresh_process()
+    build()
+    assert svg_cache.active().misses == 5 and not marker.exists()
 
 
 def test_a_fork_reads_but_never_writes(cache):
@@ -159,11 +180,9 @@ def test_a_fork_reads_but_never_writes(cache):
     fresh_process()
     reader = svg_cache.active()
     reader.owner = os.getpid() + 1  # as the prefetch's dry pass, a fork, sees it
-    for path in cache.iterdir():
-        path.unlink()
+    cache._entries().clear()
     build()
-    assert reader.misses == 5 and not any(cache.iterdir())
-    assert reader.prune() == 0
+    assert reader.misses == 5 and parses(cache) == []
 
 
 class TextScene:
