@@ -83,9 +83,10 @@ what a render writes into the output folder (default: {DEFAULT_OUT}):
                    unless --voice none), e.g. 06-backward-propagation.mp4
   NN-slug.gif      the slide as a looping GIF, 15 fps, for slide decks (unless --no-gif)
   NN-slug.png      the slide's last frame, for thumbnails and handouts
-  NN-slug.srt      the slide's subtitles, from its narration
-  lecture.mp4      all slides in order, one chapter per slide
-  lecture.srt      the subtitles on lecture.mp4's timeline
+  NN-slug.srt      the slide's subtitles, from its narration (also inside its MP4, and
+  NN-slug.vtt      as WebVTT for web players)
+  lecture.mp4      all slides in order, one chapter per slide, with their subtitles
+  lecture.srt      the subtitles on lecture.mp4's timeline (lecture.vtt: as WebVTT)
   lecture-script.md  every beat's sentence with its slide and start time on lecture.mp4
   facts.json       the parameters, the lesson, and each slide's facts: every number traced
   present/         an offline presenter: open present/index.html (no internet, no server);
