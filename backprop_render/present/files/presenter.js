@@ -124,10 +124,10 @@
 
   function drawCaption() {
     const text = captionNow();
-    if (caption.textContent !== text) {
+    if (caption.textContent !== text) { // the page is touched only when the caption changes
       caption.textContent = text;
+      caption.hidden = !text;
     }
-    caption.hidden = !text;
     requestAnimationFrame(drawCaption);
   }
 
