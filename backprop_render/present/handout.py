@@ -10,6 +10,7 @@ scenes need anyway, and writes the structure tree that PDF/UA asks for.
 from __future__ import annotations
 
 import math
+import tempfile
 from html import escape
 from pathlib import Path
 from typing import Any, Sequence
@@ -27,7 +28,8 @@ _LINE = 5.0  # 10.5 pt at 1.35
 _GAP = 1.2  # between two sentences
 _CHARACTERS = 125  # in a line of the list, about, in DejaVu Sans at 10.5 pt
 _STILL = (60.0, 120.0)
-_DPI = 150  # the stills are embedded at most this sharp, as printed (a 4k still is 4x this)
+_DPI = 150  # the stills are embedded this sharp, as printed (a 1080p still is 1.5x this)
+_JPEG_QUALITY = 90
 
 
 def import_layout() -> None:
@@ -49,12 +51,27 @@ def _still_alt(entry: dict[str, Any], sentences: Sequence[str]) -> str:
     return f"Slide {entry['number']}, {entry['title']}, as it ends" + (f": {said}" if said else "")
 
 
-def _page(entry: dict[str, Any], still: Path) -> str:
+def _printed(still: Path, height: float, dst: Path) -> None:
+    """The still as a JPEG of the pixels it is printed with: WeasyPrint embeds a JPEG as it
+    is, where it would scale a PNG and encode it twice (twice the handout's time at 1080p)."""
+    from PIL import Image
+
+    with Image.open(still) as image:
+        rows = min(image.height, round(height / 25.4 * _DPI))
+        size = (max(1, round(rows * image.width / image.height)), rows)
+        image.convert("RGB").resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0).save(
+            dst, "JPEG", quality=_JPEG_QUALITY)
+
+
+def _page(entry: dict[str, Any], folder: Path, work: Path) -> str:
     sentences = [str(b.get("text", "")) for b in entry.get("manifest", {}).get("narration") or []]
     items = "".join(f"<li>{escape(text)}</li>" for text in sentences if text)
+    height = _still_height(sentences)
+    still = work / f"{entry['stem']}.jpg"
+    _printed(folder / entry["files"]["png"], height, still)
     return (f'<section><h2>{entry["number"]}. {escape(entry["title"])}</h2>'
             f'<img src="{escape(still.as_uri())}" alt="{escape(_still_alt(entry, sentences))}" '
-            f'style="height: {_still_height(sentences):.0f}mm">'
+            f'style="height: {height:.0f}mm">'
             + (f"<ol>{items}</ol>" if items else "") + "</section>")
 
 
@@ -64,10 +81,11 @@ def write_handout(dst: Path, folder: Path, entries: Sequence[dict[str, Any]]) ->
     import weasyprint
 
     title = f"{LECTURE_TITLE}: {LECTURE_SUBTITLE}"
-    pages = "".join(_page(e, folder / e["files"]["png"]) for e in entries)
-    document = (f'<!DOCTYPE html><html lang="{LECTURE_LANGUAGE.tag}"><head>'
-                f'<meta charset="utf-8"><title>{escape(title)} (handout)</title></head>'
-                f"<body><h1>{escape(title)}</h1>{pages}</body></html>")
-    weasyprint.HTML(string=document, base_url=str(folder)).write_pdf(
-        str(dst), stylesheets=[weasyprint.CSS(filename=str(STYLE))], pdf_variant="pdf/ua-1",
-        dpi=_DPI)
+    with tempfile.TemporaryDirectory(prefix="handout-") as work:
+        pages = "".join(_page(e, folder, Path(work)) for e in entries)
+        document = (f'<!DOCTYPE html><html lang="{LECTURE_LANGUAGE.tag}"><head>'
+                    f'<meta charset="utf-8"><title>{escape(title)} (handout)</title></head>'
+                    f"<body><h1>{escape(title)}</h1>{pages}</body></html>")
+        weasyprint.HTML(string=document, base_url=str(folder)).write_pdf(
+            str(dst), stylesheets=[weasyprint.CSS(filename=str(STYLE))],
+            pdf_variant="pdf/ua-1")
