@@ -22,14 +22,19 @@ fi
 say() { printf 'render.sh: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
 
-# Help needs nothing installed: the CLI module imports only the standard library.
-case "${1:-}" in
-  -h|--help|help)
-    if command -v python3 >/dev/null 2>&1; then
-      PYTHONPATH="$repo${PYTHONPATH:+:$PYTHONPATH}" exec python3 -m backprop_render "$@"
-    fi
-    ;;
-esac
+# Help needs nothing installed: the CLI imports only the standard library and lecture/.
+# `help [COMMAND]`, or -h/--help anywhere but after `test` (that is pytest's help).
+asks_for_help() {
+  case "${1:-}" in help) return 0 ;; test) return 1 ;; esac
+  local arg
+  for arg in "$@"; do
+    case "$arg" in -h|--help) return 0 ;; --) return 1 ;; esac
+  done
+  return 1
+}
+if asks_for_help "$@" && command -v python3 >/dev/null 2>&1; then
+  PYTHONPATH="$repo${PYTHONPATH:+:$PYTHONPATH}" exec python3 -m backprop_render "$@"
+fi
 
 missing_debian_packages() {
   # Prints the packages of the list that dpkg does not report as installed.

@@ -25,11 +25,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from .params import DECLARED
+
 __all__ = ["MINUS", "Shown", "format_number", "format_given", "format_fact", "style_for",
            "decimals_of", "pad_decimals", "column_decimals"]
 
 MINUS = "\u2212"
-GIVEN_KEYS = frozenset({"x", "w", "b", "y", "lr", "net_lr"})
+GIVEN_KEYS = frozenset(DECLARED)  # the parameters: a lecturer types them
 PARAM_KEYS = frozenset({"w", "b", "w_next", "b_next", "W1", "b1", "W2", "b2", "slope", "intercept",
                         "w_star"})
 DECIMALS = {"given": 6, "param": 4, "value": 2}

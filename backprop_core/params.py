@@ -1,7 +1,16 @@
-"""The lecture's parameters: one frozen dataclass, loaded from TOML, overridable key by key.
+"""The lecture's parameters, each declared once: a field of `Params` made by `param(...)`.
+
+A declaration says everything about its parameter: its default (an int makes it a whole
+number), its range, its meaning, the slides whose numbers it can change, the other names a
+lecturer may type for it, how the voice says it, and another value worth trying. The rest is
+derived from `DECLARED`: the checks and their messages here, the slides' dependencies
+(`lecture.slides`), `--help`'s table, the spoken form (`spoken.py`), how a typed value is
+written (`formatting.py`) and the tests' lists; `assets/default_params.toml` and the README's
+table are held to it by tests (`./render.sh test ... --set_test` writes them).
 
 Every value is validated here, before anything is computed or rendered, so that a
-typo costs a one-line message instead of a half-rendered video.
+typo costs a one-line message instead of a half-rendered video. Standard library only:
+`render.sh --help` reads the declarations before anything is installed.
 """
 
 from __future__ import annotations
@@ -14,7 +23,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-__all__ = ["Params", "ParamError", "load_params", "parse_overrides", "PARAM_RANGES"]
+__all__ = ["Params", "Param", "ParamError", "DECLARED", "load_params", "parse_overrides",
+           "params_from_mapping", "params_to_dict", "depends_on"]
 
 
 class ParamError(ValueError):
@@ -22,72 +32,111 @@ class ParamError(ValueError):
 
 
 @dataclass(frozen=True)
+class Param:
+    """One parameter as `Params` declares it; `name` and `default` are its field's."""
+
+    name: str
+    default: float | int
+    meaning: str  # in messages and tables: "parameter 'lr' (the learning rate) got ..."
+    low: float | int
+    high: float | int
+    slides: tuple[int, ...]  # the slides whose lesson values it can change (Slide.depends_on)
+    example: float | int  # another valid value, not the default: the one tests change it to
+    exclusive_low: bool = False  # `low` itself is refused
+    aliases: tuple[str, ...] = ()  # other names a lecturer may type for it
+    spoken: str | None = None  # what the voice says where a narration sentence writes the name
+
+    @property
+    def whole(self) -> bool:
+        return type(self.default) is int
+
+    def _show(self, bound: float) -> str:
+        # Whole bounds exactly: the seed's 2147483647, not '2.14748e+09'.
+        return str(int(bound)) if self.whole else f"{bound:g}"
+
+    @property
+    def allowed(self) -> str:
+        """What the messages say is allowed: 'a finite number > 0 and <= 1'."""
+        kind = "a whole number" if self.whole else "a finite number"
+        lower = ">" if self.exclusive_low else ">="
+        return f"{kind} {lower} {self._show(self.low)} and <= {self._show(self.high)}"
+
+    @property
+    def span(self) -> str:
+        """The range as the tables write it: '1 to 50', 'above 0, up to 1'."""
+        if self.exclusive_low:
+            return f"above {self._show(self.low)}, up to {self._show(self.high)}"
+        return f"{self._show(self.low)} to {self._show(self.high)}"
+
+    @property
+    def shown_default(self) -> str:
+        return repr(self.default)  # 1.0, not 1: a float stays a float in the TOML file
+
+    @property
+    def summary(self) -> str:
+        """Its meaning and range, for `--help` and the defaults file."""
+        return f"{self.meaning} ({self.span})"
+
+
+def param(default: float | int, meaning: str, *, high: float | int,
+          low: float | int | None = None, above: float | None = None,
+          slides: tuple[int, ...], example: float | int, aliases: tuple[str, ...] = (),
+          spoken: str | None = None) -> Any:
+    """A field of `Params` with its declaration; give `low` (allowed) or `above` (refused)."""
+    if (low is None) == (above is None):
+        raise TypeError(f"parameter {meaning!r}: give either low= or above=, not both or neither")
+    declared = dict(meaning=meaning, high=high, slides=slides, example=example, aliases=aliases,
+                    spoken=spoken, low=above if low is None else low,
+                    exclusive_low=above is not None)
+    return dataclasses.field(default=default, metadata={"declared": declared})
+
+
+# The bounds keep every number short enough to lay out on a slide and every render bounded
+# in time. `slides` is proved by tests/backprop_render/test_end_to_end.py against the
+# values each slide reads; a sweep renders a slide once for all variants that agree on it.
+@dataclass(frozen=True)
 class Params:
     # The worked example of slides 2-6: one neuron y_hat = w*x + b (the outline's numbers).
-    x: float = 2.1  # input fed to the neuron
-    w: float = 1.0  # its weight
-    b: float = 0.0  # its bias
-    y: float = 4.0  # the target the prediction is compared with
-    lr: float = 0.01  # learning rate of the update w := w - lr * dloss/dw
-    steps: int = 10  # gradient-descent steps animated on slide 4
+    x: float = param(2.1, "the neuron's input", low=-100.0, high=100.0,
+                     slides=(2, 3, 4, 5, 6), example=3.0, aliases=("input",))
+    w: float = param(1.0, "the neuron's weight", low=-100.0, high=100.0,
+                     slides=(2, 3, 4, 5, 6), example=0.5, aliases=("weight",))
+    b: float = param(0.0, "the neuron's bias", low=-100.0, high=100.0,
+                     slides=(2, 3, 4, 5, 6), example=0.25, aliases=("bias",))
+    y: float = param(4.0, "the target", low=-100.0, high=100.0,  # compared with y_hat
+                     slides=(2, 3, 4, 5, 6), example=5.0, aliases=("target", "label"))
+    # Of the update w := w - lr * dloss/dw; above 0: a zero step teaches nothing.
+    lr: float = param(0.01, "the learning rate", above=0.0, high=1.0, slides=(3, 4, 6),
+                      example=0.02, aliases=("learning_rate", "learningrate", "alpha", "eta"),
+                      spoken="the learning rate")
+    steps: int = param(10, "the number of gradient-descent steps", low=1, high=50,
+                       slides=(3, 4), example=12, aliases=("step",))  # animated on slide 4
 
-    # The small network of slides 1, 7 and 8: 1 input -> `hidden` ReLU units -> 1 output.
-    hidden: int = 4  # hidden ReLU units
-    epochs: int = 400  # full-batch training epochs
-    net_lr: float = 0.05  # the network's learning rate
-    seed: int = 4  # seed of its initial weights, so every render trains the same network
-
-
-# (lowest, highest, whole number?) per parameter. The bounds keep every number short
-# enough to lay out on a slide and every render bounded in time.
-PARAM_RANGES: dict[str, tuple[float, float, bool]] = {
-    "x": (-100.0, 100.0, False),
-    "w": (-100.0, 100.0, False),
-    "b": (-100.0, 100.0, False),
-    "y": (-100.0, 100.0, False),
-    "lr": (0.0, 1.0, False),  # exclusive at 0: a zero step teaches nothing
-    "steps": (1, 50, True),
-    "hidden": (2, 8, True),
-    "epochs": (1, 5000, True),
-    "net_lr": (0.0, 0.5, False),  # exclusive at 0
-    "seed": (0, 2**31 - 1, True),
-}
-_EXCLUSIVE_LOW = {"lr", "net_lr"}
-
-_DESCRIPTIONS = {
-    "x": "the neuron's input",
-    "w": "the neuron's weight",
-    "b": "the neuron's bias",
-    "y": "the target",
-    "lr": "the learning rate",
-    "steps": "the number of gradient-descent steps",
-    "hidden": "the number of hidden ReLU units",
-    "epochs": "the number of training epochs",
-    "net_lr": "the network's learning rate",
-    "seed": "the weight-initialisation seed",
-}
+    # The small network of slides 1, 2, 7 and 8: 1 input -> `hidden` ReLU units -> 1 output.
+    hidden: int = param(4, "the number of hidden ReLU units", low=2, high=8,
+                        slides=(1, 2, 7, 8), example=5, aliases=("hidden_units", "units"))
+    epochs: int = param(400, "the number of training epochs", low=1, high=5000,  # full-batch
+                        slides=(1, 2, 7, 8), example=300, aliases=("epoch",))
+    net_lr: float = param(0.05, "the network's learning rate", above=0.0, high=0.5,
+                          slides=(1, 2, 7, 8), example=0.04, aliases=("network_lr",))
+    # So that every render trains the same network.
+    seed: int = param(4, "the weight-initialisation seed", low=0, high=2**31 - 1,
+                      slides=(1, 2, 7, 8), example=7, aliases=("random_seed",))
 
 
-def _allowed(name: str) -> str:
-    low, high, whole = PARAM_RANGES[name]
-    kind = "a whole number" if whole else "a finite number"
-    # Whole bounds exactly: the seed's 2147483647, not '2.14748e+09'.
-    show = (lambda v: str(int(v))) if whole else (lambda v: f"{v:g}")  # noqa: E731
-    lower = f"> {show(low)}" if name in _EXCLUSIVE_LOW else f">= {show(low)}"
-    return f"{kind} {lower} and <= {show(high)}"
-
-
+DECLARED: dict[str, Param] = {
+    f.name: Param(f.name, f.default, **f.metadata["declared"]) for f in fields(Params)}
 # Names a lecturer is likely to try, mapped to ours.
-_ALIASES = {
-    "learning_rate": "lr", "learningrate": "lr", "alpha": "lr", "eta": "lr",
-    "weight": "w", "bias": "b", "input": "x", "target": "y", "label": "y",
-    "epoch": "epochs", "step": "steps", "hidden_units": "hidden", "units": "hidden",
-    "network_lr": "net_lr", "random_seed": "seed",
-}
+_ALIASES = {alias: p.name for p in DECLARED.values() for alias in p.aliases}
+
+
+def depends_on(slide: int) -> tuple[str, ...]:
+    """The parameters whose change can change a lesson value slide number `slide` reads."""
+    return tuple(p.name for p in DECLARED.values() if slide in p.slides)
 
 
 def _unknown(name: str) -> ParamError:
-    valid = [f.name for f in fields(Params)]
+    valid = list(DECLARED)
     key = name.lower()
     alias = _ALIASES.get(key)
     close = [alias] if alias else difflib.get_close_matches(key, valid, n=1, cutoff=0.4)
@@ -102,8 +151,9 @@ def _unknown(name: str) -> ParamError:
 
 def _coerce(name: str, raw: Any) -> float | int:
     """Turn one raw value (TOML value or command-line string) into a checked number."""
-    low, high, whole = PARAM_RANGES[name]
-    problem = f"parameter '{name}' ({_DESCRIPTIONS[name]}) got {raw!r}; allowed: {_allowed(name)}."
+    declared = DECLARED[name]
+    low, high, whole = declared.low, declared.high, declared.whole
+    problem = f"parameter '{name}' ({declared.meaning}) got {raw!r}; allowed: {declared.allowed}."
     value: float | int
     if isinstance(raw, bool):
         raise ParamError(problem)
@@ -135,7 +185,7 @@ def _coerce(name: str, raw: Any) -> float | int:
             raise ParamError(problem) from None
         if not math.isfinite(value):
             raise ParamError(problem)
-    too_low = value <= low if name in _EXCLUSIVE_LOW else value < low
+    too_low = value <= low if declared.exclusive_low else value < low
     if too_low or value > high:
         raise ParamError(problem)
     if not whole and value == 0.0:
@@ -158,9 +208,8 @@ def parse_overrides(items: Iterable[str]) -> dict[str, str]:
 def params_from_mapping(values: Mapping[str, Any], base: Params | None = None) -> Params:
     """Validate `values` and apply them on top of `base` (the defaults if omitted)."""
     checked: dict[str, float | int] = {}
-    valid = {f.name for f in fields(Params)}
     for name, raw in values.items():
-        if name not in valid:
+        if name not in DECLARED:
             raise _unknown(name)
         checked[name] = _coerce(name, raw)
     return dataclasses.replace(base or Params(), **checked)

@@ -5,7 +5,8 @@ of it. Numbers are spoken exactly as the core's formatting rules write them
 (formatting.py), digit for digit, so the voice never says a number the screen does
 not show: the true minus becomes "minus", a scientific value "1.2 times 10 to the
 minus 5". Symbols are read the way a lecturer says them: ŷ "y-hat", ∂loss/∂w
-"d loss by d w", lr "the learning rate", := "becomes".
+"d loss by d w", := "becomes", and a parameter's name as its declaration says (lr "the
+learning rate", params.py).
 
 Pure Python, no Manim: the scenes, the voice layer and the tests all use it.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 import re
 
 from .formatting import MINUS
+from .params import DECLARED
 
 __all__ = ["spoken_number", "spoken_sentence", "spoken_numbers", "SYMBOLS"]
 
@@ -48,7 +50,7 @@ SYMBOLS: tuple[tuple[str, str], ...] = (
     (r"[\u2191\u2193]", ""),
     (r"\u2014", ","),
     (r"\bReLU\b", "rel-you"),
-    (r"\blr\b", "the learning rate"),
+    *((rf"\b{re.escape(p.name)}\b", p.spoken) for p in DECLARED.values() if p.spoken),
     (r"\by_hat\b", "y-hat"),
     (_YHAT, "y-hat"),
     (rf"(?<=\s){_SIGN}(?=\s)", "minus"),  # y − ŷ: a minus between two terms

@@ -5,8 +5,8 @@ folder; `slide_render` turns one slide into finished files; `media` and `subtitl
 post-process; `outputs` keeps the output folder whole and `records` writes what it
 holds (facts.json); `system` checks the machine; `progress` reports.
 
-Importing this package (and `cli`) imports nothing outside the standard library, so
-`render.sh --help` works before anything is installed.
+Importing this package (and `cli`) imports nothing outside the standard library and
+`lecture` (stdlib-only too), so `render.sh --help` works before anything is installed.
 """
 
 from pathlib import Path

@@ -1,19 +1,23 @@
-"""Progress of a whole deck: which slide, how far, how long is left.
+"""Progress of a render or a sweep: what is under way, how far, how long is left.
 
-On a terminal it is a live display drawn by rich (installed with Manim): a line per slide
-under way and one for the deck, redrawn in place, with the lines that stay (slide done,
-warnings) printed above it. In a CI log (stderr not a terminal) it is plain text, two lines
-per slide, started and done, plus a line a minute on a slide that takes long, so a log stays
-readable and a watchdog still sees output.
+On a terminal it is a live display drawn by rich (installed with Manim), redrawn in place,
+with the lines that stay (slide done, variant done, warnings) printed above it: for a deck
+a line per slide under way and one for the deck; for a sweep one line of variants, slides,
+workers and time left. In a CI log (stderr not a terminal) it is plain text: two lines per
+slide, started and done, plus a line a minute on a slide that takes long; a sweep's line
+when it changes, at most every `every` seconds and whenever a slide or variant finishes.
+So a log stays readable and a watchdog still sees output. `quiet` prints only notes.
 
-Time left comes from how long each slide took last time at this quality (kept in
-the output folder) and, for slides never timed, from the slides done so far.
+A deck's time left comes from how long each slide took last time at this quality (kept in
+the output folder) and, for slides never timed, from the slides done so far; a sweep's
+from its own slide renders (sweep/run.py).
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 from typing import Callable, TextIO
 
 from rich.console import Console, Group
@@ -22,7 +26,7 @@ from rich.text import Text
 
 from lecture.slides import Slide
 
-__all__ = ["Progress", "clock", "MODES"]
+__all__ = ["Progress", "SweepStatus", "clock", "MODES"]
 
 MODES = ("bar", "lines", "quiet")
 _PHASES = {"starting": "starting", "video": "drawing", "master": "drawing the GIF master",
@@ -36,18 +40,44 @@ def clock(seconds: float) -> str:
         else f"{total // 60}:{total % 60:02d}"
 
 
+@dataclass(frozen=True)
+class SweepStatus:
+    """Where a sweep is, as its line shows it."""
+
+    variants_done: int
+    variants: int
+    done: int  # slide renders
+    running: int
+    queued: int
+    retried: int
+    failed: int
+    workers: int
+    left: float | None  # seconds; None while there is nothing to estimate from
+
+    def text(self) -> str:
+        return (f"variants {self.variants_done}/{self.variants} | slides {self.done} done, "
+                f"{self.running} running, {self.queued} queued, {self.retried} retried"
+                + (f", {self.failed} failed" if self.failed else "")
+                + f" | {self.workers} worker{'s' if self.workers != 1 else ''} | "
+                + (f"about {clock(self.left)} left" if self.left is not None
+                   else "time left: estimating"))
+
+
 class Progress:
     def __init__(self, stream: TextIO, mode: str, now: Callable[[], float] = time.monotonic,
-                 heartbeat: float = 60.0) -> None:
+                 heartbeat: float = 60.0, every: float = 15.0) -> None:
         if mode not in MODES:
             raise ValueError(f"progress mode must be one of {MODES}")
         self.stream, self.mode, self.now, self.heartbeat = stream, mode, now, heartbeat
+        self.every = every  # lines mode: a sweep's line at most this often, but for events
         self._lock = threading.Lock()
         self._slides: list[Slide] = []
         self._history: dict[str, tuple[float, int] | None] = {}
         self._took: dict[str, float] = {}  # finished slides: seconds
         # running slides: start time, animations done, phase, time of the last line printed
         self._running: dict[str, tuple[float, int, str, float]] = {}
+        self._sweep: SweepStatus | None = None
+        self._sweep_line, self._sweep_time = "", float("-inf")  # lines mode: the last printed
         # The bar is chosen only for a terminal; rich redraws it and keeps lines above it.
         self._console = Console(file=stream, force_terminal=True, highlight=False) \
             if mode == "bar" else None
@@ -103,6 +133,17 @@ class Progress:
             self._running.pop(slide.stem, None)
             self._clear()
 
+    def sweep(self, status: SweepStatus, event: bool = False) -> None:
+        """A sweep's state; `event`: a slide or a variant finished (printed in a log at once)."""
+        with self._lock:
+            self._sweep = status
+            text, now = status.text(), self.now()
+            if self.mode == "lines" and text != self._sweep_line \
+                    and (event or now - self._sweep_time >= self.every):
+                self._line(text)
+                self._sweep_line, self._sweep_time = text, now
+            self._draw()
+
     def note(self, text: str) -> None:
         """A message that must stay visible (a warning), whatever the mode."""
         with self._lock:
@@ -111,6 +152,7 @@ class Progress:
 
     def finish(self) -> None:
         with self._lock:
+            self._sweep = None
             self._clear()
 
     # ----- estimates -----------------------------------------------------------------
@@ -168,7 +210,10 @@ class Progress:
             self._live = None
 
     def status(self) -> list[str]:
-        """What the live display shows: a line per slide under way, then the deck's."""
+        """What the live display shows: a sweep's line; or a line per slide under way, then
+        the deck's."""
+        if self._sweep is not None:
+            return [self._sweep.text()]
         now = self.now()
         lines = [f"{self._label(s)} · {self._how_far(s, a, p)} · {clock(now - t)}"
                  for s in self._slides if s.stem in self._running
@@ -178,7 +223,7 @@ class Progress:
     def _draw(self) -> None:
         if self._console is None:
             return
-        if not self._running:
+        if not self._running and self._sweep is None:
             self._clear()
             return
         shown = Group(*(Text(line, no_wrap=True, overflow="ellipsis") for line in self.status()))

@@ -18,12 +18,20 @@ from pathlib import Path
 from .errors import SetupError
 
 __all__ = ["Missing", "PACKAGE_LIST", "debian_packages", "missing_pieces", "check_system",
-           "install_command", "missing_voice"]
+           "install_command", "missing_voice", "usable_cores"]
 
 PACKAGE_LIST = Path(__file__).with_name("debian-packages.txt")
 
 # LaTeX files Manim's default template and our formulas load; kpsewhich finds them.
 LATEX_FILES = ("standalone.cls", "preview.sty", "amsmath.sty", "amssymb.sty", "babel.sty")
+
+
+def usable_cores() -> int:
+    """The CPU cores this process may use (its affinity, in a container or under taskset)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ run of ours). Both sides speak with the same voice (`--voice`, default joe as
 `./render.sh`; the baseline's scenes synthesize into a fresh folder), so both draw the
 same, speech-timed frames; `--voice none` compares the silent deck. It prints
 the median wall-clock seconds of each row, its ratio to the baseline's median, which
-slides it rendered, and the size of the files it made, as a Markdown table for the
-README, and each run's CPU seconds (user + system of its processes) as it goes. Run it
+slides it rendered, and the size of the files it made, as a Markdown table for
+docs/performance.md, and each run's CPU seconds (user + system of its processes) as it goes. Run it
 on an otherwise idle machine; the load average is printed at start and end.
 
     .venv/bin/python bench/regenerate.py --quality preview 1080p --repeat 3

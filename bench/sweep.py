@@ -6,7 +6,7 @@ Two ways to render the same variants, at the same quality, on this machine:
   render already uses every core for its slides);
 - sweep: `./render.sh sweep --variants FILE.csv --out DIR`, one command.
 
-It prints, as a Markdown table for the README, the wall-clock seconds of each, their
+It prints, as a Markdown table for docs/sweeps.md, the wall-clock seconds of each, their
 CPU seconds (user + sys of every process they started: the number to compare on a
 loaded machine), the slide renders each did, and the renders the sweep saved; the
 load average is printed at start and end, and in the table's caption (the machine
@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from regenerate import load, timed  # noqa: E402  (bench/ is the script's folder)
 
 from backprop_render.build.slide_render import REPO  # noqa: E402
-from backprop_render.cli import parse_slides  # noqa: E402
+from backprop_render.cli.options import parse_slides  # noqa: E402
 from backprop_render.sweep.tasks import cache_root  # noqa: E402
 from lecture.slides import SLIDES  # noqa: E402
 

@@ -38,7 +38,7 @@ from regenerate import load  # noqa: E402  (bench/ is the script's folder)
 from backprop_core import Params  # noqa: E402
 from backprop_core.params import params_from_mapping  # noqa: E402
 from backprop_render.build.slide_render import animations_done, media_dir_for, render_slide  # noqa: E402
-from backprop_render.cli import parse_slides  # noqa: E402
+from backprop_render.cli.options import parse_slides  # noqa: E402
 from backprop_render.quality import find_quality  # noqa: E402
 
 

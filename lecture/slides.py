@@ -3,22 +3,21 @@ pipeline can read it without paying for Manim's start-up."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
+from backprop_core.params import DECLARED, depends_on
+
 __all__ = ["Slide", "SLIDES", "SLIDE_COUNT", "KICKER", "LECTURE_TITLE", "LECTURE_SUBTITLE",
-           "find_slide", "EVERY_PARAM", "EXAMPLE", "NEURON", "NETWORK"]
+           "find_slide", "EVERY_PARAM"]
 
 KICKER = "NEURAL NETWORKS / BACKPROPAGATION"
 LECTURE_TITLE = "Backpropagation Demystified"
 LECTURE_SUBTITLE = "How Neural Networks Learn"
 SCENES_DIR = Path(__file__).resolve().parent.parent / "scenes"
 
-# The parameters a slide's lesson values can depend on (see Slide.depends_on).
-EXAMPLE = ("x", "w", "b", "y")  # the worked neuron's input, weight, bias and target
-NEURON = (*EXAMPLE, "lr")  # the worked neuron of slides 2-6 and its learning rate
-NETWORK = ("hidden", "epochs", "net_lr", "seed")  # the small network of slides 1, 2, 7, 8
-EVERY_PARAM = (*NEURON, "steps", *NETWORK)
+EVERY_PARAM = tuple(DECLARED)
 
 
 @dataclass(frozen=True)
@@ -29,10 +28,11 @@ class Slide:
     scene: str  # the Scene class in that file
     title: str
     subtitle: str
-    # The parameters whose change can change a lesson value the slide reads; a sweep
-    # renders the slide once for all variants that agree on these. Proved against the
-    # slide's recorded reads by tests/backprop_render/test_end_to_end.py; a sweep also
-    # checks each shared render's reads and renders the slide again where one differs.
+    # The parameters whose change can change a lesson value the slide reads: those whose
+    # declaration names the slide (backprop_core/params.py). A sweep renders the slide once
+    # for all variants that agree on these. Proved against the slide's recorded reads by
+    # tests/backprop_render/test_end_to_end.py; a sweep also checks each shared render's
+    # reads and renders the slide again where one differs.
     depends_on: tuple[str, ...] = EVERY_PARAM
 
     @property
@@ -44,24 +44,26 @@ class Slide:
         return SCENES_DIR / f"{self.module}.py"
 
 
-SLIDES: tuple[Slide, ...] = (
+_DECK = (
     Slide(1, "what-is-backpropagation", "s01_what_is_backpropagation", "WhatIsBackpropagation",
-          "What is Backpropagation?", "", NETWORK),  # the title card says the subtitle
+          "What is Backpropagation?", ""),  # the title card says the subtitle
     Slide(2, "forward-propagation", "s02_forward_propagation", "ForwardPropagation",
-          "Forward Propagation", "The Network Makes a Prediction", (*EXAMPLE, *NETWORK)),
+          "Forward Propagation", "The Network Makes a Prediction"),
     Slide(3, "loss-function", "s03_loss_function", "LossFunction",
-          "Measuring Mistakes", "The Loss Function", (*NEURON, "steps")),
+          "Measuring Mistakes", "The Loss Function"),
     Slide(4, "gradient-descent", "s04_gradient_descent", "GradientDescent",
-          "Which Way is Down?", "Gradient Descent", (*NEURON, "steps")),
+          "Which Way is Down?", "Gradient Descent"),
     Slide(5, "chain-rule", "s05_chain_rule", "ChainRule",
-          "The Chain Rule", "Connecting the Dots Backward", EXAMPLE),
+          "The Chain Rule", "Connecting the Dots Backward"),
     Slide(6, "backward-propagation", "s06_backward_propagation", "BackwardPropagation",
-          "Backward Propagation", "Computing the Gradient", NEURON),
+          "Backward Propagation", "Computing the Gradient"),
     Slide(7, "activation-functions", "s07_activation_functions", "ActivationFunctions",
-          "Why We Need More Than a Line", "Activation Functions", NETWORK),
+          "Why We Need More Than a Line", "Activation Functions"),
     Slide(8, "full-picture", "s08_full_picture", "FullPicture",
-          "Why Backpropagation Makes Learning Possible", "The Full Picture", NETWORK),
+          "Why Backpropagation Makes Learning Possible", "The Full Picture"),
 )
+SLIDES: tuple[Slide, ...] = tuple(
+    dataclasses.replace(slide, depends_on=depends_on(slide.number)) for slide in _DECK)
 SLIDE_COUNT = len(SLIDES)
 
 

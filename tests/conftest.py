@@ -7,7 +7,9 @@ import pytest
 
 def pytest_addoption(parser) -> None:
     parser.addoption("--set_test", action="store_true", default=False,
-                     help="write the slides' control frames (test_frames) instead of comparing")
+                     help="write what tests compare with instead of comparing: the slides' control "
+                          "frames (test_frames), and the parameters' tables in "
+                          "assets/default_params.toml and README.md")
 
 
 def _cost_rank(item: pytest.Item) -> int:

@@ -12,8 +12,9 @@ of the code and settings it was rendered with and the sizes of its files (see
 reuse.py: a slide whose key, files and read values are unchanged is not rendered
 again); and which slide files lecture.mp4 was joined from.
 
-Each record reads itself from JSON (`from_json`, None or an empty record when the JSON is
-not what this version writes: the slide is then rendered again) and writes the same JSON,
+Each record reads itself from JSON (`from_json`: decoded by msgspec, every field checked
+against its type; None or an empty record when the JSON is not what this version writes,
+damaged or edited by hand: the slide is then rendered again) and writes the same JSON,
 key for key, that earlier versions wrote, so existing output folders keep working.
 """
 
@@ -25,7 +26,9 @@ import uuid
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Self
+
+import msgspec
 
 from backprop_core.params import Params
 from backprop_render.quality import Quality
@@ -35,10 +38,10 @@ if TYPE_CHECKING:  # PyAV and numpy only where media is made, not to read a reco
     from backprop_render.build.slide_render import SlideResult
     from backprop_render.media.video import Chapter
 
-__all__ = ["FACTS_FILE", "STATE_FILE", "LECTURE_FILES", "SlideEntry", "LectureEntry", "Publication",
-           "LectureRecord", "Timing", "RenderState", "slide_facts_file", "slide_facts_document",
-           "facts_document", "lecture_problem", "quality_record", "manim_version", "file_sizes",
-           "FolderRecords", "read_records"]
+__all__ = ["FACTS_FILE", "STATE_FILE", "LECTURE_FILES", "SlideEntry", "LectureEntry",
+           "Publication", "LectureRecord", "Timing", "RenderState", "slide_facts_file",
+           "slide_facts_document", "facts_document", "lecture_problem", "quality_record",
+           "manim_version", "file_sizes", "FolderRecords", "read_records"]
 
 FACTS_FILE = "facts.json"
 STATE_FILE = ".render-state.json"
@@ -60,22 +63,29 @@ def file_sizes(folder: Path, names: Iterable[str]) -> dict[str, int]:
     return {name: (folder / name).stat().st_size for name in names}
 
 
-def _fields(cls: type, data: Any) -> Json | None:
-    """`data`'s values for every field of `cls`, or None if it lacks one without a default
-    (not ours); a field added since (the theme) takes its default."""
-    if not isinstance(data, dict):
-        return None
-    required = [f.name for f in dataclasses.fields(cls)
-                if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
-    if any(name not in data for name in required):
-        return None
-    return {f.name: data[f.name] for f in dataclasses.fields(cls) if f.name in data}
+class _Record:
+    """A record read from and written to JSON, field for field (the fields of a dataclass)."""
+
+    @classmethod
+    def from_json(cls, data: Any) -> Self | None:
+        """The record `data` holds, or None if a field it needs is missing or of another
+        type (damaged, or not ours); a field added since (the theme) takes its default."""
+        try:
+            return msgspec.convert(data, cls)
+        except msgspec.ValidationError:
+            return None
+
+    def to_json(self) -> Json:
+        # Field by field, not msgspec.to_builtins: a record msgspec decoded keeps a defaulted
+        # field (the theme) out of its __dict__, and to_builtins would leave it out of the
+        # JSON. The fields hold JSON already and are shared, not copied: read it, don't edit.
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
 
 
 # ----- facts.json ----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class SlideEntry:
+class SlideEntry(_Record):
     """A slide's entry in facts.json, and the body of its NN-slug.facts.json."""
 
     number: int
@@ -107,19 +117,6 @@ class SlideEntry:
                                           "frames": gif.frames, "duration": gif.duration_ms / 1000},
             subtitles=result.cues, manifest=result.manifest, theme=theme)
 
-    @classmethod
-    def from_json(cls, data: Any) -> SlideEntry | None:
-        values = _fields(cls, data)
-        if values is None or not isinstance(values["files"], dict) \
-                or not isinstance(values["manifest"], dict):
-            return None
-        return cls(**values)
-
-    def to_json(self) -> Json:
-        # Its fields hold JSON already; dataclasses.asdict would deep-copy every manifest, a
-        # tenth of a second per deck on each run. The result shares them: read it, don't edit.
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-
     def with_params(self, params: Params) -> SlideEntry:
         """The entry for the same files, true for `params` too (it read nothing that changed)."""
         return dataclasses.replace(self, params=dataclasses.asdict(params))
@@ -130,7 +127,7 @@ class SlideEntry:
 
 
 @dataclass(frozen=True)
-class LectureEntry:
+class LectureEntry(_Record):
     """lecture.mp4 and its subtitles in facts.json: what they were joined from, chapter by
     chapter."""
 
@@ -150,14 +147,6 @@ class LectureEntry:
                    chapters=[{"slide": e.stem, "title": c.title, "start": float(c.start),
                               "end": float(c.end)}
                              for e, c in zip(entries, chapters, strict=True)])
-
-    @classmethod
-    def from_json(cls, data: Any) -> LectureEntry | None:
-        values = _fields(cls, data)
-        return None if values is None else cls(**values)
-
-    def to_json(self) -> Json:
-        return dataclasses.asdict(self)
 
 
 def slide_facts_file(stem: str) -> str:
@@ -209,7 +198,7 @@ def facts_document(params: Params, lesson: Json, quality: Quality,
 # ----- .render-state.json ----------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Publication:
+class Publication(_Record):
     """A published slide: the key of its code and settings, its files' sizes, and an id for
     this publication (lecture.mp4 records the ids of the slides it joined)."""
 
@@ -227,19 +216,9 @@ class Publication:
     def with_reads(self, reads: str) -> Publication:
         return dataclasses.replace(self, reads=reads)
 
-    @classmethod
-    def from_json(cls, data: Any) -> Publication | None:
-        values = _fields(cls, data)
-        if values is None or not isinstance(values["files"], dict):
-            return None
-        return cls(**values)
-
-    def to_json(self) -> Json:
-        return dataclasses.asdict(self)
-
 
 @dataclass(frozen=True)
-class LectureRecord:
+class LectureRecord(_Record):
     """Which slide publications the lecture's files were joined from, and their sizes."""
 
     slides: list[str | None]
@@ -248,14 +227,6 @@ class LectureRecord:
     @classmethod
     def new(cls, slide_ids: list[str | None], folder: Path) -> LectureRecord:
         return cls(slide_ids, file_sizes(folder, LECTURE_FILES.values()))
-
-    @classmethod
-    def from_json(cls, data: Any) -> LectureRecord | None:
-        values = _fields(cls, data)
-        return None if values is None else cls(**values)
-
-    def to_json(self) -> Json:
-        return dataclasses.asdict(self)
 
     def is_current(self, slide_ids: list[str | None], folder: Path) -> bool:
         """Whether the lecture files were joined from exactly these slide publications."""
@@ -268,7 +239,7 @@ class LectureRecord:
 
 
 @dataclass(frozen=True)
-class LessonRecord:
+class LessonRecord(_Record):
     """The key of the lesson facts.json holds (reuse.lesson_key) and the digest of that
     lesson's JSON: a run with the same key takes the lesson from facts.json, if its digest
     still matches, instead of building it."""
@@ -276,29 +247,11 @@ class LessonRecord:
     key: str
     digest: str
 
-    @classmethod
-    def from_json(cls, data: Any) -> LessonRecord | None:
-        values = _fields(cls, data)
-        return None if values is None else cls(**values)
-
-    def to_json(self) -> Json:
-        return dataclasses.asdict(self)
-
 
 @dataclass(frozen=True)
-class Timing:
+class Timing(_Record):
     seconds: float
     animations: int
-
-    @classmethod
-    def from_json(cls, data: Any) -> Timing | None:
-        try:
-            return cls(float(data["seconds"]), int(data["animations"]))
-        except (TypeError, KeyError, ValueError):
-            return None
-
-    def to_json(self) -> Json:
-        return {"seconds": self.seconds, "animations": self.animations}
 
 
 @dataclass

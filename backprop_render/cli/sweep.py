@@ -1,4 +1,4 @@
-"""`./render.sh sweep` and `./render.sh worker`: the command lines of a sweep.
+"""`./render.sh sweep`, `worker` and `scheduler`: the command lines of a sweep.
 
 Every row is checked before anything renders; Dask is imported only once the
 input is known to be good (and never by the other commands).
@@ -11,15 +11,18 @@ import os
 import socket
 import sys
 from pathlib import Path
-from typing import NoReturn, Sequence
+from typing import TYPE_CHECKING, NoReturn
 
-from backprop_render.cli import VOICE_NAMES
+from backprop_render import REPO
+from backprop_render.cli import options
+from backprop_render.cli.options import Subparsers, say
 from backprop_render.errors import EXIT_FAILED, EXIT_OK, UsageError
-from backprop_render.quality import DEFAULT_GIF_WIDTH, DEFAULT_QUALITY, QUALITIES
-from lecture.palettes import DEFAULT_THEME, THEMES
-from lecture.voices import DEFAULT_VOICE
+from backprop_render.system import usable_cores
 
-__all__ = ["build_sweep_parser", "sweep_command", "worker_command", "scheduler_command"]
+if TYPE_CHECKING:  # Dask and the pipeline: only once a sweep runs
+    from backprop_render.sweep.run import SweepSummary
+
+__all__ = ["add_parsers", "sweep_command", "worker_command", "scheduler_command", "report"]
 
 _EPILOG = """\
 examples:
@@ -45,117 +48,106 @@ input (nothing rendered); 130 interrupted.
 """
 
 
-def build_sweep_parser() -> argparse.ArgumentParser:
-    from backprop_render.cli import default_jobs
 
-    parser = argparse.ArgumentParser(
-        prog="render.sh sweep", usage="./render.sh sweep (--set KEY=V1,V2,... | --variants "
-        "FILE.csv) --out DIR [options]",
+def add_parsers(commands: Subparsers) -> None:
+    """sweep, worker and scheduler, in `commands` (argparse's subparsers)."""
+    sweep = commands.add_parser(
+        "sweep", prog="render.sh sweep", usage="./render.sh sweep (--set KEY=V1,V2,... | "
+        "--variants FILE.csv) --out DIR [options]",
         description="Render many variants of the lecture at once, on Dask: a class's "
                     "personalised lectures, a learning-rate sweep.",
-        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=V1,V2,...",
-                        help="values of one parameter; repeat for more parameters")
-    how = parser.add_mutually_exclusive_group()
+        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[options.look_options(), options.params_options(), options.run_options()])
+    sweep.add_argument("--set", action="append", default=[], metavar="KEY=V1,V2,...",
+                       help="values of one parameter; repeat for more parameters")
+    how = sweep.add_mutually_exclusive_group()
     how.add_argument("--grid", dest="mode", action="store_const", const="grid",
                      help="every combination of the --set lists (the default)")
     how.add_argument("--zip", dest="mode", action="store_const", const="zip",
                      help="the --set lists side by side: first values, second values, ...")
-    parser.add_argument("--variants", type=Path, metavar="FILE.csv",
-                        help="one variant per row: a name column, then parameter columns")
-    parser.add_argument("--params", metavar="FILE.toml",
-                        help="the base parameters of every variant (default: the defaults)")
-    parser.add_argument("--out", type=Path, required=True, metavar="DIR",
-                        help="the sweep's folder: one folder per variant inside")
-    parser.add_argument("--quality", default=DEFAULT_QUALITY, choices=list(QUALITIES),
-                        help=f"render quality (default: {DEFAULT_QUALITY})")
-    parser.add_argument("--slides", action="append", default=[], metavar="LIST",
-                        help="slides to render, as for a normal render (default: all)")
-    parser.add_argument("--theme", default=DEFAULT_THEME, choices=list(THEMES),
-                        help="colours of every variant: dark (default) or light")
-    parser.add_argument("--voice", default=DEFAULT_VOICE, metavar="NAME",
-                        help=f"every variant's narrator: {', '.join(VOICE_NAMES)} (default: "
-                             f"{DEFAULT_VOICE}; none: silent videos)")
-    parser.add_argument("--no-gif", action="store_true", help="skip the GIFs (faster)")
-    parser.add_argument("--gif-width", type=int, default=DEFAULT_GIF_WIDTH, metavar="PX",
-                        help=f"GIF width in pixels (default: {DEFAULT_GIF_WIDTH})")
-    parser.add_argument("--scheduler", metavar="tcp://HOST:8786",
-                        help="a running Dask scheduler (default: $DASK_SCHEDULER_ADDRESS, "
-                             "else an embedded cluster on this machine)")
-    parser.add_argument("--workers", type=int, default=None, metavar="N",
-                        help="embedded cluster: worker processes (default: one per core, "
-                             f"here {default_jobs()})")
-    parser.add_argument("--retries", type=int, default=2, metavar="N",
-                        help="tries again a slide render that failed, N times (default: 2)")
-    parser.add_argument("--keep-going", action="store_true",
-                        help="leave out bad rows and render the others")
-    parser.add_argument("--force", action="store_true",
-                        help="render every slide of every variant again from nothing")
-    parser.add_argument("--dashboard", action="store_true",
-                        help="embedded cluster: serve Dask's dashboard on :8787 "
-                             "(needs the [dashboard] extra)")
-    parser.add_argument("--quiet", action="store_true",
-                        help="no progress line; warnings, errors and the summary only")
-    return parser
+    sweep.add_argument("--variants", type=Path, metavar="FILE.csv",
+                       help="one variant per row: a name column, then parameter columns")
+    sweep.add_argument("--out", type=Path, required=True, metavar="DIR",
+                       help="the sweep's folder: one folder per variant inside")
+    sweep.add_argument("--scheduler", metavar="tcp://HOST:8786",
+                       help="a running Dask scheduler (default: $DASK_SCHEDULER_ADDRESS, "
+                            "else an embedded cluster on this machine)")
+    sweep.add_argument("--workers", type=int, default=None, metavar="N",
+                       help="embedded cluster: worker processes (default: one per core, "
+                            f"here {usable_cores()})")
+    sweep.add_argument("--retries", type=int, default=2, metavar="N",
+                       help="tries again a slide render that failed, N times (default: 2)")
+    sweep.add_argument("--keep-going", action="store_true",
+                       help="leave out bad rows and render the others")
+    sweep.add_argument("--dashboard", action="store_true",
+                       help="embedded cluster: serve Dask's dashboard on :8787 "
+                            "(needs the [dashboard] extra)")
+    sweep.set_defaults(run=sweep_command)
+
+    worker = commands.add_parser(
+        "worker", prog="render.sh worker",
+        usage="./render.sh worker tcp://HOST:8786 [--nworkers N]",
+        description="Start Dask workers that render sweep slides for the scheduler at "
+                    "ADDRESS, with this checkout's code and environment. Each node is set up "
+                    "by `./render.sh setup`; the sweep's folder must be on a disk every node "
+                    "shares, at the same path. Other options go to `dask worker`.")
+    worker.add_argument("address", help="the scheduler, e.g. tcp://10.0.0.5:8786")
+    worker.add_argument("--nworkers", type=int, default=usable_cores(), metavar="N",
+                        help="worker processes (default: one per core, here "
+                             f"{usable_cores()})")
+    worker.add_argument("--name", default=socket.gethostname(),
+                        help="worker name prefix (default: the host name)")
+    worker.set_defaults(run=worker_command, passes_on=True)
+
+    scheduler = commands.add_parser(
+        "scheduler", prog="render.sh scheduler", usage="./render.sh scheduler [ARGS]",
+        description="Start a Dask scheduler for sweeps, with this checkout's code and "
+                    "environment (it unpickles the tasks). It listens on tcp://HOST:8786; "
+                    "ARGS go to `dask scheduler` (e.g. --port 8786 --dashboard-address :8787).")
+    scheduler.set_defaults(run=scheduler_command, passes_on=True)
 
 
-def _err(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def sweep_command(argv: Sequence[str]) -> int:
-    args = build_sweep_parser().parse_args(argv)
-    from backprop_core import ParamError, load_params
+def sweep_command(args: argparse.Namespace) -> int:
     from backprop_render import system
-    from backprop_render.cli import (
-        _choose_slides,
-        at_least_one,
-        check_gif_width,
-        check_voice,
-        default_jobs,
-    )
     from backprop_render.quality import find_quality
     from backprop_render.sweep.plan import variants_from_csv, variants_from_sets
 
     if bool(args.set) == bool(args.variants):
         raise UsageError("a sweep takes its variants from --set KEY=V1,V2,... or from "
                          "--variants FILE.csv (one of the two).")
-    try:
-        base = load_params(args.params)
-    except ParamError as error:
-        raise UsageError(str(error)) from None
-    check_gif_width(args.gif_width)
-    workers = at_least_one("--workers", default_jobs() if args.workers is None else args.workers)
+    base = options.read_params(args.params)
+    workers = options.at_least_one("--workers", usable_cores() if args.workers is None
+                                   else args.workers)
     if args.retries < 0:
         raise UsageError(f"--retries must be 0 or more, got {args.retries}.")
+    slides = options.check_look(args)
     if args.variants:
         variants, bad = variants_from_csv(args.variants, base)
     else:
         variants, bad = variants_from_sets(args.set, args.mode or "grid", base)
     for problem in bad:
-        _err(f"error: {problem}")
+        say(f"error: {problem}")
     if bad and not args.keep_going:
         raise UsageError(f"{len(bad)} variant{'s' if len(bad) > 1 else ''} cannot be rendered "
                          "(above); nothing was rendered. Fix them, or pass --keep-going to "
                          "render the others.")
     if not variants:
         raise UsageError("no variant left to render.")
-    check_voice(args.voice)
-    slides = _choose_slides(args.slides, _err)
     system.check_system(voice=args.voice)
 
-    from backprop_render.sweep.run import SweepProgress, SweepRequest, run_sweep
+    from backprop_render.progress import Progress
+    from backprop_render.sweep.run import SweepRequest, run_sweep
 
-    mode = "quiet" if args.quiet else ("bar" if sys.stderr.isatty() else "lines")
     request = SweepRequest(tuple(variants), tuple(slides), find_quality(args.quality),
                            args.out.absolute(), None if args.no_gif else args.gif_width,
                            args.scheduler, workers, args.retries, args.force, args.dashboard,
                            skipped=tuple(bad), theme=args.theme, voice=args.voice)
-    summary = run_sweep(request, SweepProgress(sys.stderr, mode))
+    summary = run_sweep(request, Progress(sys.stderr, options.progress_mode(args.quiet)))
     return report(summary)
 
 
-def report(summary) -> int:
+def report(summary: SweepSummary) -> int:
+    """What the sweep's folder holds now; EXIT_FAILED if a variant is incomplete."""
     from backprop_render.progress import clock
 
     outcomes = list(summary.outcomes.values())
@@ -176,47 +168,27 @@ def report(summary) -> int:
         print(f"  INCOMPLETE {outcome.variant.name}: " + "; ".join(outcome.problems))
     print(f"  index: {summary.out / 'index.html'}, table: {summary.out / 'variants.csv'}")
     if incomplete:
-        _err("Run the same command again to render what is missing.")
+        say("Run the same command again to render what is missing.")
         return EXIT_FAILED
     return EXIT_OK
 
 
-def worker_command(argv: Sequence[str]) -> NoReturn:
-    """A Dask worker with this checkout's environment: one process per core, one task each."""
-    from backprop_render.cli import REPO, default_jobs
-
-    parser = argparse.ArgumentParser(
-        prog="render.sh worker", usage="./render.sh worker tcp://HOST:8786 [--nworkers N]",
-        description="Start Dask workers that render sweep slides for the scheduler at "
-                    "ADDRESS, with this checkout's code and environment. Each node is set up "
-                    "by `./render.sh setup`; the sweep's folder must be on a disk every node "
-                    "shares, at the same path.")
-    parser.add_argument("address", help="the scheduler, e.g. tcp://10.0.0.5:8786")
-    parser.add_argument("--nworkers", type=int, default=default_jobs(), metavar="N",
-                        help=f"worker processes (default: one per core, here {default_jobs()})")
-    parser.add_argument("--name", default=socket.gethostname(),
-                        help="worker name prefix (default: the host name)")
-    args, extra = parser.parse_known_args(argv)
+def worker_command(args: argparse.Namespace) -> NoReturn:
+    """Dask workers with this checkout's environment: one process per core, one task each.
+    The options it does not know (`args.rest`) go to `dask worker`."""
     from backprop_render import system
 
     system.check_system()
     os.chdir(REPO)
     command = [sys.executable, "-m", "distributed.cli.dask_worker", args.address,
                "--nworkers", str(args.nworkers), "--nthreads", "1", "--memory-limit", "0",
-               "--name", args.name, *extra]
+               "--name", args.name, *args.rest]
     os.execv(sys.executable, command)
 
 
-def scheduler_command(argv: Sequence[str]) -> NoReturn:
+def scheduler_command(args: argparse.Namespace) -> NoReturn:
     """A Dask scheduler with this checkout's environment: it unpickles the sweep's tasks,
-    so it needs the project's code as the workers do. ARGS go to `dask scheduler`."""
-    from backprop_render.cli import REPO
-
-    if argv and argv[0] in ("-h", "--help"):
-        print("usage: ./render.sh scheduler [ARGS]\n\nStart a Dask scheduler for sweeps, with "
-              "this checkout's code and environment (it unpickles the tasks). It listens on "
-              "tcp://HOST:8786; ARGS go to `dask scheduler` (e.g. --port 8786 "
-              "--dashboard-address :8787).")
-        sys.exit(0)
+    so it needs the project's code as the workers do. `args.rest` goes to `dask scheduler`."""
     os.chdir(REPO)
-    os.execv(sys.executable, [sys.executable, "-m", "distributed.cli.dask_scheduler", *argv])
+    os.execv(sys.executable, [sys.executable, "-m", "distributed.cli.dask_scheduler",
+                              *args.rest])

@@ -3,7 +3,8 @@
 
 - `present/index.html`: an offline presenter, one folder with everything it loads
   (our own HTML, CSS and JavaScript, one short video and one poster per beat); it works
-  from file:// and from a USB stick.
+  from file:// and from a USB stick. Beside it `present/record.html`, where the lecturer
+  records each beat's sentence in their own voice (narration/takes.py).
 - `lecture.pptx`: one PowerPoint slide per beat, the beat's video starting by itself,
   its end frame as poster, its narration as speaker notes.
 - `handout.pdf`: one page per slide, its still and its narration, a tagged PDF
@@ -32,9 +33,11 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from backprop_render.build.outputs import OutputFolder
 from backprop_render.present.handout import write_handout
+from backprop_render.system import usable_cores
 from lecture.language import LECTURE_LANGUAGE
 from lecture.palettes import THEMES
-from lecture.slides import LECTURE_SUBTITLE, LECTURE_TITLE
+from lecture.slides import LECTURE_SUBTITLE, LECTURE_TITLE, SLIDES
+from narration import takes
 
 if TYPE_CHECKING:  # PyAV, Pillow and numpy load when something is cut or drawn, not to find
     # that nothing changed (bench/unchanged.py)
@@ -63,7 +66,7 @@ DECK_HEIGHT = 720
 # (1 MB for slide 4's 38 s at 720p30); one x264 thread, as the beats are encoded in
 # parallel (0.94x the CPU of frame threads for slide 6's copy at 1080p60).
 DECK_H264 = {"crf": "23", "preset": "superfast", "threads": "1"}
-_FILES = Path(__file__).with_name("files")  # index.html, presenter.js, presenter.css
+_FILES = Path(__file__).with_name("files")  # the presenter's and the recording page's
 _POSTER_QUALITY = 90
 _VERSION = 1  # bump when the beat files change for the same slide video
 
@@ -156,16 +159,9 @@ def _cut_slide(folder: Path, entry: dict[str, Any], target: Path, deck_dir: Path
 
     # PyAV lets go of the GIL while it decodes, scales and encodes: beats in threads use
     # every core (the deck's 720p copies scale on one core each otherwise).
-    with ThreadPoolExecutor(max_workers=_cores()) as pool:
+    with ThreadPoolExecutor(max_workers=usable_cores()) as pool:
         list(pool.map(one, range(1, len(spans) + 1), spans, posters))
     return [float(s.end - s.start) for s in spans]
-
-
-def _cores() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
 
 
 def _has_audio(video: Path) -> bool:
@@ -177,7 +173,8 @@ def _has_audio(video: Path) -> bool:
 
 # The palette's fields the page is drawn in (presenter.css names them --ground, ...).
 _PAGE_COLOURS = {"ground": "background", "panel": "panel", "edge": "panel_edge",
-                 "text": "text", "muted": "muted", "strong": "emphasis", "accent": "param"}
+                 "text": "text", "muted": "muted", "strong": "emphasis", "accent": "param",
+                 "alert": "loss"}  # the recording page's stale takes and recording clock
 
 
 def page_theme(theme: str) -> dict[str, str]:
@@ -204,8 +201,12 @@ def _deck_data(beats: list[_Beat], entries: Sequence[dict[str, Any]],
                    for e in entries],
         "beats": [{"slide": b.slide["number"], "beat": b.index + 1, "name": b.name,
                    "text": b.text, "speech": b.speech, "video": f"beats/{b.file}.mp4",
-                   "poster": f"beats/{b.file}.jpg", "duration": round(b.duration, 3)}
+                   "poster": f"beats/{b.file}.jpg", "duration": round(b.duration, 3),
+                   "id": takes.beat_id(SLIDES[b.slide["number"] - 1], b.name)}
                   for b in beats],
+        # The recording page (record.html) names each take by its beat's id and writes
+        # beside it the record narration/takes.py reads.
+        "take_record": {"format": takes.RECORD_FORMAT, "version": takes.RECORD_VERSION},
     }
 
 

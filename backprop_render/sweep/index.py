@@ -4,26 +4,34 @@ For each variant: its name, its parameters, the key numbers of its lesson (the
 worked neuron's loss and gradients, its loss after one step, the network's final
 loss), whether its folder is complete, and links to its lecture, slides and GIFs,
 with one still per variant (of the first slide that shows a parameter the variants
-differ in) so a lecturer can compare them side by side.
+differ in) so a lecturer can compare them side by side. The page is index.html.jinja
+beside this module, rendered by jinja2 with every value escaped.
 """
 
 from __future__ import annotations
 
 import csv
 import dataclasses
-import html
 import io
-from typing import TYPE_CHECKING, Any, Iterable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+import jinja2
 
 from backprop_core import Params
 from backprop_render.build.outputs import OutputFolder
+from backprop_render.sweep.assemble import VariantOutcome
 from backprop_render.sweep.plan import BadVariant, Plan, Variant
 from lecture.slides import LECTURE_TITLE, Slide
 
-if TYPE_CHECKING:
-    from backprop_render.sweep.run import VariantOutcome
+__all__ = ["KEY_NUMBERS", "TEMPLATE", "write", "still_slide", "varying"]
 
-__all__ = ["KEY_NUMBERS", "write", "still_slide", "varying"]
+TEMPLATE = "index.html.jinja"  # beside this module, shipped as package data
+# Every value the page shows is escaped: a variant's row, a problem's text, a CSV's cells.
+_TEMPLATES = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined,
+                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 # (column, lesson path, heading)
 KEY_NUMBERS = (
@@ -55,83 +63,74 @@ def _shown(variant: Variant, path: str) -> str:
     return variant.lesson.shown(path).text
 
 
-def _files(outcome: VariantOutcome, slides: list[Slide], kind: str, folder) -> list[str]:
+@dataclass(frozen=True)
+class _Link:
+    href: str  # relative to the sweep's folder
+    text: str  # what the page shows
+    label: str  # what a screen reader says: the text first, then what it is
+
+
+def _links(outcome: VariantOutcome, slides: list[Slide], kind: str, what: str,
+           folder: Path) -> list[_Link]:
     name = outcome.variant.name
-    return [f"{name}/{s.stem}.{kind}" for s in slides if (folder / name / f"{s.stem}.{kind}")
-            .is_file()]
+    return [_Link(f"{name}/{s.stem}.{kind}", f"{s.number:02d}",
+                  f"{s.number:02d} {s.title}: {what} of {name}")
+            for s in slides if (folder / name / f"{s.stem}.{kind}").is_file()]
 
 
-def _csv(plan: Plan, outcomes: dict[str, VariantOutcome], folder, still: Slide | None) -> str:
+def _row(outcome: VariantOutcome, plan: Plan, differ: list[str], folder: Path,
+         still: Slide | None) -> dict[str, Any]:
+    """What the page and the table say of one variant; only files its folder holds."""
+    variant = outcome.variant
+    name = variant.name
+    picture = None
+    if still is not None and (folder / name / f"{still.stem}.png").is_file():
+        picture = _Link(f"{name}/{still.stem}.png", "",
+                        f"{name}: the last frame of slide {still.number}, {still.title}")
+    return {
+        "variant": variant, "name": name, "complete": outcome.complete,
+        "problems": "; ".join(outcome.problems),
+        "params": [(n, getattr(variant.params, n)) for n in differ],
+        "numbers": [_shown(variant, path) for _, path, _ in KEY_NUMBERS],
+        "lecture": f"{name}/lecture.mp4" if (folder / name / "lecture.mp4").is_file() else None,
+        "videos": _links(outcome, plan.slides, "mp4", "the video", folder),
+        "gifs": _links(outcome, plan.slides, "gif", "the GIF", folder),
+        "still": picture,
+    }
+
+
+def _csv(rows: list[dict[str, Any]]) -> str:
     buffer = io.StringIO()
     out = csv.writer(buffer, lineterminator="\n")
     out.writerow(["name", "status", *PARAMS, *(c for c, _, _ in KEY_NUMBERS), "lecture",
                   "slides", "gifs", "still", "problems"])
-    for outcome in outcomes.values():
-        variant = outcome.variant
-        lecture = f"{variant.name}/lecture.mp4"
-        still_file = f"{variant.name}/{still.stem}.png" if still else ""
+    for row in rows:
+        variant = row["variant"]
         out.writerow([
-            variant.name, "complete" if outcome.complete else "incomplete",
+            variant.name, "complete" if row["complete"] else "incomplete",
             *(getattr(variant.params, n) for n in PARAMS),
             *(variant.lesson.lookup(path) for _, path, _ in KEY_NUMBERS),
-            lecture if (folder / lecture).is_file() else "",
-            " ".join(_files(outcome, plan.slides, "mp4", folder)),
-            " ".join(_files(outcome, plan.slides, "gif", folder)),
-            still_file if still_file and (folder / still_file).is_file() else "",
-            "; ".join(outcome.problems),
+            row["lecture"] or "", " ".join(link.href for link in row["videos"]),
+            " ".join(link.href for link in row["gifs"]),
+            row["still"].href if row["still"] else "", row["problems"],
         ])
     return buffer.getvalue()
 
 
-def _html(plan: Plan, outcomes: dict[str, VariantOutcome], folder, still: Slide | None,
+def _html(plan: Plan, rows: list[dict[str, Any]], differ: list[str], still: Slide | None,
           skipped: Iterable[BadVariant]) -> str:
-    e = html.escape
-    differ = varying(plan.variants) or list(PARAMS)
-    rows = []
-    for outcome in outcomes.values():
-        variant = outcome.variant
-        name = variant.name
-        still_file = f"{name}/{still.stem}.png" if still else None
-        picture = (f'<a href="{e(still_file)}"><img src="{e(still_file)}" width="320" '
-                   f'alt="{e(name)}: slide {still.number}"></a>'
-                   if still_file and (folder / still_file).is_file() else "no still yet")
-        params = "<br>".join(f"{e(n)} = {getattr(variant.params, n)}" for n in differ)
-        numbers = "".join(f"<td>{e(_shown(variant, path))}</td>" for _, path, _ in KEY_NUMBERS)
-        slides = " ".join(f'<a href="{e(p)}">{e(p.split("/")[-1].split("-")[0])}</a>'
-                          for p in _files(outcome, plan.slides, "mp4", folder))
-        gifs = " ".join(f'<a href="{e(p)}">{e(p.split("/")[-1].split("-")[0])}</a>'
-                        for p in _files(outcome, plan.slides, "gif", folder))
-        lecture = (f'<a href="{e(name)}/lecture.mp4">lecture</a>'
-                   if (folder / name / "lecture.mp4").is_file() else "")
-        status = "complete" if outcome.complete else \
-            "<b>incomplete</b>: " + e("; ".join(outcome.problems) or "not rendered yet")
-        rows.append(f"<tr><td><b>{e(name)}</b><br>{status}</td><td>{params}</td>{numbers}"
-                    f"<td>{lecture}<br>slides: {slides or '-'}<br>GIFs: {gifs or '-'}</td>"
-                    f"<td>{picture}</td></tr>")
-    headings = "".join(f"<th>{e(h)}</th>" for _, _, h in KEY_NUMBERS)
-    skipped_html = "".join(f"<li>{e(str(b))}</li>" for b in skipped)
-    still_note = f"slide {still.number} ({e(still.title)})." if still else "none."
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<title>{e(LECTURE_TITLE)}: {len(rows)} variants</title>
-<style>
-body {{ font-family: sans-serif; margin: 2em; background: #0f1218; color: #e8e8e8; }}
-a {{ color: #7cc4ff; }} table {{ border-collapse: collapse; }}
-td, th {{ border: 1px solid #333; padding: .4em .6em; vertical-align: top; text-align: left; }}
-</style></head><body>
-<h1>{e(LECTURE_TITLE)}: {len(rows)} variants</h1>
-<p>Quality {e(plan.quality.name)}. Parameters that differ: {e(", ".join(differ))}.
-Each folder is a whole render (facts.json traces every number). Still: {still_note}</p>
-<table><tr><th>variant</th><th>parameters</th>{headings}<th>files</th><th>still</th></tr>
-{chr(10).join(rows)}
-</table>
-{f"<h2>Rows left out</h2><ul>{skipped_html}</ul>" if skipped_html else ""}
-</body></html>
-"""
+    template = _TEMPLATES.from_string(
+        resources.files(__package__).joinpath(TEMPLATE).read_text(encoding="utf-8"))
+    return template.render(
+        title=LECTURE_TITLE, quality=plan.quality.name, differ=differ, still=still,
+        headings=[heading for _, _, heading in KEY_NUMBERS], rows=rows,
+        skipped=[str(b) for b in skipped])
 
 
-def write(top: OutputFolder, plan: Plan, outcomes: dict[str, Any],
+def write(top: OutputFolder, plan: Plan, outcomes: dict[str, VariantOutcome],
           skipped: Iterable[BadVariant] = ()) -> None:
     still = still_slide(plan.slides, plan.variants)
-    top.write_text("variants.csv", _csv(plan, outcomes, top.path, still))
-    top.write_text("index.html", _html(plan, outcomes, top.path, still, list(skipped)))
+    differ = varying(plan.variants) or list(PARAMS)
+    rows = [_row(o, plan, differ, top.path, still) for o in outcomes.values()]
+    top.write_text("variants.csv", _csv(rows))
+    top.write_text("index.html", _html(plan, rows, differ, still, skipped))

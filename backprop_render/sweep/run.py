@@ -1,19 +1,19 @@
-"""Many variants of the lecture at once, on Dask: plan, render what differs, publish.
+"""Many variants of the lecture at once, on Dask: plan, render what differs, assemble.
 
-1. The plan (sweep_plan.py) names every slide render the variants need and merges
+1. The plan (plan.py) names every slide render the variants need and merges
    equal ones by task key, before anything renders.
-2. Each task goes to a Dask worker (sweep_tasks.run_task) with retries; a task whose
+2. Each task goes to a Dask worker (tasks.run_task) with retries; a task whose
    worker dies is rescheduled by Dask. Without a scheduler address the workers are an
    embedded LocalCluster, one worker process per core, one task at a time each.
 3. When a task is done, every variant that shares it is checked: the slide's recorded
    reads must have the same values in that variant's lesson (as reuse.py judges a
    kept slide). A variant where one differs (the slide's `depends_on` is too narrow)
    gets a render of its own, and a warning names the slide.
-4. When all of a variant's tasks are settled, its folder is written by the normal
-   pipeline (pipeline.run), with a renderer that links the finished files from the
-   store: the folder is laid out as a normal render, its facts are the variant's own,
-   its lecture.mp4 is joined. A failed slide leaves only its variant incomplete.
-5. DIR/index.html and DIR/variants.csv describe every variant (sweep_index.py).
+4. When all of a variant's tasks are settled, its folder is assembled (assemble.py):
+   written by the normal pipeline from the store's renders, laid out as a normal
+   render, its facts the variant's own, its lecture.mp4 joined. A failed slide leaves
+   only its variant incomplete.
+5. DIR/index.html and DIR/variants.csv describe every variant (index.py).
 
 Dask is imported only here, and only when a sweep runs.
 """
@@ -21,7 +21,6 @@ Dask is imported only here, and only when a sweep runs.
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 import os
 import shutil
@@ -30,15 +29,16 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, TextIO
+from typing import Any, Iterator
 
 from backprop_render.build import pipeline
 from backprop_render.build.outputs import OutputFolder
 from backprop_render.build.reuse import changed_reads
-from backprop_render.errors import RenderError, UsageError
-from backprop_render.progress import Progress, clock
+from backprop_render.errors import UsageError
+from backprop_render.progress import Progress, SweepStatus
 from backprop_render.quality import Quality
 from backprop_render.sweep import index as sweep_index
+from backprop_render.sweep.assemble import VariantOutcome, assemble
 from backprop_render.sweep.plan import (
     SWEEP_DIR,
     BadVariant,
@@ -51,7 +51,6 @@ from backprop_render.sweep.plan import (
 from backprop_render.sweep.tasks import (
     Renderer,
     Store,
-    StoreRenderer,
     TaskDone,
     TaskSpec,
     describe,
@@ -60,8 +59,7 @@ from backprop_render.sweep.tasks import (
 )
 from lecture.slides import Slide
 
-__all__ = ["SweepRequest", "SweepSummary", "VariantOutcome", "SweepProgress", "run_sweep",
-           "DEFAULT_RETRIES"]
+__all__ = ["SweepRequest", "SweepSummary", "run_sweep", "DEFAULT_RETRIES"]
 
 DEFAULT_RETRIES = 2
 _TICK = 0.5
@@ -86,17 +84,6 @@ class SweepRequest:
 
 
 @dataclass
-class VariantOutcome:
-    variant: Variant
-    problems: list[str] = field(default_factory=list)  # empty: complete
-    published: bool = False
-
-    @property
-    def complete(self) -> bool:
-        return self.published and not self.problems
-
-
-@dataclass
 class SweepSummary:
     out: Path
     plan: Plan
@@ -113,56 +100,10 @@ class SweepSummary:
         return self.plan.slide_renders - (len(self.plan.tasks) - len(self.merged))
 
 
-class SweepProgress:
-    """One line: variants done/total, slides done/running/queued/retried, workers, time left.
-
-    Redrawn in place on a terminal; elsewhere printed when it changes, at most every
-    `every` seconds (and whenever a slide or variant finishes), so a CI log stays short.
-    """
-
-    def __init__(self, stream: TextIO, mode: str, every: float = 15.0) -> None:
-        self.stream, self.mode, self.every = stream, mode, every
-        self._last_text, self._last_time, self._width = "", 0.0, 0
-
-    def show(self, variants_done: int, variants: int, done: int, running: int, queued: int,
-             retried: int, failed: int, workers: int, left: float | None,
-             event: bool = False) -> None:
-        text = (f"variants {variants_done}/{variants} | slides {done} done, {running} running, "
-                f"{queued} queued, {retried} retried" + (f", {failed} failed" if failed else "")
-                + f" | {workers} worker{'s' if workers != 1 else ''} | "
-                + (f"about {clock(left)} left" if left is not None else "time left: estimating"))
-        if self.mode == "quiet":
-            return
-        if self.mode == "bar":
-            columns = shutil.get_terminal_size((100, 20)).columns - 1
-            self.stream.write("\r" + text[:columns].ljust(self._width))
-            self._width = min(len(text), columns)
-            self.stream.flush()
-            return
-        now = time.monotonic()
-        if text != self._last_text and (event or now - self._last_time >= self.every):
-            self.stream.write(text + "\n")
-            self.stream.flush()
-            self._last_text, self._last_time = text, now
-
-    def note(self, text: str) -> None:
-        if self.mode == "bar" and self._width:
-            self.stream.write("\r" + " " * self._width + "\r")
-            self._width = 0
-        self.stream.write(text + "\n")
-        self.stream.flush()
-
-    def finish(self) -> None:
-        if self.mode == "bar" and self._width:
-            self.stream.write("\n")
-            self.stream.flush()
-            self._width = 0
-
-
 # ----- the cluster ---------------------------------------------------------------------
 
 @contextmanager
-def _client(request: SweepRequest, progress: SweepProgress) -> Iterator[Any]:
+def _client(request: SweepRequest, progress: Progress) -> Iterator[Any]:
     """A Dask client: of the running cluster asked for, or of an embedded LocalCluster."""
     from distributed import Client, LocalCluster
 
@@ -203,7 +144,7 @@ def _dask_key(task_key: str, store: Path) -> str:
 
 
 class _Sweep:
-    def __init__(self, request: SweepRequest, top: OutputFolder, progress: SweepProgress) -> None:
+    def __init__(self, request: SweepRequest, top: OutputFolder, progress: Progress) -> None:
         self.request, self.top, self.progress = request, top, progress
         self.store = Store(top.path / SWEEP_DIR)
         self.store.prepare()
@@ -248,9 +189,10 @@ class _Sweep:
             if not changed:
                 continue
             warning = (f"slide {task.slide.number} ({task.slide.slug}) read {changed[0]}, which "
-                       f"differs for variant {name}, though lecture/slides.py says it depends "
-                       f"only on {', '.join(task.slide.depends_on)}; rendered it again for "
-                       f"{name}. Add the parameter to its depends_on.")
+                       f"differs for variant {name}, though the parameters declare that it "
+                       f"depends only on {', '.join(task.slide.depends_on)}; rendered it again "
+                       f"for {name}. Add the slide to that parameter's slides= in "
+                       "backprop_core/params.py.")
             self.summary.warnings.append(warning)
             self.progress.note(f"warning: {warning}")
             solo = task_key(task.slide, task.code_key, variant.params, solo=True)
@@ -279,30 +221,22 @@ class _Sweep:
 
     # -- variants ------------------------------------------------------------------------
 
-    def publish_ready(self) -> None:
+    def assemble_ready(self) -> None:
+        """Assemble the folder of each variant whose slide renders are all settled."""
+        r = self.request
         for name, needs in self.plan.needs.items():
             outcome = self.summary.outcomes[name]
-            if outcome.published or not all(self.settled(k) for k in needs.values()):
+            if outcome.assembled or not all(self.settled(k) for k in needs.values()):
                 continue
-            self.publish(outcome, needs)
-
-    def publish(self, outcome: VariantOutcome, needs: dict[str, str]) -> None:
-        variant, r = outcome.variant, self.request
-        failed = {stem for stem, key in needs.items() if key in self.failed}
-        outcome.problems = [f"slide {stem}: {self.failed[needs[stem]]}" for stem in sorted(failed)]
-        slides = tuple(s for s in r.slides if s.stem not in failed)
-        renderer = StoreRenderer({stem: self.done[key] for stem, key in needs.items()
-                                  if key in self.done})
-        request = pipeline.RenderRequest(slides, variant.params, r.quality,
-                                         self.top.path / variant.name, r.gif_width, 1, r.force,
-                                         theme=r.theme, voice=r.voice)
-        try:
-            pipeline.run(request, Progress(io.StringIO(), "quiet"), renderer)
-        except RenderError as error:
-            outcome.problems.append(str(error))
-        outcome.published = True
-        status = "complete" if outcome.complete else "INCOMPLETE: " + "; ".join(outcome.problems)
-        self.progress.note(f"variant {variant.name}: {status}")
+            request = pipeline.RenderRequest(r.slides, outcome.variant.params, r.quality,
+                                             self.top.path / name, r.gif_width, 1, r.force,
+                                             theme=r.theme, voice=r.voice)
+            assemble(outcome, request,
+                     {stem: self.done[k] for stem, k in needs.items() if k in self.done},
+                     {stem: self.failed[k] for stem, k in needs.items() if k in self.failed})
+            status = "complete" if outcome.complete else \
+                "INCOMPLETE: " + "; ".join(outcome.problems)
+            self.progress.note(f"variant {name}: {status}")
 
     # -- progress ------------------------------------------------------------------------
 
@@ -328,9 +262,10 @@ class _Sweep:
         elif not pending:
             left = 0.0
         outcomes = self.summary.outcomes.values()
-        self.progress.show(sum(o.published for o in outcomes), len(self.summary.outcomes),
-                           len(self.done), running, max(0, len(pending) - running),
-                           len(self.retried), len(self.failed), workers, left, event)
+        self.progress.sweep(SweepStatus(
+            sum(o.assembled for o in outcomes), len(self.summary.outcomes), len(self.done),
+            running, max(0, len(pending) - running), len(self.retried), len(self.failed),
+            workers, left), event)
 
     def run(self) -> SweepSummary:
         started = time.monotonic()
@@ -343,12 +278,12 @@ class _Sweep:
                 self.summary.from_store.append(key)
                 self.finished(key, done)  # a variant that must not share it: a task in todo
         todo = [t for k, t in self.plan.tasks.items() if not self.settled(k)]
-        self.publish_ready()
+        self.assemble_ready()
         if todo:
             with _client(self.request, self.progress) as client:
                 self.render(client, todo)
             self.clear_work()
-        self.publish_ready()
+        self.assemble_ready()
         self.summary.seconds = time.monotonic() - started
         return self.summary
 
@@ -412,7 +347,7 @@ class _Sweep:
                                            + (f" (log: {log})" if log else ""))
                     self.show(client, pending(), event=True)
                 top_up()
-                self.publish_ready()
+                self.assemble_ready()
         except BaseException:
             for future in futures:
                 future.cancel()
@@ -420,9 +355,9 @@ class _Sweep:
         self.show(client, set(), event=True)
 
 
-def run_sweep(request: SweepRequest, progress: SweepProgress | None = None) -> SweepSummary:
+def run_sweep(request: SweepRequest, progress: Progress | None = None) -> SweepSummary:
     """Render every variant of `request` into its own folder under `request.out`."""
-    progress = progress or SweepProgress(sys.stderr, "lines")
+    progress = progress or Progress(sys.stderr, "lines")
     with OutputFolder(request.out) as top:
         sweep = _Sweep(request, top, progress)
         try:

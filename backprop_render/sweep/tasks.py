@@ -2,13 +2,16 @@
 
 A task renders one slide with one set of parameters into the sweep's store,
 `DIR/.sweep/tasks/<task key>/`, on the folder every worker shares. It renders in a
-work folder of its own and moves the finished files into place with one rename of
-a whole folder, so the store holds a render whole or not at all, even when a worker
-is killed mid-task and another attempt runs elsewhere. Each attempt is counted in
-`DIR/.sweep/attempts/<task key>` (for the progress line's retried count).
+work folder of its own and adds the finished files to the store with one rename of
+a whole folder (`Store.add`), so the store holds a render whole or not at all, even
+when a worker is killed mid-task and another attempt runs elsewhere. Beside the files, `render.json`
+records the render (its TaskDone) and the files' sizes, as JSON decoded into those
+types field by field: every node writes the store, so nothing read from it may be code
+(a pickle). Each attempt is counted in `DIR/.sweep/attempts/<task key>` (for the
+progress line's retried count).
 
 A worker refuses a task whose code key differs from its own checkout's: a node with
-other scene code must not publish a render under the key of the code the sweep was
+other scene code must not store a render under the key of the code the sweep was
 planned with.
 
 Nothing here imports Dask: a worker calls `run_task`, a plain function.
@@ -22,15 +25,17 @@ import hashlib
 import itertools
 import json
 import os
-import pickle
 import shutil
 import socket
 import tempfile
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Callable, Iterator
+
+import msgspec
 
 from backprop_core import Params
 from backprop_render.build import reuse
@@ -39,11 +44,10 @@ from backprop_render.errors import RenderError, SlideFailed
 from backprop_render.quality import Quality
 from lecture.slides import Slide
 
-__all__ = ["TaskSpec", "TaskDone", "StaleWorker", "Store", "run_task", "StoreRenderer",
-           "cache_root"]
+__all__ = ["TaskSpec", "TaskDone", "StaleWorker", "Store", "run_task", "cache_root"]
 
 Renderer = Callable[[Slide, Path, Quality, Path, "int | None", "Path | None", str], SlideResult]
-_RESULT = "result.pickle"
+_RECORD = "render.json"
 
 
 class StaleWorker(RenderError):
@@ -71,6 +75,29 @@ class TaskDone:
     worker: str
 
 
+@dataclass(frozen=True)
+class _Stored:
+    """A task's render.json."""
+
+    done: TaskDone
+    sizes: dict[str, int]  # each of its files' names -> bytes: whole while they all match
+
+
+def _to_json(value: Any) -> Any:
+    if isinstance(value, (Path, Fraction)):
+        return str(value)
+    raise NotImplementedError(f"{type(value).__name__} in a stored render")
+
+
+def _from_json(kind: type, value: Any) -> Any:
+    if kind in (Path, Fraction):
+        try:
+            return kind(value)
+        except ZeroDivisionError as error:  # msgspec reports a ValueError as a bad field
+            raise ValueError(str(error)) from None
+    raise NotImplementedError(f"{kind.__name__} in a stored render")
+
+
 class Store:
     """DIR/.sweep: finished renders by task key, attempt counts, kept logs."""
 
@@ -90,13 +117,15 @@ class Store:
         """The finished render of `key`, if the store holds it whole."""
         folder = self.folder(key)
         try:
-            done = pickle.loads((folder / _RESULT).read_bytes())
-            sizes = json.loads((folder / "sizes.json").read_text(encoding="utf-8"))
-            whole = all((folder / name).stat().st_size == size for name, size in sizes.items())
-        except (OSError, ValueError, pickle.UnpicklingError, EOFError, AttributeError,
-                ImportError, TypeError):
-            return None
-        if not whole or not isinstance(done, TaskDone):
+            stored = msgspec.json.decode((folder / _RECORD).read_bytes(), type=_Stored,
+                                         dec_hook=_from_json)
+            done = stored.done
+            whole = done.key == key and \
+                {p.name for p in done.result.files.values()} == stored.sizes.keys() and \
+                all((folder / name).stat().st_size == size for name, size in stored.sizes.items())
+        except (OSError, msgspec.MsgspecError):
+            return None  # damaged or gone: rendered again
+        if not whole:
             return None
         files = {kind: folder / name for kind, name in done.result.files.items()}
         return dataclasses.replace(done, result=dataclasses.replace(done.result, files=files))
@@ -114,9 +143,9 @@ class Store:
         with (self.attempts / key).open("a", encoding="utf-8") as handle:
             handle.write(f"{worker}\n")
 
-    def publish(self, key: str, result: SlideResult, worker: str) -> TaskDone:
-        """Move the finished files into the store in one rename; whole or not at all."""
-        staged = self.work / f"{key}-publish-{uuid.uuid4().hex[:8]}"
+    def add(self, key: str, result: SlideResult, worker: str) -> TaskDone:
+        """Move a finished render's files into the store in one rename; whole or not at all."""
+        staged = self.work / f"{key}-add-{uuid.uuid4().hex[:8]}"
         staged.mkdir()
         names = {}
         for kind, path in result.files.items():
@@ -124,15 +153,15 @@ class Store:
             names[kind] = path.name
         done = TaskDone(key, dataclasses.replace(result, files={k: Path(n) for k, n in
                                                                 names.items()}), worker)
-        (staged / "sizes.json").write_text(json.dumps(
-            {name: (staged / name).stat().st_size for name in names.values()}), encoding="utf-8")
-        (staged / _RESULT).write_bytes(pickle.dumps(done))
+        sizes = {name: (staged / name).stat().st_size for name in names.values()}
+        (staged / _RECORD).write_bytes(msgspec.json.encode(_Stored(done, sizes),
+                                                           enc_hook=_to_json))
         if self.folder(key).exists() and self.load(key) is None:
             self.discard(key)  # a damaged render (a file deleted by hand): replaced whole
         try:
             os.rename(staged, self.folder(key))
         except OSError:
-            # Another attempt (a worker thought dead) published it first: keep that one.
+            # Another attempt (a worker thought dead) added it first: keep that one.
             shutil.rmtree(staged, ignore_errors=True)
             if self.load(key) is None:
                 raise
@@ -210,34 +239,9 @@ def run_task(spec: TaskSpec) -> TaskDone:
                 shutil.copyfile(error.log, kept)
                 error.log = kept
             raise
-        return store.publish(spec.key, result, who)
+        return store.add(spec.key, result, who)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-
-
-class StoreRenderer:
-    """A pipeline renderer that 'renders' a slide by linking its finished files from the
-    store into the variant's staging folder: pipeline.run then publishes them, writes the
-    variant's facts and joins its lecture, as for a render of its own."""
-
-    def __init__(self, done: dict[str, TaskDone]) -> None:
-        self.done = done  # slide stem -> its render for this variant
-
-    def __call__(self, slide: Slide, params_file: Path, quality: Quality, workdir: Path,
-                 gif_width: int | None, cache_dir: Path | None = None,
-                 theme: str = "dark", voice: str | None = None) -> SlideResult:
-        result = self.done[slide.stem].result
-        workdir.mkdir(parents=True, exist_ok=True)
-        files = {}
-        for kind, source in result.files.items():
-            target = workdir / source.name
-            target.unlink(missing_ok=True)
-            try:
-                os.link(source, target)  # the same bytes in every variant, stored once
-            except OSError:
-                shutil.copyfile(source, target)  # another file system, or no hard links
-            files[kind] = target
-        return dataclasses.replace(result, files=files)
 
 
 def describe(error: BaseException) -> str:

@@ -1,7 +1,8 @@
 """Hypothesis strategies and numeric helpers shared by the core's tests.
 
-Every strategy draws from the validated ranges in `params.PARAM_RANGES`, so a test
-never exercises a value the lecture would refuse, and never misses one it accepts.
+Every strategy draws from the ranges the parameters declare (`params.DECLARED`), so a test
+never exercises a value the lecture would refuse, and never misses one it accepts; a whole
+`Params` draws every declared parameter.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import sys
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from backprop_core.params import PARAM_RANGES, ParamError, Params, params_from_mapping
+from backprop_core.params import DECLARED, ParamError, Params, params_from_mapping
 
 EPS = sys.float_info.epsilon
 UNDERFLOW = math.ulp(0.0)  # the absolute precision of a result below the normal range
@@ -34,9 +35,9 @@ def exclusive_low(name: str) -> bool:
 
     Asked of the validator rather than copied from it, so the strategies follow the code.
     """
-    low = PARAM_RANGES[name][0]
+    low = DECLARED[name].low
     try:
-        params_from_mapping({name: int(low) if PARAM_RANGES[name][2] else low})
+        params_from_mapping({name: int(low) if DECLARED[name].whole else low})
     except ParamError:
         return True
     return False
@@ -45,8 +46,8 @@ def exclusive_low(name: str) -> bool:
 @functools.cache  # built once: hypothesis validates a fresh strategy on every draw
 def value_of(name: str) -> st.SearchStrategy:
     """Any value `name` accepts, as the validator stores it (-0.0 becomes 0.0)."""
-    low, high, whole = PARAM_RANGES[name]
-    if whole:
+    low, high = DECLARED[name].low, DECLARED[name].high
+    if DECLARED[name].whole:
         return st.integers(int(low), int(high))
     raw = st.floats(low, high, exclude_min=exclusive_low(name), allow_nan=False,
                     allow_infinity=False)
@@ -62,21 +63,26 @@ def neuron_params(draw) -> dict[str, float]:
     values = {key: draw(value_of(key)) for key in NEURON_KEYS}
     if draw(st.integers(0, 9)) == 0:
         y_hat = values["w"] * values["x"] + values["b"]
-        if abs(y_hat) <= PARAM_RANGES["y"][1]:
+        if abs(y_hat) <= DECLARED["y"].high:
             values["y"] = y_hat
     return values
 
 
 def params_strategy(**narrowed) -> st.SearchStrategy:
     """A whole valid `Params`; a field given here is held at that value, or drawn from that
-    strategy (which must stay within the field's range)."""
+    strategy (which must stay within the field's range). A name no parameter declares fails
+    at once, not as a field silently drawn at large."""
+    unknown = set(narrowed) - set(DECLARED)
+    if unknown:
+        raise ValueError(f"no parameter is declared as {sorted(unknown)}")
+
     def field(name: str) -> st.SearchStrategy:
         if name not in narrowed:
             return value_of(name)
         given = narrowed[name]
         return given if isinstance(given, st.SearchStrategy) else st.just(given)
 
-    return st.builds(Params, **{name: field(name) for name in PARAM_RANGES})
+    return st.builds(Params, **{name: field(name) for name in DECLARED})
 
 
 def central_difference(f, at: float, step: float) -> float:

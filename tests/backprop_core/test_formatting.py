@@ -204,6 +204,7 @@ def test_integers_and_refusals():
 
 @pytest.mark.parametrize("path, style", [
     ("params.x", "given"), ("params.lr", "given"), ("params.net_lr", "given"),
+    ("params.steps", "given"),  # every parameter as typed; a whole number is written whole
     ("worked_step.w", "given"), ("worked_step.y", "given"), ("worked_step.lr", "given"),
     ("worked_step.w_next", "param"), ("worked_step.b_next", "param"),
     ("worked_step.loss", "value"), ("worked_step.dloss_dw", "value"),

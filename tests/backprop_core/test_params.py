@@ -9,13 +9,13 @@ import os
 import tomllib
 
 import pytest
-from core_strategies import FEW, exclusive_low, value_of
+from core_strategies import FEW, exclusive_low, params_strategy, value_of
 from hypothesis import given
 from hypothesis import strategies as st
 
 from backprop_core import params as params_module
 from backprop_core.params import (
-    PARAM_RANGES,
+    DECLARED,
     ParamError,
     Params,
     load_params,
@@ -27,19 +27,19 @@ from backprop_render import REPO
 
 DEFAULT_TOML = REPO / "assets" / "default_params.toml"
 FIELDS = [f.name for f in dataclasses.fields(Params)]
-WHOLE = [name for name in FIELDS if PARAM_RANGES[name][2]]
-REAL = [name for name in FIELDS if not PARAM_RANGES[name][2]]
+WHOLE = [name for name in FIELDS if DECLARED[name].whole]
+REAL = [name for name in FIELDS if not DECLARED[name].whole]
 
 
 def bound_text(name: str, bound: float) -> str:
     """A bound as a reader would write it: 2147483647, not 2.14748e+09."""
-    return str(int(bound)) if PARAM_RANGES[name][2] or float(bound).is_integer() else repr(bound)
+    return str(int(bound)) if DECLARED[name].whole or float(bound).is_integer() else repr(bound)
 
 
 def assert_names_problem(error: ParamError, name: str, given: object) -> None:
     """The message names the parameter, what was given, and the allowed range."""
     message = str(error)
-    low, high, _ = PARAM_RANGES[name]
+    low, high = DECLARED[name].low, DECLARED[name].high
     assert f"'{name}'" in message
     assert repr(given) in message
     relation = ">" if exclusive_low(name) else ">="
@@ -59,34 +59,68 @@ def test_params_is_frozen():
         Params().lr = 0.5  # type: ignore[misc]
 
 
-def test_every_field_is_typed_commented_and_has_a_range():
-    source = inspect.getsource(Params)
+def test_every_field_is_declared_once_typed_and_valid():
     hints = inspect.get_annotations(Params, eval_str=True)
-    for name in FIELDS:
-        whole = PARAM_RANGES[name][2]
+    assert list(DECLARED) == FIELDS  # the order of facts.json's params
+    for name, declared in DECLARED.items():
+        whole = declared.whole
         assert hints[name] is (int if whole else float), name
-        default = getattr(Params(), name)
-        assert type(default) is (int if whole else float), name
-        line = next(line for line in source.splitlines() if line.strip().startswith(f"{name}:"))
-        assert "#" in line and line.split("#", 1)[1].strip(), f"default of {name} has no comment"
-    assert set(PARAM_RANGES) == set(FIELDS)
+        assert type(declared.default) is type(declared.example) is hints[name], name
+        assert declared.meaning.strip() and declared.slides, name
+        assert declared.example != declared.default, name
+        assert params_from_mapping({name: declared.example}) != Params()
+    aliases = [alias for declared in DECLARED.values() for alias in declared.aliases]
+    assert len(aliases) == len(set(aliases)) and not set(aliases) & set(FIELDS)
+    assert all(alias == alias.lower() for alias in aliases)  # matched against a lowered key
+
+
+def test_a_declaration_gives_one_bound_below():
+    with pytest.raises(TypeError, match="low= or above="):
+        params_module.param(1.0, "a test", low=0.0, above=0.0, high=1.0, slides=(1,), example=0.5)
+    with pytest.raises(TypeError, match="low= or above="):
+        params_module.param(1.0, "a test", high=1.0, slides=(1,), example=0.5)
 
 
 @pytest.mark.parametrize("name", FIELDS)
 def test_defaults_lie_in_their_ranges(name):
-    low, high, _ = PARAM_RANGES[name]
+    declared = DECLARED[name]
     value = getattr(Params(), name)
-    assert low <= value <= high
+    assert declared.low <= value <= declared.high
     assert params_from_mapping({name: value}) == Params()
 
 
-def test_default_toml_file_equals_the_dataclass_defaults():
-    raw = tomllib.loads(DEFAULT_TOML.read_text(encoding="utf-8"))
+def toml_lines() -> list[str]:
+    """The [params] table of the defaults file, as the declarations write it (the comments in
+    one column, unless a line is longer: a new parameter adds a line, it moves none)."""
+    return [f"{f'{p.name} = {p.shown_default}':<14} # {p.summary}" for p in DECLARED.values()]
+
+
+def test_default_toml_file_is_the_declarations(request):
+    """The file's [params] table is written from the declarations (`--set_test` writes it),
+    under its own header: the words around it are data, not code."""
+    header, table, _ = DEFAULT_TOML.read_text(encoding="utf-8").partition("[params]\n")
+    if request.config.getoption("--set_test"):
+        DEFAULT_TOML.write_text(header + table + "\n".join(toml_lines()) + "\n", encoding="utf-8")
+    text = DEFAULT_TOML.read_text(encoding="utf-8")
+    assert text.partition("[params]\n")[2].splitlines() == toml_lines(), \
+        "write it with: ./render.sh test tests/backprop_core/test_params.py --set_test"
+    raw = tomllib.loads(text)
     assert set(raw) == {"params"}
     assert raw["params"] == params_to_dict(Params())
     for name, value in raw["params"].items():  # 1.0, not 1: the same types as the dataclass
         assert type(value) is type(getattr(Params(), name)), name
     assert load_params(DEFAULT_TOML) == Params()
+
+
+@given(params=params_strategy(steps=3))
+@FEW
+def test_the_strategies_draw_every_declared_parameter(params):
+    assert params.steps == 3 and params_from_mapping(params_to_dict(params)) == params
+
+
+def test_a_strategy_narrowing_an_undeclared_parameter_fails_at_once():
+    with pytest.raises(ValueError, match="momentum"):
+        params_strategy(momentum=0.9)
 
 
 # --- loading and overriding ---------------------------------------------------------------
@@ -124,11 +158,12 @@ def test_any_valid_value_round_trips_as_typed(name, data):
 
 @pytest.mark.parametrize("name", FIELDS)
 def test_bounds_are_inclusive_except_a_zero_learning_rate(name):
-    low, high, whole = PARAM_RANGES[name]
-    as_given = (lambda v: int(v)) if whole else float
+    declared = DECLARED[name]
+    low, high = declared.low, declared.high
+    as_given = (lambda v: int(v)) if declared.whole else float
     assert getattr(params_from_mapping({name: as_given(high)}), name) == high
+    assert exclusive_low(name) == declared.exclusive_low  # the validator follows the declaration
     if exclusive_low(name):
-        assert name in ("lr", "net_lr")
         with pytest.raises(ParamError) as error:
             params_from_mapping({name: as_given(low)})
         assert_names_problem(error.value, name, as_given(low))
@@ -138,7 +173,7 @@ def test_bounds_are_inclusive_except_a_zero_learning_rate(name):
 
 @pytest.mark.parametrize("name", FIELDS)
 def test_just_outside_the_range_is_refused_with_a_clear_message(name):
-    low, high, whole = PARAM_RANGES[name]
+    low, high, whole = DECLARED[name].low, DECLARED[name].high, DECLARED[name].whole
     outside = [int(low) - 1, int(high) + 1] if whole else [math.nextafter(low, -math.inf),
                                                            math.nextafter(high, math.inf)]
     for value in outside:
@@ -240,7 +275,8 @@ def test_unknown_key_names_the_closest_valid_one(typed, meant):
     message = str(error.value)
     assert f"'{typed}'" in message
     assert f"Did you mean '{meant}'?" in message
-    assert "x, w, b, y, lr, steps, hidden, epochs, net_lr, seed" in message
+    assert f"Valid parameters: {', '.join(DECLARED)}." in message
+    assert "x, w, b, y, lr, steps" in message  # in the order they are declared
 
 
 def test_unrelated_unknown_key_lists_the_valid_ones_without_guessing():

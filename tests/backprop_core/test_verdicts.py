@@ -16,7 +16,7 @@ from backprop_core import build_lesson
 from backprop_core.descent import descend, minimising_w
 from backprop_core.neuron import error
 from backprop_core.nudge import nudge
-from backprop_core.params import PARAM_RANGES, ParamError, params_from_mapping
+from backprop_core.params import DECLARED, ParamError, params_from_mapping
 from backprop_core.verdicts import (
     GOOD_FIT,
     SAME_AS_LINE,
@@ -145,7 +145,7 @@ def test_descent_regime_follows_the_learning_rate(fractions, regime, data):
     x, w, b, y = (data.draw(value_of(k)) for k in ("x", "w", "b", "y"))
     steps = data.draw(st.integers(1, 4))
     lr = data.draw(st.floats(*fractions)) / (x * x + 1.0)
-    assume(minimising_w(x, y, b) is not None and 0 < lr <= PARAM_RANGES["lr"][1])
+    assume(minimising_w(x, y, b) is not None and 0 < lr <= DECLARED["lr"].high)
     gap = abs(y - (w * x + b))  # shrinks by at most 0.2 a step, noise is eps of the magnitudes
     assume(gap > 1e-100 and gap * 0.2**steps > 1e6 * EPS * (abs(y) + abs(w * x) + abs(b)))
     try:

@@ -34,9 +34,11 @@ def available() -> str | None:
 
 
 @contextmanager
-def chromium(size: tuple[int, int] = (854, 480)) -> Iterator[Any]:
+def chromium(size: tuple[int, int] = (854, 480), arguments: tuple[str, ...] = (),
+             downloads: Path | None = None) -> Iterator[Any]:
     """A browser whose page is exactly `size` CSS pixels (a slide's preview size: the
-    presenter then shows each frame pixel for pixel, and screenshots compare exactly)."""
+    presenter then shows each frame pixel for pixel, and screenshots compare exactly),
+    started with `arguments` besides, saving downloads into `downloads` without asking."""
     os.environ["SE_OFFLINE"] = "true"
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -47,12 +49,16 @@ def chromium(size: tuple[int, int] = (854, 480)) -> Iterator[Any]:
     for argument in ("--headless=new", "--no-sandbox", "--disable-background-networking",
                      "--disable-component-update", "--disable-sync", "--no-first-run",
                      "--disable-dev-shm-usage", "--mute-audio",
-                     f"--user-data-dir={profile}", f"--window-size={size[0]},{size[1] + 200}"):
+                     f"--user-data-dir={profile}", f"--window-size={size[0]},{size[1] + 200}",
+                     *arguments):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
         "width": size[0], "height": size[1], "deviceScaleFactor": 1, "mobile": False})
+    if downloads is not None:
+        driver.execute_cdp_cmd("Browser.setDownloadBehavior", {
+            "behavior": "allow", "downloadPath": str(downloads)})
     try:
         yield driver
     finally:
@@ -176,8 +182,10 @@ class BiDi:
 
 
 @contextmanager
-def firefox(size: tuple[int, int] = (854, 480)) -> Iterator[BiDi]:
-    """Headless Firefox ESR whose page is `size` CSS pixels, as a BiDi session."""
+def firefox(size: tuple[int, int] = (854, 480),
+            prefs: dict[str, Any] | None = None) -> Iterator[BiDi]:
+    """Headless Firefox ESR whose page is `size` CSS pixels, as a BiDi session; `prefs`
+    are set besides the quiet start's."""
     import signal
     import socket as sockets
     import subprocess
@@ -189,7 +197,8 @@ def firefox(size: tuple[int, int] = (854, 480)) -> Iterator[BiDi]:
         port = probe.getsockname()[1]
     profile = Path(tempfile.mkdtemp(prefix="presenter-firefox-"))
     (profile / "user.js").write_text("".join(
-        f"user_pref({json.dumps(k)}, {json.dumps(v)});\n" for k, v in _FIREFOX_PREFS.items()))
+        f"user_pref({json.dumps(k)}, {json.dumps(v)});\n"
+        for k, v in {**_FIREFOX_PREFS, **(prefs or {})}.items()))
     # Its own process group: Firefox starts helper processes, all stopped at the end.
     # System access lets set_pref reach the browser's own (chrome) context.
     process = subprocess.Popen(

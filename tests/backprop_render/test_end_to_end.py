@@ -26,6 +26,7 @@ import pytest
 from PIL import Image
 
 from backprop_core import build_lesson, load_params
+from backprop_core.params import DECLARED
 from backprop_render import REPO
 from backprop_render.build.pipeline import CACHE_DIR
 from backprop_render.media import video as media
@@ -231,9 +232,10 @@ def test_a_slide_drawn_from_manims_cache_still_gets_its_exact_last_frame(deck: D
 # declares (Slide.depends_on). The proof: every lesson value the slide read keeps its value
 # whatever another parameter is set to.
 
-OTHER_VALUES = {"x": (-1.5, 0.0, 7.25), "w": (0.5, -3.0), "b": (0.25, -45.0), "y": (1.0, 99.0),
-                "lr": (0.3, 0.0005, 1.0), "steps": (3, 12), "hidden": (2, 8),
-                "epochs": (1, 1000), "net_lr": (0.01, 0.1), "seed": (0, 7)}
+# Besides the value each parameter declares as its example.
+MORE_VALUES = {"x": (-1.5, 0.0, 7.25), "w": (-3.0,), "b": (-45.0,), "y": (1.0, 99.0),
+               "lr": (0.3, 0.0005, 1.0), "steps": (3,), "hidden": (2, 8),
+               "epochs": (1, 1000), "net_lr": (0.01, 0.1), "seed": (0,)}
 
 
 def undeclared_reads(slide: Slide, reads: dict) -> list[str]:
@@ -241,11 +243,11 @@ def undeclared_reads(slide: Slide, reads: dict) -> list[str]:
     from backprop_core import Params
     from backprop_render.build.reuse import changed_reads
 
-    assert set(OTHER_VALUES) == {f.name for f in dataclasses.fields(Params)}
+    assert set(MORE_VALUES) <= set(DECLARED)
     found = []
-    for name, values in OTHER_VALUES.items():
+    for name, declared in DECLARED.items():
         if name not in slide.depends_on:
-            for value in values:
+            for value in (declared.example, *MORE_VALUES.get(name, ())):
                 lesson = build_lesson(Params(**{name: value}))
                 found += [f"{name}={value} changes {path}" for path in changed_reads(reads, lesson)]
     return found
@@ -268,10 +270,11 @@ def test_18_a_sweep_of_real_renders_gives_folders_a_normal_render_keeps(deck: De
     # The deck's own renders stand in for the workers' (no second deck render): variants that
     # differ only in lr share every slide that does not show lr, each with its own facts.
     from backprop_core import Params
-    from backprop_render.cli import DEFAULT_VOICE
+    from backprop_render.progress import Progress
     from backprop_render.quality import QUALITIES
     from backprop_render.sweep.plan import variants_from_sets
-    from backprop_render.sweep.run import SweepProgress, SweepRequest, run_sweep
+    from backprop_render.sweep.run import SweepRequest, run_sweep
+    from lecture.voices import DEFAULT_VOICE
     from tests.backprop_render.sweep_standin import DeckCopy
 
     slides = tuple(s for s in deck.slides if "lr" not in s.depends_on)
@@ -279,7 +282,7 @@ def test_18_a_sweep_of_real_renders_gives_folders_a_normal_render_keeps(deck: De
     # Voiced as the deck is (render.sh's default voice), so the render below keeps them.
     request = SweepRequest(tuple(variants), slides, QUALITIES["preview"], tmp_path / "sweep",
                            768, workers=2, renderer=DeckCopy(deck.out), voice=DEFAULT_VOICE)
-    summary = run_sweep(request, SweepProgress(io.StringIO(), "lines"))
+    summary = run_sweep(request, Progress(io.StringIO(), "lines"))
     assert len(summary.rendered) == len(slides) and summary.shared == len(slides)
     assert all(o.complete for o in summary.outcomes.values()) and not summary.warnings
     folder = tmp_path / "sweep" / "lr-0.02"
@@ -329,6 +332,19 @@ def test_every_beat_is_cut_at_a_keyframe_by_stream_copy(deck: Deck, facts) -> No
         # Each beat lasts to the next one's start, though most end on a held frame.
         assert sum(media.probe_video(path).duration for path in beats) == \
             media.probe_video(deck.file(slide, "mp4")).duration, slide.stem
+
+
+def test_the_recording_page_names_the_beats_as_the_takes_survey_does(deck: Deck, facts) -> None:
+    """present/deck.js (the recording page's data) and facts.json (the takes survey's) give
+    every beat of the real deck the same id, each id once, with the same sentence."""
+    from narration.takes import lecture_beats
+
+    text = (deck.out / "present" / "deck.js").read_text(encoding="utf-8")
+    page = json.loads(text.split("window.DECK = ", 1)[1].rstrip().rstrip(";"))
+    survey = lecture_beats(facts)
+    assert [(b["id"], b["text"]) for b in page["beats"]] == [(b.id, b.text) for b in survey]
+    assert len({b.id for b in survey}) == len(survey) == len(_beats_of(facts, deck))
+    assert (deck.out / "present" / "record.html").is_file()
 
 
 def _content(screenshot: Image.Image, width: int, height: int) -> np.ndarray:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import io
 
-from backprop_render.progress import Progress, clock
+from backprop_render.progress import Progress, SweepStatus, clock
 from lecture.slides import SLIDES
 
 
@@ -95,3 +95,53 @@ def test_quiet_mode_prints_only_notes_and_the_bar_is_cleared_for_them():
     progress.finish()
     # Both lines of the display are erased; the note stays; the cursor shows again.
     assert stream.getvalue().endswith("\x1b[?25h\r\x1b[1A\x1b[2K\x1b[1A\x1b[2K")
+
+
+# ----- a sweep: the same display, one line of variants, slides and workers ----------------
+
+def sweep_status(done: int = 41, left: float | None = 754.0) -> SweepStatus:
+    return SweepStatus(3, 200, done, 8, 120, 2, 1, 8, left)
+
+
+def test_a_sweeps_line_says_how_far_the_sweep_is():
+    assert sweep_status().text() == ("variants 3/200 | slides 41 done, 8 running, 120 queued, "
+                                     "2 retried, 1 failed | 8 workers | about 12:34 left")
+    quiet = SweepStatus(0, 2, 0, 0, 1, 0, 0, 1, None).text()
+    assert quiet.endswith("0 retried | 1 worker | time left: estimating")
+
+
+def test_in_a_log_a_sweeps_line_is_printed_when_it_changes_at_most_every_interval():
+    stream, now = io.StringIO(), Clock()
+    progress = Progress(stream, "lines", now=now, every=15)
+    progress.sweep(sweep_status(41))
+    progress.sweep(sweep_status(41))  # unchanged: not again
+    now.t += 5
+    progress.sweep(sweep_status(42))  # changed, but 5 s after the last line
+    progress.sweep(sweep_status(43), event=True)  # a slide finished: at once
+    now.t += 15
+    progress.sweep(sweep_status(43, left=700.0))
+    progress.note("variant lr-0.01: complete")
+    done = [line.split(" | ")[1].split(",")[0] for line in stream.getvalue().splitlines()
+            if line.startswith("variants")]
+    assert done == ["slides 41 done", "slides 43 done", "slides 43 done"]
+    assert stream.getvalue().endswith("about 11:40 left\nvariant lr-0.01: complete\n")
+
+
+def test_on_a_terminal_a_sweeps_line_is_drawn_live_with_notes_above_it():
+    stream, now = io.StringIO(), Clock()
+    progress = Progress(stream, "bar", now=now)
+    progress.sweep(sweep_status(41))
+    progress.note("variant ann: complete")
+    progress.sweep(sweep_status(42))
+    assert progress.status() == [sweep_status(42).text()]
+    # Cut to the terminal's width (rich's 80 columns here), the note printed above it.
+    assert "\x1b[2Kvariant ann: complete\nvariants 3/200 | slides 41 done" in stream.getvalue()
+    assert stream.getvalue().rsplit("\x1b[2K", 1)[1] == sweep_status(42).text()[:79] + "…"
+    progress.finish()
+    assert stream.getvalue().endswith("\x1b[?25h\r\x1b[1A\x1b[2K")  # the one line erased
+
+    stream = io.StringIO()
+    progress = Progress(stream, "quiet")
+    progress.sweep(sweep_status(), event=True)
+    progress.note("warning: slide 2 read more than it declares")
+    assert stream.getvalue() == "warning: slide 2 read more than it declares\n"

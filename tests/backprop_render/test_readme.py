@@ -1,22 +1,40 @@
-"""The README promises things the code must keep: names, defaults, options, paths."""
+"""The README promises things the code must keep: names, defaults, options, paths.
+
+Its links, and the pages under docs/, are checked by tests/test_docs.py."""
 
 from __future__ import annotations
 
-import dataclasses
-import re
-
-from backprop_core import Params
-from backprop_core.params import PARAM_RANGES
-from backprop_render import cli
+from backprop_core.params import DECLARED
+from backprop_render import REPO, cli
 from lecture.slides import SLIDES
+from tests.docs_checks import missing_paths
 
-README = (cli.REPO / "README.md").read_text(encoding="utf-8")
+README_FILE = REPO / "README.md"
+README = README_FILE.read_text(encoding="utf-8")
 
 
-def table_rows(heading: str) -> list[list[str]]:
-    section = README.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+def table_rows(heading: str, readme: str = README) -> list[list[str]]:
+    section = readme.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
     return [[cell.strip().strip("`") for cell in line.strip("|").split("|")]
             for line in section.splitlines() if line.startswith("| ") and "---" not in line][1:]
+
+
+def parameter_table() -> list[str]:
+    """The Parameters table as the declarations write it."""
+    return ["| name | default | meaning | allowed | changes slides |",
+            "| --- | --- | --- | --- | --- |",
+            *(f"| `{p.name}` | {p.shown_default} | {p.meaning} | {p.span} | "
+              f"{', '.join(map(str, p.slides))} |" for p in DECLARED.values())]
+
+
+def write_parameter_table() -> None:
+    """Replace the table under '## Parameters' (`--set_test`); the words around it stay."""
+    head, heading, section = README_FILE.read_text(encoding="utf-8").partition("## Parameters\n")
+    lines = section.split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith("|"))
+    end = next(i for i in range(start, len(lines)) if not lines[i].startswith("|"))
+    lines[start:end] = parameter_table()
+    README_FILE.write_text(head + heading + "\n".join(lines), encoding="utf-8")
 
 
 def test_the_two_commands_come_first():
@@ -25,28 +43,24 @@ def test_the_two_commands_come_first():
         ["./render.sh", "./render.sh test"]
 
 
-def test_the_parameter_table_matches_the_defaults_and_ranges():
-    rows = table_rows("Parameters")
-    defaults = dataclasses.asdict(Params())
-    assert [row[0] for row in rows] == list(defaults)
-    for name, default, _, allowed in rows:
-        assert float(default) == defaults[name], name
-        low, high, whole = PARAM_RANGES[name]
-        number = (lambda v: str(int(v))) if whole else (lambda v: f"{v:g}")
-        assert allowed.endswith(number(high)), name
-        assert allowed.startswith(number(low) + " to") or allowed.startswith(f"above {low:g}"), name
+def test_the_parameter_table_is_the_declarations(request):
+    if request.config.getoption("--set_test"):
+        write_parameter_table()
+    readme = README_FILE.read_text(encoding="utf-8")
+    expected = table_rows("Parameters", "## Parameters\n" + "\n".join(parameter_table()))
+    assert table_rows("Parameters", readme) == expected, \
+        "write it with: ./render.sh test tests/backprop_render/test_readme.py --set_test"
 
 
 def test_the_options_table_lists_every_option_of_the_command_line():
     documented = {row[0].split()[0] for row in table_rows("Options")}
-    actual = {a.option_strings[-1] for a in cli.build_parser()._actions if a.option_strings
-              and a.dest != "help"}
+    actual = {a.option_strings[-1] for a in cli.command_parser("render")._actions
+              if a.option_strings and a.dest != "help"}
     assert documented == actual
 
 
 def test_named_files_and_slides_exist():
-    for path in re.findall(r"`((?:assets|backprop_render|scenes)/[\w./-]+\.\w+)`", README):
-        assert (cli.REPO / path).exists(), path
+    assert missing_paths(REPO / "README.md", REPO) == []
     assert f"`{SLIDES[0].stem}.mp4`" in README and f"`{SLIDES[-1].stem}.mp4`" in README
     assert "manim -qm scenes/s06_backward_propagation.py BackwardPropagation" in README
     assert (SLIDES[5].module, SLIDES[5].scene) == \

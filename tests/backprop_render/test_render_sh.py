@@ -60,10 +60,14 @@ def test_as_root_missing_packages_are_installed_with_apt_get(fakes, tmp_path):
                                               "install -y -q --no-install-recommends dvisvgm"]
 
 
-def test_help_needs_no_set_up(fakes):
+@pytest.mark.parametrize("args, shown", [(["--help"], "--quality"),
+                                         (["sweep", "--help"], "--variants FILE.csv"),
+                                         (["help", "worker"], "tcp://HOST:8786"),
+                                         (["--quality", "preview", "-h"], "--gif-width")])
+def test_help_needs_no_set_up(fakes, args, shown):
     fake(fakes, "id", "echo 1000")
-    result = run(fakes, "--help", MISSING=" ".join(debian_packages()))
-    assert result.returncode == 0 and "--quality" in result.stdout
+    result = run(fakes, *args, MISSING=" ".join(debian_packages()))
+    assert result.returncode == 0 and shown in result.stdout
 
 
 def test_on_a_ready_machine_set_up_is_silent_and_stdout_is_the_commands_alone(fakes):

@@ -8,6 +8,7 @@ import importlib
 import pytest
 
 from backprop_core import ParamError, load_params
+from backprop_core.params import DECLARED
 from lecture.slides import SLIDES
 
 SHARED_CHECKS = ("test_unusual_parameters", "test_random_parameters", "test_length_with_defaults",
@@ -25,3 +26,10 @@ def test_every_slide_runs_the_shared_checks(slide):
 def test_parameters_too_long_to_lay_out_are_refused_up_front(key, value):
     with pytest.raises(ParamError, match=rf"'{key}'.*{value}.*allowed"):
         load_params(None, {key: value})
+
+
+def test_every_parameter_names_slides_that_exist_and_they_depend_on_it():
+    numbers = {slide.number for slide in SLIDES}
+    for name, declared in DECLARED.items():
+        assert declared.slides and set(declared.slides) <= numbers, name
+        assert [s.number for s in SLIDES if name in s.depends_on] == sorted(declared.slides), name

@@ -8,7 +8,7 @@ process, where they share its constructions (see conftest.dry_run).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import numpy as np
 import pytest
@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from backprop_core import ParamError, build_lesson, format_fact
-from backprop_core.params import params_from_mapping
+from backprop_core.params import DECLARED, Param, params_from_mapping
 from lecture.slides import Slide
 from narration.speech import speech_audit
 from scenes.checks.audit import missing_facts, numeral_audit
@@ -25,7 +25,7 @@ from tests.scenes.conftest import UNUSUAL_PARAMS, dry_run
 
 __all__ = ["check_slide", "unusual_parameters_test", "random_parameters_test", "length_test",
            "frames_test", "paused_frames_test", "light_theme_test", "RANDOM_PARAMS",
-           "CONTROL_FRAMES"]
+           "random_params", "CONTROL_FRAMES"]
 
 
 def check_slide(scene: Any, params: dict) -> None:
@@ -65,13 +65,31 @@ def _number(low: float, high: float, places: int = 4):
     return st.floats(low, high, allow_nan=False).map(lambda v: round(v, places) + 0.0)
 
 
-# Random lessons: worked-neuron values a lecturer might type (up to 4 decimals) over the
-# whole validated range, and networks of every allowed width with short training runs.
-RANDOM_PARAMS = st.fixed_dictionaries({
-    "x": _number(-100, 100), "w": _number(-100, 100), "b": _number(-100, 100),
-    "y": _number(-100, 100), "lr": _number(0.0001, 1.0), "steps": st.integers(1, 12),
-    "hidden": st.integers(2, 8), "epochs": st.integers(1, 60), "seed": st.integers(0, 10_000),
-})
+def _typed(declared: Param, places: int = 4) -> st.SearchStrategy:
+    """A value a lecturer might type for the parameter: up to `places` decimals, anywhere in
+    its declared range."""
+    if declared.whole:
+        return st.integers(int(declared.low), int(declared.high))
+    low = declared.low + 10.0**-places if declared.exclusive_low else declared.low
+    return _number(low, declared.high, places)
+
+
+# Short training runs and descents: a construction of a long one takes too long.
+SHORTER = {"steps": st.integers(1, 12), "epochs": st.integers(1, 60)}
+
+
+def random_params(declared: Mapping[str, Param] = DECLARED,
+                  shorter: Mapping[str, st.SearchStrategy] = SHORTER) -> st.SearchStrategy:
+    """Random lessons: every declared parameter as a lecturer might type it, or drawn from
+    `shorter`; a name there that no parameter declares fails at once."""
+    unknown = set(shorter) - set(declared)
+    if unknown:
+        raise ValueError(f"no parameter is declared as {sorted(unknown)}")
+    return st.fixed_dictionaries({name: shorter.get(name) or _typed(each)
+                                  for name, each in declared.items()})
+
+
+RANDOM_PARAMS = random_params()
 
 
 def _valid(params: dict) -> bool:

@@ -37,3 +37,17 @@ def test_missing_or_unreadable_records_read_as_empty(tmp_path: Path) -> None:
     (tmp_path / records.STATE_FILE).write_text("[]")
     read = records.read_records(tmp_path)
     assert (read.facts, read.state_json, read.entries) == ({}, {}, {})
+
+
+def test_a_record_is_decoded_field_by_field_and_a_damaged_one_refused() -> None:
+    entry = _entry(0)
+    decoded = records.SlideEntry.from_json(entry)
+    assert decoded is not None and decoded.to_json() == {**entry, "theme": "dark"}
+    for damage in ({"number": "1"}, {"files": {"mp4": 3}}, {"manifest": []}, {"gif": 5}):
+        assert records.SlideEntry.from_json({**entry, **damage}) is None, damage
+    assert records.Publication.from_json({"key": "k", "files": {"a.mp4": "big"}, "id": "i"}) \
+        is None
+    assert records.Timing.from_json({"seconds": 12, "animations": 40}) == records.Timing(12.0, 40)
+    assert records.Timing.from_json({"seconds": 12, "animations": "forty"}) is None
+    state = records.RenderState.from_json({"slides": {"a": {"key": "k", "files": {}, "id": 7}}})
+    assert state.slides == {}  # a damaged slide record: that slide is rendered again

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from backprop_render import cli, system
+from backprop_render import REPO, cli, system
 from backprop_render.build import pipeline
+from backprop_render.cli.options import parse_slides
 from backprop_render.system import Missing
 from lecture.slides import SLIDES, Slide
 
@@ -39,11 +40,11 @@ def numbers(slides) -> list[int]:
 
 
 def test_slides_by_number_range_slug_and_stem_in_deck_order_once_each():
-    assert numbers(cli.parse_slides(["6,2"])) == [2, 6]
-    assert numbers(cli.parse_slides(["3-5", "4"])) == [3, 4, 5]
-    chosen = cli.parse_slides(["backward-propagation", "01-what-is-backpropagation"])
+    assert numbers(parse_slides(["6,2"])) == [2, 6]
+    assert numbers(parse_slides(["3-5", "4"])) == [3, 4, 5]
+    chosen = parse_slides(["backward-propagation", "01-what-is-backpropagation"])
     assert numbers(chosen) == [1, 6]
-    assert numbers(cli.parse_slides([" 7 , chain-rule "])) == [5, 7]
+    assert numbers(parse_slides([" 7 , chain-rule "])) == [5, 7]
 
 
 @pytest.mark.parametrize("value, message", [
@@ -175,7 +176,7 @@ def test_defaults_render_every_slide_at_1080p_with_gifs_into_out(capsys, monkeyp
     request = seen["request"]
     assert (request.quality.name, numbers(request.slides), request.gif_width) == \
         ("1080p", list(range(1, 9)), 768)
-    assert request.out == cli.REPO / "out"
+    assert request.out == REPO / "out"
     assert request.params == __import__("backprop_core").load_params(None)
 
 
@@ -191,3 +192,52 @@ def test_theme_light_reaches_the_request_and_a_bad_theme_is_refused(capsys, monk
     with pytest.raises(SystemExit) as exit_info:
         cli.main(["--theme", "sepia", "--out", str(tmp_path)])
     assert exit_info.value.code == 2 and "sepia" in capsys.readouterr().err
+
+
+# ----- issue 25: one parser, a subparser per command, shared options declared once ---------
+
+def test_help_of_a_command_and_the_default_help(capsys):
+    assert cli.main(["help", "sweep"]) == 0
+    assert capsys.readouterr().out.startswith("usage: ./render.sh sweep (--set KEY=V1,V2,...")
+    assert cli.main(["help"]) == 0
+    assert "commands:\n  (none), render" in capsys.readouterr().out
+
+
+def test_render_and_sweep_share_their_options_and_their_checks(capsys, no_render, tmp_path):
+    def options(command: str) -> dict[str, tuple]:
+        return {a.option_strings[-1]: (a.default, a.choices, a.help)
+                for a in cli.command_parser(command)._actions if a.option_strings}
+
+    render, sweep = options("render"), options("sweep")
+    shared = {"--quality", "--slides", "--theme", "--voice", "--no-gif", "--gif-width",
+              "--params", "--force", "--quiet"}
+    assert shared <= render.keys() & sweep.keys()
+    assert all(render[o] == sweep[o] for o in shared)  # declared once: the same in both
+    assert render["--set"][2] != sweep["--set"][2]  # a value vs lists of values: not shared
+    for command in ([], ["sweep", "--set", "lr=0.1,0.2", "--out", str(tmp_path)]):
+        status, _, err = run(capsys, *command, "--voice", "bob")
+        assert (status, err) == (2, "error: unknown voice 'bob'; the voices are: joe, none.\n")
+
+
+def test_an_unknown_option_of_a_command_is_refused_by_that_command(capsys):
+    with pytest.raises(SystemExit) as caught:
+        cli.main(["sweep", "--out", "x", "--qualty", "preview"])
+    assert caught.value.code == 2
+    assert "render.sh sweep: error: unrecognized arguments: --qualty preview" in \
+        capsys.readouterr().err
+
+
+def test_test_hands_every_argument_to_pytest_as_given(monkeypatch):
+    import os
+
+    started = {}
+    monkeypatch.setattr(os, "chdir", lambda path: started.setdefault("cwd", path))
+    monkeypatch.setattr(os, "execv", lambda exe, argv: started.setdefault("argv", argv))
+    cli.main(["test", "-m", "not e2e", "-h", "--", "tests/x.py"])
+    assert started["argv"][1:] == ["-m", "pytest", "-m", "not e2e", "-h", "--", "tests/x.py"]
+    assert started["cwd"] == REPO
+
+
+def test_facts_refuses_a_bad_parameter_as_a_render_does(capsys):
+    status, out, err = run(capsys, "facts", "--set", "lr=-1")
+    assert (status, out) == (2, "") and err.startswith("error: parameter 'lr'")

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from backprop_render.build.outputs import OutputFolder
 from backprop_render.present import build as present
 from lecture.slides import LECTURE_SUBTITLE, LECTURE_TITLE
+from narration import takes
 from tests.backprop_render.handout_check import handout_problems, structure
 from tests.backprop_render.synthetic_beats import slide_entry
 
@@ -41,10 +42,16 @@ def test_the_presenter_folder_holds_everything_it_loads(slides):
         (5, True, ["01-slide-1", "02-slide-2"])
     folder = out / "present"
     assert {p.name for p in folder.iterdir()} == {
-        "index.html", "presenter.js", "presenter.css", "deck.js", "beats.json", "beats"}
+        "index.html", "presenter.js", "presenter.css", "deck.js", "beats.json", "beats",
+        "record.html", "record.js", "record.css"}
     deck = json.loads((folder / "deck.js").read_text().split("window.DECK = ", 1)[1][:-2])
     assert [(b["slide"], b["beat"]) for b in deck["beats"]] == \
         [(1, 1), (1, 2), (2, 1), (2, 2), (2, 3)]
+    # The recording page names takes by beat id and writes the records takes.py reads.
+    assert [b["id"] for b in deck["beats"]][1:3] == \
+        ["01-what-is-backpropagation.beat-2", "02-forward-propagation.beat-1"]
+    assert deck["take_record"] == {"format": takes.RECORD_FORMAT,
+                                   "version": takes.RECORD_VERSION}
     assert deck["beats"][3]["text"] == "Slide 2 says thing 2."
     assert deck["audio"] is True  # the synthetic slides have a narration track
     for beat in deck["beats"]:
@@ -52,7 +59,8 @@ def test_the_presenter_folder_holds_everything_it_loads(slides):
     assert [b["duration"] for b in deck["beats"]] == \
         pytest.approx([10 / 15, 15 / 15, 8 / 15, 12 / 15, 10 / 15], abs=1e-3)
     # Our own page: nothing it names lives outside the folder.
-    page = (folder / "index.html").read_text() + (folder / "presenter.js").read_text()
+    page = "".join((folder / name).read_text() for name in (
+        "index.html", "presenter.js", "record.html", "record.js"))
     assert "http://" not in page and "https://" not in page and "//cdn" not in page
     assert not (out / ".staging").exists() and not list(out.glob(".staging-*"))
 

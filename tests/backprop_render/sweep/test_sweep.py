@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import threading
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -132,7 +133,8 @@ def scheduler():
 def sweep(out: Path, variants, slides, renderer: StandIn, scheduler, retries: int = 2,
           theme: str = "dark", voice: str = "none"):
     """A sweep of `variants` (or of `--set` items) on the test cluster."""
-    from backprop_render.sweep.run import SweepProgress, SweepRequest, run_sweep
+    from backprop_render.progress import Progress
+    from backprop_render.sweep.run import SweepRequest, run_sweep
 
     if variants and isinstance(variants[0], str):
         variants, bad = variants_from_sets(variants, "grid", Params())
@@ -140,7 +142,7 @@ def sweep(out: Path, variants, slides, renderer: StandIn, scheduler, retries: in
     request = SweepRequest(tuple(variants), tuple(slides), PREVIEW, out, 32,
                            scheduler.scheduler_address, retries=retries, renderer=renderer,
                            theme=theme, voice=voice)
-    return run_sweep(request, SweepProgress(io.StringIO(), "lines"))
+    return run_sweep(request, Progress(io.StringIO(), "lines"))
 
 
 def facts_of(folder: Path) -> dict:
@@ -200,7 +202,8 @@ def test_a_slide_that_reads_more_than_it_declares_is_rendered_again(tmp_path, sc
     renderer = StandIn(tmp_path / "log", extra_reads={1: ["worked_step.loss_next"]})
     summary = sweep(tmp_path / "sweep", ["lr=0.01,0.02"], [TITLE], renderer, scheduler)
     assert sorted(p["lr"] for _, p in renderer.renders()) == [0.01, 0.02]
-    assert any("read worked_step.loss_next" in w and "depends_on" in w for w in summary.warnings)
+    assert any("read worked_step.loss_next" in w and "slides= in backprop_core/params.py" in w
+               for w in summary.warnings)
     for name, lr in (("lr-0.01", 0.01), ("lr-0.02", 0.02)):
         entry = facts_of(tmp_path / "sweep" / name)["slides"][0]
         loss_next = build_lesson(Params(lr=lr)).worked_step.loss_next
@@ -281,9 +284,9 @@ def test_a_killed_worker_is_replaced_and_its_slide_rendered_whole(tmp_path, sche
 # ----- the command lines -----------------------------------------------------------------
 
 def test_keep_going_leaves_out_bad_rows_and_renders_the_rest(tmp_path, monkeypatch, capsys):
-    from backprop_render import system
-    from backprop_render.cli import sweep as sweep_cli
+    from backprop_render import cli, system
     from backprop_render.sweep import run as sweep
+    from backprop_render.sweep.assemble import VariantOutcome
     from backprop_render.sweep.plan import Plan
 
     table = tmp_path / "class.csv"
@@ -294,52 +297,46 @@ def test_keep_going_leaves_out_bad_rows_and_renders_the_rest(tmp_path, monkeypat
         seen["request"] = request
         plan = Plan(list(request.variants), list(request.slides), request.quality, None, {}, {},
                     {})
-        return sweep.SweepSummary(request.out, plan, {v.name: sweep.VariantOutcome(
-            v, published=True) for v in request.variants})
+        return sweep.SweepSummary(request.out, plan, {v.name: VariantOutcome(
+            v, assembled=True) for v in request.variants})
 
     monkeypatch.setattr(system, "check_system", lambda voice="none": None)
     monkeypatch.setattr(sweep, "run_sweep", fake_run)
-    status = sweep_cli.sweep_command(["--variants", str(table), "--out", str(tmp_path / "o"),
-                                      "--keep-going", "--slides", "1", "--quiet"])
+    status = cli.main(["sweep", "--variants", str(table), "--out", str(tmp_path / "o"),
+                       "--keep-going", "--slides", "1", "--quiet", "--theme", "light"])
     assert status == 0
     request = seen["request"]
     assert [v.name for v in request.variants] == ["ann", "cid"]
     assert [b.where for b in request.skipped] == ["class.csv line 3 (bob)"]
+    assert (request.theme, [s.number for s in request.slides]) == ("light", [1])
     assert "error: class.csv line 3 (bob): parameter 'x'" in capsys.readouterr().err
 
 
 def test_the_worker_command_starts_single_threaded_dask_workers(monkeypatch):
-    from backprop_render import system
-    from backprop_render.cli import sweep as sweep_cli
+    from backprop_render import cli, system
 
     started = {}
     monkeypatch.setattr(system, "check_system", lambda: None)
     monkeypatch.setattr(os, "chdir", lambda path: started.setdefault("cwd", path))
     monkeypatch.setattr(os, "execv", lambda exe, argv: started.setdefault("argv", argv))
-    sweep_cli.worker_command(["tcp://10.0.0.5:8786", "--nworkers", "3", "--name", "node7"])
+    cli.main(["worker", "tcp://10.0.0.5:8786", "--nworkers", "3", "--name", "node7",
+              "--death-timeout", "60"])
     argv = started["argv"]
     assert argv[1:4] == ["-m", "distributed.cli.dask_worker", "tcp://10.0.0.5:8786"]
     assert argv[argv.index("--nworkers") + 1] == "3" and argv[argv.index("--nthreads") + 1] == "1"
     assert argv[argv.index("--name") + 1] == "node7" and started["cwd"] == REPO
+    assert argv[-2:] == ["--death-timeout", "60"]  # dask worker's own options pass through
 
 
-def test_the_progress_line_says_how_far_the_sweep_is():
-    from backprop_render.sweep.run import SweepProgress
-
-    stream = io.StringIO()
-    progress = SweepProgress(stream, "lines", every=0)
-    progress.show(3, 200, 41, 8, 120, 2, 1, 8, 754.0, event=True)
-    assert stream.getvalue() == ("variants 3/200 | slides 41 done, 8 running, 120 queued, "
-                                 "2 retried, 1 failed | 8 workers | about 12:34 left\n")
 
 
 def test_the_scheduler_command_runs_dask_scheduler_from_the_checkout(monkeypatch):
-    from backprop_render.cli import sweep as sweep_cli
+    from backprop_render import cli
 
     started = {}
     monkeypatch.setattr(os, "chdir", lambda path: started.setdefault("cwd", path))
     monkeypatch.setattr(os, "execv", lambda exe, argv: started.setdefault("argv", argv))
-    sweep_cli.scheduler_command(["--port", "8786"])
+    cli.main(["scheduler", "--port", "8786"])
     assert started["argv"][1:] == ["-m", "distributed.cli.dask_scheduler", "--port", "8786"]
     assert started["cwd"] == REPO  # the tasks it unpickles import this checkout's modules
 
@@ -354,17 +351,15 @@ def test_a_damaged_render_in_the_store_is_rendered_again_and_replaced(tmp_path):
     first.result.files["png"].unlink()
     again = run_task(spec)
     assert len(renderer.renders()) == 2 and again.result.files["png"].is_file()
-
-
-def test_slides_declare_parameters_that_exist():
-    import dataclasses
-
-    from lecture.slides import EVERY_PARAM
-
-    names = {f.name for f in dataclasses.fields(Params)}
-    assert sorted(EVERY_PARAM) == sorted(names)  # a new parameter must be declared somewhere
-    for slide in SLIDES:
-        assert set(slide.depends_on) <= names, slide.stem
+    # The record is JSON read field by field, never code: damaged, the render is made again.
+    record = spec.store / "tasks" / "t" / "render.json"
+    text = record.read_text()
+    assert json.loads(text)["done"]["result"]["video"]["fps"] == str(again.result.video.fps)
+    for damaged in (text[:-9], text.replace('"fps":"', '"fps":"x'),
+                    text.replace('"key":"t"', '"key":"u"')):
+        record.write_text(damaged)
+        assert Store(spec.store).load("t") is None
+    assert run_task(spec).result == again.result and len(renderer.renders()) == 3
 
 
 # ----- issues 17 and 15: a sweep in the light theme, a voiced sweep --------------------------
@@ -396,3 +391,91 @@ def test_a_voiced_sweep_passes_its_voice_to_every_render(tmp_path, scheduler):
                     voice="joe")
     assert all(o.complete for o in summary.outcomes.values())
     assert renderer.voices() == ["joe"]  # slide 1 reads no lr: one render serves both
+
+
+# ----- issue 25: the index from a template, every value escaped ------------------------------
+
+class _Page(HTMLParser):
+    """A page's tags, checked to nest, and its links with what each shows."""
+
+    VOID = {"meta", "img", "br", "link", "input"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+        self.seen: list[tuple[str, dict]] = []
+        self.links: list[tuple[dict, list[str]]] = []  # attributes; its text and images' alt
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.seen.append((tag, attrs))
+        if tag == "a":
+            self.links.append((attrs, []))
+        elif tag == "img" and "a" in self.open:
+            self.links[-1][1].append(attrs.get("alt") or "")
+        if tag not in self.VOID:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag):
+        assert self.open and self.open.pop() == tag, f"</{tag}> closes {self.open[-1:]}"
+
+    def handle_data(self, data):
+        if "a" in self.open:
+            self.links[-1][1].append(data)
+
+
+def test_the_index_escapes_every_value_and_is_a_page_a_screen_reader_can_use(tmp_path):
+    from backprop_render.build.outputs import OutputFolder
+    from backprop_render.sweep import index
+    from backprop_render.sweep.assemble import VariantOutcome
+
+    table = tmp_path / "class.csv"
+    table.write_text("name,x,lr\nann,1.5,\n<script>alert(1)</script>,2,\nbob,<b>,\ncid,3,0.02\n")
+    variants, bad = variants_from_csv(table, Params())
+    assert [v.name for v in variants] == ["ann", "cid"] and len(bad) == 2
+    plan = make_plan(tmp_path / "out", variants, [TITLE, CHAIN], PREVIEW, None)
+    (tmp_path / "out" / "ann").mkdir(parents=True)
+    for kind in ("mp4", "png", "gif"):
+        (tmp_path / "out" / "ann" / f"{CHAIN.stem}.{kind}").write_bytes(b"")
+    (tmp_path / "out" / "ann" / "lecture.mp4").write_bytes(b"")
+    outcomes = {"ann": VariantOutcome(variants[0], [], assembled=True),
+                "cid": VariantOutcome(variants[1], ["slide 05: <i>manim</i> & co failed"],
+                                      assembled=True)}
+    with OutputFolder(tmp_path / "out") as top:
+        index.write(top, plan, outcomes, bad)
+    page = (tmp_path / "out" / "index.html").read_text()
+    assert "<script>" not in page and "<b>," not in page and "<i>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "slide 05: &lt;i&gt;manim&lt;/i&gt; &amp; co failed" in page
+    assert 'src="ann/05-chain-rule.png"' in page and "cid/05-chain-rule.png" not in page
+
+    parsed = _Page()
+    parsed.feed(page)
+    assert parsed.open == []  # every element closed, in order
+    tags = [tag for tag, _ in parsed.seen]
+    assert parsed.seen[0] == ("html", {"lang": "en"}) and "main" in tags
+    assert "2 variants" in page.split("<title>")[1].split("</title>")[0]
+    assert all(attrs.get("scope") in ("col", "row") for tag, attrs in parsed.seen if tag == "th")
+    assert tags.count("th") == 2 + 5 + 2 + 2  # the columns, then a row header per variant
+    assert all(attrs.get("alt") for tag, attrs in parsed.seen if tag == "img")
+    assert len(parsed.links) == 4  # ann's lecture, video, GIF and still; none of cid's
+    for attrs, shown in parsed.links:
+        # A screen reader names each link: by its aria-label, which starts with what it
+        # shows, else by its text or its image's alt.
+        shown = "".join(shown).strip()
+        assert shown and attrs.get("aria-label", shown).startswith(shown), attrs
+    rows = list(csv.DictReader((tmp_path / "out" / "variants.csv").open()))
+    assert [(r["name"], r["status"], r["slides"], r["still"]) for r in rows] == [
+        ("ann", "complete", "ann/05-chain-rule.mp4", "ann/05-chain-rule.png"),
+        ("cid", "incomplete", "", "")]
+
+
+def test_the_index_template_ships_with_the_package():
+    import tomllib
+
+    data = tomllib.loads((REPO / "pyproject.toml").read_text())
+    shipped = data["tool"]["setuptools"]["package-data"]["backprop_render"]
+    package = REPO / "backprop_render"
+    assert any((package / "sweep" / "index.html.jinja").match(str(package / pattern))
+               for pattern in shipped)
+    assert "jinja2" in " ".join(data["project"]["dependencies"])

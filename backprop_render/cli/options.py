@@ -1,0 +1,175 @@
+"""What the commands share: options declared once (argparse parent parsers) and their checks.
+
+A render and a sweep mean the same by `--quality`, `--slides`, `--theme`, `--voice`,
+`--no-gif`, `--gif-width`, `--params`, `--force` and `--quiet`; a render and `facts`
+the same by `--set KEY=VALUE`. Each is declared here once and checked here once, with
+one message for each kind of bad input. Only the standard library and `lecture`
+are imported at module level: `--help` answers before anything is installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from typing import TYPE_CHECKING, Callable, Sequence
+
+from backprop_core.params import DECLARED
+from backprop_render.errors import UsageError
+from backprop_render.quality import DEFAULT_GIF_WIDTH, DEFAULT_QUALITY, QUALITIES
+from lecture.palettes import DEFAULT_THEME, THEMES
+from lecture.slides import SLIDES, Slide, find_slide
+from lecture.voices import DEFAULT_VOICE, voice_names
+
+if TYPE_CHECKING:  # numpy: not before anything is installed
+    from backprop_core import Params
+
+__all__ = ["VOICE_NAMES", "Subparsers", "look_options", "run_options", "params_options",
+           "set_options", "params_table", "check_gif_width", "check_voice",
+           "at_least_one", "parse_slides", "choose_slides", "check_look", "read_params",
+           "progress_mode", "say"]
+
+VOICE_NAMES = tuple(voice_names())
+# Where each command module adds its parser: argparse's subparsers of the whole tool.
+Subparsers = argparse._SubParsersAction
+
+
+def _parent() -> argparse.ArgumentParser:
+    return argparse.ArgumentParser(add_help=False)
+
+
+def look_options() -> argparse.ArgumentParser:
+    """What the videos look and sound like: the render's and every variant's of a sweep."""
+    parent = _parent()
+    parent.add_argument("--quality", default=DEFAULT_QUALITY, choices=list(QUALITIES),
+                        help=f"render quality (default: {DEFAULT_QUALITY})")
+    parent.add_argument("--slides", action="append", default=[], metavar="LIST",
+                        help="slides to render, by number, range or slug: 2,6 or 3-5 or "
+                             "backward-propagation (default: every slide whose scene exists)")
+    parent.add_argument("--theme", default=DEFAULT_THEME, choices=list(THEMES),
+                        help="colours: dark (default; videos, dark rooms) or light (white "
+                             "slide decks, washed-out projectors)")
+    parent.add_argument("--no-gif", action="store_true", help="skip the GIFs (faster)")
+    parent.add_argument("--gif-width", type=int, default=DEFAULT_GIF_WIDTH, metavar="PX",
+                        help=f"GIF width in pixels, 64 to 1920 (default: {DEFAULT_GIF_WIDTH})")
+    parent.add_argument("--voice", default=DEFAULT_VOICE, metavar="NAME",
+                        help=f"the narrator: {', '.join(VOICE_NAMES)} (default: {DEFAULT_VOICE}; "
+                             "none: silent videos, each beat as long as its subtitle takes "
+                             "to read)")
+    return parent
+
+
+def run_options() -> argparse.ArgumentParser:
+    """How a run goes about it: from nothing or not, how much it says."""
+    parent = _parent()
+    parent.add_argument("--force", action="store_true",
+                        help="render every chosen slide again from nothing, even if unchanged")
+    parent.add_argument("--quiet", action="store_true",
+                        help="no progress display; warnings, errors and the summary only")
+    return parent
+
+
+def params_options() -> argparse.ArgumentParser:
+    parent = _parent()
+    parent.add_argument("--params", metavar="FILE.toml",
+                        help="read parameters from a TOML file; --set applies on top")
+    return parent
+
+
+def set_options() -> argparse.ArgumentParser:
+    parent = _parent()
+    parent.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="change one parameter; repeat for more (see the table below)")
+    return parent
+
+
+def params_table() -> str:
+    """The parameters, their defaults and what each allows, from their declarations."""
+    rows = [f"  {p.name:<8} {p.shown_default:<6} {p.summary}" for p in DECLARED.values()]
+    return "parameters (--set KEY=VALUE, or a TOML file like assets/default_params.toml):\n" \
+        "  name     default\n" + "\n".join(rows)
+
+
+# ----- checks ----------------------------------------------------------------------------------
+
+def check_gif_width(width: int) -> None:
+    if not 64 <= width <= 1920:
+        raise UsageError(f"--gif-width must be between 64 and 1920 pixels, got {width}.")
+
+
+def check_voice(name: str) -> None:
+    if name not in VOICE_NAMES:
+        raise UsageError(f"unknown voice '{name}'; the voices are: {', '.join(VOICE_NAMES)}.")
+
+
+def at_least_one(option: str, count: int) -> int:
+    if count < 1:
+        raise UsageError(f"{option} must be at least 1, got {count}.")
+    return count
+
+
+def parse_slides(items: Sequence[str]) -> list[Slide]:
+    """Slides named by `--slides` values, in deck order, each once."""
+    chosen: set[int] = set()
+    for item in items:
+        for key in filter(None, (part.strip() for part in item.split(","))):
+            span = re.fullmatch(r"(\d+)\s*-\s*(\d+)", key)
+            keys = [str(n) for n in range(int(span[1]), int(span[2]) + 1)] if span else [key]
+            if span and int(span[1]) > int(span[2]):
+                raise UsageError(f"slide range '{key}' runs backwards; write {span[2]}-{span[1]}.")
+            for one in keys:
+                try:
+                    chosen.add(find_slide(one).number)
+                except KeyError as error:
+                    raise UsageError(str(error.args[0])) from None
+    if items and not chosen:
+        raise UsageError("--slides names no slide.")
+    return [s for s in SLIDES if s.number in chosen]
+
+
+def choose_slides(items: Sequence[str], note: Callable[[str], None]) -> list[Slide]:
+    """The slides `--slides` names, each with its scene; without it, every slide that has one
+    (`note` says which have none yet)."""
+    if items:
+        slides = parse_slides(items)
+        missing = [s for s in slides if not s.path.exists()]
+        if missing:
+            names = ", ".join(f"{s.number} (scenes/{s.module}.py)" for s in missing)
+            raise UsageError(f"no scene yet for slide {names}.")
+        return slides
+    slides = [s for s in SLIDES if s.path.exists()]
+    if not slides:
+        raise UsageError("no slide has a scene yet (scenes/s01_*.py ... s08_*.py); "
+                         "nothing to render.")
+    absent = [s for s in SLIDES if not s.path.exists()]
+    if absent:
+        note(f"note: no scene yet for slide {', '.join(str(s.number) for s in absent)}; "
+             f"rendering the other {len(slides)}.")
+    return slides
+
+
+def check_look(args: argparse.Namespace) -> list[Slide]:
+    """Check what `look_options` declared; the chosen slides."""
+    check_gif_width(args.gif_width)
+    check_voice(args.voice)
+    return choose_slides(args.slides, say)
+
+
+def read_params(path: str | None, overrides: Sequence[str] = ()) -> Params:
+    """The parameters of `--params FILE.toml`, each `--set KEY=VALUE` of `overrides` on top."""
+    from backprop_core import ParamError, load_params, parse_overrides
+
+    try:
+        return load_params(path, parse_overrides(overrides))
+    except ParamError as error:
+        raise UsageError(str(error)) from None
+
+
+def progress_mode(quiet: bool) -> str:
+    """backprop_render.progress's mode: a live display on a terminal, lines in a log."""
+    return "quiet" if quiet else ("bar" if sys.stderr.isatty() else "lines")
+
+
+def say(message: str) -> None:
+    """A line for the lecturer on stderr: stdout holds only what a command prints as its result."""
+    print(message, file=sys.stderr, flush=True)
