@@ -46,3 +46,10 @@ def test_a_run_axe_refuses_is_an_error_not_a_hang(driver, tmp_path: Path) -> Non
     driver.get((tmp_path / "good.html").as_uri())
     with pytest.raises(RuntimeError, match="wcag21a"):  # axe-core 3.1 has no such tag
         axe.violations(driver, ("wcag2a", "wcag21a"))
+
+
+def test_the_sweeps_index_has_no_violations(driver, tmp_path: Path) -> None:
+    from tests.backprop_render.sweep.test_sweep import write_index
+
+    driver.get(write_index(tmp_path).as_uri())
+    axe.assert_no_violations(driver, "the sweep's index.html")
