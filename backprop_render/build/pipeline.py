@@ -49,6 +49,7 @@ from backprop_render.present import script
 from backprop_render.progress import Progress
 from backprop_render.quality import Quality
 from lecture import contract
+from lecture.language import LECTURE_LANGUAGE
 from lecture.slides import LECTURE_SUBTITLE, LECTURE_TITLE, SLIDES, Slide
 from lecture.user_cache import CacheError
 from narration.speech import NO_VOICE
@@ -490,7 +491,8 @@ class _DeckRender:
         if self.joining is None:
             from backprop_render.media.lecture_join import LectureJoin
 
-            self.joining = LectureJoin(_staged_lecture(self.folder), _LECTURE_METADATA)
+            self.joining = LectureJoin(_staged_lecture(self.folder), _LECTURE_METADATA,
+                                       LECTURE_LANGUAGE.iso639_2)
             self.feed_join()
 
     def feed_join(self) -> None:
@@ -728,7 +730,7 @@ _LECTURE_METADATA = {"title": LECTURE_TITLE}
 
 
 def _staged_lecture(folder: OutputFolder) -> Path:
-    return folder.staging / "lecture.mp4"
+    return folder.staging / records.LECTURE_FILES["mp4"]
 
 
 def _lecture_parts(folder: OutputFolder,
@@ -745,20 +747,25 @@ def _concat_lecture(parts: list[tuple[Path, str]], staged: Path) -> list[Any]:
     from backprop_render.media import video as media
 
     try:
-        return media.concat_videos(parts, staged, _LECTURE_METADATA)
+        return media.concat_videos(parts, staged, _LECTURE_METADATA,
+                                   language=LECTURE_LANGUAGE.iso639_2)
     except av.error.FFmpegError as error:
         raise ValueError(str(error)) from None
 
 
 def _publish_lecture(folder: OutputFolder, entries: list[records.SlideEntry],
                      chapters: list[Any]) -> records.LectureEntry:
-    from backprop_render.media.subtitles import compose_srt, join_srt, read_srt
+    from backprop_render.media.subtitles import compose_srt, compose_vtt, join_srt, read_srt
 
     cues = join_srt([(read_srt(folder.path / e.files["srt"]), c.start, c.end - c.start)
                      for e, c in zip(entries, chapters, strict=True)])
-    staged_srt = folder.staging / "lecture.srt"
-    staged_srt.write_text(compose_srt(cues), encoding="utf-8")
-    folder.commit({"lecture.mp4": _staged_lecture(folder), "lecture.srt": staged_srt})
+    names = records.LECTURE_FILES
+    staged = {names["mp4"]: _staged_lecture(folder)}
+    for kind, text in (("srt", compose_srt(cues)),
+                       ("vtt", compose_vtt(cues, LECTURE_LANGUAGE.tag))):
+        staged[names[kind]] = folder.staging / names[kind]
+        staged[names[kind]].write_text(text, encoding="utf-8")
+    folder.commit(staged)
     return records.LectureEntry.joined(entries, chapters, len(cues))
 
 

@@ -38,13 +38,15 @@ if TYPE_CHECKING:  # PyAV and numpy only where media is made, not to read a reco
     from backprop_render.build.slide_render import SlideResult
     from backprop_render.media.video import Chapter
 
-__all__ = ["FACTS_FILE", "STATE_FILE", "SlideEntry", "LectureEntry", "Publication",
-           "LectureRecord", "Timing", "RenderState", "slide_facts_file", "slide_facts_document",
-           "facts_document", "lecture_problem", "quality_record", "manim_version", "file_sizes",
-           "FolderRecords", "read_records"]
+__all__ = ["FACTS_FILE", "STATE_FILE", "LECTURE_FILES", "SlideEntry", "LectureEntry",
+           "Publication", "LectureRecord", "Timing", "RenderState", "slide_facts_file",
+           "slide_facts_document", "facts_document", "lecture_problem", "quality_record",
+           "manim_version", "file_sizes", "FolderRecords", "read_records"]
 
 FACTS_FILE = "facts.json"
 STATE_FILE = ".render-state.json"
+# The lecture's files by kind: the video, its subtitles as SRT and as WebVTT.
+LECTURE_FILES = {"mp4": "lecture.mp4", "srt": "lecture.srt", "vtt": "lecture.vtt"}
 Json = dict[str, Any]
 
 
@@ -126,7 +128,8 @@ class SlideEntry(_Record):
 
 @dataclass(frozen=True)
 class LectureEntry(_Record):
-    """lecture.mp4 and lecture.srt in facts.json: what they were joined from, chapter by chapter."""
+    """lecture.mp4 and its subtitles in facts.json: what they were joined from, chapter by
+    chapter."""
 
     files: dict[str, str]
     quality: str
@@ -138,7 +141,7 @@ class LectureEntry(_Record):
 
     @classmethod
     def joined(cls, entries: list[SlideEntry], chapters: list[Chapter], cues: int) -> LectureEntry:
-        return cls(files={"mp4": "lecture.mp4", "srt": "lecture.srt"},
+        return cls(files=dict(LECTURE_FILES),
                    quality=entries[0].quality, theme=entries[0].theme, params=entries[0].params,
                    duration=float(chapters[-1].end), subtitles=cues,
                    chapters=[{"slide": e.stem, "title": c.title, "start": float(c.start),
@@ -216,14 +219,14 @@ class Publication(_Record):
 
 @dataclass(frozen=True)
 class LectureRecord(_Record):
-    """Which slide publications lecture.mp4 and lecture.srt were joined from, and their sizes."""
+    """Which slide publications the lecture's files were joined from, and their sizes."""
 
     slides: list[str | None]
     files: dict[str, int]
 
     @classmethod
     def new(cls, slide_ids: list[str | None], folder: Path) -> LectureRecord:
-        return cls(slide_ids, file_sizes(folder, ("lecture.mp4", "lecture.srt")))
+        return cls(slide_ids, file_sizes(folder, LECTURE_FILES.values()))
 
     def is_current(self, slide_ids: list[str | None], folder: Path) -> bool:
         """Whether the lecture files were joined from exactly these slide publications."""

@@ -56,9 +56,10 @@ from backprop_render import REPO
 from backprop_render.errors import SlideFailed
 from backprop_render.media import audio
 from backprop_render.media import video as media
-from backprop_render.media.subtitles import compose_srt, read_srt
+from backprop_render.media.subtitles import Cue, compose_srt, compose_vtt, read_srt
 from backprop_render.quality import GIF_FPS, Quality
 from lecture import contract
+from lecture.language import LECTURE_LANGUAGE
 from lecture.slides import LECTURE_TITLE, Slide, beat_id
 from lecture.user_cache import DEFAULT_LIMIT, UserCache, default_root
 from narration.speech import NO_VOICE
@@ -69,7 +70,7 @@ __all__ = ["SlideResult", "render_slide", "manim_command", "draws_master", "anim
            "IN_PROGRESS"]
 
 MANIM_CFG = REPO / "manim.cfg"
-KINDS = ("mp4", "gif", "png", "srt")  # the finished files of a slide, by extension
+KINDS = ("mp4", "gif", "png", "srt", "vtt")  # the finished files of a slide, by extension
 _LOSSLESS_CODEC = ("--video-codec", "libx264rgb", "--pixel-format", "rgb24")
 _LOG_TAIL_LINES = 30
 IN_PROGRESS = "rendering"  # marker file in a cache folder while a render uses it
@@ -80,7 +81,7 @@ _SETPRIV = shutil.which("setpriv") if sys.platform.startswith("linux") else None
 class SlideResult:
     slide: Slide
     quality: Quality
-    files: dict[str, Path]  # kind ("mp4", "gif", "png", "srt") -> finished file in workdir
+    files: dict[str, Path]  # kind ("mp4", "gif", ...: KINDS) -> finished file in workdir
     video: media.VideoInfo
     gif: media.GifInfo | None
     cues: int  # subtitles in the slide's SRT
@@ -340,16 +341,16 @@ def use_user_cache(root: Path | None = None, limit: int | None = None) -> UserCa
     return cache
 
 
-def _add_narration(mp4: Path, manifest: dict[str, Any], video: media.VideoInfo,
-                   speech_dir: Path, metadata: dict[str, str]) -> None:
-    """Give the slide's MP4 its spoken track, and record what it measured in `manifest`."""
+def _finish_mp4(pictures: Path, mp4: Path, manifest: dict[str, Any], video: media.VideoInfo,
+                speech_dir: Path, metadata: dict[str, str], cues: list[Cue]) -> None:
+    """The slide's MP4: its pictures copied, with its spoken track and its captions (both
+    tagged with the lecture's language); what the narration measured goes in `manifest`."""
     narration = audio.narration_from_manifest(manifest, float(video.duration), speech_dir)
+    track = None if narration is None else media.AudioTrack(narration.samples, narration.rate)
+    media.concat_videos([(pictures, "")], mp4, metadata, chapters=False, audio=track,
+                        captions=cues, language=LECTURE_LANGUAGE.iso639_2)
     if narration is None:
         return
-    silent = mp4.with_name(f"silent-{mp4.name}")
-    mp4.replace(silent)
-    media.add_audio(silent, media.AudioTrack(narration.samples, narration.rate), mp4, metadata)
-    silent.unlink()
     manifest["audio"] = {"codec": "aac", "rate": narration.rate,
                          "lufs": round(narration.lufs, 2),
                          "speech_seconds": round(narration.speech_seconds, 3),
@@ -396,13 +397,16 @@ def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Pat
     animations = _scene_animations(media_dir, slide, quality, since)
     beat_frames = _beat_frames(media_dir, slide, quality, facts_file)
     try:
+        # The MP4's pictures: Manim's own H.264, or transcoded from its lossless master.
+        # Its narration and captions are added to them in one copy at the end.
+        pictures = manim_video
         if draws_master(quality, gif_size is not None):
             _set_phase(workdir, "finishing")
             master: Path | None = manim_video
-            media.transcode_h264(manim_video, files["mp4"], quality.h264_options, metadata,
+            pictures = workdir / f"pictures-{files['mp4'].name}"
+            media.transcode_h264(manim_video, pictures, quality.h264_options,
                                  keyframes=set(beat_frames.values()))
         else:
-            media.remux(manim_video, files["mp4"], metadata)
             master = None
             if gif_size:
                 run("master", gif_size=gif_size)
@@ -424,7 +428,8 @@ def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Pat
         if not cues:
             warnings.append(f"slide {slide.number} ({slide.slug}) has no narration subtitles")
         files["srt"].write_text(compose_srt(cues), encoding="utf-8")
-        video = media.probe_video(files["mp4"])
+        files["vtt"].write_text(compose_vtt(cues, LECTURE_LANGUAGE.tag), encoding="utf-8")
+        video = media.probe_video(pictures)  # the MP4's own: its packets are copied
     except (ValueError, OSError, av.error.FFmpegError) as error:
         raise SlideFailed(f"slide {slide.number} ({slide.slug}): post-processing failed: "
                           f"{error}") from error
@@ -439,10 +444,12 @@ def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Pat
     cache_use = manifest.pop("cache_use", None) or {}  # the summary's, not a fact of the slide
     _record_beat_frames(manifest, beat_frames, quality)
     try:
-        _add_narration(files["mp4"], manifest, video, speech_dir, metadata)
+        _finish_mp4(pictures, files["mp4"], manifest, video, speech_dir, metadata, cues)
     except (ValueError, OSError, av.error.FFmpegError) as error:
-        raise SlideFailed(f"slide {slide.number} ({slide.slug}): adding the narration "
-                          f"failed: {error}") from error
+        raise SlideFailed(f"slide {slide.number} ({slide.slug}): adding the narration and "
+                          f"captions failed: {error}") from error
+    if pictures != manim_video:
+        pictures.unlink()
     if cache_dir is not None:
         _clear_scene_outputs(media_dir)  # the joined videos are copied out; segments stay
         (cache_dir / IN_PROGRESS).unlink(missing_ok=True)

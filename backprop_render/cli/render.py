@@ -56,16 +56,17 @@ what a render writes into the output folder (default: {DEFAULT_OUT}):
                    unless --voice none), e.g. 06-backward-propagation.mp4
   NN-slug.gif      the slide as a looping GIF, 15 fps, for slide decks (unless --no-gif)
   NN-slug.png      the slide's last frame, for thumbnails and handouts
-  NN-slug.srt      the slide's subtitles, from its narration
-  lecture.mp4      all slides in order, one chapter per slide
-  lecture.srt      the subtitles on lecture.mp4's timeline
+  NN-slug.srt      the slide's subtitles, from its narration (also inside its MP4, and
+  NN-slug.vtt      as WebVTT for web players)
+  lecture.mp4      all slides in order, one chapter per slide, with their subtitles
+  lecture.srt      the subtitles on lecture.mp4's timeline (lecture.vtt: as WebVTT)
   lecture-script.md  every beat's sentence with its slide and start time on lecture.mp4
   facts.json       the parameters, the lesson, and each slide's facts: every number traced
   present/         an offline presenter: open present/index.html (no internet, no server);
                    pauses at every beat (unless --no-present)
   lecture.pptx     the same beats for PowerPoint/Impress: one slide per beat, its video
                    playing by itself (at most 720p), narration as speaker notes
-  handout.pdf      one page per slide: its still and its narration
+  handout.pdf      one page per slide: its still and its narration, as tagged text
                    (they add about 3% to a cold render at preview, about 6% at 1080p,
                    where the deck's videos are encoded again at 720p; README: Performance)
 Files are replaced only when their replacements are whole: a failed or interrupted

@@ -34,11 +34,12 @@ class LectureJoin:
     """The joining process, seen from the pipeline: `add` the slides' videos in lecture
     order, `finish` with the parts to join, then `result` (the chapters), or `stop`."""
 
-    def __init__(self, dst: Path, metadata: Mapping[str, str]) -> None:
+    def __init__(self, dst: Path, metadata: Mapping[str, str], language: str | None = None) -> None:
+        """`language`: ISO 639-2 of the lecture's audio and subtitle tracks."""
         context = multiprocessing.get_context("spawn")
         self._connection, child = context.Pipe()
         # A daemon: it dies with the render, whatever stops it.
-        self._process = context.Process(target=_serve, args=(child, dst, dict(metadata)),
+        self._process = context.Process(target=_serve, args=(child, dst, dict(metadata), language),
                                         name="lecture-join", daemon=True)
         self._process.start()
         child.close()
@@ -74,7 +75,7 @@ class LectureJoin:
         self._connection.close()
 
 
-def _serve(connection: Any, dst: Path, metadata: dict[str, str]) -> None:
+def _serve(connection: Any, dst: Path, metadata: dict[str, str], language: str | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the render's to handle
     import av.error
 
@@ -90,7 +91,7 @@ def _serve(connection: Any, dst: Path, metadata: dict[str, str]) -> None:
             if broken:
                 continue
             try:
-                writer = writer or media.LectureWriter(dst, metadata)
+                writer = writer or media.LectureWriter(dst, metadata, language=language)
                 writer.add_audio(path)
                 added.append((path, stamp))
             except Exception:  # noqa: BLE001 - said at finish, where the join runs again
@@ -102,7 +103,7 @@ def _serve(connection: Any, dst: Path, metadata: dict[str, str]) -> None:
                 if writer is not None:
                     writer.close()
                 writer = None
-            writer = writer or media.LectureWriter(dst, metadata)
+            writer = writer or media.LectureWriter(dst, metadata, language=language)
             connection.send(("done", writer.finish(parts)))
         except (ValueError, OSError, av.error.FFmpegError) as error:
             connection.send(("failed", str(error)))

@@ -1,8 +1,10 @@
-"""Subtitles: read a slide's SRT, and join the slides' SRTs onto the lecture's timeline.
+"""Subtitles: read a slide's SRT, write it again as SRT or WebVTT, and join the slides'
+SRTs onto the lecture's timeline.
 
 Manim writes `<Scene>.srt` from the scene's subcaptions, timed from the slide's own
 start; in `lecture.mp4` slide k starts where slides 1..k-1 end, so its cues move by
-that much.
+that much. The same cues go beside each video as WebVTT (what browsers' <track> reads)
+and into it as a subtitle track (media/video.py).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 
 import srt
 
-__all__ = ["Cue", "read_srt", "parse_srt", "compose_srt", "join_srt"]
+__all__ = ["Cue", "read_srt", "parse_srt", "compose_srt", "compose_vtt", "join_srt"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,28 @@ def compose_srt(cues: list[Cue]) -> str:
     subtitles = [srt.Subtitle(i, _delta(c.start), _delta(c.end), c.text)
                  for i, c in enumerate(cues, start=1)]
     return srt.compose(subtitles, reindex=False)
+
+
+def _vtt_time(seconds: Fraction) -> str:
+    return srt.timedelta_to_srt_timestamp(_delta(seconds)).replace(",", ".")
+
+
+def _vtt_text(text: str) -> str:
+    """A cue's text as WebVTT cue text: markup characters escaped (a sentence may compare
+    with < or >), and no blank line inside, which would end the cue."""
+    lines = (line.strip() for line in text.replace("&", "&amp;").replace("<", "&lt;")
+             .replace(">", "&gt;").splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def compose_vtt(cues: list[Cue], language: str | None = None) -> str:
+    """The cues as a WebVTT file; `language` (BCP 47) goes in its header, as browsers and
+    caption editors read it."""
+    header = "WEBVTT" + (f"\nLanguage: {language}" if language else "")
+    blocks = [header] + [
+        f"{index}\n{_vtt_time(c.start)} --> {_vtt_time(c.end)}\n{_vtt_text(c.text)}"
+        for index, c in enumerate(cues, start=1)]
+    return "\n\n".join(blocks) + "\n"
 
 
 def join_srt(parts: list[tuple[list[Cue], Fraction, Fraction]]) -> list[Cue]:

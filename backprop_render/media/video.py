@@ -1,8 +1,13 @@
-"""Video post-processing with PyAV: probe, transcode, remux, GIF, concatenation, audio.
+"""Video post-processing with PyAV: probe, transcode, remux, GIF, concatenation, audio,
+captions.
 
 There is no ffmpeg binary on a lecturer's machine; PyAV's wheels carry the libraries.
 Every function writes only its `dst` and reads only its sources, so a caller can
 aim it at a temporary path and move the result into place once it is whole.
+
+Captions travel inside the MP4 as a soft subtitle track (mov_text, the one MP4 players
+and browsers' media stacks read), so a video copied or uploaded alone keeps them: a
+slide's are encoded from its cues, the lecture's copied from its slides' tracks.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Collection, Iterator, Mapping
+from typing import Collection, Iterator, Mapping, Sequence
 
 import av
 import av.error
@@ -19,9 +24,11 @@ from av.video.frame import PictureType
 from av.video.reformatter import ColorRange
 from PIL import Image
 
+from backprop_render.media.subtitles import Cue
+
 __all__ = ["VideoInfo", "GifInfo", "AudioTrack", "probe_video", "nominal_rate", "frames_by_time",
            "probe_gif", "transcode_h264", "remux", "concat_videos", "make_gif", "Chapter",
-           "add_audio", "read_audio", "has_audio"]
+           "add_audio", "read_audio", "has_audio", "read_captions", "track_languages"]
 
 _PALETTE_FPS = 5  # frames a second the GIF palette is computed from (see make_gif)
 # Web players start an MP4 before it has fully downloaded only if the index comes first.
@@ -32,6 +39,8 @@ _AAC_BIT_RATE = 96_000  # mono speech: transparent at this rate
 # after every change), 1.1x the bytes, 46.8 dB SNR against 44.2 (bench/aac.py).
 _AAC_OPTIONS = {"aac_coder": "fast"}
 _AAC_FRAME = 1024  # samples per AAC frame
+_CAPTION_CODEC = "mov_text"  # MP4's own text track (3GPP timed text)
+_CAPTION_TIME_BASE = Fraction(1, 1000)  # the cues' milliseconds, as in their SRT
 
 
 @dataclass(frozen=True)
@@ -286,10 +295,11 @@ class LectureWriter:
     `concat_videos` is both steps at once; the file is the same either way."""
 
     def __init__(self, dst: Path, metadata: Mapping[str, str] | None = None,
-                 chapters: bool = True) -> None:
+                 chapters: bool = True, language: str | None = None) -> None:
         self.target = av.open(str(dst), "w", format="mp4", options=_MP4_OPTIONS)
         self.target.metadata.update(metadata or {})
         self.chapters = chapters
+        self.language = language  # ISO 639-2 of the audio and caption tracks; None: "und"
         self.audio: _AacEncoder | None = None
         self.added: list[Path] = []  # the parts whose audio is in, in order
         self.silent: Path | None = None  # the first part without audio
@@ -319,37 +329,71 @@ class LectureWriter:
             stream = self.target.add_stream("aac", rate=rate, layout="mono",
                                             options=_AAC_OPTIONS)
             stream.bit_rate = _AAC_BIT_RATE
+            self._tag(stream)
             self.audio = _AacEncoder(stream)
         elif self.audio.rate != rate:
             raise ValueError(f"{name} has audio at {rate} Hz, the others at "
                              f"{self.audio.rate} Hz")
         self.audio.add(samples, rate)
 
-    def finish(self, parts: list[tuple[Path, str]]) -> list[Chapter]:
+    def _tag(self, stream: av.stream.Stream) -> None:
+        if self.language:
+            stream.metadata["language"] = self.language
+
+    def finish(self, parts: list[tuple[Path, str]],
+               captions: Sequence[Cue] | None = None) -> list[Chapter]:
         """The parts' video, each after its audio (added before, or now); the chapters.
-        The file is closed, whole or not."""
+        `captions`: the cues of the subtitle track, on the joined timeline; None: the
+        parts' own subtitle tracks, copied (each cut at its part's end). The file is
+        closed, whole or not."""
         with self.target as target:
             if [path for path, _ in parts[:len(self.added)]] != self.added:
                 raise ValueError("the parts to join are not those whose audio was added")
             for path, _ in parts[len(self.added):]:
                 self.add_audio(path)
-            return self._join_video(target, parts)
+            return self._join_video(target, parts, captions)
+
+    def _caption_stream(self, target: av.container.OutputContainer,
+                        parts: list[tuple[Path, str]],
+                        captions: Sequence[Cue] | None) -> av.stream.Stream | None:
+        """The output's subtitle track, added before anything is written: made for
+        `captions`, else like the first part's own; None if there are no captions."""
+        if captions is not None:
+            if not captions:
+                return None
+            stream = target.add_stream(_CAPTION_CODEC)
+            stream.codec_context.subtitle_header = _caption_header()
+            stream.codec_context.time_base = _CAPTION_TIME_BASE
+        else:
+            for path, _ in parts:
+                with av.open(str(path)) as source:
+                    if source.streams.subtitles:
+                        stream = target.add_stream_from_template(source.streams.subtitles[0])
+                        break
+            else:
+                return None
+        self._tag(stream)
+        return stream
 
     def _join_video(self, target: av.container.OutputContainer,
-                    parts: list[tuple[Path, str]]) -> list[Chapter]:
+                    parts: list[tuple[Path, str]],
+                    captions: Sequence[Cue] | None) -> list[Chapter]:
         written: list[Chapter] = []
         out_stream = None
         signature = None
+        caption_stream = self._caption_stream(target, parts, captions)
         pending: list[av.Packet] = []
-        pending_at: list[float] = []  # each pending packet's time in seconds (None: -inf)
         if self.audio is not None:
-            pending = self.audio.flush()
-            pending.reverse()  # popped from the end, earliest first
-            # Seconds as floats, once: Fractions per packet were a tenth of a lecture's join.
-            pending_at = [float("-inf") if p.pts is None else float(p.pts * p.time_base)
-                          for p in pending]
+            pending += self.audio.flush()
+        if captions and caption_stream is not None:
+            pending += _caption_packets(caption_stream, captions)
+        # Seconds as floats, once: Fractions per packet were a tenth of a lecture's join.
+        timed = sorted(((float("-inf") if p.pts is None else float(p.pts * p.time_base), n, p)
+                        for n, p in enumerate(pending)), reverse=True)  # earliest last
+        pending_at = [at for at, _, _ in timed]
+        pending = [p for _, _, p in timed]
 
-        def mux_audio_until(seconds: float | None) -> None:
+        def mux_pending_until(seconds: float | None) -> None:
             while pending and (seconds is None or pending_at[-1] <= seconds):
                 pending_at.pop()
                 target.mux(pending.pop())
@@ -367,25 +411,34 @@ class LectureWriter:
                         f"cannot join {path.name} to {first}: different video settings "
                         f"(codec, size, frame rate or encoder parameters)"
                     )
+                copied = [] if captions is not None or caption_stream is None \
+                    else source.streams.subtitles[:1]
                 start = stream.start_time or 0
                 shift = round(offset / stream.time_base) - start
                 frames, end = 0, start
-                for packet in source.demux(stream):
+                held: list[av.Packet] = []  # the part's subtitle packets, cut at its end
+                for packet in source.demux(stream, *copied):
                     if packet.dts is None:  # the demuxer's flush packet
+                        continue
+                    if packet.stream.type == "subtitle":
+                        held.append(packet)
                         continue
                     frames += 1
                     end = max(end, packet.pts + (packet.duration or 0))
                     packet.pts += shift
                     packet.dts += shift
                     packet.stream = out_stream
-                    mux_audio_until(float(packet.dts * stream.time_base))
+                    mux_pending_until(float(packet.dts * stream.time_base))
                     target.mux(packet)
                 if not frames:
                     raise ValueError(f"{path} has no video frames")
                 length = (end - start) * stream.time_base
+                for packet in _cut(held, start * stream.time_base, length, offset):
+                    packet.stream = caption_stream
+                    target.mux(packet)
             written.append(Chapter(title, offset, offset + length))
             offset += length
-        mux_audio_until(None)
+        mux_pending_until(None)
         if self.chapters:
             target.set_chapters([
                 {"id": index, "start": round(c.start * 1000), "end": round(c.end * 1000),
@@ -397,7 +450,9 @@ class LectureWriter:
 
 def concat_videos(parts: list[tuple[Path, str]], dst: Path,
                   metadata: Mapping[str, str] | None = None,
-                  chapters: bool = True, audio: AudioTrack | None = None) -> list[Chapter]:
+                  chapters: bool = True, audio: AudioTrack | None = None,
+                  captions: Sequence[Cue] | None = None,
+                  language: str | None = None) -> list[Chapter]:
     """Join H.264 MP4s end to end without re-encoding; one chapter per part.
 
     Packets are copied, so every part must come from the same encoder settings
@@ -407,30 +462,109 @@ def concat_videos(parts: list[tuple[Path, str]], dst: Path,
     Audio: `audio` if given (cut or padded to the video's length), else the parts'
     own audio joined (LectureWriter.add_audio), encoded once as AAC and interleaved
     with the video, so there is no encoder priming gap at a join.
+
+    Captions: a subtitle track of `captions` if given (none for no cues), else the
+    parts' own subtitle tracks, copied onto the joined timeline. `language` (ISO 639-2)
+    tags the audio and subtitle tracks.
     """
     if not parts:
         raise ValueError("nothing to join")
-    writer = LectureWriter(dst, metadata, chapters)
+    writer = LectureWriter(dst, metadata, chapters, language)
     try:
         if audio is not None:
             samples = _fit_to_video(parts[0][0], audio) if len(parts) == 1 else audio.samples
             writer.add_track(samples, audio.rate)
             writer.added = [path for path, _ in parts]
-        return writer.finish(parts)
+        return writer.finish(parts, captions)
     finally:
         writer.close()
 
 
 def add_audio(src: Path, audio: AudioTrack, dst: Path,
-              metadata: Mapping[str, str] | None = None) -> None:
-    """`src`'s video stream, copied, with `audio` as its AAC track, exactly as long."""
-    concat_videos([(src, "")], dst, metadata, chapters=False, audio=audio)
+              metadata: Mapping[str, str] | None = None,
+              captions: Sequence[Cue] | None = None, language: str | None = None) -> None:
+    """`src`'s video stream, copied, with `audio` as its AAC track, exactly as long (and
+    `captions` as its subtitle track, if given)."""
+    concat_videos([(src, "")], dst, metadata, chapters=False, audio=audio, captions=captions,
+                  language=language)
 
 
-def remux(src: Path, dst: Path, metadata: Mapping[str, str] | None = None) -> None:
+def remux(src: Path, dst: Path, metadata: Mapping[str, str] | None = None,
+          captions: Sequence[Cue] | None = None, language: str | None = None) -> None:
     """The same frames in a fresh MP4 with its index first and our metadata (and the
-    source's audio, if it has any)."""
-    concat_videos([(src, "")], dst, metadata, chapters=False)
+    source's audio and subtitles, if it has any, or `captions` as its subtitle track)."""
+    concat_videos([(src, "")], dst, metadata, chapters=False, captions=captions,
+                  language=language)
+
+
+def _caption_header() -> bytes:
+    """FFmpeg's default styling of text subtitles (an ASS header), which the mov_text
+    encoder needs to describe its track: its own decoder's, so nothing is typed here."""
+    decoder = av.codec.CodecContext.create(_CAPTION_CODEC, "r")
+    decoder.open()
+    return decoder.subtitle_header or b""
+
+
+def _caption_packets(stream: av.stream.Stream, cues: Sequence[Cue]) -> list[av.Packet]:
+    """One mov_text sample per cue, at its milliseconds (the muxer fills the gaps
+    between cues with empty samples)."""
+    packets = []
+    for cue in cues:
+        start, end = round(cue.start * 1000), round(cue.end * 1000)
+        # An ASS dialogue line: ReadOrder, Layer, Style, Name, MarginL, MarginR, MarginV,
+        # Effect, Text; the encoder keeps the text, a line break as \N.
+        line = "0,0,Default,,0,0,0,," + "\\N".join(cue.text.splitlines())
+        subtitle = av.subtitles.subtitle.SubtitleSet.create(line.encode(), 0, end - start, start)
+        packet = stream.codec_context.encode_subtitle(subtitle)
+        packet.stream, packet.time_base = stream, _CAPTION_TIME_BASE
+        packet.pts = packet.dts = start
+        packet.duration = end - start
+        packets.append(packet)
+    return packets
+
+
+def _cut(packets: list[av.Packet], start: Fraction, length: Fraction,
+         offset: Fraction) -> Iterator[av.Packet]:
+    """A part's subtitle packets moved to `offset` on the joined timeline: none starts
+    after the part's `length`, none lasts past it (as join_srt cuts the cues)."""
+    for packet in packets:
+        base = packet.time_base
+        begin = packet.pts * base - start
+        if begin >= length:
+            continue
+        limit = round((length - begin) / base)
+        if packet.duration and packet.duration > limit:
+            packet.duration = limit
+        packet.pts = packet.dts = round((offset + begin) / base)
+        yield packet
+
+
+def read_captions(path: Path) -> list[Cue]:
+    """The cues of the video's first subtitle track, decoded as a player would (the
+    empty samples between cues left out)."""
+    cues = []
+    with av.open(str(path)) as container:
+        if not container.streams.subtitles:
+            raise ValueError(f"{path} has no subtitle track")
+        stream = container.streams.subtitles[0]
+        for packet in container.demux(stream):
+            if packet.pts is None:
+                continue
+            text = "\n".join(rect.dialogue.decode() for rect in stream.codec_context.decode(packet)
+                             if getattr(rect, "dialogue", b""))
+            if text:
+                start = packet.pts * packet.time_base
+                cues.append(Cue(start, start + (packet.duration or 0) * packet.time_base, text))
+    return cues
+
+
+def track_languages(path: Path) -> dict[str, list[str]]:
+    """Each kind of track (video, audio, subtitle) and the languages its tracks say."""
+    with av.open(str(path)) as container:
+        found: dict[str, list[str]] = {}
+        for stream in container.streams:
+            found.setdefault(stream.type, []).append(stream.metadata.get("language", "und"))
+        return found
 
 
 def _pull_all(sink: av.filter.context.FilterContext) -> Iterator[av.VideoFrame]:

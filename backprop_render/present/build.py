@@ -7,7 +7,8 @@
   records each beat's sentence in their own voice (narration/takes.py).
 - `lecture.pptx`: one PowerPoint slide per beat, the beat's video starting by itself,
   its end frame as poster, its narration as speaker notes.
-- `handout.pdf`: one page per slide, its still and its narration.
+- `handout.pdf`: one page per slide, its still and its narration, a tagged PDF
+  (handout.py).
 
 Each slide's beats are cut from its published MP4 by stream copy (beat_media.py) and
 its posters decoded from it. A slide whose video and narration are unchanged keeps its
@@ -23,24 +24,24 @@ import json
 import os
 import queue
 import shutil
-import textwrap
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from fractions import Fraction
-from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from backprop_render.build.outputs import OutputFolder
+from backprop_render.present.handout import write_handout
 from backprop_render.system import usable_cores
+from lecture.language import LECTURE_LANGUAGE
 from lecture.palettes import THEMES
 from lecture.slides import LECTURE_SUBTITLE, LECTURE_TITLE, beat_id
 from narration import takes
 
 if TYPE_CHECKING:  # PyAV, Pillow and numpy load when something is cut or drawn, not to find
     # that nothing changed (bench/unchanged.py)
-    from PIL import Image, ImageFont
+    from PIL import Image
 
     from backprop_render.media import beats as beat_media
 
@@ -86,6 +87,17 @@ class _Beat:
     text: str
     file: str  # stem of its files in present/beats/: NN-slug-KK
     duration: float
+    speech: tuple[float, float] | None = None  # when its sentence is spoken, on its own video
+
+
+def _speech(said: dict[str, Any], start: float) -> tuple[float, float] | None:
+    """When the beat's sentence is spoken, in seconds on the beat's own video (the
+    scene's speech times are on the slide's)."""
+    try:
+        return (round(float(said["speech_start"]) - start, 3),
+                round(float(said["speech_end"]) - start, 3))
+    except (KeyError, TypeError, ValueError):
+        return None  # silent, or rendered without a voice
 
 
 def _beats_of(entry: dict[str, Any]) -> list[dict[str, Any]]:
@@ -180,7 +192,7 @@ def _deck_data(beats: list[_Beat], entries: Sequence[dict[str, Any]],
                folder: Path) -> dict[str, Any]:
     first = entries[0]
     return {
-        "title": LECTURE_TITLE, "subtitle": LECTURE_SUBTITLE,
+        "title": LECTURE_TITLE, "subtitle": LECTURE_SUBTITLE, "language": LECTURE_LANGUAGE.tag,
         "theme": page_theme(_theme_of(entries)),
         # With narration the first beat waits for a key rather than start without sound.
         "audio": any(_has_audio(folder / e["files"]["mp4"]) for e in entries),
@@ -190,7 +202,7 @@ def _deck_data(beats: list[_Beat], entries: Sequence[dict[str, Any]],
         # A beat's id (lecture/slides.py) is what a recorded voice or a translation keys on.
         "beats": [{"slide": b.slide["number"], "beat": b.index + 1,
                    "id": beat_id(b.slide["slug"], b.name) if b.name else None,
-                   "text": b.text, "video": f"beats/{b.file}.mp4",
+                   "text": b.text, "speech": b.speech, "video": f"beats/{b.file}.mp4",
                    "poster": f"beats/{b.file}.jpg", "duration": round(b.duration, 3)}
                   for b in beats],
         # The recording page (record.html) names each take by its beat's id and writes
@@ -245,10 +257,13 @@ def build(out: OutputFolder, entries: Sequence[dict[str, Any]]) -> PresentResult
             result.slides_cut.append(stem)
         slides_record[stem] = {"key": keys[stem], "durations": durations}
         narration = _beats_of(entry)
+        start = 0.0  # the beat's start on the slide's video: its cuts follow one another
         for index, duration in enumerate(durations):
             said = narration[index] if index < len(narration) else {}
             beats.append(_Beat(entry, index, str(said.get("beat", "")),
-                               str(said.get("text", "")), f"{stem}-{index + 1:02d}", duration))
+                               str(said.get("text", "")), f"{stem}-{index + 1:02d}", duration,
+                               _speech(said, start)))
+            start += duration
 
     for source in sorted(_FILES.iterdir()):
         if source.is_file():
@@ -336,7 +351,13 @@ class Preparer:
         self.slides.put(entry)
 
     def _run(self) -> None:
-        from backprop_render.present import deck  # noqa: F401 - python-pptx loaded here, not on build's way
+        # python-pptx and WeasyPrint loaded here, not on build's way
+        from backprop_render.present import (
+            deck,  # noqa: F401
+            handout,
+        )
+
+        handout.import_layout()
         while (entry := self.slides.get()) is not None:
             try:
                 prepare(self.folder, entry)
@@ -358,7 +379,8 @@ def _page_version() -> str:
     """Changes with the presenter's own files and with how the deck and handout are made,
     so a new version of them reaches a folder whose slides did not change."""
     digest = hashlib.sha256(str(_VERSION).encode())
-    for path in [*sorted(_FILES.iterdir()), Path(__file__), Path(__file__).with_name("deck.py")]:
+    for path in [*sorted(_FILES.iterdir()), Path(__file__), *(Path(__file__).with_name(name)
+                 for name in ("deck.py", "handout.py", "handout.css"))]:
         if path.is_file():
             digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()[:16]
@@ -378,65 +400,11 @@ def beats_for_deck(beats: list[_Beat], posters: Path, movies: Path) -> list[dict
     counts: dict[int, int] = {}
     for beat in beats:
         counts[beat.slide["number"]] = counts.get(beat.slide["number"], 0) + 1
-    return [{"title": f"{b.slide['number']}. {b.slide['title']} "
-                      f"({b.index + 1}/{counts[b.slide['number']]})",
-             "notes": b.text, "video": movies / f"{b.file}.mp4",
-             "poster": posters / f"{b.file}.jpg", "duration": b.duration}
-            for b in beats]
-
-
-# ----- the handout -------------------------------------------------------------------
-
-_PAGE = (1754, 1240)  # A4 landscape at 150 dpi
-_MARGIN = 90
-_LINE = 31  # pixels a line of narration takes
-
-
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    """DejaVu Sans (it has the minus sign and the Greek the narration uses), else Pillow's."""
-    from PIL import ImageFont
-
-    try:
-        return ImageFont.truetype("DejaVuSans.ttf", size)
-    except OSError:
-        return ImageFont.load_default(size=size)
-
-
-def write_handout(dst: Path, folder: Path, entries: Sequence[dict[str, Any]]) -> None:
-    """One page per slide: its title, its still, and its narration beat by beat."""
-    from PIL import Image, ImageDraw
-
-    title_font, text_font, small = _font(34), _font(22), _font(18)
-    pages: list[Image.Image] = []
-    for entry in entries:
-        page = Image.new("RGB", _PAGE, "white")
-        draw = ImageDraw.Draw(page)
-        draw.text((_MARGIN, 60), f"{entry['number']}. {entry['title']}", fill="black",
-                  font=title_font)
-        lines = [(f"{index}." if first else "", line)
-                 for index, beat in enumerate(_beats_of(entry), start=1)
-                 for first, line in ((n == 0, text) for n, text in
-                                     enumerate(textwrap.wrap(beat.get("text", ""), 125)))]
-        # The still takes what the narration leaves, under the title and above the footer.
-        gaps = 6 * sum(1 for prefix, _ in lines if prefix)
-        room = _PAGE[1] - 120 - 30 - len(lines) * _LINE - gaps - 100
-        with Image.open(folder / entry["files"]["png"]) as still:
-            width = _PAGE[0] - 2 * _MARGIN
-            height = min(round(width * still.height / still.width), max(room, 300))
-            width = round(height * still.width / still.height)
-            page.paste(still.convert("RGB").resize((width, height), Image.Resampling.LANCZOS),
-                       (_MARGIN, 120))
-        y = 120 + height + 30
-        for prefix, line in lines:
-            if prefix and y > 120 + height + 30:
-                y += 6
-            draw.text((_MARGIN, y), prefix, fill="#555555", font=text_font)
-            draw.text((_MARGIN + 40, y), line, fill="black", font=text_font)
-            y += _LINE
-        draw.text((_MARGIN, _PAGE[1] - 50), f"{LECTURE_TITLE}: {LECTURE_SUBTITLE}",
-                  fill="#777777", font=small)
-        pages.append(page)
-    buffer = BytesIO()
-    pages[0].save(buffer, "PDF", resolution=150.0, save_all=True, append_images=pages[1:],
-                  title=f"{LECTURE_TITLE}: handout")
-    dst.write_bytes(buffer.getvalue())
+    slides = []
+    for b in beats:
+        number = b.slide["number"]
+        title = f"{number}. {b.slide['title']} ({b.index + 1}/{counts[number]})"
+        slides.append({"title": title, "notes": b.text, "description": b.text or title,
+                       "video": movies / f"{b.file}.mp4", "poster": posters / f"{b.file}.jpg",
+                       "duration": b.duration})
+    return slides

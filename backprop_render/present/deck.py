@@ -5,7 +5,8 @@ when the slide's timing tree holds a `mediacall` effect of type afterEffect that
 begins with the slide (what PowerPoint writes for Playback > Start: Automatically).
 The poster is the beat's end frame, so printing or exporting to PDF shows the beat's
 finished state. The slide title (hidden behind the video) names the beat for the
-outline and for screen readers; the narration is the speaker notes.
+outline and for screen readers; the video's alternative text (its description) is the
+beat's sentence, what it shows; the narration is the speaker notes too.
 """
 
 from __future__ import annotations
@@ -71,7 +72,8 @@ def autoplay_timing(shape_id: int, duration_ms: int) -> etree._Element:
 
 
 def write_pptx(dst: Path, beats: Sequence[dict[str, Any]], title: str) -> None:
-    """`beats`: dicts of title, notes, video (MP4 path), poster (image path), duration (s)."""
+    """`beats`: dicts of title, notes, description (the video's alternative text), video
+    (MP4 path), poster (image path), duration (s)."""
     presentation = Presentation()
     presentation.slide_width, presentation.slide_height = _WIDTH, _HEIGHT
     presentation.core_properties.title = title
@@ -83,7 +85,7 @@ def write_pptx(dst: Path, beats: Sequence[dict[str, Any]], title: str) -> None:
                                        poster_frame_image=str(beat["poster"]),
                                        mime_type="video/mp4")
         movie.name = "Beat video"
-        movie._element.xpath("./p:nvPicPr/p:cNvPr")[0].set("descr", beat["title"])
+        movie._element.xpath("./p:nvPicPr/p:cNvPr")[0].set("descr", beat["description"])
         timing = autoplay_timing(movie.shape_id, max(1, round(beat["duration"] * 1000)))
         old = slide._element.find("{*}timing")  # add_movie's play-on-click tree
         if old is not None:

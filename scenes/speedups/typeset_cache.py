@@ -33,7 +33,6 @@ import manim
 from manim.mobject.text import tex_mobject, text_mobject
 from manim.utils import tex_file_writing
 
-from lecture import contract
 from lecture.user_cache import UserCache
 from scenes.speedups import latex_format
 from scenes.speedups.guard import Patch

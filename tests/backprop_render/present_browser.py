@@ -162,6 +162,18 @@ class BiDi:
         self.call("input.performActions", context=self.context,
                   actions=[{"type": "key", "id": "keyboard", "actions": actions}])
 
+    def set_pref(self, name: str, value: int) -> None:
+        """An integer preference, changed while Firefox runs (e.g. ui.prefersReducedMotion,
+        which pages see at once through matchMedia): set from the browser's own window,
+        which BiDi reaches with Firefox's "moz:scope" when it was started with
+        --remote-allow-system-access."""
+        chrome = self.call("browsingContext.getTree", **{"moz:scope": "chrome"})
+        result = self.call("script.evaluate", awaitPromise=False,
+                           expression=f"Services.prefs.setIntPref({json.dumps(name)}, {value})",
+                           target={"context": chrome["contexts"][0]["context"]})
+        if result.get("type") == "exception":
+            raise RuntimeError(f"setting {name}: {result['exceptionDetails'].get('text')}")
+
     def screenshot(self) -> bytes:
         import base64
 
@@ -188,9 +200,11 @@ def firefox(size: tuple[int, int] = (854, 480),
         f"user_pref({json.dumps(k)}, {json.dumps(v)});\n"
         for k, v in {**_FIREFOX_PREFS, **(prefs or {})}.items()))
     # Its own process group: Firefox starts helper processes, all stopped at the end.
+    # System access lets set_pref reach the browser's own (chrome) context.
     process = subprocess.Popen(
         [FIREFOX, "--headless", "--no-remote", "--remote-debugging-port", str(port),
-         "--profile", str(profile)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+         "--remote-allow-system-access", "--profile", str(profile)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True, env={**os.environ, "MOZ_CRASHREPORTER_DISABLE": "1"})
     try:
         def connect() -> Any:

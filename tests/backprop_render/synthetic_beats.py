@@ -61,6 +61,7 @@ def slide_entry(folder: Path, number: int, beats: list[int], frames: int,
                   "duration": frames / FPS},
         "manifest": {"narration": [
             {"beat": f"beat_{i + 1}", "text": f"Slide {number} says thing {i + 1}.",
-             "start": start / FPS, "end": end / FPS}
+             "start": start / FPS, "end": end / FPS,
+             "speech_start": start / FPS + 0.1, "speech_end": end / FPS - 0.1}
             for i, (start, end) in enumerate(zip(beats, ends, strict=True))]},
     }

@@ -35,7 +35,7 @@ from lecture.slides import SLIDE_COUNT, SLIDES, Slide, find_slide
 
 pytestmark = pytest.mark.e2e
 
-KINDS = ("mp4", "gif", "png", "srt")
+KINDS = ("mp4", "gif", "png", "srt", "vtt")
 # The slides the deck renders: two, so that the lecture joins more than one. Slides 1, 2 and 3
 # took 64, 105 and 80 s at preview, one after another on a loaded machine.
 DECK_SLIDES = (1, 3)
@@ -91,7 +91,8 @@ def test_every_slide_has_its_scene() -> None:
 
 def test_every_slide_has_all_its_files_and_nothing_else_is_left(deck: Deck) -> None:
     expected = {f"{s.stem}.{k}" for s in deck.slides for k in (*KINDS, "facts.json")}
-    expected |= {"lecture.mp4", "lecture.srt", "facts.json", ".render-state.json", CACHE_DIR,
+    expected |= {"lecture.mp4", "lecture.srt", "lecture.vtt", "facts.json", ".render-state.json",
+                 CACHE_DIR,
                  "lecture-script.md"}
     expected |= {"present", "lecture.pptx", "handout.pdf"}  # issue 16
     assert {p.name for p in deck.out.iterdir()} == expected  # no staging, no logs, no temp files
@@ -595,6 +596,22 @@ def test_the_presenter_follows_the_keys_in_firefox_too(deck: Deck, facts) -> Non
                          state()["front"] == "still", what="the last beat")
         picture = Image.open(io.BytesIO(firefox.screenshot()))
         assert _looks_like(picture, deck.file(deck.slides[-1], "png")) < 4  # PNG vs H.264
+
+        # Issue 26: the caption and the live region say the beat's sentence while it is
+        # spoken; C turns captions off and on; with reduced motion a beat shows its end.
+        speech = [b["speech"] for b in firefox.evaluate("DECK.beats")]
+        firefox.press("Home")
+        now = _speaking(state, 0, speech[0])
+        assert now["caption"] == now["narration"] == beats[0][1]["text"]
+        firefox.press("c")
+        browser.wait_for(lambda: not state()["captions"] and state()["caption"] == "",
+                         what="captions off")
+        firefox.press("c")
+        firefox.set_pref("ui.prefersReducedMotion", 1)
+        firefox.press("ArrowRight")
+        _showing_its_end_while_it_plays(state, 1, beat_file)
+        assert _speaking(state, 1, speech[1])["caption"] == beats[1][1]["text"]
+        firefox.set_pref("ui.prefersReducedMotion", 0)
         # BiDi reports every request that leaves the machine or the folder (an http(s)
         # load from this file:// page is seen; checked by hand), not the file:// ones.
         outside = [url for url in firefox.urls if not url.startswith(folder.as_uri() + "/")]
@@ -732,3 +749,204 @@ def test_a_new_learning_rate_voices_again_only_the_sentences_whose_numbers_chang
     assert made == changed, f"{made} synthesized for {changed} changed sentences of {total}"
     if any(s.slug == "gradient-descent" for s in deck.slides):
         assert 0 < changed < total
+
+
+# ----- issue 26: every student can follow ----------------------------------------------
+# Captions inside every video and beside it, the presenter's captions and what it tells a
+# screen reader, axe-core on its pages in both themes, a tagged handout, a described deck.
+
+def _vtt_cues(path: Path) -> list:
+    """The cues of a WebVTT file as compose_vtt writes it (header, then numbered cues)."""
+    import html
+
+    from backprop_render.media.subtitles import Cue
+
+    def seconds(stamp: str) -> Fraction:
+        hours, minutes, rest = stamp.split(":")
+        return (int(hours) * 3600 + int(minutes) * 60) + Fraction(rest)
+
+    header, *blocks = path.read_text(encoding="utf-8").strip().split("\n\n")
+    assert header == "WEBVTT\nLanguage: en", header
+    cues = []
+    for block in blocks:
+        _, times, *lines = block.split("\n")
+        start, end = times.split(" --> ")
+        cues.append(Cue(seconds(start), seconds(end), html.unescape("\n".join(lines))))
+    return cues
+
+
+def test_26_every_video_carries_its_subtitles_and_says_their_language(deck: Deck) -> None:
+    for name in [s.stem for s in deck.slides] + ["lecture"]:
+        mp4 = deck.out / f"{name}.mp4"
+        expected = read_srt(deck.out / f"{name}.srt")
+        inside = media.read_captions(mp4)  # decoded as a player decodes them
+        frame = 1 / media.probe_video(mp4).fps
+        assert [c.text for c in inside] == [c.text for c in expected], name
+        assert all(abs(a.start - b.start) <= frame and abs(a.end - b.end) <= frame
+                   for a, b in zip(inside, expected, strict=True)), name
+        languages = media.track_languages(mp4)
+        assert (languages["audio"], languages["subtitle"]) == (["eng"], ["eng"]), name
+        assert _vtt_cues(deck.out / f"{name}.vtt") == expected, name
+
+
+def _deck_js(folder: Path) -> dict:
+    text = (folder / "deck.js").read_text(encoding="utf-8")
+    return json.loads(text.split("window.DECK = ", 1)[1].rstrip().removesuffix(";"))
+
+
+def _light_copy(folder: Path, tmp_path: Path) -> Path:
+    """The presenter as a render in the light theme writes it: the same files and beats,
+    deck.js's theme the light palette's page colours (present.build's page_theme)."""
+    from backprop_render.present.build import page_theme
+
+    copy = tmp_path / "present-light"
+    copy.mkdir()
+    for path in folder.iterdir():
+        if path.name != "deck.js":
+            (copy / path.name).symlink_to(path)
+    data = _deck_js(folder)
+    data["theme"] = page_theme("light")
+    (copy / "deck.js").write_text(f"window.DECK = {json.dumps(data)};\n", encoding="utf-8")
+    return copy
+
+
+def _speaking(state: Callable[[], dict], index: int, speech: list[float]) -> dict:
+    """The presenter's state once beat `index`'s sentence is being spoken, well inside it."""
+    from tests.backprop_render.present_browser import wait_for
+
+    return wait_for(lambda: (lambda s: s if s["index"] == index and s["mode"] == "play" and
+                             speech[0] + 0.1 < s["beatTime"] < speech[1] - 0.1 else None)(
+        state()), what=f"beat {index + 1}'s sentence being spoken")
+
+
+def _showing_its_end_while_it_plays(state: Callable[[], dict], index: int,
+                                    beat_file: list[str]) -> dict:
+    """With reduced motion: the beat's end frame in front at once, its video playing on
+    behind it (its narration, its captions)."""
+    from tests.backprop_render.present_browser import wait_for
+
+    return wait_for(lambda: (lambda s: s if s["index"] == index and s["front"] == "still"
+                             and s["src"].endswith(f"/beats/{beat_file[index]}.jpg")
+                             and s["mode"] == "play" and not s["beatPaused"]
+                             and s["beatTime"] > 0 else None)(state()),
+                    what=f"beat {index + 1}'s end frame, its video playing behind it")
+
+
+def test_26_the_presenter_captions_announces_and_passes_axe_in_chromium(deck: Deck, facts,
+                                                                        tmp_path: Path) -> None:
+    import io
+
+    from tests.backprop_render import axe
+    from tests.backprop_render import present_browser as browser
+
+    problem = browser.available()
+    assert problem is None, problem
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    folder = deck.out / "present"
+    beats = _beats_of(facts, deck)
+    beat_file, _ = _beat_files(facts, deck)
+    speech = [b["speech"] for b in _deck_js(folder)["beats"]]
+    for (_, said), (start, end) in zip(beats, speech, strict=True):  # on each beat's video
+        assert abs(said["video_start"] + start - said["speech_start"]) <= 1 / 15, said["beat"]
+        assert abs(said["video_start"] + end - said["speech_end"]) <= 1 / 15, said["beat"]
+
+    with browser.chromium() as driver:
+        def state() -> dict:
+            return driver.execute_script("return presenter.state()")
+
+        def press(*keys: str) -> None:
+            ActionChains(driver).send_keys(*keys).perform()
+
+        def started() -> dict:
+            return browser.wait_for(lambda: (lambda s: s if s["waiting"] or s["front"] != "none"
+                                             else None)(state()), what="the first beat")
+
+        main = None
+        for theme, page in (("dark", folder), ("light", _light_copy(folder, tmp_path))):
+            driver.get((page / "index.html").as_uri())
+            main = driver.current_window_handle
+            first = started()
+            assert driver.execute_script("return document.documentElement.lang") == "en"
+            axe.assert_no_violations(driver, f"the presenter as it opens ({theme} theme)")
+            if first["waiting"]:
+                press(Keys.ARROW_RIGHT)
+            now = _speaking(state, 0, speech[0])
+            assert now["captions"] and now["caption"] == now["narration"] == beats[0][1]["text"]
+            axe.assert_no_violations(driver, f"the presenter while a beat plays, its caption on "
+                                             f"({theme} theme)")
+            press(Keys.TAB, "?")  # the buttons shown (hidden, axe skips them) and the help
+            axe.assert_no_violations(driver, f"the presenter's buttons and help ({theme} theme)")
+            press("?")
+            driver.execute_script("document.activeElement.blur()")
+            press("s")
+            browser.wait_for(lambda: len(driver.window_handles) == 2, what="the speaker window")
+            driver.switch_to.window([h for h in driver.window_handles if h != main][0])
+            browser.wait_for(lambda: driver.execute_script(
+                "return document.getElementById('notes').textContent"), what="the notes")
+            assert driver.execute_script("return document.documentElement.lang") == "en"
+            axe.assert_no_violations(driver, f"the speaker window ({theme} theme)")
+            driver.close()
+            driver.switch_to.window(main)
+
+        # C turns the captions off; the choice outlives a reload (which opens the beat the
+        # address names at its end state).
+        press("c")
+        browser.wait_for(lambda: not state()["captions"] and state()["caption"] == "",
+                         what="captions off")
+        driver.refresh()
+        assert not started()["captions"]
+        press("c")
+        assert state()["captions"]
+
+        # Every control by keyboard: Tab brings the buttons, each with a visible focus ring;
+        # Enter presses the focused one (it does not step the talk).
+        press(Keys.TAB)
+        focused = driver.switch_to.active_element
+        assert (focused.tag_name, focused.text) == ("button", "Back")
+        ring = driver.execute_script("const s = getComputedStyle(arguments[0]); "
+                                     "return [s.outlineStyle, parseFloat(s.outlineWidth)]", focused)
+        assert ring[0] != "none" and ring[1] >= 2, ring
+        assert driver.execute_script(
+            "return getComputedStyle(document.getElementById('controls')).opacity") == "1"
+        at = state()["index"]
+        press(Keys.TAB, Keys.TAB, Keys.ENTER)  # Back, Next, Captions
+        assert driver.switch_to.active_element.text == "Captions"
+        assert not state()["captions"] and state()["index"] == at
+        press(Keys.ENTER)
+        assert state()["captions"]
+
+        # Reduced motion: the next beat's end state at once, its narration and caption on.
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [
+            {"name": "prefers-reduced-motion", "value": "reduce"}]})
+        press(Keys.ARROW_RIGHT)
+        index = at + 1
+        _showing_its_end_while_it_plays(state, index, beat_file)
+        assert _speaking(state, index, speech[index])["caption"] == beats[index][1]["text"]
+        press("c")  # the picture alone, to compare with the beat's end frame
+        driver.execute_script("document.activeElement.blur()")  # the buttons hide again
+        browser.wait_for(lambda: driver.execute_script(
+            "return !document.getElementById('status').classList.contains('shown') && "
+            "document.getElementById('caption').hidden && "
+            "getComputedStyle(document.getElementById('controls')).opacity === '0'"),
+            what="the picture alone")
+        picture = Image.open(io.BytesIO(driver.get_screenshot_as_png()))
+        assert _looks_like(picture, folder / "beats" / f"{beat_file[index]}.jpg") < 3
+        errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+        assert errors == []
+
+
+def test_26_the_handout_is_tagged_text_and_the_deck_describes_each_video(deck: Deck,
+                                                                         facts) -> None:
+    from pptx import Presentation
+
+    from tests.backprop_render.handout_check import handout_problems
+
+    beats = _beats_of(facts, deck)
+    sentences = [beat["text"] for _, beat in beats]
+    assert handout_problems(deck.out / "handout.pdf", sentences, len(deck.slides)) == []
+    presentation = Presentation(str(deck.out / "lecture.pptx"))
+    for slide, sentence in zip(presentation.slides, sentences, strict=True):
+        movie = next(s for s in slide.shapes if s.shape_type == 16)  # MSO_SHAPE_TYPE.MEDIA
+        assert movie._element.xpath("./p:nvPicPr/p:cNvPr/@descr") == [sentence]

@@ -5,6 +5,11 @@
 // front once it is really playing (the old one keeps its last frame until then). Going
 // back shows the earlier beat's end frame (its poster) at once: no replay, no black.
 // Everything it loads is in this folder (deck.js, beats/), so it works from file://.
+//
+// For every student: each beat's sentence is shown as a caption while it is spoken (C
+// toggles them; the choice is remembered) and handed to screen readers through a polite
+// live region; every key has a button too (Tab reaches them); with reduced motion asked
+// for, a beat shows its end state at once while its narration plays.
 "use strict";
 
 (function () {
@@ -15,8 +20,15 @@
   const black = document.getElementById("black");
   const statusBox = document.getElementById("status");
   const help = document.getElementById("help");
+  const caption = document.getElementById("caption");
+  const narration = document.getElementById("narration");
+  const where = document.getElementById("where");
+  const controls = document.getElementById("controls");
+  const button = (id) => document.getElementById(id);
   const started = Date.now();
   const START_HINT = "Press → to start";
+  const CAPTIONS_KEY = "backprop-presenter.captions"; // localStorage: "on" or "off"
+  const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
 
   let index = 0;
   let mode = "play"; // "play": the beat's video runs or has run; "end": its end frame shown
@@ -27,9 +39,15 @@
   let statusTimer = 0;
   let speaker = null;
   let front = null;
+  let current = null; // the video of the beat being played (in front, or behind its end frame)
+  let captionsOn = storedCaptions();
+  let controlsTimer = 0;
   const posterCache = new Map();
 
   document.title = deck.title;
+  if (deck.language) {
+    document.documentElement.lang = deck.language;
+  }
 
   // The render's theme: the page and the speaker window take the slides' own colours
   // (presenter.css falls back to the dark theme's).
@@ -73,6 +91,52 @@
     }
   }
 
+  // ----- captions and what screen readers hear ---------------------------------------
+
+  function storedCaptions() {
+    try {
+      return localStorage.getItem(CAPTIONS_KEY) !== "off";
+    } catch (error) {
+      return true; // storage refused (a private window): captions on, as by default
+    }
+  }
+
+  function setCaptions(on) {
+    captionsOn = on;
+    try {
+      localStorage.setItem(CAPTIONS_KEY, on ? "on" : "off");
+    } catch (error) {
+      // not remembered, but still applied
+    }
+    button("captions").setAttribute("aria-pressed", String(on));
+    showStatus(on ? "Captions on" : "Captions off");
+  }
+
+  function captionNow() {
+    // The beat's sentence while its video's clock is inside its speech.
+    const b = beats[index];
+    if (!captionsOn || mode !== "play" || !current || !b.text || !b.speech || !black.hidden) {
+      return "";
+    }
+    const t = current.currentTime;
+    return t >= b.speech[0] && t < b.speech[1] ? b.text : "";
+  }
+
+  function drawCaption() {
+    const text = captionNow();
+    if (caption.textContent !== text) { // the page is touched only when the caption changes
+      caption.textContent = text;
+      caption.hidden = !text;
+    }
+    requestAnimationFrame(drawCaption);
+  }
+
+  function announce(i) {
+    // Polite: a screen reader says it when it is done with what it was saying.
+    narration.textContent = beats[i].text || "";
+    where.textContent = `${label(i)}: ${slideOf(i).title}`;
+  }
+
   function bringFront(element) {
     for (const other of [...videos, still]) {
       other.classList.toggle("front", other === element);
@@ -103,8 +167,8 @@
   function preload(i) {
     // The next beat into the video behind; posters of the neighbours into the cache.
     if (i + 1 < beats.length) {
-      const behind = videos.find((v) => v !== front) || videos[0];
-      if (behind !== front) {
+      const behind = videos.find((v) => v !== front && v !== current);
+      if (behind) {
         load(behind, i + 1);
         behind.pause();
       }
@@ -115,15 +179,31 @@
     }
   }
 
-  function afterMove(i, announce) {
+  function afterMove(i, jumped) {
     history.replaceState(null, "", `#${i + 1}`);
-    if (announce) {
+    if (jumped) {
       showStatus(label(i)); // where a jump landed; a step needs no caption on the screen
     }
+    announce(i);
     updateSpeaker();
   }
 
-  function play(i, announce) {
+  function showBeat(video, i, mine) {
+    // The playing beat on the screen: its video, or with reduced motion its end frame
+    // at once (the video plays on behind it, for its narration and captions).
+    if (!reducedMotion.matches) {
+      bringFront(video);
+      return;
+    }
+    poster(i).then((image) => {
+      if (mine === token) {
+        still.src = image.src;
+        bringFront(still);
+      }
+    });
+  }
+
+  function play(i, jumped) {
     const mine = ++token;
     index = i;
     waiting = -1;
@@ -133,6 +213,7 @@
       video = videos.find((v) => v !== front) || videos[0];
       load(video, i);
     }
+    current = video;
     video.muted = muted;
     video.currentTime = 0;
     const reveal = () => {
@@ -144,7 +225,7 @@
           other.pause();
         }
       }
-      bringFront(video);
+      showBeat(video, i, mine);
       preload(i);
       if (statusBox.textContent === START_HINT) {
         statusBox.classList.remove("shown");
@@ -161,7 +242,7 @@
       }
       // The browser wants a key press before playing: show the beat's first frame.
       waiting = i;
-      const show = () => mine === token && bringFront(video);
+      const show = () => mine === token && showBeat(video, i, mine);
       if (video.readyState >= 2) {
         show();
       } else {
@@ -178,7 +259,7 @@
         refused(error);
       }
     });
-    afterMove(i, announce);
+    afterMove(i, jumped);
     playSpeaker(i);
   }
 
@@ -190,11 +271,12 @@
       true);
   }
 
-  function showEnd(i, announce) {
+  function showEnd(i, jumped) {
     const mine = ++token;
     index = i;
     waiting = -1;
     mode = "end";
+    current = null;
     poster(i).then((image) => {
       if (mine !== token) {
         return;
@@ -206,7 +288,7 @@
       bringFront(still);
       preload(i);
     });
-    afterMove(i, announce);
+    afterMove(i, jumped);
   }
 
   function next() {
@@ -249,20 +331,31 @@
     for (const video of videos) {
       video.muted = value;
     }
+    button("mute").setAttribute("aria-pressed", String(value));
     showStatus(muted ? "Narration muted" : "Narration on");
+  }
+
+  function setBlack(value) {
+    black.hidden = !value;
+    button("blank").setAttribute("aria-pressed", String(value));
+  }
+
+  function toggleHelp() {
+    help.hidden = !help.hidden;
+    button("keys").setAttribute("aria-expanded", String(!help.hidden));
   }
 
   // ----- the speaker window ------------------------------------------------------
   // An about:blank window this page fills and drives itself: it needs no second file
   // and no messaging, which file:// pages may not be allowed.
 
-  const SPEAKER_PAGE = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
-<title>Speaker notes</title><style>
-body { margin: 0; background: var(--ground); color: var(--text); font: 18px system-ui, sans-serif;
-  display: grid; grid-template-columns: 3fr 2fr; grid-template-rows: auto 1fr auto;
+  const SPEAKER_PAGE = `<!DOCTYPE html><html lang="${deck.language || "en"}"><head>
+<meta charset="utf-8"><title>Speaker notes</title><style>
+body { margin: 0; background: var(--ground); color: var(--text); font: 18px system-ui, sans-serif; }
+main { display: grid; grid-template-columns: 3fr 2fr; grid-template-rows: auto 1fr auto;
   gap: 14px; padding: 14px; height: 100vh; box-sizing: border-box; }
-header { grid-column: 1 / 3; font-size: 20px; color: var(--accent); }
-header b { color: var(--strong); }
+h1 { grid-column: 1 / 3; font-size: 20px; font-weight: normal; margin: 0; color: var(--accent); }
+h1 b { color: var(--strong); }
 section h2 { margin: 0 0 6px; font-size: 14px; text-transform: uppercase;
   letter-spacing: 0.08em; color: var(--muted); font-weight: 600; }
 video, img { width: 100%; background: var(--ground); border: 1px solid var(--edge); display: block; }
@@ -271,13 +364,15 @@ video, img { width: 100%; background: var(--ground); border: 1px solid var(--edg
 footer { grid-column: 1 / 3; display: flex; gap: 40px; font-size: 30px;
   font-variant-numeric: tabular-nums; }
 footer span { color: var(--muted); font-size: 16px; margin-right: 8px; }
-</style></head><body>
-<header id="where"></header>
-<section><h2>Now</h2><video id="now" muted playsinline></video><div id="notes"></div></section>
-<section><h2>Next</h2><img id="next" alt=""><div id="next-name"></div></section>
+</style></head><body><main>
+<h1 id="where">Speaker notes</h1>
+<section aria-labelledby="now-title"><h2 id="now-title">Now</h2>
+<video id="now" muted playsinline aria-hidden="true"></video><div id="notes"></div></section>
+<section aria-labelledby="next-title"><h2 id="next-title">Next</h2>
+<img id="next" alt=""><div id="next-name"></div></section>
 <footer><div><span>elapsed</span><b id="elapsed">0:00</b></div>
 <div><span>clock</span><b id="clock"></b></div></footer>
-</body></html>`;
+</main></body></html>`;
 
   function openSpeaker() {
     if (speaker && !speaker.closed) {
@@ -315,7 +410,7 @@ footer span { color: var(--muted); font-size: 16px; margin-right: 8px; }
     doc.getElementById("notes").textContent = b.text || "(no narration)";
     const now = doc.getElementById("now");
     now.poster = url(b.poster);
-    if (mode === "end") {
+    if (mode === "end" || reducedMotion.matches) { // the end frame, as the main window shows
       now.removeAttribute("src");
       now.load();
     }
@@ -333,7 +428,7 @@ footer span { color: var(--muted); font-size: 16px; margin-right: 8px; }
 
   function playSpeaker(i) {
     const doc = speakerDoc();
-    if (!doc || !doc.getElementById("now") || mode !== "play") {
+    if (!doc || !doc.getElementById("now") || mode !== "play" || reducedMotion.matches) {
       return;
     }
     const now = doc.getElementById("now");
@@ -365,6 +460,9 @@ footer span { color: var(--muted); font-size: 16px; margin-right: 8px; }
       return;
     }
     const key = event.key;
+    if ((key === "Enter" || key === " ") && event.target.closest && event.target.closest("button")) {
+      return; // a focused button is pressed with them
+    }
     let handled = true;
     if (/^[0-9]$/.test(key)) {
       typed = (typed + key).slice(-3);
@@ -372,33 +470,35 @@ footer span { color: var(--muted); font-size: 16px; margin-right: 8px; }
     } else if (key === "Enter" && typed) {
       const number = Number(typed);
       typed = "";
-      black.hidden = true;
+      setBlack(false);
       jumpToSlide(number);
     } else if (key === "Escape" && typed) {
       typed = "";
       showStatus("");
     } else if (["ArrowRight", " ", "PageDown", "ArrowDown", "Enter"].includes(key)) {
-      black.hidden = true;
+      setBlack(false);
       next();
     } else if (["ArrowLeft", "PageUp", "ArrowUp", "Backspace"].includes(key)) {
-      black.hidden = true;
+      setBlack(false);
       previous();
     } else if (key === "Home") {
-      black.hidden = true;
+      setBlack(false);
       play(0, true);
     } else if (key === "End") {
-      black.hidden = true;
+      setBlack(false);
       showEnd(beats.length - 1, true);
     } else if (key === "f" || key === "F") {
       toggleFullscreen();
     } else if (key === "b" || key === "B" || key === ".") {
-      black.hidden = !black.hidden;
+      setBlack(black.hidden);
+    } else if (key === "c" || key === "C") {
+      setCaptions(!captionsOn);
     } else if (key === "s" || key === "S") {
       openSpeaker();
     } else if (key === "m" || key === "M") {
       setMuted(!muted);
     } else if (key === "?") {
-      help.hidden = !help.hidden;
+      toggleHelp();
     } else {
       handled = false;
     }
@@ -408,6 +508,35 @@ footer span { color: var(--muted); font-size: 16px; margin-right: 8px; }
   }
 
   document.addEventListener("keydown", onKey);
+
+  // ----- the buttons: each does what its key does ------------------------------------
+
+  const ACTIONS = {
+    previous: () => { setBlack(false); previous(); },
+    next: () => { setBlack(false); next(); },
+    captions: () => setCaptions(!captionsOn),
+    mute: () => setMuted(!muted),
+    blank: () => setBlack(black.hidden),
+    speaker: openSpeaker,
+    fullscreen: toggleFullscreen,
+    keys: toggleHelp,
+  };
+  for (const [id, action] of Object.entries(ACTIONS)) {
+    button(id).addEventListener("click", (event) => {
+      action();
+      if (event.detail > 0) {
+        event.currentTarget.blur(); // clicked: Space and Enter step the talk again
+      }
+    });
+  }
+  document.addEventListener("mousemove", () => {
+    controls.classList.add("shown");
+    clearTimeout(controlsTimer);
+    controlsTimer = setTimeout(() => controls.classList.remove("shown"), 2500);
+  });
+  button("captions").setAttribute("aria-pressed", String(captionsOn));
+  requestAnimationFrame(drawCaption);
+
   window.addEventListener("beforeunload", () => {
     if (speaker && !speaker.closed) {
       speaker.close();
@@ -425,6 +554,10 @@ footer span { color: var(--muted); font-size: 16px; margin-right: 8px; }
         time: front && front !== still ? front.currentTime : 0,
         black: !black.hidden, muted, speaker: Boolean(speakerDoc()),
         waiting: waiting === index, // shown at its first frame until a key starts it
+        captions: captionsOn, caption: caption.hidden ? "" : caption.textContent,
+        narration: narration.textContent, reducedMotion: reducedMotion.matches,
+        // the clock of the beat's own video, in front or (reduced motion) behind its end frame
+        beatTime: current ? current.currentTime : 0, beatPaused: current ? current.paused : true,
       };
     },
   };

@@ -115,7 +115,8 @@ def test_facts_json_traces_every_file_to_its_numbers(tmp_path):
     assert (first["quality"], first["params"]["lr"], first["video"]["frames"]) == \
         ("preview", 0.1, 5)
     assert first["manifest"]["reads"] == {"worked_step.x": 2.1}
-    assert facts["lecture_video"]["files"] == {"mp4": "lecture.mp4", "srt": "lecture.srt"}
+    assert facts["lecture_video"]["files"] == {"mp4": "lecture.mp4", "srt": "lecture.srt",
+                                               "vtt": "lecture.vtt"}
     for entry in facts["slides"]:  # and beside each video, its own part of the record
         beside = json.loads((tmp_path / f"{entry['stem']}.facts.json").read_text())
         assert {k: v for k, v in beside.items() if k not in ("lecture", "about")} == entry

@@ -63,7 +63,7 @@ PROTOCOL = [
     "facts.json",  # 4.
     ".render-state.json",  # 5. slide 2 trusted again
     ".render-state.json",  # lecture 1. the lecture no longer trusted
-    "lecture.mp4", "lecture.srt",  # lecture 2.
+    "lecture.mp4", "lecture.srt", "lecture.vtt",  # lecture 2.
     ".render-state.json",  # lecture 3. the lecture trusted again
     "lecture-script.md",  # lecture 4. its times on the lecture just joined
     "facts.json",  # the lecture's entry
@@ -126,5 +126,5 @@ def test_a_crash_before_any_write_leaves_a_folder_the_next_render_completes(
     assert summary.lecture is not None
     assert record(folder) == record(expected)
     assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in expected.iterdir())
-    for name in ("lecture.srt", f"{SLIDE2}.srt", "lecture-script.md"):
+    for name in ("lecture.srt", "lecture.vtt", f"{SLIDE2}.srt", "lecture-script.md"):
         assert (folder / name).read_bytes() == (expected / name).read_bytes()

@@ -4,7 +4,14 @@ from fractions import Fraction
 
 import pytest
 
-from backprop_render.media.subtitles import Cue, compose_srt, join_srt, parse_srt, read_srt
+from backprop_render.media.subtitles import (
+    Cue,
+    compose_srt,
+    compose_vtt,
+    join_srt,
+    parse_srt,
+    read_srt,
+)
 
 SLIDE_SRT = """1
 00:00:00,000 --> 00:00:02,500
@@ -54,3 +61,24 @@ def test_join_cuts_cues_at_their_slide_end_and_drops_cues_past_it():
     cues = [Cue(Fraction(1), Fraction(9), "runs over"), Cue(Fraction(6), Fraction(7), "too late")]
     joined = join_srt([(cues, Fraction(10), Fraction(5))])
     assert joined == [Cue(Fraction(11), Fraction(15), "runs over")]
+
+
+def test_webvtt_has_the_same_cues_with_its_markup_escaped():
+    cues = parse_srt(SLIDE_SRT) + [Cue(Fraction(8), Fraction(9), "a < b & c > d\n\nnext")]
+    assert compose_vtt(cues, "en") == """WEBVTT
+Language: en
+
+1
+00:00:00.000 --> 00:00:02.500
+We multiply x by w.
+
+2
+00:00:02.500 --> 00:00:07.133
+Then we add the bias:
+two lines.
+
+3
+00:00:08.000 --> 00:00:09.000
+a &lt; b &amp; c &gt; d
+next
+"""

@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 
 from backprop_render.media import video as media
+from backprop_render.media.subtitles import Cue
 from tests.backprop_render.synthetic_media import (
     BACKGROUND,
     frame_colour,
@@ -194,3 +195,45 @@ def test_held_parts_join_and_take_their_narration_at_their_lengths(tmp_path):
     assert media.probe_video(tmp_path / "narrated.mp4").duration == Fraction(25, 15)
     samples = media.read_audio(tmp_path / "narrated.mp4").samples.size
     assert abs(samples - 24000 * 25 // 15) < 1024  # to within an AAC frame
+
+
+# ----- issue 26: captions inside the MP4 ----------------------------------------------
+
+# Milliseconds, as an SRT has them.
+CUES = [Cue(Fraction(1, 5), Fraction(9, 10), "We multiply x by w: ŷ − y, a, b."),
+        Cue(Fraction(1), Fraction(1267, 1000), "Then we add the bias:\ntwo lines.")]
+
+
+def test_a_slide_carries_its_cues_as_a_language_tagged_subtitle_track(make_video, tmp_path):
+    out = tmp_path / "slide.mp4"
+    track = media.AudioTrack(np.zeros(24000, np.float32), 24000)
+    media.add_audio(make_video(20), track, out, {"title": "1. One"}, captions=CUES,
+                    language="eng")
+    assert media.read_captions(out) == CUES  # the SRT's milliseconds, exactly
+    assert media.track_languages(out) == {"video": ["und"], "audio": ["eng"],
+                                          "subtitle": ["eng"]}
+    with av.open(str(out)) as container:
+        assert container.streams.subtitles[0].codec_context.name == "mov_text"
+    assert media.probe_video(out).frames == 20  # the pictures untouched
+    plain = tmp_path / "plain.mp4"
+    media.remux(make_video(5), plain)
+    assert media.track_languages(plain) == {"video": ["und"]}  # no cues, no track
+    with pytest.raises(ValueError, match="no subtitle track"):
+        media.read_captions(plain)
+
+
+def test_a_lecture_copies_each_parts_captions_to_its_chapter_cut_at_its_end(make_video,
+                                                                             tmp_path):
+    first, second = tmp_path / "1.mp4", tmp_path / "2.mp4"
+    media.remux(make_video(15), first, captions=CUES[:1], language="eng")  # 1 s
+    # A cue running past its video's end (at 2/3 s) is cut there, as join_srt cuts it.
+    media.remux(make_video(10), second, language="eng",
+                captions=[Cue(Fraction(1, 10), Fraction(1, 2), "second"),
+                          Cue(Fraction(3, 5), Fraction(2), "cut")])
+    lecture = tmp_path / "lecture.mp4"
+    media.concat_videos([(first, "1"), (second, "2")], lecture, language="eng")
+    assert media.read_captions(lecture) == [
+        CUES[0], Cue(Fraction(11, 10), Fraction(3, 2), "second"),
+        Cue(Fraction(8, 5), Fraction(1667, 1000), "cut")]  # 1 + 2/3 s, in milliseconds
+    assert media.track_languages(lecture)["subtitle"] == ["eng"]
+    assert media.probe_video(lecture).frames == 25

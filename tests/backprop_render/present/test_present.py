@@ -12,7 +12,9 @@ from pypdf import PdfReader
 
 from backprop_render.build.outputs import OutputFolder
 from backprop_render.present import build as present
+from lecture.slides import LECTURE_SUBTITLE, LECTURE_TITLE
 from narration import takes
+from tests.backprop_render.handout_check import handout_problems, structure
 from tests.backprop_render.synthetic_beats import slide_entry
 
 
@@ -250,3 +252,62 @@ def test_beats_prepared_while_other_slides_render_are_taken_not_cut_again(slides
     os.utime(out / entries[0]["files"]["mp4"], ns=(1, 1))
     with pytest.raises(AssertionError, match="cut again"):
         build(out, entries)
+
+
+# ----- issue 26: a handout and a deck every student can use ------------------------------
+
+def test_the_handout_is_a_tagged_pdf_with_every_sentence_as_text_in_order(slides):
+    out, entries = slides
+    build(out, entries)
+    sentences = [b["text"] for e in entries for b in e["manifest"]["narration"]]
+    assert handout_problems(out / "handout.pdf", sentences, figures=len(entries)) == []
+    reader = PdfReader(out / "handout.pdf")
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert reader.metadata.title == f"{LECTURE_TITLE}: {LECTURE_SUBTITLE} (handout)"
+    alts = [str(n["/Alt"]) for n in structure(reader.trailer["/Root"]["/StructTreeRoot"])
+            if n["/S"] == "/Figure"]
+    assert alts == ["Slide 1, Slide 1, as it ends: Slide 1 says thing 2.",
+                    "Slide 2, Slide 2, as it ends: Slide 2 says thing 3."]
+
+
+def test_the_handout_check_finds_an_image_only_pdf(slides, tmp_path):
+    # What handout.pdf was before issue 26: pictures of text.
+    from PIL import Image, ImageDraw
+
+    out, entries = slides
+    page = Image.new("RGB", (600, 400), "white")
+    ImageDraw.Draw(page).text((20, 20), "Slide 1 says thing 1.", fill="black")
+    page.save(tmp_path / "raster.pdf", "PDF", title="handout")
+    problems = handout_problems(tmp_path / "raster.pdf", ["Slide 1 says thing 1."], 1)
+    assert problems == ["a viewer shows the file name, not the title",
+                        "no document language (/Lang)", "not a tagged PDF: no structure tree",
+                        "0 figures tagged, not 1",
+                        "not found as text (after the sentences before it): "
+                        "'Slide 1 says thing 1.'"]
+    build(out, entries)  # in order: the second sentence before the first is not found
+    assert handout_problems(out / "handout.pdf", ["Slide 1 says thing 2.",
+                                                  "Slide 1 says thing 1."], 2) == [
+        "not found as text (after the sentences before it): 'Slide 1 says thing 1.'"]
+
+
+def test_each_beats_video_in_the_deck_is_described_by_its_sentence(slides):
+    out, entries = slides
+    build(out, entries)
+    deck = Presentation(str(out / "lecture.pptx"))
+    sentences = [b["text"] for e in entries for b in e["manifest"]["narration"]]
+    for slide, sentence in zip(deck.slides, sentences, strict=True):
+        movie = next(s for s in slide.shapes if s.shape_type == 16)  # MSO_SHAPE_TYPE.MEDIA
+        assert movie._element.xpath("./p:nvPicPr/p:cNvPr/@descr") == [sentence]
+        assert slide.shapes.title.text  # the outline's entry
+
+
+def test_the_presenter_knows_when_each_sentence_is_spoken_on_its_beats_video(slides):
+    out, entries = slides
+    build(out, entries)
+    deck = json.loads((out / "present" / "deck.js").read_text().split("window.DECK = ", 1)[1][:-2])
+    assert deck["language"] == "en"
+    starts = [0, 10 / 15, 0, 8 / 15, 20 / 15]  # each beat's start on its slide's video
+    said = [b for e in entries for b in e["manifest"]["narration"]]
+    for beat, start, spoken in zip(deck["beats"], starts, said, strict=True):
+        assert beat["speech"] == pytest.approx([spoken["speech_start"] - start,
+                                                spoken["speech_end"] - start], abs=1e-3)

@@ -424,7 +424,9 @@ class _Page(HTMLParser):
             self.links[-1][1].append(data)
 
 
-def test_the_index_escapes_every_value_and_is_a_page_a_screen_reader_can_use(tmp_path):
+def write_index(tmp_path: Path) -> Path:
+    """A sweep's index.html of two good variants (one incomplete, its failure named in
+    markup) and two bad rows, every awkward value an HTML tag. Its folder is tmp_path/out."""
     from backprop_render.build.outputs import OutputFolder
     from backprop_render.sweep import index
     from backprop_render.sweep.assemble import VariantOutcome
@@ -443,7 +445,11 @@ def test_the_index_escapes_every_value_and_is_a_page_a_screen_reader_can_use(tmp
                                       assembled=True)}
     with OutputFolder(tmp_path / "out") as top:
         index.write(top, plan, outcomes, bad)
-    page = (tmp_path / "out" / "index.html").read_text()
+    return tmp_path / "out" / "index.html"
+
+
+def test_the_index_escapes_every_value_and_is_a_page_a_screen_reader_can_use(tmp_path):
+    page = write_index(tmp_path).read_text()
     assert "<script>" not in page and "<b>," not in page and "<i>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "slide 05: &lt;i&gt;manim&lt;/i&gt; &amp; co failed" in page

@@ -1,0 +1,91 @@
+"""handout.pdf: a tagged PDF (PDF/UA-1) of the lecture, one page per slide.
+
+Each page has the slide's title (a heading), its last frame with a text alternative,
+and every beat's sentence as real text in reading order (a numbered list), so the
+handout can be searched, copied, read aloud and reflowed; the document says its title
+and its language. WeasyPrint lays it out from HTML (handout.css) with pango, which the
+scenes need anyway, and writes the structure tree that PDF/UA asks for.
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from html import escape
+from pathlib import Path
+from typing import Any, Sequence
+
+from lecture.language import LECTURE_LANGUAGE
+from lecture.slides import LECTURE_SUBTITLE, LECTURE_TITLE
+
+__all__ = ["write_handout", "import_layout", "STYLE"]
+
+STYLE = Path(__file__).with_name("handout.css")
+# Millimetres of an A4 landscape page (handout.css) and what its text takes: the still
+# gets what the narration leaves, between these bounds.
+_TEXT_HEIGHT = 210 - 12 - 14 - 8 - 12  # page less margins, the first page's line, the title
+_LINE = 5.0  # 10.5 pt at 1.35
+_GAP = 1.2  # between two sentences
+_CHARACTERS = 125  # in a line of the list, about, in DejaVu Sans at 10.5 pt
+_STILL = (60.0, 120.0)
+_DPI = 150  # the stills are embedded this sharp, as printed (a 1080p still is 1.5x this)
+_JPEG_QUALITY = 90
+
+
+def import_layout() -> None:
+    """Load WeasyPrint now (a second of imports): the presentation's preparing thread
+    calls it while the slides render, so the handout does not wait for it."""
+    import weasyprint  # noqa: F401
+
+
+def _still_height(sentences: Sequence[str]) -> float:
+    lines = sum(max(1, math.ceil(len(text) / _CHARACTERS)) for text in sentences)
+    room = _TEXT_HEIGHT - lines * _LINE - len(sentences) * _GAP
+    return max(_STILL[0], min(_STILL[1], room))
+
+
+def _still_alt(entry: dict[str, Any], sentences: Sequence[str]) -> str:
+    """What the still shows: the slide as its last beat leaves it, which that beat's
+    sentence describes."""
+    said = next((text for text in reversed(sentences) if text), "")
+    return f"Slide {entry['number']}, {entry['title']}, as it ends" + (f": {said}" if said else "")
+
+
+def _printed(still: Path, height: float, dst: Path) -> None:
+    """The still as a JPEG of the pixels it is printed with: WeasyPrint embeds a JPEG as it
+    is, where it would scale a PNG and encode it twice (twice the handout's time at 1080p)."""
+    from PIL import Image
+
+    with Image.open(still) as image:
+        rows = min(image.height, round(height / 25.4 * _DPI))
+        size = (max(1, round(rows * image.width / image.height)), rows)
+        image.convert("RGB").resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0).save(
+            dst, "JPEG", quality=_JPEG_QUALITY)
+
+
+def _page(entry: dict[str, Any], folder: Path, work: Path) -> str:
+    sentences = [str(b.get("text", "")) for b in entry.get("manifest", {}).get("narration") or []]
+    items = "".join(f"<li>{escape(text)}</li>" for text in sentences if text)
+    height = _still_height(sentences)
+    still = work / f"{entry['stem']}.jpg"
+    _printed(folder / entry["files"]["png"], height, still)
+    return (f'<section><h2>{entry["number"]}. {escape(entry["title"])}</h2>'
+            f'<img src="{escape(still.as_uri())}" alt="{escape(_still_alt(entry, sentences))}" '
+            f'style="height: {height:.0f}mm">'
+            + (f"<ol>{items}</ol>" if items else "") + "</section>")
+
+
+def write_handout(dst: Path, folder: Path, entries: Sequence[dict[str, Any]]) -> None:
+    """The handout of the slides of `entries` (facts entries, in order, published in
+    `folder`) as a PDF/UA-1 file at `dst`."""
+    import weasyprint
+
+    title = f"{LECTURE_TITLE}: {LECTURE_SUBTITLE}"
+    with tempfile.TemporaryDirectory(prefix="handout-") as work:
+        pages = "".join(_page(e, folder, Path(work)) for e in entries)
+        document = (f'<!DOCTYPE html><html lang="{LECTURE_LANGUAGE.tag}"><head>'
+                    f'<meta charset="utf-8"><title>{escape(title)} (handout)</title></head>'
+                    f"<body><h1>{escape(title)}</h1>{pages}</body></html>")
+        weasyprint.HTML(string=document, base_url=str(folder)).write_pdf(
+            str(dst), stylesheets=[weasyprint.CSS(filename=str(STYLE))],
+            pdf_variant="pdf/ua-1")
