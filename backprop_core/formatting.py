@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import Decimal
 
 __all__ = ["MINUS", "Shown", "format_number", "format_given", "format_fact", "style_for",
            "decimals_of", "pad_decimals", "column_decimals", "AnswerKey", "answer_key"]
@@ -197,11 +198,11 @@ def answer_key(path: str, value: float | int, units: float = 0.5) -> AnswerKey:
         return AnswerKey(float(value), _by_rule(path, value).tex, units * 10.0 ** -decimals,
                          decimals, None)
     if _is_scientific(magnitude):
-        exponent = math.floor(math.log10(float(f"{magnitude:.{SCIENTIFIC_DIGITS - 1}e}")))
-        places = SCIENTIFIC_DIGITS - 1 - exponent
-        rounded = round(value, places)
-        key = f"{rounded:.{max(places, 0)}f}"
-        return AnswerKey(float(value), key, units * 10.0 ** -places, None, SCIENTIFIC_DIGITS)
+        # The digits _scientific writes, made positional in decimal (a float would add noise).
+        rounded = Decimal(f"{value:.{SCIENTIFIC_DIGITS - 1}e}")
+        places = SCIENTIFIC_DIGITS - 1 - rounded.adjusted()
+        return AnswerKey(float(value), f"{rounded:f}", units * 10.0 ** -places, None,
+                         SCIENTIFIC_DIGITS)
     places = _places(magnitude, DECIMALS[style])
     return AnswerKey(float(value), _by_rule(path, value).tex, units * 10.0 ** -places, places,
                      None)

@@ -210,11 +210,13 @@ def _check(q: Question, where: str) -> None:
             raise BankError(f"{where}: {', '.join(sorted(strange))} is not a value of the "
                             f"verdict '{q.verdict}' ({', '.join(sorted(values))})")
     asked = values - set(dict(q.leave_out))
-    if q.kind == "choice" and asked - set(dict(q.choices)):
-        raise BankError(f"{where}: no choice for {', '.join(sorted(asked - set(dict(q.choices))))}"
-                        "; add one, or a leave_out note")
-    if not isinstance(q.solution, str) and asked - set(dict(q.solution)):
-        raise BankError(f"{where}: no solution for {', '.join(sorted(asked - set(dict(q.solution))))}")
+    unchosen = sorted(asked - set(dict(q.choices)))
+    if q.kind == "choice" and unchosen:
+        raise BankError(f"{where}: no choice for {', '.join(unchosen)}; add one, or a "
+                        "leave_out note")
+    unsolved = sorted(asked - set(dict(q.solution))) if not isinstance(q.solution, str) else []
+    if unsolved:
+        raise BankError(f"{where}: no solution for {', '.join(unsolved)}")
 
 
 def load_bank(path: Path = BANK_FILE) -> tuple[tuple[Question, ...], dict[str, str]]:

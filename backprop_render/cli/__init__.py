@@ -36,7 +36,7 @@ __all__ = ["main", "build_parser", "parse_slides", "default_jobs", "DEFAULT_OUT"
 DEFAULT_OUT = REPO / "out"
 DEFAULT_PARAMS = REPO / "assets" / "default_params.toml"
 COMMANDS = ("render", "test", "facts", "list", "setup", "help", "sweep", "worker",
-            "scheduler")
+            "scheduler", "exercises")
 
 _DESCRIPTION = """\
 Render the lecture "Backpropagation Demystified: How Neural Networks Learn" as
@@ -49,6 +49,8 @@ commands:
                    takes --set and --params
   list             list the slides and whether their scene exists yet
   setup            install what is missing, check the machine, and stop
+  exercises        exercise sheets, answers and Moodle/Canvas quizzes alone, no video:
+                   ./render.sh exercises --help
   sweep            many variants at once, on Dask: ./render.sh sweep --help
   worker ADDRESS   a Dask worker for sweeps run on a cluster: ./render.sh worker --help
   scheduler        a Dask scheduler for those workers (tcp://HOST:8786)
@@ -356,6 +358,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _list()
         if command == "setup":
             return _setup()
+        if command == "exercises":
+            from backprop_render.cli.exercises import exercises_command
+
+            return exercises_command(rest)
         if command == "sweep":
             from backprop_render.cli.sweep import (
                 sweep_command,  # Dask only here, never for a render
