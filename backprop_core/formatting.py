@@ -169,17 +169,17 @@ class AnswerKey:
 
     value: float  # the core's value, unrounded
     key: str
-    tolerance: float
+    tolerance: Decimal  # exact: a float would round it, or lose it below 1e-308
     decimals: int | None
     significant: int | None
 
     @property
-    def low(self) -> float:
-        return float(self.key) - self.tolerance
+    def low(self) -> Decimal:
+        return Decimal(self.key) - self.tolerance
 
     @property
-    def high(self) -> float:
-        return float(self.key) + self.tolerance
+    def high(self) -> Decimal:
+        return Decimal(self.key) + self.tolerance
 
 
 SCIENTIFIC_DIGITS = 3  # _scientific's significant digits
@@ -195,17 +195,22 @@ def answer_key(path: str, value: float | int, units: float = 0.5) -> AnswerKey:
     if style == "given" or isinstance(value, int) or magnitude == 0:
         decimals = decimals_of(_by_rule(path, value)) or 0
         decimals = max(decimals, 0 if isinstance(value, int) else DECIMALS.get(style, 0))
-        return AnswerKey(float(value), _by_rule(path, value).tex, units * 10.0 ** -decimals,
+        return AnswerKey(float(value), _by_rule(path, value).tex, _units(units, decimals),
                          decimals, None)
     if _is_scientific(magnitude):
         # The digits _scientific writes, made positional in decimal (a float would add noise).
         rounded = Decimal(f"{value:.{SCIENTIFIC_DIGITS - 1}e}")
         places = SCIENTIFIC_DIGITS - 1 - rounded.adjusted()
-        return AnswerKey(float(value), f"{rounded:f}", units * 10.0 ** -places, None,
+        return AnswerKey(float(value), f"{rounded:f}", _units(units, places), None,
                          SCIENTIFIC_DIGITS)
     places = _places(magnitude, DECIMALS[style])
-    return AnswerKey(float(value), _by_rule(path, value).tex, units * 10.0 ** -places, places,
+    return AnswerKey(float(value), _by_rule(path, value).tex, _units(units, places), places,
                      None)
+
+
+def _units(units: float, places: int) -> Decimal:
+    """`units` units of the digit `places` decimals after the point, exactly."""
+    return Decimal(str(units)).scaleb(-places).normalize()
 
 
 def format_fact(path: str, value: float | int, decimals: int | None = None) -> Shown:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Literal, Sequence
 
 from backprop_core import Params, Shown
-from backprop_core.formatting import format_given
+from backprop_core.formatting import AnswerKey, format_given
 from lecture.questions import LeftOut, Paper, Posed
 from lecture.slides import LECTURE_SUBTITLE, LECTURE_TITLE, SLIDES
 
@@ -68,17 +68,16 @@ def _html_number(shown: Shown) -> str:
 
 def plain_decimal(value: Decimal | float | str) -> str:
     """A number in plain positional ASCII, never 1e-05: what LMS imports parse."""
-    number = Decimal(str(value))
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
     text = f"{number:f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
 
-def bounds(key: str, tolerance: float) -> tuple[str, str]:
-    """The lowest and highest accepted answers, exactly (decimal arithmetic)."""
-    centre, spread = Decimal(key), Decimal(plain_decimal(tolerance))
-    return plain_decimal(centre - spread), plain_decimal(centre + spread)
+def bounds(key: AnswerKey) -> tuple[str, str]:
+    """The lowest and highest accepted answers, as plain decimals."""
+    return plain_decimal(key.low), plain_decimal(key.high)
 
 
 @dataclass(frozen=True)
@@ -109,7 +108,7 @@ def _entry(entry: Posed | LeftOut, words, number) -> dict[str, Any]:
     found: dict[str, Any] = {**common, "left_out": False, "text": render(q.text),
                              "solution": render(entry.solution)}
     if entry.key is not None:
-        low, high = bounds(entry.key.key, entry.key.tolerance)
+        low, high = bounds(entry.key)
         found.update(key=entry.key.key, tolerance=plain_decimal(entry.key.tolerance), low=low,
                      high=high, decimals=entry.key.decimals,
                      significant=entry.key.significant)

@@ -28,6 +28,7 @@ from backprop_render.exercises.documents import (
     SHEET_KINDS,
     Sheet,
     moodle_xml,
+    plain_decimal,
     qti_files,
     sheet_tex,
 )
@@ -72,7 +73,7 @@ def paper_record(paper: Paper) -> dict[str, Any]:
         else:
             item.update(text=entry.plain(q.text), solution=entry.plain(entry.solution))
             if entry.key is not None:
-                item.update(key=entry.key.key, tolerance=entry.key.tolerance,
+                item.update(key=entry.key.key, tolerance=plain_decimal(entry.key.tolerance),
                             decimals=entry.key.decimals, significant=entry.key.significant)
             else:
                 item.update(choices=[{"value": c.value, "text": entry.plain(c.text)}

@@ -289,9 +289,9 @@ def test_answer_key_rounds_as_the_lecture_writes(path, value, units):
         assert Decimal(key.key) == value_of(shown)  # the same 3 significant digits
     else:
         assert key.decimals is not None and key.decimals >= (decimals_of_text(shown.tex))
-        assert key.tolerance == pytest.approx(units * 10.0 ** -key.decimals)
+        assert key.tolerance == Decimal(str(units)).scaleb(-key.decimals)
     # The core's value is an answer the key accepts: it rounds to the key.
-    assert abs(Decimal(value) - Decimal(key.key)) <= Decimal(key.tolerance) * Decimal("1.000001")
+    assert abs(Decimal(value) - Decimal(key.key)) <= key.tolerance
 
 
 def decimals_of_text(tex: str) -> int:
@@ -299,18 +299,19 @@ def decimals_of_text(tex: str) -> int:
 
 
 @pytest.mark.parametrize("path, value, key, tolerance", [
-    ("worked_step.dloss_dw", -7.9799999999999995, "-7.98", 0.005),
-    ("worked_step.w_next", 1.0798, "1.0798", 0.00005),
-    ("worked_step.loss", 0.0, "0", 0.005),  # a zero keeps the rule's decimals
-    ("worked_step.loss", 123456.7, "123000", 500.0),  # scientific: 3 significant digits
-    ("worked_step.loss", 3.2e-6, "0.00000320", 5e-9),
-    ("nudge.dw", 0.001, "0.001", 0.00005),  # never written as 0: its decimals, its tolerance
+    ("worked_step.dloss_dw", -7.9799999999999995, "-7.98", "0.005"),
+    ("worked_step.w_next", 1.0798, "1.0798", "0.00005"),
+    ("worked_step.loss", 0.0, "0", "0.005"),  # a zero keeps the rule's decimals
+    ("worked_step.loss", 123456.7, "123000", "500"),  # scientific: 3 significant digits
+    ("worked_step.loss", 3.2e-6, "0.00000320", "5e-9"),
+    ("nudge.dw", 0.001, "0.001", "0.00005"),  # never written as 0: its decimals, its tolerance
+    ("worked_step.b_next", 1e-323, "0." + "0" * 323 + "988", "5e-327"),  # no float underflow
 ])
 def test_answer_keys_by_example(path, value, key, tolerance):
     from backprop_core.formatting import answer_key
 
     found = answer_key(path, value)
-    assert (found.key, found.tolerance) == (key, pytest.approx(tolerance))
+    assert (found.key, found.tolerance) == (key, Decimal(tolerance))
 
 
 @pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf, True])
