@@ -48,7 +48,7 @@ def typeset(sources: Sequence[Path], keep_logs: Path | None = None) -> list[Path
     runs = []
     for source in sources:
         command = [LATEX, "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape",
-                   "-file-line-error-style", source.name]
+                   source.name]
         runs.append(subprocess.Popen(command, cwd=source.parent, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                      env=env))
