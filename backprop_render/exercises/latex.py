@@ -30,9 +30,9 @@ def _first_error(log: Path) -> str:
         return "it wrote no log"
     for index, line in enumerate(lines):
         if line.startswith("!"):
-            where = next((m[0] for m in (re.match(r"l\.\d+", x) for x in lines[index:index + 12])
+            where = next((m[1] for m in (re.match(r"l\.(\d+)", x) for x in lines[index:index + 12])
                           if m), "")
-            return line.lstrip("! ").strip() + (f" (at {where} of the .tex)" if where else "")
+            return line.lstrip("! ").strip() + (f" (line {where} of the .tex)" if where else "")
     return "see the log"
 
 

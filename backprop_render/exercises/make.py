@@ -117,28 +117,42 @@ def class_key(named: Sequence[tuple[str, Paper]]) -> str:
     return buffer.getvalue()
 
 
-def write_class_sheets(top: OutputFolder, students: Sequence[tuple[str, Params]]) -> None:
+def write_class_sheets(top: OutputFolder, students: Sequence[tuple[str, Params]]) -> int:
     """Each student's exercises and answers (.tex, .pdf) into top/NAME/, and the class's
-    answers.csv into top; the class is typeset in one run per kind, then cut."""
+    answers.csv into top; the sheets not already there as they would be written are
+    typeset together, one run per kind, then cut. Returns how many were typeset."""
     sheets = [Sheet(pose(build_lesson(params)), params, name) for name, params in students]
     if not sheets:
-        return
-    work = top.staging / "class-sheets"
-    work.mkdir(exist_ok=True)
-    sources = []
-    for kind in SHEET_KINDS:
-        source = work / f"class-{kind}.tex"
-        source.write_text(sheet_tex(kind, sheets), encoding="utf-8")
-        sources.append(source)
-    pdfs = typeset(sources, keep_logs=top.path)
-    for kind, pdf in zip(SHEET_KINDS, pdfs, strict=True):
-        split_sheets(pdf, len(sheets), [work / f"{s.name}.{kind}.pdf" for s in sheets])
-    for sheet in sheets:
-        folder = top.path / sheet.name
-        folder.mkdir(exist_ok=True)
+        return 0
+    sources = {(s.name, kind): sheet_tex(kind, [s]) for s in sheets for kind in SHEET_KINDS}
+    stale = [s for s in sheets if not all(
+        _holds(top.path / s.name / f"{kind}.tex", sources[s.name, kind])
+        and (top.path / s.name / f"{kind}.pdf").is_file() for kind in SHEET_KINDS)]
+    if stale:
+        work = top.staging / "class-sheets"
+        work.mkdir(exist_ok=True)
+        documents = []
         for kind in SHEET_KINDS:
-            source = work / f"{sheet.name}.{kind}.tex"
-            source.write_text(sheet_tex(kind, [sheet]), encoding="utf-8")
-            os.replace(source, folder / f"{kind}.tex")
-            os.replace(work / f"{sheet.name}.{kind}.pdf", folder / f"{kind}.pdf")
+            document = work / f"class-{kind}.tex"
+            document.write_text(sheet_tex(kind, stale), encoding="utf-8")
+            documents.append(document)
+        pdfs = typeset(documents, keep_logs=top.path)
+        for kind, pdf in zip(SHEET_KINDS, pdfs, strict=True):
+            split_sheets(pdf, len(stale), [work / f"{s.name}.{kind}.pdf" for s in stale])
+        for sheet in stale:
+            folder = top.path / sheet.name
+            folder.mkdir(exist_ok=True)
+            for kind in SHEET_KINDS:
+                source = work / f"{sheet.name}.{kind}.tex"
+                source.write_text(sources[sheet.name, kind], encoding="utf-8")
+                os.replace(work / f"{sheet.name}.{kind}.pdf", folder / f"{kind}.pdf")
+                os.replace(source, folder / f"{kind}.tex")  # last: it marks the PDF whole
     top.write_text(CLASS_KEY, class_key([(s.name, s.paper) for s in sheets]))
+    return len(stale)
+
+
+def _holds(path: Path, text: str) -> bool:
+    try:
+        return path.read_text(encoding="utf-8") == text
+    except (OSError, UnicodeDecodeError):
+        return False

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from backprop_core import Params
 from backprop_render.build.outputs import OutputFolder
+from backprop_render.exercises.make import CLASS_KEY
 from backprop_render.sweep.plan import BadVariant, Plan, Variant
 from lecture.slides import LECTURE_TITLE, Slide
 
@@ -59,6 +60,21 @@ def _files(outcome: VariantOutcome, slides: list[Slide], kind: str, folder) -> l
     name = outcome.variant.name
     return [f"{name}/{s.stem}.{kind}" for s in slides if (folder / name / f"{s.stem}.{kind}")
             .is_file()]
+
+
+def _sheets(name: str, folder) -> str:
+    """Links to the variant's exercise sheet and its answers, those that exist."""
+    links = [f'<a href="{html.escape(f"{name}/{file}")}">{label}</a>'
+             for file, label in (("exercises.pdf", "exercises"), ("answers.pdf", "answers"))
+             if (folder / name / file).is_file()]
+    return " ".join(links) or "-"
+
+
+def _class_key(folder) -> str:
+    if not (folder / CLASS_KEY).is_file():
+        return ""
+    return (f'Every student\'s answers, a column per question: <a href="{CLASS_KEY}">'
+            f"{CLASS_KEY}</a>.")
 
 
 def _csv(plan: Plan, outcomes: dict[str, VariantOutcome], folder, still: Slide | None) -> str:
@@ -106,8 +122,8 @@ def _html(plan: Plan, outcomes: dict[str, VariantOutcome], folder, still: Slide 
         status = "complete" if outcome.complete else \
             "<b>incomplete</b>: " + e("; ".join(outcome.problems) or "not rendered yet")
         rows.append(f"<tr><td><b>{e(name)}</b><br>{status}</td><td>{params}</td>{numbers}"
-                    f"<td>{lecture}<br>slides: {slides or '-'}<br>GIFs: {gifs or '-'}</td>"
-                    f"<td>{picture}</td></tr>")
+                    f"<td>{lecture}<br>slides: {slides or '-'}<br>GIFs: {gifs or '-'}<br>"
+                    f"sheets: {_sheets(name, folder)}</td><td>{picture}</td></tr>")
     headings = "".join(f"<th>{e(h)}</th>" for _, _, h in KEY_NUMBERS)
     skipped_html = "".join(f"<li>{e(str(b))}</li>" for b in skipped)
     still_note = f"slide {still.number} ({e(still.title)})." if still else "none."
@@ -121,7 +137,8 @@ td, th {{ border: 1px solid #333; padding: .4em .6em; vertical-align: top; text-
 </style></head><body>
 <h1>{e(LECTURE_TITLE)}: {len(rows)} variants</h1>
 <p>Quality {e(plan.quality.name)}. Parameters that differ: {e(", ".join(differ))}.
-Each folder is a whole render (facts.json traces every number). Still: {still_note}</p>
+Each folder is a whole render (facts.json traces every number). Still: {still_note}
+{_class_key(folder)}</p>
 <table><tr><th>variant</th><th>parameters</th>{headings}<th>files</th><th>still</th></tr>
 {chr(10).join(rows)}
 </table>
