@@ -111,7 +111,7 @@ def _entry(entry: Posed | LeftOut, words, number) -> dict[str, Any]:
         low, high = bounds(entry.key)
         found.update(key=entry.key.key, tolerance=plain_decimal(entry.key.tolerance), low=low,
                      high=high, decimals=entry.key.decimals,
-                     significant=entry.key.significant)
+                     significant=entry.key.significant, shown=number(entry.numbers["answer"]))
     found["choices"] = [{"letter": _LETTERS[i], "value": c.value, "text": render(c.text),
                          "correct": c.correct} for i, c in enumerate(entry.choices)]
     found["correct"] = next((c for c in found["choices"] if c["correct"]), None)
