@@ -22,12 +22,15 @@ typesets as one.
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 __all__ = ["MINUS", "Shown", "format_number", "format_given", "format_fact", "style_for",
-           "decimals_of", "pad_decimals", "column_decimals", "AnswerKey", "answer_key"]
+           "decimals_of", "pad_decimals", "column_decimals", "AnswerKey", "answer_key",
+           "also_accepting", "shown_value"]
 
 MINUS = "\u2212"
 GIVEN_KEYS = frozenset({"x", "w", "b", "y", "lr", "net_lr"})
@@ -206,6 +209,23 @@ def answer_key(path: str, value: float | int, units: float = 0.5) -> AnswerKey:
     places = _places(magnitude, DECIMALS[style])
     return AnswerKey(float(value), _by_rule(path, value).tex, _units(units, places), places,
                      None)
+
+
+def also_accepting(key: AnswerKey, path: str, other: float | Decimal) -> AnswerKey:
+    """`key` widened to accept `other` too, rounded by the same rule: e.g. the answer
+    worked out from the numbers as printed, which the lecture rounded."""
+    other_key = answer_key(path, float(other), 0.0).key
+    return dataclasses.replace(
+        key, tolerance=key.tolerance + abs(Decimal(other_key) - Decimal(key.key)))
+
+
+_SCIENTIFIC_TEX = re.compile(r"(-?[\d.]+) \\times 10\^\{(-?\d+)\}")
+
+
+def shown_value(shown: Shown) -> Decimal:
+    """The number `shown` writes, exactly (what a reader of the page works with)."""
+    match = _SCIENTIFIC_TEX.fullmatch(shown.tex)
+    return Decimal(f"{match[1]}e{match[2]}") if match else Decimal(shown.tex)
 
 
 def _units(units: float, places: int) -> Decimal:

@@ -16,23 +16,26 @@ No manim import: the exercise sheets and quizzes are made without it.
 
 from __future__ import annotations
 
+import ast
 import math
+import operator
 import re
 import tomllib
 import typing
 from dataclasses import dataclass, fields
+from decimal import Decimal, localcontext
 from functools import cache
 from pathlib import Path
 from typing import Any, Callable, Literal, Mapping
 
 from backprop_core import Lesson, Shown
-from backprop_core.formatting import AnswerKey, answer_key
+from backprop_core.formatting import AnswerKey, also_accepting, answer_key, shown_value
 from backprop_core.verdicts import Verdicts
 from lecture.facts import PLACEHOLDER, FactRecorder, TrackedLesson, fill
 from lecture.slides import SLIDES
 
 __all__ = ["BANK_FILE", "Question", "Choice", "Posed", "LeftOut", "Paper", "BankError",
-           "load_bank", "bank", "pose", "verdict_values"]
+           "load_bank", "bank", "pose", "verdict_values", "work_out"]
 
 BANK_FILE = Path(__file__).with_name("questions.toml")
 Kind = Literal["number", "choice"]
@@ -57,6 +60,7 @@ class Question:
     solution: str | tuple[tuple[str, str], ...]  # one template, or one per verdict value
     answer: str | None = None  # kind "number": a lesson path
     tolerance_units: float = 0.5
+    from_shown: str | None = None  # the answer as worked out from the printed numbers
     verdict: str | None = None  # a field of Verdicts
     choices: tuple[tuple[str, str], ...] = ()  # kind "choice": verdict value -> wording
     leave_out: tuple[tuple[str, str], ...] = ()  # verdict value -> why it is not asked
@@ -170,6 +174,7 @@ def _question(raw: dict[str, Any], number: int) -> Question:
         id=qid, number=number, slide=raw["slide"], before=raw["before"], kind=raw["kind"],
         text=raw["text"], bind=bind, solution=solution, answer=raw.get("answer"),
         tolerance_units=float(raw.get("tolerance_units", 0.5)), verdict=raw.get("verdict"),
+        from_shown=raw.get("from_shown"),
         choices=_pairs(raw.get("choices", {}), f"{where}: choices"),
         leave_out=_pairs(raw.get("leave_out", {}), f"{where}: leave_out"))
     _check(question, where)
@@ -192,6 +197,14 @@ def _check(q: Question, where: str) -> None:
         raise BankError(f"{where}: a choice question needs verdict and choices, and no answer")
     if not q.tolerance_units > 0:
         raise BankError(f"{where}: tolerance_units must be positive")
+    if q.from_shown is not None:
+        try:
+            names_used = _names(ast.parse(q.from_shown, mode="eval"))
+        except (SyntaxError, ValueError) as error:
+            raise BankError(f"{where}: from_shown {q.from_shown!r}: {error}") from None
+        if names_used - names:
+            raise BankError(f"{where}: from_shown uses {', '.join(sorted(names_used - names))}, "
+                            "which bind does not name")
     per_verdict = [dict(q.choices), dict(q.leave_out)]
     if not isinstance(q.solution, str):
         per_verdict.append(dict(q.solution))
@@ -248,6 +261,67 @@ def bank() -> tuple[tuple[Question, ...], dict[str, str]]:
     return load_bank()
 
 
+# ----- what a student works out from the printed numbers -------------------------------------
+
+_OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+              ast.Pow: operator.pow, ast.USub: operator.neg, ast.UAdd: operator.pos,
+              ast.Gt: operator.gt, ast.GtE: operator.ge, ast.Lt: operator.lt,
+              ast.LtE: operator.le}
+_FUNCTIONS = {"max": max, "min": min}
+
+
+def _names(tree: ast.AST) -> set[str]:
+    """The placeholders an arithmetic expression uses; ValueError for anything but
+    numbers, names, + - * **, comparisons (1 or 0), max and min."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            if node.id not in _FUNCTIONS:
+                found.add(node.id)
+        elif isinstance(node, (ast.BinOp, ast.UnaryOp)):
+            if type(node.op) not in _OPERATORS:
+                raise ValueError(f"the operator {type(node.op).__name__} is not allowed")
+        elif isinstance(node, ast.Compare):
+            if len(node.ops) != 1 or type(node.ops[0]) not in _OPERATORS:
+                raise ValueError("only one comparison (<, <=, >, >=) at a time")
+        elif isinstance(node, ast.Call):
+            if not (isinstance(node.func, ast.Name) and node.func.id in _FUNCTIONS) \
+                    or node.keywords:
+                raise ValueError("the only functions are max and min")
+        elif isinstance(node, ast.Constant):
+            if not isinstance(node.value, (int, float)) or isinstance(node.value, bool):
+                raise ValueError(f"{node.value!r} is not a number")
+        elif not isinstance(node, (ast.Expression, ast.Load, ast.operator, ast.unaryop,
+                                   ast.cmpop)):
+            raise ValueError(f"{type(node).__name__} is not allowed")
+    return found
+
+
+def work_out(expression: str, values: Mapping[str, Decimal]) -> Decimal:
+    """`expression` (checked by `_names` when the bank loaded) in exact decimal arithmetic."""
+    def value(node: ast.AST) -> Decimal:
+        if isinstance(node, ast.Expression):
+            return value(node.body)
+        if isinstance(node, ast.Constant):
+            return Decimal(str(node.value))
+        if isinstance(node, ast.Name):
+            return values[node.id]
+        if isinstance(node, ast.UnaryOp):
+            return _OPERATORS[type(node.op)](value(node.operand))
+        if isinstance(node, ast.BinOp):
+            return _OPERATORS[type(node.op)](value(node.left), value(node.right))
+        if isinstance(node, ast.Compare):
+            return Decimal(int(_OPERATORS[type(node.ops[0])](value(node.left),
+                                                             value(node.comparators[0]))))
+        if isinstance(node, ast.Call):
+            return _FUNCTIONS[node.func.id](value(a) for a in node.args)
+        raise ValueError(f"{type(node).__name__} is not allowed")
+
+    with localcontext() as context:
+        context.prec = 60
+        return +value(ast.parse(expression, mode="eval"))
+
+
 # ----- posing --------------------------------------------------------------------------
 
 def pose(lesson: Lesson, questions: tuple[Question, ...] | None = None,
@@ -270,6 +344,10 @@ def pose(lesson: Lesson, questions: tuple[Question, ...] | None = None,
         numbers = {name: facts.show(path, f"question:{q.id}") for name, path in paths.items()}
         key = answer_key(q.answer, facts.lesson.lookup(q.answer), q.tolerance_units) \
             if q.answer else None
+        if key is not None and q.from_shown is not None:
+            # Fair to a student who works from the printed, rounded numbers.
+            printed = {name: shown_value(shown) for name, shown in numbers.items()}
+            key = also_accepting(key, q.answer, work_out(q.from_shown, printed))
         solution = q.solution if isinstance(q.solution, str) else dict(q.solution)[verdict]
         choices = tuple(Choice(value, text, value == verdict) for value, text in q.choices)
         entries.append(Posed(q, numbers, solution, key, choices))

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from backprop_core import ParamError, build_lesson
-from backprop_core.formatting import answer_key
-from lecture.questions import BankError, LeftOut, load_bank, pose, verdict_values
+from backprop_core.formatting import answer_key, shown_value
+from lecture.questions import BankError, LeftOut, load_bank, pose, verdict_values, work_out
 from lecture.slides import SLIDES
 from tests.backprop_core.core_strategies import params_strategy
 
@@ -108,11 +108,38 @@ def test_every_answer_is_the_cores_under_the_questions_rounding(params):
         assert not re.search(r"\b(nan|inf)\b", text, re.IGNORECASE), text
         assert "@" not in text
         if q.kind == "number":
-            assert entry.key == answer_key(q.answer, lesson.lookup(q.answer), q.tolerance_units)
+            core = answer_key(q.answer, lesson.lookup(q.answer), q.tolerance_units)
+            assert (entry.key.key, entry.key.value) == (core.key, core.value)
+            assert entry.key.tolerance >= core.tolerance
             assert entry.key.low <= Decimal(entry.key.value) <= entry.key.high
+            if q.from_shown:
+                check_worked_out(q, entry, lesson)
+            else:
+                assert entry.key == core
         else:
             assert [c.value for c in entry.choices if c.correct] == \
                 [lesson.lookup(f"verdicts.{q.verdict}")]
+
+
+def check_worked_out(q, entry, lesson) -> None:
+    """from_shown is the core's computation: on the unrounded values it gives the core's
+    answer; on the printed ones, an answer the key accepts (rounded as the key is)."""
+    exact = {name: Decimal(lesson.lookup(path)) for name, path in q.bind}
+    truth = Decimal(lesson.lookup(q.answer))
+    worked = work_out(q.from_shown, exact)
+    scale = max([abs(v) for v in exact.values()] + [abs(truth), Decimal(1)])
+    assert abs(worked - truth) <= Decimal("1e-12") * scale ** 2, (q.id, worked, truth)
+    printed = work_out(q.from_shown, {n: shown_value(s) for n, s in entry.numbers.items()})
+    rounded = Decimal(answer_key(q.answer, float(printed), 0.0).key)
+    assert entry.key.low <= rounded <= entry.key.high, (q.id, printed, entry.key)
+
+
+def test_an_answer_worked_out_from_the_printed_numbers_is_accepted_too():
+    lesson = build_lesson(dataclasses.replace(build_lesson().params, x=-37.5, w=88.2, b=-99.0,
+                                              y=100.0, lr=0.0003))
+    w_next = next(p for p in pose(lesson).posed if p.id == "w_next")
+    # ∂loss/∂w = 262987.5 is printed 2.63×10⁵: 88.2 − 0.0003 · 263000 = 9.3, not 9.3038.
+    assert w_next.key.key == "9.3038" and w_next.key.low <= Decimal("9.3") <= w_next.key.high
 
 
 # ----- the bank's own checks, each shown failing ------------------------------------------
@@ -155,6 +182,12 @@ def test_a_small_bank_loads(tmp_path):
     (('id = "y_hat"', 'id = "y hat"'), "id must be a name"),
     (('bind =', 'colour = "red"\nbind ='), "unknown field"),
     (('not_finite = "not finite"', 'other = "x"'), "not_finite"),
+    (('answer = "worked_step.y_hat"', 'answer = "worked_step.y_hat"\nfrom_shown = "x / 2"'),
+     "Div is not allowed"),
+    (('answer = "worked_step.y_hat"', 'answer = "worked_step.y_hat"\nfrom_shown = "w * x"'),
+     "uses w, which bind does not name"),
+    (('answer = "worked_step.y_hat"',
+      'answer = "worked_step.y_hat"\nfrom_shown = "__import__(\'os\')"'), "max and min"),
 ])
 def test_a_malformed_bank_is_refused_with_a_message(tmp_path, change, message):
     with pytest.raises(BankError, match=re.escape(message)):
