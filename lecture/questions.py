@@ -41,7 +41,8 @@ BANK_FILE = Path(__file__).with_name("questions.toml")
 Kind = Literal["number", "choice"]
 # `(@name)`: a number that a template brackets in case it is negative ("1 − 0.01 · (@g)");
 # a number that is not keeps no brackets ("(@e)²" reads 1.9², and (−1.9)² when negative).
-_BRACKETED = re.compile(rf"\(({PLACEHOLDER.pattern})\)", PLACEHOLDER.flags)
+# Not a function's brackets: "ReLU′(@z)" and "max(0, @z)" keep theirs.
+_BRACKETED = re.compile(rf"(?<![\w\u2032)])\(({PLACEHOLDER.pattern})\)", PLACEHOLDER.flags)
 
 
 class BankError(ValueError):

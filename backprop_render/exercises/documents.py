@@ -17,6 +17,7 @@ core's key (`formatting.answer_key`), so no float noise reaches a grader.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html
 import re
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal, Sequence
+from typing import Any, Callable, Literal, Sequence
 
 from backprop_core import Params, Shown
 from backprop_core.formatting import AnswerKey, format_given
@@ -94,7 +95,11 @@ class Sheet:
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
-def _entry(entry: Posed | LeftOut, words, number) -> dict[str, Any]:
+Words = Callable[[str], str]  # how a format writes the words around the numbers
+Number = Callable[[Shown], str]  # and how it writes a number
+
+
+def _entry(entry: Posed | LeftOut, words: Words, number: Number) -> dict[str, Any]:
     q = entry.question
     slide = SLIDES[q.slide - 1]
     common = {"number": q.number, "id": q.id, "slide": slide.number, "slide_title": slide.title,
@@ -128,12 +133,14 @@ def _by_slide(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return slides
 
 
-def _given(params: Params, words) -> list[dict[str, str]]:
-    return [{"name": words(name), "value": words(format_given(getattr(params, name)).text)}
-            for name in params.__dataclass_fields__]
+def _given(params: Params, words: Words) -> list[dict[str, str]]:
+    return [{"name": words(f.name), "value": words(format_given(getattr(params, f.name)).text)}
+            for f in dataclasses.fields(params)]
 
 
-def context(sheet: Sheet, words=latex_escape, number=_latex_number) -> dict[str, Any]:
+def context(sheet: Sheet, words: Words = latex_escape,
+            number: Number = _latex_number) -> dict[str, Any]:
+    """What every template reads: the sheet's parameters and its questions, by slide."""
     entries = [_entry(e, words, number) for e in sheet.paper.entries]
     return {"title": words(LECTURE_TITLE), "subtitle": words(LECTURE_SUBTITLE),
             "name": words(sheet.name), "params": _given(sheet.params, words),

@@ -79,6 +79,8 @@ def test_brackets_around_a_number_only_when_it_is_negative():
     assert w_next.plain(w_next.solution) == "w := w − lr · ∂loss/∂w = 1 − 0.01 · (−7.98) = 1.0798."
     loss = next(p for p in paper.posed if p.id == "loss")
     assert "= 1.9² =" in loss.plain(loss.solution)
+    relu = next(p for p in paper.posed if p.id == "relu_gradient")
+    assert "· ReLU′(2.06) =" in relu.plain(relu.solution)  # a function keeps its brackets
 
 
 def test_a_question_whose_number_is_not_finite_is_left_out_with_the_note():
