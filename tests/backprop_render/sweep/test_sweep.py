@@ -130,6 +130,18 @@ def scheduler():
         yield cluster
 
 
+@pytest.fixture
+def with_sheets() -> None:
+    """The test typesets the sweep's exercise sheets (a pdflatex run): one test here does."""
+
+
+@pytest.fixture(autouse=True)
+def no_sheets(request, monkeypatch) -> None:
+    if "with_sheets" not in request.fixturenames:
+        monkeypatch.setattr("backprop_render.sweep.run.write_class_sheets",
+                            lambda top, students: 0)
+
+
 def sweep(out: Path, variants, slides, renderer: StandIn, scheduler, retries: int = 2,
           theme: str = "dark", voice: str = "none"):
     """A sweep of `variants` (or of `--set` items) on the test cluster."""
@@ -148,7 +160,7 @@ def facts_of(folder: Path) -> dict:
     return json.loads((folder / "facts.json").read_text())
 
 
-def test_variants_share_what_is_the_same(tmp_path, scheduler):
+def test_variants_share_what_is_the_same(tmp_path, scheduler, with_sheets):
     table = tmp_path / "class.csv"
     table.write_text("name,lr,x\nbase,,\nfast,0.02,\nbigx,,3\n")  # fast: only lr changed
     variants, _ = variants_from_csv(table, Params())
