@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .neuron import dloss_dyhat, forward, squared_error, update
+from .neuron import dloss_dyhat, error_factor, forward, squared_error, update
 from .params import ParamError
 
 __all__ = ["DescentStep", "Curve", "Descent", "descend", "loss_curve_over_w",
@@ -109,11 +109,10 @@ def descend(x: float, y: float, w: float, b: float, lr: float, steps: int) -> De
         except OverflowError:  # the loss no longer fits in a float
             step = None
         if step is None or not all(map(math.isfinite, dataclasses.astuple(step))):
-            # Each step multiplies the error by 1 - 2 lr (x^2 + 1); the loss rising is a
-            # lesson, a loss beyond any float is not one a slide can show.
+            # The loss rising is a lesson, a loss beyond any float is not one a slide can show.
             raise ParamError(
                 f"parameter 'lr' got {lr:g}: with x = {x:g} each step multiplies the error by "
-                f"{1 - 2 * lr * (x * x + 1):.3g}, and the loss overflows at step {index} of "
+                f"{error_factor(x, lr):.3g}, and the loss overflows at step {index} of "
                 f"{steps}; allowed here: fewer steps, or lr below {1 / (x * x + 1):.4g} for a "
                 f"loss that falls."
             )

@@ -22,13 +22,17 @@ typesets as one.
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from .params import DECLARED
 
 __all__ = ["MINUS", "Shown", "format_number", "format_given", "format_fact", "style_for",
-           "decimals_of", "pad_decimals", "column_decimals"]
+           "decimals_of", "pad_decimals", "column_decimals", "AnswerKey", "answer_key",
+           "also_accepting", "shown_value"]
 
 MINUS = "\u2212"
 GIVEN_KEYS = frozenset(DECLARED)  # the parameters: a lecturer types them
@@ -80,13 +84,21 @@ def format_number(value: float, decimals: int) -> Shown:
     magnitude = abs(value)
     if magnitude == 0:
         return Shown("0", "0")
-    if magnitude >= SCIENTIFIC_ABOVE or magnitude < SCIENTIFIC_BELOW:
+    if _is_scientific(magnitude):
         return _scientific(value)
+    return _plain(f"{value:.{_places(magnitude, decimals)}f}")
+
+
+def _is_scientific(magnitude: float) -> bool:
+    return magnitude >= SCIENTIFIC_ABOVE or 0 < magnitude < SCIENTIFIC_BELOW
+
+
+def _places(magnitude: float, decimals: int) -> int:
+    """The decimals `format_number` rounds a non-zero magnitude to, before trailing zeros go."""
     leading = math.floor(math.log10(magnitude))  # 0 for 2.1, -2 for 0.038, 3 for 1234.5
     # At most 6 significant digits for large values, at least 2 for small ones.
     places = min(decimals, max(0, 5 - leading))
-    places = max(places, 1 - leading) if round(magnitude, places) == 0 else places
-    return _plain(f"{value:.{places}f}")
+    return max(places, 1 - leading) if round(magnitude, places) == 0 else places
 
 
 def format_given(value: float) -> Shown:
@@ -148,6 +160,79 @@ def pad_decimals(shown: Shown, decimals: int) -> Shown:
 def column_decimals(cells: list[tuple[str, float | int]]) -> int:
     """The decimals a column of (path, value) cells shares: the most any cell's rule writes."""
     return max((decimals_of(_by_rule(path, value)) or 0 for path, value in cells), default=0)
+
+
+@dataclass(frozen=True)
+class AnswerKey:
+    """The answer to a question about a lesson field, as a grader accepts it.
+
+    `key` is the number as the lecture writes it, in ASCII and never in scientific
+    notation (LMS imports and spreadsheets read it); every answer within `tolerance` of it
+    is right. The rounding is the lecture's own for that field: `decimals` decimals, or
+    `significant` digits where the lecture switches to scientific notation.
+    """
+
+    value: float  # the core's value, unrounded
+    key: str
+    tolerance: Decimal  # exact: a float would round it, or lose it below 1e-308
+    decimals: int | None
+    significant: int | None
+
+    @property
+    def low(self) -> Decimal:
+        return Decimal(self.key) - self.tolerance
+
+    @property
+    def high(self) -> Decimal:
+        return Decimal(self.key) + self.tolerance
+
+
+SCIENTIFIC_DIGITS = 3  # _scientific's significant digits
+
+
+def answer_key(path: str, value: float | int, units: float = 0.5) -> AnswerKey:
+    """The key to the lesson field at `path`, rounded as `format_fact` writes it, accepting
+    `units` units of its last digit either side (0.5: every answer that rounds to the key)."""
+    if isinstance(value, bool) or not math.isfinite(value):
+        raise ValueError(f"'{path}' = {value!r} has no answer key: it is not a finite number")
+    style = style_for(path)
+    magnitude = abs(value)
+    if style == "given" or isinstance(value, int) or magnitude == 0:
+        decimals = decimals_of(_by_rule(path, value)) or 0
+        decimals = max(decimals, 0 if isinstance(value, int) else DECIMALS.get(style, 0))
+        return AnswerKey(float(value), _by_rule(path, value).tex, _units(units, decimals),
+                         decimals, None)
+    if _is_scientific(magnitude):
+        # The digits _scientific writes, made positional in decimal (a float would add noise).
+        rounded = Decimal(f"{value:.{SCIENTIFIC_DIGITS - 1}e}")
+        places = SCIENTIFIC_DIGITS - 1 - rounded.adjusted()
+        return AnswerKey(float(value), f"{rounded:f}", _units(units, places), None,
+                         SCIENTIFIC_DIGITS)
+    places = _places(magnitude, DECIMALS[style])
+    return AnswerKey(float(value), _by_rule(path, value).tex, _units(units, places), places,
+                     None)
+
+
+def also_accepting(key: AnswerKey, path: str, other: float | Decimal) -> AnswerKey:
+    """`key` widened to accept `other` too, rounded by the same rule: e.g. the answer
+    worked out from the numbers as printed, which the lecture rounded."""
+    other_key = answer_key(path, float(other), 0.0).key
+    return dataclasses.replace(
+        key, tolerance=key.tolerance + abs(Decimal(other_key) - Decimal(key.key)))
+
+
+_SCIENTIFIC_TEX = re.compile(r"(-?[\d.]+) \\times 10\^\{(-?\d+)\}")
+
+
+def shown_value(shown: Shown) -> Decimal:
+    """The number `shown` writes, exactly (what a reader of the page works with)."""
+    match = _SCIENTIFIC_TEX.fullmatch(shown.tex)
+    return Decimal(f"{match[1]}e{match[2]}") if match else Decimal(shown.tex)
+
+
+def _units(units: float, places: int) -> Decimal:
+    """`units` units of the digit `places` decimals after the point, exactly."""
+    return Decimal(str(units)).scaleb(-places).normalize()
 
 
 def format_fact(path: str, value: float | int, decimals: int | None = None) -> Shown:

@@ -11,6 +11,7 @@ __all__ = [
     "squared_error",
     "dloss_dyhat",
     "update",
+    "error_factor",
     "worked_step",
 ]
 
@@ -49,6 +50,16 @@ def update(param: float, lr: float, grad: float) -> float:
     return param - lr * grad
 
 
+def error_factor(x: float, lr: float) -> float:
+    """What one step of gradient descent on w and b multiplies the error y - y_hat by.
+
+    The step moves y_hat by -lr (x * dloss/dw + dloss/db) = 2 lr (x^2 + 1) (y - y_hat), so
+    the error becomes (1 - 2 lr (x^2 + 1)) times itself: between 0 and 1 it shrinks from
+    one side, between -1 and 0 it jumps across the target, below -1 it grows.
+    """
+    return 1.0 - 2.0 * lr * (x * x + 1.0)
+
+
 @dataclass(frozen=True)
 class WorkedStep:
     """Every number of the worked example, in the order the slides reveal them."""
@@ -75,6 +86,11 @@ class WorkedStep:
     def error(self) -> float:
         """y - y_hat, the signed mistake drawn as a segment on the loss slide."""
         return error(self.y, self.y_hat)
+
+    @property
+    def error_factor(self) -> float:
+        """What each step of the descent multiplies the error by (`error_factor`)."""
+        return error_factor(self.x, self.lr)
 
 
 def worked_step(x: float, w: float, b: float, y: float, lr: float) -> WorkedStep:

@@ -13,15 +13,27 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from typing import Any, Iterator
+import re
+from typing import Any, Callable, Iterator
 
 from backprop_core import Lesson, Shown, format_fact
 from backprop_core.formatting import column_decimals
 from backprop_core.lesson import resolve
 
-__all__ = ["TrackedLesson", "FactRecorder", "value_at", "jsonable", "LEN"]
+__all__ = ["TrackedLesson", "FactRecorder", "value_at", "jsonable", "LEN", "PLACEHOLDER",
+           "fill"]
 
 LEN = "#len"  # suffix of a read that recorded a sequence's length
+PLACEHOLDER = re.compile(r"@([A-Za-z_]\w*)", re.ASCII)  # `@name`: a lesson field, bound by name
+
+
+def fill(template: str, number: Callable[[str], str],
+         literal: Callable[[str], str] = str) -> str:
+    """`template` with each `@name` replaced by `number(name)` and the text between them
+    passed through `literal` (e.g. LaTeX escaping)."""
+    pieces = PLACEHOLDER.split(template)  # text, name, text, name, ..., text
+    return "".join(number(piece) if odd else literal(piece)
+                   for odd, piece in ((i % 2 == 1, p) for i, p in enumerate(pieces)))
 
 
 def jsonable(value: Any) -> Any:

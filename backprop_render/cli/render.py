@@ -36,6 +36,8 @@ commands:
                    takes --set and --params
   list             list the slides and whether their scene exists yet
   setup            install what is missing, check the machine, and stop
+  exercises        exercise sheets, answers and Moodle/Canvas quizzes alone, no video:
+                   ./render.sh exercises --help
   sweep            many variants at once, on Dask: ./render.sh sweep --help
   worker ADDRESS   a Dask worker for sweeps run on a cluster: ./render.sh worker --help
   scheduler        a Dask scheduler for those workers (tcp://HOST:8786)

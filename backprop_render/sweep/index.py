@@ -22,6 +22,7 @@ import jinja2
 
 from backprop_core import Params
 from backprop_render.build.outputs import OutputFolder
+from backprop_render.exercises.make import CLASS_KEY
 from backprop_render.sweep.assemble import VariantOutcome
 from backprop_render.sweep.plan import BadVariant, Plan, Variant
 from lecture.slides import LECTURE_TITLE, Slide
@@ -96,6 +97,9 @@ def _row(outcome: VariantOutcome, plan: Plan, differ: list[str], folder: Path,
         "videos": _links(outcome, plan.slides, "mp4", "the video", folder),
         "gifs": _links(outcome, plan.slides, "gif", "the GIF", folder),
         "still": picture,
+        "sheets": [_Link(f"{name}/{file}", what, f"{what} of {name}")
+                   for file, what in (("exercises.pdf", "exercises"), ("answers.pdf", "answers"))
+                   if (folder / name / file).is_file()],
     }
 
 
@@ -118,13 +122,13 @@ def _csv(rows: list[dict[str, Any]]) -> str:
 
 
 def _html(plan: Plan, rows: list[dict[str, Any]], differ: list[str], still: Slide | None,
-          skipped: Iterable[BadVariant]) -> str:
+          skipped: Iterable[BadVariant], class_key: bool) -> str:
     template = _TEMPLATES.from_string(
         resources.files(__package__).joinpath(TEMPLATE).read_text(encoding="utf-8"))
     return template.render(
         title=LECTURE_TITLE, quality=plan.quality.name, differ=differ, still=still,
         headings=[heading for _, _, heading in KEY_NUMBERS], rows=rows,
-        skipped=[str(b) for b in skipped])
+        skipped=[str(b) for b in skipped], class_key=CLASS_KEY if class_key else None)
 
 
 def write(top: OutputFolder, plan: Plan, outcomes: dict[str, VariantOutcome],
@@ -133,4 +137,5 @@ def write(top: OutputFolder, plan: Plan, outcomes: dict[str, VariantOutcome],
     differ = varying(plan.variants) or list(PARAMS)
     rows = [_row(o, plan, differ, top.path, still) for o in outcomes.values()]
     top.write_text("variants.csv", _csv(rows))
-    top.write_text("index.html", _html(plan, rows, differ, still, skipped))
+    top.write_text("index.html", _html(plan, rows, differ, still, skipped,
+                                       (top.path / CLASS_KEY).is_file()))

@@ -31,6 +31,7 @@ from backprop_core import Lesson, ParamError, Params, build_lesson
 from backprop_core.params import params_from_mapping
 from backprop_render.build import records, reuse
 from backprop_render.errors import UsageError
+from backprop_render.exercises.make import CLASS_KEY
 from backprop_render.quality import Quality
 from lecture.slides import Slide
 
@@ -38,7 +39,7 @@ __all__ = ["Variant", "BadVariant", "Task", "Plan", "variants_from_sets", "varia
            "task_key", "make_plan", "SWEEP_DIR", "RESERVED_NAMES"]
 
 SWEEP_DIR = ".sweep"  # in the sweep folder: the shared renders, attempt counts, logs
-RESERVED_NAMES = frozenset({SWEEP_DIR, "index.html", "variants.csv"})
+RESERVED_NAMES = frozenset({SWEEP_DIR, "index.html", "variants.csv", CLASS_KEY})
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._=+-]{0,99}")
 
 

@@ -34,7 +34,8 @@ from typing import Any, Iterator
 from backprop_render.build import pipeline
 from backprop_render.build.outputs import OutputFolder
 from backprop_render.build.reuse import changed_reads
-from backprop_render.errors import UsageError
+from backprop_render.errors import RenderError, UsageError
+from backprop_render.exercises.make import write_class_sheets
 from backprop_render.progress import Progress, SweepStatus
 from backprop_render.quality import Quality
 from backprop_render.sweep import index as sweep_index
@@ -284,8 +285,18 @@ class _Sweep:
                 self.render(client, todo)
             self.clear_work()
         self.assemble_ready()
+        self.write_sheets()
         self.summary.seconds = time.monotonic() - started
         return self.summary
+
+    def write_sheets(self) -> None:
+        """Each variant's exercise sheets, with its video's numbers, and the class key
+        answers.csv (backprop_render/exercises); a failure leaves the videos as they are."""
+        try:
+            write_class_sheets(self.top, [(v.name, v.params) for v in self.request.variants])
+        except RenderError as error:
+            self.summary.warnings.append(f"exercise sheets not made: {error}")
+            self.progress.note(f"warning: exercise sheets not made: {error}")
 
     def render(self, client: Any, todo: list[Task]) -> None:
         """Keep every worker busy, and no more: a task waits here until a worker is free,

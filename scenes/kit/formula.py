@@ -34,13 +34,13 @@ from manim import (
 from manim.utils.bezier import bezier as manim_bezier
 from manim.utils.paths import path_along_arc
 
+from lecture.facts import PLACEHOLDER
 from scenes.checks.layout import Box, text_units, visible_box
 from scenes.checks.paused_frames import _area, _common
 
 __all__ = ["Part", "Formula", "FormulaPartError", "part_index", "placeholders", "operand",
            "hide", "reveal", "Fly", "symbol_to_tag"]
 
-PLACEHOLDER = re.compile(r"@([A-Za-z_]\w*)")
 
 
 class Part(NamedTuple):

@@ -268,3 +268,56 @@ def test_a_column_shares_its_decimals_and_aligns_on_the_point():
     tiny = format_fact("activations.collapse.W1.3", 2e-7)
     assert decimals_of(tiny) is None and pad_decimals(tiny, 4) == tiny
     assert pad_decimals(format_fact("worked_step.loss", 3), 2).text == "3.00"
+
+
+# --- answer keys: the lecture's rounding, a grader's tolerance ---------------------------
+
+KEYED_PATHS = ("worked_step.dloss_dw", "worked_step.w_next", "network.trace.dz1.0",
+               "network.final_loss")
+
+
+@given(st.sampled_from(KEYED_PATHS), finite, st.sampled_from([0.5, 1.0]))
+@SETTINGS
+def test_answer_key_rounds_as_the_lecture_writes(path, value, units):
+    from backprop_core.formatting import answer_key
+
+    key = answer_key(path, value, units)
+    shown = format_fact(path, value)
+    assert re.fullmatch(r"-?\d+(\.\d+)?", key.key), key  # ASCII, positional, no exponent
+    assert Decimal(key.key) == value_of(shown) or is_scientific(shown)
+    if is_scientific(shown):
+        assert key.significant == 3 and key.decimals is None
+        assert Decimal(key.key) == value_of(shown)  # the same 3 significant digits
+    else:
+        assert key.decimals is not None and key.decimals >= (decimals_of_text(shown.tex))
+        assert key.tolerance == Decimal(str(units)).scaleb(-key.decimals)
+    # The core's value is an answer the key accepts: it rounds to the key.
+    assert abs(Decimal(value) - Decimal(key.key)) <= key.tolerance
+
+
+def decimals_of_text(tex: str) -> int:
+    return len(tex.partition(".")[2])
+
+
+@pytest.mark.parametrize("path, value, key, tolerance", [
+    ("worked_step.dloss_dw", -7.9799999999999995, "-7.98", "0.005"),
+    ("worked_step.w_next", 1.0798, "1.0798", "0.00005"),
+    ("worked_step.loss", 0.0, "0", "0.005"),  # a zero keeps the rule's decimals
+    ("worked_step.loss", 123456.7, "123000", "500"),  # scientific: 3 significant digits
+    ("worked_step.loss", 3.2e-6, "0.00000320", "5e-9"),
+    ("nudge.dw", 0.001, "0.001", "0.00005"),  # never written as 0: its decimals, its tolerance
+    ("worked_step.b_next", 1e-323, "0." + "0" * 323 + "988", "5e-327"),  # no float underflow
+])
+def test_answer_keys_by_example(path, value, key, tolerance):
+    from backprop_core.formatting import answer_key
+
+    found = answer_key(path, value)
+    assert (found.key, found.tolerance) == (key, Decimal(tolerance))
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf, True])
+def test_no_answer_key_for_what_is_not_a_finite_number(value):
+    from backprop_core.formatting import answer_key
+
+    with pytest.raises((ValueError, TypeError)):
+        answer_key("worked_step.loss", value)

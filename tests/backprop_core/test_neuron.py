@@ -139,7 +139,8 @@ def test_prediction_after_the_step_follows_the_contraction_factor(p):
     if s.error == 0:  # on target up to round-off (snapped): the step moves nothing
         assert (s.w_next, s.b_next, s.y_hat_next) == (s.w, s.b, s.y_hat)
         return
-    factor = 1.0 - 2.0 * s.lr * (s.x**2 + 1.0)
+    factor = s.error_factor
+    assert factor == 1.0 - 2.0 * s.lr * (s.x**2 + 1.0)
     predicted = (s.y_hat - s.y) * factor
     scale = abs(s.y) + abs(s.w * s.x) + abs(s.b) + abs(s.w_next * s.x) + abs(s.b_next)
     assert abs((s.y_hat_next - s.y) - predicted) <= 16 * EPS * scale * (1 + abs(factor))
@@ -190,3 +191,4 @@ def test_error_snaps_only_round_off():
     assert error(0.0, 1e-300) == -1e-300  # at zero there is no round-off to snap
     assert dloss_dyhat(2.0, 2.0) == 0.0 and math.copysign(1.0, dloss_dyhat(2.0, 2.0)) == 1.0
     assert update(1.0, 0.1, -2.0) == 1.2
+

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from backprop_core import Params, build_lesson
+from backprop_core.formatting import answer_key
 from backprop_core.params import params_from_mapping
 from backprop_render.build.reuse import REPO, keys_for
 from backprop_render.errors import UsageError
@@ -130,6 +131,18 @@ def scheduler():
         yield cluster
 
 
+@pytest.fixture
+def with_sheets() -> None:
+    """The test typesets the sweep's exercise sheets (a pdflatex run): one test here does."""
+
+
+@pytest.fixture(autouse=True)
+def no_sheets(request, monkeypatch) -> None:
+    if "with_sheets" not in request.fixturenames:
+        monkeypatch.setattr("backprop_render.sweep.run.write_class_sheets",
+                            lambda top, students: 0)
+
+
 def sweep(out: Path, variants, slides, renderer: StandIn, scheduler, retries: int = 2,
           theme: str = "dark", voice: str = "none"):
     """A sweep of `variants` (or of `--set` items) on the test cluster."""
@@ -149,7 +162,7 @@ def facts_of(folder: Path) -> dict:
     return json.loads((folder / "facts.json").read_text())
 
 
-def test_variants_share_what_is_the_same(tmp_path, scheduler):
+def test_variants_share_what_is_the_same(tmp_path, scheduler, with_sheets):
     table = tmp_path / "class.csv"
     table.write_text("name,lr,x\nbase,,\nfast,0.02,\nbigx,,3\n")  # fast: only lr changed
     variants, _ = variants_from_csv(table, Params())
@@ -179,7 +192,17 @@ def test_variants_share_what_is_the_same(tmp_path, scheduler):
     assert 'src="bigx/06-backward-propagation.png"' not in (out / "index.html").read_text()
     assert 'src="bigx/05-chain-rule.png"' in (out / "index.html").read_text()
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        [".sweep", "index.html", "variants.csv", "base", "fast", "bigx"])
+        [".sweep", "index.html", "variants.csv", "answers.csv", "base", "fast", "bigx"])
+    # Each variant's exercise sheets beside its video, the class key, the index's links.
+    key = list(csv.DictReader((out / "answers.csv").open()))
+    assert [(r["name"], r["dloss_dw"]) for r in key] == [
+        (v.name, answer_key("worked_step.dloss_dw", v.lesson.worked_step.dloss_dw).key)
+        for v in variants]
+    for name in ("base", "fast", "bigx"):
+        assert {"exercises.pdf", "answers.pdf"} <= {p.name for p in (out / name).iterdir()}
+        assert f'href="{name}/answers.pdf"' in (out / "index.html").read_text()
+    assert 'href="answers.csv"' in (out / "index.html").read_text()
+    sheet = (out / "fast" / "answers.pdf").stat().st_mtime_ns
 
     # A variant folder is a normal render's: rendering into it keeps everything.
     from backprop_render.build import pipeline
@@ -194,6 +217,7 @@ def test_variants_share_what_is_the_same(tmp_path, scheduler):
     (out / "fast" / f"{BACKWARD.stem}.mp4").unlink()
     again = sweep(out, variants, slides, renderer, scheduler)
     assert again.rendered == [] and len(renderer.renders()) == 6
+    assert (out / "fast" / "answers.pdf").stat().st_mtime_ns == sheet  # not typeset again
     assert media.probe_video(out / "fast" / f"{BACKWARD.stem}.mp4").frames == 11
     assert all(o.complete for o in again.outcomes.values())
 

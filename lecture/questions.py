@@ -1,0 +1,355 @@
+"""The question bank (questions.toml) and the questions it poses for one lesson.
+
+A question is a template bound to lesson values the way a beat is: `@name` placeholders
+bound to lesson paths, formatted by the core's rules (`FactRecorder.show`), so the
+numbers on an exercise sheet are the numbers of the video rendered with the same
+parameters. Its answer is a lesson path (a number, keyed by `formatting.answer_key`:
+the lecture's rounding and a tolerance) or a verdict of the core (a choice). A question
+that the verdicts make meaningless for these parameters is left out with the bank's
+note, never asked with a number it cannot have.
+
+Each question names the beat it is asked before (`slide`, `before`), where the lecture
+can stop on it as a checkpoint.
+
+No manim import: the exercise sheets and quizzes are made without it.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+import re
+import tomllib
+import typing
+from dataclasses import dataclass, fields
+from decimal import Decimal, localcontext
+from functools import cache
+from pathlib import Path
+from typing import Any, Callable, Literal, Mapping
+
+from backprop_core import Lesson, Shown
+from backprop_core.formatting import AnswerKey, also_accepting, answer_key, shown_value
+from backprop_core.verdicts import Verdicts
+from lecture.facts import PLACEHOLDER, FactRecorder, TrackedLesson, fill
+from lecture.slides import SLIDES
+
+__all__ = ["BANK_FILE", "Question", "Choice", "Posed", "LeftOut", "Paper", "BankError",
+           "load_bank", "bank", "pose", "verdict_values", "work_out"]
+
+BANK_FILE = Path(__file__).with_name("questions.toml")
+Kind = Literal["number", "choice"]
+# `(@name)`: a number that a template brackets in case it is negative ("1 − 0.01 · (@g)");
+# a number that is not keeps no brackets ("(@e)²" reads 1.9², and (−1.9)² when negative).
+# Not a function's brackets: "ReLU′(@z)" and "max(0, @z)" keep theirs.
+_BRACKETED = re.compile(rf"(?<![\w\u2032)])\(({PLACEHOLDER.pattern})\)", PLACEHOLDER.flags)
+
+
+class BankError(ValueError):
+    """The question bank is malformed; the message names the question and the field."""
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    number: int  # its place in the bank, the same on every student's sheet
+    slide: int
+    before: str  # the beat of `slide` whose reveal it asks ahead of
+    kind: Kind
+    text: str
+    bind: tuple[tuple[str, str], ...]  # placeholder -> lesson path
+    solution: str | tuple[tuple[str, str], ...]  # one template, or one per verdict value
+    answer: str | None = None  # kind "number": a lesson path
+    tolerance_units: float = 0.5
+    from_shown: str | None = None  # the answer as worked out from the printed numbers
+    verdict: str | None = None  # a field of Verdicts
+    choices: tuple[tuple[str, str], ...] = ()  # kind "choice": verdict value -> wording
+    leave_out: tuple[tuple[str, str], ...] = ()  # verdict value -> why it is not asked
+
+    @property
+    def beat(self) -> tuple[int, str]:
+        """Where the lecture can stop on it: (slide number, beat name)."""
+        return self.slide, self.before
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str  # the verdict value it stands for
+    text: str  # a template (choices may carry numbers too)
+    correct: bool
+
+
+@dataclass(frozen=True)
+class Posed:
+    """A question asked with one lesson's numbers."""
+
+    question: Question
+    numbers: Mapping[str, Shown]  # placeholder -> the bound number, as the lecture writes it
+    solution: str  # the template of the worked solution that applies
+    key: AnswerKey | None  # kind "number"
+    choices: tuple[Choice, ...]  # kind "choice"
+
+    @property
+    def id(self) -> str:
+        return self.question.id
+
+    @property
+    def kind(self) -> Kind:
+        return self.question.kind
+
+    @property
+    def correct(self) -> Choice | None:
+        return next((c for c in self.choices if c.correct), None)
+
+    def render(self, template: str, number: Callable[[Shown], str],
+               literal: Callable[[str], str] = str) -> str:
+        """`template` (the text, the solution or a choice) with its numbers written by
+        `number` and the words around them by `literal`."""
+        template = _BRACKETED.sub(
+            lambda m: m[0] if self.numbers[m[2]].tex.startswith("-") else m[1], template)
+        return fill(template, lambda name: number(self.numbers[name]), literal)
+
+    def plain(self, template: str) -> str:
+        """As on screen: true minus signs, ×10⁵ for scientific notation."""
+        return self.render(template, lambda shown: shown.text)
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    question: Question
+    note: str  # why, from the bank
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One lesson's questions, in bank order: each asked, or left out with a note."""
+
+    entries: tuple[Posed | LeftOut, ...]
+    manifest: dict[str, Any]  # every number shown and every lesson value read (facts.json's form)
+
+    @property
+    def posed(self) -> tuple[Posed, ...]:
+        return tuple(e for e in self.entries if isinstance(e, Posed))
+
+    @property
+    def left_out(self) -> tuple[LeftOut, ...]:
+        return tuple(e for e in self.entries if isinstance(e, LeftOut))
+
+
+# ----- the bank ------------------------------------------------------------------------
+
+def verdict_values(verdict: str) -> tuple[str, ...]:
+    """The values a verdict can take (its Literal), in declaration order."""
+    hints = typing.get_type_hints(Verdicts)
+    if verdict not in hints:
+        raise KeyError(verdict)
+    return typing.get_args(hints[verdict])
+
+
+def _pairs(table: Any, where: str) -> tuple[tuple[str, str], ...]:
+    if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+        raise BankError(f"{where} must be a table of texts")
+    return tuple(table.items())
+
+
+def _question(raw: dict[str, Any], number: int) -> Question:
+    qid = raw.get("id")
+    where = f"question {number} ({qid or 'no id'})"
+    known = {f.name for f in fields(Question)} - {"number"}
+    unknown = set(raw) - known
+    if unknown:
+        raise BankError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+    for name in ("id", "slide", "before", "kind", "text", "bind", "solution"):
+        if name not in raw:
+            raise BankError(f"{where}: the field '{name}' is missing")
+    if not isinstance(qid, str) or not qid.isidentifier():
+        raise BankError(f"{where}: id must be a name (letters, digits, _)")
+    if raw["kind"] not in typing.get_args(Kind):
+        raise BankError(f"{where}: kind must be 'number' or 'choice', not {raw['kind']!r}")
+    if raw["slide"] not in {s.number for s in SLIDES}:
+        raise BankError(f"{where}: there is no slide {raw['slide']!r}")
+    bind = _pairs(raw["bind"], f"{where}: bind")
+    solution = raw["solution"]
+    solution = solution if isinstance(solution, str) else _pairs(solution, f"{where}: solution")
+    question = Question(
+        id=qid, number=number, slide=raw["slide"], before=raw["before"], kind=raw["kind"],
+        text=raw["text"], bind=bind, solution=solution, answer=raw.get("answer"),
+        tolerance_units=float(raw.get("tolerance_units", 0.5)), verdict=raw.get("verdict"),
+        from_shown=raw.get("from_shown"),
+        choices=_pairs(raw.get("choices", {}), f"{where}: choices"),
+        leave_out=_pairs(raw.get("leave_out", {}), f"{where}: leave_out"))
+    _check(question, where)
+    return question
+
+
+def _check(q: Question, where: str) -> None:
+    names = {name for name, _ in q.bind}
+    templates = [q.text, *(t for _, t in q.choices)]
+    solutions = [q.solution] if isinstance(q.solution, str) else [t for _, t in q.solution]
+    for template in templates + solutions:
+        allowed = names | ({"answer"} if template in solutions and q.answer else set())
+        missing = set(PLACEHOLDER.findall(template)) - allowed
+        if missing:
+            raise BankError(f"{where}: @{', @'.join(sorted(missing))} in {template!r} is not "
+                            "bound (add it to bind)")
+    if q.kind == "number" and not isinstance(q.answer, str):
+        raise BankError(f"{where}: a number question needs answer = a lesson path")
+    if q.kind == "choice" and (q.answer is not None or not q.choices or not q.verdict):
+        raise BankError(f"{where}: a choice question needs verdict and choices, and no answer")
+    if not q.tolerance_units > 0:
+        raise BankError(f"{where}: tolerance_units must be positive")
+    if q.from_shown is not None:
+        try:
+            names_used = _names(ast.parse(q.from_shown, mode="eval"))
+        except (SyntaxError, ValueError) as error:
+            raise BankError(f"{where}: from_shown {q.from_shown!r}: {error}") from None
+        if names_used - names:
+            raise BankError(f"{where}: from_shown uses {', '.join(sorted(names_used - names))}, "
+                            "which bind does not name")
+    per_verdict = [dict(q.choices), dict(q.leave_out)]
+    if not isinstance(q.solution, str):
+        per_verdict.append(dict(q.solution))
+    if q.verdict is None:
+        if any(per_verdict[1:]):
+            raise BankError(f"{where}: leave_out and a solution per verdict need a verdict")
+        return
+    try:
+        values = set(verdict_values(q.verdict))
+    except KeyError:
+        raise BankError(f"{where}: there is no verdict '{q.verdict}'; the verdicts are "
+                        f"{', '.join(f.name for f in fields(Verdicts))}") from None
+    for table in per_verdict:
+        strange = set(table) - values
+        if strange:
+            raise BankError(f"{where}: {', '.join(sorted(strange))} is not a value of the "
+                            f"verdict '{q.verdict}' ({', '.join(sorted(values))})")
+    asked = values - set(dict(q.leave_out))
+    unchosen = sorted(asked - set(dict(q.choices)))
+    if q.kind == "choice" and unchosen:
+        raise BankError(f"{where}: no choice for {', '.join(unchosen)}; add one, or a "
+                        "leave_out note")
+    unsolved = sorted(asked - set(dict(q.solution))) if not isinstance(q.solution, str) else []
+    if unsolved:
+        raise BankError(f"{where}: no solution for {', '.join(unsolved)}")
+
+
+def load_bank(path: Path = BANK_FILE) -> tuple[tuple[Question, ...], dict[str, str]]:
+    """The questions of the bank file in order, and its notes; BankError names any problem."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise BankError(f"cannot read the question bank {path}: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise BankError(f"the question bank {path} is not valid TOML: {error}") from None
+    notes = data.get("notes", {})
+    questions = tuple(_question(raw, n) for n, raw in
+                      enumerate(data.get("question", []), start=1))
+    if not questions:
+        raise BankError(f"the question bank {path} has no [[question]]")
+    seen: set[str] = set()
+    for q in questions:
+        if q.id in seen:
+            raise BankError(f"question {q.number}: the id '{q.id}' is used twice")
+        seen.add(q.id)
+    if "not_finite" not in notes:
+        raise BankError(f"the question bank {path} needs [notes] not_finite")
+    return questions, notes
+
+
+@cache
+def bank() -> tuple[tuple[Question, ...], dict[str, str]]:
+    """The project's question bank, read once."""
+    return load_bank()
+
+
+# ----- what a student works out from the printed numbers -------------------------------------
+
+_OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+              ast.Pow: operator.pow, ast.USub: operator.neg, ast.UAdd: operator.pos,
+              ast.Gt: operator.gt, ast.GtE: operator.ge, ast.Lt: operator.lt,
+              ast.LtE: operator.le}
+_FUNCTIONS = {"max": max, "min": min}
+
+
+def _names(tree: ast.AST) -> set[str]:
+    """The placeholders an arithmetic expression uses; ValueError for anything but
+    numbers, names, + - * **, comparisons (1 or 0), max and min."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            if node.id not in _FUNCTIONS:
+                found.add(node.id)
+        elif isinstance(node, (ast.BinOp, ast.UnaryOp)):
+            if type(node.op) not in _OPERATORS:
+                raise ValueError(f"the operator {type(node.op).__name__} is not allowed")
+        elif isinstance(node, ast.Compare):
+            if len(node.ops) != 1 or type(node.ops[0]) not in _OPERATORS:
+                raise ValueError("only one comparison (<, <=, >, >=) at a time")
+        elif isinstance(node, ast.Call):
+            if not (isinstance(node.func, ast.Name) and node.func.id in _FUNCTIONS) \
+                    or node.keywords:
+                raise ValueError("the only functions are max and min")
+        elif isinstance(node, ast.Constant):
+            if not isinstance(node.value, (int, float)) or isinstance(node.value, bool):
+                raise ValueError(f"{node.value!r} is not a number")
+        elif not isinstance(node, (ast.Expression, ast.Load, ast.operator, ast.unaryop,
+                                   ast.cmpop)):
+            raise ValueError(f"{type(node).__name__} is not allowed")
+    return found
+
+
+def work_out(expression: str, values: Mapping[str, Decimal]) -> Decimal:
+    """`expression` (checked by `_names` when the bank loaded) in exact decimal arithmetic."""
+    def value(node: ast.AST) -> Decimal:
+        if isinstance(node, ast.Expression):
+            return value(node.body)
+        if isinstance(node, ast.Constant):
+            return Decimal(str(node.value))
+        if isinstance(node, ast.Name):
+            return values[node.id]
+        if isinstance(node, ast.UnaryOp):
+            return _OPERATORS[type(node.op)](value(node.operand))
+        if isinstance(node, ast.BinOp):
+            return _OPERATORS[type(node.op)](value(node.left), value(node.right))
+        if isinstance(node, ast.Compare):
+            return Decimal(int(_OPERATORS[type(node.ops[0])](value(node.left),
+                                                             value(node.comparators[0]))))
+        if isinstance(node, ast.Call):
+            return _FUNCTIONS[node.func.id](value(a) for a in node.args)
+        raise ValueError(f"{type(node).__name__} is not allowed")
+
+    with localcontext() as context:
+        context.prec = 60
+        return +value(ast.parse(expression, mode="eval"))
+
+
+# ----- posing --------------------------------------------------------------------------
+
+def pose(lesson: Lesson, questions: tuple[Question, ...] | None = None,
+         notes: Mapping[str, str] | None = None) -> Paper:
+    """Every question of the bank asked with `lesson`'s numbers, or left out with a note."""
+    if questions is None:
+        questions, notes = bank()
+    assert notes is not None
+    facts = FactRecorder(TrackedLesson(lesson))
+    entries: list[Posed | LeftOut] = []
+    for q in questions:
+        verdict = facts.lesson.lookup(f"verdicts.{q.verdict}") if q.verdict else None
+        if verdict in dict(q.leave_out):
+            entries.append(LeftOut(q, dict(q.leave_out)[verdict]))
+            continue
+        paths = dict(q.bind) | ({"answer": q.answer} if q.answer else {})
+        if not all(math.isfinite(facts.lesson.lookup(p)) for p in paths.values()):
+            entries.append(LeftOut(q, notes["not_finite"]))
+            continue
+        numbers = {name: facts.show(path, f"question:{q.id}") for name, path in paths.items()}
+        key = answer_key(q.answer, facts.lesson.lookup(q.answer), q.tolerance_units) \
+            if q.answer else None
+        if key is not None and q.from_shown is not None:
+            # Fair to a student who works from the printed, rounded numbers.
+            printed = {name: shown_value(shown) for name, shown in numbers.items()}
+            key = also_accepting(key, q.answer, work_out(q.from_shown, printed))
+        solution = q.solution if isinstance(q.solution, str) else dict(q.solution)[verdict]
+        choices = tuple(Choice(value, text, value == verdict) for value, text in q.choices)
+        entries.append(Posed(q, numbers, solution, key, choices))
+    return Paper(tuple(entries), facts.manifest())
