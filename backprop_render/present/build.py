@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from backprop_render.build.outputs import OutputFolder
 from backprop_render.present.handout import write_handout
+from backprop_render.present.script import answer_line, choices_line
 from backprop_render.system import usable_cores
 from lecture.language import LECTURE_LANGUAGE
 from lecture.palettes import THEMES
@@ -88,6 +89,9 @@ class _Beat:
     file: str  # stem of its files in present/beats/: NN-slug-KK
     duration: float
     speech: tuple[float, float] | None = None  # when its sentence is spoken, on its own video
+    # A checkpoint's question, choices and answer (lecture/questions.py checkpoint_entry):
+    # the presenter stops on it until the answer is revealed.
+    checkpoint: dict[str, Any] | None = None
 
 
 def _speech(said: dict[str, Any], start: float) -> tuple[float, float] | None:
@@ -110,8 +114,8 @@ def _beats_of(entry: dict[str, Any]) -> list[dict[str, Any]]:
 def _slide_key(folder: Path, entry: dict[str, Any], deck_height: int | None) -> str:
     video = folder / entry["files"]["mp4"]
     stat = video.stat()
-    narration = [(b.get("beat"), b.get("text"), b.get("video_start", b.get("start")))
-                 for b in _beats_of(entry)]
+    narration = [(b.get("beat"), b.get("text"), b.get("video_start", b.get("start")),
+                  b.get("checkpoint")) for b in _beats_of(entry)]
     data = json.dumps([_VERSION, stat.st_size, stat.st_mtime_ns, narration, deck_height,
                        DECK_H264 if deck_height else None])
     return hashlib.sha256(data.encode()).hexdigest()[:16]
@@ -202,7 +206,10 @@ def _deck_data(beats: list[_Beat], entries: Sequence[dict[str, Any]],
         # A beat's id (lecture/slides.py) is what a recorded voice or a translation keys on.
         "beats": [{"slide": b.slide["number"], "beat": b.index + 1,
                    "id": beat_id(b.slide["slug"], b.name) if b.name else None,
-                   "text": b.text, "speech": b.speech, "video": f"beats/{b.file}.mp4",
+                   "text": b.text, "speech": b.speech, "checkpoint": b.checkpoint,
+                   # the speaker window's notes, where they say more than the sentence
+                   "notes": _notes(b) if b.checkpoint else None,
+                   "video": f"beats/{b.file}.mp4",
                    "poster": f"beats/{b.file}.jpg", "duration": round(b.duration, 3)}
                   for b in beats],
         # The recording page (record.html) names each take by its beat's id and writes
@@ -262,7 +269,7 @@ def build(out: OutputFolder, entries: Sequence[dict[str, Any]]) -> PresentResult
             said = narration[index] if index < len(narration) else {}
             beats.append(_Beat(entry, index, str(said.get("beat", "")),
                                str(said.get("text", "")), f"{stem}-{index + 1:02d}", duration,
-                               _speech(said, start)))
+                               _speech(said, start), said.get("checkpoint")))
             start += duration
 
     for source in sorted(_FILES.iterdir()):
@@ -396,6 +403,16 @@ def _read_record(present: Path) -> dict[str, Any]:
     return {"order": [], "slides": {}}
 
 
+def _notes(beat: _Beat) -> str:
+    """The speaker notes of a beat: its sentence; a checkpoint's choices, answer and worked
+    solution below it, for the lecturer's eyes only."""
+    asked = beat.checkpoint
+    if not asked:
+        return beat.text
+    return "\n".join(filter(None, (beat.text, choices_line(asked), answer_line(asked),
+                                    asked["solution"])))
+
+
 def beats_for_deck(beats: list[_Beat], posters: Path, movies: Path) -> list[dict[str, Any]]:
     counts: dict[int, int] = {}
     for beat in beats:
@@ -404,7 +421,7 @@ def beats_for_deck(beats: list[_Beat], posters: Path, movies: Path) -> list[dict
     for b in beats:
         number = b.slide["number"]
         title = f"{number}. {b.slide['title']} ({b.index + 1}/{counts[number]})"
-        slides.append({"title": title, "notes": b.text, "description": b.text or title,
+        slides.append({"title": title, "notes": _notes(b), "description": b.text or title,
                        "video": movies / f"{b.file}.mp4", "poster": posters / f"{b.file}.jpg",
                        "duration": b.duration})
     return slides
