@@ -100,11 +100,12 @@ def _answers(entries: Sequence[dict[str, Any]]) -> str:
     found = [(e, asked) for e in entries for asked in _checkpoints(e)]
     if not found:
         return ""
-    items = "".join(f"<li>{e['number']}. {escape(e['title'])}: {escape(asked['question'])}"
-                    f"<p>{escape(answer_line(asked))}</p><p>{escape(asked['solution'])}</p></li>"
-                    for e, asked in found)
+    items = "".join(f"<li><p><strong>{e['number']}. {escape(e['title'])}</strong></p>"
+                    f"<p>{escape(asked['question'])}</p><p><strong>"
+                    f"{escape(answer_line(asked))}</strong></p><p>{escape(asked['solution'])}</p>"
+                    "</li>" for e, asked in found)
     heading = checkpoint_words().answers_heading
-    return f'<section class="answers"><h2>{escape(heading)}</h2><ol>{items}</ol></section>'
+    return f'<section class="answers"><h2>{escape(heading)}</h2><ul>{items}</ul></section>'
 
 
 def write_handout(dst: Path, folder: Path, entries: Sequence[dict[str, Any]]) -> None:

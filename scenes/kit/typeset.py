@@ -26,6 +26,8 @@ __all__ = ["FactMaker", "Typesetter", "PLACEHOLDER", "value_tag", "paragraph"]
 # The width of an average character of DejaVu Sans per unit of font size (0.216 Manim units
 # at 30, measured over a sentence of the question bank): where a paragraph breaks its lines.
 _CHARACTER_WIDTH = 0.0072
+# A line never breaks next to these: "ŷ = 2.1" and "w·x + b" stay whole.
+_OPERATORS = frozenset("= + − - × · ≈ := < > ≤ ≥".split())
 
 
 class FactMaker(Protocol):
@@ -128,9 +130,18 @@ def paragraph(facts: FactMaker, sentence: str, width: float, font_size: float = 
                                word)
 
     room = width / (_CHARACTER_WIDTH * font_size)
+    words: list[str] = []
+    glue = False  # the last word was an operator: the next one stays with it
+    for word in sentence.split():
+        operator = word in _OPERATORS
+        if words and (operator or glue):
+            words[-1] += " " + word
+        else:
+            words.append(word)
+        glue = operator
     lines: list[list[str]] = []
     length = 0
-    for word in sentence.split():
+    for word in words:
         size = len(shown(word))
         if lines and length + 1 + size <= room:
             lines[-1].append(word)

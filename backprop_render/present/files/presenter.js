@@ -29,7 +29,7 @@
   const narration = document.getElementById("narration");
   const where = document.getElementById("where");
   const controls = document.getElementById("controls");
-  const checkpoint = document.getElementById("checkpoint");
+  const questionBox = document.getElementById("checkpoint-backdrop");
   const answerBox = document.getElementById("checkpoint-answer");
   const button = (id) => document.getElementById(id);
   const started = Date.now();
@@ -178,7 +178,7 @@
     document.getElementById("checkpoint-solution").textContent = asked.solution;
     const open = revealed.has(i);
     showAnswer(open);
-    checkpoint.hidden = false;
+    questionBox.hidden = false;
     const choices = asked.choices.map((c) => `${c.letter}) ${c.text}`).join(" ");
     narration.textContent = [asked.badge + ".", asked.question, choices,
       open ? `${answerText(asked)} ${asked.solution}` : "Press A to reveal the answer."]
@@ -186,7 +186,7 @@
   }
 
   function revealAnswer() {
-    if (asking < 0 || checkpoint.hidden) {
+    if (asking < 0 || questionBox.hidden) {
       showStatus("No question to answer here");
       return;
     }
@@ -197,7 +197,7 @@
   }
 
   function stopAsking() {
-    checkpoint.hidden = true;
+    questionBox.hidden = true;
     asking = -1;
   }
 
@@ -640,10 +640,20 @@ footer span { color: var(--muted); font-size: 16px; margin-right: 8px; }
     },
   };
 
-  // Start where the address says (#12: beat 12, its end state), else at the first beat.
-  const asked = Number(location.hash.slice(1));
-  if (Number.isInteger(asked) && asked >= 1 && asked <= beats.length) {
-    showEnd(asked - 1);
+  // Start where the address says (#12: beat 12, its end state), else at the first beat;
+  // an address typed later jumps there too.
+  function addressed() {
+    const asked = Number(location.hash.slice(1));
+    return Number.isInteger(asked) && asked >= 1 && asked <= beats.length ? asked - 1 : -1;
+  }
+  window.addEventListener("hashchange", () => {
+    const i = addressed();
+    if (i >= 0 && i !== index) {
+      showEnd(i, true);
+    }
+  });
+  if (addressed() >= 0) {
+    showEnd(addressed());
   } else {
     play(0);
   }
