@@ -51,11 +51,11 @@ __all__ = ["BANK_FILE", "Question", "Choice", "Posed", "LeftOut", "Paper", "Bank
            "CheckpointWords", "CHECKPOINT_MODES", "DEFAULT_CHECKPOINTS", "load_bank", "bank",
            "load_checkpoint_words", "checkpoint_words", "checkpoints_at", "checkpoint_record",
            "checkpoint_beat", "checkpoint_entry", "check_bank", "pose", "pose_one", "describe",
-           "plain_decimal", "bounds", "verdict_values", "work_out", "CHOICE_LETTERS"]
+           "plain_decimal", "bounds", "verdict_values", "work_out"]
 
 BANK_FILE = Path(__file__).with_name("questions.toml")
 Kind = Literal["number", "choice"]
-CHOICE_LETTERS = "abcdefghijklmnopqrstuvwxyz"  # a choice is named by its letter, in order
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"  # a choice is named by its letter, in order
 # `(@name)`: a number that a template brackets in case it is negative ("1 − 0.01 · (@g)");
 # a number that is not keeps no brackets ("(@e)²" reads 1.9², and (−1.9)² when negative).
 # Not a function's brackets: "ReLU′(@z)" and "max(0, @z)" keep theirs.
@@ -177,7 +177,7 @@ class Paper:
 
 # ----- the bank ------------------------------------------------------------------------
 
-def verdict_names() -> list[str]:
+def _verdict_names() -> list[str]:
     from backprop_core.verdicts import Verdicts
 
     return [f.name for f in fields(Verdicts)]
@@ -269,7 +269,7 @@ def _check(q: Question, where: str) -> None:
         values = set(verdict_values(q.verdict))
     except KeyError:
         raise BankError(f"{where}: there is no verdict '{q.verdict}'; the verdicts are "
-                        f"{', '.join(verdict_names())}") from None
+                        f"{', '.join(_verdict_names())}") from None
     for table in per_verdict:
         strange = set(table) - values
         if strange:
@@ -530,7 +530,7 @@ def describe(entry: Posed | LeftOut, words: Callable[[str], str] = str,
         found.update(key=entry.key.key, tolerance=plain_decimal(entry.key.tolerance), low=low,
                      high=high, decimals=entry.key.decimals,
                      significant=entry.key.significant, shown=number(entry.numbers["answer"]))
-    found["choices"] = [{"letter": CHOICE_LETTERS[i], "value": c.value, "text": render(c.text),
+    found["choices"] = [{"letter": _LETTERS[i], "value": c.value, "text": render(c.text),
                          "correct": c.correct} for i, c in enumerate(entry.choices)]
     found["correct"] = next((c for c in found["choices"] if c["correct"]), None)
     return found

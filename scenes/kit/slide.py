@@ -167,6 +167,7 @@ class SlideScene(Scene):
         self._beat_name = "start"
         self._beat_method: str | None = None  # the @beat method running, which names it
         self.checkpoints = checkpoints_from_env()
+        self._asking = False  # a checkpoint's beat runs (its card replaces another's)
         self._card: CheckpointCard | None = None  # a checkpoint's card, up until the next beat
         self._covered: list[Mobject] = []  # what it hides, shown again when it goes
         # The slide's length as its plays and waits ask for it. Manim's `time` counts
@@ -255,8 +256,6 @@ class SlideScene(Scene):
 
     # ----- checkpoints ------------------------------------------------------------
 
-    _asking = False  # a checkpoint's beat is running (its card replaces another's)
-
     def ask_checkpoints(self, beat_name: str) -> None:
         """Stop on each checkpoint the bank sets before the beat `beat_name`."""
         if self.checkpoints == "none":
@@ -273,11 +272,11 @@ class SlideScene(Scene):
         if isinstance(posed, questions.LeftOut):
             return
         words = questions.checkpoint_words()
+        entry = questions.checkpoint_entry(posed, words)
         keys = dict(question.bind)
         text = posed.resolved(question.text)
-        choices = [(letter, posed.resolved(choice.text))
-                   for letter, choice in zip(questions.CHOICE_LETTERS, posed.choices,
-                                             strict=False)]
+        choices = [(shown["letter"], posed.resolved(choice.text))
+                   for shown, choice in zip(entry["choices"], posed.choices, strict=True)]
         self._asking = True
         try:
             with self.running_beat(questions.checkpoint_beat(question)):
@@ -290,7 +289,7 @@ class SlideScene(Scene):
                         self.wait(said)
                     if words.think_seconds > 0:
                         self.play(card.countdown(), run_time=words.think_seconds)
-                self.narration[-1]["checkpoint"] = questions.checkpoint_entry(posed, words)
+                self.narration[-1]["checkpoint"] = entry
         finally:
             self._asking = False
 
