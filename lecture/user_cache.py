@@ -49,9 +49,10 @@ __all__ = ["APP", "DEFAULT_LIMIT", "KINDS", "CacheError", "UserCache", "default_
 
 APP = "backprop-lecture"
 DEFAULT_LIMIT = 2 * 1024**3  # bytes: a deck's entries take about 50 MB, a sweep's more
-# What is kept, by kind: the narrator's sentences (WAV), Manim's LaTeX and Pango SVGs,
-# and parsed SVGs (pickles of mobjects, scenes/speedups/svg_cache.py).
-KINDS = ("speech", "tex", "text", "parse")
+# What is kept, by kind: the narrator's sentences (WAV), the lecturer's takes cut and
+# levelled (narration/narrator.py), Manim's LaTeX and Pango SVGs, and parsed SVGs (pickles
+# of mobjects, scenes/speedups/svg_cache.py).
+KINDS = ("speech", "take", "tex", "text", "parse")
 _ENTRIES, _KEY, _FORMATS = "entries", "key", "formats"
 _TIMEOUT = 30.0  # seconds a write waits for another process's transaction before giving up
 

@@ -100,6 +100,13 @@ def add_parser(commands: Subparsers) -> argparse.ArgumentParser:
                         help="skip present/, lecture.pptx and handout.pdf (they add about "
                              "3%% to a cold render at preview and about 6%% at 1080p, where "
                              "the deck's videos are encoded again at 720p)")
+    parser.add_argument("--takes", type=Path, default=None, metavar="DIR",
+                        help="speak each beat with your own recording of it from DIR (one file "
+                             "per beat, named by its id: record them with "
+                             "present/record.html); a beat without a take that fits its "
+                             "sentence (a stale one: the sentence changed) is spoken by "
+                             "--voice, or left silent with --voice none, and listed in "
+                             "takes-todo.md")
     parser.add_argument("--jobs", type=int, default=None, metavar="N",
                         help="slides rendered at once, each by its own process (default: one "
                              f"per CPU core, here {usable_cores()})")
@@ -126,7 +133,8 @@ def render_command(args: argparse.Namespace) -> int:
                                      None if args.no_gif else args.gif_width, jobs, args.force,
                                      theme=args.theme, present=not args.no_present,
                                      voice=args.voice, cache_dir=args.cache_dir and
-                                     args.cache_dir.absolute(), cache_size=cache_size)
+                                     args.cache_dir.absolute(), cache_size=cache_size,
+                                     takes=args.takes and args.takes.absolute())
     report(pipeline.run(request, progress))
     return EXIT_OK
 
@@ -169,13 +177,14 @@ def report(summary: RenderSummary) -> None:
               "show the slides as they were before this render")
     print("  facts.json: the parameters and every number shown")
     _report_voice(summary)
+    _report_takes(summary)
     _report_cache(summary.cache)
 
 
 def _report_voice(summary: RenderSummary) -> None:
     """Sentences synthesized and reused; each narrated slide's speech rate and loudness."""
     beats = [b for r in summary.rendered for b in r.manifest.get("narration", [])
-             if b.get("speech")]
+             if b.get("speech") and b.get("source") != "take"]
     if not beats:
         return
     made = sum(1 for b in beats if b.get("synthesized"))
@@ -189,6 +198,40 @@ def _report_voice(summary: RenderSummary) -> None:
                   f"{measured['speech_seconds']:.1f} s of speech, {measured['lufs']:.1f} LUFS")
 
 
+def _report_takes(summary: RenderSummary) -> None:
+    """How many beats speak with the lecturer's takes; each stale beat, with the sentence its
+    take said and the one it should say now; what cannot be used; where the list is."""
+    report = summary.takes
+    if report is None:
+        return
+    from backprop_render.present.recording import TODO_FILE, fallback
+    from narration.takes import BAD, FRESH, MISSING, NEW, STALE
+
+    states = [take.state for take in report.beats]
+    used = sum(state in (FRESH, NEW) for state in states)
+    stale, bad, missing = (states.count(state) for state in (STALE, BAD, MISSING))
+    print(f"  takes from {report.folder}: {used} of {_count(len(states), 'beat')} spoken with "
+          f"your takes; {stale} stale, {bad} unusable, {missing} not recorded yet"
+          + (f" ({fallback(summary.voice)})" if used < len(states) else ""))
+    for take in report.having(STALE):
+        print(f"    stale: {take.beat.id}\n      was: {take.old_sentence}\n"
+              f"      now: {take.beat.text}")
+    for take in report.having(BAD):
+        print(f"    unusable: {take.problem}")
+    for warning in [w for take in report.beats if take.state in (FRESH, NEW)
+                    for w in take.warnings]:
+        print(f"    warning: {warning}")
+    for path, why in report.unknown:
+        print(f"    not a take: {path.name}: {why}")
+    if summary.adopted:
+        print(f"    {_count(len(summary.adopted), 'take')} made elsewhere now "
+              f"{'has a record' if len(summary.adopted) == 1 else 'have records'} of the "
+              f"sentence spoken (found stale if it changes): {', '.join(summary.adopted)}")
+    if stale or bad or missing or report.unknown:
+        print(f"    to record: {summary.out / TODO_FILE}; present/record.html opens at the "
+              "first stale beat")
+
+
 def _report_cache(cache: CacheReport | None) -> None:
     """What the shared cache saved this render, and how large it is."""
     if cache is None:
@@ -197,7 +240,8 @@ def _report_cache(cache: CacheReport | None) -> None:
 
     def both(counts: dict[str, int]) -> str:
         formulas = counts.get("tex", 0) + counts.get("text", 0)
-        return (f"{_count(counts.get('speech', 0), 'sentence')}, "
+        takes = f"{_count(counts['take'], 'take')}, " if counts.get("take") else ""
+        return (f"{_count(counts.get('speech', 0), 'sentence')}, {takes}"
                 f"{formulas} formulas and texts")
 
     print(f"  shared cache {cache.root} ({describe_size(cache.size)} of "

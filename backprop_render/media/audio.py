@@ -120,15 +120,37 @@ def normalise(samples: np.ndarray, rate: int, target: float = TARGET_LUFS) -> np
 
 def narration_from_manifest(manifest: Mapping[str, Any], seconds: float,
                             cache_dir: Path) -> Narration | None:
-    """The slide's narration track from its facts manifest; None if nothing was spoken."""
+    """The slide's narration track from its facts manifest; None if nothing was spoken.
+
+    Each beat's clip is found by who spoke it: the voice's sentences in the voice's folder
+    of `cache_dir`, the lecturer's takes in its `takes` folder (narration/narrator.py). The
+    voice's sentences are brought to the target together, as one voice; each take is at the
+    target already, measured on its own, so a slide that mixes takes and the voice (a stale
+    take's beat) keeps one level."""
     beats = [b for b in manifest.get("narration", []) if b.get("speech")]
     if not beats:
         return None
-    voice = manifest.get("voice")
-    clips = [(cache_dir / str(voice) / f"{b['speech']}.wav", float(b["speech_start"]))
-             for b in beats]
-    track, rate = speech_track(clips, seconds)
-    track = normalise(track, rate)
+    voiced = [b for b in beats if b.get("source", "voice") == "voice"]
+    taken = [b for b in beats if b.get("source") == "take"]
+    voice, rate = _placed(voiced, cache_dir / str(manifest.get("voice")), seconds)
+    takes, take_rate = _placed(taken, cache_dir / "takes", seconds)
+    if voice is not None and takes is not None and rate != take_rate:
+        raise ValueError(f"the takes are at {take_rate} Hz, the voice at {rate} Hz")
+    if voice is not None:
+        voice = normalise(voice, rate)
+    track = voice if takes is None else takes if voice is None else voice + takes
+    rate = rate or take_rate
+    assert track is not None
     speech_seconds = sum(float(b["speech_end"]) - float(b["speech_start"]) for b in beats)
     return Narration(track, rate, loudness(track, rate), speech_seconds,
                      sum(int(b["words"]) for b in beats))
+
+
+def _placed(beats: list[Mapping[str, Any]], folder: Path,
+            seconds: float) -> tuple[np.ndarray | None, int]:
+    """The beats' clips in `folder`, each at its start (where the clip starts, else where
+    its speech does), on a track `seconds` long; None if there are none."""
+    if not beats:
+        return None, 0
+    return speech_track([(folder / f"{b['speech']}.wav",
+                          float(b.get("clip_start", b["speech_start"]))) for b in beats], seconds)
