@@ -120,7 +120,8 @@ def normalise(samples: np.ndarray, rate: int, target: float = TARGET_LUFS) -> np
 
 def narration_from_manifest(manifest: Mapping[str, Any], seconds: float,
                             cache_dir: Path) -> Narration | None:
-    """The slide's narration track from its facts manifest; None if nothing was spoken.
+    """The slide's narration track from its facts manifest; None if nothing was spoken
+    (silence if the slide was spoken with takes: see below).
 
     Each beat's clip is found by who spoke it: the voice's sentences in the voice's folder
     of `cache_dir`, the lecturer's takes in its `takes` folder (narration/narrator.py). The
@@ -129,6 +130,13 @@ def narration_from_manifest(manifest: Mapping[str, Any], seconds: float,
     take's beat) keeps one level."""
     beats = [b for b in manifest.get("narration", []) if b.get("speech")]
     if not beats:
+        if any("take" in b for b in manifest.get("narration", [])):
+            # Spoken with takes, none of which fits, by no voice: silence, so that the slide
+            # joins the lecture's others, which speak.
+            from narration.take_audio import NARRATION_RATE
+
+            silence = np.zeros(round(seconds * NARRATION_RATE), np.float32)
+            return Narration(silence, NARRATION_RATE, float("-inf"), 0.0, 0)
         return None
     voiced = [b for b in beats if b.get("source", "voice") == "voice"]
     taken = [b for b in beats if b.get("source") == "take"]
