@@ -12,7 +12,8 @@ from pathlib import Path
 from backprop_core.params import DECLARED, depends_on
 
 __all__ = ["Slide", "SLIDES", "SLIDE_COUNT", "KICKER", "LECTURE_TITLE", "LECTURE_SUBTITLE",
-           "find_slide", "beat_id", "is_beat_name", "declared_beats", "EVERY_PARAM"]
+           "find_slide", "beat_id", "is_beat_name", "declared_beats", "declared_beat_ids",
+           "EVERY_PARAM"]
 
 KICKER = "NEURAL NETWORKS / BACKPROPAGATION"
 LECTURE_TITLE = "Backpropagation Demystified"
@@ -111,3 +112,8 @@ def declared_beats(slide: Slide) -> list[str]:
         return []
     return [node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
             and any(getattr(d, "id", None) == "beat" for d in node.decorator_list)]
+
+
+def declared_beat_ids() -> list[str]:
+    """Every beat the lecture's scenes declare, by id (`beat_id`), in deck order."""
+    return [beat_id(slide.slug, name) for slide in SLIDES for name in declared_beats(slide)]

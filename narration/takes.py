@@ -304,14 +304,16 @@ class TakesReport:
         return [w for b in self.beats for w in b.warnings]
 
 
-def survey(beats: Sequence[BeatLine], folder: Path, listen: bool = True) -> TakesReport:
-    """Each beat's take in `folder`, and the files that are no beat's take.
+def survey(beats: Sequence[BeatLine], folder: Path, listen: bool = True,
+           known: Collection[str] = ()) -> TakesReport:
+    """Each beat's take in `folder`, and the files that are no take of these beats or of
+    the beats in `known` (ids: the rest of the lecture).
 
     With `listen`, every take is decoded: one that cannot be read or holds no sound is BAD,
     and one far longer or shorter than its sentence warrants, or near-silent, is warned
     about. Raises FileNotFoundError if `folder` is not a folder."""
     listed = TakesFolder.scan(folder)
-    unknown = listed.strays({b.id for b in beats})
+    unknown = listed.strays({*known, *(b.id for b in beats)})
     found = []
     for beat in beats:
         take, extra = listed.take(beat)

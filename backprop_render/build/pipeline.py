@@ -50,7 +50,7 @@ from backprop_render.progress import Progress
 from backprop_render.quality import Quality
 from lecture import contract
 from lecture.language import LECTURE_LANGUAGE
-from lecture.slides import LECTURE_SUBTITLE, LECTURE_TITLE, SLIDES, Slide, beat_id, declared_beats
+from lecture.slides import LECTURE_SUBTITLE, LECTURE_TITLE, SLIDES, Slide, declared_beat_ids
 from lecture.user_cache import CacheError
 from narration.speech import NO_VOICE
 
@@ -683,8 +683,7 @@ class _DeckRender:
 
             requested = {s.stem for s in self.request.slides}
             facts = {"slides": [e.to_json() for e in self.in_folder() if e.stem in requested]}
-            known = [beat_id(s.slug, name) for s in SLIDES for name in declared_beats(s)]
-            self.summary.takes = spoken_report(facts, self.takes.path, known)
+            self.summary.takes = spoken_report(facts, self.takes.path, declared_beat_ids())
         return self.summary.takes
 
     def tell_recording_page(self) -> None:

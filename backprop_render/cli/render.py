@@ -38,6 +38,8 @@ commands:
   setup            install what is missing, check the machine, and stop
   exercises        exercise sheets, answers and Moodle/Canvas quizzes alone, no video:
                    ./render.sh exercises --help
+  takes            your recorded voice: check a takes folder against a render, or cut
+                   takes from one recording by its Audacity labels: ./render.sh takes --help
   sweep            many variants at once, on Dask: ./render.sh sweep --help
   worker ADDRESS   a Dask worker for sweeps run on a cluster: ./render.sh worker --help
   scheduler        a Dask scheduler for those workers (tcp://HOST:8786)
@@ -66,6 +68,9 @@ what a render writes into the output folder (default: {DEFAULT_OUT}):
   facts.json       the parameters, the lesson, and each slide's facts: every number traced
   present/         an offline presenter: open present/index.html (no internet, no server);
                    pauses at every beat (unless --no-present)
+  present/record.html  records each beat in your own voice, for --takes
+  takes-todo.md    with --takes: the beats to record again (stale: the sentence changed),
+                   the unusable takes, the missing ones and the files for no beat
   lecture.pptx     the same beats for PowerPoint/Impress: one slide per beat, its video
                    playing by itself (at most 720p), narration as speaker notes
   handout.pdf      one page per slide: its still and its narration, as tagged text
@@ -79,6 +84,8 @@ examples:
   ./render.sh --quality preview --slides 2,6   two slides, fast
   ./render.sh --set lr=0.1 --out out/lr-0.1    another learning rate, in its own folder
   ./render.sh --theme light --out out/light    white background, for slide decks
+  ./render.sh --takes my-takes                 in your own voice, recorded with
+                                               present/record.html
   ./render.sh facts --set x=3 > lesson.json
 
 exit status: 0 done; 1 a slide failed to render; 2 bad input (nothing rendered);
@@ -199,35 +206,26 @@ def _report_voice(summary: RenderSummary) -> None:
 
 
 def _report_takes(summary: RenderSummary) -> None:
-    """How many beats speak with the lecturer's takes; each stale beat, with the sentence its
-    take said and the one it should say now; what cannot be used; where the list is."""
+    """How many beats speak with the lecturer's takes, each stale beat with the sentence its
+    take said and the one it should say now, what cannot be used, where the list is."""
     report = summary.takes
     if report is None:
         return
-    from backprop_render.present.recording import TODO_FILE, fallback
-    from narration.takes import BAD, FRESH, MISSING, NEW, STALE
+    from backprop_render.present.recording import TODO_FILE, fallback, report_lines
+    from narration.takes import FRESH, NEW
 
-    states = [take.state for take in report.beats]
-    used = sum(state in (FRESH, NEW) for state in states)
-    stale, bad, missing = (states.count(state) for state in (STALE, BAD, MISSING))
-    print(f"  takes from {report.folder}: {used} of {_count(len(states), 'beat')} spoken with "
-          f"your takes; {stale} stale, {bad} unusable, {missing} not recorded yet"
-          + (f" ({fallback(summary.voice)})" if used < len(states) else ""))
-    for take in report.having(STALE):
-        print(f"    stale: {take.beat.id}\n      was: {take.old_sentence}\n"
-              f"      now: {take.beat.text}")
-    for take in report.having(BAD):
-        print(f"    unusable: {take.problem}")
-    for warning in [w for take in report.beats if take.state in (FRESH, NEW)
-                    for w in take.warnings]:
-        print(f"    warning: {warning}")
-    for path, why in report.unknown:
-        print(f"    not a take: {path.name}: {why}")
+    first, *more = report_lines(report)
+    unspoken = any(take.state not in (FRESH, NEW) for take in report.beats)
+    if unspoken:
+        first += f" ({fallback(summary.voice)})"
+    print(f"  takes from {report.folder}: {first}")
+    for line in more:
+        print(f"    {line}")
     if summary.adopted:
         print(f"    {_count(len(summary.adopted), 'take')} made elsewhere now "
               f"{'has a record' if len(summary.adopted) == 1 else 'have records'} of the "
               f"sentence spoken (found stale if it changes): {', '.join(summary.adopted)}")
-    if stale or bad or missing or report.unknown:
+    if unspoken or report.unknown:
         print(f"    to record: {summary.out / TODO_FILE}; present/record.html opens at the "
               "first stale beat")
 

@@ -20,7 +20,7 @@ from narration.speech import write_whole
 from narration.takes import BAD, FRESH, MISSING, NEW, STALE, TakesReport
 
 __all__ = ["TAKES_DATA", "TODO_FILE", "takes_page_data", "write_takes_data", "takes_todo",
-           "fallback"]
+           "fallback", "report_lines"]
 
 TAKES_DATA = "takes.js"
 TODO_FILE = "takes-todo.md"
@@ -101,3 +101,22 @@ def takes_todo(report: TakesReport, voice: str) -> str:
     if not (stale or bad or missing or warnings or report.unknown):
         lines += ["Nothing to record: every beat speaks with its take.", ""]
     return "\n".join(lines)
+
+
+def report_lines(report: TakesReport) -> list[str]:
+    """The takes in a few lines for the terminal (the others indented under the first): how
+    many beats a take speaks, then each stale beat with the sentence its take said and the
+    one it should say now, each unusable take, each warning about a take in use and each
+    file for no beat."""
+    states = [take.state for take in report.beats]
+    used = [take for take in report.beats if take.state in (FRESH, NEW)]
+    lines = [f"{len(used)} of {len(states)} beats speak with your takes; "
+             f"{states.count(STALE)} stale, {states.count(BAD)} unusable, "
+             f"{states.count(MISSING)} not recorded yet"]
+    for take in report.having(STALE):
+        lines += [f"stale: {take.beat.id}", f"  was: {take.old_sentence}",
+                  f"  now: {take.beat.text}"]
+    lines += [f"unusable: {take.problem}" for take in report.having(BAD)]
+    lines += [f"warning: {warning}" for take in used for warning in take.warnings]
+    lines += [f"not a take: {path.name}: {why}" for path, why in report.unknown]
+    return lines
