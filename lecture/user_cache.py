@@ -1,8 +1,8 @@
 """One cache per user for what is keyed by content, shared by every output folder and run.
 
-Synthesized sentences, typeset formulas and texts, and parsed SVGs do not depend on the
-folder a render writes to: a variant (`--set lr=0.1 --out out/lr-0.1`), the light theme or a
-sweep's worker needs most of them again. They live here, in the platform's cache folder
+Synthesized sentences, a lecturer's processed takes, typeset formulas and texts, and parsed
+SVGs do not depend on the folder a render writes to: a variant (`--set lr=0.1 --out
+out/lr-0.1`), the light theme or a sweep's worker needs most of them again. They live here, in the platform's cache folder
 (`platformdirs`: `$XDG_CACHE_HOME/backprop-lecture`, else `~/.cache/backprop-lecture`) or
 the folder `--cache-dir` names; the output folder keeps what is its own (each slide's
 Manim segments).

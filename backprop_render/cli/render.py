@@ -190,14 +190,17 @@ def report(summary: RenderSummary) -> None:
 
 def _report_voice(summary: RenderSummary) -> None:
     """Sentences synthesized and reused; each narrated slide's speech rate and loudness."""
-    beats = [b for r in summary.rendered for b in r.manifest.get("narration", [])
-             if b.get("speech") and b.get("source") != "take"]
-    if not beats:
+    spoken = [b for r in summary.rendered for b in r.manifest.get("narration", [])
+              if b.get("speech")]
+    if not spoken:
         return
+    beats = [b for b in spoken if b.get("source", "voice") == "voice"]  # not the takes
     made = sum(1 for b in beats if b.get("synthesized"))
     print(f"  narration: {_count(made, 'sentence')} synthesized, {len(beats) - made} reused "
-          f"from the speech cache" + (f" ({_count(len(summary.kept), 'kept slide')} not "
-                                      "voiced again)" if summary.kept else ""))
+          f"from the speech cache" + (f", {len(spoken) - len(beats)} your takes"
+                                      if len(spoken) > len(beats) else "")
+          + (f" ({_count(len(summary.kept), 'kept slide')} not voiced again)"
+             if summary.kept else ""))
     for result in summary.rendered:
         measured = result.manifest.get("audio")
         if measured:
