@@ -2,10 +2,10 @@
 
 Synthesized sentences, a lecturer's processed takes, typeset formulas and texts, and parsed
 SVGs do not depend on the folder a render writes to: a variant (`--set lr=0.1 --out
-out/lr-0.1`), the light theme or a sweep's worker needs most of them again. They live here, in the platform's cache folder
-(`platformdirs`: `$XDG_CACHE_HOME/backprop-lecture`, else `~/.cache/backprop-lecture`) or
-the folder `--cache-dir` names; the output folder keeps what is its own (each slide's
-Manim segments).
+out/lr-0.1`), the light theme or a sweep's worker needs most of them again. They live here,
+in the platform's cache folder (`platformdirs`: `$XDG_CACHE_HOME/backprop-lecture`, else
+`~/.cache/backprop-lecture`) or the folder `--cache-dir` names; the output folder keeps what
+is its own (each slide's Manim segments).
 
 - **Storage**: `diskcache` (SQLite and files): safe under concurrent processes (a render's
   slide jobs, two renders, a sweep's workers on one machine), bounded in size with

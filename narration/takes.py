@@ -67,6 +67,12 @@ class BeatLine:
     def words(self) -> int:
         return len((self.spoken or self.text).split())
 
+    @classmethod
+    def said(cls, slug: str, slide: int, beat: Mapping[str, Any]) -> BeatLine:
+        """The beat as a slide's manifest records it (its narration entry)."""
+        return cls(beat_id(slug, str(beat["beat"])), slide, str(beat["beat"]),
+                   str(beat.get("text", "")), str(beat.get("spoken", "")))
+
 
 def lecture_beats(facts: Mapping[str, Any]) -> list[BeatLine]:
     """Every narrated beat of a render, in lecture order, from its facts.json document."""
@@ -80,9 +86,7 @@ def _narrated(facts: Mapping[str, Any]) -> list[tuple[BeatLine, Mapping[str, Any
         number = int(entry["number"])
         slug = str(entry.get("slug") or SLIDES[number - 1].slug)
         for beat in (entry.get("manifest") or {}).get("narration") or []:
-            found.append((BeatLine(beat_id(slug, str(beat["beat"])), number,
-                                   str(beat["beat"]), str(beat.get("text", "")),
-                                   str(beat.get("spoken", ""))), beat))
+            found.append((BeatLine.said(slug, number, beat), beat))
     return found
 
 

@@ -460,6 +460,8 @@ class _DeckRender:
             self.cache = use_user_cache(self.request.cache_dir, self.request.cache_size)
         except CacheError as error:
             raise UsageError(str(error)) from None
+        # The takes folder, or none, for this run's slide jobs and their Manim processes.
+        _restore(contract.TAKES, str(self.takes.path) if self.takes is not None else None)
         # What the user cache holds now, as folders rendered before issue 30 kept it: never
         # read again (the parsed SVGs there are pickles), so not kept either.
         old = self.folder.path / CACHE_DIR
@@ -787,7 +789,7 @@ def _takes_folder(path: Path | None) -> Any:
     from narration.takes import TakesFolder
 
     try:
-        return TakesFolder.scan(path)
+        return TakesFolder.scan(path.absolute())  # as the slides' Manim processes find it
     except OSError as error:
         raise UsageError(f"{error}; --takes names the folder of your recorded takes "
                          "(docs/presenting.md#rendering-with-your-takes)") from None
@@ -859,8 +861,6 @@ def run(request: RenderRequest, progress: Progress,
     """
     given = os.environ.get(contract.CACHE)
     given_takes = os.environ.get(contract.TAKES)
-    # The takes folder, for this run's slide jobs and their Manim processes only.
-    _restore(contract.TAKES, str(request.takes) if request.takes is not None else None)
     full: tuple[Path, Path | None] | None = None
     with OutputFolder(request.out) as folder:
         deck = _DeckRender(request, folder, progress, renderer or render_slide)

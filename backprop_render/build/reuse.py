@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from backprop_render import REPO
 from backprop_render.quality import Quality
-from lecture.slides import Slide, beat_id
+from lecture.slides import Slide
 from narration.speech import NO_VOICE, engine_identity
 
 if TYPE_CHECKING:
@@ -378,8 +378,7 @@ def changed_takes(slide: Slide, manifest: Mapping[str, Any], takes: TakesFolder)
 
     changed = []
     for said in manifest.get("narration") or []:
-        line = BeatLine(beat_id(slide.slug, str(said["beat"])), slide.number,
-                        str(said["beat"]), str(said.get("text", "")), str(said.get("spoken", "")))
+        line = BeatLine.said(slide.slug, slide.number, said)
         recorded = (said.get("take") or {}).get("found")
         if recorded != takes.take(line)[0].identity():
             changed.append(line.id)

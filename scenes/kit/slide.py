@@ -14,9 +14,9 @@ subcaption (the `.srt` the pipeline ships). With a voice ($BACKPROP_VOICE, see
 speech.py) or the lecturer's take of the beat ($BACKPROP_TAKES, narrator.py) the beat's
 sentence is spoken: the beat lasts at least its speech plus a pause, and the subcaption
 follows the speech; without either (`none`, the default when the scene runs outside the
-pipeline, as in the tests) it lasts at least as long as its sentence takes to read. Numbers only ever come from lesson paths through `say`,
-`tex`, `text` and `number`, which format them with the core's rules and record
-them for the facts manifest.
+pipeline, as in the tests) it lasts at least as long as its sentence takes to read.
+Numbers only ever come from lesson paths through `say`, `tex`, `text` and `number`, which
+format them with the core's rules and record them for the facts manifest.
 """
 
 from __future__ import annotations

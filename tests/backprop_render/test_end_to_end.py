@@ -813,9 +813,10 @@ def test_28_a_slide_spoken_with_takes_follows_them(deck: Deck, facts, tmp_path: 
         spoken = samples[round(beat["speech_start"] * rate):round(beat["speech_end"] * rate)]
         assert audio.loudness(spoken, rate) == pytest.approx(audio.TARGET_LUFS, abs=1.5), name
         if name in said:
-            # The take's speech, found in it, starts as the voice's would.
+            # The take's speech, found in it, starts as the voice's would (a sliver of a
+            # syllable at its end, shorter than a word, is no speech).
             assert beat["speech_start"] - beat["start"] == pytest.approx(SPEECH_LEAD, abs=1e-6)
-            assert beat["speech_end"] - beat["speech_start"] == pytest.approx(said[name], abs=0.05)
+            assert beat["speech_end"] - beat["speech_start"] == pytest.approx(said[name], abs=0.15)
     long = narration[1]  # lasts as long as its take, and the pause after it
     assert long["end"] - long["speech_end"] == pytest.approx(BEAT_PAUSE + 0.06, abs=0.08)
     before = next(b for b in _narration(facts, slide) if b["beat"] == long["beat"])
