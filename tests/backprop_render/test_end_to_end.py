@@ -775,7 +775,7 @@ def test_28_a_slide_spoken_with_takes_follows_them(deck: Deck, facts, tmp_path: 
     said = {}  # beat -> how long its take speaks
     for index, beat in enumerate(beats[:-2]):
         # Beat 2 speaks far longer than its animations and the voice took; the formats vary.
-        seconds = 10.0 if index == 1 else 2.5 + 0.5 * index
+        seconds = 14.0 if index == 1 else 2.5 + 0.5 * index
         samples, (first, last) = speechlike(seconds, 48000, seed=index, lead=0.4, tail=0.6)
         path = write_audio(folder / f"{beat.id}{('.wav', '.ogg', '.mp3', '.flac')[index % 4]}",
                            samples, 48000, channels=1 + index % 2)
