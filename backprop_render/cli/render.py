@@ -197,7 +197,7 @@ def _report_voice(summary: RenderSummary) -> None:
     beats = [b for b in spoken if b.get("source", "voice") == "voice"]  # not the takes
     made = sum(1 for b in beats if b.get("synthesized"))
     print(f"  narration: {_count(made, 'sentence')} synthesized, {len(beats) - made} reused "
-          f"from the speech cache" + (f", {len(spoken) - len(beats)} your takes"
+          f"from the speech cache" + (f", {_count(len(spoken) - len(beats), 'take')} of yours"
                                       if len(spoken) > len(beats) else "")
           + (f" ({_count(len(summary.kept), 'kept slide')} not voiced again)"
              if summary.kept else ""))
