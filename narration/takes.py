@@ -332,7 +332,7 @@ def spoken_report(facts: Mapping[str, Any], folder: Path,
                   known: Collection[str] = ()) -> TakesReport:
     """Each beat's take as a render spoke it, from its facts.json document (each beat's
     "take", narration/narrator.py), and the files in `folder` that are no take of a beat
-    in `known` or in `facts`."""
+    in `known` or in `facts`, or not the one its record names."""
     found = []
     narrated = _narrated(facts)
     for line, said in narrated:
@@ -346,9 +346,12 @@ def spoken_report(facts: Mapping[str, Any], folder: Path,
                               warnings=tuple(take.get("warnings") or ()),
                               sha256=what.get("sha256"), old_sentence=what.get("old")))
     try:
-        strays = TakesFolder.scan(folder).strays({*known, *(line.id for line, _ in narrated)})
+        listing = TakesFolder.scan(folder)
     except FileNotFoundError as error:
-        strays = [(folder, str(error))]
+        return TakesReport(folder, tuple(found), ((folder, str(error)),))
+    strays = listing.strays({*known, *(line.id for line, _ in narrated)})
+    for take in found:  # a beat's other files, beside the one its record names
+        strays += listing.take(take.beat)[1]
     return TakesReport(folder, tuple(found), tuple(strays))
 
 

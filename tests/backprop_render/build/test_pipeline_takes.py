@@ -74,8 +74,9 @@ def record(folder: Path, slide: int, name: str, sentence: str, seed: int = 1) ->
 
 @pytest.fixture
 def deck(tmp_path: Path, monkeypatch) -> tuple[Path, Path]:
-    """Takes of the three beats, slide 4's for lr = 0.01, one file of no beat; the recording
-    page's build stood in for (tests/backprop_render/present cover it)."""
+    """Takes of the three beats, slide 4's for lr = 0.01, a second file for a beat and one for
+    no beat; the recording page's build stood in for (tests/backprop_render/present cover
+    it)."""
     def present(folder, entries) -> present_build.PresentResult:
         (folder.path / "present").mkdir(exist_ok=True)
         return present_build.PresentResult()
@@ -86,7 +87,8 @@ def deck(tmp_path: Path, monkeypatch) -> tuple[Path, Path]:
     record(folder, 2, "opening", "Slide 2 opens.")
     record(folder, 4, "opening", "Slide 4 opens.")
     record(folder, 4, "take_one_step", "We step by lr = 0.01.")
-    write_audio(folder / "gradient-descent.take_one_stpe.wav", speechlike(2.0, 8000)[0], 8000)
+    for name in ("gradient-descent.take_one_stpe", "forward-propagation.opening"):
+        write_audio(folder / f"{name}.wav", speechlike(2.0, 8000)[0], 8000)
     return tmp_path / "out", folder
 
 
@@ -104,7 +106,9 @@ def test_a_new_lr_makes_exactly_the_beats_whose_sentences_changed_stale(deck) ->
     assert all(b["source"] == TAKE for e in facts["slides"] for b in e["manifest"]["narration"])
     assert [(p.name, why) for p, why in summary.takes.unknown] == [
         ("gradient-descent.take_one_stpe.wav",
-         "no beat of the lecture is called 'gradient-descent.take_one_stpe'")]
+         "no beat of the lecture is called 'gradient-descent.take_one_stpe'"),
+        ("forward-propagation.opening.wav", "not used: the record of beat "
+         "forward-propagation.opening names forward-propagation.opening.ogg")]
     assert "gradient-descent.take_one_stpe.wav" in (out / TODO_FILE).read_text()
 
     renderer = SpeakingRenderer()
@@ -150,6 +154,7 @@ def test_a_take_recorded_again_renders_only_its_slide(deck) -> None:
 def test_a_take_made_elsewhere_gets_its_record_and_is_not_rendered_for_it(deck) -> None:
     out, folder = deck
     (folder / "forward-propagation.opening.json").unlink()  # a file from Audacity, say
+    (folder / "forward-propagation.opening.wav").unlink()  # else: which one is the take?
     summary = render(out, folder, SpeakingRenderer())
     assert states(summary)["forward-propagation.opening"] == NEW
     assert summary.adopted == ["forward-propagation.opening"]
