@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 from lecture import contract
 from lecture.user_cache import UserCache
 from narration import take_audio
+from narration.loudness import TARGET_LUFS
 from narration.speech import Narrator, wav_bytes, wav_seconds, write_whole
 from narration.takes import BAD, MISSING, BeatLine, BeatTake, TakesFolder, take_warnings
 
@@ -65,8 +66,6 @@ class Said:
 
 def take_key(sha256: str) -> str:
     """A processed take's name: the file's hash and everything that processes it."""
-    from backprop_render.media.audio import TARGET_LUFS
-
     record = {"sha256": sha256, "processing": take_audio.PROCESSING,
               "rate": take_audio.NARRATION_RATE, "target": TARGET_LUFS}
     return hashlib.sha256(json.dumps(record, sort_keys=True).encode("utf-8")).hexdigest()

@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from backprop_render.media.audio import TARGET_LUFS, loudness
 from lecture import contract
 from lecture.user_cache import UserCache
 from narration import takes
+from narration.loudness import TARGET_LUFS, loudness
 from narration.narrator import SILENT, TAKE, TAKES_FOLDER, VOICE, BeatNarrator
 from narration.speech import NO_VOICE, Narrator, Speech, read_wav
 from narration.takes import BAD, FRESH, MISSING, NEW, STALE
