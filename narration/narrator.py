@@ -142,7 +142,7 @@ class BeatNarrator:
         if self._listing is None and not self._listing_problem:
             try:
                 self._listing = TakesFolder.scan(self.takes)
-            except (FileNotFoundError, OSError) as error:
+            except OSError as error:  # gone since the render started
                 self._listing_problem = str(error)
         if self._listing is None:
             return BeatTake(line, MISSING, problem=self._listing_problem)
