@@ -631,8 +631,7 @@ class _DeckRender:
         assert self.lecture is not None
         text = script.lecture_script(f"{LECTURE_TITLE}: {LECTURE_SUBTITLE}",
                                      [e.to_json() for e in entries], self.lecture.to_json())
-        path = self.folder.path / script.SCRIPT_FILE
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        if self.folder.read_text(script.SCRIPT_FILE) != text:
             self.folder.write_text(script.SCRIPT_FILE, text)
 
     def prepare_presentation(self, entry: records.SlideEntry) -> None:
@@ -722,7 +721,9 @@ class _DeckRender:
             self.summary.warnings.append(f"the sentences of the takes made elsewhere could not "
                                          f"be recorded in {report.folder} ({error}): they "
                                          "will not be found stale when their sentence changes")
-        self.folder.write_text(TODO_FILE, takes_todo(report, self.request.voice))
+        todo = takes_todo(report, self.request.voice)
+        if self.folder.read_text(TODO_FILE) != todo:  # an unchanged render writes nothing
+            self.folder.write_text(TODO_FILE, todo)
 
     def save(self) -> None:
         """Write facts.json and the state if they changed (an unchanged run writes nothing)."""

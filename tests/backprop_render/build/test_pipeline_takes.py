@@ -126,9 +126,14 @@ def test_a_new_lr_makes_exactly_the_beats_whose_sentences_changed_stale(deck) ->
     page = (out / "present" / TAKES_DATA).read_text()
     assert '"state": "stale"' in page and '"old": "We step by lr = 0.01."' in page
 
-    renderer = SpeakingRenderer()
+    def stamps() -> dict[str, int]:
+        return {p.name: p.stat().st_mtime_ns for p in [*out.iterdir(), *folder.iterdir(),
+                                                       *(out / "present").iterdir()]}
+
+    before, renderer = stamps(), SpeakingRenderer()
     assert states(render(out, folder, renderer, lr=0.02)) == states(summary)
     assert renderer.calls == []  # a stale take stays stale, and its slide as it was
+    assert stamps() == before  # nothing written, in the output folder or the takes'
 
 
 def test_a_take_recorded_again_renders_only_its_slide(deck) -> None:
