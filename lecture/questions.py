@@ -48,7 +48,8 @@ if TYPE_CHECKING:  # the lesson (numpy) loads where a question is posed, not to 
     from lecture.facts import FactRecorder
 
 __all__ = ["BANK_FILE", "Question", "Choice", "Posed", "LeftOut", "Paper", "BankError",
-           "CheckpointWords", "CHECKPOINT_MODES", "DEFAULT_CHECKPOINTS", "load_bank", "bank",
+           "CheckpointWords", "PRESENTER_WORDS", "CHECKPOINT_MODES", "DEFAULT_CHECKPOINTS",
+           "load_bank", "bank",
            "load_checkpoint_words", "checkpoint_words", "checkpoints_at", "checkpoint_record",
            "checkpoint_beat", "checkpoint_entry", "check_bank", "pose", "pose_one", "describe",
            "plain_decimal", "bounds", "verdict_values", "work_out"]
@@ -105,6 +106,12 @@ class CheckpointWords:
     accepted: str  # after a number's answer: "(any answer from @low to @high is right)"
     think_seconds: float  # how long the card stays after the question is said
     answers_heading: str  # the handout's last page, the checkpoints' answers
+    reveal: str  # the presenter's button that shows the answer
+    reveal_hint: str  # what a screen reader hears while the answer is hidden ("Press A ...")
+
+
+# Words only the presenter page shows (from the deck's data): not in a slide's render key.
+PRESENTER_WORDS = ("reveal", "reveal_hint")
 
 
 @dataclass(frozen=True)
@@ -390,7 +397,10 @@ def checkpoint_record(slide: int, mode: str, path: Path = BANK_FILE) -> dict[str
         return {"unreadable": str(error)}
     asked = [raw for raw in data.get("question", []) if isinstance(raw, dict)
              and raw.get("checkpoint") is True and raw.get("slide") == slide]
-    return {"words": data.get("checkpoint"), "questions": asked} if asked else None
+    words = data.get("checkpoint")
+    if isinstance(words, dict):
+        words = {k: v for k, v in words.items() if k not in PRESENTER_WORDS}
+    return {"words": words, "questions": asked} if asked else None
 
 
 # ----- what a student works out from the printed numbers -------------------------------------

@@ -215,7 +215,16 @@ def _deck_data(beats: list[_Beat], entries: Sequence[dict[str, Any]],
         # The recording page (record.html) names each take by its beat's id and writes
         # beside it the record narration/takes.py reads.
         "take_record": {"format": takes.RECORD_FORMAT, "version": takes.RECORD_VERSION},
+        # What the page says at a checkpoint, from the question bank's words.
+        "checkpoint_words": _checkpoint_words() if any(b.checkpoint for b in beats) else None,
     }
+
+
+def _checkpoint_words() -> dict[str, str]:
+    from lecture.questions import PRESENTER_WORDS, checkpoint_words
+
+    words = checkpoint_words()
+    return {name: getattr(words, name) for name in PRESENTER_WORDS}
 
 
 def build(out: OutputFolder, entries: Sequence[dict[str, Any]]) -> PresentResult:

@@ -261,6 +261,10 @@ def test_a_checkpoints_render_key_is_its_slides_part_of_the_bank_as_written(tmp_
                         encoding="utf-8")
     assert checkpoint_record(3, "all", reworded) != record
     assert checkpoint_record(6, "all", reworded) == checkpoint_record(6, "all")
+    presenter = tmp_path / "presenter.toml"  # the page's words draw nothing on a slide
+    presenter.write_text(text.replace('reveal = "Reveal the answer"', 'reveal = "Show it"'),
+                         encoding="utf-8")
+    assert checkpoint_record(3, "all", presenter) == record
     with pytest.raises(ValueError, match="all, none"):
         checkpoint_record(3, "some")
 
@@ -273,6 +277,8 @@ answer = "Answer: @answer"
 accepted = "(@low to @high)"
 think_seconds = 3
 answers_heading = "Answers"
+reveal = "Show"
+reveal_hint = "Press A."
 '''
 
 

@@ -166,6 +166,7 @@
     }
     asking = i;
     document.getElementById("checkpoint-badge").textContent = asked.badge;
+    button("reveal").textContent = deck.checkpoint_words.reveal;
     document.getElementById("checkpoint-question").textContent = asked.question;
     const list = document.getElementById("checkpoint-choices");
     list.replaceChildren(...asked.choices.map((choice) => {
@@ -181,7 +182,7 @@
     questionBox.hidden = false;
     const choices = asked.choices.map((c) => `${c.letter}) ${c.text}`).join(" ");
     narration.textContent = [asked.badge + ".", asked.question, choices,
-      open ? `${answerText(asked)} ${asked.solution}` : "Press A to reveal the answer."]
+      open ? `${answerText(asked)} ${asked.solution}` : deck.checkpoint_words.reveal_hint]
       .filter(Boolean).join(" ");
   }
 

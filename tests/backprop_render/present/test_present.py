@@ -335,6 +335,8 @@ def test_a_checkpoint_reaches_the_presenter_the_notes_the_handout_and_the_script
     deck = json.loads((out / "present" / "deck.js").read_text().split("window.DECK = ", 1)[1][:-2])
     asked = [b for b in deck["beats"] if b["checkpoint"]]
     assert [(b["slide"], b["beat"], b["checkpoint"]) for b in asked] == [(2, 2, ASKED)]
+    assert deck["checkpoint_words"] == {"reveal": checkpoint_words().reveal,
+                                        "reveal_hint": checkpoint_words().reveal_hint}
     notes = ("Pause and predict: How does ŷ = 2.1 compare with y = 4?\n"
              "a) Too low.  b) Too high.\nAnswer: a) Too low.\n"
              "The error y − ŷ = 1.9 is positive.")
