@@ -38,6 +38,7 @@ from backprop_render.system import usable_cores
 from lecture.language import LECTURE_LANGUAGE
 from lecture.palettes import THEMES
 from lecture.slides import LECTURE_SUBTITLE, LECTURE_TITLE, beat_id
+from lecture.templates import keep_together
 from narration import takes
 
 if TYPE_CHECKING:  # PyAV, Pillow and numpy load when something is cut or drawn, not to find
@@ -206,7 +207,7 @@ def _deck_data(beats: list[_Beat], entries: Sequence[dict[str, Any]],
         # A beat's id (lecture/slides.py) is what a recorded voice or a translation keys on.
         "beats": [{"slide": b.slide["number"], "beat": b.index + 1,
                    "id": beat_id(b.slide["slug"], b.name) if b.name else None, "name": b.name,
-                   "text": b.text, "speech": b.speech, "checkpoint": b.checkpoint,
+                   "text": b.text, "speech": b.speech, "checkpoint": _on_page(b.checkpoint),
                    # the speaker window's notes, where they say more than the sentence
                    "notes": _notes(b) if b.checkpoint else None,
                    "video": f"beats/{b.file}.mp4",
@@ -218,6 +219,16 @@ def _deck_data(beats: list[_Beat], entries: Sequence[dict[str, Any]],
         # What the page says at a checkpoint, from the question bank's words.
         "checkpoint_words": _checkpoint_words() if any(b.checkpoint for b in beats) else None,
     }
+
+
+def _on_page(asked: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A checkpoint as the page shows it: its question, choices and solution never broken
+    next to an operator (the page breaks the lines; the card on the video does the same)."""
+    if asked is None:
+        return None
+    return {**asked, "question": keep_together(asked["question"]),
+            "solution": keep_together(asked["solution"]),
+            "choices": [{**c, "text": keep_together(c["text"])} for c in asked["choices"]]}
 
 
 def _checkpoint_words() -> dict[str, str]:

@@ -17,6 +17,7 @@ from manim import DOWN, LEFT, MathTex, Mobject, Text, VGroup
 
 from backprop_core import format_fact
 from lecture.facts import FactRecorder
+from lecture.templates import unbroken_groups
 from scenes.kit import notation, theme
 from scenes.kit.formula import PLACEHOLDER, Formula, Part
 from scenes.kit.placement import fit_width
@@ -26,8 +27,6 @@ __all__ = ["FactMaker", "Typesetter", "PLACEHOLDER", "value_tag", "paragraph"]
 # The width of an average character of DejaVu Sans per unit of font size (0.216 Manim units
 # at 30, measured over a sentence of the question bank): where a paragraph breaks its lines.
 _CHARACTER_WIDTH = 0.0072
-# A line never breaks next to these: "ŷ = 2.1" and "w·x + b" stay whole.
-_OPERATORS = frozenset("= + − - × · ≈ := < > ≤ ≥".split())
 
 
 class FactMaker(Protocol):
@@ -130,15 +129,7 @@ def paragraph(facts: FactMaker, sentence: str, width: float, font_size: float = 
                                word)
 
     room = width / (_CHARACTER_WIDTH * font_size)
-    words: list[str] = []
-    glue = False  # the last word was an operator: the next one stays with it
-    for word in sentence.split():
-        operator = word in _OPERATORS
-        if words and (operator or glue):
-            words[-1] += " " + word
-        else:
-            words.append(word)
-        glue = operator
+    words = unbroken_groups(sentence)  # never broken next to an operator
     lines: list[list[str]] = []
     length = 0
     for word in words:

@@ -298,3 +298,14 @@ def test_a_malformed_checkpoint_is_refused_with_a_message(tmp_path, change, mess
     assert question.checkpoint
     with pytest.raises(BankError, match=re.escape(message)):
         bank_from(tmp_path, CHECKPOINTED.replace(*change))
+
+
+def test_a_page_never_breaks_a_line_next_to_an_operator():
+    from lecture.templates import keep_together, unbroken_groups
+
+    sentence = "With y = 4 and (y − ŷ)² = 3.61, what is w·x + b?"
+    assert unbroken_groups(sentence) == ["With", "y = 4", "and", "(y − ŷ)² = 3.61,", "what",
+                                         "is", "w·x + b?"]
+    assert keep_together(sentence) == ("With y\u00a0=\u00a04 and (y\u00a0−\u00a0ŷ)²\u00a0=\u00a0"
+                                       "3.61, what is w·x\u00a0+\u00a0b?")
+    assert keep_together("no operator here") == "no operator here"

@@ -334,7 +334,10 @@ def test_a_checkpoint_reaches_the_presenter_the_notes_the_handout_and_the_script
     build(out, entries)
     deck = json.loads((out / "present" / "deck.js").read_text().split("window.DECK = ", 1)[1][:-2])
     asked = [b for b in deck["beats"] if b["checkpoint"]]
-    assert [(b["slide"], b["beat"], b["checkpoint"]) for b in asked] == [(2, 2, ASKED)]
+    # on the page, never a line break next to an operator
+    page = {**ASKED, "question": "How does ŷ\u00a0=\u00a02.1 compare with y\u00a0=\u00a04?",
+            "solution": "The error y\u00a0−\u00a0ŷ\u00a0=\u00a01.9 is positive."}
+    assert [(b["slide"], b["beat"], b["checkpoint"]) for b in asked] == [(2, 2, page)]
     assert deck["checkpoint_words"] == {"reveal": checkpoint_words().reveal,
                                         "reveal_hint": checkpoint_words().reveal_hint}
     notes = ("Pause and predict: How does ŷ = 2.1 compare with y = 4?\n"
