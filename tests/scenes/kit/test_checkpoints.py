@@ -94,6 +94,8 @@ answer = "It is @answer"
 accepted = "(@low to @high)"
 think_seconds = 0.5
 answers_heading = "Answers"
+reveal = "Show"
+reveal_hint = "Press A."
 
 [[question]]
 id = "first"
