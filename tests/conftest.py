@@ -9,11 +9,15 @@ import tempfile
 
 import pytest
 
+from tests import slide_cache
+
 # Renders the tests start (in this process or through render.sh) keep their user cache
 # (lecture/user_cache.py) in a folder of this test process, not in the tester's own.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="backprop-test-cache-")
 atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], True)
 os.environ.pop("BACKPROP_CACHE", None)
+
+slide_cache.make_for_run()  # before xdist starts the workers: they share it
 
 
 def pytest_addoption(parser) -> None:
