@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import re
 import shutil
 import tempfile
 
@@ -27,16 +28,26 @@ def pytest_addoption(parser) -> None:
                           "assets/default_params.toml and README.md")
 
 
-def _cost_rank(item: pytest.Item) -> int:
+# The slides' test files, costliest first (CPU seconds of their constructions, summed from
+# `--durations=0`; refresh when a slide's tests change much). Only the order depends on it.
+SLIDE_FILE_COST = {5: 80, 4: 75, 6: 70, 3: 40, 8: 30, 2: 25, 7: 25, 1: 20}
+_SLIDE_FILE = re.compile(r"tests/scenes/test_s(\d\d)_")
+
+
+def _cost_rank(item: pytest.Item) -> tuple[int, float]:
     if item.get_closest_marker("e2e"):
-        return 0  # minutes of wall time, mostly Manim processes of its own
-    if "tests/scenes/" in item.nodeid:
-        return 1  # tens of seconds a file: slide constructions
-    return 2  # seconds
+        return 0, 0.0  # minutes of wall time, mostly Manim processes of its own
+    slide = _SLIDE_FILE.match(item.nodeid)
+    if slide:  # tens of seconds a file: slide constructions
+        return 1, -SLIDE_FILE_COST.get(int(slide[1]), 0)
+    if item.nodeid.startswith("tests/scenes/"):
+        return 2, 0.0  # a few seconds a file: formulas typeset, parts of scenes
+    return 3, 0.0  # seconds
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The costliest files first. `--dist loadfile` hands whole files to the test processes in
-    this order (pyproject turns off xdist's own order, by number of tests), so the long ones
-    start at once and the last file to finish is a short one."""
+    this order (pyproject turns off xdist's own order, by number of tests): the longest start
+    at once, and the last files to finish are short ones, so neither process waits for the
+    other at the end (longest-first scheduling)."""
     items.sort(key=_cost_rank)  # stable: the order within a file stays
