@@ -25,6 +25,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable
+from unittest import mock
 
 import pytest
 from manim import config, tempconfig
@@ -133,28 +134,21 @@ def _construct_here(slide: Slide, params: dict[str, Any]) -> Any:
     folder = Path(tempfile.mkdtemp(prefix=f"{slide.slug}-", dir=_WORKDIR))
     params_file = folder / "params.json"
     params_file.write_text(json.dumps(params))
-    previous = {name: os.environ.get(name) for name in (contract.PARAMS, contract.CACHE)}
-    os.environ[contract.PARAMS] = str(params_file)
-    os.environ[contract.CACHE] = _USER_CACHE
-    try:
-        with tempconfig({"dry_run": True, "quality": "low_quality", "media_dir": str(folder),
-                         "tex_dir": str(_WORKDIR / "Tex"), "text_dir": str(_WORKDIR / "texts"),
-                         "progress_bar": "none", "verbosity": "WARNING", "disable_caching": True}):
-            scene = scene_class(slide)(skip_animations=True)
-            _draw_only_when_asked(scene.renderer)
-            # Frames inside animations are checked where the control frames are drawn: the
-            # defaults in each theme (paused_frames.py; other parameters skip the cost).
-            scene.check_paused_frames = not params
-            scene.frames = {}
-            _draw_after(scene, MIDDLE_BEAT[slide.number], "middle")
-            scene.render()
-            scene.frames["last"] = scene.draw_frame()
-    finally:
-        for name, value in previous.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    with mock.patch.dict(os.environ, {contract.PARAMS: str(params_file),
+                                      contract.CACHE: _USER_CACHE}), \
+            tempconfig({"dry_run": True, "quality": "low_quality", "media_dir": str(folder),
+                        "tex_dir": str(_WORKDIR / "Tex"), "text_dir": str(_WORKDIR / "texts"),
+                        "progress_bar": "none", "verbosity": "WARNING",
+                        "disable_caching": True}):
+        scene = scene_class(slide)(skip_animations=True)
+        _draw_only_when_asked(scene.renderer)
+        # Frames inside animations are checked where the control frames are drawn: the
+        # defaults in each theme (paused_frames.py; other parameters skip the cost).
+        scene.check_paused_frames = not params
+        scene.frames = {}
+        _draw_after(scene, MIDDLE_BEAT[slide.number], "middle")
+        scene.render()
+        scene.frames["last"] = scene.draw_frame()
     return scene
 
 
