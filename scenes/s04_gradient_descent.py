@@ -135,12 +135,13 @@ class GradientDescent(SlideScene):
         keys = dict(lr="params.lr", x="worked_step.x", g0="descent.steps.0.dloss_dw",
                     g=f"descent.steps.{self.last}.dloss_dw")
         with self.narrate(wording.DESCENT_REASON[self.regime], **keys):
-            # The tangent is drawn where the run ends: its label names that slope first.
-            was = VGroup(self.label("slope here: @g", g=f"descent.steps.{end}.dloss_dw",
-                                    color=theme.GRADIENT),
-                         self.label("at the start: @g0", g0="descent.steps.0.dloss_dw",
-                                    color=theme.GRADIENT)).arrange(DOWN, aligned_edge=LEFT,
-                                                                   buff=0.1)
+            # The tangent is drawn at the last step on the chart: its label names that slope
+            # first, then the start's. Each names its step: beside the readouts (a diverging
+            # run's last step, off the chart) they would otherwise read as two slopes of one point.
+            was = VGroup(*(self.label(wording.SLOPE_AT_STEP, k=f"descent.steps.{k}.index",
+                                      g=f"descent.steps.{k}.dloss_dw", color=theme.GRADIENT)
+                           for k in dict.fromkeys((end, 0)))).arrange(DOWN, aligned_edge=LEFT,
+                                                                      buff=0.1)
             was.next_to(self.rows[3], DOWN, buff=0.3, aligned_edge=LEFT)
             self.play(Create(self._tangent(end)), FadeIn(was, shift=0.1 * UP))
             self.play(Indicate(self.rows[2], color=theme.GRADIENT))
@@ -165,7 +166,8 @@ class GradientDescent(SlideScene):
                       Transform(self.plot.graph, self.plot.curve_from(d.curves_w[k]))]
         elif k == self.visible:  # the run leaves the chart: say so where it leaves
             exit_arrow = self._step_arrow(k - 1, theme.BAD)
-            label = self._above(exit_arrow, self.label("off the chart", color=theme.BAD))
+            label = self._above(exit_arrow, self.label(wording.OFF_CHART, color=theme.BAD,
+                                                       k=f"descent.steps.{k}.index"))
             anims += [Create(exit_arrow), FadeIn(label), self.dot.animate.set_opacity(0.4)]
         return anims
 
@@ -193,8 +195,8 @@ class GradientDescent(SlideScene):
                          font_size=READOUT_SIZE, v=f"descent.steps.{k}.dloss_dw")
 
     def _counter(self, k: int):
-        return self.label("step @k of @n", k=f"descent.steps.{k}.index", n="params.steps",
-                          font_size=theme.BODY_SIZE)
+        return self.label(wording.STEP_COUNTER[k < self.visible], k=f"descent.steps.{k}.index",
+                          n="params.steps", font_size=theme.BODY_SIZE)
 
     def _dot(self, k: int) -> Dot:
         step = self.steps[k]

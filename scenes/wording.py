@@ -23,7 +23,8 @@ from backprop_core.verdicts import (
 __all__ = [
     "epochs_word", "ADJUST_OUTCOME", "RELU",
     "PREDICTION_VS_TARGET", "ERROR_GAP", "SQUARING", "SIGN_REASON", "PARABOLA",
-    "slope_meaning", "STEP_MEANING", "B_DURING_DESCENT", "DESCENT_OUTCOME", "DESCENT_REASON",
+    "slope_meaning", "STEP_MEANING", "B_DURING_DESCENT", "STEP_COUNTER", "OFF_CHART",
+    "SLOPE_AT_STEP", "DESCENT_OUTCOME", "DESCENT_REASON",
     "NUDGE_MOVE", "NUDGE_LOSS",
     "GRADIENT_RULE", "update_direction", "parameter_rules", "LOSS_CHANGE_SPOKEN", "LOSS_CHANGE",
     "fit_sentence", "fit_caption",
@@ -139,6 +140,18 @@ B_DURING_DESCENT: dict[Direction, str] = {
     "decrease": "b is updated too, so the curve shifts each step",
     "keep": "b does not change either",
 }
+
+# The counter beside the readouts, which names the step they show; binds @k and @n. A run
+# that leaves the chart says so for each step whose point the chart no longer holds.
+STEP_COUNTER: dict[bool, str] = {
+    True: "step @k of @n",
+    False: "step @k of @n, off the chart",
+}
+# Where a run leaves the chart, above the step that leaves it; binds @k (that step).
+OFF_CHART = "off the chart from step @k"
+# The tangent's slope, and the one at the start, each naming its step: the tangent stands
+# at the last step on the chart, which a diverging run leaves behind; binds @k and @g.
+SLOPE_AT_STEP = "slope at step @k: @g"
 
 # The whole run; binds @n (steps), @lr, @w, @first, @second and @last.
 DESCENT_OUTCOME: dict[DescentRegime, str] = {

@@ -19,13 +19,17 @@ from manim import (
     Text,
     VMobject,
 )
+from manim.mobject.text.tex_mobject import MathTexPart
 
 from scenes.kit import theme
 
 __all__ = ["Box", "visible_box", "text_units", "layout_problems", "TOLERANCE"]
 
 TOLERANCE = 0.03  # Manim units: touching glyph boxes are fine, overlapping ones are not
-_TEXT_TYPES = (Text, MarkupText, Paragraph, SingleStringMathTex, DecimalNumber, Integer)
+# A formula part on its own (a copy flying from one formula to another, formula.Fly) is
+# read as a text too; inside its formula the formula is the unit.
+_TEXT_TYPES = (Text, MarkupText, Paragraph, SingleStringMathTex, MathTexPart, DecimalNumber,
+               Integer)
 
 
 @dataclass(frozen=True)

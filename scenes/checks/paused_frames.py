@@ -28,7 +28,7 @@ from manim import (
 from scenes.checks.layout import Box, _is_visible, text_units, visible_box
 
 __all__ = ["PAUSE_ALPHAS", "MAX_SHARED", "cross_fade", "moves_text", "fading_out", "glyph_morphs",
-           "overlapping_texts"]
+           "overlapping_texts", "shared"]
 
 PAUSE_ALPHAS = (0.3, 0.5, 0.7)  # where inside each animation a frame is checked
 MAX_SHARED = 0.1  # two texts may share at most this much of the smaller one's box
@@ -101,7 +101,7 @@ def _glyphs(text: Mobject) -> list[Box]:
     return [visible_box(m) for m in text.family_members_with_points() if _is_visible(m)]
 
 
-def _shared(a: Mobject, b: Mobject) -> float:
+def shared(a: Mobject, b: Mobject) -> float:
     """The share of the smaller text's glyph area that the other's glyphs cover."""
     glyphs_a, glyphs_b = _glyphs(a), _glyphs(b)
     common = sum(_common(g, h) for g in glyphs_a for h in glyphs_b)
@@ -122,7 +122,7 @@ def overlapping_texts(mobjects: list[Mobject], exempt: set[int],
                 continue
             if _common(box_a, box_b) == 0:
                 continue
-            share = _shared(a, b)
+            share = shared(a, b)
             if share > MAX_SHARED:
                 problems.append(f"{_words(a)[0][:30]!r} and {_words(b)[0][:30]!r} cover "
                                 f"{share:.0%} of each other")

@@ -15,7 +15,6 @@ elsewhere flying onto them (`Fly`), so the formula stays whole.
 
 from __future__ import annotations
 
-import re
 from typing import Any, Callable, NamedTuple, Sequence
 
 import numpy as np
@@ -36,7 +35,7 @@ from manim.utils.paths import path_along_arc
 
 from lecture.facts import PLACEHOLDER
 from scenes.checks.layout import Box, text_units, visible_box
-from scenes.checks.paused_frames import _area, _common
+from scenes.checks.paused_frames import MAX_SHARED, _common, shared
 
 __all__ = ["Part", "Formula", "FormulaPartError", "part_index", "placeholders", "operand",
            "hide", "reveal", "Fly", "symbol_to_tag"]
@@ -145,23 +144,35 @@ class Fly(Animation):
     """A copy of `source` travels onto the hidden part `target`, which then shows.
 
     A presenter may pause anywhere in the flight, so no frame shows two texts on top of
-    each other: the copy keeps its glyphs (no number morphs into another) and grows or
-    shrinks to the target's size; it shows only once it has left its source (no double
-    image at the start); its path bends around the texts on screen, if a bend clears
-    more of them than the straight line; and it hands over to the target part where it
-    lands: a copy that looks like the target (same symbols) simply becomes it, one that
-    does not (`×2.1` onto `2.1`) fades out just before the target fades in, so the two
-    never show at once.
+    each other:
+    - what flies is what the target shows: the glyphs the two have in common (`2.1` out of
+      `×2.1`), landing on their own places in the target, whose other glyphs (the brackets
+      of `(−2)`) fade in around them as they land; a copy that shares no run of glyphs
+      with its target fades out just before the target fades in. No glyph morphs into
+      another, and the copy grows or shrinks to the target's size;
+    - its path bends around the texts on screen, if a bend clears more of them than the
+      straight line;
+    - wherever a text still lies under it (its own source as it leaves, a label it must
+      pass), the copy fades out before the two could be read as piled up, by the measure of
+      the paused-frame check (scenes/checks/paused_frames.py), and shows again once clear.
 
     With `move=True` the source is taken off screen as the copy leaves (the scene must
     hold it at top level, or the caller detaches it from its group first)."""
 
     def __init__(self, source: Mobject, target: Mobject, move: bool = False, **kwargs: Any) -> None:
         self.landing, self.source, self.move = target, source, move
+        sources, targets = range(_glyph_count(source)), range(_glyph_count(target))
+        run = _common_run(_outlines(source), _outlines(target))
+        # Matched: the copy carries all the target shows, or all of the source.
+        self.matched = run is not None and (len(run[0]) == len(sources)
+                                            or len(run[1]) == len(targets))
+        # Carried: the source's glyphs that fly; landed: the target's glyphs they become;
+        # extra: the target's glyphs that fade in as the copy lands (all, if unmatched).
+        self.carried, self.landed = run if self.matched and run else (sources, targets)
+        self.extra = [j for j in targets if not self.matched or j not in self.landed]
         # Both hidden until the flight begins (in a Succession it may wait its turn on screen).
-        self.traveller = source.copy().set_opacity(0)
-        self.arrival = target.copy().set_opacity(0)
-        self.same_look = _tex(source) == _tex(target)
+        self.traveller = _keeping(source, self.carried).set_opacity(0)
+        self.arrival = _keeping(target, self.extra).set_opacity(0)
         self.scene: Scene | None = None
         super().__init__(VGroup(self.traveller, self.arrival), remover=True, **kwargs)
 
@@ -172,45 +183,56 @@ class Fly(Animation):
             scene.remove(self.source)
 
     def begin(self) -> None:
-        self.shape = self.source.copy().set_opacity(1)
-        self.arrival.become(self.landing.copy().set_opacity(0))  # where it is by now
-        self.start = self.source.get_center()
-        self.end = self.landing.get_center()
-        self.scale = (self.landing.height / self.shape.height
-                      if self.shape.height > 1e-6 and self.landing.height > 1e-6 else 1.0)
-        self.colors = (_color(self.source), _color(self.landing))
+        self.shape = _keeping(self.source, self.carried).set_opacity(1)
+        # Where the target is by now.
+        self.arrival.become(_keeping(self.landing, self.extra).set_opacity(0))
+        landing_run = _keeping(self.landing, self.landed)
+        self.start, self.end = self.shape.get_center(), landing_run.get_center()
         self.source_box = _box(self.source)
+        # A copy just off its source would read as one text with it ("2.1×2.1"): it shows
+        # fully only once this far away (nearer, if its target is nearer).
+        self.emerge = min(_EMERGE, _gap(self.source_box, _box(landing_run)))
+        self.scale = _size_ratio(landing_run, self.shape)
+        self.colors = (_color(self.source), _color(self.landing))
+        # The texts on screen but its own copies (which may sit in a Succession's group).
+        own = {id(m) for m in self.mobject.get_family()}
+        self.texts = [] if self.scene is None else [
+            unit for mob in self.scene.mobjects for unit in text_units(mob) if id(unit) not in own]
         self.path = self._route()
         super().begin()
 
     def _route(self) -> Callable[[float], np.ndarray]:
         """Of a few paths from the source to the target, the one along which the copy
-        covers least of the texts on screen (their glyphs, its own formula's too); the
-        straight line when nothing is in the way."""
+        covers least of the texts on screen (their glyphs, its own formula's too), each
+        text measured as the paused-frame check measures it (against the smaller of the
+        two); the straight line when nothing is in the way."""
         paths = _paths(self.start, self.end)
-        if self.scene is None:
-            return paths[0]
         own = {id(m) for m in self.source.get_family()}
-        obstacles = np.array([(box.left, box.right, box.bottom, box.top)
-                              for mob in self.scene.mobjects if mob is not self.mobject
-                              for unit in text_units(mob)
-                              for glyph in unit.family_members_with_points()
-                              if id(glyph) not in own and (box := visible_box(glyph)) is not None])
-        if not len(obstacles):
+        glyphs = [(index, box) for index, unit in enumerate(self.texts)
+                  for glyph in unit.family_members_with_points()
+                  if id(glyph) not in own and (box := visible_box(glyph)) is not None]
+        if not glyphs:
             return paths[0]
+        obstacles = np.array([(box.left, box.right, box.bottom, box.top) for _, box in glyphs])
+        # glyph -> its text, to sum what the copy covers of each text
+        of_text = np.zeros((len(glyphs), len(self.texts)))
+        of_text[np.arange(len(glyphs)), [index for index, _ in glyphs]] = 1
+        text_area = ((obstacles[:, 1] - obstacles[:, 0])
+                     * (obstacles[:, 3] - obstacles[:, 2])) @ of_text
         t = _PATH_SAMPLES[:, None]
         half = np.array([self.shape.width, self.shape.height]) / 2 * (1 + (self.scale - 1) * t)
+        smaller = np.minimum(np.prod(2 * half, axis=1)[:, None], text_area[None, :])
 
         def covered(path: Callable[[float], np.ndarray]) -> float:
-            """How much of the copy's area texts cover, summed along the path; a graze that
-            no one would read as a pile-up counts nothing."""
+            """How much of the copy or of the texts it passes they share, summed along the
+            path; a graze that no one would read as a pile-up counts nothing."""
             centres = np.array([path(float(u))[:2] for u in _PATH_SAMPLES])
             low, high = centres - half, centres + half
             width = (np.minimum(high[:, None, 0], obstacles[None, :, 1])
                      - np.maximum(low[:, None, 0], obstacles[None, :, 0])).clip(0)
             height = (np.minimum(high[:, None, 1], obstacles[None, :, 3])
                       - np.maximum(low[:, None, 1], obstacles[None, :, 2])).clip(0)
-            share = (width * height).sum(axis=1) / np.prod(2 * half, axis=1)
+            share = ((width * height) @ of_text) / np.maximum(smaller, 1e-9)
             return float(np.where(share > _GRAZE, share, 0).sum())
 
         costs = [covered(path) for path in paths]
@@ -222,17 +244,32 @@ class Fly(Animation):
         traveller.become(self.shape)
         traveller.scale(1 + (self.scale - 1) * t)
         traveller.move_to(self.path(t))
-        if self.same_look:
+        if self.matched:  # the copy becomes the target's glyphs; the rest fade in around it
             traveller.set_color(interpolate_color(*self.colors, t))
-            shown, arriving = 1.0, 0.0
+            shown = 1.0
+            arriving = float(np.clip((t - _HAND_OVER[1]) / (1 - _HAND_OVER[1]), 0, 1))
         else:  # out over the last stretch but one, then the target in over the last
             shown = float(np.clip((_HAND_OVER[1] - t) / (_HAND_OVER[1] - _HAND_OVER[0]), 0, 1))
             arriving = float(np.clip((t - _HAND_OVER[1]) / (1 - _HAND_OVER[1]), 0, 1))
-        if not self.move:  # the copy shows only once it has left its source
-            shown *= float(np.clip(1 - _covering(_box(traveller), self.source_box) / _EMERGE,
-                                   0, 1))
+        if shown > 0 and t < 1:  # landed, it is the target's own glyphs
+            shown *= self._clear()
         traveller.set_opacity(shown)
         self.arrival.set_opacity(arriving)
+
+    def _clear(self) -> float:
+        """1 while the copy is clear of the texts on screen; down to 0 as one covers as much
+        of it as the paused-frame check allows (a label in the way), or as it nears its
+        source (leaving it)."""
+        box = visible_box(self.traveller)
+        if box is None:
+            return 1.0
+        share = max((shared(self.traveller, unit) for unit in self.texts
+                     if (other := visible_box(unit)) is not None and _common(box, other) > 0),
+                    default=0.0)
+        clear = float(np.clip((MAX_SHARED - share) / (MAX_SHARED - _GRAZE), 0, 1))
+        if not self.move and self.emerge > 0:
+            clear *= float(np.clip(_gap(box, self.source_box) / self.emerge, 0, 1))
+        return clear
 
     def clean_up_from_scene(self, scene: Scene) -> None:
         super().clean_up_from_scene(scene)
@@ -267,28 +304,76 @@ def _paths(start: np.ndarray, end: np.ndarray) -> list[Callable[[float], np.ndar
             *((lambda t, arc=arc: path_along_arc(arc)(start, end, t)) for arc in _ARCS)]
 
 
-
 _HAND_OVER = (0.8, 0.9)  # a copy unlike its target fades out from/to, the target fades in after
-_EMERGE = 0.25  # a copy covering this share of its source (or more) is not drawn yet
 
 
-def _tex(mob: Mobject) -> str:
-    """What a text says, spaces and braces aside (a value label `2.1` and the part `{2.1}`)."""
-    return re.sub(r"[\s{}]", "", getattr(mob, "tex_string", "") or getattr(mob, "text", ""))
+def _glyph_count(mob: Mobject) -> int:
+    return len(mob.family_members_with_points())
 
 
-def _color(mob: Mobject) -> ManimColor:
-    inked = [m for m in mob.family_members_with_points()]
-    return inked[0].get_fill_color() if inked else ManimColor(mob.get_color())
+def _outlines(mob: Mobject) -> list[np.ndarray]:
+    """Each glyph's outline, moved to the origin and scaled to unit size: the same glyph
+    at another place, size or colour has the same outline."""
+    found = []
+    for glyph in mob.family_members_with_points():
+        points = glyph.points[:, :2] - glyph.points[:, :2].min(axis=0)
+        found.append(points / max(float(points.max()), 1e-9))
+    return found
+
+
+def _common_run(a: list[np.ndarray], b: list[np.ndarray]) -> tuple[range, range] | None:
+    """The longest run of glyphs that `a` and `b` show alike, as their indices in each."""
+    def same(p: np.ndarray, q: np.ndarray) -> bool:
+        return p.shape == q.shape and bool(np.allclose(p, q, atol=_SAME_OUTLINE))
+
+    best: tuple[int, int, int] = (0, 0, 0)  # length, start in a, start in b
+    for i in range(len(a)):
+        for j in range(len(b)):
+            length = 0
+            while i + length < len(a) and j + length < len(b) and same(a[i + length],
+                                                                       b[j + length]):
+                length += 1
+            best = max(best, (length, -i, -j))
+    length, i, j = best[0], -best[1], -best[2]
+    return (range(i, i + length), range(j, j + length)) if length else None
+
+
+_SAME_OUTLINE = 0.01  # outlines (at unit size) that differ less are the same glyph
+
+
+def _keeping(mob: Mobject, glyphs: range | list[int]) -> Mobject:
+    """A copy of `mob` with only the glyphs numbered `glyphs` (in family order) left in it."""
+    copy = mob.copy()
+    drop = {id(g) for i, g in enumerate(copy.family_members_with_points()) if i not in glyphs}
+    for member in copy.get_family():
+        member.submobjects = [m for m in member.submobjects if id(m) not in drop]
+    return copy
+
+
+def _size_ratio(target: Mobject, copy: Mobject) -> float:
+    """How much `copy` must grow to `target`'s size (by width if it has one: a minus sign)."""
+    for size in ("width", "height"):
+        if getattr(copy, size) > 1e-6 and getattr(target, size) > 1e-6:
+            return getattr(target, size) / getattr(copy, size)
+    return 1.0
+
+
+_EMERGE = 0.3  # Manim units: a copy this far from its source reads as a text of its own
 
 
 def _box(mob: Mobject) -> Box:
     return Box(mob.get_left()[0], mob.get_right()[0], mob.get_bottom()[1], mob.get_top()[1])
 
 
-def _covering(a: Box, b: Box) -> float:
-    """The share of box `a` that box `b` covers."""
-    return _common(a, b) / _area(a) if _area(a) > 0 else 0.0
+def _gap(a: Box, b: Box) -> float:
+    """The distance between two boxes (0 if they meet)."""
+    return float(np.hypot(max(a.left - b.right, b.left - a.right, 0),
+                          max(a.bottom - b.top, b.bottom - a.top, 0)))
+
+
+def _color(mob: Mobject) -> ManimColor:
+    inked = [m for m in mob.family_members_with_points()]
+    return inked[0].get_fill_color() if inked else ManimColor(mob.get_color())
 
 
 def symbol_to_tag(scene: Scene, symbol: Mobject, tag: Formula,

@@ -48,9 +48,10 @@ class FactMaker(Protocol):
         """The decimals a table column of these lesson fields shares."""
 
 
-def _tag(mob: Mobject, shown: list[str]) -> Mobject:
-    """Remember which lesson numbers a text carries, so an audit can tell them from typed ones."""
-    mob.fact_texts = tuple(shown)
+def _tag(mob: Mobject, shown: list[str], keys: list[str]) -> Mobject:
+    """Remember which lesson numbers a text carries (as shown, and their lesson paths), so an
+    audit can tell them from typed ones and a test can tell which step a number is of."""
+    mob.fact_texts, mob.fact_keys = tuple(shown), tuple(keys)
     return mob
 
 
@@ -70,7 +71,7 @@ class Typesetter:
                font_size: float = theme.TEX_SIZE) -> MathTex:
         """One lesson field as a formula-set number."""
         shown = self.facts.show(key)
-        return _tag(MathTex(shown.tex, color=color, font_size=font_size), [shown.tex])
+        return _tag(MathTex(shown.tex, color=color, font_size=font_size), [shown.tex], [key])
 
     def tex(self, *parts: str | Part, font_size: float = theme.TEX_SIZE, color: str = theme.TEXT,
             colors: dict[str, str] | None = None, **keys: str) -> Formula:
@@ -78,16 +79,19 @@ class Typesetter:
         symbol of `notation.SYMBOL_COLORS` (or of `colors`) take its colour. Its parts are
         found by name (`Formula.part`)."""
         used: list[str] = []
+        paths: list[str] = []
 
         def fill(match: re.Match[str]) -> str:
-            used.append(self.facts.show(keys[match.group(1)]).tex)
+            paths.append(keys[match.group(1)])
+            used.append(self.facts.show(paths[-1]).tex)
             return used[-1]
 
         sources = [p.tex if isinstance(p, Part) else p for p in parts]
         filled = [PLACEHOLDER.sub(fill, p) for p in sources]
         named = [Part(p.name, f) if isinstance(p, Part) else Part(p, f)
                  for p, f in zip(parts, filled, strict=True)]
-        formula = _tag(Formula(*named, sources=sources, font_size=font_size, color=color), used)
+        formula = _tag(Formula(*named, sources=sources, font_size=font_size, color=color), used,
+                       paths)
         palette = {**notation.SYMBOL_COLORS, **(colors or {})}
         for part, mob in zip(filled, formula.submobjects, strict=True):
             if part.strip() in palette:
@@ -99,14 +103,16 @@ class Typesetter:
         """Plain on-screen text; `@name` placeholders are lesson fields (true minus sign),
         with `decimals` decimals at least when the text is a cell of a table column."""
         used: list[str] = []
+        paths: list[str] = []
 
         def fill(match: re.Match[str]) -> str:
-            used.append(self.facts.show(keys[match.group(1)], decimals=decimals).text)
+            paths.append(keys[match.group(1)])
+            used.append(self.facts.show(paths[-1], decimals=decimals).text)
             return used[-1]
 
         filled = PLACEHOLDER.sub(fill, sentence)
         return _tag(Text(filled, font=theme.MONO if mono else theme.FONT, font_size=font_size,
-                         color=color), used)
+                         color=color), used, paths)
 
     def column_decimals(self, keys: list[str]) -> int:
         """The decimals a table column of these lesson fields shares (formatting.py)."""

@@ -819,6 +819,11 @@ def test_a_new_learning_rate_voices_again_only_the_sentences_whose_numbers_chang
 # generated speech-like sound): Manim's cache keeps its animations, only its beats' pauses
 # are drawn again.
 
+# What the takes change is the slide's video, sound and subtitles: neither its GIF nor the
+# presentation is made (a GIF is one more encode of the whole video).
+NO_EXTRAS = ("--no-present", "--no-gif")
+
+
 def test_28_a_slide_spoken_with_takes_follows_them(deck: Deck, facts, tmp_path: Path) -> None:
     import shutil
 
@@ -849,7 +854,7 @@ def test_28_a_slide_spoken_with_takes_follows_them(deck: Deck, facts, tmp_path: 
     record = takes.record_for(stale, path, "test")
     takes.write_record(folder, dataclasses.replace(record, sentence="What it said before."))
     done = subprocess.run(render_command(out, (slide.number,), deck.cache)
-                          + ["--no-present", "--takes", str(folder)],
+                          + [*NO_EXTRAS, "--takes", str(folder)],
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-4000:]
     assert done.stdout.startswith(f"Rendered 1 slide into {out}: {slide.stem}\n"), done.stdout
@@ -887,7 +892,7 @@ def test_28_a_slide_spoken_with_takes_follows_them(deck: Deck, facts, tmp_path: 
 
     # Another lr: the slide says nothing of it, its takes stay in use, nothing renders.
     again = subprocess.run(render_command(out, (slide.number,), deck.cache) + [
-        "--no-present", "--takes", str(folder), "--set", "lr=0.02"], capture_output=True,
+        *NO_EXTRAS, "--takes", str(folder), "--set", "lr=0.02"], capture_output=True,
         text=True, timeout=600)
     assert again.returncode == 0, again.stderr[-4000:]
     assert again.stdout.startswith(f"Rendered 0 slides into {out}\n"), again.stdout

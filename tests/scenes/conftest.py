@@ -25,6 +25,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable
+from unittest import mock
 
 import pytest
 from manim import config, tempconfig
@@ -34,6 +35,7 @@ from backprop_core.params import params_from_mapping
 from lecture import contract
 from lecture.facts import value_at
 from lecture.slides import SLIDES, Slide
+from tests import slide_cache
 
 # Parameter sets that stress the wording and the layout: the defaults, a negative
 # input, a learning rate that overshoots, a prediction already on target, x = 0
@@ -58,6 +60,11 @@ atexit.register(shutil.rmtree, _WORKDIR, ignore_errors=True)
 config.media_dir = str(_WORKDIR)
 config.tex_dir = str(_WORKDIR / "Tex")
 config.text_dir = str(_WORKDIR / "texts")
+# And a user cache, as every render has (lecture/user_cache.py), one for the whole run
+# (tests/slide_cache.py): the LaTeX format is built once, not in each construction's media
+# folder, and a text or formula another construction parsed is taken from it
+# (scenes/speedups/svg_cache.py) rather than parsed again: a quarter of a construction's CPU.
+_USER_CACHE = slide_cache.folder()
 _MEMO: dict[tuple[str, str], Any] = {}
 _THEMED: dict[tuple[str, str, str], Any] = {}  # constructions in a named theme
 
@@ -127,26 +134,37 @@ def _construct_here(slide: Slide, params: dict[str, Any]) -> Any:
     folder = Path(tempfile.mkdtemp(prefix=f"{slide.slug}-", dir=_WORKDIR))
     params_file = folder / "params.json"
     params_file.write_text(json.dumps(params))
-    previous = os.environ.get(contract.PARAMS)
-    os.environ[contract.PARAMS] = str(params_file)
-    try:
-        with tempconfig({"dry_run": True, "quality": "low_quality", "media_dir": str(folder),
-                         "tex_dir": str(_WORKDIR / "Tex"), "text_dir": str(_WORKDIR / "texts"),
-                         "progress_bar": "none", "verbosity": "WARNING", "disable_caching": True}):
-            scene = scene_class(slide)(skip_animations=True)
-            # Frames inside animations are checked where the control frames are drawn: the
-            # defaults in each theme (paused_frames.py; other parameters skip the cost).
-            scene.check_paused_frames = not params
-            scene.frames = {}
-            _draw_after(scene, MIDDLE_BEAT[slide.number], "middle")
-            scene.render()
-            scene.frames["last"] = scene.draw_frame()
-    finally:
-        if previous is None:
-            os.environ.pop(contract.PARAMS, None)
-        else:
-            os.environ[contract.PARAMS] = previous
+    with mock.patch.dict(os.environ, {contract.PARAMS: str(params_file),
+                                      contract.CACHE: _USER_CACHE}), \
+            tempconfig({"dry_run": True, "quality": "low_quality", "media_dir": str(folder),
+                        "tex_dir": str(_WORKDIR / "Tex"), "text_dir": str(_WORKDIR / "texts"),
+                        "progress_bar": "none", "verbosity": "WARNING",
+                        "disable_caching": True}):
+        scene = scene_class(slide)(skip_animations=True)
+        _draw_only_when_asked(scene.renderer)
+        # Frames inside animations are checked where the control frames are drawn: the
+        # defaults in each theme (paused_frames.py; other parameters skip the cost).
+        scene.check_paused_frames = not params
+        scene.frames = {}
+        _draw_after(scene, MIDDLE_BEAT[slide.number], "middle")
+        scene.render()
+        scene.frames["last"] = scene.draw_frame()
     return scene
+
+
+def _draw_only_when_asked(renderer: Any) -> None:
+    """Manim draws every play's still mobjects and its end state even when it skips the
+    animation, for frames a dry run never writes: a tenth of a construction's CPU. Here
+    only a frame asked for explicitly (`SlideScene.draw_frame`) is drawn; the checks read
+    the mobjects, not pixels."""
+    draw = renderer.update_frame
+
+    def update_frame(scene: Any, mobjects: Any = None, include_submobjects: bool = True,
+                     ignore_skipping: bool = False, **kwargs: Any) -> None:
+        if ignore_skipping:
+            draw(scene, mobjects, include_submobjects, ignore_skipping, **kwargs)
+
+    renderer.update_frame = update_frame
 
 
 def _draw_after(scene: Any, beat: str, name: str) -> None:

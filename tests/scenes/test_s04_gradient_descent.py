@@ -7,11 +7,15 @@ converges, x = 0 (w cannot move) and a prediction already on target.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from backprop_core import build_lesson
 from backprop_core.params import params_from_mapping
 from lecture.slides import find_slide
+from scenes.checks.audit import displayed_string
+from scenes.checks.layout import text_units, visible_box
 from tests.scenes.slide_checks import (
     frames_test,
     length_test,
@@ -92,7 +96,8 @@ def test_an_overshooting_rate_is_said_to_explode(scenes):
                                           "it has exploded to 3.85\u00d710\u2077.")
     assert "too large" in sentence(scene, "explain")
     texts = on_screen(scene)
-    assert "off the chart" in texts and "loss = 3.85\u00d710\u2077" in texts
+    assert "off the chart from step 3" in texts and "loss = 3.85\u00d710\u2077" in texts
+    assert "step 10 of 10, off the chart" in texts
 
 
 def test_a_bouncing_run_still_falls(scenes):
@@ -123,3 +128,33 @@ def test_a_tiny_step_is_drawn_larger_and_says_so(scenes):
 @pytest.mark.parametrize("name", RUNS)
 def test_layout_holds(scenes, name):
     assert scenes[name].layout_problems == []
+
+
+_STEP_FIELD = re.compile(r"descent\.steps\.(\d+)\.(\w+)$")
+
+
+def _numbers(text) -> set[tuple[int, str]]:
+    """The (step, field) of every number of the descent a text shows."""
+    return {(int(m.group(1)), m.group(2)) for key in getattr(text, "fact_keys", ())
+            if (m := _STEP_FIELD.match(key))}
+
+
+@pytest.mark.parametrize("name", ["defaults", "bounces", "explodes"])
+def test_at_the_end_every_number_names_its_step_so_none_contradicts_another(scenes, name):
+    """A diverging run ends with the readouts at its last step, off the chart, and the tangent
+    at the last step on the chart: two slopes of two steps, each of which must say its step.
+    A text names its step by showing the step's number; the readouts are named by the step
+    counter under them."""
+    scene = scenes[name]
+    *readouts, counter = scene.rows[:4]
+    named_by_counter = {k for k, field in _numbers(counter) if field == "index"}
+    assert len(named_by_counter) == 1 and "params.steps" in counter.fact_keys
+    problems = []
+    for text in (u for m in scene.mobjects for u in text_units(m) if visible_box(u)):
+        numbers = _numbers(text)
+        named = {k for k, field in numbers if field == "index"} or (
+            named_by_counter if text in readouts else set())
+        problems += [f"{displayed_string(text)!r} shows step {k}'s {field} but names "
+                     f"{'step ' + str(sorted(named)) if named else 'no step'}"
+                     for k, field in sorted(numbers) if field != "index" and k not in named]
+    assert problems == []

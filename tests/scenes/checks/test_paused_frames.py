@@ -65,3 +65,19 @@ def test_a_dry_run_finds_the_pile_up_inside_the_animation(tmp_path):
     assert problems and len({p.split(" beat")[0] for p in problems}) == 1
     assert all("'−7.98' and '−7.12' cover" in p for p in problems)
     assert any(p.split(": ", 1)[1].startswith("at 30%") for p in problems)
+
+
+def test_a_flying_copy_of_a_formula_part_over_a_text_is_a_pile_up():
+    from manim import LEFT, RIGHT, MathTex
+
+    from scenes.kit.formula import Fly
+
+    source = MathTex("a", "=", "3.61").move_to(4 * LEFT)
+    formula = MathTex("b", "=", "3.61").move_to(4 * RIGHT)
+    fly = Fly(source[2], formula[2].set_opacity(0))  # no scene: the straight line
+    fly.begin()
+    fly.interpolate(0.5)
+    word = Text("loss", font_size=40).move_to(fly.traveller)
+    assert paused_frames.moves_text([fly])
+    problems = paused_frames.overlapping_texts([source, formula, fly.mobject, word], set())
+    assert len(problems) == 1 and "'3.61' and 'loss' cover" in problems[0], problems

@@ -95,29 +95,65 @@ def _flight(source, target, *on_screen, **kwargs):
     return fly
 
 
-def _boxes_meet(a, b) -> bool:
-    return (min(a.get_right()[0], b.get_right()[0]) > max(a.get_left()[0], b.get_left()[0])
-            and min(a.get_top()[1], b.get_top()[1]) > max(a.get_bottom()[1], b.get_bottom()[1]))
+def _every_frame(fly, *on_screen):
+    """Pause the flight at 41 moments: no frame piles two texts up, by the paused-frame
+    check's measure (the copy and the target part among the texts); the copy's opacities."""
+    from scenes.checks.paused_frames import overlapping_texts
+
+    shown = []
+    for alpha in np.linspace(0, 1, 41):
+        fly.interpolate(alpha)
+        assert overlapping_texts([*on_screen, fly.mobject], exempt=set()) == [], alpha
+        shown.append(fly.traveller.get_fill_opacity())
+    return shown
 
 
-def test_a_flight_goes_round_a_text_in_its_way_and_never_shows_two_numbers_at_once():
+def test_a_flight_goes_round_a_text_in_its_way_carrying_only_what_the_target_shows():
     from manim import LEFT, RIGHT, MathTex
 
-    source = MathTex(r"\times 2.1").move_to(4 * LEFT)
+    source = MathTex(r"\times", "2.1").move_to(4 * LEFT)
     formula = MathTex("a", "=", "2.1").move_to(4 * RIGHT)
     target = formula[2].set_opacity(0)
     wall = MathTex("3.61")  # straight between them
     fly = _flight(source, target, formula, wall)
-    for alpha in np.linspace(0, 1, 41):
-        fly.interpolate(alpha)
-        shown = fly.traveller.get_fill_opacity() > 0.01
-        assert not (shown and _boxes_meet(fly.traveller, wall)), alpha
-        # '×2.1' is not '2.1': it fades out before the target part fades in
-        assert min(fly.traveller.get_fill_opacity(), fly.arrival.get_fill_opacity()) < 0.01
-        if shown and _boxes_meet(fly.traveller, source):  # no double image at the start
-            assert fly.traveller.get_fill_opacity() < 1
-    assert np.allclose(fly.arrival.get_center(), target.get_center())
+    assert len(fly.traveller.family_members_with_points()) == 3  # '2.1': the '×' stays
+    shown = _every_frame(fly, source, formula, wall)
+    assert shown[0] == 0 and max(shown) == pytest.approx(1)  # hidden over its source only
+    assert np.allclose(fly.traveller.get_center(), target.get_center())
+    assert fly.traveller.get_fill_opacity() == pytest.approx(1)
+
+
+def test_a_copy_lands_inside_the_brackets_of_its_target_which_fade_in_around_it():
+    from manim import LEFT, MathTex
+
+    source = MathTex("-2").move_to(3 * LEFT + DOWN)
+    formula = MathTex("y", "=", "3", r"\times", "(-2)").shift(2 * DOWN)
+    fly = _flight(source, formula[4].set_opacity(0), formula, source)
+    _every_frame(fly, source, formula)
+    inside = formula[4].family_members_with_points()[1:-1]
+    assert np.allclose(fly.traveller.get_center(), _group(inside).get_center())
+    assert len(fly.arrival.family_members_with_points()) == 2  # the brackets
     assert fly.arrival.get_fill_opacity() == pytest.approx(1)
+
+
+def test_a_copy_unlike_its_target_and_hemmed_in_by_texts_never_lies_on_one():
+    from manim import DOWN, LEFT, RIGHT, UP, MathTex
+
+    source = MathTex("3.61")
+    walls = [MathTex("1.5").next_to(source, side, buff=0.05) for side in (UP, DOWN, LEFT, RIGHT)]
+    formula = MathTex("x", "=", "y").shift(3 * DOWN + 4 * RIGHT)
+    fly = _flight(source, formula[2].set_opacity(0), formula, *walls)
+    shown = _every_frame(fly, source, formula, *walls)
+    assert max(shown) == pytest.approx(1)  # clear of the walls, it shows
+    for alpha in np.linspace(0, 1, 41):  # '3.61' fades out before the 'y' fades in
+        fly.interpolate(alpha)
+        assert min(fly.traveller.get_fill_opacity(), fly.arrival.get_fill_opacity()) < 0.01
+
+
+def _group(mobjects):
+    from manim import VGroup
+
+    return VGroup(*(m.copy() for m in mobjects))
 
 
 def test_a_copy_that_looks_like_its_target_becomes_it_without_fading():
