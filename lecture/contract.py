@@ -8,14 +8,20 @@ none of them set and draws the defaults, silent, in the dark theme.
 
 from __future__ import annotations
 
-__all__ = ["PARAMS", "FACTS_OUT", "STILL_OUT", "THEME", "VOICE", "TAKES", "SPEECH_CACHE",
-           "TEX_FORMATS", "CACHE", "NO_SVG_CACHE", "NO_PREFETCH", "STOCK_MANIM", "PROFILE",
+__all__ = ["PARAMS", "FACTS_OUT", "STILL_OUT", "THEME", "VOICE", "TAKES", "CHECKPOINTS",
+           "CHECKPOINT_MODES", "DEFAULT_CHECKPOINTS", "SPEECH_CACHE", "TEX_FORMATS",
+           "CACHE", "NO_SVG_CACHE", "NO_PREFETCH", "STOCK_MANIM", "PROFILE",
            "PROFILE_CAPTURE", "ALL"]
 
 # What to draw.
 PARAMS = "BACKPROP_PARAMS"  # a .toml or .json file of parameters; unset: the defaults
 THEME = "BACKPROP_THEME"  # dark or light (lecture/palettes.py); unset: dark
 VOICE = "BACKPROP_VOICE"  # the voice a scene speaks with; unset: none (tests, manim by hand)
+# Whether a slide stops on the question bank's checkpoints (lecture/questions.py): one of
+# CHECKPOINT_MODES; unset: DEFAULT_CHECKPOINTS.
+CHECKPOINTS = "BACKPROP_CHECKPOINTS"
+CHECKPOINT_MODES = ("all", "none")
+DEFAULT_CHECKPOINTS = "all"
 # The lecturer's takes folder (narration/narrator.py): a beat whose take fits its sentence is
 # spoken with it, the others with $BACKPROP_VOICE; unset: no takes.
 TAKES = "BACKPROP_TAKES"
@@ -39,5 +45,6 @@ STOCK_MANIM = "BACKPROP_STOCK_MANIM"  # set: Manim's own code, none of scenes/sp
 PROFILE = "BACKPROP_PROFILE"  # a folder: each Manim process times its phases (bench/profiling.py)
 PROFILE_CAPTURE = "BACKPROP_PROFILE_CAPTURE"  # a folder: keep the frames handed to the encoder
 
-ALL = (PARAMS, THEME, VOICE, TAKES, FACTS_OUT, STILL_OUT, CACHE, SPEECH_CACHE, TEX_FORMATS,
+ALL = (PARAMS, THEME, VOICE, TAKES, CHECKPOINTS, FACTS_OUT, STILL_OUT, CACHE, SPEECH_CACHE,
+       TEX_FORMATS,
        NO_SVG_CACHE, NO_PREFETCH, STOCK_MANIM, PROFILE, PROFILE_CAPTURE)

@@ -13,27 +13,20 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 from backprop_core import Lesson, Shown, format_fact
 from backprop_core.formatting import column_decimals
 from backprop_core.lesson import resolve
+from lecture.templates import PLACEHOLDER, fill  # where the scenes and the bank find them
 
 __all__ = ["TrackedLesson", "FactRecorder", "value_at", "jsonable", "LEN", "PLACEHOLDER",
-           "fill"]
+           "fill", "CHECKPOINT"]
 
 LEN = "#len"  # suffix of a read that recorded a sequence's length
-PLACEHOLDER = re.compile(r"@([A-Za-z_]\w*)", re.ASCII)  # `@name`: a lesson field, bound by name
-
-
-def fill(template: str, number: Callable[[str], str],
-         literal: Callable[[str], str] = str) -> str:
-    """`template` with each `@name` replaced by `number(name)` and the text between them
-    passed through `literal` (e.g. LaTeX escaping)."""
-    pieces = PLACEHOLDER.split(template)  # text, name, text, name, ..., text
-    return "".join(number(piece) if odd else literal(piece)
-                   for odd, piece in ((i % 2 == 1, p) for i, p in enumerate(pieces)))
+# Where a checkpoint's numbers are shown: its question, answer and solution, as the presenter,
+# the deck's notes and the handout show them (the slide's narration entry of that beat).
+CHECKPOINT = "checkpoint"
 
 
 def jsonable(value: Any) -> Any:
@@ -152,7 +145,7 @@ class Fact:
     value: Any
     shown: str  # the text as on screen (true minus sign)
     tex: str  # the same number as written in LaTeX
-    where: str  # "screen" or "narration"
+    where: str  # "screen", "narration" or CHECKPOINT (a slide's); a question's for a sheet
     decimals: int | None = None  # a table column's shared decimals (format_fact's argument)
 
 

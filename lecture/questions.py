@@ -8,8 +8,12 @@ the lecture's rounding and a tolerance) or a verdict of the core (a choice). A q
 that the verdicts make meaningless for these parameters is left out with the bank's
 note, never asked with a number it cannot have.
 
-Each question names the beat it is asked before (`slide`, `before`), where the lecture
-can stop on it as a checkpoint.
+Each question names the beat it is asked before (`slide`, `before`); those marked
+`checkpoint = true` are where the lecture stops on it: the slide shows a card with the
+question, says it, and only then plays that beat (scenes/kit/slide.py), and the presenter
+waits there for the answer to be revealed. The bank's [checkpoint] table holds the card's
+words, so a lecturer changes which questions stop the lecture, and what the card says,
+without code.
 
 No manim import: the exercise sheets and quizzes are made without it.
 """
@@ -26,19 +30,33 @@ from dataclasses import dataclass, fields
 from decimal import Decimal, localcontext
 from functools import cache
 from pathlib import Path
-from typing import Any, Callable, Literal, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Literal, Mapping
 
-from backprop_core import Lesson, Shown
-from backprop_core.formatting import AnswerKey, also_accepting, answer_key, shown_value
-from backprop_core.verdicts import Verdicts
-from lecture.facts import PLACEHOLDER, FactRecorder, TrackedLesson, fill
-from lecture.slides import SLIDES
+from backprop_core.formatting import (
+    MINUS,
+    AnswerKey,
+    also_accepting,
+    answer_key,
+    shown_value,
+)
+from lecture.contract import CHECKPOINT_MODES, DEFAULT_CHECKPOINTS
+from lecture.slides import SLIDES, is_beat_name
+from lecture.templates import PLACEHOLDER, fill
+
+if TYPE_CHECKING:  # the lesson (numpy) loads where a question is posed, not to read the bank
+    from backprop_core import Lesson, Shown
+    from lecture.facts import FactRecorder
 
 __all__ = ["BANK_FILE", "Question", "Choice", "Posed", "LeftOut", "Paper", "BankError",
-           "load_bank", "bank", "pose", "verdict_values", "work_out"]
+           "CheckpointWords", "PRESENTER_WORDS", "CHECKPOINT_MODES", "DEFAULT_CHECKPOINTS",
+           "load_bank", "bank",
+           "load_checkpoint_words", "checkpoint_words", "checkpoints_at", "checkpoint_record",
+           "checkpoint_beat", "checkpoint_entry", "check_bank", "pose", "pose_one", "describe",
+           "plain_decimal", "bounds", "verdict_values", "work_out"]
 
 BANK_FILE = Path(__file__).with_name("questions.toml")
 Kind = Literal["number", "choice"]
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"  # a choice is named by its letter, in order
 # `(@name)`: a number that a template brackets in case it is negative ("1 − 0.01 · (@g)");
 # a number that is not keeps no brackets ("(@e)²" reads 1.9², and (−1.9)² when negative).
 # Not a function's brackets: "ReLU′(@z)" and "max(0, @z)" keep theirs.
@@ -65,11 +83,35 @@ class Question:
     verdict: str | None = None  # a field of Verdicts
     choices: tuple[tuple[str, str], ...] = ()  # kind "choice": verdict value -> wording
     leave_out: tuple[tuple[str, str], ...] = ()  # verdict value -> why it is not asked
+    checkpoint: bool = False  # the lecture stops on it before `before`
 
     @property
     def beat(self) -> tuple[int, str]:
         """Where the lecture can stop on it: (slide number, beat name)."""
         return self.slide, self.before
+
+
+def checkpoint_beat(question: Question) -> str:
+    """The name of the beat that asks `question` in its slide (a checkpoint's card)."""
+    return f"checkpoint_{question.id}"
+
+
+@dataclass(frozen=True)
+class CheckpointWords:
+    """The bank's [checkpoint] table: what a checkpoint's card, voice and answer say."""
+
+    badge: str  # the card's heading ("Pause and think")
+    prompt: str  # said before the question ("Pause and predict:"), its subtitle too
+    answer: str  # "Answer: @answer": the key, or the right choice
+    accepted: str  # after a number's answer: "(any answer from @low to @high is right)"
+    think_seconds: float  # how long the card stays after the question is said
+    answers_heading: str  # the handout's last page, the checkpoints' answers
+    reveal: str  # the presenter's button that shows the answer
+    reveal_hint: str  # what a screen reader hears while the answer is hidden ("Press A ...")
+
+
+# Words only the presenter page shows (from the deck's data): not in a slide's render key.
+PRESENTER_WORDS = ("reveal", "reveal_hint")
 
 
 @dataclass(frozen=True)
@@ -101,13 +143,17 @@ class Posed:
     def correct(self) -> Choice | None:
         return next((c for c in self.choices if c.correct), None)
 
+    def resolved(self, template: str) -> str:
+        """`template` with its optional brackets kept where the number is negative, dropped
+        elsewhere: still a template, for a slide to typeset with its own lesson paths."""
+        return _BRACKETED.sub(
+            lambda m: m[0] if self.numbers[m[2]].tex.startswith("-") else m[1], template)
+
     def render(self, template: str, number: Callable[[Shown], str],
                literal: Callable[[str], str] = str) -> str:
         """`template` (the text, the solution or a choice) with its numbers written by
         `number` and the words around them by `literal`."""
-        template = _BRACKETED.sub(
-            lambda m: m[0] if self.numbers[m[2]].tex.startswith("-") else m[1], template)
-        return fill(template, lambda name: number(self.numbers[name]), literal)
+        return fill(self.resolved(template), lambda name: number(self.numbers[name]), literal)
 
     def plain(self, template: str) -> str:
         """As on screen: true minus signs, ×10⁵ for scientific notation."""
@@ -138,8 +184,16 @@ class Paper:
 
 # ----- the bank ------------------------------------------------------------------------
 
+def _verdict_names() -> list[str]:
+    from backprop_core.verdicts import Verdicts
+
+    return [f.name for f in fields(Verdicts)]
+
+
 def verdict_values(verdict: str) -> tuple[str, ...]:
     """The values a verdict can take (its Literal), in declaration order."""
+    from backprop_core.verdicts import Verdicts
+
     hints = typing.get_type_hints(Verdicts)
     if verdict not in hints:
         raise KeyError(verdict)
@@ -177,7 +231,8 @@ def _question(raw: dict[str, Any], number: int) -> Question:
         tolerance_units=float(raw.get("tolerance_units", 0.5)), verdict=raw.get("verdict"),
         from_shown=raw.get("from_shown"),
         choices=_pairs(raw.get("choices", {}), f"{where}: choices"),
-        leave_out=_pairs(raw.get("leave_out", {}), f"{where}: leave_out"))
+        leave_out=_pairs(raw.get("leave_out", {}), f"{where}: leave_out"),
+        checkpoint=raw.get("checkpoint", False))
     _check(question, where)
     return question
 
@@ -198,6 +253,10 @@ def _check(q: Question, where: str) -> None:
         raise BankError(f"{where}: a choice question needs verdict and choices, and no answer")
     if not q.tolerance_units > 0:
         raise BankError(f"{where}: tolerance_units must be positive")
+    if not isinstance(q.checkpoint, bool):
+        raise BankError(f"{where}: checkpoint must be true or false")
+    if q.checkpoint and not is_beat_name(checkpoint_beat(q)):
+        raise BankError(f"{where}: a checkpoint's id names its beat, so it is snake_case")
     if q.from_shown is not None:
         try:
             names_used = _names(ast.parse(q.from_shown, mode="eval"))
@@ -217,7 +276,7 @@ def _check(q: Question, where: str) -> None:
         values = set(verdict_values(q.verdict))
     except KeyError:
         raise BankError(f"{where}: there is no verdict '{q.verdict}'; the verdicts are "
-                        f"{', '.join(f.name for f in fields(Verdicts))}") from None
+                        f"{', '.join(_verdict_names())}") from None
     for table in per_verdict:
         strange = set(table) - values
         if strange:
@@ -233,14 +292,18 @@ def _check(q: Question, where: str) -> None:
         raise BankError(f"{where}: no solution for {', '.join(unsolved)}")
 
 
-def load_bank(path: Path = BANK_FILE) -> tuple[tuple[Question, ...], dict[str, str]]:
-    """The questions of the bank file in order, and its notes; BankError names any problem."""
+def _read(path: Path) -> dict[str, Any]:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
         raise BankError(f"cannot read the question bank {path}: {error}") from None
     except tomllib.TOMLDecodeError as error:
         raise BankError(f"the question bank {path} is not valid TOML: {error}") from None
+
+
+def load_bank(path: Path = BANK_FILE) -> tuple[tuple[Question, ...], dict[str, str]]:
+    """The questions of the bank file in order, and its notes; BankError names any problem."""
+    data = _read(path)
     notes = data.get("notes", {})
     questions = tuple(_question(raw, n) for n, raw in
                       enumerate(data.get("question", []), start=1))
@@ -253,13 +316,91 @@ def load_bank(path: Path = BANK_FILE) -> tuple[tuple[Question, ...], dict[str, s
         seen.add(q.id)
     if "not_finite" not in notes:
         raise BankError(f"the question bank {path} needs [notes] not_finite")
+    if any(q.checkpoint for q in questions):
+        _checkpoint_words(data, path)
     return questions, notes
+
+
+def _checkpoint_words(data: dict[str, Any], path: Path) -> CheckpointWords:
+    table = data.get("checkpoint")
+    where = f"the question bank {path}: [checkpoint]"
+    if not isinstance(table, dict):
+        raise BankError(f"{where} is missing: a checkpoint's card needs its words")
+    names = {f.name for f in fields(CheckpointWords)}
+    if set(table) != names:
+        missing, unknown = sorted(names - set(table)), sorted(set(table) - names)
+        raise BankError(f"{where}: " + "; ".join(
+            ([f"missing {', '.join(missing)}"] if missing else [])
+            + ([f"unknown {', '.join(unknown)}"] if unknown else [])))
+    seconds = table["think_seconds"]
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) \
+            or not 0 <= seconds <= 30:
+        raise BankError(f"{where}: think_seconds must be a number of seconds, 0 to 30")
+    texts = {k: v for k, v in table.items() if k != "think_seconds"}
+    if not all(isinstance(v, str) and v.strip() for v in texts.values()):
+        raise BankError(f"{where}: {', '.join(sorted(texts))} must be texts")
+    for name, allowed in (("answer", {"answer"}), ("accepted", {"low", "high"})):
+        used = set(PLACEHOLDER.findall(texts[name]))
+        if used != allowed:
+            raise BankError(f"{where}: {name} says {', '.join('@' + a for a in sorted(allowed))}"
+                            f", not {', '.join('@' + u for u in sorted(used)) or 'nothing'}")
+    return CheckpointWords(**texts, think_seconds=float(seconds))
+
+
+def load_checkpoint_words(path: Path = BANK_FILE) -> CheckpointWords:
+    """The bank file's [checkpoint] table; BankError names any problem."""
+    return _checkpoint_words(_read(path), path)
 
 
 @cache
 def bank() -> tuple[tuple[Question, ...], dict[str, str]]:
     """The project's question bank, read once."""
     return load_bank()
+
+
+def check_bank(checkpoints: str) -> None:
+    """Under `--checkpoints all` the slides ask the bank's checkpoints: the bank and its
+    words must read, or BankError says what is wrong. (It loads the lesson's code: a render
+    checks it only once it knows a slide will be drawn.)"""
+    if checkpoints != "none" and any(q.checkpoint for q in bank()[0]):
+        checkpoint_words()
+
+
+@cache
+def checkpoint_words() -> CheckpointWords:
+    """The project's checkpoint words, read once."""
+    return load_checkpoint_words()
+
+
+def checkpoints_at(slide: int, beat: str,
+                   questions: tuple[Question, ...] | None = None) -> tuple[Question, ...]:
+    """The checkpoints the lecture stops on before beat `beat` of slide `slide`, in bank
+    order."""
+    return tuple(q for q in (bank()[0] if questions is None else questions)
+                 if q.checkpoint and q.beat == (slide, beat))
+
+
+def checkpoint_record(slide: int, mode: str, path: Path = BANK_FILE) -> dict[str, Any] | None:
+    """What of the bank file draws slide `slide` under `--checkpoints mode`, as written, for
+    its render key (backprop_render/build/reuse.py): its checkpoints and their words, or
+    None when it stops on none, so a slide without a checkpoint keeps its key whatever the
+    mode. Read, not checked: a render checks the bank (`check_bank`) before a slide draws
+    it, and a run that renders nothing need not load the lesson's code to check it; a bank
+    that does not read is a record of its own, so the check runs and names the problem."""
+    if mode not in CHECKPOINT_MODES:
+        raise ValueError(f"--checkpoints is one of {', '.join(CHECKPOINT_MODES)}, not {mode!r}")
+    if mode == "none":
+        return None
+    try:
+        data = _read(path)
+    except BankError as error:
+        return {"unreadable": str(error)}
+    asked = [raw for raw in data.get("question", []) if isinstance(raw, dict)
+             and raw.get("checkpoint") is True and raw.get("slide") == slide]
+    words = data.get("checkpoint")
+    if isinstance(words, dict):
+        words = {k: v for k, v in words.items() if k not in PRESENTER_WORDS}
+    return {"words": words, "questions": asked} if asked else None
 
 
 # ----- what a student works out from the printed numbers -------------------------------------
@@ -325,31 +466,100 @@ def work_out(expression: str, values: Mapping[str, Decimal]) -> Decimal:
 
 # ----- posing --------------------------------------------------------------------------
 
+def pose_one(q: Question, facts: FactRecorder, notes: Mapping[str, str],
+             where: str | None = None) -> Posed | LeftOut:
+    """`q` asked with the lesson `facts` reads, each number it shows recorded there (as
+    shown `where`: by default the question's own name); or left out with a note."""
+    where = where or f"question:{q.id}"
+    verdict = facts.lesson.lookup(f"verdicts.{q.verdict}") if q.verdict else None
+    if verdict in dict(q.leave_out):
+        return LeftOut(q, dict(q.leave_out)[verdict])
+    paths = dict(q.bind) | ({"answer": q.answer} if q.answer else {})
+    if not all(math.isfinite(facts.lesson.lookup(p)) for p in paths.values()):
+        return LeftOut(q, notes["not_finite"])
+    numbers = {name: facts.show(path, where) for name, path in paths.items()}
+    key = answer_key(q.answer, facts.lesson.lookup(q.answer), q.tolerance_units) \
+        if q.answer else None
+    if key is not None and q.from_shown is not None:
+        # Fair to a student who works from the printed, rounded numbers.
+        printed = {name: shown_value(shown) for name, shown in numbers.items()}
+        key = also_accepting(key, q.answer, work_out(q.from_shown, printed))
+    solution = q.solution if isinstance(q.solution, str) else dict(q.solution)[verdict]
+    choices = tuple(Choice(value, text, value == verdict) for value, text in q.choices)
+    return Posed(q, numbers, solution, key, choices)
+
+
 def pose(lesson: Lesson, questions: tuple[Question, ...] | None = None,
          notes: Mapping[str, str] | None = None) -> Paper:
     """Every question of the bank asked with `lesson`'s numbers, or left out with a note."""
     if questions is None:
         questions, notes = bank()
     assert notes is not None
+    from lecture.facts import FactRecorder, TrackedLesson
+
     facts = FactRecorder(TrackedLesson(lesson))
-    entries: list[Posed | LeftOut] = []
-    for q in questions:
-        verdict = facts.lesson.lookup(f"verdicts.{q.verdict}") if q.verdict else None
-        if verdict in dict(q.leave_out):
-            entries.append(LeftOut(q, dict(q.leave_out)[verdict]))
-            continue
-        paths = dict(q.bind) | ({"answer": q.answer} if q.answer else {})
-        if not all(math.isfinite(facts.lesson.lookup(p)) for p in paths.values()):
-            entries.append(LeftOut(q, notes["not_finite"]))
-            continue
-        numbers = {name: facts.show(path, f"question:{q.id}") for name, path in paths.items()}
-        key = answer_key(q.answer, facts.lesson.lookup(q.answer), q.tolerance_units) \
-            if q.answer else None
-        if key is not None and q.from_shown is not None:
-            # Fair to a student who works from the printed, rounded numbers.
-            printed = {name: shown_value(shown) for name, shown in numbers.items()}
-            key = also_accepting(key, q.answer, work_out(q.from_shown, printed))
-        solution = q.solution if isinstance(q.solution, str) else dict(q.solution)[verdict]
-        choices = tuple(Choice(value, text, value == verdict) for value, text in q.choices)
-        entries.append(Posed(q, numbers, solution, key, choices))
-    return Paper(tuple(entries), facts.manifest())
+    entries = tuple(pose_one(q, facts, notes) for q in questions)
+    return Paper(entries, facts.manifest())
+
+
+# ----- a question as its readers see it ----------------------------------------------------
+
+def plain_decimal(value: Decimal | float | str) -> str:
+    """A number in plain positional ASCII, never 1e-05: what LMS imports parse."""
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    text = f"{number:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def bounds(key: AnswerKey) -> tuple[str, str]:
+    """The lowest and highest accepted answers, as plain decimals."""
+    return plain_decimal(key.low), plain_decimal(key.high)
+
+
+def describe(entry: Posed | LeftOut, words: Callable[[str], str] = str,
+             number: Callable[[Shown], str] = lambda shown: shown.text) -> dict[str, Any]:
+    """Everything a reader of `entry` is shown, with the numbers written by `number` and
+    the words around them by `words` (by default both as on screen): what the exercise
+    sheets, the quizzes and a checkpoint of the lecture are made from."""
+    q = entry.question
+    slide = SLIDES[q.slide - 1]
+    common = {"number": q.number, "id": q.id, "slide": slide.number, "slide_title": slide.title,
+              "kind": q.kind, "beat": q.before}
+    if isinstance(entry, LeftOut):
+        return {**common, "left_out": True, "note": words(entry.note)}
+
+    def render(template: str) -> str:
+        return entry.render(template, number, words)
+
+    found: dict[str, Any] = {**common, "left_out": False, "text": render(q.text),
+                             "solution": render(entry.solution)}
+    if entry.key is not None:
+        low, high = bounds(entry.key)
+        found.update(key=entry.key.key, tolerance=plain_decimal(entry.key.tolerance), low=low,
+                     high=high, decimals=entry.key.decimals,
+                     significant=entry.key.significant, shown=number(entry.numbers["answer"]))
+    found["choices"] = [{"letter": _LETTERS[i], "value": c.value, "text": render(c.text),
+                         "correct": c.correct} for i, c in enumerate(entry.choices)]
+    found["correct"] = next((c for c in found["choices"] if c["correct"]), None)
+    return found
+
+
+def checkpoint_entry(posed: Posed, words: CheckpointWords) -> dict[str, Any]:
+    """A checkpoint as the presenter, the deck's notes and the handout show it, every text
+    as on screen: the question and its choices, then the answer (the key and the range a
+    grader accepts, or the right choice) and the worked solution."""
+    found = describe(posed)
+    if posed.key is not None:
+        answer = found["shown"]
+        low, high = (text.replace("-", MINUS) for text in (found["low"], found["high"]))
+        accepted = fill(words.accepted, {"low": low, "high": high}.__getitem__)
+    else:
+        answer, accepted = f"{found['correct']['letter']}) {found['correct']['text']}", None
+    return {"id": posed.id, "kind": posed.kind, "badge": words.badge,
+            "question": found["text"],
+            "choices": [{k: c[k] for k in ("letter", "text", "correct")}
+                        for c in found["choices"]],
+            "answer": fill(words.answer, {"answer": answer}.__getitem__),
+            "accepted": accepted, "solution": found["solution"]}

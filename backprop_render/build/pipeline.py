@@ -63,8 +63,9 @@ if TYPE_CHECKING:
 __all__ = ["RenderRequest", "RenderSummary", "CacheReport", "Renderer", "run", "CACHE_DIR",
            "DiskFull", "keep_log"]
 
-# (slide, params_file, quality, workdir, gif_width, cache_dir, theme) -> finished files in workdir
-Renderer = Callable[[Slide, Path, Quality, Path, "int | None", "Path | None", str],
+# (slide, params_file, quality, workdir, gif_width, cache_dir, theme, voice, checkpoints)
+# -> finished files in workdir
+Renderer = Callable[[Slide, Path, Quality, Path, "int | None", "Path | None", str, str, str],
                     "SlideResult"]
 CACHE_DIR = ".render-cache"  # in the output folder: one Manim media folder per slide, kept
 IMPORTS_FILE = f"{CACHE_DIR}/imports.json"  # reuse.py's table of what each source file imports
@@ -93,6 +94,7 @@ class RenderRequest:
     present: bool = False
     theme: str = "dark"  # the palette, a name in scenes/kit/theme.py's THEMES
     voice: str = NO_VOICE  # the narrator, a name in narration/speech.py's voices
+    checkpoints: str = contract.DEFAULT_CHECKPOINTS  # whether slides stop on the bank's questions
     # The lecturer's takes folder: each beat whose take fits its sentence is spoken with it,
     # the others by `voice` (narration/narrator.py). None: `voice` speaks every beat.
     takes: Path | None = None
@@ -224,7 +226,8 @@ class _Jobs:
         if self.request.force:
             shutil.rmtree(cache_dir, ignore_errors=True)
         return (slide, self.params_file, self.request.quality, self.workdir(slide),
-                self.request.gif_width, cache_dir, self.request.theme, self.request.voice)
+                self.request.gif_width, cache_dir, self.request.theme, self.request.voice,
+                self.request.checkpoints)
 
     def report(self, slide: Slide, since: float) -> None:
         """How far the slide's job is: animations drawn since `since`, and its phase."""
@@ -366,6 +369,7 @@ class _DeckRender:
         self.takes = _takes_folder(request.takes)
         self.keys = reuse.keys_for(request.slides, request.quality, request.gif_width,
                                    theme=request.theme, voice=request.voice,
+                                   checkpoints=request.checkpoints,
                                    takes=self.takes is not None)
         self.preparer: Any = None  # present.Preparer: beats cut as each slide is published
         self.cache: Any = None  # the user cache (UserCache), opened when a slide renders
@@ -455,6 +459,12 @@ class _DeckRender:
         if not todo:
             return
         from backprop_render.build.slide_render import use_user_cache
+        from lecture.questions import BankError, check_bank
+
+        try:
+            check_bank(self.request.checkpoints)  # before a slide draws its questions
+        except BankError as error:
+            raise UsageError(str(error)) from None
 
         try:
             self.cache = use_user_cache(self.request.cache_dir, self.request.cache_size)

@@ -217,12 +217,14 @@ def die_with_parent(command: list[str]) -> list[str]:
 
 def _run_manim(slide: Slide, command: list[str], workdir: Path, run: str,
                params_file: Path, facts_file: Path, still_file: Path | None = None,
-               theme: str = "dark", voice_env: dict[str, str] | None = None) -> None:
+               theme: str = "dark", voice_env: dict[str, str] | None = None,
+               checkpoints: str = contract.DEFAULT_CHECKPOINTS) -> None:
     log = workdir / f"manim-{run}.log"
     env = {**os.environ, **(voice_env or {})}
     env[contract.PARAMS] = str(params_file)
     env[contract.FACTS_OUT] = str(facts_file)
     env[contract.THEME] = theme
+    env[contract.CHECKPOINTS] = checkpoints
     env.pop(contract.STILL_OUT, None)
     if still_file is not None:
         env[contract.STILL_OUT] = str(still_file)
@@ -360,12 +362,14 @@ def _finish_mp4(pictures: Path, mp4: Path, manifest: dict[str, Any], video: medi
 
 def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Path,
                  gif_width: int | None, cache_dir: Path | None = None,
-                 theme: str = "dark", voice: str | None = None) -> SlideResult:
+                 theme: str = "dark", voice: str | None = None,
+                 checkpoints: str = contract.DEFAULT_CHECKPOINTS) -> SlideResult:
     """Render `slide` into `workdir` in `theme`; `gif_width=None` skips the GIF.
 
     `cache_dir`: a folder of this slide's own, kept between renders, for Manim's
     media folder and caches (see the module's notes); None renders from nothing.
     `voice`: the narrator (narration/speech.py); None: $BACKPROP_VOICE, else none.
+    `checkpoints`: "all", the slide stops on the bank's checkpoints; "none", it does not.
     """
     voice = voice or os.environ.get(contract.VOICE) or NO_VOICE
     speech_dir = speech_dir_for(workdir)
@@ -387,7 +391,7 @@ def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Pat
         command = manim_command(slide, quality, media_dir, name, caching=cache_dir is not None,
                                 **kwargs)
         _run_manim(slide, command, workdir, name, params_file, workdir / f"facts-{name}.json",
-                   still, theme, voice_env)
+                   still, theme, voice_env, checkpoints)
 
     gif_size = _gif_size(quality, gif_width) if gif_width else None
     files["png"].unlink(missing_ok=True)  # the scene writes it; a left-over must not pass for it

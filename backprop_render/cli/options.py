@@ -1,10 +1,10 @@
 """What the commands share: options declared once (argparse parent parsers) and their checks.
 
 A render and a sweep mean the same by `--quality`, `--slides`, `--theme`, `--voice`,
-`--no-gif`, `--gif-width`, `--params`, `--force` and `--quiet`; a render and `facts`
-the same by `--set KEY=VALUE`. Each is declared here once and checked here once, with
-one message for each kind of bad input. Only the standard library and `lecture`
-are imported at module level: `--help` answers before anything is installed.
+`--checkpoints`, `--no-gif`, `--gif-width`, `--params`, `--force` and `--quiet`; a render
+and `facts` the same by `--set KEY=VALUE`. Each is declared here once and checked here
+once, with one message for each kind of bad input. Only the standard library and
+`lecture` are imported at module level: `--help` answers before anything is installed.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 from backprop_core.params import DECLARED
 from backprop_render.errors import UsageError
 from backprop_render.quality import DEFAULT_GIF_WIDTH, DEFAULT_QUALITY, QUALITIES
+from lecture.contract import CHECKPOINT_MODES, DEFAULT_CHECKPOINTS
 from lecture.palettes import DEFAULT_THEME, THEMES
 from lecture.slides import SLIDES, Slide, find_slide
 from lecture.voices import DEFAULT_VOICE, voice_names
@@ -28,7 +29,8 @@ if TYPE_CHECKING:  # numpy: not before anything is installed
 __all__ = ["VOICE_NAMES", "Subparsers", "look_options", "run_options", "cache_options",
            "params_options", "cache_size", "open_user_cache",
            "set_options", "params_table", "check_gif_width", "check_voice",
-           "at_least_one", "parse_slides", "choose_slides", "check_look", "read_params",
+           "at_least_one", "parse_slides", "choose_slides", "check_look", "check_bank",
+           "read_params",
            "progress_mode", "say"]
 
 VOICE_NAMES = tuple(voice_names())
@@ -58,6 +60,11 @@ def look_options() -> argparse.ArgumentParser:
                         help=f"the narrator: {', '.join(VOICE_NAMES)} (default: {DEFAULT_VOICE}; "
                              "none: silent videos, each beat as long as its subtitle takes "
                              "to read)")
+    parent.add_argument("--checkpoints", default=DEFAULT_CHECKPOINTS,
+                        choices=list(CHECKPOINT_MODES),
+                        help="all (default): the lecture stops on the question bank's "
+                             "checkpoints, a card that asks before the slide shows the answer "
+                             "(lecture/questions.toml, checkpoint = true); none: no card")
     return parent
 
 
@@ -199,6 +206,17 @@ def check_look(args: argparse.Namespace) -> list[Slide]:
     check_gif_width(args.gif_width)
     check_voice(args.voice)
     return choose_slides(args.slides, say)
+
+
+def check_bank(checkpoints: str) -> None:
+    """lecture.questions.check_bank, its BankError a UsageError."""
+    from lecture.questions import BankError
+    from lecture.questions import check_bank as check
+
+    try:
+        check(checkpoints)
+    except BankError as error:
+        raise UsageError(str(error)) from None
 
 
 def read_params(path: str | None, overrides: Sequence[str] = ()) -> Params:

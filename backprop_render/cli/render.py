@@ -139,7 +139,8 @@ def render_command(args: argparse.Namespace) -> int:
                                      args.out.absolute(),
                                      None if args.no_gif else args.gif_width, jobs, args.force,
                                      theme=args.theme, present=not args.no_present,
-                                     voice=args.voice, cache_dir=args.cache_dir and
+                                     voice=args.voice, checkpoints=args.checkpoints,
+                                     cache_dir=args.cache_dir and
                                      args.cache_dir.absolute(), cache_size=cache_size,
                                      takes=args.takes and args.takes.absolute())
     report(pipeline.run(request, progress))

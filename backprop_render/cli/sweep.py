@@ -123,6 +123,7 @@ def sweep_command(args: argparse.Namespace) -> int:
     if args.retries < 0:
         raise UsageError(f"--retries must be 0 or more, got {args.retries}.")
     slides = options.check_look(args)
+    options.check_bank(args.checkpoints)
     cache_size = options.cache_size(args.cache_size)
     if args.variants:
         variants, bad = variants_from_csv(args.variants, base)
@@ -145,7 +146,8 @@ def sweep_command(args: argparse.Namespace) -> int:
     request = SweepRequest(tuple(variants), tuple(slides), find_quality(args.quality),
                            args.out.absolute(), None if args.no_gif else args.gif_width,
                            args.scheduler, workers, args.retries, args.force, args.dashboard,
-                           skipped=tuple(bad), theme=args.theme, voice=args.voice)
+                           skipped=tuple(bad), theme=args.theme, voice=args.voice,
+                           checkpoints=args.checkpoints)
     summary = run_sweep(request, Progress(sys.stderr, options.progress_mode(args.quiet)))
     return report(summary)
 

@@ -22,15 +22,14 @@ import hashlib
 import html
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any, Callable, Literal, Sequence
 
 from backprop_core import Params, Shown
-from backprop_core.formatting import AnswerKey, format_given
-from lecture.questions import LeftOut, Paper, Posed
-from lecture.slides import LECTURE_SUBTITLE, LECTURE_TITLE, SLIDES
+from backprop_core.formatting import format_given
+from lecture.questions import Paper, bounds, describe, plain_decimal
+from lecture.slides import LECTURE_SUBTITLE, LECTURE_TITLE
 
 __all__ = ["Sheet", "SheetKind", "SHEET_KINDS", "sheet_tex", "moodle_xml", "qti_files",
            "plain_decimal", "bounds", "latex_escape", "LATEX_UNICODE", "TEMPLATES"]
@@ -67,20 +66,6 @@ def _html_number(shown: Shown) -> str:
     return html.escape(shown.text)
 
 
-def plain_decimal(value: Decimal | float | str) -> str:
-    """A number in plain positional ASCII, never 1e-05: what LMS imports parse."""
-    number = value if isinstance(value, Decimal) else Decimal(str(value))
-    text = f"{number:f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def bounds(key: AnswerKey) -> tuple[str, str]:
-    """The lowest and highest accepted answers, as plain decimals."""
-    return plain_decimal(key.low), plain_decimal(key.high)
-
-
 @dataclass(frozen=True)
 class Sheet:
     """One student's (or one render's) paper and the parameters it was posed with."""
@@ -92,35 +77,8 @@ class Sheet:
 
 # ----- one context for every format ----------------------------------------------------
 
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
-
-
 Words = Callable[[str], str]  # how a format writes the words around the numbers
 Number = Callable[[Shown], str]  # and how it writes a number
-
-
-def _entry(entry: Posed | LeftOut, words: Words, number: Number) -> dict[str, Any]:
-    q = entry.question
-    slide = SLIDES[q.slide - 1]
-    common = {"number": q.number, "id": q.id, "slide": slide.number, "slide_title": slide.title,
-              "kind": q.kind, "beat": q.before}
-    if isinstance(entry, LeftOut):
-        return {**common, "left_out": True, "note": words(entry.note)}
-
-    def render(template: str) -> str:
-        return entry.render(template, number, words)
-
-    found: dict[str, Any] = {**common, "left_out": False, "text": render(q.text),
-                             "solution": render(entry.solution)}
-    if entry.key is not None:
-        low, high = bounds(entry.key)
-        found.update(key=entry.key.key, tolerance=plain_decimal(entry.key.tolerance), low=low,
-                     high=high, decimals=entry.key.decimals,
-                     significant=entry.key.significant, shown=number(entry.numbers["answer"]))
-    found["choices"] = [{"letter": _LETTERS[i], "value": c.value, "text": render(c.text),
-                         "correct": c.correct} for i, c in enumerate(entry.choices)]
-    found["correct"] = next((c for c in found["choices"] if c["correct"]), None)
-    return found
 
 
 def _by_slide(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -141,7 +99,7 @@ def _given(params: Params, words: Words) -> list[dict[str, str]]:
 def context(sheet: Sheet, words: Words = latex_escape,
             number: Number = _latex_number) -> dict[str, Any]:
     """What every template reads: the sheet's parameters and its questions, by slide."""
-    entries = [_entry(e, words, number) for e in sheet.paper.entries]
+    entries = [describe(e, words, number) for e in sheet.paper.entries]
     return {"title": words(LECTURE_TITLE), "subtitle": words(LECTURE_SUBTITLE),
             "name": words(sheet.name), "params": _given(sheet.params, words),
             "slides": _by_slide(entries), "questions": entries}

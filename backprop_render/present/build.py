@@ -33,10 +33,12 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from backprop_render.build.outputs import OutputFolder
 from backprop_render.present.handout import write_handout
+from backprop_render.present.script import answer_line, choices_line
 from backprop_render.system import usable_cores
 from lecture.language import LECTURE_LANGUAGE
 from lecture.palettes import THEMES
 from lecture.slides import LECTURE_SUBTITLE, LECTURE_TITLE, beat_id
+from lecture.templates import keep_together
 from narration import takes
 
 if TYPE_CHECKING:  # PyAV, Pillow and numpy load when something is cut or drawn, not to find
@@ -88,6 +90,9 @@ class _Beat:
     file: str  # stem of its files in present/beats/: NN-slug-KK
     duration: float
     speech: tuple[float, float] | None = None  # when its sentence is spoken, on its own video
+    # A checkpoint's question, choices and answer (lecture/questions.py checkpoint_entry):
+    # the presenter stops on it until the answer is revealed.
+    checkpoint: dict[str, Any] | None = None
 
 
 def _speech(said: dict[str, Any], start: float) -> tuple[float, float] | None:
@@ -110,8 +115,8 @@ def _beats_of(entry: dict[str, Any]) -> list[dict[str, Any]]:
 def _slide_key(folder: Path, entry: dict[str, Any], deck_height: int | None) -> str:
     video = folder / entry["files"]["mp4"]
     stat = video.stat()
-    narration = [(b.get("beat"), b.get("text"), b.get("video_start", b.get("start")))
-                 for b in _beats_of(entry)]
+    narration = [(b.get("beat"), b.get("text"), b.get("video_start", b.get("start")),
+                  b.get("checkpoint")) for b in _beats_of(entry)]
     data = json.dumps([_VERSION, stat.st_size, stat.st_mtime_ns, narration, deck_height,
                        DECK_H264 if deck_height else None])
     return hashlib.sha256(data.encode()).hexdigest()[:16]
@@ -202,13 +207,35 @@ def _deck_data(beats: list[_Beat], entries: Sequence[dict[str, Any]],
         # A beat's id (lecture/slides.py) is what a recorded voice or a translation keys on.
         "beats": [{"slide": b.slide["number"], "beat": b.index + 1,
                    "id": beat_id(b.slide["slug"], b.name) if b.name else None, "name": b.name,
-                   "text": b.text, "speech": b.speech, "video": f"beats/{b.file}.mp4",
+                   "text": b.text, "speech": b.speech, "checkpoint": _on_page(b.checkpoint),
+                   # the speaker window's notes, where they say more than the sentence
+                   "notes": _notes(b) if b.checkpoint else None,
+                   "video": f"beats/{b.file}.mp4",
                    "poster": f"beats/{b.file}.jpg", "duration": round(b.duration, 3)}
                   for b in beats],
         # The recording page (record.html) names each take by its beat's id and writes
         # beside it the record narration/takes.py reads.
         "take_record": {"format": takes.RECORD_FORMAT, "version": takes.RECORD_VERSION},
+        # What the page says at a checkpoint, from the question bank's words.
+        "checkpoint_words": _checkpoint_words() if any(b.checkpoint for b in beats) else None,
     }
+
+
+def _on_page(asked: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A checkpoint as the page shows it: its question, choices and solution never broken
+    next to an operator (the page breaks the lines; the card on the video does the same)."""
+    if asked is None:
+        return None
+    return {**asked, "question": keep_together(asked["question"]),
+            "solution": keep_together(asked["solution"]),
+            "choices": [{**c, "text": keep_together(c["text"])} for c in asked["choices"]]}
+
+
+def _checkpoint_words() -> dict[str, str]:
+    from lecture.questions import PRESENTER_WORDS, checkpoint_words
+
+    words = checkpoint_words()
+    return {name: getattr(words, name) for name in PRESENTER_WORDS}
 
 
 def build(out: OutputFolder, entries: Sequence[dict[str, Any]]) -> PresentResult:
@@ -262,7 +289,7 @@ def build(out: OutputFolder, entries: Sequence[dict[str, Any]]) -> PresentResult
             said = narration[index] if index < len(narration) else {}
             beats.append(_Beat(entry, index, str(said.get("beat", "")),
                                str(said.get("text", "")), f"{stem}-{index + 1:02d}", duration,
-                               _speech(said, start)))
+                               _speech(said, start), said.get("checkpoint")))
             start += duration
 
     for source in sorted(_FILES.iterdir()):
@@ -396,6 +423,16 @@ def _read_record(present: Path) -> dict[str, Any]:
     return {"order": [], "slides": {}}
 
 
+def _notes(beat: _Beat) -> str:
+    """The speaker notes of a beat: its sentence; a checkpoint's choices, answer and worked
+    solution below it, for the lecturer's eyes only."""
+    asked = beat.checkpoint
+    if not asked:
+        return beat.text
+    return "\n".join(filter(None, (beat.text, choices_line(asked), answer_line(asked),
+                                    asked["solution"])))
+
+
 def beats_for_deck(beats: list[_Beat], posters: Path, movies: Path) -> list[dict[str, Any]]:
     counts: dict[int, int] = {}
     for beat in beats:
@@ -404,7 +441,7 @@ def beats_for_deck(beats: list[_Beat], posters: Path, movies: Path) -> list[dict
     for b in beats:
         number = b.slide["number"]
         title = f"{number}. {b.slide['title']} ({b.index + 1}/{counts[number]})"
-        slides.append({"title": title, "notes": b.text, "description": b.text or title,
+        slides.append({"title": title, "notes": _notes(b), "description": b.text or title,
                        "video": movies / f"{b.file}.mp4", "poster": posters / f"{b.file}.jpg",
                        "duration": b.duration})
     return slides

@@ -3,8 +3,10 @@
 Each page has the slide's title (a heading), its last frame with a text alternative,
 and every beat's sentence as real text in reading order (a numbered list), so the
 handout can be searched, copied, read aloud and reflowed; the document says its title
-and its language. WeasyPrint lays it out from HTML (handout.css) with pango, which the
-scenes need anyway, and writes the structure tree that PDF/UA asks for.
+and its language. A checkpoint's question stands in the list with its choices; its
+answer and worked solution are on the last page, for students to try first. WeasyPrint
+lays it out from HTML (handout.css) with pango, which the scenes need anyway, and writes
+the structure tree that PDF/UA asks for.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from html import escape
 from pathlib import Path
 from typing import Any, Sequence
 
+from backprop_render.present.script import answer_line, choices_line
 from lecture.language import LECTURE_LANGUAGE
+from lecture.questions import checkpoint_words
 from lecture.slides import LECTURE_SUBTITLE, LECTURE_TITLE
 
 __all__ = ["write_handout", "import_layout", "STYLE"]
@@ -36,6 +40,11 @@ def import_layout() -> None:
     """Load WeasyPrint now (a second of imports): the presentation's preparing thread
     calls it while the slides render, so the handout does not wait for it."""
     import weasyprint  # noqa: F401
+
+
+def _checkpoints(entry: dict[str, Any]) -> list[dict[str, Any]]:
+    return [b["checkpoint"] for b in entry.get("manifest", {}).get("narration") or []
+            if b.get("checkpoint")]
 
 
 def _still_height(sentences: Sequence[str]) -> float:
@@ -63,9 +72,20 @@ def _printed(still: Path, height: float, dst: Path) -> None:
             dst, "JPEG", quality=_JPEG_QUALITY)
 
 
+def _item(beat: dict[str, Any]) -> str:
+    """A beat's sentence as a list item; a checkpoint's with its choices."""
+    asked = beat.get("checkpoint")
+    choices = "".join(f"<li>{escape(c['letter'])}) {escape(c['text'])}</li>"
+                      for c in (asked or {}).get("choices") or [])
+    return (f'<li{" class=checkpoint" if asked else ""}>{escape(str(beat.get("text", "")))}'
+            + (f"<ul>{choices}</ul>" if choices else "") + "</li>")
+
+
 def _page(entry: dict[str, Any], folder: Path, work: Path) -> str:
-    sentences = [str(b.get("text", "")) for b in entry.get("manifest", {}).get("narration") or []]
-    items = "".join(f"<li>{escape(text)}</li>" for text in sentences if text)
+    beats = [b for b in entry.get("manifest", {}).get("narration") or [] if b.get("text")]
+    items = "".join(_item(b) for b in beats)
+    sentences = [str(b["text"]) for b in beats] + [
+        choices_line(c) for c in _checkpoints(entry) if c.get("choices")]
     height = _still_height(sentences)
     still = work / f"{entry['stem']}.jpg"
     _printed(folder / entry["files"]["png"], height, still)
@@ -75,6 +95,19 @@ def _page(entry: dict[str, Any], folder: Path, work: Path) -> str:
             + (f"<ol>{items}</ol>" if items else "") + "</section>")
 
 
+def _answers(entries: Sequence[dict[str, Any]]) -> str:
+    """The last page: each checkpoint's answer and worked solution, by slide."""
+    found = [(e, asked) for e in entries for asked in _checkpoints(e)]
+    if not found:
+        return ""
+    items = "".join(f"<li><p><strong>{e['number']}. {escape(e['title'])}</strong></p>"
+                    f"<p>{escape(asked['question'])}</p><p><strong>"
+                    f"{escape(answer_line(asked))}</strong></p><p>{escape(asked['solution'])}</p>"
+                    "</li>" for e, asked in found)
+    heading = checkpoint_words().answers_heading
+    return f'<section class="answers"><h2>{escape(heading)}</h2><ul>{items}</ul></section>'
+
+
 def write_handout(dst: Path, folder: Path, entries: Sequence[dict[str, Any]]) -> None:
     """The handout of the slides of `entries` (facts entries, in order, published in
     `folder`) as a PDF/UA-1 file at `dst`."""
@@ -82,7 +115,7 @@ def write_handout(dst: Path, folder: Path, entries: Sequence[dict[str, Any]]) ->
 
     title = f"{LECTURE_TITLE}: {LECTURE_SUBTITLE}"
     with tempfile.TemporaryDirectory(prefix="handout-") as work:
-        pages = "".join(_page(e, folder, Path(work)) for e in entries)
+        pages = "".join(_page(e, folder, Path(work)) for e in entries) + _answers(entries)
         document = (f'<!DOCTYPE html><html lang="{LECTURE_LANGUAGE.tag}"><head>'
                     f'<meta charset="utf-8"><title>{escape(title)} (handout)</title></head>'
                     f"<body><h1>{escape(title)}</h1>{pages}</body></html>")

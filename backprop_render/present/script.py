@@ -3,15 +3,16 @@
 For a lecturer who records the voice by hand, reads along, or needs a transcript:
 one section per slide, one line per beat with its start time on lecture.mp4 (the
 chapter's start plus the beat's start on its slide), the beat's name, and the
-sentence as the captions write it. Built from the same facts the videos were
-made from, so it changes exactly when they do.
+sentence as the captions write it; under a checkpoint's question, its choices and
+its answer with the worked solution. Built from the same facts the videos were made
+from, so it changes exactly when they do.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["SCRIPT_FILE", "lecture_script", "clock"]
+__all__ = ["SCRIPT_FILE", "lecture_script", "clock", "choices_line", "answer_line"]
 
 SCRIPT_FILE = "lecture-script.md"
 
@@ -21,6 +22,17 @@ def clock(seconds: float) -> str:
     tenths = round(seconds * 10)
     minutes, tenths = divmod(tenths, 600)
     return f"{minutes}:{tenths // 10:02d}.{tenths % 10}"
+
+
+def choices_line(checkpoint: dict[str, Any]) -> str:
+    """A checkpoint's choices in one line ("a) It falls.  b) It rises."); empty for a number."""
+    return "  ".join(f"{c['letter']}) {c['text']}" for c in checkpoint.get("choices") or [])
+
+
+def answer_line(checkpoint: dict[str, Any]) -> str:
+    """A checkpoint's answer in one line: the key and the range a grader accepts, or the
+    right choice (its narration entry's texts, lecture/questions.py checkpoint_entry)."""
+    return " ".join(filter(None, (checkpoint["answer"], checkpoint.get("accepted"))))
 
 
 def lecture_script(title: str, entries: list[dict[str, Any]],
@@ -39,5 +51,9 @@ def lecture_script(title: str, entries: list[dict[str, Any]],
         for beat in entry["manifest"].get("narration", []):
             start = chapter["start"] + float(beat.get("speech_start", beat["start"]))
             lines.append(f"- **{clock(start)}** `{beat['beat']}`: {beat['text']}")
+            asked = beat.get("checkpoint")
+            if asked:
+                lines += [f"  - {line}" for line in (choices_line(asked), answer_line(asked),
+                                                     asked["solution"]) if line]
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"

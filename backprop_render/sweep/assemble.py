@@ -25,6 +25,7 @@ from backprop_render.progress import Progress
 from backprop_render.quality import Quality
 from backprop_render.sweep.plan import Variant
 from backprop_render.sweep.tasks import TaskDone
+from lecture.contract import DEFAULT_CHECKPOINTS
 from lecture.slides import Slide
 
 __all__ = ["VariantOutcome", "StoreRenderer", "assemble"]
@@ -51,7 +52,8 @@ class StoreRenderer:
 
     def __call__(self, slide: Slide, params_file: Path, quality: Quality, workdir: Path,
                  gif_width: int | None, cache_dir: Path | None = None,
-                 theme: str = "dark", voice: str | None = None) -> SlideResult:
+                 theme: str = "dark", voice: str | None = None,
+                 checkpoints: str = DEFAULT_CHECKPOINTS) -> SlideResult:
         result = self.done[slide.stem].result
         workdir.mkdir(parents=True, exist_ok=True)
         files = {}

@@ -33,6 +33,7 @@ from backprop_render.build import records, reuse
 from backprop_render.errors import UsageError
 from backprop_render.exercises.make import CLASS_KEY
 from backprop_render.quality import Quality
+from lecture.contract import DEFAULT_CHECKPOINTS
 from lecture.slides import Slide
 
 __all__ = ["Variant", "BadVariant", "Task", "Plan", "variants_from_sets", "variants_from_csv",
@@ -240,10 +241,12 @@ def folder_decisions(folder: Path, slides: Iterable[Slide], keys: dict[str, str]
 
 def make_plan(out: Path, variants: list[Variant], slides: list[Slide], quality: Quality,
               gif_width: int | None, force: bool = False, theme: str = "dark",
-              voice: str = "none") -> Plan:
-    # The theme and the voice are in each slide's code key, so in every task key: a light
-    # sweep shares no render with a dark one, nor a voiced one with a silent one.
-    keys = reuse.keys_for(slides, quality, gif_width, theme=theme, voice=voice)
+              voice: str = "none", checkpoints: str = DEFAULT_CHECKPOINTS) -> Plan:
+    # The theme, the voice and the checkpoints are in each slide's code key, so in every
+    # task key: a light sweep shares no render with a dark one, nor a voiced one with a
+    # silent one, nor a slide that asks with one that does not.
+    keys = reuse.keys_for(slides, quality, gif_width, theme=theme, voice=voice,
+                          checkpoints=checkpoints)
     plan = Plan(variants, slides, quality, gif_width, {}, {}, {})
     for variant in variants:
         decisions = folder_decisions(out / variant.name, slides, keys, variant.lesson)

@@ -43,6 +43,7 @@ from backprop_render.build.slide_render import SlideResult, render_slide, use_us
 from backprop_render.errors import RenderError, SlideFailed
 from backprop_render.quality import Quality
 from lecture import contract
+from lecture.contract import DEFAULT_CHECKPOINTS
 from lecture.slides import Slide
 
 __all__ = ["TaskSpec", "TaskDone", "StaleWorker", "Store", "run_task", "cache_root"]
@@ -67,6 +68,7 @@ class TaskSpec:
     renderer: Renderer | None = None  # None: render_slide; tests pass a stand-in
     theme: str = "dark"  # the palette (scenes/kit/theme.py's THEMES); part of code_key
     voice: str = "none"  # the narrator (narration/speech.py's voices); part of code_key
+    checkpoints: str = DEFAULT_CHECKPOINTS  # the bank's questions asked or not; in code_key
 
 
 @dataclass(frozen=True)
@@ -215,7 +217,7 @@ def run_task(spec: TaskSpec) -> TaskDone:
     if existing is not None:
         return existing
     mine = reuse.slide_key(spec.slide, spec.quality, spec.gif_width, theme=spec.theme,
-                           voice=spec.voice)
+                           voice=spec.voice, checkpoints=spec.checkpoints)
     who = worker_name()
     if mine != spec.code_key:
         raise StaleWorker(
@@ -235,7 +237,8 @@ def run_task(spec: TaskSpec) -> TaskDone:
         try:
             with _cache_dir(spec.slide) as cache_dir:
                 result = renderer(spec.slide, params_file, spec.quality, work / "out",
-                                  spec.gif_width, cache_dir, spec.theme, spec.voice)
+                                  spec.gif_width, cache_dir, spec.theme, spec.voice,
+                                  spec.checkpoints)
         except SlideFailed as error:
             if error.log is not None and error.log.exists():
                 kept = store.logs / f"{spec.key}-{error.log.name}"

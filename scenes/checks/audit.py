@@ -12,6 +12,8 @@ import re
 
 from manim import DecimalNumber, Mobject, SingleStringMathTex
 
+from lecture.facts import CHECKPOINT
+
 __all__ = ["ALLOWED_NOTATION", "displayed_string", "unexplained_numerals", "numeral_audit",
            "missing_facts"]
 
@@ -57,14 +59,22 @@ def numeral_audit(scene) -> list[str]:
     return problems
 
 
+def _checkpoint_texts(beat: dict) -> list[str]:
+    found = beat.get("checkpoint") or {}
+    return [found.get(k) or "" for k in ("question", "answer", "accepted", "solution")] + \
+        [c["text"] for c in found.get("choices", [])]
+
+
 def missing_facts(scene) -> list[str]:
-    """Recorded facts whose text is in no on-screen text (or the narration, for spoken ones)."""
+    """Recorded facts whose text is in no on-screen text (or the narration, for spoken ones;
+    a checkpoint's question and answer, for the numbers it shows)."""
     screen = [displayed_string(m) for m in scene.seen_texts.values()]
     spoken = [beat["text"] for beat in scene.narration]
+    asked = [text for beat in scene.narration for text in _checkpoint_texts(beat)]
     problems = []
     for fact in scene.facts.facts:
-        haystack = spoken if fact.where == "narration" else screen
-        needle = fact.shown if fact.where == "narration" else None
+        haystack = {"narration": spoken, CHECKPOINT: asked}.get(fact.where, screen)
+        needle = fact.shown if fact.where in ("narration", CHECKPOINT) else None
         found = any(needle in h for h in haystack) if needle else any(
             fact.tex in h or fact.shown in h for h in haystack)
         if not found:

@@ -10,7 +10,12 @@ facts, the deck, the script), and with the slide its id (`lecture.slides.beat_id
             self.play(...)
 
 Every beat is one `next_section` (a presenter can pause between beats) and one
-subcaption (the `.srt` the pipeline ships). With a voice ($BACKPROP_VOICE, see
+subcaption (the `.srt` the pipeline ships). Before a beat the question bank marks with a
+checkpoint (lecture/questions.toml), the slide asks first: a beat of its own
+(`checkpoint_<question>`) covers the content with the question's card, says it, and
+leaves it up for a while to think; the next beat takes the card down and shows the
+answer. No slide's code names its checkpoints: the bank does, and `@beat` asks them
+($BACKPROP_CHECKPOINTS=none: it asks none). With a voice ($BACKPROP_VOICE, see
 speech.py) or the lecturer's take of the beat ($BACKPROP_TAKES, narrator.py) the beat's
 sentence is spoken: the beat lasts at least its speech plus a pause, and the subcaption
 follows the speech; without either (`none`, the default when the scene runs outside the
@@ -29,20 +34,37 @@ from pathlib import Path
 from typing import Any, Callable, ClassVar, Iterator, TypeVar
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, Line, MathTex, Mobject, Scene, Text, VGroup, config
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    FadeIn,
+    FadeOut,
+    Line,
+    MathTex,
+    Mobject,
+    Scene,
+    Text,
+    VGroup,
+    config,
+    smooth,
+    squish_rate_func,
+)
 from PIL import Image
 
 from backprop_core.formatting import Shown
 from backprop_core.spoken import spoken_sentence
-from lecture import contract
-from lecture.facts import FactRecorder, TrackedLesson
+from lecture import contract, questions
+from lecture.facts import CHECKPOINT, FactRecorder, TrackedLesson
 from lecture.slides import KICKER, SLIDE_COUNT, SLIDES, Slide, beat_id, is_beat_name
 from lecture.user_cache import UserCache
 from narration.narrator import BeatNarrator
 from narration.takes import BeatLine
 from scenes import speedups
 from scenes.checks import paused_frames
-from scenes.checks.layout import layout_problems, text_units
+from scenes.checks.layout import layout_problems, text_units, visible_box
+from scenes.drawings.checkpoint import CheckpointCard
 from scenes.kit import theme
 from scenes.kit.formula import Formula, Part
 from scenes.kit.placement import fit_width
@@ -51,7 +73,8 @@ from scenes.kit.typeset import PLACEHOLDER as _PLACEHOLDER
 from scenes.kit.typeset import Typesetter
 from scenes.speedups import frame_count, prefetch, svg_cache
 
-__all__ = ["SlideScene", "SlideChrome", "beat", "reading_time", "FrameCountError"]
+__all__ = ["SlideScene", "SlideChrome", "beat", "reading_time", "FrameCountError",
+           "checkpoints_from_env"]
 
 speedups.install()  # every patch of Manim, each only into the Manim code it was read against
 
@@ -81,17 +104,20 @@ def beat(method: Method) -> Method:
 
     @functools.wraps(method)
     def run(self: SlideScene, *args: Any, **kwargs: Any) -> None:
-        if name in self.facts_by_beat:
-            raise RuntimeError(f"beat '{name}' played twice: a beat's name must be unique")
-        self._beat_method = name
-        try:
+        self.ask_checkpoints(name)
+        with self.running_beat(name):
             method(self, *args, **kwargs)
-        finally:
-            self._beat_method = None
-        if name not in self.facts_by_beat:
-            raise RuntimeError(f"beat '{name}' narrated nothing: call self.narrate() in it")
 
     return run  # type: ignore[return-value]
+
+
+def checkpoints_from_env() -> str:
+    """$BACKPROP_CHECKPOINTS: whether slides stop on the bank's checkpoints (default all)."""
+    mode = os.environ.get(contract.CHECKPOINTS) or contract.DEFAULT_CHECKPOINTS
+    if mode not in contract.CHECKPOINT_MODES:
+        raise ValueError(f"${contract.CHECKPOINTS}={mode!r}: choose one of "
+                         f"{', '.join(contract.CHECKPOINT_MODES)}")
+    return mode
 
 
 class SlideChrome(VGroup):
@@ -141,6 +167,10 @@ class SlideScene(Scene):
         self._allowed_overlaps: set[frozenset[int]] = set()
         self._beat_name = "start"
         self._beat_method: str | None = None  # the @beat method running, which names it
+        self.checkpoints = checkpoints_from_env()
+        self._asking = False  # a checkpoint's beat runs (its card replaces another's)
+        self._card: CheckpointCard | None = None  # a checkpoint's card, up until the next beat
+        self._covered: list[Mobject] = []  # what it hides, shown again when it goes
         # The slide's length as its plays and waits ask for it. Manim's `time` counts
         # whole frames of the animations it draws but exact seconds of those it takes
         # from its cache, so a pause measured with it would differ between a cold and a
@@ -162,14 +192,28 @@ class SlideScene(Scene):
 
     # ----- beats and narration -------------------------------------------------
 
+    @contextmanager
+    def running_beat(self, name: str) -> Iterator[None]:
+        """The beat `name` runs inside: it must narrate, once, and its name be new."""
+        if name in self.facts_by_beat:
+            raise RuntimeError(f"beat '{name}' played twice: a beat's name must be unique")
+        self._beat_method = name
+        try:
+            yield
+        finally:
+            self._beat_method = None
+        if name not in self.facts_by_beat:
+            raise RuntimeError(f"beat '{name}' narrated nothing: call self.narrate() in it")
+
     def show_chrome(self) -> None:
         """Bring in the title block; call inside the first beat."""
         self.play(FadeIn(self.chrome, shift=0.2 * DOWN), run_time=0.8)
 
     @contextmanager
-    def narrate(self, sentence: str, **keys: str) -> Iterator[None]:
+    def narrate(self, sentence: str, **keys: str) -> Iterator[float]:
         """The sentence of the beat whose method this is (`@beat`), and its animations
-        inside the `with`: a section, a subcaption, its speech or a pause to read it."""
+        inside the `with`: a section, a subcaption, its speech or a pause to read it.
+        Gives the seconds the sentence takes (spoken, or read)."""
         name = self._beat_method
         if name is None or name == self._beat_name:
             raise RuntimeError("narrate() is said once, in a method marked @beat, which "
@@ -185,11 +229,13 @@ class SlideScene(Scene):
         # The beat's first animation: the render checks the beat's frame against the
         # animations' segment files Manim wrote (backprop_render/build/slide_render.py).
         play = self.renderer.num_plays
-        yield
         # The clip starts so that its speech starts SPEECH_LEAD into the beat (a take keeps
         # a little room before its first word); the beat lasts until the clip ends.
         clip_start = start + max(SPEECH_LEAD - speech.speech_start, 0.0)
         needed = clip_start - start + speech.seconds if speech.key else reading_time(text)
+        if self._card is not None and not self._asking:
+            self._uncover()  # the answer's beat begins: the checkpoint's card goes
+        yield needed
         self.wait(max(needed - (self.asked_time - asked), 0.0) + theme.BEAT_PAUSE)
         self.facts_by_beat[name] = len(self.facts.facts)
         # `said`: the lesson numbers the sentence says, in order, as written and spoken.
@@ -215,6 +261,65 @@ class SlideScene(Scene):
         self.add_subcaption(text, duration=cue_end - cue_start,
                             offset=cue_start - self.renderer.time)
         self.narration.append(entry)
+
+    # ----- checkpoints ------------------------------------------------------------
+
+    def ask_checkpoints(self, beat_name: str) -> None:
+        """Stop on each checkpoint the bank sets before the beat `beat_name`."""
+        if self.checkpoints == "none":
+            return
+        for question in questions.checkpoints_at(self.slide.number, beat_name):
+            self.ask(question)
+
+    def ask(self, question: questions.Question) -> None:
+        """The checkpoint beat of `question`: its card over the content while the question
+        is said, then the card stays while a bar empties (the bank's think_seconds). Its
+        narration entry carries the question as the presenter shows it, with the answer.
+        A question left out for these parameters is not asked."""
+        posed = questions.pose_one(question, self.facts, questions.bank()[1], CHECKPOINT)
+        if isinstance(posed, questions.LeftOut):
+            return
+        words = questions.checkpoint_words()
+        entry = questions.checkpoint_entry(posed, words)
+        keys = dict(question.bind)
+        text = posed.resolved(question.text)
+        choices = [(shown["letter"], posed.resolved(choice.text))
+                   for shown, choice in zip(entry["choices"], posed.choices, strict=True)]
+        self._asking = True
+        try:
+            with self.running_beat(questions.checkpoint_beat(question)):
+                card = CheckpointCard(self.typeset, words.badge, text, choices, **keys)
+                with self.narrate(f"{words.prompt} {text}", **keys) as needed:
+                    start = self.asked_time
+                    self._cover(card)
+                    said = needed - (self.asked_time - start)
+                    if said > 0:
+                        self.wait(said)
+                    if words.think_seconds > 0:
+                        self.play(card.countdown(), run_time=words.think_seconds)
+                self.narration[-1]["checkpoint"] = entry
+        finally:
+            self._asking = False
+
+    def _cover(self, card: CheckpointCard) -> None:
+        """Fade the content (or the card of the checkpoint before) out, then `card` in."""
+        if self._card is None:
+            chrome = {id(self.chrome)}
+            self._covered = [m for m in self.mobjects
+                             if id(m) not in chrome and visible_box(m) is not None]
+            leaving = self._covered
+        else:
+            leaving = [self._card]
+        self.play(*(FadeOut(m, rate_func=squish_rate_func(smooth, 0, 0.5)) for m in leaving),
+                  FadeIn(card, rate_func=squish_rate_func(smooth, 0.5, 1)), run_time=0.8)
+        self._card = card
+
+    def _uncover(self) -> None:
+        assert self._card is not None
+        self.play(FadeOut(self._card, rate_func=squish_rate_func(smooth, 0, 0.5)),
+                  *(FadeIn(m, rate_func=squish_rate_func(smooth, 0.5, 1))
+                    for m in self._covered), run_time=0.8)
+        self._card, self._covered = None, []
 
     def say(self, sentence: str, **keys: str) -> str:
         """A narration sentence with `@name` replaced by the lesson field `keys[name]`."""

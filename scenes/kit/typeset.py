@@ -13,13 +13,20 @@ from __future__ import annotations
 import re
 from typing import Any, Protocol
 
-from manim import MathTex, Mobject, Text
+from manim import DOWN, LEFT, MathTex, Mobject, Text, VGroup
 
+from backprop_core import format_fact
 from lecture.facts import FactRecorder
+from lecture.templates import unbroken_groups
 from scenes.kit import notation, theme
 from scenes.kit.formula import PLACEHOLDER, Formula, Part
+from scenes.kit.placement import fit_width
 
-__all__ = ["FactMaker", "Typesetter", "PLACEHOLDER", "value_tag"]
+__all__ = ["FactMaker", "Typesetter", "PLACEHOLDER", "value_tag", "paragraph"]
+
+# The width of an average character of DejaVu Sans per unit of font size (0.216 Manim units
+# at 30, measured over a sentence of the question bank): where a paragraph breaks its lines.
+_CHARACTER_WIDTH = 0.0072
 
 
 class FactMaker(Protocol):
@@ -117,3 +124,28 @@ def value_tag(facts: FactMaker, symbol: str, key: str, color: str) -> Formula:
     tag = facts.tex(Part("symbol", symbol), "=", "@v", v=key)
     tag.part("@v").set_color(color)
     return tag
+
+
+def paragraph(facts: FactMaker, sentence: str, width: float, font_size: float = theme.BODY_SIZE,
+              color: str = theme.TEXT, line_gap: float = 0.16, **keys: str) -> VGroup:
+    """`sentence` set as left-aligned lines of at most `width`, broken between words; each
+    line a text of `facts` (`@name` placeholders are the lesson fields `keys[name]`)."""
+    def shown(word: str) -> str:  # a word as printed, to measure it
+        return PLACEHOLDER.sub(lambda m: format_fact(keys[m[1]], facts.lookup(keys[m[1]])).text,
+                               word)
+
+    room = width / (_CHARACTER_WIDTH * font_size)
+    words = unbroken_groups(sentence)  # never broken next to an operator
+    lines: list[list[str]] = []
+    length = 0
+    for word in words:
+        size = len(shown(word))
+        if lines and length + 1 + size <= room:
+            lines[-1].append(word)
+            length += 1 + size
+        else:
+            lines.append([word])
+            length = size
+    texts = VGroup(*(fit_width(facts.text(" ".join(line), font_size=font_size, color=color,
+                                          **keys), width) for line in lines))
+    return texts.arrange(DOWN, aligned_edge=LEFT, buff=line_gap)

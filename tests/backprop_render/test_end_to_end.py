@@ -417,6 +417,25 @@ def _beat_files(facts: dict, deck: Deck) -> tuple[list[str], dict[int, int]]:
     return files, first_of
 
 
+def _checkpoint(facts: dict, deck: Deck) -> tuple[int, dict]:
+    """The first checkpoint of the deck (slide 3 asks the loss): its index among the beats,
+    and its narration entry."""
+    asked = [(i, beat) for i, (_, beat) in enumerate(_beats_of(facts, deck))
+             if beat.get("checkpoint")]
+    assert asked, "the deck's slides ask no checkpoint: put one on them (lecture/questions.toml)"
+    return asked[0]
+
+
+def _asking(state: Callable[[], dict], checkpoint: dict, answered: bool) -> dict:
+    """The presenter's state once it stops on `checkpoint`'s question (its answer shown or
+    not)."""
+    from tests.backprop_render.present_browser import wait_for
+
+    return wait_for(lambda: (lambda s: s if s["asking"] == checkpoint["id"]
+                             and s["answered"] == answered else None)(state()),
+                    what=f"the checkpoint {checkpoint['id']}" + (" answered" if answered else ""))
+
+
 def _wait_playing(state: Callable[[], dict], index: int, beat_file: list[str]) -> dict:
     """The presenter's state once beat `index`'s own video plays in front."""
     from tests.backprop_render.present_browser import wait_for
@@ -548,6 +567,34 @@ def test_the_presenter_follows_the_keys_from_file_and_loads_nothing_else(deck: D
         playing(2)
         never_blank()
 
+        # Issue 27: a checkpoint. Its beat plays (the card, the question said); at its end
+        # the page stops on the question; A reveals the answer; Right goes on.
+        asked, said = _checkpoint(facts, deck)
+        driver.get((folder / "index.html").as_uri() + f"#{asked}")  # the beat before, its end
+        browser.wait_for(lambda: state()["index"] == asked - 1, what="the beat before")
+        assert state()["asking"] is None
+        press(Keys.ARROW_RIGHT)
+        playing(asked)
+        assert state()["asking"] is None  # not while the card is said
+        driver.execute_script("document.querySelector('video.front').playbackRate = 8")
+        now = _asking(state, said["checkpoint"], answered=False)
+        region = driver.find_element("id", "checkpoint")
+        assert region.get_attribute("aria-labelledby") == "checkpoint-badge"
+        assert said["checkpoint"]["question"] in region.text
+        words = _deck_js(folder)["checkpoint_words"]  # the bank's, for the page
+        assert "Answer" not in region.text and now["narration"].endswith(words["reveal_hint"])
+        assert driver.find_element("id", "reveal").text == words["reveal"]
+        press("a")
+        now = _asking(state, said["checkpoint"], answered=True)
+        answer = said["checkpoint"]["answer"]
+        assert answer in region.text and said["checkpoint"]["solution"] in region.text
+        assert now["narration"].startswith(answer)
+        press(Keys.ARROW_RIGHT)
+        playing(asked + 1)
+        assert state()["asking"] is None and not region.is_displayed()
+        press(Keys.ARROW_LEFT)  # back to it: its end state, the question asked again, answered
+        _asking(state, said["checkpoint"], answered=True)
+
         outside = [url for url in browser.requested_urls(driver)
                    if not url.startswith(folder.as_uri() + "/") and url != "about:blank"]
         assert outside == [], f"the presenter loaded files outside its folder: {outside}"
@@ -612,6 +659,17 @@ def test_the_presenter_follows_the_keys_in_firefox_too(deck: Deck, facts) -> Non
         _showing_its_end_while_it_plays(state, 1, beat_file)
         assert _speaking(state, 1, speech[1])["caption"] == beats[1][1]["text"]
         firefox.set_pref("ui.prefersReducedMotion", 0)
+        # Issue 27: the checkpoint's question at its end state, A reveals, Right goes on.
+        asked, said = _checkpoint(facts, deck)
+        firefox.navigate((folder / "index.html").as_uri() + f"#{asked + 1}")
+        _asking(state, said["checkpoint"], answered=False)
+        firefox.press("a")
+        _asking(state, said["checkpoint"], answered=True)
+        assert said["checkpoint"]["answer"] in firefox.evaluate(
+            "document.getElementById('checkpoint').innerText")
+        firefox.press("ArrowRight")
+        playing(asked + 1)
+        assert state()["asking"] is None
         # BiDi reports every request that leaves the machine or the folder (an http(s)
         # load from this file:// page is seen; checked by hand), not the file:// ones.
         outside = [url for url in firefox.urls if not url.startswith(folder.as_uri() + "/")]
@@ -630,11 +688,16 @@ def test_the_pptx_has_a_slide_per_beat_and_libreoffice_opens_it(deck: Deck, fact
     assert len(presentation.slides) == len(beats)
     for slide, (entry, beat) in zip(presentation.slides, beats, strict=True):
         assert slide.shapes.title.text.startswith(f"{entry['number']}. {entry['title']} (")
-        assert slide.notes_slide.notes_text_frame.text == beat["text"]
+        notes = slide.notes_slide.notes_text_frame.text
+        asked = beat.get("checkpoint")  # its answer in the notes, for the lecturer alone
+        assert notes == beat["text"] if not asked else (
+            notes.startswith(beat["text"]) and asked["answer"] in notes
+            and asked["solution"] in notes)
         kinds = sorted(r.target_part.content_type for r in slide.part.rels.values()
                        if r.reltype.endswith(("/media", "/image")))
         assert kinds == ["image/jpeg", "video/mp4"], kinds  # the movie and its poster
-    assert len(PdfReader(deck.out / "handout.pdf").pages) == len(deck.slides)
+    # a page a slide, and the checkpoints' answers on the last
+    assert len(PdfReader(deck.out / "handout.pdf").pages) == len(deck.slides) + 1
 
     soffice = shutil.which("soffice")
     assert soffice, "LibreOffice is missing: ./render.sh test installs libreoffice-impress"
@@ -932,9 +995,11 @@ def test_26_the_presenter_captions_announces_and_passes_axe_in_chromium(deck: De
     beats = _beats_of(facts, deck)
     beat_file, _ = _beat_files(facts, deck)
     speech = [b["speech"] for b in _deck_js(folder)["beats"]]
-    for (_, said), (start, end) in zip(beats, speech, strict=True):  # on each beat's video
-        assert abs(said["video_start"] + start - said["speech_start"]) <= 1 / 15, said["beat"]
-        assert abs(said["video_start"] + end - said["speech_end"]) <= 1 / 15, said["beat"]
+    asked, said = _checkpoint(facts, deck)
+    for (_, spoken), (start, end) in zip(beats, speech, strict=True):  # on each beat's video
+        assert abs(spoken["video_start"] + start - spoken["speech_start"]) <= 1 / 15, \
+            spoken["beat"]
+        assert abs(spoken["video_start"] + end - spoken["speech_end"]) <= 1 / 15, spoken["beat"]
 
     with browser.chromium() as driver:
         def state() -> dict:
@@ -973,6 +1038,14 @@ def test_26_the_presenter_captions_announces_and_passes_axe_in_chromium(deck: De
             axe.assert_no_violations(driver, f"the speaker window ({theme} theme)")
             driver.close()
             driver.switch_to.window(main)
+            # Issue 27: a checkpoint's question, then its answer, over the picture.
+            driver.get((page / "index.html").as_uri() + f"#{asked + 1}")
+            _asking(state, said["checkpoint"], answered=False)
+            axe.assert_no_violations(driver, f"a checkpoint's question ({theme} theme)")
+            press("a")
+            _asking(state, said["checkpoint"], answered=True)
+            axe.assert_no_violations(driver, f"a checkpoint's answer ({theme} theme)")
+            press(Keys.ARROW_RIGHT)  # on: the page's address is a beat without a question
 
         # C turns the captions off; the choice outlives a reload (which opens the beat the
         # address names at its end state).
@@ -1034,3 +1107,44 @@ def test_26_the_handout_is_tagged_text_and_the_deck_describes_each_video(deck: D
     for slide, sentence in zip(presentation.slides, sentences, strict=True):
         movie = next(s for s in slide.shapes if s.shape_type == 16)  # MSO_SHAPE_TYPE.MEDIA
         assert movie._element.xpath("./p:nvPicPr/p:cNvPr/@descr") == [sentence]
+
+
+# ----- issue 27: checkpoints -----------------------------------------------------------------
+
+def _panel_share(frame: np.ndarray, colour: str) -> float:
+    """The share of the content band (under the title, above the footer) in `colour`, give or
+    take the encoder's noise: the checkpoint's card is the one panel that fills it."""
+    height, width, _ = frame.shape
+    band = frame[round(0.3 * height):round(0.9 * height), round(0.05 * width):round(0.95 * width)]
+    target = np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)])
+    return float((np.abs(band.astype(int) - target).max(axis=2) <= 5).mean())
+
+
+def test_27_the_lecture_shows_and_subtitles_the_checkpoints_card_before_the_answer(
+        deck: Deck, facts) -> None:
+    from lecture.palettes import THEMES
+
+    asked, said = _checkpoint(facts, deck)
+    entry, before = _beats_of(facts, deck)[asked - 1]
+    after = _beats_of(facts, deck)[asked + 1][1]
+    start = next(c["start"] for c in facts["lecture_video"]["chapters"]
+                 if c["slide"] == entry["stem"])
+    # On lecture.mp4: the end of the beat before, the question being said, the end of the
+    # checkpoint (the slide's content hidden), the end of the beat that answers it.
+    moments = {"before": before["end"], "saying": said["speech_end"], "asking": said["end"],
+               "answered": after["end"]}
+    wanted = {round((start + t) * 15) - 2: name for name, t in moments.items()}
+    shares = {}
+    for index, frame in enumerate(media.frames_by_time(deck.out / "lecture.mp4")):
+        if index in wanted:
+            shares[wanted[index]] = _panel_share(frame, THEMES["dark"].panel)
+            if len(shares) == len(wanted):
+                break  # decoding the rest of the lecture would cost the suite a second
+    assert shares["saying"] > 0.5 and shares["asking"] > 0.5, shares
+    assert shares["before"] < 0.1 and shares["answered"] < 0.1, shares  # the checker can fail
+    cue = next(c for c in read_srt(deck.out / "lecture.srt") if c.text == said["text"])
+    assert said["text"].startswith("Pause and predict: ") and \
+        said["checkpoint"]["question"] in said["text"]
+    assert abs(float(cue.start) - (start + said["speech_start"])) <= 1 / 15
+    script = (deck.out / "lecture-script.md").read_text(encoding="utf-8")
+    assert f"`{said['beat']}`: {said['text']}\n  - {said['checkpoint']['answer']}" in script

@@ -14,7 +14,18 @@ from hypothesis import strategies as st
 
 from backprop_core import ParamError, build_lesson
 from backprop_core.formatting import answer_key, shown_value
-from lecture.questions import BankError, LeftOut, load_bank, pose, verdict_values, work_out
+from lecture.questions import (
+    BANK_FILE,
+    BankError,
+    LeftOut,
+    checkpoint_record,
+    checkpoints_at,
+    load_bank,
+    load_checkpoint_words,
+    pose,
+    verdict_values,
+    work_out,
+)
 from lecture.slides import SLIDES, declared_beats
 from tests.backprop_core.core_strategies import params_strategy
 
@@ -224,3 +235,77 @@ def test_the_beat_check_reads_the_scenes_beats():
     backward = beat_names(SLIDES[5])
     assert {"read_gradients", "backward_to_prediction", "new_forward_pass"} <= backward
     assert "no_such_beat" not in backward
+
+
+# ----- checkpoints: where the lecture stops and asks ------------------------------------------
+
+def test_the_lecture_stops_on_three_to_five_checkpoints_each_asked_by_default():
+    asked = [q for q in QUESTIONS if q.checkpoint]
+    assert 3 <= len(asked) <= 5
+    assert len({q.slide for q in asked}) == len(asked)  # one pause per slide at most
+    posed = {p.id for p in pose(build_lesson()).posed}
+    assert {q.id for q in asked} <= posed
+    assert checkpoints_at(3, "square_the_error") == tuple(q for q in asked if q.id == "loss")
+    assert checkpoints_at(3, "show_error") == ()
+
+
+def test_a_checkpoints_render_key_is_its_slides_part_of_the_bank_as_written(tmp_path):
+    assert checkpoint_record(5, "all") is None  # the chain rule asks nothing
+    assert checkpoint_record(3, "none") is None
+    record = checkpoint_record(3, "all")
+    assert [q["id"] for q in record["questions"]] == ["loss"]
+    assert record["words"]["badge"] == load_checkpoint_words().badge
+    text = BANK_FILE.read_text(encoding="utf-8")
+    reworded = tmp_path / "questions.toml"
+    reworded.write_text(text.replace("what is the loss?", "what is the loss now?"),
+                        encoding="utf-8")
+    assert checkpoint_record(3, "all", reworded) != record
+    assert checkpoint_record(6, "all", reworded) == checkpoint_record(6, "all")
+    presenter = tmp_path / "presenter.toml"  # the page's words draw nothing on a slide
+    presenter.write_text(text.replace('reveal = "Reveal the answer"', 'reveal = "Show it"'),
+                         encoding="utf-8")
+    assert checkpoint_record(3, "all", presenter) == record
+    with pytest.raises(ValueError, match="all, none"):
+        checkpoint_record(3, "some")
+
+
+CHECKPOINTED = GOOD.replace('kind = "number"', 'checkpoint = true\nkind = "number"') + '''
+[checkpoint]
+badge = "Think"
+prompt = "Predict:"
+answer = "Answer: @answer"
+accepted = "(@low to @high)"
+think_seconds = 3
+answers_heading = "Answers"
+reveal = "Show"
+reveal_hint = "Press A."
+'''
+
+
+@pytest.mark.parametrize("change, message", [
+    (('checkpoint = true', 'checkpoint = "yes"'), "checkpoint must be true or false"),
+    (('id = "y_hat"', 'id = "Y_hat"'), "snake_case"),
+    (('[checkpoint]', '[other]'), "[checkpoint] is missing"),
+    (('answers_heading = "Answers"\n', ''), "missing answers_heading"),
+    (('badge = "Think"', 'badge = "Think"\ncolour = "red"'), "unknown colour"),
+    (('answer = "Answer: @answer"', 'answer = "Answer"'), "answer says @answer, not nothing"),
+    (('accepted = "(@low to @high)"', 'accepted = "(@low)"'), "accepted says @high, @low"),
+    (('think_seconds = 3', 'think_seconds = 60'), "0 to 30"),
+    (('badge = "Think"', 'badge = ""'), "must be texts"),
+])
+def test_a_malformed_checkpoint_is_refused_with_a_message(tmp_path, change, message):
+    (question,), _ = bank_from(tmp_path, CHECKPOINTED)
+    assert question.checkpoint
+    with pytest.raises(BankError, match=re.escape(message)):
+        bank_from(tmp_path, CHECKPOINTED.replace(*change))
+
+
+def test_a_page_never_breaks_a_line_next_to_an_operator():
+    from lecture.templates import keep_together, unbroken_groups
+
+    sentence = "With y = 4 and (y − ŷ)² = 3.61, what is w·x + b?"
+    assert unbroken_groups(sentence) == ["With", "y = 4", "and", "(y − ŷ)² = 3.61,", "what",
+                                         "is", "w·x + b?"]
+    assert keep_together(sentence) == ("With y\u00a0=\u00a04 and (y\u00a0−\u00a0ŷ)²\u00a0=\u00a0"
+                                       "3.61, what is w·x\u00a0+\u00a0b?")
+    assert keep_together("no operator here") == "no operator here"

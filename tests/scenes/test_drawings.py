@@ -97,3 +97,39 @@ def test_the_network_fits_the_height_it_gets_and_its_neurons_never_touch(hidden,
     # A gap between each neuron and the next.
     assert all(bottom > top for bottom, top in zip(bottoms, tops[1:], strict=False))
     assert len(net.labels) == 0
+
+
+def test_a_paragraph_breaks_between_words_never_at_an_operator_and_records_its_numbers(typeset):
+    from scenes.kit.typeset import paragraph
+
+    sentence = ("The loss is the squared error, (y − ŷ)². With y = @y and ŷ = @yh, what is "
+                "the loss of this neuron on its one example?")
+    lines = paragraph(typeset, sentence, 6.0, font_size=30, y="worked_step.y",
+                      yh="worked_step.y_hat")
+    texts = [line.original_text for line in lines]
+    assert len(texts) > 1 and " ".join(texts) == sentence.replace("@yh", "2.1").replace(
+        "@y", "4")
+    assert all(not t.endswith(("=", "−")) and not t.startswith(("=", "−")) for t in texts)
+    assert all(line.width <= 6.0 for line in lines)
+    assert [(f.key, f.shown) for f in typeset.facts.facts] == [
+        ("worked_step.y", "4"), ("worked_step.y_hat", "2.1")]
+
+
+def test_a_checkpoints_card_fills_the_content_band_and_empties_its_bar(typeset):
+    from manim import Scene
+
+    from scenes.checks.layout import CONTENT, visible_box
+    from scenes.drawings.checkpoint import CheckpointCard
+
+    card = CheckpointCard(typeset, "Pause and think", "At w = @w, which way does w move?",
+                          [("a", "Up."), ("b", "Down.")], w="worked_step.w")
+    assert visible_box(card).inside(CONTENT)
+    assert [c[1].original_text for c in card.choices] == ["Up.", "Down."]
+    scene = Scene()
+    scene.add(card)
+    countdown = card.countdown()
+    countdown.begin()
+    countdown.interpolate(0.5)
+    assert card.bar.width == pytest.approx(card.track.width / 2, rel=0.05)
+    countdown.interpolate(1)
+    assert visible_box(card.bar) is None and card.bar in card.get_family()  # still its part

@@ -70,8 +70,8 @@ def test_says_why_we_square(scenes):
     assert "drops the sign" in sign and "same 3.61" in sign
     assert "twice the error makes four times the loss" in sentence(scene, "big_mistakes_cost_more")
     assert [b["beat"] for b in scene.narration] == [
-        "show_prediction_and_target", "show_error", "square_the_error", "sign_does_not_matter",
-        "big_mistakes_cost_more", "loss_over_predictions"]
+        "show_prediction_and_target", "show_error", "checkpoint_loss", "square_the_error",
+        "sign_does_not_matter", "big_mistakes_cost_more", "loss_over_predictions"]
 
 
 def test_a_prediction_above_the_target_is_too_high(scenes):

@@ -10,6 +10,11 @@
 // toggles them; the choice is remembered) and handed to screen readers through a polite
 // live region; every key has a button too (Tab reaches them); with reduced motion asked
 // for, a beat shows its end state at once while its narration plays.
+//
+// A checkpoint (a beat that asks one of the question bank's questions) stops the talk on
+// its question, in a labelled region over the picture, until A (or its button) reveals
+// the answer and the worked solution; Right goes on to the beat that shows it. What the
+// region shows is said through the same live region as the narration.
 "use strict";
 
 (function () {
@@ -24,6 +29,8 @@
   const narration = document.getElementById("narration");
   const where = document.getElementById("where");
   const controls = document.getElementById("controls");
+  const questionBox = document.getElementById("checkpoint-backdrop");
+  const answerBox = document.getElementById("checkpoint-answer");
   const button = (id) => document.getElementById(id);
   const started = Date.now();
   const START_HINT = "Press → to start";
@@ -43,6 +50,8 @@
   let captionsOn = storedCaptions();
   let controlsTimer = 0;
   const posterCache = new Map();
+  let asking = -1; // the checkpoint beat whose question is shown
+  const revealed = new Set(); // checkpoint beats whose answer was revealed, open when shown again
 
   document.title = deck.title;
   if (deck.language) {
@@ -137,6 +146,62 @@
     where.textContent = `${label(i)}: ${slideOf(i).title}`;
   }
 
+  // ----- checkpoints ---------------------------------------------------------------
+
+  function answerText(asked) {
+    return [asked.answer, asked.accepted].filter(Boolean).join(" ");
+  }
+
+  function showAnswer(open) {
+    answerBox.hidden = !open;
+    button("reveal").hidden = open;
+    button("reveal").setAttribute("aria-expanded", String(open));
+  }
+
+  function ask(i) {
+    // The checkpoint's question over the beat's end: the talk waits here.
+    const asked = beats[i].checkpoint;
+    if (!asked || i !== index) {
+      return;
+    }
+    asking = i;
+    document.getElementById("checkpoint-badge").textContent = asked.badge;
+    button("reveal").textContent = deck.checkpoint_words.reveal;
+    document.getElementById("checkpoint-question").textContent = asked.question;
+    const list = document.getElementById("checkpoint-choices");
+    list.replaceChildren(...asked.choices.map((choice) => {
+      const item = document.createElement("li");
+      item.textContent = choice.text;
+      return item;
+    }));
+    list.hidden = !asked.choices.length;
+    document.getElementById("checkpoint-key").textContent = answerText(asked);
+    document.getElementById("checkpoint-solution").textContent = asked.solution;
+    const open = revealed.has(i);
+    showAnswer(open);
+    questionBox.hidden = false;
+    const choices = asked.choices.map((c) => `${c.letter}) ${c.text}`).join(" ");
+    narration.textContent = [asked.badge + ".", asked.question, choices,
+      open ? `${answerText(asked)} ${asked.solution}` : deck.checkpoint_words.reveal_hint]
+      .filter(Boolean).join(" ");
+  }
+
+  function revealAnswer() {
+    if (asking < 0 || questionBox.hidden) {
+      showStatus("No question to answer here");
+      return;
+    }
+    const asked = beats[asking].checkpoint;
+    revealed.add(asking);
+    showAnswer(true);
+    narration.textContent = `${answerText(asked)} ${asked.solution}`;
+  }
+
+  function stopAsking() {
+    questionBox.hidden = true;
+    asking = -1;
+  }
+
   function bringFront(element) {
     for (const other of [...videos, still]) {
       other.classList.toggle("front", other === element);
@@ -205,6 +270,7 @@
 
   function play(i, jumped) {
     const mine = ++token;
+    stopAsking();
     index = i;
     waiting = -1;
     mode = "play";
@@ -232,6 +298,9 @@
       }
     };
     video.addEventListener("playing", reveal, { once: true });
+    if (beats[i].checkpoint) {
+      video.addEventListener("ended", () => mine === token && ask(i), { once: true });
+    }
     const refused = (error) => {
       if (mine !== token || error.name === "AbortError") {
         return; // another move came first
@@ -273,6 +342,7 @@
 
   function showEnd(i, jumped) {
     const mine = ++token;
+    stopAsking();
     index = i;
     waiting = -1;
     mode = "end";
@@ -289,6 +359,7 @@
       preload(i);
     });
     afterMove(i, jumped);
+    ask(i);
   }
 
   function next() {
@@ -359,7 +430,7 @@ h1 b { color: var(--strong); }
 section h2 { margin: 0 0 6px; font-size: 14px; text-transform: uppercase;
   letter-spacing: 0.08em; color: var(--muted); font-weight: 600; }
 video, img { width: 100%; background: var(--ground); border: 1px solid var(--edge); display: block; }
-#notes { font-size: 26px; line-height: 1.4; margin-top: 14px; }
+#notes { font-size: 26px; line-height: 1.4; margin-top: 14px; white-space: pre-line; }
 #next-name { color: var(--accent); margin-top: 6px; font-size: 16px; }
 footer { grid-column: 1 / 3; display: flex; gap: 40px; font-size: 30px;
   font-variant-numeric: tabular-nums; }
@@ -407,7 +478,7 @@ footer span { color: var(--muted); font-size: 16px; margin-right: 8px; }
     const strong = doc.createElement("b");
     strong.textContent = `${b.slide}. ${slideOf(index).title}`;
     doc.getElementById("where").append(strong, ` — ${label(index)}, ${index + 1} of ${beats.length}`);
-    doc.getElementById("notes").textContent = b.text || "(no narration)";
+    doc.getElementById("notes").textContent = b.notes || b.text || "(no narration)";
     const now = doc.getElementById("now");
     now.poster = url(b.poster);
     if (mode === "end" || reducedMotion.matches) { // the end frame, as the main window shows
@@ -475,6 +546,10 @@ footer span { color: var(--muted); font-size: 16px; margin-right: 8px; }
     } else if (key === "Escape" && typed) {
       typed = "";
       showStatus("");
+    } else if (key === "Escape" && asking >= 0) {
+      stopAsking(); // the card under it, as the video shows it
+    } else if (key === "a" || key === "A") {
+      revealAnswer();
     } else if (["ArrowRight", " ", "PageDown", "ArrowDown", "Enter"].includes(key)) {
       setBlack(false);
       next();
@@ -520,6 +595,7 @@ footer span { color: var(--muted); font-size: 16px; margin-right: 8px; }
     speaker: openSpeaker,
     fullscreen: toggleFullscreen,
     keys: toggleHelp,
+    reveal: revealAnswer,
   };
   for (const [id, action] of Object.entries(ACTIONS)) {
     button(id).addEventListener("click", (event) => {
@@ -558,14 +634,27 @@ footer span { color: var(--muted); font-size: 16px; margin-right: 8px; }
         narration: narration.textContent, reducedMotion: reducedMotion.matches,
         // the clock of the beat's own video, in front or (reduced motion) behind its end frame
         beatTime: current ? current.currentTime : 0, beatPaused: current ? current.paused : true,
+        // the checkpoint whose question is shown, and whether its answer is
+        asking: asking >= 0 ? beats[asking].checkpoint.id : null,
+        answered: asking >= 0 && !answerBox.hidden,
       };
     },
   };
 
-  // Start where the address says (#12: beat 12, its end state), else at the first beat.
-  const asked = Number(location.hash.slice(1));
-  if (Number.isInteger(asked) && asked >= 1 && asked <= beats.length) {
-    showEnd(asked - 1);
+  // Start where the address says (#12: beat 12, its end state), else at the first beat;
+  // an address typed later jumps there too.
+  function addressed() {
+    const asked = Number(location.hash.slice(1));
+    return Number.isInteger(asked) && asked >= 1 && asked <= beats.length ? asked - 1 : -1;
+  }
+  window.addEventListener("hashchange", () => {
+    const i = addressed();
+    if (i >= 0 && i !== index) {
+      showEnd(i, true);
+    }
+  });
+  if (addressed() >= 0) {
+    showEnd(addressed());
   } else {
     play(0);
   }

@@ -17,7 +17,7 @@ from backprop_core.params import DECLARED
 from backprop_render.build import pipeline, workload
 from backprop_render.build.outputs import STAGING_PREFIX
 from backprop_render.build.slide_render import SlideResult
-from backprop_render.errors import RenderError, SlideFailed
+from backprop_render.errors import RenderError, SlideFailed, UsageError
 from backprop_render.media import video as media
 from backprop_render.media.subtitles import Cue, compose_srt, read_srt
 from backprop_render.progress import Progress
@@ -43,10 +43,12 @@ class FakeRenderer:
 
     def __call__(self, slide: Slide, params_file: Path, quality: Quality, workdir: Path,
                  gif_width: int | None, cache_dir: Path | None = None,
-                 theme: str = "dark", voice: str | None = None) -> SlideResult:
+                 theme: str = "dark", voice: str | None = None,
+                 checkpoints: str = "all") -> SlideResult:
         params = json.loads(params_file.read_text())
         self.calls.append((slide.number, params))
         self.themes = [*getattr(self, "themes", []), theme]
+        self.asked = [*getattr(self, "asked", []), (slide.number, checkpoints)]
         workdir.mkdir(parents=True)
         files = {kind: workdir / f"{slide.stem}.{kind}" for kind in ("mp4", "png", "srt")}
         write_video(files["mp4"], 5 * slide.number)
@@ -75,10 +77,11 @@ class FakeRenderer:
 
 def render(out: Path, numbers: list[int], renderer: FakeRenderer, quality: Quality = PREVIEW,
            gif_width: int | None = 32, jobs: int = 1, force: bool = False, theme: str = "dark",
-           **params) -> pipeline.RenderSummary:
+           checkpoints: str = "all", **params) -> pipeline.RenderSummary:
     request = pipeline.RenderRequest(tuple(SLIDES[n - 1] for n in numbers),
                                      load_params(None, params),
-                                     quality, out, gif_width, jobs, force, theme=theme)
+                                     quality, out, gif_width, jobs, force, theme=theme,
+                                     checkpoints=checkpoints)
     return pipeline.run(request, Progress(io.StringIO(), "lines"), renderer)
 
 
@@ -291,10 +294,10 @@ def test_each_slide_job_gets_its_own_cache_folder_in_the_output_folder(tmp_path)
 
     class Recording(FakeRenderer):
         def __call__(self, slide, params_file, quality, workdir, gif_width, cache_dir=None,
-                     theme="dark", voice=None):
+                     theme="dark", voice=None, checkpoints="all"):
             seen.append(cache_dir)
             return super().__call__(slide, params_file, quality, workdir, gif_width, cache_dir,
-                                    theme, voice)
+                                    theme, voice, checkpoints)
 
     render(tmp_path, [1, 2], Recording())
     assert seen == [tmp_path / ".render-cache" / s.stem for s in SLIDES[:2]]
@@ -366,6 +369,26 @@ def test_a_theme_change_renders_again_and_facts_json_says_which_theme(tmp_path):
     # A slide re-rendered in the other theme alone: the lecture cannot mix them.
     summary = render(tmp_path, [2], renderer, theme="dark")
     assert "theme" in summary.lecture_problem
+
+
+# ----- issue 27: checkpoints ----------------------------------------------------------------
+
+def test_checkpoints_none_renders_again_only_the_slides_that_ask_and_a_broken_bank_stops(
+        tmp_path, monkeypatch):
+    from lecture import questions
+
+    renderer = FakeRenderer()
+    render(tmp_path, [1, 3], renderer)  # the bank asks on slide 3, not on slide 1
+    summary = render(tmp_path, [1, 3], renderer, checkpoints="none")
+    assert summary.kept == [SLIDES[0]] and renderer.asked[-1] == (3, "none")
+
+    def broken():
+        raise questions.BankError("the question bank questions.toml is not valid TOML: ...")
+
+    monkeypatch.setattr(questions, "bank", broken)
+    with pytest.raises(UsageError, match="not valid TOML"):
+        render(tmp_path, [3], renderer)  # asked again: the bank is read first
+    assert renderer.asked[-1] == (3, "none")  # nothing drawn
 
 
 def test_a_facts_json_from_before_themes_still_reads_as_dark(tmp_path):

@@ -73,7 +73,7 @@ def repo_copy(tmp_path: Path) -> Path:
     for folder in ("scenes", "backprop_core", "assets"):
         shutil.copytree(reuse.REPO / folder, root / folder,
                         ignore=shutil.ignore_patterns("__pycache__"))
-    for name in (*reuse.PIPELINE_FILES, "manim.cfg"):
+    for name in (*reuse.PIPELINE_FILES, "manim.cfg", "lecture/questions.toml"):
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(reuse.REPO / name, root / name)
     return root
@@ -110,6 +110,24 @@ def test_the_key_changes_with_the_code_and_settings_a_slide_depends_on(repo_copy
     # issue 17: the theme is every colour of every frame
     assert reuse.slide_key(SLIDE1, PREVIEW, 768, repo_copy, theme="light") != before
     assert reuse.keys_for([SLIDE1], PREVIEW, 768, repo_copy, theme="dark") == {SLIDE1.stem: before}
+
+
+def test_the_key_holds_the_checkpoints_a_slide_asks_and_only_those(repo_copy):
+    def key(slide, checkpoints="all"):
+        return reuse.slide_key(slide, PREVIEW, 768, repo_copy, checkpoints=checkpoints)
+
+    asks, quiet = SLIDE6, SLIDE7  # the bank stops on slide 6, not on slide 7
+    before = {s.stem: key(s) for s in (asks, quiet)}
+    silent = key(asks, "none")
+    assert silent != before[asks.stem]
+    assert key(quiet, "none") == before[quiet.stem]  # no render for a switch it ignores
+    bank = repo_copy / "lecture" / "questions.toml"
+    bank.write_text(bank.read_text(encoding="utf-8").replace(
+        "what is the gradient ∂loss/∂w", "what is ∂loss/∂w"), encoding="utf-8")
+    assert key(asks) != before[asks.stem] and key(quiet) == before[quiet.stem]
+    assert key(asks, "none") == silent
+    bank.write_text("[broken", encoding="utf-8")  # renders, so that the bank's check says why
+    assert key(asks) != before[asks.stem] and key(quiet) != before[quiet.stem]
 
 
 def test_the_key_ignores_code_the_slide_does_not_import(repo_copy):

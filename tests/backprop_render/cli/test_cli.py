@@ -164,7 +164,7 @@ def test_the_request_carries_what_was_asked(capsys, monkeypatch, tmp_path, all_s
         ("720p", [2, 6], tmp_path)
     assert (request.params.lr, request.params.x, request.gif_width) == (0.1, 3.0, None)
     assert "lecture.mp4 not rebuilt: nothing rendered in this test" in out
-    assert request.theme == "dark"  # the default
+    assert (request.theme, request.checkpoints) == ("dark", "all")  # the defaults
 
 
 def test_defaults_render_every_slide_at_1080p_with_gifs_into_out(capsys, monkeypatch,
@@ -180,18 +180,20 @@ def test_defaults_render_every_slide_at_1080p_with_gifs_into_out(capsys, monkeyp
     assert request.params == __import__("backprop_core").load_params(None)
 
 
-# ----- issue 17: themes -------------------------------------------------------------------
+# ----- issue 17: themes; issue 27: checkpoints ----------------------------------------------
 
-def test_theme_light_reaches_the_request_and_a_bad_theme_is_refused(capsys, monkeypatch,
-                                                                    tmp_path, all_scenes_exist):
+@pytest.mark.parametrize("option, good, bad", [("--theme", "light", "sepia"),
+                                               ("--checkpoints", "none", "some")])
+def test_a_choice_option_reaches_the_request_and_another_value_is_refused(
+        option, good, bad, capsys, monkeypatch, tmp_path, all_scenes_exist):
     seen = {}
     monkeypatch.setattr(pipeline, "run", lambda request, progress, renderer=None: (
         seen.setdefault("request", request), pipeline.RenderSummary(request.out))[1])
-    assert run(capsys, "--theme", "light", "--out", str(tmp_path), "--quiet")[0] == 0
-    assert seen["request"].theme == "light"
+    assert run(capsys, option, good, "--out", str(tmp_path), "--quiet")[0] == 0
+    assert getattr(seen["request"], option.removeprefix("--")) == good
     with pytest.raises(SystemExit) as exit_info:
-        cli.main(["--theme", "sepia", "--out", str(tmp_path)])
-    assert exit_info.value.code == 2 and "sepia" in capsys.readouterr().err
+        cli.main([option, bad, "--out", str(tmp_path)])
+    assert exit_info.value.code == 2 and bad in capsys.readouterr().err
 
 
 # ----- issue 25: one parser, a subparser per command, shared options declared once ---------

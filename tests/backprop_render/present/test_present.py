@@ -311,3 +311,53 @@ def test_the_presenter_knows_when_each_sentence_is_spoken_on_its_beats_video(sli
     for beat, start, spoken in zip(deck["beats"], starts, said, strict=True):
         assert beat["speech"] == pytest.approx([spoken["speech_start"] - start,
                                                 spoken["speech_end"] - start], abs=1e-3)
+
+
+# ----- checkpoints: the presenter stops, the deck's notes and the handout hold the answer -----
+
+ASKED = {"id": "loss", "kind": "choice", "badge": "Pause and think",
+         "question": "How does ŷ = 2.1 compare with y = 4?",
+         "choices": [{"letter": "a", "text": "Too low.", "correct": True},
+                     {"letter": "b", "text": "Too high.", "correct": False}],
+         "answer": "Answer: a) Too low.", "accepted": None,
+         "solution": "The error y − ŷ = 1.9 is positive."}
+
+
+def test_a_checkpoint_reaches_the_presenter_the_notes_the_handout_and_the_script(slides):
+    from backprop_render.present.script import lecture_script
+    from lecture.questions import checkpoint_words
+
+    out, entries = slides
+    said = entries[1]["manifest"]["narration"][1]
+    said.update(text="Pause and predict: How does ŷ = 2.1 compare with y = 4?",
+                checkpoint=ASKED)
+    build(out, entries)
+    deck = json.loads((out / "present" / "deck.js").read_text().split("window.DECK = ", 1)[1][:-2])
+    asked = [b for b in deck["beats"] if b["checkpoint"]]
+    # on the page, never a line break next to an operator
+    page = {**ASKED, "question": "How does ŷ\u00a0=\u00a02.1 compare with y\u00a0=\u00a04?",
+            "solution": "The error y\u00a0−\u00a0ŷ\u00a0=\u00a01.9 is positive."}
+    assert [(b["slide"], b["beat"], b["checkpoint"]) for b in asked] == [(2, 2, page)]
+    assert deck["checkpoint_words"] == {"reveal": checkpoint_words().reveal,
+                                        "reveal_hint": checkpoint_words().reveal_hint}
+    notes = ("Pause and predict: How does ŷ = 2.1 compare with y = 4?\n"
+             "a) Too low.  b) Too high.\nAnswer: a) Too low.\n"
+             "The error y − ŷ = 1.9 is positive.")
+    assert asked[0]["notes"] == notes  # the speaker window's
+    assert all(b["notes"] is None for b in deck["beats"] if not b["checkpoint"])
+    presentation = Presentation(str(out / "lecture.pptx"))
+    assert presentation.slides[3].notes_slide.notes_text_frame.text == notes
+    # The handout asks on the slide's page and answers on its last page.
+    reader = PdfReader(out / "handout.pdf")
+    assert len(reader.pages) == 3
+    asking, answers = reader.pages[1].extract_text(), reader.pages[2].extract_text()
+    assert "compare with y = 4?" in asking and "Too high." in asking
+    assert "Answer:" not in asking
+    assert checkpoint_words().answers_heading in answers
+    assert "Answer: a) Too low." in answers and "1.9 is positive" in answers
+    assert handout_problems(out / "handout.pdf", [said["text"], ASKED["solution"]], 2) == []
+    lecture = {"duration": 55 / 15, "chapters": [
+        {"slide": e["stem"], "start": s} for e, s in zip(entries, (0, 25 / 15), strict=True)]}
+    script = lecture_script("Title", entries, lecture)
+    assert (f"`beat_2`: {said['text']}\n  - a) Too low.  b) Too high.\n"
+            "  - Answer: a) Too low.\n  - The error y − ŷ = 1.9 is positive.\n") in script
