@@ -126,6 +126,15 @@ find_uv() {
   echo "$uv"
 }
 
+# Python compiles a module the first time it is imported and keeps the .pyc, so compiling
+# all of Manim's, numpy's and scipy's modules at install is wasted work; unless
+# PYTHONDONTWRITEBYTECODE is set: then every process would compile what it imports again.
+if [ -n "${PYTHONDONTWRITEBYTECODE:-}" ]; then
+  uv_compile=(--compile-bytecode) pip_compile=()
+else
+  uv_compile=() pip_compile=(--no-compile)
+fi
+
 install_with_uv() {
   local uv="$1" python="$2"
   if ! "$venv/bin/python" -m pip --version >/dev/null 2>&1; then
@@ -135,10 +144,10 @@ install_with_uv() {
   fi
   # Offline first: with every package in uv's cache there is nothing to ask PyPI, which
   # saves most of the time of a fresh clone; anything missing sends it to PyPI.
-  "$uv" pip install -q --offline --python "$venv/bin/python" -e "$repo[dev,sweep]" \
-    >/dev/null 2>&1 && return 0
+  "$uv" pip install -q --offline "${uv_compile[@]}" --python "$venv/bin/python" \
+    -e "$repo[dev,sweep]" >/dev/null 2>&1 && return 0
   say "installing the project and its dependencies into .venv with uv (first run takes a minute or two)"
-  "$uv" pip install -q --python "$venv/bin/python" -e "$repo[dev,sweep]" >&2
+  "$uv" pip install -q "${uv_compile[@]}" --python "$venv/bin/python" -e "$repo[dev,sweep]" >&2
 }
 
 install_with_pip() {
@@ -149,8 +158,7 @@ install_with_pip() {
       || die "'$python -m venv' failed: install python3-venv (sudo apt-get install python3-venv)."
   fi
   say "installing the project and its dependencies into .venv with pip (first run takes a few minutes)"
-  # --no-compile: Python compiles the modules a run imports, not all of Manim's and numpy's.
-  "$venv/bin/python" -m pip install --disable-pip-version-check -q --no-compile \
+  "$venv/bin/python" -m pip install --disable-pip-version-check -q "${pip_compile[@]}" \
     -e "$repo[dev,sweep]" >&2
 }
 
