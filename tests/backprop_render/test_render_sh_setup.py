@@ -62,7 +62,8 @@ class Clone:
         for name in ("debian-packages.txt", "debian-test-packages.txt"):
             shutil.copy2(REPO / "backprop_render" / name, self.repo / "backprop_render" / name)
         bin_ = root / "fakebin"
-        executable(bin_ / "dpkg-query", 'for a; do case "$a" in -*) ;; *) echo "ii $a";; esac; done')
+        executable(bin_ / "dpkg-query",
+                   'for a; do case "$a" in -*) ;; *) echo "ii $a";; esac; done')
         python = executable(root / "fake-python", FAKE_PYTHON)
         executable(bin_ / "python3", FAKE_PYTHON)
         uv = executable(root / "fake-uv", FAKE_UV)
