@@ -10,10 +10,12 @@ this repository's HEAD each time:
 - uv, warm: uv and its cache as this user has them (run once first to warm them).
 
 It prints the median seconds of each, the ratios against pip, and the load average (run it
-on an otherwise idle machine). It leaves the user's caches as they are, apart from what uv
-adds to its own.
+on an otherwise idle machine; once with PYTHONDONTWRITEBYTECODE=1 and once without, since
+uv then compiles every module at install). It leaves the user's caches as they are, apart
+from what uv adds to its own.
 
-    .venv/bin/python bench/setup.py --repeat 3
+    env -u PYTHONDONTWRITEBYTECODE .venv/bin/python bench/setup.py --repeat 3
+    PYTHONDONTWRITEBYTECODE=1 .venv/bin/python bench/setup.py --repeat 3
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3)
     repeat = parser.parse_args().repeat
-    # Whatever this shell says about bytecode, as CI would.
+    # This shell's environment, PYTHONDONTWRITEBYTECODE included, as CI would have it.
     base = dict(os.environ)
     results: dict[str, list[float]] = {"pip": [], "uv, cold": [], "uv, warm": []}
     with tempfile.TemporaryDirectory(prefix="bench-setup-") as folder:
@@ -64,7 +66,9 @@ def main() -> None:
         median = statistics.median(seconds)
         print(f"{name:<9} {median:6.1f} s  (runs: {', '.join(f'{s:.1f}' for s in seconds)})"
               f"  pip/this = {pip / median:.1f}x")
-    print(f"load average: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
+    # With it set, uv compiles every module at install (render.sh says why).
+    print(f"PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r}; "
+          f"load average: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
 
 
 if __name__ == "__main__":
