@@ -5,7 +5,8 @@ What CI does before pytest starts: clone, then render.sh checks the Debian packa
 --version` (the set-up, then pytest printing its version), wall clock, in a fresh clone of
 this repository's HEAD each time:
 
-- pip: `BACKPROP_INSTALLER=pip`, the way render.sh installed before uv (pip's own caches);
+- pip: `BACKPROP_INSTALLER=pip` (pip's own caches; with PYTHONDONTWRITEBYTECODE set, as
+  render.sh installed before uv);
 - uv, cold: uv installed from PyPI and every package downloaded (empty caches of its own);
 - uv, warm: uv and its cache as this user has them (run once first to warm them).
 
