@@ -101,22 +101,84 @@ venv_is_ready() {
     && [ "$(cat "$stamp")" = "$(setup_fingerprint 2>/dev/null)" ]
 }
 
-ensure_venv() {
-  venv_is_ready && return 0
-  # Two commands starting at once on a fresh clone must not both run pip.
-  exec 9>"${TMPDIR:-/tmp}/backprop-setup-$(printf '%s' "$repo" | cksum | cut -d' ' -f1).lock"
-  command -v flock >/dev/null 2>&1 && flock 9
-  venv_is_ready && return 0
-  local python
-  python="$(find_python)" || die "Python 3.11 or newer is needed (sudo apt-get install python3)."
+# uv (PyPI's `uv`) installs the dependencies in parallel and links them from its cache, so a
+# fresh clone is set up in seconds once this machine has seen them; pip is the fallback. It is
+# installed once per user, from PyPI with pip, into a venv of its own beside uv's cache.
+uv_home="${XDG_CACHE_HOME:-$HOME/.cache}/backprop-lecture-uv"
+uv_requirement='uv>=0.5,<1'
+# uv installs into the interpreter it is given and never downloads one of its own.
+export UV_PYTHON_DOWNLOADS=never
+
+find_uv() {
+  # Prints a working uv, installing it first if this user has none; fails if it cannot be had.
+  local python="$1" uv="$uv_home/bin/uv"
+  "$uv" --version >/dev/null 2>&1 && { echo "$uv"; return 0; }
+  # Two clones set up at once share this one install.
+  mkdir -p "$(dirname "$uv_home")" && exec 8>"$uv_home.lock" || return 1
+  command -v flock >/dev/null 2>&1 && flock 8
+  if ! "$uv" --version >/dev/null 2>&1; then
+    say "installing uv, the fast installer, from PyPI into $uv_home"
+    rm -rf "$uv_home"
+    { "$python" -m venv "$uv_home" \
+        && "$uv_home/bin/python" -m pip install --disable-pip-version-check -q "$uv_requirement"
+    } >&2 && "$uv" --version >/dev/null 2>&1 || return 1
+  fi
+  echo "$uv"
+}
+
+# Python compiles a module the first time it is imported and keeps the .pyc, so compiling
+# all of Manim's, numpy's and scipy's modules at install is wasted work; unless
+# PYTHONDONTWRITEBYTECODE is set: then every process would compile what it imports again.
+if [ -n "${PYTHONDONTWRITEBYTECODE:-}" ]; then
+  uv_compile=(--compile-bytecode) pip_compile=()
+else
+  uv_compile=() pip_compile=(--no-compile)
+fi
+
+install_with_uv() {
+  local uv="$1" python="$2"
+  if ! "$venv/bin/python" -m pip --version >/dev/null 2>&1; then
+    say "creating $venv with $python"
+    # --seed: pip in .venv too, for the `.venv/bin/pip install` the docs mention.
+    rm -rf "$venv" && "$uv" venv -q --seed --python "$python" "$venv" >&2 || return 1
+  fi
+  # Offline first: with every package in uv's cache there is nothing to ask PyPI, which
+  # saves most of the time of a fresh clone; anything missing sends it to PyPI.
+  "$uv" pip install -q --offline "${uv_compile[@]}" --python "$venv/bin/python" \
+    -e "$repo[dev,sweep]" >/dev/null 2>&1 && return 0
+  say "installing the project and its dependencies into .venv with uv (first run takes a minute or two)"
+  "$uv" pip install -q "${uv_compile[@]}" --python "$venv/bin/python" -e "$repo[dev,sweep]" >&2
+}
+
+install_with_pip() {
+  local python="$1"
   if ! "$venv/bin/python" -m pip --version >/dev/null 2>&1; then
     say "creating $venv with $python"
     "$python" -m venv --clear "$venv" >&2 \
       || die "'$python -m venv' failed: install python3-venv (sudo apt-get install python3-venv)."
   fi
-  say "installing the project and its dependencies into .venv (first run takes a few minutes)"
-  "$venv/bin/python" -m pip install --disable-pip-version-check -q -e "$repo[dev,sweep]" >&2 \
-    || die "pip install failed; see the messages above."
+  say "installing the project and its dependencies into .venv with pip (first run takes a few minutes)"
+  "$venv/bin/python" -m pip install --disable-pip-version-check -q "${pip_compile[@]}" \
+    -e "$repo[dev,sweep]" >&2
+}
+
+ensure_venv() {
+  venv_is_ready && return 0
+  # Two commands starting at once on a fresh clone must not both install.
+  exec 9>"${TMPDIR:-/tmp}/backprop-setup-$(printf '%s' "$repo" | cksum | cut -d' ' -f1).lock"
+  command -v flock >/dev/null 2>&1 && flock 9
+  venv_is_ready && return 0
+  local python uv
+  python="$(find_python)" || die "Python 3.11 or newer is needed (sudo apt-get install python3)."
+  if [ "${BACKPROP_INSTALLER:-uv}" = pip ]; then
+    install_with_pip "$python" || die "pip install failed; see the messages above."
+  elif uv="$(find_uv "$python")"; then
+    install_with_uv "$uv" "$python" \
+      || die "uv could not install the project; see the messages above (BACKPROP_INSTALLER=pip ./render.sh setup tries pip)."
+  else
+    say "uv could not be installed from PyPI (see above); installing with pip instead, which is slower."
+    install_with_pip "$python" || die "pip install failed; see the messages above."
+  fi
   setup_fingerprint >"$stamp"
   say "set-up done"
 }
