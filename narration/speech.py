@@ -377,14 +377,15 @@ def speech_audit(scene: Any) -> list[str]:
     caption and speech), and that number must be on screen by the end of the beat
     (the voice never says a number the viewer cannot see).
     """
-    from backprop_core.spoken import spoken_number, spoken_numbers
+    from backprop_core.spoken import ENGLISH_SPOKEN
 
+    said_as = getattr(scene, "spoken", ENGLISH_SPOKEN)  # the scene's language's spoken forms
     problems = []
     recorded = list(scene.facts.facts)
     for beat in scene.narration:
         name = beat["beat"]
-        expected = [spoken_number(text) for _, text in beat["said"]]
-        for number in spoken_numbers(beat["spoken"]):
+        expected = [said_as.number(text) for _, text in beat["said"]]
+        for number in said_as.numbers_in(beat["spoken"]):
             if number in expected:
                 expected.remove(number)
             else:
