@@ -271,7 +271,7 @@ class NumberFormat:
 
 CANONICAL = NumberFormat(None)
 # A separator as LaTeX math mode writes it: braced, so it is not spacing punctuation.
-_TEX_SEPARATORS = {",": "{,}", ".": "{.}", "\u00a0": "\\,", "\u202f": "\\,", " ": "\\,",
+_TEX_SEPARATORS = {",": "{,}", ".": ".", "\u00a0": "\\,", "\u202f": "\\,", " ": "\\,",
                    "\u2019": "{\\text{\u2019}}", "'": "{'}"}
 _CANONICAL_TEX = re.compile(r"(-?)(\d+)(?:\.(\d+))?( \\times 10\^\{-?\d+\})?")
 

@@ -9,15 +9,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from backprop_core.params import DECLARED, depends_on
-from lecture.i18n import N_
+from lecture.i18n import N_, catalog_for
 
 __all__ = ["Slide", "SLIDES", "SLIDE_COUNT", "KICKER", "LECTURE_TITLE", "LECTURE_SUBTITLE",
-           "find_slide", "beat_id", "is_beat_name", "EVERY_PARAM"]
+           "lecture_title", "find_slide", "beat_id", "is_beat_name", "EVERY_PARAM"]
 
 # Catalog entries (lecture/i18n.py): a slide's title and subtitle under `SLUG.title`, ...
 KICKER = N_("NEURAL NETWORKS / BACKPROPAGATION", "chrome")
 LECTURE_TITLE = N_("Backpropagation Demystified", "lecture")
 LECTURE_SUBTITLE = N_("How Neural Networks Learn", "lecture")
+
+
+def lecture_title(language: str | None = None) -> str:
+    """The lecture's title and subtitle, "Title: Subtitle", in `language` (a tag)."""
+    catalog = catalog_for(language)
+    return f"{catalog.text(LECTURE_TITLE)}: {catalog.text(LECTURE_SUBTITLE)}"
+
+
 SCENES_DIR = Path(__file__).resolve().parent.parent / "scenes"
 
 EVERY_PARAM = tuple(DECLARED)

@@ -228,7 +228,7 @@ class FullPicture(SlideScene):
         rows = VGroup()
         for head, rest, color in TAKEAWAYS:
             head = self.tr(head)
-            row = self.text(f"{head} {self.tr(rest)}")
+            row = self.text(" ".join((head, self.tr(rest))))  # both in the slide's language
             row[:len(head.replace(" ", ""))].set_color(color)  # a Text's glyphs skip the spaces
             rows.add(row)
         align_optically(rows.arrange(DOWN, aligned_edge=LEFT, buff=0.38))

@@ -27,7 +27,7 @@ from backprop_core.verdicts import (
     Prediction,
     Trend,
 )
-from lecture.i18n import Message
+from lecture.i18n import N_, Message
 
 __all__ = [
     "verdicts", "ADJUST", "RELU",
@@ -304,8 +304,8 @@ FIT_CAPTION: dict[FitQuality, Message] = verdicts("fit-caption", {
     "line": "no better than a line",
     "worse": "not yet better than a line",
 })
-_NETWORK_LOSS = Message("ReLU network: mean loss @net", "activation-functions")
-_LINE_LOSS = Message("best line: mean loss @line", "activation-functions")
+_NETWORK_LOSS = N_("ReLU network: mean loss @net", "activation-functions")
+_LINE_LOSS = N_("best line: mean loss @line", "activation-functions")
 
 
 def fit_caption(fit: FitQuality) -> tuple[Message, Message, Message]:

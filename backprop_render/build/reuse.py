@@ -6,7 +6,8 @@ A slide's frames are a deterministic function of two things:
   and `backprop_core/` it imports (found by reading the import statements, so the
   set cannot drift from the code), the assets under `assets/`, the pipeline code
   that turns Manim's output into files, the quality (size, frame rate, encoder
-  options), the GIF width, the theme, `manim.cfg`, the versions of Manim and the media
+  options), the GIF width, the theme, the language and its catalogs
+  (lecture/locale/), `manim.cfg`, the versions of Manim and the media
   libraries, and the narrator (the voice and its engine: package versions,
   espeak-ng's version, the synthesis settings; the spoken words are lesson values
   and text in the scene's code, both covered already). These are hashed into the
@@ -190,7 +191,7 @@ def _relative(path: Path, root: Path) -> str:
 
 def slide_key(slide: Slide, quality: Quality, gif_width: int | None, root: Path = REPO,
               _digests: dict[Path, str] | None = None, theme: str = "dark",
-              voice: str = NO_VOICE) -> str:
+              voice: str = NO_VOICE, language: str = "en") -> str:
     """The hash of everything but lesson values that decides the slide's files."""
     digests = {} if _digests is None else _digests
 
@@ -214,8 +215,12 @@ def slide_key(slide: Slide, quality: Quality, gif_width: int | None, root: Path 
         "quality": dataclasses.asdict(quality),
         "gif_width": gif_width,
         "theme": theme,  # the palette: every colour of every frame
+        # the language: every word, and how each number is written; its catalog and the
+        # lecturer's English (en.po) under it, and the template the pseudo-language marks
+        "language": language,
+        "catalogs": {name: digest(path) for name, path in _catalog_files(language, root)},
         "packages": dict(_package_versions()),
-        "narrator": engine_identity(voice),
+        "narrator": engine_identity(voice, language),
     }
     return _digest(json.dumps(record, sort_keys=True).encode("utf-8"))
 
@@ -357,7 +362,16 @@ def decide(slide: Slide, key: str, entry: SlideEntry | None, record: Publication
 
 
 def keys_for(slides: Iterable[Slide], quality: Quality, gif_width: int | None,
-             root: Path = REPO, theme: str = "dark", voice: str = NO_VOICE) -> dict[str, str]:
+             root: Path = REPO, theme: str = "dark", voice: str = NO_VOICE,
+             language: str = "en") -> dict[str, str]:
     digests: dict[Path, str] = {}
-    return {s.stem: slide_key(s, quality, gif_width, root, digests, theme, voice)
+    return {s.stem: slide_key(s, quality, gif_width, root, digests, theme, voice, language)
             for s in slides}
+
+
+def _catalog_files(language: str, root: Path) -> list[tuple[str, Path]]:
+    """The catalogs a slide in `language` reads its words from (those that exist)."""
+    locale = root / "lecture" / "locale"
+    names = dict.fromkeys([f"{language}.po", "en.po", "lecture.pot"])
+    return [(f"lecture/locale/{name}", locale / name) for name in names
+            if (locale / name).is_file()]

@@ -38,6 +38,7 @@ commands:
   setup            install what is missing, check the machine, and stop
   exercises        exercise sheets, answers and Moodle/Canvas quizzes alone, no video:
                    ./render.sh exercises --help
+  catalogs ACTION  the translation catalogs (lecture/locale/*.po): update, check
   sweep            many variants at once, on Dask: ./render.sh sweep --help
   worker ADDRESS   a Dask worker for sweeps run on a cluster: ./render.sh worker --help
   scheduler        a Dask scheduler for those workers (tcp://HOST:8786)
@@ -79,6 +80,7 @@ examples:
   ./render.sh --quality preview --slides 2,6   two slides, fast
   ./render.sh --set lr=0.1 --out out/lr-0.1    another learning rate, in its own folder
   ./render.sh --theme light --out out/light    white background, for slide decks
+  ./render.sh --lang de --out out/de           the lecture in German (silent: no German voice)
   ./render.sh facts --set x=3 > lesson.json
 
 exit status: 0 done; 1 a slide failed to render; 2 bad input (nothing rendered);
@@ -124,7 +126,8 @@ def render_command(args: argparse.Namespace) -> int:
     request = pipeline.RenderRequest(tuple(slides), params, find_quality(args.quality),
                                      args.out.absolute(),
                                      None if args.no_gif else args.gif_width, jobs, args.force,
-                                     theme=args.theme, present=not args.no_present,
+                                     theme=args.theme, language=args.lang,
+                                     present=not args.no_present,
                                      voice=args.voice, cache_dir=args.cache_dir and
                                      args.cache_dir.absolute(), cache_size=cache_size)
     report(pipeline.run(request, progress))

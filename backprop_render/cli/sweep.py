@@ -145,7 +145,8 @@ def sweep_command(args: argparse.Namespace) -> int:
     request = SweepRequest(tuple(variants), tuple(slides), find_quality(args.quality),
                            args.out.absolute(), None if args.no_gif else args.gif_width,
                            args.scheduler, workers, args.retries, args.force, args.dashboard,
-                           skipped=tuple(bad), theme=args.theme, voice=args.voice)
+                           skipped=tuple(bad), theme=args.theme, voice=args.voice,
+                           language=args.lang)
     summary = run_sweep(request, Progress(sys.stderr, options.progress_mode(args.quiet)))
     return report(summary)
 

@@ -15,8 +15,8 @@ from html import escape
 from pathlib import Path
 from typing import Any, Sequence
 
-from lecture.language import LECTURE_LANGUAGE
-from lecture.slides import LECTURE_SUBTITLE, LECTURE_TITLE
+from lecture.i18n import N_, Catalog, fill_words
+from lecture.slides import lecture_title
 
 __all__ = ["write_handout", "import_layout", "STYLE"]
 
@@ -44,11 +44,17 @@ def _still_height(sentences: Sequence[str]) -> float:
     return max(_STILL[0], min(_STILL[1], room))
 
 
-def _still_alt(entry: dict[str, Any], sentences: Sequence[str]) -> str:
+STILL_ALT = N_("Slide @number, @title, as it ends", "handout")
+STILL_ALT_SAID = N_("Slide @number, @title, as it ends: @said", "handout")
+HANDOUT = N_("@title (handout)", "handout")
+
+
+def _still_alt(entry: dict[str, Any], sentences: Sequence[str], catalog: Catalog) -> str:
     """What the still shows: the slide as its last beat leaves it, which that beat's
     sentence describes."""
     said = next((text for text in reversed(sentences) if text), "")
-    return f"Slide {entry['number']}, {entry['title']}, as it ends" + (f": {said}" if said else "")
+    return fill_words(catalog.text(STILL_ALT_SAID if said else STILL_ALT),
+                      {"number": str(entry["number"]), "title": entry["title"], "said": said})
 
 
 def _printed(still: Path, height: float, dst: Path) -> None:
@@ -63,28 +69,31 @@ def _printed(still: Path, height: float, dst: Path) -> None:
             dst, "JPEG", quality=_JPEG_QUALITY)
 
 
-def _page(entry: dict[str, Any], folder: Path, work: Path) -> str:
+def _page(entry: dict[str, Any], folder: Path, work: Path, catalog: Catalog) -> str:
     sentences = [str(b.get("text", "")) for b in entry.get("manifest", {}).get("narration") or []]
     items = "".join(f"<li>{escape(text)}</li>" for text in sentences if text)
     height = _still_height(sentences)
     still = work / f"{entry['stem']}.jpg"
     _printed(folder / entry["files"]["png"], height, still)
     return (f'<section><h2>{entry["number"]}. {escape(entry["title"])}</h2>'
-            f'<img src="{escape(still.as_uri())}" alt="{escape(_still_alt(entry, sentences))}" '
+            f'<img src="{escape(still.as_uri())}" '
+            f'alt="{escape(_still_alt(entry, sentences, catalog))}" '
             f'style="height: {height:.0f}mm">'
             + (f"<ol>{items}</ol>" if items else "") + "</section>")
 
 
-def write_handout(dst: Path, folder: Path, entries: Sequence[dict[str, Any]]) -> None:
+def write_handout(dst: Path, folder: Path, entries: Sequence[dict[str, Any]],
+                  catalog: Catalog) -> None:
     """The handout of the slides of `entries` (facts entries, in order, published in
-    `folder`) as a PDF/UA-1 file at `dst`."""
+    `folder`) as a PDF/UA-1 file at `dst`, in the catalog's language."""
     import weasyprint
 
-    title = f"{LECTURE_TITLE}: {LECTURE_SUBTITLE}"
+    title = lecture_title(catalog.language.tag)
+    heading = fill_words(catalog.text(HANDOUT), {"title": title})
     with tempfile.TemporaryDirectory(prefix="handout-") as work:
-        pages = "".join(_page(e, folder, Path(work)) for e in entries)
-        document = (f'<!DOCTYPE html><html lang="{LECTURE_LANGUAGE.tag}"><head>'
-                    f'<meta charset="utf-8"><title>{escape(title)} (handout)</title></head>'
+        pages = "".join(_page(e, folder, Path(work), catalog) for e in entries)
+        document = (f'<!DOCTYPE html><html lang="{catalog.language.tag}"><head>'
+                    f'<meta charset="utf-8"><title>{escape(heading)}</title></head>'
                     f"<body><h1>{escape(title)}</h1>{pages}</body></html>")
         weasyprint.HTML(string=document, base_url=str(folder)).write_pdf(
             str(dst), stylesheets=[weasyprint.CSS(filename=str(STYLE))],

@@ -51,7 +51,8 @@ class StoreRenderer:
 
     def __call__(self, slide: Slide, params_file: Path, quality: Quality, workdir: Path,
                  gif_width: int | None, cache_dir: Path | None = None,
-                 theme: str = "dark", voice: str | None = None) -> SlideResult:
+                 theme: str = "dark", voice: str | None = None,
+                 language: str = "en") -> SlideResult:
         result = self.done[slide.stem].result
         workdir.mkdir(parents=True, exist_ok=True)
         files = {}

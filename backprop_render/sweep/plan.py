@@ -240,10 +240,12 @@ def folder_decisions(folder: Path, slides: Iterable[Slide], keys: dict[str, str]
 
 def make_plan(out: Path, variants: list[Variant], slides: list[Slide], quality: Quality,
               gif_width: int | None, force: bool = False, theme: str = "dark",
-              voice: str = "none") -> Plan:
-    # The theme and the voice are in each slide's code key, so in every task key: a light
-    # sweep shares no render with a dark one, nor a voiced one with a silent one.
-    keys = reuse.keys_for(slides, quality, gif_width, theme=theme, voice=voice)
+              voice: str = "none", language: str = "en") -> Plan:
+    # The theme, the language and the voice are in each slide's code key, so in every task
+    # key: a light sweep shares no render with a dark one, a German one none with an English
+    # one, nor a voiced one with a silent one.
+    keys = reuse.keys_for(slides, quality, gif_width, theme=theme, voice=voice,
+                          language=language)
     plan = Plan(variants, slides, quality, gif_width, {}, {}, {})
     for variant in variants:
         decisions = folder_decisions(out / variant.name, slides, keys, variant.lesson)

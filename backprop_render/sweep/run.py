@@ -82,6 +82,7 @@ class SweepRequest:
     skipped: tuple[BadVariant, ...] = ()  # rows left out (--keep-going), for the index
     theme: str = "dark"  # every variant's palette (scenes/kit/theme.py's THEMES)
     voice: str = "none"  # every variant's narrator (narration/speech.py's voices)
+    language: str = "en"  # every variant's language (lecture/language.py)
 
 
 @dataclass
@@ -152,7 +153,8 @@ class _Sweep:
         self.clear_work()
         self.plan = make_plan(top.path, list(request.variants), list(request.slides),
                               request.quality, request.gif_width, request.force,
-                              theme=request.theme, voice=request.voice)
+                              theme=request.theme, voice=request.voice,
+                              language=request.language)
         self.by_name = {v.name: v for v in request.variants}
         self.summary = SweepSummary(top.path, self.plan,
                                     {v.name: VariantOutcome(v) for v in request.variants})
@@ -173,7 +175,7 @@ class _Sweep:
     def spec(self, task: Task) -> TaskSpec:
         r = self.request
         return TaskSpec(task.key, task.slide, r.quality, r.gif_width, task.code_key, task.params,
-                        self.store.root, r.renderer, r.theme, r.voice)
+                        self.store.root, r.renderer, r.theme, r.voice, r.language)
 
     def settled(self, key: str) -> bool:
         return key in self.done or key in self.failed or key in self.summary.merged
@@ -231,7 +233,8 @@ class _Sweep:
                 continue
             request = pipeline.RenderRequest(r.slides, outcome.variant.params, r.quality,
                                              self.top.path / name, r.gif_width, 1, r.force,
-                                             theme=r.theme, voice=r.voice)
+                                             theme=r.theme, voice=r.voice,
+                                             language=r.language)
             assemble(outcome, request,
                      {stem: self.done[k] for stem, k in needs.items() if k in self.done},
                      {stem: self.failed[k] for stem, k in needs.items() if k in self.failed})

@@ -67,6 +67,7 @@ class TaskSpec:
     renderer: Renderer | None = None  # None: render_slide; tests pass a stand-in
     theme: str = "dark"  # the palette (scenes/kit/theme.py's THEMES); part of code_key
     voice: str = "none"  # the narrator (narration/speech.py's voices); part of code_key
+    language: str = "en"  # what the slide says (lecture/language.py); part of code_key
 
 
 @dataclass(frozen=True)
@@ -215,7 +216,7 @@ def run_task(spec: TaskSpec) -> TaskDone:
     if existing is not None:
         return existing
     mine = reuse.slide_key(spec.slide, spec.quality, spec.gif_width, theme=spec.theme,
-                           voice=spec.voice)
+                           voice=spec.voice, language=spec.language)
     who = worker_name()
     if mine != spec.code_key:
         raise StaleWorker(
@@ -235,7 +236,8 @@ def run_task(spec: TaskSpec) -> TaskDone:
         try:
             with _cache_dir(spec.slide) as cache_dir:
                 result = renderer(spec.slide, params_file, spec.quality, work / "out",
-                                  spec.gif_width, cache_dir, spec.theme, spec.voice)
+                                  spec.gif_width, cache_dir, spec.theme, spec.voice,
+                                  spec.language)
         except SlideFailed as error:
             if error.log is not None and error.log.exists():
                 kept = store.logs / f"{spec.key}-{error.log.name}"

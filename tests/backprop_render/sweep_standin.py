@@ -68,7 +68,8 @@ class StandIn:
 
     def __call__(self, slide: Slide, params_file: Path, quality: Quality, workdir: Path,
                  gif_width: int | None, cache_dir: Path | None = None,
-                 theme: str = "dark", voice: str | None = None) -> SlideResult:
+                 theme: str = "dark", voice: str | None = None,
+                 language: str = "en") -> SlideResult:
         params = json.loads(params_file.read_text())
         self.log_dir.mkdir(parents=True, exist_ok=True)
         me = f"{slide.stem}-{uuid.uuid4().hex[:8]}"
@@ -123,7 +124,8 @@ class DeckCopy:
 
     def __call__(self, slide: Slide, params_file: Path, quality: Quality, workdir: Path,
                  gif_width: int | None, cache_dir: Path | None = None,
-                 theme: str = "dark", voice: str | None = None) -> SlideResult:
+                 theme: str = "dark", voice: str | None = None,
+                 language: str = "en") -> SlideResult:
         entry = json.loads((self.rendered / f"{slide.stem}.facts.json").read_text())
         workdir.mkdir(parents=True, exist_ok=True)
         files = {}
