@@ -34,10 +34,10 @@ from typing import Iterator
 
 from lecture.i18n import LOCALE_DIR, TEMPLATE, CatalogError, entry_name, load_catalog, words_of
 from lecture.language import LANGUAGES, find_language
-from lecture.slides import SLIDES, beat_id
+from lecture.slides import SLIDES, Slide, beat_id
 
-__all__ = ["ExtractionError", "Entry", "extract", "template_catalog", "update", "ROOT",
-           "UpdateReport", "SOURCES"]
+__all__ = ["ExtractionError", "Entry", "extract", "python_entries", "template_catalog",
+           "update", "ROOT", "UpdateReport", "SOURCES"]
 
 ROOT = Path(__file__).resolve().parent.parent
 # Where N_ and verdict tables are looked for: every module a viewer's text can come from.
@@ -70,9 +70,11 @@ def _keyword(call: ast.Call, name: str) -> ast.AST | None:
     return next((k.value for k in call.keywords if k.arg == name), None)
 
 
-def _python_entries(path: Path) -> Iterator[Entry]:
-    relative = path.relative_to(ROOT).as_posix()
-    slide = next((s for s in SLIDES if s.path.resolve() == path.resolve()), None)
+def python_entries(path: Path, slide: Slide | None = None) -> Iterator[Entry]:
+    """The entries of one Python file; `slide`: the slide whose module it is (default: the
+    slide whose scene file it is, if any)."""
+    relative = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else path.name
+    slide = slide or next((s for s in SLIDES if s.path.resolve() == path.resolve()), None)
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
 
     done: set[int] = set()  # N_ calls found as a narrate call's sentence
@@ -191,7 +193,7 @@ def extract(root: Path = ROOT) -> list[Entry]:
     """Every catalog entry, each (context, msgid) once, in the order found."""
     files = sorted(p for folder in SOURCES for p in (root / folder).rglob("*.py"))
     found: dict[tuple[str, str], Entry] = {}
-    for entry in (*(e for path in files for e in _python_entries(path)), *_spoken_entries(),
+    for entry in (*(e for path in files for e in python_entries(path)), *_spoken_entries(),
                   *_page_entries(), *_question_entries()):
         key = (entry.context, entry.msgid)
         known = found.get(key)

@@ -59,7 +59,10 @@ class ActivationFunctions(SlideScene):
         self.net.move_to([-4.75, -0.55, 0])
         zs = self.lesson.activations.relu.zs
         self.net.add(unit_glyphs(self.net, zs, zs))  # identity: each unit passes z on unchanged
-        note = self.label("no activation in between").next_to(self.net, DOWN, buff=0.3)
+        note = self.label("no activation in between")
+        # centred under the network, as wide as the room left of its centre allows twice
+        fit_width(note, 2 * (self.net.get_x() - theme.CONTENT_LEFT)).next_to(self.net, DOWN,
+                                                                             buff=0.3)
         rows = [h.get_y() for h in self.net.hidden]
         table = unit_table(self.typeset, rows, [
             (self.tex(name, color=theme.PARAM, font_size=34),

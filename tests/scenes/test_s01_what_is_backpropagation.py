@@ -11,6 +11,7 @@ from lecture.slides import LECTURE_SUBTITLE, LECTURE_TITLE, SLIDES, find_slide
 from scenes.s01_what_is_backpropagation import DESCRIPTION, STEPS
 from tests.scenes.slide_checks import (
     frames_test,
+    language_test,
     length_test,
     light_theme_test,
     paused_frames_test,
@@ -30,6 +31,7 @@ test_length_with_defaults = length_test(SLIDE)
 test_frames = frames_test(SLIDE)
 test_paused_frames = paused_frames_test(SLIDE)
 test_light_theme = light_theme_test(SLIDE)
+test_languages = language_test(SLIDE)
 
 
 
