@@ -13,7 +13,8 @@
 - the presenter's and the recording page's texts: `_("...")` in their JavaScript, and
   `{{ _("...") }}` in their HTML (Jinja), under `presenter` and `record`;
 - the question bank (lecture/questions.toml): each question's text, choices, solutions
-  and notes, under `question.ID.FIELD`.
+  and notes, under `question.ID.FIELD`; the exercise sheets' and quizzes' own words
+  (`_("...")` in backprop_render/exercises/templates), under `exercises`.
 
 A string written in a narrate, text or label call must be a literal, with its numbers as
 `@name` placeholders: an f-string would put a value in the English, where no catalog can
@@ -172,6 +173,27 @@ def _page_entries() -> Iterator[Entry]:
                 yield Entry(context, text, None, f"{_FILES.name}/{html}:{line}")
 
 
+_EXERCISES = ROOT / "backprop_render" / "exercises" / "templates"
+# The LaTeX templates' delimiters (exercises/documents.py): LaTeX is all braces.
+_LATEX_DELIMITERS = {"block_start_string": "((*", "block_end_string": "*))",
+                     "variable_start_string": "(((", "variable_end_string": ")))",
+                     "comment_start_string": "((=", "comment_end_string": "=))"}
+
+
+def _exercise_entries() -> Iterator[Entry]:
+    from jinja2.ext import babel_extract
+
+    for path in sorted(_EXERCISES.rglob("*")):
+        if path.suffix not in (".tex", ".xml"):
+            continue
+        options = _LATEX_DELIMITERS if path.suffix == ".tex" else {}
+        with path.open("rb") as handle:
+            for line, _, found, _ in babel_extract(handle, ("_",), [], options):
+                text = found[0] if isinstance(found, tuple) else found
+                yield Entry("exercises", text, None,
+                            f"{path.relative_to(ROOT).as_posix()}:{line}")
+
+
 def _question_entries() -> Iterator[Entry]:
     data = tomllib.loads(QUESTIONS.read_text(encoding="utf-8"))
     where = QUESTIONS.relative_to(ROOT).as_posix()
@@ -194,7 +216,7 @@ def extract(root: Path = ROOT) -> list[Entry]:
     files = sorted(p for folder in SOURCES for p in (root / folder).rglob("*.py"))
     found: dict[tuple[str, str], Entry] = {}
     for entry in (*(e for path in files for e in python_entries(path)), *_spoken_entries(),
-                  *_page_entries(), *_question_entries()):
+                  *_page_entries(), *_exercise_entries(), *_question_entries()):
         key = (entry.context, entry.msgid)
         known = found.get(key)
         if known is not None and known.plural != entry.plural:

@@ -22,6 +22,7 @@ import operator
 import re
 import tomllib
 import typing
+import dataclasses
 from dataclasses import dataclass, fields
 from decimal import Decimal, localcontext
 from functools import cache
@@ -32,6 +33,7 @@ from backprop_core import Lesson, Shown
 from backprop_core.formatting import AnswerKey, also_accepting, answer_key, shown_value
 from backprop_core.verdicts import Verdicts
 from lecture.facts import PLACEHOLDER, FactRecorder, TrackedLesson, fill
+from lecture.i18n import Catalog
 from lecture.slides import SLIDES
 
 __all__ = ["BANK_FILE", "Question", "Choice", "Posed", "LeftOut", "Paper", "BankError",
@@ -325,12 +327,33 @@ def work_out(expression: str, values: Mapping[str, Decimal]) -> Decimal:
 
 # ----- posing --------------------------------------------------------------------------
 
+def translated(q: Question, catalog: Catalog) -> Question:
+    """`q` in the catalog's language: its text, choices, solutions and notes are catalog
+    entries under `question.ID.FIELD[.VERDICT]` (lecture/catalogs.py)."""
+    base = f"question.{q.id}"
+
+    def table(field: str, pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+        return tuple((key, catalog.text(text, f"{base}.{field}.{key}")) for key, text in pairs)
+
+    solution = catalog.text(q.solution, f"{base}.solution") if isinstance(q.solution, str) \
+        else table("solution", q.solution)
+    return dataclasses.replace(q, text=catalog.text(q.text, f"{base}.text"), solution=solution,
+                               choices=table("choices", q.choices),
+                               leave_out=table("leave_out", q.leave_out))
+
+
 def pose(lesson: Lesson, questions: tuple[Question, ...] | None = None,
-         notes: Mapping[str, str] | None = None) -> Paper:
-    """Every question of the bank asked with `lesson`'s numbers, or left out with a note."""
+         notes: Mapping[str, str] | None = None, catalog: Catalog | None = None) -> Paper:
+    """Every question of the bank asked with `lesson`'s numbers, or left out with a note;
+    in the language of `catalog` (None: the bank's English). The numbers stay as the core
+    writes them: each format writes them the language's way (exercises/documents.py)."""
     if questions is None:
         questions, notes = bank()
     assert notes is not None
+    if catalog is not None:
+        questions = tuple(translated(q, catalog) for q in questions)
+        notes = {name: catalog.text(text, f"question-notes.{name}")
+                 for name, text in notes.items()}
     facts = FactRecorder(TrackedLesson(lesson))
     entries: list[Posed | LeftOut] = []
     for q in questions:

@@ -28,7 +28,16 @@ from pathlib import Path
 from typing import Any, Callable, Literal, Sequence
 
 from backprop_core import Params, Shown
-from backprop_core.formatting import AnswerKey, format_given
+from backprop_core.formatting import (
+    MINUS,
+    AnswerKey,
+    NumberFormat,
+    format_given,
+    localize,
+    number_format,
+)
+from lecture.facts import PLACEHOLDER
+from lecture.i18n import Catalog, catalog_for
 from lecture.questions import LeftOut, Paper, Posed
 from lecture.slides import LECTURE_SUBTITLE, LECTURE_TITLE, SLIDES
 
@@ -88,6 +97,7 @@ class Sheet:
     paper: Paper
     params: Params
     name: str = ""  # the student's name in a sweep; empty for a single render
+    language: str = "en"  # the paper's (lecture/language.py): its words and numbers
 
 
 # ----- one context for every format ----------------------------------------------------
@@ -99,11 +109,13 @@ Words = Callable[[str], str]  # how a format writes the words around the numbers
 Number = Callable[[Shown], str]  # and how it writes a number
 
 
-def _entry(entry: Posed | LeftOut, words: Words, number: Number) -> dict[str, Any]:
+def _entry(entry: Posed | LeftOut, words: Words, number: Number,
+           catalog: Catalog) -> dict[str, Any]:
     q = entry.question
     slide = SLIDES[q.slide - 1]
-    common = {"number": q.number, "id": q.id, "slide": slide.number, "slide_title": slide.title,
-              "kind": q.kind, "beat": q.before}
+    common = {"number": q.number, "id": q.id, "slide": slide.number,
+              "slide_title": words(catalog.text(slide.title)), "kind": q.kind,
+              "beat": q.before}
     if isinstance(entry, LeftOut):
         return {**common, "left_out": True, "note": words(entry.note)}
 
@@ -116,7 +128,11 @@ def _entry(entry: Posed | LeftOut, words: Words, number: Number) -> dict[str, An
         low, high = bounds(entry.key)
         found.update(key=entry.key.key, tolerance=plain_decimal(entry.key.tolerance), low=low,
                      high=high, decimals=entry.key.decimals,
-                     significant=entry.key.significant, shown=number(entry.numbers["answer"]))
+                     significant=entry.key.significant, shown=number(entry.numbers["answer"]),
+                     # the key and its range as the sheet writes numbers (an LMS reads the
+                     # plain ones above)
+                     key_shown=number(_decimal(entry.key.key)), low_shown=number(_decimal(low)),
+                     high_shown=number(_decimal(high)))
     found["choices"] = [{"letter": _LETTERS[i], "value": c.value, "text": render(c.text),
                          "correct": c.correct} for i, c in enumerate(entry.choices)]
     found["correct"] = next((c for c in found["choices"] if c["correct"]), None)
@@ -133,18 +149,38 @@ def _by_slide(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return slides
 
 
-def _given(params: Params, words: Words) -> list[dict[str, str]]:
-    return [{"name": words(f.name), "value": words(format_given(getattr(params, f.name)).text)}
+def _given(params: Params, words: Words, symbols: NumberFormat) -> list[dict[str, str]]:
+    return [{"name": words(f.name),
+             "value": words(localize(format_given(getattr(params, f.name)), symbols).text)}
             for f in dataclasses.fields(params)]
+
+
+def _decimal(plain: str) -> Shown:
+    """A plain decimal (an answer key) as the core writes a number."""
+    return Shown(plain.replace("-", MINUS), plain)
 
 
 def context(sheet: Sheet, words: Words = latex_escape,
             number: Number = _latex_number) -> dict[str, Any]:
-    """What every template reads: the sheet's parameters and its questions, by slide."""
-    entries = [_entry(e, words, number) for e in sheet.paper.entries]
-    return {"title": words(LECTURE_TITLE), "subtitle": words(LECTURE_SUBTITLE),
-            "name": words(sheet.name), "params": _given(sheet.params, words),
-            "slides": _by_slide(entries), "questions": entries}
+    """What every template reads: the sheet's parameters and its questions, by slide, in
+    the sheet's language (its numbers with the language's symbols), and `_`, the words of
+    the template itself in that language (`_("@n decimals", n=2)`)."""
+    catalog = catalog_for(sheet.language)
+    symbols = number_format(catalog.language.locale)
+
+    def local(shown: Shown) -> str:
+        return number(localize(shown, symbols))
+
+    def translate(english: str, **values: Any) -> str:
+        said = words(catalog.text(english, "exercises"))
+        return PLACEHOLDER.sub(lambda m: str(values[m[1]]), said)
+
+    entries = [_entry(e, words, local, catalog) for e in sheet.paper.entries]
+    return {"title": words(catalog.text(LECTURE_TITLE)),
+            "subtitle": words(catalog.text(LECTURE_SUBTITLE)),
+            "name": words(sheet.name), "params": _given(sheet.params, words, symbols),
+            "slides": _by_slide(entries), "questions": entries, "_": translate,
+            "lang": catalog.language.tag}
 
 
 # ----- the formats ------------------------------------------------------------------------
@@ -176,8 +212,9 @@ def sheet_tex(kind: SheetKind, sheets: Sequence[Sheet]) -> str:
     whose sheets each start a page (numbered from 1) at the named destination
     `sheet-<i>`, so the class's sheets are typeset in one run and split afterwards."""
     unicode = [(f"{ord(c):04X}", tex) for c, tex in LATEX_UNICODE.items()]
+    contexts = [context(s) for s in sheets]  # one document, one language: the first's words
     return _latex_env().get_template(f"{kind}.tex").render(
-        sheets=[context(s) for s in sheets], unicode=unicode, several=len(sheets) > 1)
+        sheets=contexts, unicode=unicode, several=len(sheets) > 1, _=contexts[0]["_"])
 
 
 def _html_context(sheet: Sheet) -> dict[str, Any]:

@@ -296,7 +296,8 @@ class _Sweep:
         """Each variant's exercise sheets, with its video's numbers, and the class key
         answers.csv (backprop_render/exercises); a failure leaves the videos as they are."""
         try:
-            write_class_sheets(self.top, [(v.name, v.params) for v in self.request.variants])
+            write_class_sheets(self.top, [(v.name, v.params) for v in self.request.variants],
+                               self.request.language)
         except RenderError as error:
             self.summary.warnings.append(f"exercise sheets not made: {error}")
             self.progress.note(f"warning: exercise sheets not made: {error}")
