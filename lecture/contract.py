@@ -8,7 +8,8 @@ none of them set and draws the defaults, silent, in the dark theme.
 
 from __future__ import annotations
 
-__all__ = ["PARAMS", "FACTS_OUT", "STILL_OUT", "THEME", "LANG", "VOICE", "SPEECH_CACHE",
+__all__ = ["PARAMS", "FACTS_OUT", "STILL_OUT", "THEME", "LANG", "CATALOGS", "VOICE",
+           "SPEECH_CACHE",
            "TEX_FORMATS", "CACHE", "NO_SVG_CACHE", "NO_PREFETCH", "STOCK_MANIM", "PROFILE",
            "PROFILE_CAPTURE", "ALL"]
 
@@ -16,6 +17,9 @@ __all__ = ["PARAMS", "FACTS_OUT", "STILL_OUT", "THEME", "LANG", "VOICE", "SPEECH
 PARAMS = "BACKPROP_PARAMS"  # a .toml or .json file of parameters; unset: the defaults
 THEME = "BACKPROP_THEME"  # dark or light (lecture/palettes.py); unset: dark
 LANG = "BACKPROP_LANG"  # the language's tag (lecture/language.py); unset: English
+# a JSON file of checked catalogs a render keeps (lecture/i18n.py); unset: each process
+# reads lecture/locale/*.po itself
+CATALOGS = "BACKPROP_CATALOGS"
 VOICE = "BACKPROP_VOICE"  # the voice a scene speaks with; unset: none (tests, manim by hand)
 
 # Where the scene reports.
@@ -37,5 +41,5 @@ STOCK_MANIM = "BACKPROP_STOCK_MANIM"  # set: Manim's own code, none of scenes/sp
 PROFILE = "BACKPROP_PROFILE"  # a folder: each Manim process times its phases (bench/profiling.py)
 PROFILE_CAPTURE = "BACKPROP_PROFILE_CAPTURE"  # a folder: keep the frames handed to the encoder
 
-ALL = (PARAMS, THEME, LANG, VOICE, FACTS_OUT, STILL_OUT, CACHE, SPEECH_CACHE, TEX_FORMATS,
+ALL = (PARAMS, THEME, LANG, CATALOGS, VOICE, FACTS_OUT, STILL_OUT, CACHE, SPEECH_CACHE, TEX_FORMATS,
        NO_SVG_CACHE, NO_PREFETCH, STOCK_MANIM, PROFILE, PROFILE_CAPTURE)

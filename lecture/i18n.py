@@ -19,10 +19,18 @@ translated there replaces the built-in sentence, with the same checks.
 
 Plural forms follow the language's CLDR rule ("1 epoch", "3 epochs"): a message with a
 plural (`N_(..., plural=...)`) is chosen by a count.
+
+Reading a catalog with Babel takes about 0.4 s (its import and the parse): a render reads
+it once and keeps the checked result as JSON where $BACKPROP_CATALOGS says (in the user's
+private cache folder, lecture/user_cache.py), with the digests of the .po files it came
+from; every slide process, and the next render, takes it from there while they match.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -30,11 +38,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from lecture import contract
 from lecture.language import ENGLISH, Language, find_language
 
 __all__ = ["Message", "N_", "Catalog", "CatalogError", "LOCALE_DIR", "TEMPLATE",
            "catalog_for", "catalog_file", "placeholder_problem", "words_of", "pseudo",
-           "fill_words", "MARKUP"]
+           "fill_words", "MARKUP", "catalog_sources"]
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 TEMPLATE = LOCALE_DIR / "lecture.pot"
@@ -140,7 +149,8 @@ class Catalog:
         key = (ctx or "", str(message))
         forms = self.entries.get(key)
         if forms is None and self.language.pseudo and key in self.known:
-            english = ENGLISH_CATALOG().text(message, ctx, count)
+            english = self.english.text(message, ctx, count) if self.english is not None \
+                else (plural if plural is not None and count not in (None, 1) else str(message))
             return pseudo(english)
         if forms is None:
             if self.english is not None:
@@ -150,6 +160,20 @@ class Catalog:
         if len(forms) == 1 or count is None:
             return forms[0]
         return forms[min(self._plural_index(count), len(forms) - 1)]
+
+    def to_json(self) -> dict:
+        return {"language": self.language.tag, "fallbacks": self.fallbacks,
+                "entries": [[c, i, list(f)] for (c, i), f in self.entries.items()],
+                "known": sorted(self.known),
+                "english": self.english.to_json() if self.english is not None else None}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Catalog:
+        english = data.get("english")
+        return cls(find_language(data["language"]),
+                   {(c, i): tuple(f) for c, i, f in data["entries"]}, list(data["fallbacks"]),
+                   cls.from_json(english) if english else None,
+                   frozenset((c, i) for c, i in data["known"]))
 
     def _plural_index(self, count: int) -> int:
         # gettext's index for the two-form languages the lecture has: CLDR's "one" first.
@@ -233,17 +257,69 @@ def load_catalog(language: Language, path: Path | None = None,
     return Catalog(language, entries, fallbacks, english, known_keys)
 
 
-@lru_cache(maxsize=None)
-def ENGLISH_CATALOG() -> Catalog:  # noqa: N802 - the one English catalog of the process
-    return load_catalog(ENGLISH)
+def catalog_sources(tag: str, locale_dir: Path = LOCALE_DIR) -> list[Path]:
+    """The files a language's catalog is read from, those that exist: its own, the
+    lecturer's English under it, and the template (which the pseudo-language marks)."""
+    names = dict.fromkeys([f"{tag}.po", "en.po", TEMPLATE.name])
+    return [locale_dir / name for name in names if (locale_dir / name).is_file()]
+
+
+def _digests(tag: str) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in catalog_sources(tag)}
+
+
+def _kept_file() -> Path | None:
+    """$BACKPROP_CATALOGS, if it names a file in a folder only this user can write (what is
+    there was checked when it was written: nobody else may put translations there)."""
+    from lecture.user_cache import private_problem
+
+    path = os.environ.get(contract.CATALOGS)
+    if not path or private_problem(Path(path).parent) is not None:
+        return None
+    return Path(path)
+
+
+def _kept(tag: str) -> dict:
+    """The checked catalogs kept in $BACKPROP_CATALOGS, if any: tag -> {digests, catalog}."""
+    path = _kept_file()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")) if path else {}
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 @lru_cache(maxsize=None)
 def catalog_for(tag: str | None) -> Catalog:
     """The catalog of the language `tag` (None: the default), with the lecturer's English
-    under it; read once per process."""
+    under it; read once per process, from $BACKPROP_CATALOGS when it holds it as the .po
+    files are now. CatalogError if a translation is refused."""
     language = find_language(tag)
-    if language == ENGLISH:
-        return ENGLISH_CATALOG()
-    return load_catalog(language, english=ENGLISH_CATALOG())
+    digests = _digests(language.tag)
+    kept = _kept(language.tag).get(language.tag)
+    if isinstance(kept, dict) and kept.get("digests") == digests:
+        try:
+            return Catalog.from_json(kept["catalog"])
+        except (KeyError, TypeError, ValueError):
+            pass  # not as this code writes it: read the catalogs again
+    english = load_catalog(ENGLISH)
+    catalog = english if language == ENGLISH else load_catalog(language, english=english)
+    _keep(language.tag, digests, catalog)
+    return catalog
+
+
+def _keep(tag: str, digests: dict[str, str], catalog: Catalog) -> None:
+    """Keep the checked catalog where $BACKPROP_CATALOGS says (best effort: a folder that
+    cannot take it only means the next process reads the .po files itself)."""
+    target = _kept_file()
+    if target is None:
+        return
+    data = _kept(tag)
+    data[tag] = {"digests": digests, "catalog": catalog.to_json()}
+    staged = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        staged.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(staged, target)
+    except OSError:
+        staged.unlink(missing_ok=True)
 

@@ -17,12 +17,12 @@ No manim import: the exercise sheets and quizzes are made without it.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import math
 import operator
 import re
 import tomllib
 import typing
-import dataclasses
 from dataclasses import dataclass, fields
 from decimal import Decimal, localcontext
 from functools import cache

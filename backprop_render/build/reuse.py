@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from backprop_render import REPO
 from backprop_render.quality import Quality
+from lecture.i18n import catalog_sources
 from lecture.slides import Slide
 from narration.speech import NO_VOICE, engine_identity
 
@@ -218,7 +219,8 @@ def slide_key(slide: Slide, quality: Quality, gif_width: int | None, root: Path 
         # the language: every word, and how each number is written; its catalog and the
         # lecturer's English (en.po) under it, and the template the pseudo-language marks
         "language": language,
-        "catalogs": {name: digest(path) for name, path in _catalog_files(language, root)},
+        "catalogs": {p.name: digest(p)
+                     for p in catalog_sources(language, root / "lecture" / "locale")},
         "packages": dict(_package_versions()),
         "narrator": engine_identity(voice, language),
     }
@@ -368,10 +370,3 @@ def keys_for(slides: Iterable[Slide], quality: Quality, gif_width: int | None,
     return {s.stem: slide_key(s, quality, gif_width, root, digests, theme, voice, language)
             for s in slides}
 
-
-def _catalog_files(language: str, root: Path) -> list[tuple[str, Path]]:
-    """The catalogs a slide in `language` reads its words from (those that exist)."""
-    locale = root / "lecture" / "locale"
-    names = dict.fromkeys([f"{language}.po", "en.po", "lecture.pot"])
-    return [(f"lecture/locale/{name}", locale / name) for name in names
-            if (locale / name).is_file()]

@@ -10,6 +10,7 @@ are imported at module level: `--help` answers before anything is installed.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from pathlib import Path
@@ -29,6 +30,7 @@ if TYPE_CHECKING:  # numpy: not before anything is installed
 __all__ = ["VOICE_NAMES", "Subparsers", "look_options", "run_options", "cache_options",
            "params_options", "cache_size", "open_user_cache",
            "set_options", "params_table", "check_gif_width", "check_voice", "check_language",
+           "keep_catalogs",
            "at_least_one", "parse_slides", "choose_slides", "check_look", "read_params",
            "progress_mode", "say"]
 
@@ -163,6 +165,18 @@ def check_voice(name: str | None, language: str = DEFAULT_LANGUAGE.tag) -> str:
     return choice.name
 
 
+def keep_catalogs(cache_dir: Path | None) -> None:
+    """Where this run and its slide processes keep the checked catalogs (lecture/i18n.py):
+    the user cache's folder (--cache-dir, else the platform's)."""
+    from lecture import contract
+    from lecture.user_cache import default_root
+
+    given = os.environ.get(contract.CACHE)
+    root = cache_dir.absolute() if cache_dir is not None else (
+        Path(given) if given else default_root())
+    os.environ[contract.CATALOGS] = str(root / "catalogs.json")
+
+
 def check_language(tag: str) -> str:
     """The language's tag, its catalog read and checked before anything renders: a broken
     translation is refused here, entries shown in English are named once."""
@@ -234,6 +248,7 @@ def choose_slides(items: Sequence[str], note: Callable[[str], None]) -> list[Sli
 def check_look(args: argparse.Namespace) -> list[Slide]:
     """Check what `look_options` declared; the chosen slides."""
     check_gif_width(args.gif_width)
+    keep_catalogs(getattr(args, "cache_dir", None))
     args.lang = check_language(args.lang)
     args.voice = check_voice(args.voice, args.lang)
     return choose_slides(args.slides, say)
