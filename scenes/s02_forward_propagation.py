@@ -165,10 +165,13 @@ class ForwardPropagation(SlideScene):
                             .next_to(node, DOWN, 0.18)
                             for name, tex, node in (("x", notation.X, self.net.input),
                                                     ("y_hat", notation.Y_HAT, self.net.output))}
-        captions = VGroup(*(self.label(name).next_to(layer, DOWN, 0).set_y(-2.95)
+        layers = self.net.layers()
+        # Each under its layer, never wider than the gap to the next (a longer word shrinks).
+        room = 0.92 * (layers[1].get_x() - layers[0].get_x())
+        captions = VGroup(*(fit_width(self.label(name), room).next_to(layer, DOWN, 0)
+                            .set_y(-2.95)
                             for name, layer in zip((N_("input"), N_("hidden layer"),
-                                                    N_("output")),
-                                                   self.net.layers(), strict=True)))
+                                                    N_("output")), layers, strict=True)))
         with self.narrate("A network is many such neurons in layers, "
                           "here @h hidden ones, all doing the same thing.",
                           h="network.hidden"):
