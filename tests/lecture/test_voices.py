@@ -27,3 +27,11 @@ def test_the_command_line_says_so_in_one_message(capsys):
         check_voice("joe", "de")
     assert check_voice(None, "de") == NO_VOICE
     assert "silent, with subtitles" in capsys.readouterr().err
+
+
+def test_an_unknown_language_is_refused_with_the_known_ones():
+    from backprop_render.cli.options import check_language
+
+    with pytest.raises(UsageError, match="de \\(Deutsch\\)"):
+        check_language("xx")
+    assert check_language("DE") == "de"
