@@ -8,10 +8,9 @@ none of them set and draws the defaults, silent, in the dark theme.
 
 from __future__ import annotations
 
-__all__ = ["PARAMS", "FACTS_OUT", "STILL_OUT", "THEME", "LANG", "CATALOGS", "VOICE",
-           "SPEECH_CACHE",
-           "TEX_FORMATS", "CACHE", "NO_SVG_CACHE", "NO_PREFETCH", "STOCK_MANIM", "PROFILE",
-           "PROFILE_CAPTURE", "ALL"]
+__all__ = ["PARAMS", "FACTS_OUT", "STILL_OUT", "THEME", "LANG", "CATALOGS", "VOICE", "TAKES",
+           "SPEECH_CACHE", "TEX_FORMATS", "CACHE", "NO_SVG_CACHE", "NO_PREFETCH", "STOCK_MANIM",
+           "PROFILE", "PROFILE_CAPTURE", "ALL"]
 
 # What to draw.
 PARAMS = "BACKPROP_PARAMS"  # a .toml or .json file of parameters; unset: the defaults
@@ -21,6 +20,9 @@ LANG = "BACKPROP_LANG"  # the language's tag (lecture/language.py); unset: Engli
 # reads lecture/locale/*.po itself
 CATALOGS = "BACKPROP_CATALOGS"
 VOICE = "BACKPROP_VOICE"  # the voice a scene speaks with; unset: none (tests, manim by hand)
+# The lecturer's takes folder (narration/narrator.py): a beat whose take fits its sentence is
+# spoken with it, the others with $BACKPROP_VOICE; unset: no takes.
+TAKES = "BACKPROP_TAKES"
 
 # Where the scene reports.
 FACTS_OUT = "BACKPROP_FACTS_OUT"  # the facts manifest (JSON) of what it read, showed and said
@@ -41,5 +43,5 @@ STOCK_MANIM = "BACKPROP_STOCK_MANIM"  # set: Manim's own code, none of scenes/sp
 PROFILE = "BACKPROP_PROFILE"  # a folder: each Manim process times its phases (bench/profiling.py)
 PROFILE_CAPTURE = "BACKPROP_PROFILE_CAPTURE"  # a folder: keep the frames handed to the encoder
 
-ALL = (PARAMS, THEME, LANG, CATALOGS, VOICE, FACTS_OUT, STILL_OUT, CACHE, SPEECH_CACHE, TEX_FORMATS,
-       NO_SVG_CACHE, NO_PREFETCH, STOCK_MANIM, PROFILE, PROFILE_CAPTURE)
+ALL = (PARAMS, THEME, LANG, CATALOGS, VOICE, TAKES, FACTS_OUT, STILL_OUT, CACHE, SPEECH_CACHE,
+       TEX_FORMATS, NO_SVG_CACHE, NO_PREFETCH, STOCK_MANIM, PROFILE, PROFILE_CAPTURE)

@@ -3,6 +3,7 @@ pipeline can read it without paying for Manim's start-up."""
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import re
 from dataclasses import dataclass
@@ -12,7 +13,8 @@ from backprop_core.params import DECLARED, depends_on
 from lecture.i18n import N_, catalog_for
 
 __all__ = ["Slide", "SLIDES", "SLIDE_COUNT", "KICKER", "LECTURE_TITLE", "LECTURE_SUBTITLE",
-           "lecture_title", "find_slide", "beat_id", "is_beat_name", "EVERY_PARAM"]
+           "lecture_title", "find_slide", "beat_id", "is_beat_name", "declared_beats",
+           "declared_beat_ids", "EVERY_PARAM"]
 
 # Catalog entries (lecture/i18n.py): a slide's title and subtitle under `SLUG.title`, ...
 KICKER = N_("NEURAL NETWORKS / BACKPROPAGATION", "chrome")
@@ -117,3 +119,19 @@ def beat_id(slug: str, beat: str) -> str:
     if not is_beat_name(beat):
         raise ValueError(f"a beat is named in snake_case: {beat!r}")
     return f"{slug}.{beat}"
+
+
+def declared_beats(slide: Slide) -> list[str]:
+    """The beats `slide`'s scene declares (its methods marked `@beat`), in the order of its
+    source, read without Manim; none if the scene cannot be read."""
+    try:
+        tree = ast.parse(slide.path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return []
+    return [node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
+            and any(getattr(d, "id", None) == "beat" for d in node.decorator_list)]
+
+
+def declared_beat_ids() -> list[str]:
+    """Every beat the lecture's scenes declare, by id (`beat_id`), in deck order."""
+    return [beat_id(slide.slug, name) for slide in SLIDES for name in declared_beats(slide)]

@@ -50,7 +50,7 @@ if TYPE_CHECKING:  # numpy loads where audio is handled, not for a voice's ident
 
 __all__ = ["NO_VOICE", "DEFAULT_VOICE", "VOICES", "Voice", "DamagedWav",
            "Speech", "Narrator", "voice_names", "engine_identity", "read_wav", "VoiceError",
-           "speech_audit"]
+           "speech_audit", "wav_seconds", "wav_bytes", "write_whole"]
 
 SPEECH_SCHEMA = 2  # bump when the audio a key names would change for the same engine
 SILENCE = 0.01  # amplitude under which a sentence's ends count as silence (-40 dBFS)
@@ -144,7 +144,7 @@ def read_wav(path: Path) -> tuple[np.ndarray, int]:
     return np.frombuffer(frames, dtype="<i2").astype(np.float32) / 32767.0, rate
 
 
-def _wav_seconds(source: Path | bytes) -> float | None:
+def wav_seconds(source: Path | bytes) -> float | None:
     """How long a whole WAV lasts; None if it is absent or damaged."""
     try:
         frames, rate = _frames(source)
@@ -153,7 +153,7 @@ def _wav_seconds(source: Path | bytes) -> float | None:
     return len(frames) / 2 / rate
 
 
-def _wav_bytes(audio: np.ndarray, rate: int) -> bytes:
+def wav_bytes(audio: np.ndarray, rate: int) -> bytes:
     import numpy as np
 
     buffer = io.BytesIO()
@@ -165,7 +165,7 @@ def _wav_bytes(audio: np.ndarray, rate: int) -> bytes:
     return buffer.getvalue()
 
 
-def _write(path: Path, data: bytes) -> None:
+def write_whole(path: Path, data: bytes) -> None:
     """Atomically: a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle_fd, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
@@ -277,13 +277,13 @@ class Narrator:
         key = self.key(spoken)
         path = self.path_for(key)
         synthesized = spoken in self._made_ahead
-        seconds = _wav_seconds(path)
+        seconds = wav_seconds(path)
         if seconds is None and self._take(key, path):
-            seconds = _wav_seconds(path)
+            seconds = wav_seconds(path)
         if seconds is None:  # absent, or damaged: spoken again
             self._make(spoken, path)
             synthesized = True
-            seconds = _wav_seconds(path)
+            seconds = wav_seconds(path)
             if seconds is None:
                 raise VoiceError(f"the sentence written to {path} does not read back")
         return Speech(spoken, key, path, seconds, synthesized)
@@ -302,15 +302,15 @@ class Narrator:
         if self.cache is None:
             return False
         data = self.cache.get("speech", self._cache_key(key))
-        if data is None or _wav_seconds(data) is None:
+        if data is None or wav_seconds(data) is None:
             return False
-        _write(path, data)
+        write_whole(path, data)
         return True
 
     def _make(self, spoken: str, path: Path) -> None:
         audio, rate = self.synthesize(spoken)
-        data = _wav_bytes(audio, rate)
-        _write(path, data)
+        data = wav_bytes(audio, rate)
+        write_whole(path, data)
         if self.cache is not None:
             self.cache.put("speech", self._cache_key(self.key(spoken)), data)
 

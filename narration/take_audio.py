@@ -11,7 +11,7 @@ its level depends on the microphone, so speech is found relative to the take's o
 the level of its loud parts and of its quiet ones, measured over short frames. The take is
 then cut to its speech (with a short margin, as a threshold misses a soft first consonant),
 its ends faded, and brought to the synthetic voice's loudness target (EBU R128, by
-media.audio.normalise). Where the speech starts and ends in the processed take is kept: the
+narration/loudness.py). Where the speech starts and ends in the processed take is kept: the
 subtitles follow the speech, not the file.
 """
 
@@ -160,7 +160,7 @@ def process(path: Path) -> ProcessedTake:
     Raises TakeAudioError when the file cannot be read or is empty."""
     import numpy as np
 
-    from backprop_render.media.audio import normalise
+    from narration.loudness import normalise
 
     samples, rate = decode(path)
     speech = find_speech(samples, rate)
@@ -172,7 +172,7 @@ def process(path: Path) -> ProcessedTake:
         ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)
         cut[:fade] *= ramp
         cut[-fade:] *= ramp[::-1]
-    # The loudness meter needs a second of sound (media.audio.loudness); a short take
+    # The loudness meter needs a second of sound (loudness.loudness); a short take
     # ("Yes.") is measured repeated, which is as loud as it is once.
     repeats = -(-rate // max(cut.size, 1)) + 1 if cut.size < rate else 1
     level = normalise(np.tile(cut, repeats), rate)[:cut.size] if cut.size else cut

@@ -21,22 +21,26 @@ Audacity label file (narration/take_labels.py).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Collection, Mapping, Sequence
 
 from lecture.slides import SLIDES, beat_id
+from narration.speech import write_whole
 from narration.take_audio import AUDIO_SUFFIXES, TakeAudioError, analyse
+
+if TYPE_CHECKING:
+    from narration.take_audio import Speech
 
 __all__ = ["BeatLine", "lecture_beats", "TakeRecord", "RecordError", "read_record",
            "write_record", "record_for", "FRESH", "STALE", "NEW", "MISSING", "BAD", "BeatTake",
-           "TakesReport", "survey", "adopt", "same_sentence", "file_digest", "RECORD_SUFFIX"]
+           "TakesReport", "TakesFolder", "survey", "spoken_report", "take_warnings", "adopt",
+           "same_sentence", "file_digest", "RECORD_SUFFIX"]
 
 RECORD_SUFFIX = ".json"
 RECORD_FORMAT = "backprop-lecture take"  # what a record says it is, so no other JSON passes
@@ -63,17 +67,26 @@ class BeatLine:
     def words(self) -> int:
         return len((self.spoken or self.text).split())
 
+    @classmethod
+    def said(cls, slug: str, slide: int, beat: Mapping[str, Any]) -> BeatLine:
+        """The beat as a slide's manifest records it (its narration entry)."""
+        return cls(beat_id(slug, str(beat["beat"])), slide, str(beat["beat"]),
+                   str(beat.get("text", "")), str(beat.get("spoken", "")))
+
 
 def lecture_beats(facts: Mapping[str, Any]) -> list[BeatLine]:
     """Every narrated beat of a render, in lecture order, from its facts.json document."""
-    found: list[BeatLine] = []
+    return [line for line, _ in _narrated(facts)]
+
+
+def _narrated(facts: Mapping[str, Any]) -> list[tuple[BeatLine, Mapping[str, Any]]]:
+    """Every narrated beat of a render, in lecture order, and its entry in the manifest."""
+    found = []
     for entry in sorted(facts.get("slides") or [], key=lambda e: int(e["number"])):
         number = int(entry["number"])
         slug = str(entry.get("slug") or SLIDES[number - 1].slug)
         for beat in (entry.get("manifest") or {}).get("narration") or []:
-            found.append(BeatLine(beat_id(slug, str(beat["beat"])), number,
-                                  str(beat["beat"]), str(beat.get("text", "")),
-                                  str(beat.get("spoken", ""))))
+            found.append((BeatLine.said(slug, number, beat), beat))
     return found
 
 
@@ -163,20 +176,9 @@ def read_record(path: Path) -> TakeRecord:
         raise RecordError(f"{path.name} is {error}") from None
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def write_record(folder: Path, record: TakeRecord) -> Path:
     path = folder / f"{record.beat}{RECORD_SUFFIX}"
-    _write_atomically(path, (json.dumps(record.to_json(), indent=1, ensure_ascii=False)
+    write_whole(path, (json.dumps(record.to_json(), indent=1, ensure_ascii=False)
                              + "\n").encode("utf-8"))
     return path
 
@@ -224,15 +226,72 @@ class BeatTake:
     warnings: tuple[str, ...] = ()
     seconds: float | None = None  # the file's length, when it was read
     speech_seconds: float | None = None  # from its first to its last word, as found
+    sha256: str | None = None  # of `file`, when it was hashed
+    old_sentence: str | None = None  # STALE: the sentence its record says it was spoken for
 
     @property
     def usable(self) -> bool:
         """Its audio may be spoken for the beat as it is now."""
         return self.state in (FRESH, NEW)
 
-    @property
-    def old_sentence(self) -> str | None:
-        return self.record.sentence if self.record is not None else None
+    def identity(self) -> dict[str, Any]:
+        """What decides whether and how the take is spoken for its beat's sentence: its
+        file's name and hash, its state (FRESH and NEW alike: writing a record for a NEW
+        take, `adopt`, changes nothing spoken) and the sentence it was spoken for if
+        stale. A slide whose beats' identities are unchanged speaks as it did
+        (backprop_render/build/reuse.py)."""
+        digest = self.sha256
+        if digest is None and self.file is not None and self.file.is_file():
+            digest = file_digest(self.file)[0]
+        return {"file": self.file.name if self.file is not None else None, "sha256": digest,
+                "state": FRESH if self.usable else self.state, "old": self.old_sentence}
+
+
+@dataclass(frozen=True)
+class TakesFolder:
+    """A takes folder as listed once: its audio files and records, by the stem they are
+    named by, and its other files."""
+
+    path: Path
+    audio: dict[str, list[Path]]
+    records: dict[str, Path]
+    others: tuple[Path, ...]  # neither audio nor a record
+
+    @classmethod
+    def scan(cls, folder: Path) -> TakesFolder:
+        """Raises FileNotFoundError if `folder` is not a folder."""
+        if not folder.is_dir():
+            raise FileNotFoundError(f"the takes folder {folder} does not exist")
+        audio: dict[str, list[Path]] = {}
+        records: dict[str, Path] = {}
+        others = []
+        for path in sorted(folder.iterdir()):
+            if path.name.startswith(".") or not path.is_file():
+                continue
+            stem, suffix = path.stem, path.suffix.lower()
+            if suffix in AUDIO_SUFFIXES:
+                audio.setdefault(stem, []).append(path)
+            elif suffix == RECORD_SUFFIX:
+                records[stem] = path
+            else:
+                others.append(path)
+        return cls(folder, audio, records, tuple(others))
+
+    def take(self, beat: BeatLine) -> tuple[BeatTake, list[tuple[Path, str]]]:
+        """The beat's take, judged by its record against the beat's sentence (without
+        listening to it), and the files of the beat that are not its take, and why."""
+        return _take_of(beat, self.audio.get(beat.id, []), self.records.get(beat.id))
+
+    def strays(self, known: Collection[str]) -> list[tuple[Path, str]]:
+        """Files that are no take of a beat in `known` (beat ids), and why."""
+        found = [(path, "not an audio file a take can be "
+                        f"({', '.join(AUDIO_SUFFIXES)})") for path in self.others]
+        for stem in sorted((self.audio.keys() | self.records.keys()) - set(known)):
+            hint = _near_miss(stem, known)
+            for path in [*self.audio.get(stem, []),
+                         *([self.records[stem]] if stem in self.records else [])]:
+                found.append((path, f"no beat of the lecture is called {stem!r}{hint}"))
+        return found
 
 
 @dataclass(frozen=True)
@@ -249,36 +308,19 @@ class TakesReport:
         return [w for b in self.beats for w in b.warnings]
 
 
-def survey(beats: Sequence[BeatLine], folder: Path, listen: bool = True) -> TakesReport:
-    """Each beat's take in `folder`, and the files that are no beat's take.
+def survey(beats: Sequence[BeatLine], folder: Path, listen: bool = True,
+           known: Collection[str] = ()) -> TakesReport:
+    """Each beat's take in `folder`, and the files that are no take of these beats or of
+    the beats in `known` (ids: the rest of the lecture).
 
     With `listen`, every take is decoded: one that cannot be read or holds no sound is BAD,
     and one far longer or shorter than its sentence warrants, or near-silent, is warned
     about. Raises FileNotFoundError if `folder` is not a folder."""
-    if not folder.is_dir():
-        raise FileNotFoundError(f"the takes folder {folder} does not exist")
-    known = {b.id: b for b in beats}
-    audio: dict[str, list[Path]] = {}
-    records: dict[str, Path] = {}
-    unknown: list[tuple[Path, str]] = []
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or not path.is_file():
-            continue
-        stem, suffix = path.stem, path.suffix.lower()
-        if suffix in AUDIO_SUFFIXES:
-            audio.setdefault(stem, []).append(path)
-        elif suffix == RECORD_SUFFIX:
-            records[stem] = path
-        else:
-            unknown.append((path, "not an audio file a take can be "
-                                  f"({', '.join(AUDIO_SUFFIXES)})"))
-    for stem in sorted((audio.keys() | records.keys()) - known.keys()):
-        hint = _near_miss(stem, known)
-        for path in [*audio.get(stem, []), *([records[stem]] if stem in records else [])]:
-            unknown.append((path, f"no beat of the lecture is called {stem!r}{hint}"))
+    listed = TakesFolder.scan(folder)
+    unknown = listed.strays({*known, *(b.id for b in beats)})
     found = []
     for beat in beats:
-        take, extra = _take_of(beat, audio.get(beat.id, []), records.get(beat.id))
+        take, extra = listed.take(beat)
         unknown += extra
         if listen and take.file is not None and take.state != BAD:
             take = _listened(take)
@@ -286,7 +328,34 @@ def survey(beats: Sequence[BeatLine], folder: Path, listen: bool = True) -> Take
     return TakesReport(folder, tuple(found), tuple(unknown))
 
 
-def _near_miss(stem: str, known: Mapping[str, BeatLine]) -> str:
+def spoken_report(facts: Mapping[str, Any], folder: Path,
+                  known: Collection[str] = ()) -> TakesReport:
+    """Each beat's take as a render spoke it, from its facts.json document (each beat's
+    "take", narration/narrator.py), and the files in `folder` that are no take of a beat
+    in `known` or in `facts`, or not the one its record names."""
+    found = []
+    narrated = _narrated(facts)
+    for line, said in narrated:
+        take = said.get("take")
+        if not isinstance(take, dict):
+            continue  # spoken without takes
+        what = take.get("found") or {}
+        found.append(BeatTake(line, str(take.get("state")),
+                              folder / what["file"] if what.get("file") else None,
+                              problem=str(take.get("problem") or ""),
+                              warnings=tuple(take.get("warnings") or ()),
+                              sha256=what.get("sha256"), old_sentence=what.get("old")))
+    try:
+        listing = TakesFolder.scan(folder)
+    except FileNotFoundError as error:
+        return TakesReport(folder, tuple(found), ((folder, str(error)),))
+    strays = listing.strays({*known, *(line.id for line, _ in narrated)})
+    for take in found:  # a beat's other files, beside the one its record names
+        strays += listing.take(take.beat)[1]
+    return TakesReport(folder, tuple(found), tuple(strays))
+
+
+def _near_miss(stem: str, known: Collection[str]) -> str:
     """A hint for a file a browser renamed on a second download (`x (1).webm`)."""
     base = re.sub(r"\s*\(\d+\)\Z", "", stem)
     if base != stem and base in known:
@@ -327,9 +396,10 @@ def _take_of(beat: BeatLine, files: list[Path], record_path: Path | None
     sha, size = file_digest(take)
     if (sha, size) != (record.sha256, record.size):
         return BeatTake(beat, NEW, take, problem=f"{take.name} changed since its record was "
-                                                 "written"), unused
-    state = FRESH if same_sentence(record.sentence, beat.text) else STALE
-    return BeatTake(beat, state, take, record), unused
+                                                 "written", sha256=sha), unused
+    if same_sentence(record.sentence, beat.text):
+        return BeatTake(beat, FRESH, take, record, sha256=sha), unused
+    return BeatTake(beat, STALE, take, record, sha256=sha, old_sentence=record.sentence), unused
 
 
 def _listened(take: BeatTake) -> BeatTake:
@@ -338,11 +408,18 @@ def _listened(take: BeatTake) -> BeatTake:
     try:
         seconds, speech = analyse(take.file)
     except TakeAudioError as error:
-        return BeatTake(take.beat, BAD, take.file, take.record,
-                        problem=f"{error} (the take of beat {take.beat.id})")
+        return dataclasses.replace(take, state=BAD,
+                                   problem=f"{error} (the take of beat {take.beat.id})")
+    return dataclasses.replace(take, warnings=tuple(take_warnings(take.beat, take.file, speech)),
+                               seconds=seconds, speech_seconds=speech.seconds)
+
+
+def take_warnings(beat: BeatLine, file: Path, speech: Speech) -> list[str]:
+    """What is odd about a take whose speech was found as `speech`: near-silent, far
+    longer than its sentence's words take, or too short for them."""
+    where = f"{file.name} (beat {beat.id})"
+    words = beat.words
     warnings = []
-    where = f"{take.file.name} (beat {take.beat.id})"
-    words = take.beat.words
     if speech.near_silent:
         warnings.append(f"{where} is near-silent: its loudest part is at "
                         f"{speech.loud_dbfs:.0f} dBFS, {speech.loud_dbfs - speech.floor_dbfs:.0f}"
@@ -353,8 +430,7 @@ def _listened(take: BeatTake) -> BeatTake:
     elif speech.seconds < words / FASTEST_PACE:
         warnings.append(f"{where} speaks for {speech.seconds:.1f} s, too short for its {words}"
                         " words: was it cut off?")
-    return BeatTake(take.beat, take.state, take.file, take.record, take.problem,
-                    tuple(warnings), seconds, speech.seconds)
+    return warnings
 
 
 def adopt(report: TakesReport) -> list[TakeRecord]:

@@ -113,6 +113,13 @@ class OutputFolder:
     def write_json(self, name: str, data: Any) -> None:
         self.write_text(name, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
 
+    def read_text(self, name: str) -> str | None:
+        """The text file `name`, or None if absent or unreadable."""
+        try:
+            return (self.path / name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
     def read_json(self, name: str) -> Any | None:
         """The JSON file `name`, or None if absent or unreadable (it is then rebuilt)."""
         try:

@@ -51,7 +51,7 @@ from backprop_render.quality import Quality
 from lecture import contract
 from lecture.i18n import catalog_for
 from lecture.language import Language, find_language
-from lecture.slides import LECTURE_TITLE, SLIDES, Slide, lecture_title
+from lecture.slides import LECTURE_TITLE, SLIDES, Slide, declared_beat_ids, lecture_title
 from lecture.user_cache import CacheError
 from narration.speech import NO_VOICE
 
@@ -96,6 +96,9 @@ class RenderRequest:
     theme: str = "dark"  # the palette, a name in scenes/kit/theme.py's THEMES
     voice: str = NO_VOICE  # the narrator, a name in narration/speech.py's voices
     language: str = "en"  # what the slides say and show, a tag of lecture/language.py
+    # The lecturer's takes folder: each beat whose take fits its sentence is spoken with it,
+    # the others by `voice` (narration/narrator.py). None: `voice` speaks every beat.
+    takes: Path | None = None
     # The user cache (lecture/user_cache.py): None, the platform's cache folder (or the one
     # $BACKPROP_CACHE names); its size limit in bytes, None: the default.
     cache_dir: Path | None = None
@@ -113,6 +116,12 @@ class RenderSummary:
     warnings: list[str] = field(default_factory=list)
     presentation: Any = None  # present.PresentResult, when the presentation was built
     cache: CacheReport | None = None  # what the user cache did, when a slide was rendered
+    # With takes: each beat of the requested slides and its take as spoken, and the files
+    # for no beat (narration.takes.TakesReport); the takes made elsewhere whose sentence
+    # this render recorded beside them (narration.takes.adopt).
+    takes: Any = None
+    adopted: list[str] = field(default_factory=list)
+    voice: str = NO_VOICE  # the request's: what speaks a beat no take fits
 
 
 @dataclass(frozen=True)
@@ -342,7 +351,7 @@ class _DeckRender:
                  renderer: Renderer) -> None:
         self.request, self.folder = request, folder
         self.progress, self.renderer = progress, renderer
-        self.summary = RenderSummary(request.out)
+        self.summary = RenderSummary(request.out, voice=request.voice)
         self.order = [s.stem for s in SLIDES]
         # What the two records hold on disk now, so that nothing unchanged is written.
         on_disk = records.read_records(folder.path)
@@ -358,9 +367,10 @@ class _DeckRender:
         self._lesson: Lesson | None = None
         self.lesson_json = self._recorded_lesson()
         reuse.load_imports(folder.path / IMPORTS_FILE)
+        self.takes = _takes_folder(request.takes)
         self.keys = reuse.keys_for(request.slides, request.quality, request.gif_width,
                                    theme=request.theme, voice=request.voice,
-                                   language=request.language)
+                                   language=request.language, takes=self.takes is not None)
         self.language = find_language(request.language)
         self.preparer: Any = None  # present.Preparer: beats cut as each slide is published
         self.cache: Any = None  # the user cache (UserCache), opened when a slide renders
@@ -428,7 +438,8 @@ class _DeckRender:
         for slide in self.request.slides:
             decision = reuse.decide(slide, self.keys[slide.stem], self.entries.get(slide.stem),
                                     self.state.slides.get(slide.stem), lambda: self.lesson,
-                                    self.folder.path, self.request.force, self.lesson_key)
+                                    self.folder.path, self.request.force, self.lesson_key,
+                                    self.takes)
             if decision.render:
                 todo.append(slide)
             else:
@@ -454,6 +465,8 @@ class _DeckRender:
             self.cache = use_user_cache(self.request.cache_dir, self.request.cache_size)
         except CacheError as error:
             raise UsageError(str(error)) from None
+        # The takes folder, or none, for this run's slide jobs and their Manim processes.
+        _restore(contract.TAKES, str(self.takes.path) if self.takes is not None else None)
         # What the user cache holds now, as folders rendered before issue 30 kept it: never
         # read again (the parsed SVGs there are pickles), so not kept either.
         old = self.folder.path / CACHE_DIR
@@ -625,8 +638,7 @@ class _DeckRender:
         text = script.lecture_script(lecture_title(self.request.language),
                                      [e.to_json() for e in entries], self.lecture.to_json(),
                                      catalog_for(self.request.language))
-        path = self.folder.path / script.SCRIPT_FILE
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        if self.folder.read_text(script.SCRIPT_FILE) != text:
             self.folder.write_text(script.SCRIPT_FILE, text)
 
     def prepare_presentation(self, entry: records.SlideEntry) -> None:
@@ -662,9 +674,63 @@ class _DeckRender:
         try:
             self.summary.presentation = present.build(
                 self.folder, [e.to_json() for e in self.in_folder()])
+            self.tell_recording_page()
         except (ValueError, OSError, av.error.FFmpegError) as error:
             raise RenderError(f"the slides and lecture.mp4 are done, but the presentation "
                               f"(present/, lecture.pptx) could not be built: {error}") from error
+
+    # -- takes ----------------------------------------------------------------------------------
+
+    def takes_report(self) -> Any:
+        """Each beat of the requested slides and its take, as their renders spoke them, and
+        the files of the takes folder for no beat of the lecture (narration.takes)."""
+        if self.takes is None:
+            return None
+        if self.summary.takes is None:
+            from narration.takes import spoken_report
+
+            requested = {s.stem for s in self.request.slides}
+            facts = {"slides": [e.to_json() for e in self.in_folder() if e.stem in requested]}
+            self.summary.takes = spoken_report(facts, self.takes.path, declared_beat_ids())
+        return self.summary.takes
+
+    def tell_recording_page(self) -> None:
+        """present/takes.js: the takes as this render found them, so the recording page
+        opens at the first stale beat (present/recording.py); none without takes."""
+        from backprop_render.present.recording import TAKES_DATA, write_takes_data
+
+        present_dir = self.folder.path / "present"
+        if self.takes is not None:
+            write_takes_data(present_dir, self.takes_report())
+        else:
+            (present_dir / TAKES_DATA).unlink(missing_ok=True)
+
+    def finish_takes(self) -> None:
+        """Record the sentence each take made elsewhere was spoken for (so that a later
+        change of it is found stale), and write takes-todo.md (none without takes)."""
+        from backprop_render.present.recording import TODO_FILE, takes_todo
+
+        report = self.takes_report()
+        if report is None:
+            self.folder.remove(TODO_FILE)
+            return
+        from narration.takes import NEW, TakesFolder, adopt
+
+        try:
+            # Those still without a record, as the render spoke them (not re-recorded since).
+            listing = TakesFolder.scan(report.folder)
+            still = tuple(take for take in report.having(NEW)
+                          if (now := listing.take(take.beat)[0]).state == NEW
+                          and now.identity() == take.identity())
+            self.summary.adopted = [record.beat for record in
+                                    adopt(dataclasses.replace(report, beats=still))]
+        except OSError as error:
+            self.summary.warnings.append(f"the sentences of the takes made elsewhere could not "
+                                         f"be recorded in {report.folder} ({error}): they "
+                                         "will not be found stale when their sentence changes")
+        todo = takes_todo(report, self.request.voice)
+        if self.folder.read_text(TODO_FILE) != todo:  # an unchanged render writes nothing
+            self.folder.write_text(TODO_FILE, todo)
 
     def save(self) -> None:
         """Write facts.json and the state if they changed (an unchanged run writes nothing)."""
@@ -722,6 +788,19 @@ def _disk_full(error: BaseException, out: Path,
             or shutil.disk_usage(out).free < slide_bytes):
         return out, error.log
     return None
+
+
+def _takes_folder(path: Path | None) -> Any:
+    """The lecturer's takes folder, listed (narration.takes.TakesFolder); None without one."""
+    if path is None:
+        return None
+    from narration.takes import TakesFolder
+
+    try:
+        return TakesFolder.scan(path.absolute())  # as the slides' Manim processes find it
+    except OSError as error:
+        raise UsageError(f"{error}; --takes names the folder of your recorded takes "
+                         "(docs/presenting.md#rendering-with-your-takes)") from None
 
 
 def _caught(step: Callable[[], None] | None) -> RenderError | None:
@@ -791,12 +870,14 @@ def run(request: RenderRequest, progress: Progress,
     processes, so it must be picklable (a module-level function or instance).
     """
     given = os.environ.get(contract.CACHE)
+    given_takes = os.environ.get(contract.TAKES)
     full: tuple[Path, Path | None] | None = None
     with OutputFolder(request.out) as folder:
         deck = _DeckRender(request, folder, progress, renderer or render_slide)
         try:
             deck.render(deck.decide())
             late = deck.join_lecture(alongside=deck.present)
+            deck.finish_takes()
             deck.save()
             if late is not None:
                 raise late
@@ -813,6 +894,7 @@ def run(request: RenderRequest, progress: Progress,
                 deck.summary.cache = CacheReport.of(deck.cache, deck.summary.rendered)
                 deck.cache.close()
             _restore(contract.CACHE, given)  # set for this run's slide jobs only
+            _restore(contract.TAKES, given_takes)
     if full is not None:  # said once the staging folder is gone: the space free after it
         where, log = full
         free = shutil.disk_usage(where).free if where.exists() else None

@@ -10,18 +10,22 @@ A slide's frames are a deterministic function of two things:
   (lecture/locale/), `manim.cfg`, the versions of Manim and the media
   libraries, and the narrator (the voice and its engine: package versions,
   espeak-ng's version, the synthesis settings; the spoken words are lesson values
-  and text in the scene's code, both covered already). These are hashed into the
-  slide's **key**;
+  and text in the scene's code, both covered already), and whether it speaks the
+  lecturer's takes. These are hashed into the slide's **key**;
 - the **lesson values it reads**. A scene sees the lesson only through
   `lecture.facts.TrackedLesson`, which records every value it hands out, by path,
   in the facts manifest the scene writes (`reads`). The previous render's reads
-  are kept in `facts.json`.
+  are kept in `facts.json`;
+- with takes, **each beat's take**: which file, which recording (its hash), and whether
+  it fits the beat's sentence (narration/takes.py's `BeatTake.identity`), as the
+  manifest records them (`changed_takes`).
 
 If the key is unchanged and every recorded read has the same value in the new
 lesson (`value_at(new_lesson, path)`), the scene would construct exactly as last
-time, so the files it produced last time are the files it would produce now: the
-slide is kept. A slide whose code changed has no trustworthy reads (the new code
-may read other values) and is always rendered; that render records fresh reads.
+time (the same sentences too), so the files it produced last time are the files it
+would produce now, unless one of its takes changed: the slide is kept. A slide whose
+code changed has no trustworthy reads (the new code may read other values) and is always
+rendered; that render records fresh reads.
 So no separate dry run is needed: every render is its own record.
 
 Reads compare as canonical JSON text, so 4 and 4.0, or 0.0 and -0.0, count as
@@ -49,10 +53,11 @@ from narration.speech import NO_VOICE, engine_identity
 
 if TYPE_CHECKING:
     from backprop_render.build.records import Publication, SlideEntry
+    from narration.takes import TakesFolder
 
 __all__ = ["KEY_SCHEMA", "SOURCE_PACKAGES", "PIPELINE_FILES", "module_closure", "slide_key",
            "changed_reads", "Decision", "decide", "REPO", "lesson_key", "lesson_digest",
-           "reads_proof"]
+           "reads_proof", "changed_takes"]
 
 KEY_SCHEMA = 1  # bump when the meaning of a key changes: every slide renders once more
 # The packages a scene's imports are followed into.
@@ -192,7 +197,7 @@ def _relative(path: Path, root: Path) -> str:
 
 def slide_key(slide: Slide, quality: Quality, gif_width: int | None, root: Path = REPO,
               _digests: dict[Path, str] | None = None, theme: str = "dark",
-              voice: str = NO_VOICE, language: str = "en") -> str:
+              voice: str = NO_VOICE, language: str = "en", takes: bool = False) -> str:
     """The hash of everything but lesson values that decides the slide's files."""
     digests = {} if _digests is None else _digests
 
@@ -223,6 +228,9 @@ def slide_key(slide: Slide, quality: Quality, gif_width: int | None, root: Path 
                      for p in catalog_sources(language, root / "lecture" / "locale")},
         "packages": dict(_package_versions()),
         "narrator": engine_identity(voice, language),
+        # Spoken with the lecturer's takes where they fit: which takes, and whether each
+        # fits, is checked beat by beat (`changed_takes`), not keyed on.
+        "takes": takes,
     }
     return _digest(json.dumps(record, sort_keys=True).encode("utf-8"))
 
@@ -330,12 +338,13 @@ def _facts_file_problem(folder: Path, slide: Slide) -> str | None:
 
 def decide(slide: Slide, key: str, entry: SlideEntry | None, record: Publication | None,
            lesson: Any | Callable[[], Any], folder: Path, force: bool = False,
-           lesson_key: str | None = None) -> Decision:
+           lesson_key: str | None = None, takes: TakesFolder | None = None) -> Decision:
     """Render `slide`, or keep its files? `entry` is its facts.json entry, `record` its
     entry in the render state, `lesson` the new lesson (or a function that builds it, called
     only if needed) and `lesson_key` its key: when the
     record proves the reads were found in the lesson of that key (reads_proof), they are not
-    compared again, and the lesson need not be built."""
+    compared again, and the lesson need not be built. `takes`: the lecturer's takes folder
+    the slide is spoken from, if any (see changed_takes)."""
     def render(reason: str) -> Decision:
         return Decision(slide, key, reason)
 
@@ -353,20 +362,41 @@ def decide(slide: Slide, key: str, entry: SlideEntry | None, record: Publication
     reads = entry.manifest.get("reads")
     if not isinstance(reads, dict):
         return render("its record holds no reads")
-    if lesson_key is not None and record.reads is not None \
-            and record.reads == reads_proof(lesson_key, reads):
-        return Decision(slide, key, None)
-    changed = changed_reads(reads, lesson() if callable(lesson) else lesson)
-    if changed:
-        more = f" and {len(changed) - 1} more" if len(changed) > 1 else ""
-        return render(f"it shows values that changed ({changed[0]}{more})")
+    if lesson_key is None or record.reads is None \
+            or record.reads != reads_proof(lesson_key, reads):
+        changed = changed_reads(reads, lesson() if callable(lesson) else lesson)
+        if changed:
+            more = f" and {len(changed) - 1} more" if len(changed) > 1 else ""
+            return render(f"it shows values that changed ({changed[0]}{more})")
+    # Its sentences are as last time (it reads what it read then): are its takes?
+    retaken = changed_takes(slide, entry.manifest, takes) if takes is not None else []
+    if retaken:
+        more = f" and {len(retaken) - 1} more" if len(retaken) > 1 else ""
+        return render(f"the take of {retaken[0]}{more} changed")
     return Decision(slide, key, None)
+
+
+def changed_takes(slide: Slide, manifest: Mapping[str, Any], takes: TakesFolder) -> list[str]:
+    """The beats (ids) of a slide whose take is not what the slide was spoken with: another
+    file or recording, or one that now fits its sentence or no longer does. Judged against
+    each beat's sentence as the slide's manifest gives it, which is the sentence now when
+    the slide reads what it read then."""
+    from narration.takes import BeatLine
+
+    changed = []
+    for said in manifest.get("narration") or []:
+        line = BeatLine.said(slide.slug, slide.number, said)
+        recorded = (said.get("take") or {}).get("found")
+        if recorded != takes.take(line)[0].identity():
+            changed.append(line.id)
+    return changed
 
 
 def keys_for(slides: Iterable[Slide], quality: Quality, gif_width: int | None,
              root: Path = REPO, theme: str = "dark", voice: str = NO_VOICE,
-             language: str = "en") -> dict[str, str]:
+             language: str = "en", takes: bool = False) -> dict[str, str]:
     digests: dict[Path, str] = {}
-    return {s.stem: slide_key(s, quality, gif_width, root, digests, theme, voice, language)
+    return {s.stem: slide_key(s, quality, gif_width, root, digests, theme, voice, language,
+                              takes)
             for s in slides}
 

@@ -234,7 +234,7 @@ def _run_manim(slide: Slide, command: list[str], workdir: Path, run: str,
         process = manim_host.start(command, REPO, env, handle,
                                    popen=lambda c, **kw: subprocess.Popen(die_with_parent(c), **kw))
         try:
-            if env.get(contract.VOICE, NO_VOICE) != NO_VOICE:
+            if env.get(contract.VOICE, NO_VOICE) != NO_VOICE or env.get(contract.TAKES):
                 from backprop_render.media import audio
 
                 audio.import_meter()  # while Manim draws, not after it
@@ -351,7 +351,7 @@ def _finish_mp4(pictures: Path, mp4: Path, manifest: dict[str, Any], video: medi
     track = None if narration is None else media.AudioTrack(narration.samples, narration.rate)
     media.concat_videos([(pictures, "")], mp4, metadata, chapters=False, audio=track,
                         captions=cues, language=language)
-    if narration is None:
+    if narration is None or not narration.words:
         return
     manifest["audio"] = {"codec": "aac", "rate": narration.rate,
                          "lufs": round(narration.lufs, 2),

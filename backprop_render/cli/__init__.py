@@ -2,10 +2,11 @@
 
 One argparse parser with a subparser per command, each in the module of its job:
 `render` (the default: `./render.sh --slides 2,6` renders), `commands` (test, facts,
-list, setup), `sweep` (sweep, worker, scheduler); `options` declares once what they
-share. Only the standard library and `lecture` are imported at module level, so
-`render.sh --help` answers before anything is installed. A problem with the input ends
-the command with one message and a non-zero status, before anything is rendered.
+list, setup), `exercises`, `takes` (check, import), `sweep` (sweep, worker, scheduler);
+`options` declares once what they share. Only the standard library and `lecture` are
+imported at module level, so `render.sh --help` answers before anything is installed. A
+problem with the input ends the command with one message and a non-zero status, before
+anything is rendered.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import signal
 import sys
 from typing import Sequence
 
-from backprop_render.cli import catalogs, commands, exercises, render, sweep
+from backprop_render.cli import catalogs, commands, exercises, render, sweep, takes
 from backprop_render.cli.options import say
 from backprop_render.errors import EXIT_INTERRUPTED, RenderError, SlideFailed, interrupt
 
@@ -31,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parsers(tree)
     exercises.add_parser(tree)
     catalogs.add_parser(tree)
+    takes.add_parser(tree)
     sweep.add_parsers(tree)
     helper = tree.add_parser("help", prog="render.sh help", usage="./render.sh help [COMMAND]",
                              description="The tool's help, or a command's.")

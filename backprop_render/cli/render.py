@@ -39,6 +39,8 @@ commands:
   exercises        exercise sheets, answers and Moodle/Canvas quizzes alone, no video:
                    ./render.sh exercises --help
   catalogs ACTION  the translation catalogs (lecture/locale/*.po): update, check
+  takes            your recorded voice: check a takes folder against a render, or cut
+                   takes from one recording by its Audacity labels: ./render.sh takes --help
   sweep            many variants at once, on Dask: ./render.sh sweep --help
   worker ADDRESS   a Dask worker for sweeps run on a cluster: ./render.sh worker --help
   scheduler        a Dask scheduler for those workers (tcp://HOST:8786)
@@ -67,6 +69,9 @@ what a render writes into the output folder (default: {DEFAULT_OUT}):
   facts.json       the parameters, the lesson, and each slide's facts: every number traced
   present/         an offline presenter: open present/index.html (no internet, no server);
                    pauses at every beat (unless --no-present)
+  present/record.html  records each beat in your own voice, for --takes
+  takes-todo.md    with --takes: the beats to record again (stale: the sentence changed),
+                   the unusable takes, the missing ones and the files for no beat
   lecture.pptx     the same beats for PowerPoint/Impress: one slide per beat, its video
                    playing by itself (at most 720p), narration as speaker notes
   handout.pdf      one page per slide: its still and its narration, as tagged text
@@ -81,6 +86,8 @@ examples:
   ./render.sh --set lr=0.1 --out out/lr-0.1    another learning rate, in its own folder
   ./render.sh --theme light --out out/light    white background, for slide decks
   ./render.sh --lang de --out out/de           the lecture in German (silent: no German voice)
+  ./render.sh --takes my-takes                 in your own voice, recorded with
+                                               present/record.html
   ./render.sh facts --set x=3 > lesson.json
 
 exit status: 0 done; 1 a slide failed to render; 2 bad input (nothing rendered);
@@ -102,6 +109,13 @@ def add_parser(commands: Subparsers) -> argparse.ArgumentParser:
                         help="skip present/, lecture.pptx and handout.pdf (they add about "
                              "3%% to a cold render at preview and about 6%% at 1080p, where "
                              "the deck's videos are encoded again at 720p)")
+    parser.add_argument("--takes", type=Path, default=None, metavar="DIR",
+                        help="speak each beat with your own recording of it from DIR (one file "
+                             "per beat, named by its id: record them with "
+                             "present/record.html); a beat without a take that fits its "
+                             "sentence (a stale one: the sentence changed) is spoken by "
+                             "--voice, or left silent with --voice none, and listed in "
+                             "takes-todo.md")
     parser.add_argument("--jobs", type=int, default=None, metavar="N",
                         help="slides rendered at once, each by its own process (default: one "
                              f"per CPU core, here {usable_cores()})")
@@ -129,7 +143,8 @@ def render_command(args: argparse.Namespace) -> int:
                                      theme=args.theme, language=args.lang,
                                      present=not args.no_present,
                                      voice=args.voice, cache_dir=args.cache_dir and
-                                     args.cache_dir.absolute(), cache_size=cache_size)
+                                     args.cache_dir.absolute(), cache_size=cache_size,
+                                     takes=args.takes and args.takes.absolute())
     report(pipeline.run(request, progress))
     return EXIT_OK
 
@@ -172,24 +187,53 @@ def report(summary: RenderSummary) -> None:
               "show the slides as they were before this render")
     print("  facts.json: the parameters and every number shown")
     _report_voice(summary)
+    _report_takes(summary)
     _report_cache(summary.cache)
 
 
 def _report_voice(summary: RenderSummary) -> None:
     """Sentences synthesized and reused; each narrated slide's speech rate and loudness."""
-    beats = [b for r in summary.rendered for b in r.manifest.get("narration", [])
-             if b.get("speech")]
-    if not beats:
+    spoken = [b for r in summary.rendered for b in r.manifest.get("narration", [])
+              if b.get("speech")]
+    if not spoken:
         return
+    beats = [b for b in spoken if b.get("source", "voice") == "voice"]  # not the takes
     made = sum(1 for b in beats if b.get("synthesized"))
     print(f"  narration: {_count(made, 'sentence')} synthesized, {len(beats) - made} reused "
-          f"from the speech cache" + (f" ({_count(len(summary.kept), 'kept slide')} not "
-                                      "voiced again)" if summary.kept else ""))
+          f"from the speech cache" + (f", {_count(len(spoken) - len(beats), 'take')} of yours"
+                                      if len(spoken) > len(beats) else "")
+          + (f" ({_count(len(summary.kept), 'kept slide')} not voiced again)"
+             if summary.kept else ""))
     for result in summary.rendered:
         measured = result.manifest.get("audio")
         if measured:
             print(f"    {result.slide.stem}: {measured['words_per_second']:.2f} words/s over "
                   f"{measured['speech_seconds']:.1f} s of speech, {measured['lufs']:.1f} LUFS")
+
+
+def _report_takes(summary: RenderSummary) -> None:
+    """How many beats speak with the lecturer's takes, each stale beat with the sentence its
+    take said and the one it should say now, what cannot be used, where the list is."""
+    report = summary.takes
+    if report is None:
+        return
+    from backprop_render.present.recording import TODO_FILE, fallback, report_lines
+    from narration.takes import FRESH, NEW
+
+    first, *more = report_lines(report)
+    unspoken = any(take.state not in (FRESH, NEW) for take in report.beats)
+    if unspoken:
+        first += f" ({fallback(summary.voice)})"
+    print(f"  takes from {report.folder}: {first}")
+    for line in more:
+        print(f"    {line}")
+    if summary.adopted:
+        print(f"    {_count(len(summary.adopted), 'take')} made elsewhere now "
+              f"{'has a record' if len(summary.adopted) == 1 else 'have records'} of the "
+              f"sentence spoken (found stale if it changes): {', '.join(summary.adopted)}")
+    if unspoken or report.unknown:
+        print(f"    to record: {summary.out / TODO_FILE}; present/record.html opens at the "
+              "first stale beat")
 
 
 def _report_cache(cache: CacheReport | None) -> None:
@@ -200,7 +244,8 @@ def _report_cache(cache: CacheReport | None) -> None:
 
     def both(counts: dict[str, int]) -> str:
         formulas = counts.get("tex", 0) + counts.get("text", 0)
-        return (f"{_count(counts.get('speech', 0), 'sentence')}, "
+        takes = f"{_count(counts['take'], 'take')}, " if counts.get("take") else ""
+        return (f"{_count(counts.get('speech', 0), 'sentence')}, {takes}"
                 f"{formulas} formulas and texts")
 
     print(f"  shared cache {cache.root} ({describe_size(cache.size)} of "

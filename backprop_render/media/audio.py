@@ -4,7 +4,8 @@ The scene reports, per beat, which cached sentence it spoke and where its speech
 starts on the video (`speech_start`, in seconds, frame-exact). Here each sentence
 is placed at its start on a silent track exactly as long as the video, the track
 is brought to the target loudness (EBU R128 integrated loudness, measured with
-pyloudnorm's ITU-R BS.1770-4 meter), and peaks above -1 dBFS are softly limited.
+pyloudnorm's ITU-R BS.1770-4 meter, narration/loudness.py), and peaks above -1 dBFS are
+softly limited.
 media.py encodes the track as AAC beside the copied video stream.
 
 Every slide gets the same target, so the level does not jump at a chapter join;
@@ -20,15 +21,11 @@ from typing import Any, Iterable, Mapping
 
 import numpy as np
 
+from narration.loudness import PEAK_CEILING, TARGET_LUFS, import_meter, loudness, normalise
 from narration.speech import read_wav
 
 __all__ = ["TARGET_LUFS", "PEAK_CEILING", "Narration", "speech_track", "loudness", "normalise",
-           "narration_from_manifest", "words_per_second"]
-
-TARGET_LUFS = -16.0  # spoken word on the web and in podcasts (EBU R128 / AES TD1004)
-PEAK_CEILING = 10 ** (-1 / 20)  # -1 dBFS: room for the AAC encoder's overshoot
-_LIMITER_WINDOW = 0.01  # seconds the limiter's gain is held and smoothed over
-
+           "import_meter", "narration_from_manifest", "words_per_second"]
 
 @dataclass(frozen=True)
 class Narration:
@@ -71,64 +68,47 @@ def speech_track(clips: Iterable[tuple[Path, float]], seconds: float) -> tuple[n
     return track, rate
 
 
-def import_meter() -> None:
-    """Load the loudness meter's modules now. A slide job process calls it while its Manim
-    draws (after the fork: a job forks its Manim with one thread, and an import starts
-    none): pyloudnorm loads scipy.signal, 0.6 CPU s that would otherwise come after the
-    drawing, on the way to the slide's publication."""
-    import pyloudnorm  # noqa: F401
-
-
-def loudness(samples: np.ndarray, rate: int) -> float:
-    """Integrated loudness in LUFS (gated, so the pauses between beats do not count)."""
-    import pyloudnorm
-
-    if samples.size < rate:  # the meter needs at least one 400 ms block; be generous
-        return float("-inf")
-    return float(pyloudnorm.Meter(rate).integrated_loudness(samples.astype(np.float64)))
-
-
-def _limit(samples: np.ndarray, rate: int) -> np.ndarray:
-    """A look-ahead peak limiter: below PEAK_CEILING everywhere, its gain smooth.
-
-    The gain each sample needs is held over a window (a running minimum) and then
-    averaged over the same window: every average is over gains at most the one the
-    sample needs, so no peak passes, and the gain never jumps (a sample-by-sample
-    clipper would add distortion on every plosive).
-    """
-    from scipy.ndimage import minimum_filter1d, uniform_filter1d
-
-    magnitude = np.abs(samples)
-    if magnitude.max(initial=0.0) <= PEAK_CEILING:
-        return samples
-    needed = np.minimum(1.0, PEAK_CEILING / np.maximum(magnitude, 1e-9))
-    window = max(3, int(_LIMITER_WINDOW * rate) | 1)  # odd: centred
-    gain = uniform_filter1d(minimum_filter1d(needed, window, mode="nearest"), window,
-                            mode="nearest")
-    return (samples * np.minimum(gain, needed)).astype(np.float32)
-
-
-def normalise(samples: np.ndarray, rate: int, target: float = TARGET_LUFS) -> np.ndarray:
-    """At `target` integrated loudness (to 0.1 LU), peaks limited to PEAK_CEILING."""
-    for _ in range(3):  # limiting lowers the loudness a little; measure again
-        measured = loudness(samples, rate)
-        if not np.isfinite(measured) or abs(measured - target) < 0.1:
-            break
-        samples = _limit(samples * np.float32(10 ** ((target - measured) / 20)), rate)
-    return samples.astype(np.float32)
-
-
 def narration_from_manifest(manifest: Mapping[str, Any], seconds: float,
                             cache_dir: Path) -> Narration | None:
-    """The slide's narration track from its facts manifest; None if nothing was spoken."""
+    """The slide's narration track from its facts manifest; None if nothing was spoken
+    (silence if the slide was spoken with takes: see below).
+
+    Each beat's clip is found by who spoke it: the voice's sentences in the voice's folder
+    of `cache_dir`, the lecturer's takes in its `takes` folder (narration/narrator.py). The
+    voice's sentences are brought to the target together, as one voice; each take is at the
+    target already, measured on its own, so a slide that mixes takes and the voice (a stale
+    take's beat) keeps one level."""
     beats = [b for b in manifest.get("narration", []) if b.get("speech")]
     if not beats:
+        if any("take" in b for b in manifest.get("narration", [])):
+            # Spoken with takes, none of which fits, by no voice: silence, so that the slide
+            # joins the lecture's others, which speak.
+            from narration.take_audio import NARRATION_RATE
+
+            silence = np.zeros(round(seconds * NARRATION_RATE), np.float32)
+            return Narration(silence, NARRATION_RATE, float("-inf"), 0.0, 0)
         return None
-    voice = manifest.get("voice")
-    clips = [(cache_dir / str(voice) / f"{b['speech']}.wav", float(b["speech_start"]))
-             for b in beats]
-    track, rate = speech_track(clips, seconds)
-    track = normalise(track, rate)
+    voiced = [b for b in beats if b.get("source", "voice") == "voice"]
+    taken = [b for b in beats if b.get("source") == "take"]
+    voice, rate = _placed(voiced, cache_dir / str(manifest.get("voice")), seconds)
+    takes, take_rate = _placed(taken, cache_dir / "takes", seconds)
+    if voice is not None and takes is not None and rate != take_rate:
+        raise ValueError(f"the takes are at {take_rate} Hz, the voice at {rate} Hz")
+    if voice is not None:
+        voice = normalise(voice, rate)
+    track = voice if takes is None else takes if voice is None else voice + takes
+    rate = rate or take_rate
+    assert track is not None
     speech_seconds = sum(float(b["speech_end"]) - float(b["speech_start"]) for b in beats)
     return Narration(track, rate, loudness(track, rate), speech_seconds,
                      sum(int(b["words"]) for b in beats))
+
+
+def _placed(beats: list[Mapping[str, Any]], folder: Path,
+            seconds: float) -> tuple[np.ndarray | None, int]:
+    """The beats' clips in `folder`, each at its start (where the clip starts, else where
+    its speech does), on a track `seconds` long; None if there are none."""
+    if not beats:
+        return None, 0
+    return speech_track([(folder / f"{b['speech']}.wav",
+                          float(b.get("clip_start", b["speech_start"]))) for b in beats], seconds)

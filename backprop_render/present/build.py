@@ -236,7 +236,7 @@ def _deck_data(beats: list[_Beat], entries: Sequence[dict[str, Any]],
                    for e in entries],
         # A beat's id (lecture/slides.py) is what a recorded voice or a translation keys on.
         "beats": [{"slide": b.slide["number"], "beat": b.index + 1,
-                   "id": beat_id(b.slide["slug"], b.name) if b.name else None,
+                   "id": beat_id(b.slide["slug"], b.name) if b.name else None, "name": b.name,
                    "text": b.text, "speech": b.speech, "video": f"beats/{b.file}.mp4",
                    "poster": f"beats/{b.file}.jpg", "duration": round(b.duration, 3)}
                   for b in beats],

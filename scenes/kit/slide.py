@@ -11,12 +11,12 @@ facts, the deck, the script), and with the slide its id (`lecture.slides.beat_id
 
 Every beat is one `next_section` (a presenter can pause between beats) and one
 subcaption (the `.srt` the pipeline ships). With a voice ($BACKPROP_VOICE, see
-speech.py) the beat's sentence is spoken: the beat lasts at least its speech plus a
-pause, and the subcaption follows the speech; without one (`none`, the default when
-the scene runs outside the pipeline, as in the tests) it lasts at least as long as
-its sentence takes to read. Numbers only ever come from lesson paths through `say`,
-`tex`, `text` and `number`, which format them with the core's rules and record
-them for the facts manifest.
+speech.py) or the lecturer's take of the beat ($BACKPROP_TAKES, narrator.py) the beat's
+sentence is spoken: the beat lasts at least its speech plus a pause, and the subcaption
+follows the speech; without either (`none`, the default when the scene runs outside the
+pipeline, as in the tests) it lasts at least as long as its sentence takes to read.
+Numbers only ever come from lesson paths through `say`, `tex`, `text` and `number`, which
+format them with the core's rules and record them for the facts manifest.
 
 Every sentence and text is a catalog entry (lecture/i18n.py), shown in the language the
 pipeline asked for ($BACKPROP_LANG): a narration sentence written in a beat is found
@@ -45,7 +45,8 @@ from lecture.facts import FactRecorder, TrackedLesson
 from lecture.i18n import N_, Catalog, fill_words, words_of
 from lecture.slides import KICKER, SLIDE_COUNT, SLIDES, Slide, beat_id, is_beat_name
 from lecture.user_cache import UserCache
-from narration.speech import Narrator
+from narration.narrator import BeatNarrator
+from narration.takes import BeatLine
 from scenes import speedups
 from scenes.checks import paused_frames
 from scenes.checks.layout import layout_problems, text_units
@@ -194,7 +195,7 @@ class SlideScene(Scene):
         self.video_time = 0.0
         # What Manim's file writer really received: each count checked against it.
         self.frames_written = frame_count.FrameCounter(self.renderer.file_writer)
-        self.narrator = Narrator.from_environment(Path(config.media_dir) / "speech")
+        self.narrator = BeatNarrator.from_environment(Path(config.media_dir) / "speech")
         self._said: list[tuple[str, Shown]] = []  # (key, number) said since the last beat
         self.facts_by_beat: dict[str, int] = {}  # beat -> facts recorded by its end
         self.camera.background_color = theme.BACKGROUND
@@ -221,7 +222,8 @@ class SlideScene(Scene):
                         **keys)
         said, self._said = self._said, []
         spoken = self.spoken.sentence(text)
-        speech = self.narrator.speak(spoken)
+        speech = self.narrator.speak(BeatLine(beat_id(self.slide.slug, name), self.slide.number,
+                                              name, text, spoken))
         self.next_section(name)
         self._beat_name = name
         start, asked = self.video_time, self.asked_time
@@ -229,7 +231,10 @@ class SlideScene(Scene):
         # animations' segment files Manim wrote (backprop_render/build/slide_render.py).
         play = self.renderer.num_plays
         yield
-        needed = SPEECH_LEAD + speech.seconds if speech.path else reading_time(text)
+        # The clip starts so that its speech starts SPEECH_LEAD into the beat (a take keeps
+        # a little room before its first word); the beat lasts until the clip ends.
+        clip_start = start + max(SPEECH_LEAD - speech.speech_start, 0.0)
+        needed = clip_start - start + speech.seconds if speech.key else reading_time(text)
         self.wait(max(needed - (self.asked_time - asked), 0.0) + theme.BEAT_PAUSE)
         self.facts_by_beat[name] = len(self.facts.facts)
         # `said`: the lesson numbers the sentence says, in order, as written and spoken.
@@ -240,14 +245,17 @@ class SlideScene(Scene):
                                  "frame": round(start * config.frame_rate),
                                  "spoken": spoken,
                                  "said": [[key, shown.text] for key, shown in said]}
-        if speech.path is None:
+        if not speech.key:
             cue_start, cue_end = start, self.video_time
         else:
-            cue_start = start + SPEECH_LEAD
-            cue_end = cue_start + speech.seconds
-            entry.update(speech_start=cue_start, speech_end=cue_end,
-                         speech=speech.key, synthesized=speech.synthesized,
-                         words=len(speech.text.split()))
+            # The subtitle runs from the first word to the last, as found in a take.
+            cue_start = clip_start + speech.speech_start
+            cue_end = clip_start + speech.speech_end
+            entry.update(speech_start=cue_start, speech_end=cue_end, speech=speech.key,
+                         source=speech.source, clip_start=clip_start,
+                         synthesized=speech.synthesized, words=len(spoken.split()))
+        if speech.take is not None:
+            entry["take"] = speech.take
         # Manim places a subcaption at its own clock plus `offset`; ours counts frames.
         self.add_subcaption(text, duration=cue_end - cue_start,
                             offset=cue_start - self.renderer.time)

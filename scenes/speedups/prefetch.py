@@ -28,6 +28,7 @@ scenes/speedups/latex_format.py in; not with `BACKPROP_NO_PREFETCH=1`.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -48,6 +49,7 @@ from manim.mobject.text import tex_mobject
 from manim.utils import tex_file_writing
 
 from lecture import contract
+from narration.takes import BeatLine
 from scenes.speedups import latex_format, typeset_cache
 from scenes.speedups.guard import Patch
 
@@ -117,12 +119,12 @@ def _dry_construct(scene: Any, report: Any) -> None:
 
     tex_file_writing.tex_to_svg_file = record
     tex_mobject.tex_to_svg_file = record
-    from narration.speech import Speech
+    from narration.narrator import SILENT, Said
 
-    def speak(spoken: str) -> Speech:
-        report.write(json.dumps({"speak": spoken}) + "\n")
+    def speak(line: BeatLine) -> Said:
+        report.write(json.dumps({"speak": dataclasses.astuple(line)}) + "\n")
         report.flush()
-        return Speech(spoken, "", None, 0.0, False)
+        return Said(SILENT, "", "", 0.0, 0.0, 0.0)
 
     scene.narrator.speak = speak
     for name in ("play", "wait", "next_section", "add_subcaption", "add_sound"):
@@ -138,7 +140,12 @@ class DryPass:
     """What a dry pass of `construct` found, in order, up to its end or its first error."""
 
     formulas: list[Path]  # the TeX files of the formulas it would compile
-    sentences: list[str]  # the sentences its beats would speak
+    lines: list[BeatLine]  # the beats it would narrate, with their sentences
+
+    @property
+    def sentences(self) -> list[str]:
+        """The sentences its beats would speak."""
+        return [line.spoken for line in self.lines]
 
 
 def collect(scene: Any, timeout: float = DRY_PASS_SECONDS,
@@ -182,11 +189,11 @@ def collect(scene: Any, timeout: float = DRY_PASS_SECONDS,
             pass
         os.waitpid(pid, 0)
     tex_dir = config.get_dir("tex_dir")
-    found, sentences = [], []
+    found, lines = [], []
     for line in dict.fromkeys(b"".join(chunks).decode("utf-8").split("\n")[:-1]):
         tex = json.loads(line)  # whole lines only: a cut-off fork may leave half of one
         if isinstance(tex, dict):
-            sentences.append(tex["speak"])
+            lines.append(BeatLine(*tex["speak"]))
             continue
         found.append(tex_dir / f"{tex_file_writing.tex_hash(tex)}.tex")
         if not found[-1].exists():  # as generate_tex_file writes it, but whole or not at all
@@ -194,7 +201,7 @@ def collect(scene: Any, timeout: float = DRY_PASS_SECONDS,
             partial = found[-1].with_name(f".{found[-1].name}.{os.getpid()}")
             partial.write_text(tex, encoding="utf-8")
             os.replace(partial, found[-1])
-    return DryPass(found, sentences)
+    return DryPass(found, lines)
 
 
 def as_if_alone(svg: str) -> str:
@@ -325,8 +332,8 @@ def prefetch(scene: Any) -> int:
     # The voice speaks the sentences in a thread meanwhile: on a core the other slide job
     # leaves idle (the end of a deck, a render of one or two changed slides).
     narrator = getattr(scene, "narrator", None)
-    if narrator is not None and found.sentences:
-        narrator.speak_ahead(found.sentences)
+    if narrator is not None and found.lines:
+        narrator.speak_ahead(found.lines)
     written = compile_batch(found.formulas)
     logger.info("Compiled %s of the %s formulas the dry pass found together (CPU: dry pass "
                 "%.2f s, LaTeX %.2f s)", written, len(found.formulas), dry - started,

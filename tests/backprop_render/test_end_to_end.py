@@ -751,6 +751,85 @@ def test_a_new_learning_rate_voices_again_only_the_sentences_whose_numbers_chang
         assert 0 < changed < total
 
 
+# ----- issue 28: the lecturer's own voice ------------------------------------------------
+# The deck's quicker slide again, in a copy of the deck's folder, spoken with takes (made of
+# generated speech-like sound): Manim's cache keeps its animations, only its beats' pauses
+# are drawn again.
+
+def test_28_a_slide_spoken_with_takes_follows_them(deck: Deck, facts, tmp_path: Path) -> None:
+    import shutil
+
+    from backprop_render.media import audio
+    from backprop_render.present.recording import TODO_FILE
+    from narration import takes
+    from narration.take_audio import find_speech
+    from scenes.kit.slide import SPEECH_LEAD
+    from scenes.kit.theme import BEAT_PAUSE
+    from tests.narration.take_media import speechlike, write_audio
+
+    slide = deck.slides[0]  # the quicker one
+    out = shutil.copytree(deck.out, tmp_path / "out", symlinks=True)
+    folder = tmp_path / "takes"
+    folder.mkdir()
+    beats = [b for b in takes.lecture_beats(facts) if b.slide == slide.number]
+    said = {}  # beat -> how long its take speaks
+    for index, beat in enumerate(beats[:-2]):
+        # Beat 2 speaks far longer than its animations and the voice took; the formats vary.
+        seconds = 14.0 if index == 1 else 2.5 + 0.5 * index
+        samples, (first, last) = speechlike(seconds, 48000, seed=index, lead=0.4, tail=0.6)
+        path = write_audio(folder / f"{beat.id}{('.wav', '.ogg', '.mp3', '.flac')[index % 4]}",
+                           samples, 48000, channels=1 + index % 2)
+        takes.write_record(folder, takes.record_for(beat, path, "test"))
+        said[beat.name] = last - first
+    stale = beats[-2]  # spoken for a sentence the lecture no longer says
+    path = write_audio(folder / f"{stale.id}.wav", speechlike(3.0, 44100)[0], 44100)
+    record = takes.record_for(stale, path, "test")
+    takes.write_record(folder, dataclasses.replace(record, sentence="What it said before."))
+    done = subprocess.run(render_command(out, (slide.number,), deck.cache)
+                          + ["--no-present", "--takes", str(folder)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-4000:]
+    assert done.stdout.startswith(f"Rendered 1 slide into {out}: {slide.stem}\n"), done.stdout
+    assert f"takes from {folder}: {len(said)} of {len(beats)} beats speak with your takes; " \
+        "1 stale, 0 unusable, 1 not recorded yet (spoken by the voice joe)" in done.stdout
+    assert f"    stale: {stale.id}\n      was: What it said before.\n      now: {stale.text}" \
+        in done.stdout
+    assert f"- **{stale.id}** (slide {slide.number})" in (out / TODO_FILE).read_text()
+
+    entry = next(e for e in json.loads((out / "facts.json").read_text())["slides"]
+                 if e["stem"] == slide.stem)
+    narration = entry["manifest"]["narration"]
+    sound = media.read_audio(out / f"{slide.stem}.mp4")
+    rate, samples = sound.rate, sound.samples
+    cues = read_srt(out / f"{slide.stem}.srt")
+    assert audio.loudness(samples, rate) == pytest.approx(audio.TARGET_LUFS, abs=1.0)
+    for beat, cue in zip(narration, cues, strict=True):
+        name = beat["beat"]
+        assert beat["source"] == ("take" if name in said else "voice"), name
+        # The subtitle runs over the speech as heard on the slide, to a frame and a syllable.
+        heard = find_speech(samples[round(beat["start"] * rate):round(beat["end"] * rate)], rate)
+        assert abs(float(cue.start) - (beat["start"] + heard.start)) <= 0.1, name
+        assert abs(float(cue.end) - (beat["start"] + heard.end)) <= 0.1, name
+        spoken = samples[round(beat["speech_start"] * rate):round(beat["speech_end"] * rate)]
+        assert audio.loudness(spoken, rate) == pytest.approx(audio.TARGET_LUFS, abs=1.5), name
+        if name in said:
+            # The take's speech, found in it, starts as the voice's would (a sliver of a
+            # syllable at its end, shorter than a word, is no speech).
+            assert beat["speech_start"] - beat["start"] == pytest.approx(SPEECH_LEAD, abs=1e-6)
+            assert beat["speech_end"] - beat["speech_start"] == pytest.approx(said[name], abs=0.15)
+    long = narration[1]  # lasts as long as its take, and the pause after it
+    assert long["end"] - long["speech_end"] == pytest.approx(BEAT_PAUSE + 0.06, abs=0.08)
+    before = next(b for b in _narration(facts, slide) if b["beat"] == long["beat"])
+    assert long["end"] - long["start"] > before["end"] - before["start"] + 3
+
+    # Another lr: the slide says nothing of it, its takes stay in use, nothing renders.
+    again = subprocess.run(render_command(out, (slide.number,), deck.cache) + [
+        "--no-present", "--takes", str(folder), "--set", "lr=0.02"], capture_output=True,
+        text=True, timeout=600)
+    assert again.returncode == 0, again.stderr[-4000:]
+    assert again.stdout.startswith(f"Rendered 0 slides into {out}\n"), again.stdout
+
+
 # ----- issue 26: every student can follow ----------------------------------------------
 # Captions inside every video and beside it, the presenter's captions and what it tells a
 # screen reader, axe-core on its pages in both themes, a tagged handout, a described deck.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import math
 import re
@@ -16,7 +15,7 @@ from hypothesis import strategies as st
 from backprop_core import ParamError, build_lesson
 from backprop_core.formatting import answer_key, shown_value
 from lecture.questions import BankError, LeftOut, load_bank, pose, verdict_values, work_out
-from lecture.slides import SLIDES
+from lecture.slides import SLIDES, declared_beats
 from tests.backprop_core.core_strategies import params_strategy
 
 QUESTIONS, NOTES = load_bank()
@@ -33,13 +32,7 @@ def lesson_or_none(params):
 
 
 def beat_names(slide) -> set[str]:
-    """The beats a slide's scene declares (its methods marked `@beat`), read without Manim."""
-    names = set()
-    for node in ast.walk(ast.parse(slide.path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.FunctionDef) and any(
-                getattr(d, "id", None) == "beat" for d in node.decorator_list):
-            names.add(node.name)
-    return names
+    return set(declared_beats(slide))
 
 
 def test_the_bank_asks_at_least_twelve_questions_over_every_slide():

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from backprop_render.media.audio import TARGET_LUFS, loudness
 from narration import take_audio
+from narration.loudness import TARGET_LUFS, loudness
 from narration.take_audio import NARRATION_RATE, TakeAudioError
 from tests.narration.take_media import speechlike, write_audio
 

@@ -131,3 +131,38 @@ def test_a_lecture_writer_refuses_parts_other_than_those_whose_audio_it_has(
     with pytest.raises(ValueError, match="s.mp4, which is silent"):
         writer.add_audio(parts[0][0])
     writer.close()
+
+
+def test_a_slide_mixing_takes_and_the_voice_keeps_one_level(tmp_path: Path) -> None:
+    # A quiet voice and a take levelled on its own (narration/narrator.py): the voice's
+    # sentences are brought to the target together, the take stays where it is.
+    for folder in ("joe", "takes"):
+        (tmp_path / folder).mkdir()
+    write_wav(tmp_path / "joe" / "a.wav", tone(2.0, level=0.05))
+    write_wav(tmp_path / "joe" / "b.wav", tone(1.5, level=0.05))
+    write_wav(tmp_path / "takes" / "t.wav", audio.normalise(tone(2.5, level=0.6, hz=150), RATE))
+    voiced = {"speech_start": 0.2, "speech_end": 2.2, "speech": "a", "source": "voice",
+              "words": 5}
+    take = {"speech_start": 3.0, "speech_end": 5.4, "clip_start": 2.95, "speech": "t",
+            "source": "take", "words": 6, "take": {"state": "fresh"}}
+    old = {"speech_start": 6.0, "speech_end": 7.5, "speech": "b", "words": 4}  # before takes
+    narration = audio.narration_from_manifest(
+        {"voice": "joe", "narration": [voiced, take, old]}, 8.0, tmp_path)
+    samples = narration.samples
+    # Each part measured alone (gated blocks at its edges lie on silence no more): within a
+    # loudness unit of the target, as the voice's sentences are of each other.
+    for start, end in ((0.2, 2.2), (2.95, 5.45), (6.0, 7.5)):
+        part = samples[round(start * RATE):round(end * RATE)]
+        assert audio.loudness(part, RATE) == pytest.approx(audio.TARGET_LUFS, abs=1.0)
+    # The take lies where its clip starts, not where its speech does.
+    assert np.flatnonzero(np.abs(samples[round(2.5 * RATE):]) > 1e-3)[0] / RATE + 2.5 == \
+        pytest.approx(2.95, abs=0.01)
+    assert (narration.words, narration.speech_seconds) == (15, pytest.approx(5.9))
+
+
+def test_a_slide_spoken_with_takes_of_which_none_fits_is_silent_not_mute() -> None:
+    # By `--voice none`: it joins the lecture's other slides, which speak.
+    manifest = {"voice": "none", "narration": [{"beat": "a", "take": {"state": "stale"}}]}
+    silent = audio.narration_from_manifest(manifest, 2.0, Path("nowhere"))
+    assert silent.samples.size == 2 * silent.rate and not silent.samples.any()
+    assert audio.narration_from_manifest({"narration": [{"beat": "a"}]}, 2.0, Path(".")) is None

@@ -130,6 +130,9 @@ def test_a_take_recorded_with_the_keys_is_downloaded_with_its_record(deck, micro
         assert state(driver)["id"] == beats[1].id == "slide-1.beat_2"
         assert driver.find_element("id", "sentence").text == beats[1].text
         assert driver.find_element("id", "old").text == "Slide 1 said it otherwise."
+        # The list names each beat by its slide, number and name.
+        assert driver.find_element("id", "beats").text.split("\n")[:4] == [
+            "1.1 beat_1", "fresh", "1.2 beat_2", "stale"]
         assert "1 stale, 3 missing" in state(driver)["status"]
         assert driver.find_element("id", "video").get_attribute("src").endswith(
             "beats/01-slide-1-02.mp4")

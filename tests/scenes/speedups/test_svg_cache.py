@@ -30,6 +30,7 @@ from manim.utils import hashing
 import scenes.kit.slide  # noqa: F401 - importing the slides installs it
 from lecture import contract, user_cache
 from lecture.user_cache import UserCache
+from narration.takes import BeatLine
 from scenes.speedups import prefetch, svg_cache
 
 
@@ -194,7 +195,8 @@ class TextScene:
 
     def construct(self) -> None:
         made = Path(config.text_dir) / "made.svg"
-        self.narrator.speak(made.read_text(encoding="utf-8") if made.exists() else "none")
+        said = made.read_text(encoding="utf-8") if made.exists() else "none"
+        self.narrator.speak(BeatLine("slide.made", 1, "made", said, said))
         made.write_text("rewritten by the dry pass", encoding="utf-8")
 
 
