@@ -96,8 +96,7 @@ def python_entries(path: Path, slide: Slide | None = None) -> Iterator[Entry]:
         first = call.args[0] if call.args else None
         if name == "N_":
             text = _literal(first)
-            context = _literal(call.args[1]) if len(call.args) > 1 else _literal(
-                _keyword(call, "context"))
+            context = _string(call.args[1] if len(call.args) > 1 else _keyword(call, "context"))
             if text is None:
                 raise ExtractionError(f"{where}: N_ marks a literal string")
             if context is None:
@@ -146,6 +145,10 @@ def python_entries(path: Path, slide: Slide | None = None) -> Iterator[Entry]:
 
     def _constant(name: str) -> str | None:
         return constants.get(name)
+
+    def _string(node: ast.AST | None) -> str | None:
+        """A literal, or the name of a string the module assigns (a context used often)."""
+        return _constant(node.id) if isinstance(node, ast.Name) else _literal(node)
 
     yield from visit(tree, None)
 

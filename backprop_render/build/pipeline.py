@@ -728,7 +728,7 @@ class _DeckRender:
             self.summary.warnings.append(f"the sentences of the takes made elsewhere could not "
                                          f"be recorded in {report.folder} ({error}): they "
                                          "will not be found stale when their sentence changes")
-        todo = takes_todo(report, self.request.voice)
+        todo = takes_todo(report, self.request.voice, catalog_for(self.request.language))
         if self.folder.read_text(TODO_FILE) != todo:  # an unchanged render writes nothing
             self.folder.write_text(TODO_FILE, todo)
 

@@ -70,3 +70,26 @@ def test_the_script_and_the_handout_speak_the_language() -> None:
     assert german.startswith("# Backpropagation entzaubert: Wie neuronale Netze lernen")
     assert "(ab 0:12.0)" in german
     assert _still_alt(entry, ["«slope»"], catalog_for("de")).startswith("Folie 4, ")
+
+
+def test_takes_todo_speaks_the_language() -> None:
+    from backprop_render.present.recording import takes_todo
+    from narration.takes import BAD, FRESH, MISSING, STALE, BeatLine, BeatTake, TakesReport
+
+    def take(n: int, state: str, **more) -> BeatTake:
+        beat = BeatLine(f"gradient-descent.beat_{n}", 4, f"beat_{n}", "«now»", "«now»")
+        return BeatTake(beat, state, **more)
+
+    report = TakesReport(Path("/takes"), (
+        take(1, STALE, file=Path("/takes/a.ogg"), old_sentence="«then»"),
+        take(2, BAD, problem="unreadable"), take(3, MISSING),
+        take(4, FRESH, warnings=("quiet",))), ((Path("/takes/x.ogg"), "no beat"),))
+    text = takes_todo(report, "none", catalog_for("qps"))
+    # Each line's own words are marked; a take's problems and warnings are diagnostics.
+    diagnostics = ("unreadable", "quiet", "no beat")
+    unmarked = [line for line in text.splitlines() if words_of(line) and MARK not in line
+                and not line.endswith(diagnostics)]
+    assert unmarked == [] and text.count(MARK) >= 10
+    german = takes_todo(report, "none", catalog_for("de"))
+    assert german.startswith("# Aufzunehmende Aufnahmen") and "stumm gelassen" in german
+    assert "- **gradient-descent.beat_1** (Folie 4), Aufnahme `a.ogg`" in german
