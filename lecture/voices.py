@@ -80,5 +80,6 @@ def choose_voice(asked: str | None, language: str, language_name: str = "") -> V
     if own is not None:
         return VoiceChoice(own, None)
     return VoiceChoice(NO_VOICE, f"no bundled voice speaks {name}: the videos are silent, "
-                                 f"with subtitles (record your own voice, or --voice "
-                                 f"{DRAFT_VOICE} for a robotic draft)")
+                                 f"with subtitles (record your own voice on present/record.html "
+                                 f"and render with --takes DIR, or --voice {DRAFT_VOICE} for "
+                                 f"a robotic draft)")
