@@ -6,15 +6,18 @@
   under its beat's id (`lecture.slides.beat_id`: the slide's slug and the method's
   name), and the text written in `self.text`, `self.label`, `self.headline` or
   `self.tr`, under the slide's slug;
-- anywhere in scenes/, lecture/ and backprop_render/: `N_("...", "context")` (in a
-  slide's module the context defaults to its slug), and a verdict table,
+- anywhere in scenes/, lecture/, narration/ and backprop_render/ (SOURCES):
+  `N_("...", "context")` (the context a literal or a string the module assigns; in a
+  slide's module it defaults to the slide's slug), and a verdict table,
   `verdicts("table", {verdict: sentence})` (scenes/wording.py), one entry per verdict;
 - the words the voice says for symbols (backprop_core/spoken.py `WORDS`, `spoken.NAME`);
-- the presenter's and the recording page's texts: `_("...")` in their JavaScript, and
-  `{{ _("...") }}` in their HTML (Jinja), under `presenter` and `record`;
-- the question bank (lecture/questions.toml): each question's text, choices, solutions
-  and notes, under `question.ID.FIELD`; the exercise sheets' and quizzes' own words
-  (`_("...")` in backprop_render/exercises/templates), under `exercises`.
+- the pages' texts (backprop_render/present/files: the presenter, the recording page,
+  any page added there): `_("...")` in their JavaScript, and `{{ _("...") }}` in their
+  HTML (Jinja), under the page's name (`page_context`: `presenter`, `record`);
+- the question bank (lecture/questions.toml): each question's fields people read
+  (`lecture.questions.TEXT_FIELDS`) and notes, under `question.ID.FIELD[.VERDICT]`;
+  the exercise sheets' and quizzes' own words (`_("...")` in
+  backprop_render/exercises/templates), under `exercises`.
 
 A string written in a narrate, text or label call must be a literal, with its numbers as
 `@name` placeholders: an f-string would put a value in the English, where no catalog can
@@ -38,15 +41,16 @@ from lecture.language import LANGUAGES, find_language
 from lecture.slides import SLIDES, Slide, beat_id
 
 __all__ = ["ExtractionError", "Entry", "extract", "python_entries", "template_catalog",
-           "update", "ROOT", "UpdateReport", "SOURCES"]
+           "update", "ROOT", "UpdateReport", "SOURCES", "PAGE_FILES", "page_context"]
 
 ROOT = Path(__file__).resolve().parent.parent
 # Where N_ and verdict tables are looked for: every module a viewer's text can come from.
-SOURCES = ("scenes", "lecture", "backprop_render/present", "backprop_render/exercises")
+SOURCES = ("scenes", "lecture", "narration", "backprop_render")
 _SLIDE_CALLS = {"text", "label", "headline", "tr"}  # a literal first argument: the slide's
-_FILES = ROOT / "backprop_render" / "present" / "files"
-_PAGES = {"presenter": ("index.html", "presenter.js"), "record": ("record.html", "record.js")}
-QUESTIONS = ROOT / "lecture" / "questions.toml"
+PAGE_FILES = ROOT / "backprop_render" / "present" / "files"  # the pages' HTML, JS and CSS
+# A page's words are entries under its file's stem ("record"), but the presenter's page is
+# index.html (a browser opens it by default): its two files share "presenter".
+_PAGE_CONTEXTS = {"index.html": "presenter"}
 
 
 class ExtractionError(ValueError):
@@ -160,20 +164,30 @@ def _spoken_entries() -> Iterator[Entry]:
         yield Entry(f"spoken.{name}", word, None, "backprop_core/spoken.py")
 
 
+def page_context(name: str) -> str:
+    """The context of the words of PAGE_FILES' file `name` ("record.js": "record")."""
+    return _PAGE_CONTEXTS.get(name, Path(name).stem)
+
+
 def _page_entries() -> Iterator[Entry]:
+    """`_("...")` in every page's JavaScript, `{{ _("...") }}` in its HTML (Jinja)."""
     from babel.messages.extract import extract_javascript
     from jinja2.ext import babel_extract
 
-    for context, (html, script) in _PAGES.items():
-        with (_FILES / script).open("rb") as handle:
-            for line, _, found, _ in extract_javascript(handle, {"_": None}, [], {}):
-                text = found[0] if isinstance(found, tuple) else found  # _(english, values)
-                if not isinstance(text, str):
-                    raise ExtractionError(f"{script}:{line}: _() takes a literal string")
-                yield Entry(context, text, None, f"{_FILES.name}/{script}:{line}")
-        with (_FILES / html).open("rb") as handle:
-            for line, _, text, _ in babel_extract(handle, ("_",), [], {}):
-                yield Entry(context, text, None, f"{_FILES.name}/{html}:{line}")
+    # By page, its script's words first (the order translators have had them in).
+    for path in sorted(PAGE_FILES.iterdir(), key=lambda p: (page_context(p.name),
+                                                            p.suffix != ".js", p.name)):
+        where, context = f"{PAGE_FILES.name}/{path.name}", page_context(path.name)
+        with path.open("rb") as handle:
+            if path.suffix == ".js":
+                for line, _, found, _ in extract_javascript(handle, {"_": None}, [], {}):
+                    text = found[0] if isinstance(found, tuple) else found  # _(english, values)
+                    if not isinstance(text, str):
+                        raise ExtractionError(f"{where}:{line}: _() takes a literal string")
+                    yield Entry(context, text, None, f"{where}:{line}")
+            elif path.suffix == ".html":
+                for line, _, text, _ in babel_extract(handle, ("_",), [], {}):
+                    yield Entry(context, text, None, f"{where}:{line}")
 
 
 _EXERCISES = ROOT / "backprop_render" / "exercises" / "templates"
@@ -198,20 +212,20 @@ def _exercise_entries() -> Iterator[Entry]:
 
 
 def _question_entries() -> Iterator[Entry]:
-    data = tomllib.loads(QUESTIONS.read_text(encoding="utf-8"))
-    where = QUESTIONS.relative_to(ROOT).as_posix()
+    from lecture.questions import BANK_FILE, NOTES_CONTEXT, TEXT_FIELDS, text_context
+
+    data = tomllib.loads(BANK_FILE.read_text(encoding="utf-8"))
+    where = BANK_FILE.relative_to(ROOT).as_posix()
     for name, text in data.get("notes", {}).items():
-        yield Entry(f"question-notes.{name}", text, None, where)
+        yield Entry(f"{NOTES_CONTEXT}.{name}", text, None, where)
     for question in data.get("question", []):
-        base = f"question.{question['id']}"
-        yield Entry(f"{base}.text", question["text"], None, where)
-        for field in ("choices", "solution", "leave_out"):
+        for field in TEXT_FIELDS:
             value = question.get(field)
             if isinstance(value, str):
-                yield Entry(f"{base}.{field}", value, None, where)
+                yield Entry(text_context(question["id"], field), value, None, where)
             elif isinstance(value, dict):
                 for key, text in value.items():
-                    yield Entry(f"{base}.{field}.{key}", text, None, where)
+                    yield Entry(text_context(question["id"], field, key), text, None, where)
 
 
 def extract(root: Path = ROOT) -> list[Entry]:

@@ -37,7 +37,8 @@ from lecture.i18n import Catalog
 from lecture.slides import SLIDES
 
 __all__ = ["BANK_FILE", "Question", "Choice", "Posed", "LeftOut", "Paper", "BankError",
-           "load_bank", "bank", "pose", "verdict_values", "work_out"]
+           "load_bank", "bank", "pose", "verdict_values", "work_out", "TEXT_FIELDS",
+           "NOTES_CONTEXT", "text_context", "translated"]
 
 BANK_FILE = Path(__file__).with_name("questions.toml")
 Kind = Literal["number", "choice"]
@@ -327,19 +328,27 @@ def work_out(expression: str, values: Mapping[str, Decimal]) -> Decimal:
 
 # ----- posing --------------------------------------------------------------------------
 
+# The fields of a question people read, each a catalog entry (lecture/catalogs.py extracts
+# them from the bank): a string, or a table verdict -> string. A new field students read is
+# named here, and is translated and extracted with the others.
+TEXT_FIELDS = ("text", "choices", "solution", "leave_out")
+NOTES_CONTEXT = "question-notes"  # a note's entry: NOTES_CONTEXT.NAME
+
+
+def text_context(question_id: str, field: str, key: str | None = None) -> str:
+    """The catalog context of a question's field (`question.ID.FIELD[.VERDICT]`)."""
+    return f"question.{question_id}.{field}" + (f".{key}" if key is not None else "")
+
+
 def translated(q: Question, catalog: Catalog) -> Question:
-    """`q` in the catalog's language: its text, choices, solutions and notes are catalog
-    entries under `question.ID.FIELD[.VERDICT]` (lecture/catalogs.py)."""
-    base = f"question.{q.id}"
+    """`q` in the catalog's language: each of its TEXT_FIELDS a catalog entry."""
+    def field_in(field: str, value: Any) -> Any:
+        if isinstance(value, str):
+            return catalog.text(value, text_context(q.id, field))
+        return tuple((key, catalog.text(text, text_context(q.id, field, key)))
+                     for key, text in value)
 
-    def table(field: str, pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
-        return tuple((key, catalog.text(text, f"{base}.{field}.{key}")) for key, text in pairs)
-
-    solution = catalog.text(q.solution, f"{base}.solution") if isinstance(q.solution, str) \
-        else table("solution", q.solution)
-    return dataclasses.replace(q, text=catalog.text(q.text, f"{base}.text"), solution=solution,
-                               choices=table("choices", q.choices),
-                               leave_out=table("leave_out", q.leave_out))
+    return dataclasses.replace(q, **{f: field_in(f, getattr(q, f)) for f in TEXT_FIELDS})
 
 
 def pose(lesson: Lesson, questions: tuple[Question, ...] | None = None,
@@ -352,7 +361,7 @@ def pose(lesson: Lesson, questions: tuple[Question, ...] | None = None,
     assert notes is not None
     if catalog is not None:
         questions = tuple(translated(q, catalog) for q in questions)
-        notes = {name: catalog.text(text, f"question-notes.{name}")
+        notes = {name: catalog.text(text, f"{NOTES_CONTEXT}.{name}")
                  for name, text in notes.items()}
     facts = FactRecorder(TrackedLesson(lesson))
     entries: list[Posed | LeftOut] = []

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 from backprop_render.build.outputs import OutputFolder
 from backprop_render.present.handout import write_handout
 from backprop_render.system import usable_cores
+from lecture.catalogs import page_context
 from lecture.i18n import Catalog, catalog_for, template_keys
 from lecture.palettes import THEMES
 from lecture.slides import LECTURE_SUBTITLE, LECTURE_TITLE, beat_id, lecture_title
@@ -192,17 +193,14 @@ def _language_of(entries: Sequence[dict[str, Any]]) -> str:
     return str(entries[0].get("language") or "en")
 
 
-# The catalog contexts of the two pages' own texts (lecture/catalogs.py): the presenter's
-# index.html and presenter.js, the recording page's record.html and record.js.
-_PAGE_CONTEXTS = {"index.html": "presenter", "record.html": "record"}
-
-
 def page_texts(catalog: Catalog) -> dict[str, str]:
-    """The texts the pages' JavaScript writes, by their English, where the language says them
-    otherwise (presenter.js and record.js look each up in deck.text)."""
+    """The texts the pages' JavaScript writes (each page's under its context,
+    lecture.catalogs.page_context), by their English, where the language says them otherwise
+    (presenter.js and record.js look each up in deck.text)."""
     texts: dict[str, str] = {}
+    contexts = {page_context(path.name) for path in _FILES.iterdir()}
     for context, english in sorted(template_keys()):
-        if context in _PAGE_CONTEXTS.values():
+        if context in contexts:
             said = catalog.text(english, context)
             if said != english:
                 texts[english] = said
@@ -213,7 +211,7 @@ def write_page(source: Path, target: Path, catalog: Catalog) -> None:
     """An HTML page of files/ in the catalog's language: `{{ _("...") }}` is its text."""
     import jinja2
 
-    context = _PAGE_CONTEXTS[source.name]
+    context = page_context(source.name)
     environment = jinja2.Environment(autoescape=True, keep_trailing_newline=True,
                                      undefined=jinja2.StrictUndefined)
     template = environment.from_string(source.read_text(encoding="utf-8"))
@@ -303,7 +301,7 @@ def build(out: OutputFolder, entries: Sequence[dict[str, Any]]) -> PresentResult
 
     catalog = catalog_for(_language_of(entries))
     for source in sorted(_FILES.iterdir()):
-        if source.name in _PAGE_CONTEXTS:
+        if source.suffix == ".html":
             write_page(source, staged / source.name, catalog)
         elif source.is_file():
             shutil.copyfile(source, staged / source.name)
