@@ -103,4 +103,4 @@ def test_layout_holds(scenes, name):
 def test_a_huge_error_is_drawn_at_a_readable_size(scenes):
     scene = scenes["huge"]
     assert "\u2212300 times \u2212300" in sentence(scene, "square_the_error")
-    assert "90000" in sentence(scene, "square_the_error")
+    assert "90,000" in sentence(scene, "square_the_error")  # English groups thousands
