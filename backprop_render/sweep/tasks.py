@@ -86,7 +86,8 @@ class _Stored:
 
 
 def _to_json(value: Any) -> Any:
-    if isinstance(value, (Path, Fraction)):
+    # A catalog entry (lecture.i18n.Message, e.g. a slide's title) is stored as its text.
+    if isinstance(value, (Path, Fraction, str)):
         return str(value)
     raise NotImplementedError(f"{type(value).__name__} in a stored render")
 
