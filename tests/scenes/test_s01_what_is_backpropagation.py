@@ -56,7 +56,7 @@ def test_the_four_steps_appear_in_turn_and_name_the_slides_that_cover_them(defau
     assert order == sorted(order)
     texts = on_screen(default_scene)
     for step in STEPS:
-        assert step.name in texts and step.where() in texts
+        assert step.name in texts and step.where(default_scene.tr) in texts
         covered = " ".join(f"{SLIDES[n - 1].title} {SLIDES[n - 1].subtitle}".lower()
                            for n in step.slides)
         assert step.topic.lower() in covered, step  # the named slides really are about it
