@@ -18,6 +18,12 @@ restored, so the column aligns on its decimal point: -0.2471 above -0.2470, neve
 
 On screen the minus sign is the true minus U+2212; in LaTeX the ordinary '-' already
 typesets as one.
+
+These rules write a number once, the same in every language (`Shown`, in ASCII digits
+with a decimal point: what data, answer keys and LMS imports read). A language then
+writes it with its own symbols (`localize`): its decimal separator and digit grouping as
+CLDR has them (through Babel), the true minus on screen, `2{,}1` in LaTeX (a bare comma
+in math mode is punctuation and adds a space).
 """
 
 from __future__ import annotations
@@ -27,12 +33,14 @@ import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from .params import DECLARED
 
 __all__ = ["MINUS", "Shown", "format_number", "format_given", "format_fact", "style_for",
            "decimals_of", "pad_decimals", "column_decimals", "AnswerKey", "answer_key",
-           "also_accepting", "shown_value"]
+           "also_accepting", "shown_value", "NumberFormat", "number_format", "localize",
+           "CANONICAL"]
 
 MINUS = "\u2212"
 GIVEN_KEYS = frozenset(DECLARED)  # the parameters: a lecturer types them
@@ -240,3 +248,61 @@ def format_fact(path: str, value: float | int, decimals: int | None = None) -> S
     see column_decimals) trailing zeros are restored up to that many decimals."""
     shown = _by_rule(path, value)
     return shown if decimals is None else pad_decimals(shown, decimals)
+
+
+# ----- a language's symbols ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NumberFormat:
+    """How a language writes the symbols of a number: its decimal separator and how it
+    groups the digits of a large whole part (CLDR, through Babel)."""
+
+    locale: str | None  # the CLDR locale; None: the canonical form, never grouped
+    decimal: str = "."
+
+    def group(self, digits: str) -> str:
+        """The whole part `digits` grouped as the locale groups it (1234 -> 1.234 in de)."""
+        if self.locale is None or len(digits) < 4:
+            return digits
+        from babel.numbers import format_decimal
+
+        return format_decimal(Decimal(digits), format="#,##0", locale=self.locale)
+
+
+CANONICAL = NumberFormat(None)
+# A separator as LaTeX math mode writes it: braced, so it is not spacing punctuation.
+_TEX_SEPARATORS = {",": "{,}", ".": ".", "\u00a0": "\\,", "\u202f": "\\,", " ": "\\,",
+                   "\u2019": "{\\text{\u2019}}", "'": "{'}"}
+_CANONICAL_TEX = re.compile(r"(-?)(\d+)(?:\.(\d+))?( \\times 10\^\{-?\d+\})?")
+
+
+@lru_cache(maxsize=None)
+def number_format(locale: str | None) -> NumberFormat:
+    """The symbols of the CLDR `locale` ("de", "fr"); None: the canonical form."""
+    if locale is None:
+        return CANONICAL
+    from babel import Locale
+
+    symbols = Locale.parse(locale).number_symbols["latn"]
+    return NumberFormat(locale, symbols["decimal"])
+
+
+def localize(shown: Shown, numbers: NumberFormat) -> Shown:
+    """`shown` (as this module writes it) with the symbols of `numbers`: the same digits,
+    the language's decimal separator and grouping; the true minus on screen."""
+    if numbers.locale is None:
+        return shown
+    match = _CANONICAL_TEX.fullmatch(shown.tex)
+    if match is None:
+        raise ValueError(f"{shown.tex!r} is not a number as the core writes it")
+    sign, whole, fraction, power = match.groups()
+    grouped = numbers.group(whole)
+    tex_group = {sep: _TEX_SEPARATORS.get(sep, f"{{{sep}}}") for sep in set(grouped) - set(
+        "0123456789")}
+    tex_whole = "".join(tex_group.get(c, c) for c in grouped)
+    tex_point = _TEX_SEPARATORS.get(numbers.decimal, f"{{{numbers.decimal}}}")
+    tex = sign + tex_whole + (tex_point + fraction if fraction else "") + (power or "")
+    text_power = shown.text.partition("\u00d7")[2]
+    text = (MINUS if sign else "") + grouped + (numbers.decimal + fraction if fraction else "") \
+        + ("\u00d7" + text_power if text_power else "")
+    return Shown(text, tex)

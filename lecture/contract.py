@@ -8,14 +8,18 @@ none of them set and draws the defaults, silent, in the dark theme.
 
 from __future__ import annotations
 
-__all__ = ["PARAMS", "FACTS_OUT", "STILL_OUT", "THEME", "VOICE", "TAKES", "CHECKPOINTS",
-           "CHECKPOINT_MODES", "DEFAULT_CHECKPOINTS", "SPEECH_CACHE", "TEX_FORMATS",
-           "CACHE", "NO_SVG_CACHE", "NO_PREFETCH", "STOCK_MANIM", "PROFILE",
+__all__ = ["PARAMS", "FACTS_OUT", "STILL_OUT", "THEME", "LANG", "CATALOGS", "VOICE", "TAKES",
+           "CHECKPOINTS", "CHECKPOINT_MODES", "DEFAULT_CHECKPOINTS", "SPEECH_CACHE",
+           "TEX_FORMATS", "CACHE", "NO_SVG_CACHE", "NO_PREFETCH", "STOCK_MANIM", "PROFILE",
            "PROFILE_CAPTURE", "ALL"]
 
 # What to draw.
 PARAMS = "BACKPROP_PARAMS"  # a .toml or .json file of parameters; unset: the defaults
 THEME = "BACKPROP_THEME"  # dark or light (lecture/palettes.py); unset: dark
+LANG = "BACKPROP_LANG"  # the language's tag (lecture/language.py); unset: English
+# a JSON file of checked catalogs a render keeps (lecture/i18n.py); unset: each process
+# reads lecture/locale/*.po itself
+CATALOGS = "BACKPROP_CATALOGS"
 VOICE = "BACKPROP_VOICE"  # the voice a scene speaks with; unset: none (tests, manim by hand)
 # Whether a slide stops on the question bank's checkpoints (lecture/questions.py): one of
 # CHECKPOINT_MODES; unset: DEFAULT_CHECKPOINTS.
@@ -45,6 +49,6 @@ STOCK_MANIM = "BACKPROP_STOCK_MANIM"  # set: Manim's own code, none of scenes/sp
 PROFILE = "BACKPROP_PROFILE"  # a folder: each Manim process times its phases (bench/profiling.py)
 PROFILE_CAPTURE = "BACKPROP_PROFILE_CAPTURE"  # a folder: keep the frames handed to the encoder
 
-ALL = (PARAMS, THEME, VOICE, TAKES, CHECKPOINTS, FACTS_OUT, STILL_OUT, CACHE, SPEECH_CACHE,
-       TEX_FORMATS,
-       NO_SVG_CACHE, NO_PREFETCH, STOCK_MANIM, PROFILE, PROFILE_CAPTURE)
+ALL = (PARAMS, THEME, LANG, CATALOGS, VOICE, TAKES, CHECKPOINTS, FACTS_OUT, STILL_OUT, CACHE,
+       SPEECH_CACHE, TEX_FORMATS, NO_SVG_CACHE, NO_PREFETCH, STOCK_MANIM, PROFILE,
+       PROFILE_CAPTURE)

@@ -16,7 +16,7 @@ import json
 from typing import Any, Iterator
 
 from backprop_core import Lesson, Shown, format_fact
-from backprop_core.formatting import column_decimals
+from backprop_core.formatting import CANONICAL, NumberFormat, column_decimals, localize
 from backprop_core.lesson import resolve
 from lecture.templates import PLACEHOLDER, fill  # where the scenes and the bank find them
 
@@ -152,15 +152,16 @@ class Fact:
 class FactRecorder:
     """Formats lesson fields for display and keeps the record of what was shown."""
 
-    def __init__(self, lesson: TrackedLesson) -> None:
+    def __init__(self, lesson: TrackedLesson, numbers: NumberFormat = CANONICAL) -> None:
         self.lesson = lesson
+        self.numbers = numbers  # the language's symbols (formatting.localize)
         self.facts: list[Fact] = []
 
     def show(self, key: str, where: str = "screen", decimals: int | None = None) -> Shown:
         value = self.lesson.lookup(key)
         if isinstance(value, _Tracked) or isinstance(value, (tuple, list)):
             raise TypeError(f"'{key}' is not a single number; show one of its fields")
-        shown = format_fact(key, value, decimals)
+        shown = localize(format_fact(key, value, decimals), self.numbers)
         self.facts.append(Fact(key, jsonable(value), shown.text, shown.tex, where, decimals))
         return shown
 

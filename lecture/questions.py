@@ -21,6 +21,7 @@ No manim import: the exercise sheets and quizzes are made without it.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import math
 import operator
 import re
@@ -46,13 +47,15 @@ from lecture.templates import PLACEHOLDER, fill
 if TYPE_CHECKING:  # the lesson (numpy) loads where a question is posed, not to read the bank
     from backprop_core import Lesson, Shown
     from lecture.facts import FactRecorder
+    from lecture.i18n import Catalog
 
 __all__ = ["BANK_FILE", "Question", "Choice", "Posed", "LeftOut", "Paper", "BankError",
            "CheckpointWords", "PRESENTER_WORDS", "CHECKPOINT_MODES", "DEFAULT_CHECKPOINTS",
            "load_bank", "bank",
            "load_checkpoint_words", "checkpoint_words", "checkpoints_at", "checkpoint_record",
            "checkpoint_beat", "checkpoint_entry", "check_bank", "pose", "pose_one", "describe",
-           "plain_decimal", "bounds", "verdict_values", "work_out"]
+           "plain_decimal", "bounds", "verdict_values", "work_out", "TEXT_FIELDS",
+           "NOTES_CONTEXT", "CHECKPOINT_CONTEXT", "text_context", "translated"]
 
 BANK_FILE = Path(__file__).with_name("questions.toml")
 Kind = Literal["number", "choice"]
@@ -367,9 +370,19 @@ def check_bank(checkpoints: str) -> None:
 
 
 @cache
-def checkpoint_words() -> CheckpointWords:
-    """The project's checkpoint words, read once."""
+def _english_checkpoint_words() -> CheckpointWords:
     return load_checkpoint_words()
+
+
+def checkpoint_words(catalog: Catalog | None = None) -> CheckpointWords:
+    """The project's checkpoint words (read once), each text in the language of `catalog`
+    (None: the bank's English), a catalog entry `checkpoint.NAME` (lecture/catalogs.py)."""
+    words = _english_checkpoint_words()
+    if catalog is None:
+        return words
+    return dataclasses.replace(words, **{
+        f.name: catalog.text(getattr(words, f.name), f"{CHECKPOINT_CONTEXT}.{f.name}")
+        for f in fields(words) if isinstance(getattr(words, f.name), str)})
 
 
 def checkpoints_at(slide: int, beat: str,
@@ -482,21 +495,53 @@ def pose_one(q: Question, facts: FactRecorder, notes: Mapping[str, str],
         if q.answer else None
     if key is not None and q.from_shown is not None:
         # Fair to a student who works from the printed, rounded numbers.
-        printed = {name: shown_value(shown) for name, shown in numbers.items()}
+        # As the core writes them (a slide's recorder writes them the language's way).
+        from backprop_core import format_fact
+
+        printed = {name: shown_value(format_fact(path, facts.lesson.lookup(path)))
+                   for name, path in paths.items()}
         key = also_accepting(key, q.answer, work_out(q.from_shown, printed))
     solution = q.solution if isinstance(q.solution, str) else dict(q.solution)[verdict]
     choices = tuple(Choice(value, text, value == verdict) for value, text in q.choices)
     return Posed(q, numbers, solution, key, choices)
+# The fields of a question people read, each a catalog entry (lecture/catalogs.py extracts
+# them from the bank): a string, or a table verdict -> string. A new field students read is
+# named here, and is translated and extracted with the others.
+TEXT_FIELDS = ("text", "choices", "solution", "leave_out")
+NOTES_CONTEXT = "question-notes"  # a note's entry: NOTES_CONTEXT.NAME
+CHECKPOINT_CONTEXT = "checkpoint"  # a [checkpoint] word's entry: CHECKPOINT_CONTEXT.NAME
+
+
+def text_context(question_id: str, field: str, key: str | None = None) -> str:
+    """The catalog context of a question's field (`question.ID.FIELD[.VERDICT]`)."""
+    return f"question.{question_id}.{field}" + (f".{key}" if key is not None else "")
+
+
+def translated(q: Question, catalog: Catalog) -> Question:
+    """`q` in the catalog's language: each of its TEXT_FIELDS a catalog entry."""
+    def field_in(field: str, value: Any) -> Any:
+        if isinstance(value, str):
+            return catalog.text(value, text_context(q.id, field))
+        return tuple((key, catalog.text(text, text_context(q.id, field, key)))
+                     for key, text in value)
+
+    return dataclasses.replace(q, **{f: field_in(f, getattr(q, f)) for f in TEXT_FIELDS})
 
 
 def pose(lesson: Lesson, questions: tuple[Question, ...] | None = None,
-         notes: Mapping[str, str] | None = None) -> Paper:
-    """Every question of the bank asked with `lesson`'s numbers, or left out with a note."""
+         notes: Mapping[str, str] | None = None, catalog: Catalog | None = None) -> Paper:
+    """Every question of the bank asked with `lesson`'s numbers, or left out with a note;
+    in the language of `catalog` (None: the bank's English). The numbers stay as the core
+    writes them: each format writes them the language's way (exercises/documents.py)."""
     if questions is None:
         questions, notes = bank()
     assert notes is not None
     from lecture.facts import FactRecorder, TrackedLesson
 
+    if catalog is not None:
+        questions = tuple(translated(q, catalog) for q in questions)
+        notes = {name: catalog.text(text, f"{NOTES_CONTEXT}.{name}")
+                 for name, text in notes.items()}
     facts = FactRecorder(TrackedLesson(lesson))
     entries = tuple(pose_one(q, facts, notes) for q in questions)
     return Paper(entries, facts.manifest())
@@ -518,15 +563,25 @@ def bounds(key: AnswerKey) -> tuple[str, str]:
     return plain_decimal(key.low), plain_decimal(key.high)
 
 
+def _decimal(plain: str) -> Shown:
+    """A plain decimal (an answer key) as the core writes a number."""
+    from backprop_core import Shown
+
+    return Shown(plain.replace("-", MINUS), plain)
+
+
 def describe(entry: Posed | LeftOut, words: Callable[[str], str] = str,
-             number: Callable[[Shown], str] = lambda shown: shown.text) -> dict[str, Any]:
+             number: Callable[[Shown], str] = lambda shown: shown.text,
+             catalog: Catalog | None = None) -> dict[str, Any]:
     """Everything a reader of `entry` is shown, with the numbers written by `number` and
-    the words around them by `words` (by default both as on screen): what the exercise
-    sheets, the quizzes and a checkpoint of the lecture are made from."""
+    the words around them by `words` (by default both as on screen), the slide's title in
+    the language of `catalog` (None: English): what the exercise sheets, the quizzes and a
+    checkpoint of the lecture are made from."""
     q = entry.question
     slide = SLIDES[q.slide - 1]
-    common = {"number": q.number, "id": q.id, "slide": slide.number, "slide_title": slide.title,
-              "kind": q.kind, "beat": q.before}
+    title = slide.title if catalog is None else catalog.text(slide.title)
+    common = {"number": q.number, "id": q.id, "slide": slide.number,
+              "slide_title": words(title), "kind": q.kind, "beat": q.before}
     if isinstance(entry, LeftOut):
         return {**common, "left_out": True, "note": words(entry.note)}
 
@@ -539,7 +594,11 @@ def describe(entry: Posed | LeftOut, words: Callable[[str], str] = str,
         low, high = bounds(entry.key)
         found.update(key=entry.key.key, tolerance=plain_decimal(entry.key.tolerance), low=low,
                      high=high, decimals=entry.key.decimals,
-                     significant=entry.key.significant, shown=number(entry.numbers["answer"]))
+                     significant=entry.key.significant, shown=number(entry.numbers["answer"]),
+                     # the key and its range as the sheet writes numbers (an LMS reads the
+                     # plain ones above)
+                     key_shown=number(_decimal(entry.key.key)), low_shown=number(_decimal(low)),
+                     high_shown=number(_decimal(high)))
     found["choices"] = [{"letter": _LETTERS[i], "value": c.value, "text": render(c.text),
                          "correct": c.correct} for i, c in enumerate(entry.choices)]
     found["correct"] = next((c for c in found["choices"] if c["correct"]), None)

@@ -10,14 +10,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from backprop_core.params import DECLARED, depends_on
+from lecture.i18n import N_, catalog_for
 
 __all__ = ["Slide", "SLIDES", "SLIDE_COUNT", "KICKER", "LECTURE_TITLE", "LECTURE_SUBTITLE",
-           "find_slide", "beat_id", "is_beat_name", "declared_beats", "declared_beat_ids",
-           "EVERY_PARAM"]
+           "lecture_title", "find_slide", "beat_id", "is_beat_name", "declared_beats",
+           "declared_beat_ids", "EVERY_PARAM"]
 
-KICKER = "NEURAL NETWORKS / BACKPROPAGATION"
-LECTURE_TITLE = "Backpropagation Demystified"
-LECTURE_SUBTITLE = "How Neural Networks Learn"
+# Catalog entries (lecture/i18n.py): a slide's title and subtitle under `SLUG.title`, ...
+KICKER = N_("NEURAL NETWORKS / BACKPROPAGATION", "chrome")
+LECTURE_TITLE = N_("Backpropagation Demystified", "lecture")
+LECTURE_SUBTITLE = N_("How Neural Networks Learn", "lecture")
+
+
+def lecture_title(language: str | None = None) -> str:
+    """The lecture's title and subtitle, "Title: Subtitle", in `language` (a tag)."""
+    catalog = catalog_for(language)
+    return f"{catalog.text(LECTURE_TITLE)}: {catalog.text(LECTURE_SUBTITLE)}"
+
+
 SCENES_DIR = Path(__file__).resolve().parent.parent / "scenes"
 
 EVERY_PARAM = tuple(DECLARED)
@@ -49,21 +59,29 @@ class Slide:
 
 _DECK = (
     Slide(1, "what-is-backpropagation", "s01_what_is_backpropagation", "WhatIsBackpropagation",
-          "What is Backpropagation?", ""),  # the title card says the subtitle
+          N_("What is Backpropagation?", "what-is-backpropagation.title"),
+          ""),  # the title card says the subtitle
     Slide(2, "forward-propagation", "s02_forward_propagation", "ForwardPropagation",
-          "Forward Propagation", "The Network Makes a Prediction"),
+          N_("Forward Propagation", "forward-propagation.title"),
+          N_("The Network Makes a Prediction", "forward-propagation.subtitle")),
     Slide(3, "loss-function", "s03_loss_function", "LossFunction",
-          "Measuring Mistakes", "The Loss Function"),
+          N_("Measuring Mistakes", "loss-function.title"),
+          N_("The Loss Function", "loss-function.subtitle")),
     Slide(4, "gradient-descent", "s04_gradient_descent", "GradientDescent",
-          "Which Way is Down?", "Gradient Descent"),
+          N_("Which Way is Down?", "gradient-descent.title"),
+          N_("Gradient Descent", "gradient-descent.subtitle")),
     Slide(5, "chain-rule", "s05_chain_rule", "ChainRule",
-          "The Chain Rule", "Connecting the Dots Backward"),
+          N_("The Chain Rule", "chain-rule.title"),
+          N_("Connecting the Dots Backward", "chain-rule.subtitle")),
     Slide(6, "backward-propagation", "s06_backward_propagation", "BackwardPropagation",
-          "Backward Propagation", "Computing the Gradient"),
+          N_("Backward Propagation", "backward-propagation.title"),
+          N_("Computing the Gradient", "backward-propagation.subtitle")),
     Slide(7, "activation-functions", "s07_activation_functions", "ActivationFunctions",
-          "Why We Need More Than a Line", "Activation Functions"),
+          N_("Why We Need More Than a Line", "activation-functions.title"),
+          N_("Activation Functions", "activation-functions.subtitle")),
     Slide(8, "full-picture", "s08_full_picture", "FullPicture",
-          "Why Backpropagation Makes Learning Possible", "The Full Picture"),
+          N_("Why Backpropagation Makes Learning Possible", "full-picture.title"),
+          N_("The Full Picture", "full-picture.subtitle")),
 )
 SLIDES: tuple[Slide, ...] = tuple(
     dataclasses.replace(slide, depends_on=depends_on(slide.number)) for slide in _DECK)

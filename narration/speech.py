@@ -16,6 +16,10 @@ read (the cache's MAC, then its frames against its header): a damaged one is spo
 Leading and trailing silence is trimmed, so a beat's speech starts and ends where its
 audio does (the subtitles follow it).
 
+`espeak-draft` (lecture/voices.py) speaks any language with espeak-ng itself, run as a
+program: a robotic draft voice, keyed and cached as the others, its track brought to the
+same loudness by the pipeline.
+
 The voice `none` speaks nothing: beats last their reading time, as before there
 was a voice. No Manim here; the scene, the pipeline and the tests use it alike.
 """
@@ -37,6 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lecture import contract
+from lecture.language import find_language
 from lecture.user_cache import UserCache
 from lecture.voices import DEFAULT_VOICE, NO_VOICE, VOICES, Voice, voice_names
 
@@ -80,12 +85,21 @@ SYNTHESIS = {"noise_scale": 0.667, "length_scale": 1.0, "noise_w_scale": 0.8}
 NOISE_SEED = 1  # ONNX Runtime's seed for the voice's noise (see _session_options)
 
 
+def espeak_voice(language: str) -> str:
+    """espeak-ng's voice for a language tag (its CLDR locale; English as the US says it)."""
+    locale = find_language(language).locale
+    return "en-us" if locale == "en" else locale
+
+
 @lru_cache(maxsize=None)
-def engine_identity(name: str) -> dict[str, Any]:
+def engine_identity(name: str, language: str = "en") -> dict[str, Any]:
     """Everything besides the text that decides a sentence's audio (and a slide's key)."""
     if name == NO_VOICE:
         return {"voice": NO_VOICE}
     voice = VOICES[name]
+    if voice.draft:
+        return {"voice": name, "schema": SPEECH_SCHEMA, "espeak-ng": _espeak_version(),
+                "espeak_voice": espeak_voice(language)}
     return {"voice": name, "schema": SPEECH_SCHEMA, voice.package: _version(voice.package),
             "pipersynth": _version("pipersynth"), "onnxruntime": _version("onnxruntime"),
             "phonemizer": _espeak_version(), "synthesis": SYNTHESIS,
@@ -184,12 +198,13 @@ class Narrator:
     """Speaks sentences with one voice into a folder, through the user's cache if given."""
 
     def __init__(self, voice: str, cache_dir: Path | None,
-                 cache: UserCache | None = None) -> None:
+                 cache: UserCache | None = None, language: str = "en") -> None:
         if voice != NO_VOICE and voice not in VOICES:
             raise VoiceError(f"unknown voice {voice!r}; the voices are: {', '.join(voice_names())}")
         if voice != NO_VOICE and cache_dir is None:
             raise VoiceError("a voice needs a speech folder")
         self.voice = voice
+        self.language = language  # the tag of the language its sentences are in
         self.cache_dir = cache_dir  # where each sentence spoken is left (path_for)
         self.cache = cache  # the user's cache (lecture/user_cache.py), shared by every render
         self._engine: Any = None
@@ -206,14 +221,15 @@ class Narrator:
         voice = os.environ.get(contract.VOICE) or NO_VOICE
         folder = os.environ.get(contract.SPEECH_CACHE)
         cache = UserCache.from_environment() if voice != NO_VOICE else None
-        return cls(voice, Path(folder) if folder else fallback_dir, cache)
+        return cls(voice, Path(folder) if folder else fallback_dir, cache,
+                   find_language(os.environ.get(contract.LANG)).tag)
 
     @property
     def silent(self) -> bool:
         return self.voice == NO_VOICE
 
     def key(self, spoken: str) -> str:
-        record = {"text": spoken, "engine": engine_identity(self.voice)}
+        record = {"text": spoken, "engine": engine_identity(self.voice, self.language)}
         return hashlib.sha256(json.dumps(record, sort_keys=True).encode("utf-8")).hexdigest()
 
     def path_for(self, key: str) -> Path:
@@ -301,6 +317,8 @@ class Narrator:
     def synthesize(self, spoken: str) -> tuple[np.ndarray, int]:
         import numpy as np
 
+        if VOICES[self.voice].draft:
+            return self._espeak(spoken)
         engine = self._load()
         from pipersynth import SynthesisConfig
 
@@ -308,6 +326,23 @@ class Narrator:
         result = engine.synthesize_text(spoken, language="en-us", config=config)
         return _trimmed(np.asarray(result.audio, dtype=np.float32), result.sample_rate), \
             result.sample_rate
+
+    def _espeak(self, spoken: str) -> tuple[np.ndarray, int]:
+        """The sentence said by espeak-ng, a program of its own (GPL: never linked)."""
+        import numpy as np
+
+        _espeak_version()  # a clear message if it is missing
+        try:
+            done = subprocess.run(["espeak-ng", "-v", espeak_voice(self.language), "--stdout",
+                                   spoken], capture_output=True, check=True, timeout=120)
+        except (OSError, subprocess.SubprocessError) as error:
+            raise VoiceError(f"espeak-ng could not say a sentence ({error})") from None
+        try:
+            frames, rate = _frames(_whole_wav(done.stdout))
+        except DamagedWav as error:
+            raise VoiceError(f"espeak-ng wrote no usable audio ({error})") from None
+        audio = np.frombuffer(frames, dtype="<i2").astype(np.float32) / 32767.0
+        return _trimmed(audio, rate), rate
 
     def _load(self) -> Any:
         if self._engine is None:
@@ -329,6 +364,16 @@ class Narrator:
                                                  g2p_options={"espeak_mode": "cli"},
                                                  session_options=_session_options())
         return self._engine
+
+
+def _whole_wav(data: bytes) -> bytes:
+    """A WAV written to a pipe, its sizes set: espeak-ng cannot seek back to write them."""
+    if data[:4] != b"RIFF" or b"data" not in data[:100]:
+        return data
+    start = data.index(b"data") + 8
+    size = len(data) - start
+    return (data[:4] + (len(data) - 8).to_bytes(4, "little") + data[8:start - 4]
+            + size.to_bytes(4, "little") + data[start:])
 
 
 def _session_options() -> Any:
@@ -377,14 +422,15 @@ def speech_audit(scene: Any) -> list[str]:
     caption and speech), and that number must be on screen by the end of the beat
     (the voice never says a number the viewer cannot see).
     """
-    from backprop_core.spoken import spoken_number, spoken_numbers
+    from backprop_core.spoken import ENGLISH_SPOKEN
 
+    said_as = getattr(scene, "spoken", ENGLISH_SPOKEN)  # the scene's language's spoken forms
     problems = []
     recorded = list(scene.facts.facts)
     for beat in scene.narration:
         name = beat["beat"]
-        expected = [spoken_number(text) for _, text in beat["said"]]
-        for number in spoken_numbers(beat["spoken"]):
+        expected = [said_as.number(text) for _, text in beat["said"]]
+        for number in said_as.numbers_in(beat["spoken"]):
             if number in expected:
                 expected.remove(number)
             else:

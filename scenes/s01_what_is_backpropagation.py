@@ -26,6 +26,7 @@ from manim import (
     VGroup,
 )
 
+from lecture.i18n import N_, fill_words
 from lecture.slides import LECTURE_SUBTITLE, LECTURE_TITLE, SLIDES
 from scenes import wording
 from scenes.drawings.network import fitted_network
@@ -37,9 +38,13 @@ from scenes.kit.slide import SlideScene, beat
 from scenes.kit.typeset import value_tag
 
 # The outline's description of the lecture, as three lines for the title card.
-DESCRIPTION = ("Learn the fundamentals of neural network training:",
-               "forward propagation, loss functions, gradient descent,",
-               "the chain rule, and activation functions like ReLU.")
+DESCRIPTION = (N_("Learn the fundamentals of neural network training:"),
+               N_("forward propagation, loss functions, gradient descent,"),
+               N_("the chain rule, and activation functions like ReLU."))
+# Where a step is covered, after its topic; the numbers are slide numbers, not lesson values.
+ONE_SLIDE = N_("@topic \u00b7 slide @number")
+SLIDE_RANGE = N_("@topic \u00b7 slides @first\u2013@last")
+TWO_SLIDES = N_("@topic \u00b7 slides @first and @last")
 NETWORK_CENTRE = 3.5 * LEFT + 0.2 * DOWN
 STEPS_LEFT, STEPS_TOP = 0.9, 1.55
 
@@ -51,19 +56,23 @@ class RoadStep:
     color: str
     slides: tuple[int, ...]
 
-    def where(self) -> str:
-        numbers = [SLIDES[n - 1].number for n in self.slides]
+    def where(self, tr) -> str:
+        """The topic and the slides that cover it, in the language of `tr` (a translator)."""
+        numbers = [str(SLIDES[n - 1].number) for n in self.slides]
         if len(numbers) == 1:
-            return f"{self.topic} \u00b7 slide {numbers[0]}"
-        joint = "\u2013" if numbers == list(range(numbers[0], numbers[-1] + 1)) else " and "
-        return f"{self.topic} \u00b7 slides {numbers[0]}{joint}{numbers[-1]}"
+            return fill_words(tr(ONE_SLIDE), {"topic": tr(self.topic), "number": numbers[0]})
+        joint = SLIDE_RANGE if numbers == [str(n) for n in range(int(numbers[0]),
+                                                                  int(numbers[-1]) + 1)] \
+            else TWO_SLIDES
+        return fill_words(tr(joint), {"topic": tr(self.topic), "first": numbers[0],
+                                      "last": numbers[-1]})
 
 
 STEPS = (
-    RoadStep("Predict", "forward propagation", theme.PREDICTION, (2,)),
-    RoadStep("Measure the mistake", "the loss function", theme.LOSS, (3,)),
-    RoadStep("Trace it back", "backward propagation", theme.GRADIENT, (5, 6)),
-    RoadStep("Adjust", "gradient descent", theme.LEARNING_RATE, (4, 6)),
+    RoadStep(N_("Predict"), N_("forward propagation"), theme.PREDICTION, (2,)),
+    RoadStep(N_("Measure the mistake"), N_("the loss function"), theme.LOSS, (3,)),
+    RoadStep(N_("Trace it back"), N_("backward propagation"), theme.GRADIENT, (5, 6)),
+    RoadStep(N_("Adjust"), N_("gradient descent"), theme.LEARNING_RATE, (4, 6)),
 )
 
 
@@ -84,13 +93,14 @@ class WhatIsBackpropagation(SlideScene):
 
     @beat
     def title_card(self) -> None:
-        title = Text(LECTURE_TITLE, font=theme.FONT, font_size=56, color=theme.EMPHASIS,
-                     weight="BOLD")
-        subtitle = Text(LECTURE_SUBTITLE, font=theme.FONT, font_size=34, color=theme.PREDICTION)
+        title = Text(self.tr(LECTURE_TITLE), font=theme.FONT, font_size=56,
+                     color=theme.EMPHASIS, weight="BOLD")
+        subtitle = Text(self.tr(LECTURE_SUBTITLE), font=theme.FONT, font_size=34,
+                        color=theme.PREDICTION)
         self.card = VGroup(title, subtitle).arrange(DOWN, buff=0.3)
         # Low enough that the card, and the description that joins it, fill the frame evenly.
         fit_width(self.card, theme.CONTENT_RIGHT - theme.CONTENT_LEFT).move_to(0.15 * DOWN)
-        with self.narrate(f"Welcome to {LECTURE_TITLE}: {LECTURE_SUBTITLE.lower()}."):
+        with self.narrate("Welcome to Backpropagation Demystified: how neural networks learn."):
             self.show_chrome()
             self.play(FadeIn(title, shift=0.3 * UP), run_time=1.2)
             self.play(FadeIn(subtitle, shift=0.2 * UP))
@@ -128,9 +138,9 @@ class WhatIsBackpropagation(SlideScene):
 
     def step_row(self, index: int) -> VGroup:
         step = STEPS[index]
-        name = Text(step.name, font=theme.FONT, font_size=theme.BODY_SIZE, color=theme.EMPHASIS,
-                    weight="BOLD")
-        where = self.label(step.where())
+        name = Text(self.tr(step.name), font=theme.FONT, font_size=theme.BODY_SIZE,
+                    color=theme.EMPHASIS, weight="BOLD")
+        where = self.label(step.where(self.tr))
         where.numerals_ok = "slide reference"
         text = VGroup(name, where).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         dot = Dot(radius=0.11, color=step.color).next_to(name, LEFT, buff=0.25)
@@ -194,16 +204,16 @@ class WhatIsBackpropagation(SlideScene):
         keys = {"n": "network.epochs", "before": "network.initial_loss",
                 "after": "network.final_loss"}
         trend = self.lesson.verdicts.network_trend
-        outcome = wording.ADJUST_OUTCOME[trend]
-        sentence = ("Fourth, adjust: each weight steps against its gradient; after @n rounds the "
-                    f"average loss {outcome}.")
-        with self.narrate(sentence, **keys):
+        rounds = net.epochs
+        with self.narrate(wording.ADJUST[trend], count=rounds, **keys):
             self.rows.append(self.step_row(3))
             # one scale for both sets of weights, so a thicker edge means a larger weight
             largest = max(abs(v) for w in (net.initial, net.trained) for v in (*w.W1, *w.W2))
             loss = self.tex(notation.LOSS, r"\colon", "@before", r"\rightarrow", "@after", **keys)
             loss.color_parts({"@before": theme.LOSS, "@after": theme.TREND_COLORS[trend]})
-            caption = self.label("average over the examples, after @n rounds", n=keys["n"])
+            caption = self.label(N_("average over the examples, after @n round",
+                                    plural="average over the examples, after @n rounds"),
+                                 count=rounds, n=keys["n"])
             readout = VGroup(loss, caption).arrange(DOWN, buff=0.15)
             fit_width(readout, 5.0).next_to(self.net, DOWN, buff=0.35).set_x(self.net.get_x())
             loop = CurvedArrow(self.rows[3][0].get_left() + 0.15 * LEFT,

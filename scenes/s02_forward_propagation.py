@@ -26,6 +26,7 @@ from manim import (
     Write,
 )
 
+from lecture.i18n import N_, fill_words
 from lecture.slides import find_slide
 from scenes import wording
 from scenes.drawings.network import fitted_network
@@ -164,9 +165,13 @@ class ForwardPropagation(SlideScene):
                             .next_to(node, DOWN, 0.18)
                             for name, tex, node in (("x", notation.X, self.net.input),
                                                     ("y_hat", notation.Y_HAT, self.net.output))}
-        captions = VGroup(*(self.label(name).next_to(layer, DOWN, 0).set_y(-2.95)
-                            for name, layer in zip(("input", "hidden layer", "output"),
-                                                   self.net.layers(), strict=True)))
+        layers = self.net.layers()
+        # Each under its layer, never wider than the gap to the next (a longer word shrinks).
+        room = 0.92 * (layers[1].get_x() - layers[0].get_x())
+        captions = VGroup(*(fit_width(self.label(name), room).next_to(layer, DOWN, 0)
+                            .set_y(-2.95)
+                            for name, layer in zip((N_("input"), N_("hidden layer"),
+                                                    N_("output")), layers, strict=True)))
         with self.narrate("A network is many such neurons in layers, "
                           "here @h hidden ones, all doing the same thing.",
                           h="network.hidden"):
@@ -220,7 +225,8 @@ class ForwardPropagation(SlideScene):
             relu = self.tex(r"\mathrm{ReLU}", "(@z)", "=", "@a", **keys)
             relu.part("@a").set_color(theme.ACTIVATION)
             later = find_slide("activation-functions")
-            note = self.label(f"activation function: more on slide {later.number}")
+            note = self.label(fill_words(self.tr(N_("activation function: more on slide @number")),
+                                         {"number": str(later.number)}))
             note.numerals_ok = "slide reference"
             self.column(VGroup(relu, note), top=self.hidden_work[1].get_bottom()[1] - 0.45)
             filled = self.net.copy().fill_hidden(self.lesson.network.trace.a1)

@@ -8,6 +8,8 @@ lines, moving y_hat and the loss by (about) what the two factors predict.
 
 from __future__ import annotations
 
+import re
+
 from manim import (
     BOLD,
     DOWN,
@@ -30,13 +32,14 @@ from manim import (
     squish_rate_func,
 )
 
+from lecture.i18n import N_
 from scenes import wording
 from scenes.drawings.graph import ComputationalGraphDiagram
 from scenes.drawings.number_lines import LinkedNumberLines, Row
 from scenes.kit import notation, theme
 from scenes.kit.formula import Fly, Part, hide, operand, reveal
 from scenes.kit.placement import fit_width
-from scenes.kit.slide import SlideScene, beat
+from scenes.kit.slide import SlideScene, beat, styled_text
 
 WIDTH = theme.CONTENT_RIGHT - theme.CONTENT_LEFT
 HEADLINE_TOP = theme.CONTENT_TOP - 0.05
@@ -62,20 +65,20 @@ class ChainRule(SlideScene):
         self.nudge_w()
         self.predict_loss()
 
-    def headline(self, sentence: str, bold: tuple[str, ...] = (),
-                 param: tuple[str, ...] = ()) -> VGroup:
-        """The beat's key sentence under the header, styled as the outline (bold white labels,
-        parameters in blue monospace); split into two centred lines when one is too wide."""
+    def headline(self, sentence: str) -> VGroup:
+        """The beat's key sentence under the header, styled as the outline (**bold** white
+        labels, `parameters` in blue monospace); split into two centred lines when one is
+        too wide, never inside a styled span."""
+        sentence = self.tr(sentence)
+
         def build(text: str) -> Text:
-            return Text(text, font=theme.FONT, font_size=24, color=theme.TEXT,
-                        t2c={**{b: theme.EMPHASIS for b in bold if b in text},
-                             **{p: theme.PARAM for p in param if p in text}},
-                        t2w={b: BOLD for b in bold if b in text},
-                        t2f={p: theme.MONO for p in param if p in text})
+            return styled_text(text, 24, theme.TEXT, theme.EMPHASIS, theme.PARAM)
         lines = VGroup(build(sentence))
         if lines.width > WIDTH:
             middle = len(sentence) // 2
-            cut = min((i for i, c in enumerate(sentence) if c == " "),
+            spans = [m.span() for m in re.finditer(r"\*\*[^*]+\*\*|`[^`]+`", sentence)]
+            cut = min((i for i, c in enumerate(sentence) if c == " "
+                       and not any(a < i < b for a, b in spans)),
                       key=lambda i: abs(i - middle))
             lines = VGroup(build(sentence[:cut]), build(sentence[cut + 1:]))
             lines.arrange(DOWN, buff=0.12)
@@ -95,9 +98,8 @@ class ChainRule(SlideScene):
                           "output, which depends on the weights."):
             self.show_chrome()
             self.title_line = self.headline(
-                "The network is a nested function: loss depends on neuron output, "
-                "which depends on weights.",
-                bold=("nested function",), param=("weights",))
+                "The network is a **nested function**: loss depends on neuron output, "
+                "which depends on `weights`.")
             nested = self.tex(notation.LOSS, r"\Big(", notation.Y_HAT, r"\big(", notation.W,
                               r"\big)",
                               r"\Big)", font_size=60)
@@ -133,8 +135,8 @@ class ChainRule(SlideScene):
         with self.narrate("Chain rule: to find dloss/dw, multiply the upstream gradient "
                           "by the local one."):
             self.swap_headline(self.headline(
-                "Chain rule: to find \u2202loss/\u2202w, multiply upstream \u00d7 local gradient.",
-                bold=("upstream \u00d7 local",), param=("\u2202loss/\u2202w",)))
+                "Chain rule: to find `\u2202loss/\u2202w`, multiply **upstream \u00d7 local** "
+                "gradient."))
             rows = []
             for dp, local, expr, key in ((notation.DLOSS_DW, notation.DYHAT_DW, notation.X,
                                           f"{STEP}.x"),
@@ -164,7 +166,8 @@ class ChainRule(SlideScene):
         """A brace under a factor with `word = value`, hanging off to one `side` (the factors
         sit close)."""
         brace = Brace(part, DOWN, buff=0.08, color=theme.GRADIENT)
-        tag = VGroup(Text(word, font=theme.FONT, font_size=24, color=theme.EMPHASIS, weight=BOLD),
+        tag = VGroup(Text(self.tr(word), font=theme.FONT, font_size=24, color=theme.EMPHASIS,
+                          weight=BOLD),
                      self.tex("=", "@v", v=key, font_size=30, color=theme.GRADIENT))
         tag.arrange(RIGHT, buff=0.15)
         tag.next_to(brace, DOWN, buff=0.08)
@@ -177,9 +180,8 @@ class ChainRule(SlideScene):
         with self.narrate("Upstream: how the loss reacts to the layer's output, here @up.",
                           up=key):
             self.swap_headline(self.headline(
-                "Upstream gradient: how loss reacts to the layer's output.",
-                bold=("Upstream gradient:",)))
-            self.upstream = self.brace_tag(self.rows[1][0].part("up"), "upstream", key, LEFT)
+                "**Upstream gradient:** how loss reacts to the layer's output."))
+            self.upstream = self.brace_tag(self.rows[1][0].part("up"), N_("upstream"), key, LEFT)
             g = self.graph
             self.play(*(g.arrows[e].animate.set_color(theme.GRADIENT).set_stroke(width=5)
                         for e in UPSTREAM_EDGES),
@@ -191,9 +193,9 @@ class ChainRule(SlideScene):
         with self.narrate("Local: how the output reacts to its own parameter, "
                           "@x for w and @one for b.", **keys):
             self.swap_headline(self.headline(
-                "Local gradient: how the layer's output reacts to its own parameter.",
-                bold=("Local gradient:",)))
-            self.local = self.brace_tag(self.rows[1][0].part("loc"), "local", keys["one"], RIGHT)
+                "**Local gradient:** how the layer's output reacts to its own parameter."))
+            self.local = self.brace_tag(self.rows[1][0].part("loc"), N_("local"), keys["one"],
+                                        RIGHT)
             g = self.graph
             self.play(*(g.arrows[e].animate.set_color(theme.PARAM).set_stroke(width=5)
                         for e in LOCAL_EDGES),
@@ -210,9 +212,8 @@ class ChainRule(SlideScene):
         with self.narrate("Key benefit: both factors reuse values the forward pass "
                           "already computed; nothing is computed twice."):
             self.swap_headline(self.headline(
-                "Key benefit: intermediate values from the forward pass get reused \u2014 "
-                "no redundant computation.",
-                bold=("Key benefit:",)))
+                "**Key benefit:** intermediate values from the forward pass get reused \u2014 "
+                "no redundant computation."))
             g, a = self.graph, self.rows[0][0]
             pairs = [(g.value_label("x"), a.part("locexpr")),
                      (g.value_label("y_hat"), a.part(notation.Y_HAT)),
@@ -235,8 +236,8 @@ class ChainRule(SlideScene):
         keys = {"dw": "nudge.dw", "x": f"{STEP}.x", "dyh": "nudge.dy_hat_predicted"}
         with self.narrate(wording.NUDGE_MOVE[self.lesson.verdicts.nudge], **keys):
             self.swap_headline(self.headline(
-                "Nudge w a little: y\u0302 and the loss move by the amounts the factors predict.",
-                param=("w",)))
+                "Nudge `w` a little: y\u0302 and the loss move by the amounts the factors "
+                "predict."))
             self.lines = lines = LinkedNumberLines(
                 [Row(notation.W, theme.PARAM, n.dw),
                  Row(notation.Y_HAT, theme.PREDICTION, n.dy_hat_actual),
@@ -280,7 +281,7 @@ class ChainRule(SlideScene):
             predicted.move_to([0, y + 0.2, 0]).set_x(NOTES_LEFT, LEFT)
             actual.next_to(predicted, DOWN, buff=0.12, aligned_edge=LEFT)
             tick = self.lines.predicted_ticks[2]
-            tag = Text("predicted", font=theme.FONT, font_size=20,
+            tag = Text(self.tr(N_("predicted")), font=theme.FONT, font_size=20,
                        color=theme.GRADIENT).next_to(tick, DOWN, buff=0.06)
             self.play(FadeIn(predicted, shift=0.1 * LEFT), Create(tick), FadeIn(tag), run_time=1.0)
             self.play(FadeIn(actual, shift=0.1 * LEFT),

@@ -23,6 +23,7 @@ from manim import (
     Write,
 )
 
+from lecture.i18n import N_
 from scenes import wording
 from scenes.drawings.graph import ComputationalGraphDiagram
 from scenes.kit import notation, theme
@@ -79,7 +80,8 @@ class BackwardPropagation(SlideScene):
                                 WIDTH)).move_to(LEDGER_Y * UP)
         tags = VGroup(*(self.label(word, font_size=theme.TINY_SIZE).move_to(ledger.part(name))
                         .set_y(ledger.get_bottom()[1] - 0.2)
-                        for word, name in (("upstream", "@u"), ("local", "@l"), ("product", "@p"))))
+                        for word, name in ((N_("upstream"), "@u"), (N_("local"), "@l"),
+                                           (N_("product"), "@p"))))
         arrow, local = g.backward_arrow(source, target), g.local_label(source, target)
         grad = g.grad_label(source)
         old = [m for m in (getattr(self, "ledger", None), getattr(self, "tags", None)) if m]
@@ -122,7 +124,8 @@ class BackwardPropagation(SlideScene):
         grads = {"w": f"{STEP}.dloss_dw", "b": f"{STEP}.dloss_db"}
         rules = [(t, {"g": grads[p]} if p else {})
                  for t, p in wording.parameter_rules(v.w_direction, v.b_direction)]
-        with self.narrate(" ".join(self.say(t, **k) for t, k in rules)):
+        # Each rule in the slide's language, its gradient filled; the beat says them together.
+        with self.narrate(" ".join(self.say(self.tr(t), **k) for t, k in rules)):
             self.results = VGroup(*(
                 hide(fit_width(self.tex(NAMES[p], "=", "@g", g=grads[p], font_size=36),
                                WIDTH / 2 - 0.4)).move_to([x, RESULT_Y, 0])

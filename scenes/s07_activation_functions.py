@@ -24,6 +24,7 @@ from manim import (
     Write,
 )
 
+from lecture.i18n import N_
 from scenes.drawings.network import fitted_network
 from scenes.drawings.plot import Plot, padded, unit_glyphs
 from scenes.drawings.unit_table import unit_table
@@ -32,7 +33,7 @@ from scenes.kit.placement import fit_width, shift_to_x
 from scenes.kit.slide import SlideScene, beat
 from scenes.wording import fit_caption, fit_sentence
 
-CURVES = (("relu", "ReLU"), ("sigmoid", "sigmoid"), ("tanh", "tanh"))
+CURVES = (("relu", N_("ReLU")), ("sigmoid", N_("sigmoid")), ("tanh", N_("tanh")))
 P = {r"W_1": theme.PARAM, r"W_2": theme.PARAM, r"b_1": theme.PARAM, r"b_2": theme.PARAM}
 
 
@@ -58,7 +59,10 @@ class ActivationFunctions(SlideScene):
         self.net.move_to([-4.75, -0.55, 0])
         zs = self.lesson.activations.relu.zs
         self.net.add(unit_glyphs(self.net, zs, zs))  # identity: each unit passes z on unchanged
-        note = self.label("no activation in between").next_to(self.net, DOWN, buff=0.3)
+        note = self.label("no activation in between")
+        # centred under the network, as wide as the room left of its centre allows twice
+        fit_width(note, 2 * (self.net.get_x() - theme.CONTENT_LEFT)).next_to(self.net, DOWN,
+                                                                             buff=0.3)
         rows = [h.get_y() for h in self.net.hidden]
         table = unit_table(self.typeset, rows, [
             (self.tex(name, color=theme.PARAM, font_size=34),
@@ -82,11 +86,11 @@ class ActivationFunctions(SlideScene):
         nested = self.tex(r"\hat{y}", "=", r"W_2", r"\cdot", "(", r"W_1", "x", "+", r"b_1", ")",
                           "+",
                           r"b_2", colors=P, font_size=34)
-        slope = self.tex(r"\text{slope}", "=", r"W_2", r"\cdot", r"W_1", "=", "@s", colors=P,
-                         font_size=32, s="activations.collapse.slope")
-        intercept = self.tex(r"\text{intercept}", "=", r"W_2", r"\cdot", r"b_1", "+", r"b_2", "=",
-                             "@c",
-                             colors=P, font_size=32, c="activations.collapse.intercept")
+        slope = self.tex(self.words(N_("slope")), "=", r"W_2", r"\cdot", r"W_1", "=", "@s",
+                         colors=P, font_size=32, s="activations.collapse.slope")
+        intercept = self.tex(self.words(N_("intercept")), "=", r"W_2", r"\cdot", r"b_1", "+",
+                             r"b_2", "=", "@c", colors=P, font_size=32,
+                             c="activations.collapse.intercept")
         slope.part("@s").set_color(theme.PARAM)
         intercept.part("@c").set_color(theme.PARAM)
         self.algebra = VGroup(nested, slope, intercept).arrange(DOWN, aligned_edge=LEFT, buff=0.22)
@@ -211,7 +215,7 @@ class ActivationFunctions(SlideScene):
         trained.add(unit_glyphs(trained, net_relu.zs, net_relu.values))
         side = VGroup(trained, caption).arrange(DOWN, buff=0.45)
         fit_width(side, 5.0).next_to(self.plot, RIGHT, buff=0.5)
-        with self.narrate(fit_sentence(verdict, self.lesson.params.epochs), **keys):
+        with self.narrate(fit_sentence(verdict), count=self.lesson.params.epochs, **keys):
             self.play(FadeOut(VGroup(self.panels, self.legend, self.notes, self.marks)),
                       run_time=0.6)
             ghost = DashedVMobject(self.line.copy().set_stroke(theme.MUTED, width=3), num_dashes=40)

@@ -22,6 +22,7 @@ from manim import (
     VGroup,
 )
 
+from lecture.i18n import N_
 from scenes.checks.paused_frames import cross_fade
 from scenes.drawings.network import fitted_network
 from scenes.drawings.plot import Plot, padded
@@ -30,13 +31,7 @@ from scenes.drawings.unit_table import unit_table
 from scenes.kit import notation, theme
 from scenes.kit.placement import align_optically, fit_width, shift_to_x
 from scenes.kit.slide import SlideScene, beat
-from scenes.wording import (
-    DEAD_UNITS,
-    TRAINING,
-    closing_sentence,
-    epochs_word,
-    training_fit_sentence,
-)
+from scenes.wording import DEAD_UNITS, TRAINING, closing_sentence, training_fit_sentence
 
 LINE_WIDTH = theme.CONTENT_RIGHT - theme.CONTENT_LEFT - 0.2  # a full-width line, with air
 ROWS_TOP = 1.0  # the highest the first hidden unit's row may sit in the single pass
@@ -45,11 +40,14 @@ LINE_Y = -1.8  # height of the forward pass's result line
 COLORS = {"W_2": theme.PARAM, "b_2": theme.PARAM, "a_1": theme.ACTIVATION}
 GRAD = r"\frac{\partial \mathrm{loss}}{\partial %s}"
 TAKEAWAYS = (
-    ("Forward pass:", "weights turn an input into a prediction", theme.PREDICTION),
-    ("Loss:", "one number for how wrong the prediction is", theme.LOSS),
-    ("Backpropagation:", "the chain rule, upstream × local, layer by layer", theme.GRADIENT),
-    ("Gradient descent:", "step every weight against its gradient", theme.LEARNING_RATE),
-    ("Activations:", "let the network bend; their slopes carry the gradient", theme.ACTIVATION),
+    (N_("Forward pass:"), N_("weights turn an input into a prediction"), theme.PREDICTION),
+    (N_("Loss:"), N_("one number for how wrong the prediction is"), theme.LOSS),
+    (N_("Backpropagation:"), N_("the chain rule, upstream × local, layer by layer"),
+     theme.GRADIENT),
+    (N_("Gradient descent:"), N_("step every weight against its gradient"),
+     theme.LEARNING_RATE),
+    (N_("Activations:"), N_("let the network bend; their slopes carry the gradient"),
+     theme.ACTIVATION),
 )
 
 
@@ -70,11 +68,15 @@ class FullPicture(SlideScene):
     def the_loop(self) -> None:
         n = self.lesson.params.epochs
         centre = VGroup(self.label("repeat", font_size=theme.BODY_SIZE),
-                        self.text(f"× @n {epochs_word(n)}", n="params.epochs", color=theme.MUTED,
+                        self.text(N_("× @n epoch", plural="× @n epochs"), count=n,
+                                  n="params.epochs", color=theme.MUTED,
                                   font_size=theme.SMALL_SIZE)).arrange(DOWN, buff=0.12)
         self.loop = TrainingLoop(radius_x=3.7, radius_y=1.75, centre=centre).move_to([0, -0.72, 0])
-        with self.narrate("Training is one loop: forward pass, loss, backward pass, update, "
-                          f"and repeat, here for @n {epochs_word(n)}.", n="params.epochs"):
+        with self.narrate(N_("Training is one loop: forward pass, loss, backward pass, update, "
+                             "and repeat, here for @n epoch.",
+                             plural="Training is one loop: forward pass, loss, backward pass, "
+                                    "update, and repeat, here for @n epochs."),
+                          count=n, n="params.epochs"):
             self.show_chrome()
             self.play(FadeIn(self.loop.cards, lag_ratio=0.2), Create(self.loop.arrows),
                       run_time=1.5)
@@ -160,8 +162,8 @@ class FullPicture(SlideScene):
         snaps = net.snapshots
         history = net.history
         self.loss_plot = Plot((0, len(history) - 1), (0, max(history) * 1.1), width=3.6,
-                              height=2.8, x_label=r"\text{epoch}",
-                              y_label=r"\text{mean }" + notation.LOSS, x_color=theme.MUTED,
+                              height=2.8, x_label=self.words(N_("epoch")),
+                              y_label=self.words(N_("mean loss")), x_color=theme.MUTED,
                               y_color=theme.LOSS, label_size=26, y_label_above=True)
         self.fit_plot = Plot((net.fit_xs[0], net.fit_xs[-1]), padded(net.data_y, 0.2),
                              width=3.3, height=2.8, x_label="x", y_label="y", label_size=26)
@@ -216,7 +218,7 @@ class FullPicture(SlideScene):
         note = self.text("dashed: best straight line, mean loss @m", m="activations.line_fit.mse",
                          color=theme.MUTED, font_size=theme.SMALL_SIZE)
         note.next_to(self.status_line, DOWN, buff=0.2)
-        with self.narrate(training_fit_sentence(verdict, self.lesson.params.epochs),
+        with self.narrate(training_fit_sentence(verdict), count=self.lesson.params.epochs,
                           n="params.epochs",
                           net="network.final_loss", line="activations.line_fit.mse"):
             self.play(Create(line), FadeIn(note), run_time=1.2)
@@ -225,14 +227,15 @@ class FullPicture(SlideScene):
     def takeaways(self) -> None:
         rows = VGroup()
         for head, rest, color in TAKEAWAYS:
-            row = self.text(f"{head} {rest}")
+            head = self.tr(head)
+            row = self.text(" ".join((head, self.tr(rest))))  # both in the slide's language
             row[:len(head.replace(" ", ""))].set_color(color)  # a Text's glyphs skip the spaces
             rows.add(row)
         align_optically(rows.arrange(DOWN, aligned_edge=LEFT, buff=0.38))
         fit_width(rows, LINE_WIDTH).move_to([0, -0.72, 0])
         v = self.lesson.verdicts
-        closing = closing_sentence(v.network_trend, v.fit, self.lesson.params.epochs)
-        with self.narrate(closing, n="params.epochs",
+        closing = closing_sentence(v.network_trend, v.fit)
+        with self.narrate(closing, count=self.lesson.params.epochs, n="params.epochs",
                           a="network.initial_loss", b="network.final_loss"):
             self.play(*(FadeOut(m) for m in self.mobjects if m is not self.chrome), run_time=0.8)
             self.play(LaggedStart(*(FadeIn(r, shift=0.15 * RIGHT) for r in rows), lag_ratio=0.35),

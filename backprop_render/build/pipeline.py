@@ -49,8 +49,9 @@ from backprop_render.present import script
 from backprop_render.progress import Progress
 from backprop_render.quality import Quality
 from lecture import contract
-from lecture.language import LECTURE_LANGUAGE
-from lecture.slides import LECTURE_SUBTITLE, LECTURE_TITLE, SLIDES, Slide, declared_beat_ids
+from lecture.i18n import catalog_for
+from lecture.language import Language, find_language
+from lecture.slides import LECTURE_TITLE, SLIDES, Slide, declared_beat_ids, lecture_title
 from lecture.user_cache import CacheError
 from narration.speech import NO_VOICE
 
@@ -63,9 +64,9 @@ if TYPE_CHECKING:
 __all__ = ["RenderRequest", "RenderSummary", "CacheReport", "Renderer", "run", "CACHE_DIR",
            "DiskFull", "keep_log"]
 
-# (slide, params_file, quality, workdir, gif_width, cache_dir, theme, voice, checkpoints)
-# -> finished files in workdir
-Renderer = Callable[[Slide, Path, Quality, Path, "int | None", "Path | None", str, str, str],
+# (slide, params_file, quality, workdir, gif_width, cache_dir, theme, voice, language,
+#  checkpoints) -> finished files in workdir
+Renderer = Callable[[Slide, Path, Quality, Path, "int | None", "Path | None", str, str, str, str],
                     "SlideResult"]
 CACHE_DIR = ".render-cache"  # in the output folder: one Manim media folder per slide, kept
 IMPORTS_FILE = f"{CACHE_DIR}/imports.json"  # reuse.py's table of what each source file imports
@@ -94,6 +95,7 @@ class RenderRequest:
     present: bool = False
     theme: str = "dark"  # the palette, a name in scenes/kit/theme.py's THEMES
     voice: str = NO_VOICE  # the narrator, a name in narration/speech.py's voices
+    language: str = "en"  # what the slides say and show, a tag of lecture/language.py
     checkpoints: str = contract.DEFAULT_CHECKPOINTS  # whether slides stop on the bank's questions
     # The lecturer's takes folder: each beat whose take fits its sentence is spoken with it,
     # the others by `voice` (narration/narrator.py). None: `voice` speaks every beat.
@@ -227,7 +229,7 @@ class _Jobs:
             shutil.rmtree(cache_dir, ignore_errors=True)
         return (slide, self.params_file, self.request.quality, self.workdir(slide),
                 self.request.gif_width, cache_dir, self.request.theme, self.request.voice,
-                self.request.checkpoints)
+                self.request.language, self.request.checkpoints)
 
     def report(self, slide: Slide, since: float) -> None:
         """How far the slide's job is: animations drawn since `since`, and its phase."""
@@ -369,8 +371,10 @@ class _DeckRender:
         self.takes = _takes_folder(request.takes)
         self.keys = reuse.keys_for(request.slides, request.quality, request.gif_width,
                                    theme=request.theme, voice=request.voice,
+                                   language=request.language,
                                    checkpoints=request.checkpoints,
                                    takes=self.takes is not None)
+        self.language = find_language(request.language)
         self.preparer: Any = None  # present.Preparer: beats cut as each slide is published
         self.cache: Any = None  # the user cache (UserCache), opened when a slide renders
         # lecture.mp4 joined as the slides come (lecture_join.py), once a core is spare.
@@ -408,7 +412,7 @@ class _DeckRender:
     def facts(self) -> dict[str, Any]:
         return records.facts_document(self.request.params, self.lesson_values(),
                                       self.request.quality, self.entries.values(), self.lecture,
-                                      self.request.theme)
+                                      self.request.theme, self.request.language)
 
     def save_facts(self) -> None:
         facts = self.facts()
@@ -515,8 +519,9 @@ class _DeckRender:
         if self.joining is None:
             from backprop_render.media.lecture_join import LectureJoin
 
-            self.joining = LectureJoin(_staged_lecture(self.folder), _LECTURE_METADATA,
-                                       LECTURE_LANGUAGE.iso639_2)
+            self.joining = LectureJoin(_staged_lecture(self.folder),
+                                       _lecture_metadata(self.language),
+                                       self.language.iso639_2)
             self.feed_join()
 
     def feed_join(self) -> None:
@@ -560,7 +565,7 @@ class _DeckRender:
                 self.folder.remove(f"{stem}.{kind}")
         names = {kind: f"{stem}.{kind}" for kind in result.files}
         entry = records.SlideEntry.from_result(result, self.request.params, names,
-                                               self.request.theme)
+                                               self.request.theme, self.request.language)
         self.entries[stem] = entry
         self.save_slide_facts(entry)  # 3
         self.save_facts()  # 4
@@ -615,9 +620,9 @@ class _DeckRender:
                 chapters = self._joined(joining.result)
                 joining = None
             else:
-                chapters = self._joined(functools.partial(_concat_lecture, parts,
+                chapters = self._joined(functools.partial(_concat_lecture, self.language, parts,
                                                           _staged_lecture(self.folder)))
-            self.lecture = _publish_lecture(self.folder, entries, chapters)  # 2
+            self.lecture = _publish_lecture(self.folder, entries, chapters, self.language)  # 2
             self.state.lecture = records.LectureRecord.new(ids, self.folder.path)  # 3
             self.save_state()
             self.summary.lecture_rebuilt = True
@@ -639,8 +644,9 @@ class _DeckRender:
 
     def write_script(self, entries: list[records.SlideEntry]) -> None:
         assert self.lecture is not None
-        text = script.lecture_script(f"{LECTURE_TITLE}: {LECTURE_SUBTITLE}",
-                                     [e.to_json() for e in entries], self.lecture.to_json())
+        text = script.lecture_script(lecture_title(self.request.language),
+                                     [e.to_json() for e in entries], self.lecture.to_json(),
+                                     catalog_for(self.request.language))
         if self.folder.read_text(script.SCRIPT_FILE) != text:
             self.folder.write_text(script.SCRIPT_FILE, text)
 
@@ -731,7 +737,7 @@ class _DeckRender:
             self.summary.warnings.append(f"the sentences of the takes made elsewhere could not "
                                          f"be recorded in {report.folder} ({error}): they "
                                          "will not be found stale when their sentence changes")
-        todo = takes_todo(report, self.request.voice)
+        todo = takes_todo(report, self.request.voice, catalog_for(self.request.language))
         if self.folder.read_text(TODO_FILE) != todo:  # an unchanged render writes nothing
             self.folder.write_text(TODO_FILE, todo)
 
@@ -816,7 +822,8 @@ def _caught(step: Callable[[], None] | None) -> RenderError | None:
     return None
 
 
-_LECTURE_METADATA = {"title": LECTURE_TITLE}
+def _lecture_metadata(language: Language) -> dict[str, str]:
+    return {"title": catalog_for(language.tag).text(LECTURE_TITLE)}
 
 
 def _staged_lecture(folder: OutputFolder) -> Path:
@@ -828,7 +835,8 @@ def _lecture_parts(folder: OutputFolder,
     return [(folder.path / e.files["mp4"], f"{e.number}. {e.title}") for e in entries]
 
 
-def _concat_lecture(parts: list[tuple[Path, str]], staged: Path) -> list[Any]:
+def _concat_lecture(language: Language, parts: list[tuple[Path, str]],
+                    staged: Path) -> list[Any]:
     """lecture.mp4 into the staging folder; its chapters. PyAV's errors become plain
     ValueErrors, as the joining process reports its own (lecture_join.py): the deck's
     message needs only their text."""
@@ -837,14 +845,14 @@ def _concat_lecture(parts: list[tuple[Path, str]], staged: Path) -> list[Any]:
     from backprop_render.media import video as media
 
     try:
-        return media.concat_videos(parts, staged, _LECTURE_METADATA,
-                                   language=LECTURE_LANGUAGE.iso639_2)
+        return media.concat_videos(parts, staged, _lecture_metadata(language),
+                                   language=language.iso639_2)
     except av.error.FFmpegError as error:
         raise ValueError(str(error)) from None
 
 
 def _publish_lecture(folder: OutputFolder, entries: list[records.SlideEntry],
-                     chapters: list[Any]) -> records.LectureEntry:
+                     chapters: list[Any], language: Language) -> records.LectureEntry:
     from backprop_render.media.subtitles import compose_srt, compose_vtt, join_srt, read_srt
 
     cues = join_srt([(read_srt(folder.path / e.files["srt"]), c.start, c.end - c.start)
@@ -852,7 +860,7 @@ def _publish_lecture(folder: OutputFolder, entries: list[records.SlideEntry],
     names = records.LECTURE_FILES
     staged = {names["mp4"]: _staged_lecture(folder)}
     for kind, text in (("srt", compose_srt(cues)),
-                       ("vtt", compose_vtt(cues, LECTURE_LANGUAGE.tag))):
+                       ("vtt", compose_vtt(cues, language.tag))):
         staged[names[kind]] = folder.staging / names[kind]
         staged[names[kind]].write_text(text, encoding="utf-8")
     folder.commit(staged)

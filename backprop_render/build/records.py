@@ -32,7 +32,8 @@ import msgspec
 
 from backprop_core.params import Params
 from backprop_render.quality import Quality
-from lecture.slides import LECTURE_SUBTITLE, LECTURE_TITLE, SLIDES, Slide
+from lecture.i18n import catalog_for
+from lecture.slides import SLIDES, Slide, lecture_title
 
 if TYPE_CHECKING:  # PyAV and numpy only where media is made, not to read a record
     from backprop_render.build.slide_render import SlideResult
@@ -102,20 +103,22 @@ class SlideEntry(_Record):
     subtitles: int
     manifest: Json  # what the scene reported: facts, reads, narration, layout problems
     theme: str = "dark"  # the palette it was drawn in (scenes/kit/theme.py's THEMES)
+    language: str = "en"  # the language it speaks and shows (lecture/language.py); its title's
 
     @classmethod
     def from_result(cls, result: SlideResult, params: Params, files: dict[str, str],
-                    theme: str = "dark") -> SlideEntry:
+                    theme: str = "dark", language: str = "en") -> SlideEntry:
         slide, video, gif = result.slide, result.video, result.gif
         return cls(
-            number=slide.number, slug=slide.slug, stem=slide.stem, title=slide.title,
+            number=slide.number, slug=slide.slug, stem=slide.stem,
+            title=catalog_for(language).text(slide.title),
             scene=slide.scene, quality=result.quality.name, params=dataclasses.asdict(params),
             manim_version=manim_version(), files=files,
             video={"width": video.width, "height": video.height, "fps": float(video.fps),
                    "frames": video.frames, "duration": float(video.duration)},
             gif=None if gif is None else {"width": gif.width, "height": gif.height,
                                           "frames": gif.frames, "duration": gif.duration_ms / 1000},
-            subtitles=result.cues, manifest=result.manifest, theme=theme)
+            subtitles=result.cues, manifest=result.manifest, theme=theme, language=language)
 
     def with_params(self, params: Params) -> SlideEntry:
         """The entry for the same files, true for `params` too (it read nothing that changed)."""
@@ -123,7 +126,7 @@ class SlideEntry(_Record):
 
     def settings(self) -> tuple:
         """What slides joined into one lecture must share."""
-        return self.quality, self.theme, self.params, self.manim_version
+        return self.quality, self.theme, self.language, self.params, self.manim_version
 
 
 @dataclass(frozen=True)
@@ -138,11 +141,13 @@ class LectureEntry(_Record):
     subtitles: int
     chapters: list[Json]
     theme: str = "dark"
+    language: str = "en"
 
     @classmethod
     def joined(cls, entries: list[SlideEntry], chapters: list[Chapter], cues: int) -> LectureEntry:
         return cls(files=dict(LECTURE_FILES),
-                   quality=entries[0].quality, theme=entries[0].theme, params=entries[0].params,
+                   quality=entries[0].quality, theme=entries[0].theme,
+                   language=entries[0].language, params=entries[0].params,
                    duration=float(chapters[-1].end), subtitles=cues,
                    chapters=[{"slide": e.stem, "title": c.title, "start": float(c.start),
                               "end": float(c.end)}
@@ -154,7 +159,7 @@ def slide_facts_file(stem: str) -> str:
 
 
 def slide_facts_document(entry: SlideEntry) -> Json:
-    return {"lecture": f"{LECTURE_TITLE}: {LECTURE_SUBTITLE}",
+    return {"lecture": lecture_title(entry.language),
             "about": "The numbers behind this slide's files: the quality and parameters they "
                      "were rendered with, and every number the scene showed and read. The same "
                      "as this slide's entry in facts.json.",
@@ -170,16 +175,16 @@ def lecture_problem(entries: list[SlideEntry]) -> str | None:
     if odd:
         names = ", ".join(str(e.number) for e in odd)
         return (f"slides {names} were rendered with other settings than slide {first.number} "
-                "(quality, theme, parameters or Manim version)")
+                "(quality, theme, language, parameters or Manim version)")
     return None
 
 
 def facts_document(params: Params, lesson: Json, quality: Quality,
                    entries: Iterable[SlideEntry], lecture: LectureEntry | None,
-                   theme: str = "dark") -> Json:
+                   theme: str = "dark", language: str = "en") -> Json:
     order = {s.stem: s.number for s in SLIDES}
     return {
-        "title": f"{LECTURE_TITLE}: {LECTURE_SUBTITLE}",
+        "title": lecture_title(language),
         "about": "The numbers behind every file in this folder. 'params' and 'lesson' are "
                  "those of the latest render; each slide records its own quality, the "
                  "parameters its files are true for, and the facts its scene showed and "
@@ -188,6 +193,7 @@ def facts_document(params: Params, lesson: Json, quality: Quality,
         "manim_version": manim_version(),
         "quality": quality_record(quality),
         "theme": theme,
+        "language": language,
         "params": dataclasses.asdict(params),
         "lesson": lesson,
         "slides": [e.to_json() for e in sorted(entries, key=lambda e: order.get(e.stem, 99))],

@@ -6,9 +6,10 @@ A slide's frames are a deterministic function of two things:
   and `backprop_core/` it imports (found by reading the import statements, so the
   set cannot drift from the code), the assets under `assets/`, the pipeline code
   that turns Manim's output into files, the quality (size, frame rate, encoder
-  options), the GIF width, the theme, the checkpoints the slide stops on (its questions
-  in the bank and their words, under `--checkpoints`: a slide without one has the same
-  key either way), `manim.cfg`, the versions of Manim and the media
+  options), the GIF width, the theme, the language and its catalogs (lecture/locale/), the
+  checkpoints the slide stops on (its questions in the bank and their words, under
+  `--checkpoints`: a slide without one has the same key either way), `manim.cfg`, the
+  versions of Manim and the media
   libraries, and the narrator (the voice and its engine: package versions,
   espeak-ng's version, the synthesis settings; the spoken words are lesson values
   and text in the scene's code, both covered already), and whether it speaks the
@@ -49,6 +50,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 from backprop_render import REPO
 from backprop_render.quality import Quality
 from lecture.contract import DEFAULT_CHECKPOINTS
+from lecture.i18n import catalog_sources
 from lecture.questions import BANK_FILE, checkpoint_record
 from lecture.slides import Slide
 from narration.speech import NO_VOICE, engine_identity
@@ -199,8 +201,8 @@ def _relative(path: Path, root: Path) -> str:
 
 def slide_key(slide: Slide, quality: Quality, gif_width: int | None, root: Path = REPO,
               _digests: dict[Path, str] | None = None, theme: str = "dark",
-              voice: str = NO_VOICE, checkpoints: str = DEFAULT_CHECKPOINTS,
-              takes: bool = False) -> str:
+              voice: str = NO_VOICE, language: str = "en",
+              checkpoints: str = DEFAULT_CHECKPOINTS, takes: bool = False) -> str:
     """The hash of everything but lesson values that decides the slide's files."""
     digests = {} if _digests is None else _digests
 
@@ -224,8 +226,13 @@ def slide_key(slide: Slide, quality: Quality, gif_width: int | None, root: Path 
         "quality": dataclasses.asdict(quality),
         "gif_width": gif_width,
         "theme": theme,  # the palette: every colour of every frame
+        # the language: every word, and how each number is written; its catalog and the
+        # lecturer's English (en.po) under it, and the template the pseudo-language marks
+        "language": language,
+        "catalogs": {p.name: digest(p)
+                     for p in catalog_sources(language, root / "lecture" / "locale")},
         "packages": dict(_package_versions()),
-        "narrator": engine_identity(voice),
+        "narrator": engine_identity(voice, language),
         # The bank is data, outside the code's closure: the slide's part of it.
         "checkpoints": checkpoint_record(slide.number, checkpoints,
                                          root / BANK_FILE.relative_to(REPO)),
@@ -395,8 +402,11 @@ def changed_takes(slide: Slide, manifest: Mapping[str, Any], takes: TakesFolder)
 
 def keys_for(slides: Iterable[Slide], quality: Quality, gif_width: int | None,
              root: Path = REPO, theme: str = "dark", voice: str = NO_VOICE,
-             checkpoints: str = DEFAULT_CHECKPOINTS, takes: bool = False) -> dict[str, str]:
+             language: str = "en", checkpoints: str = DEFAULT_CHECKPOINTS,
+             takes: bool = False) -> dict[str, str]:
     digests: dict[Path, str] = {}
-    return {s.stem: slide_key(s, quality, gif_width, root, digests, theme, voice, checkpoints,
+    return {s.stem: slide_key(s, quality, gif_width, root, digests, theme, voice, language,
+                              checkpoints,
                               takes)
             for s in slides}
+

@@ -59,7 +59,8 @@ from backprop_render.media import video as media
 from backprop_render.media.subtitles import Cue, compose_srt, compose_vtt, read_srt
 from backprop_render.quality import GIF_FPS, Quality
 from lecture import contract
-from lecture.language import LECTURE_LANGUAGE
+from lecture.i18n import catalog_for
+from lecture.language import find_language
 from lecture.slides import LECTURE_TITLE, Slide, beat_id
 from lecture.user_cache import DEFAULT_LIMIT, UserCache, default_root
 from narration.speech import NO_VOICE
@@ -344,13 +345,14 @@ def use_user_cache(root: Path | None = None, limit: int | None = None) -> UserCa
 
 
 def _finish_mp4(pictures: Path, mp4: Path, manifest: dict[str, Any], video: media.VideoInfo,
-                speech_dir: Path, metadata: dict[str, str], cues: list[Cue]) -> None:
+                speech_dir: Path, metadata: dict[str, str], cues: list[Cue],
+                language: str) -> None:
     """The slide's MP4: its pictures copied, with its spoken track and its captions (both
-    tagged with the lecture's language); what the narration measured goes in `manifest`."""
+    tagged with `language`, ISO 639-2); what the narration measured goes in `manifest`."""
     narration = audio.narration_from_manifest(manifest, float(video.duration), speech_dir)
     track = None if narration is None else media.AudioTrack(narration.samples, narration.rate)
     media.concat_videos([(pictures, "")], mp4, metadata, chapters=False, audio=track,
-                        captions=cues, language=LECTURE_LANGUAGE.iso639_2)
+                        captions=cues, language=language)
     if narration is None or not narration.words:
         return
     manifest["audio"] = {"codec": "aac", "rate": narration.rate,
@@ -363,8 +365,10 @@ def _finish_mp4(pictures: Path, mp4: Path, manifest: dict[str, Any], video: medi
 def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Path,
                  gif_width: int | None, cache_dir: Path | None = None,
                  theme: str = "dark", voice: str | None = None,
+                 language: str = "en",
                  checkpoints: str = contract.DEFAULT_CHECKPOINTS) -> SlideResult:
-    """Render `slide` into `workdir` in `theme`; `gif_width=None` skips the GIF.
+    """Render `slide` into `workdir` in `theme` and `language` (a tag); `gif_width=None`
+    skips the GIF.
 
     `cache_dir`: a folder of this slide's own, kept between renders, for Manim's
     media folder and caches (see the module's notes); None renders from nothing.
@@ -373,7 +377,9 @@ def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Pat
     """
     voice = voice or os.environ.get(contract.VOICE) or NO_VOICE
     speech_dir = speech_dir_for(workdir)
-    voice_env = {contract.VOICE: voice, contract.SPEECH_CACHE: str(speech_dir)}
+    voice_env = {contract.VOICE: voice, contract.SPEECH_CACHE: str(speech_dir),
+                 contract.LANG: language}
+    lang = find_language(language)
     started, since = time.monotonic(), time.time() - 1
     workdir.mkdir(parents=True, exist_ok=True)
     # Shared by this slide's runs: they reuse its LaTeX.
@@ -383,7 +389,9 @@ def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Pat
         _clear_scene_outputs(media_dir)
     facts_file = workdir / "facts-video.json"
     files = {kind: workdir / f"{slide.stem}.{kind}" for kind in KINDS}
-    metadata = {"title": f"{slide.number}. {slide.title}", "album": LECTURE_TITLE}
+    words = catalog_for(language)
+    metadata = {"title": f"{slide.number}. {words.text(slide.title)}",
+                "album": words.text(LECTURE_TITLE)}
     warnings: list[str] = []
 
     def run(name: str, still: Path | None = None, **kwargs: Any) -> None:
@@ -432,7 +440,7 @@ def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Pat
         if not cues:
             warnings.append(f"slide {slide.number} ({slide.slug}) has no narration subtitles")
         files["srt"].write_text(compose_srt(cues), encoding="utf-8")
-        files["vtt"].write_text(compose_vtt(cues, LECTURE_LANGUAGE.tag), encoding="utf-8")
+        files["vtt"].write_text(compose_vtt(cues, lang.tag), encoding="utf-8")
         video = media.probe_video(pictures)  # the MP4's own: its packets are copied
     except (ValueError, OSError, av.error.FFmpegError) as error:
         raise SlideFailed(f"slide {slide.number} ({slide.slug}): post-processing failed: "
@@ -448,7 +456,8 @@ def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Pat
     cache_use = manifest.pop("cache_use", None) or {}  # the summary's, not a fact of the slide
     _record_beat_frames(manifest, beat_frames, quality)
     try:
-        _finish_mp4(pictures, files["mp4"], manifest, video, speech_dir, metadata, cues)
+        _finish_mp4(pictures, files["mp4"], manifest, video, speech_dir, metadata, cues,
+                    lang.iso639_2)
     except (ValueError, OSError, av.error.FFmpegError) as error:
         raise SlideFailed(f"slide {slide.number} ({slide.slug}): adding the narration and "
                           f"captions failed: {error}") from error

@@ -16,7 +16,7 @@ import signal
 import sys
 from typing import Sequence
 
-from backprop_render.cli import commands, exercises, render, sweep, takes
+from backprop_render.cli import catalogs, commands, exercises, render, sweep, takes
 from backprop_render.cli.options import say
 from backprop_render.errors import EXIT_INTERRUPTED, RenderError, SlideFailed, interrupt
 
@@ -31,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_parser(tree)
     commands.add_parsers(tree)
     exercises.add_parser(tree)
+    catalogs.add_parser(tree)
     takes.add_parser(tree)
     sweep.add_parsers(tree)
     helper = tree.add_parser("help", prog="render.sh help", usage="./render.sh help [COMMAND]",

@@ -39,6 +39,8 @@ def add_parser(commands: Subparsers) -> None:
         parents=[options.set_options(), options.params_options()])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
                         help="output folder (default: out/ next to render.sh)")
+    parser.add_argument("--lang", default="en", metavar="CODE",
+                        help="the sheets' language, as render's --lang (default: en)")
     parser.set_defaults(run=exercises_command)
 
 
@@ -47,8 +49,9 @@ def exercises_command(args: argparse.Namespace) -> int:
     from backprop_render.exercises.make import write_exercises
 
     params = options.read_params(args.params, args.set)
+    language = options.check_language(args.lang)
     with OutputFolder(args.out.absolute()) as folder:
-        made = write_exercises(folder, params)
+        made = write_exercises(folder, params, language)
     paper = made.paper
     print(f"Wrote {len(paper.posed)} questions into {folder.path}: {', '.join(made.files)}")
     for left in paper.left_out:

@@ -1,6 +1,6 @@
 """What the commands share: options declared once (argparse parent parsers) and their checks.
 
-A render and a sweep mean the same by `--quality`, `--slides`, `--theme`, `--voice`,
+A render and a sweep mean the same by `--quality`, `--slides`, `--theme`, `--lang`, `--voice`,
 `--checkpoints`, `--no-gif`, `--gif-width`, `--params`, `--force` and `--quiet`; a render
 and `facts` the same by `--set KEY=VALUE`. Each is declared here once and checked here
 once, with one message for each kind of bad input. Only the standard library and
@@ -10,6 +10,7 @@ once, with one message for each kind of bad input. Only the standard library and
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from pathlib import Path
@@ -19,18 +20,19 @@ from backprop_core.params import DECLARED
 from backprop_render.errors import UsageError
 from backprop_render.quality import DEFAULT_GIF_WIDTH, DEFAULT_QUALITY, QUALITIES
 from lecture.contract import CHECKPOINT_MODES, DEFAULT_CHECKPOINTS
+from lecture.language import DEFAULT_LANGUAGE, LANGUAGES, find_language
 from lecture.palettes import DEFAULT_THEME, THEMES
 from lecture.slides import SLIDES, Slide, find_slide
-from lecture.voices import DEFAULT_VOICE, voice_names
+from lecture.voices import DEFAULT_VOICE, DRAFT_VOICE, choose_voice, voice_names
 
 if TYPE_CHECKING:  # numpy: not before anything is installed
     from backprop_core import Params
 
 __all__ = ["VOICE_NAMES", "Subparsers", "look_options", "run_options", "cache_options",
            "params_options", "cache_size", "open_user_cache",
-           "set_options", "params_table", "check_gif_width", "check_voice",
-           "at_least_one", "parse_slides", "choose_slides", "check_look", "check_bank",
-           "read_params",
+           "set_options", "params_table", "check_gif_width", "check_voice", "check_language",
+           "keep_catalogs", "at_least_one", "parse_slides", "choose_slides", "check_look",
+           "check_bank", "read_params",
            "progress_mode", "say"]
 
 VOICE_NAMES = tuple(voice_names())
@@ -56,10 +58,17 @@ def look_options() -> argparse.ArgumentParser:
     parent.add_argument("--no-gif", action="store_true", help="skip the GIFs (faster)")
     parent.add_argument("--gif-width", type=int, default=DEFAULT_GIF_WIDTH, metavar="PX",
                         help=f"GIF width in pixels, 64 to 1920 (default: {DEFAULT_GIF_WIDTH})")
-    parent.add_argument("--voice", default=DEFAULT_VOICE, metavar="NAME",
-                        help=f"the narrator: {', '.join(VOICE_NAMES)} (default: {DEFAULT_VOICE}; "
+    parent.add_argument("--lang", default=DEFAULT_LANGUAGE.tag, metavar="CODE",
+                        help="the language the slides show and say: "
+                             + ", ".join(f"{t} ({lang.name})" for t, lang in LANGUAGES.items())
+                             + f" (default: {DEFAULT_LANGUAGE.tag}; catalogs in lecture/locale/, "
+                             "numbers written the language's way)")
+    parent.add_argument("--voice", default=None, metavar="NAME",
+                        help=f"the narrator: {', '.join(VOICE_NAMES)} (default: the bundled "
+                             f"voice of the language, {DEFAULT_VOICE} for English, else none; "
                              "none: silent videos, each beat as long as its subtitle takes "
-                             "to read)")
+                             f"to read; {DRAFT_VOICE}: espeak-ng's robotic draft voice, any "
+                             "language)")
     parent.add_argument("--checkpoints", default=DEFAULT_CHECKPOINTS,
                         choices=list(CHECKPOINT_MODES),
                         help="all (default): the lecture stops on the question bank's "
@@ -150,9 +159,50 @@ def check_gif_width(width: int) -> None:
         raise UsageError(f"--gif-width must be between 64 and 1920 pixels, got {width}.")
 
 
-def check_voice(name: str) -> None:
-    if name not in VOICE_NAMES:
-        raise UsageError(f"unknown voice '{name}'; the voices are: {', '.join(VOICE_NAMES)}.")
+def check_voice(name: str | None, language: str = DEFAULT_LANGUAGE.tag) -> str:
+    """The voice that speaks `language` when `name` is asked for (None: the language's own,
+    or none); UsageError if `name` is unknown or speaks another language."""
+    try:
+        choice = choose_voice(name, language, find_language(language).name)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    if choice.note:
+        say(f"note: {choice.note}.")
+    return choice.name
+
+
+def keep_catalogs(cache_dir: Path | None) -> None:
+    """Where this run and its slide processes keep the checked catalogs (lecture/i18n.py):
+    the user cache's folder (--cache-dir, else the platform's)."""
+    from lecture import contract
+    from lecture.user_cache import default_root
+
+    given = os.environ.get(contract.CACHE)
+    root = cache_dir.absolute() if cache_dir is not None else (
+        Path(given) if given else default_root())
+    os.environ[contract.CATALOGS] = str(root / "catalogs.json")
+
+
+def check_language(tag: str) -> str:
+    """The language's tag, its catalog read and checked before anything renders: a broken
+    translation is refused here, entries shown in English are named once."""
+    from lecture.i18n import CatalogError, catalog_for
+
+    try:
+        language = find_language(tag)
+        catalog = catalog_for(language.tag)
+    except KeyError as error:
+        raise UsageError(str(error.args[0])) from None
+    except CatalogError as error:
+        raise UsageError(str(error)) from None
+    fallbacks = catalog.fallbacks
+    if fallbacks:
+        shown = "; ".join(fallbacks[:12]) + (f"; and {len(fallbacks) - 12} more"
+                                             if len(fallbacks) > 12 else "")
+        say(f"warning: {len(fallbacks)} entr{'y' if len(fallbacks) == 1 else 'ies'} of "
+            f"lecture/locale/{language.tag}.po {'is' if len(fallbacks) == 1 else 'are'} "
+            f"untranslated or fuzzy and shown in English: {shown}")
+    return language.tag
 
 
 def at_least_one(option: str, count: int) -> int:
@@ -204,7 +254,9 @@ def choose_slides(items: Sequence[str], note: Callable[[str], None]) -> list[Sli
 def check_look(args: argparse.Namespace) -> list[Slide]:
     """Check what `look_options` declared; the chosen slides."""
     check_gif_width(args.gif_width)
-    check_voice(args.voice)
+    keep_catalogs(getattr(args, "cache_dir", None))
+    args.lang = check_language(args.lang)
+    args.voice = check_voice(args.voice, args.lang)
     return choose_slides(args.slides, say)
 
 

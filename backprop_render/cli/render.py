@@ -38,6 +38,7 @@ commands:
   setup            install what is missing, check the machine, and stop
   exercises        exercise sheets, answers and Moodle/Canvas quizzes alone, no video:
                    ./render.sh exercises --help
+  catalogs ACTION  the translation catalogs (lecture/locale/*.po): update, check
   takes            your recorded voice: check a takes folder against a render, or cut
                    takes from one recording by its Audacity labels: ./render.sh takes --help
   sweep            many variants at once, on Dask: ./render.sh sweep --help
@@ -84,6 +85,7 @@ examples:
   ./render.sh --quality preview --slides 2,6   two slides, fast
   ./render.sh --set lr=0.1 --out out/lr-0.1    another learning rate, in its own folder
   ./render.sh --theme light --out out/light    white background, for slide decks
+  ./render.sh --lang de --out out/de           the lecture in German (silent: no German voice)
   ./render.sh --takes my-takes                 in your own voice, recorded with
                                                present/record.html
   ./render.sh facts --set x=3 > lesson.json
@@ -138,7 +140,8 @@ def render_command(args: argparse.Namespace) -> int:
     request = pipeline.RenderRequest(tuple(slides), params, find_quality(args.quality),
                                      args.out.absolute(),
                                      None if args.no_gif else args.gif_width, jobs, args.force,
-                                     theme=args.theme, present=not args.no_present,
+                                     theme=args.theme, language=args.lang,
+                                     present=not args.no_present,
                                      voice=args.voice, checkpoints=args.checkpoints,
                                      cache_dir=args.cache_dir and
                                      args.cache_dir.absolute(), cache_size=cache_size,

@@ -147,7 +147,7 @@ def sweep_command(args: argparse.Namespace) -> int:
                            args.out.absolute(), None if args.no_gif else args.gif_width,
                            args.scheduler, workers, args.retries, args.force, args.dashboard,
                            skipped=tuple(bad), theme=args.theme, voice=args.voice,
-                           checkpoints=args.checkpoints)
+                           checkpoints=args.checkpoints, language=args.lang)
     summary = run_sweep(request, Progress(sys.stderr, options.progress_mode(args.quiet)))
     return report(summary)
 

@@ -27,9 +27,11 @@ from pathlib import Path
 from typing import Any, Callable, Literal, Sequence
 
 from backprop_core import Params, Shown
-from backprop_core.formatting import format_given
+from backprop_core.formatting import NumberFormat, format_given, localize, number_format
+from lecture.i18n import catalog_for
 from lecture.questions import Paper, bounds, describe, plain_decimal
 from lecture.slides import LECTURE_SUBTITLE, LECTURE_TITLE
+from lecture.templates import PLACEHOLDER
 
 __all__ = ["Sheet", "SheetKind", "SHEET_KINDS", "sheet_tex", "moodle_xml", "qti_files",
            "plain_decimal", "bounds", "latex_escape", "LATEX_UNICODE", "TEMPLATES"]
@@ -73,6 +75,7 @@ class Sheet:
     paper: Paper
     params: Params
     name: str = ""  # the student's name in a sweep; empty for a single render
+    language: str = "en"  # the paper's (lecture/language.py): its words and numbers
 
 
 # ----- one context for every format ----------------------------------------------------
@@ -91,18 +94,33 @@ def _by_slide(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return slides
 
 
-def _given(params: Params, words: Words) -> list[dict[str, str]]:
-    return [{"name": words(f.name), "value": words(format_given(getattr(params, f.name)).text)}
+def _given(params: Params, words: Words, symbols: NumberFormat) -> list[dict[str, str]]:
+    return [{"name": words(f.name),
+             "value": words(localize(format_given(getattr(params, f.name)), symbols).text)}
             for f in dataclasses.fields(params)]
 
 
 def context(sheet: Sheet, words: Words = latex_escape,
             number: Number = _latex_number) -> dict[str, Any]:
-    """What every template reads: the sheet's parameters and its questions, by slide."""
-    entries = [describe(e, words, number) for e in sheet.paper.entries]
-    return {"title": words(LECTURE_TITLE), "subtitle": words(LECTURE_SUBTITLE),
-            "name": words(sheet.name), "params": _given(sheet.params, words),
-            "slides": _by_slide(entries), "questions": entries}
+    """What every template reads: the sheet's parameters and its questions, by slide, in
+    the sheet's language (its numbers with the language's symbols), and `_`, the words of
+    the template itself in that language (`_("@n decimals", n=2)`)."""
+    catalog = catalog_for(sheet.language)
+    symbols = number_format(catalog.language.locale)
+
+    def local(shown: Shown) -> str:
+        return number(localize(shown, symbols))
+
+    def translate(english: str, **values: Any) -> str:
+        said = words(catalog.text(english, "exercises"))
+        return PLACEHOLDER.sub(lambda m: str(values[m[1]]), said)
+
+    entries = [describe(e, words, local, catalog) for e in sheet.paper.entries]
+    return {"title": words(catalog.text(LECTURE_TITLE)),
+            "subtitle": words(catalog.text(LECTURE_SUBTITLE)),
+            "name": words(sheet.name), "params": _given(sheet.params, words, symbols),
+            "slides": _by_slide(entries), "questions": entries, "_": translate,
+            "lang": catalog.language.tag}
 
 
 # ----- the formats ------------------------------------------------------------------------
@@ -134,8 +152,9 @@ def sheet_tex(kind: SheetKind, sheets: Sequence[Sheet]) -> str:
     whose sheets each start a page (numbered from 1) at the named destination
     `sheet-<i>`, so the class's sheets are typeset in one run and split afterwards."""
     unicode = [(f"{ord(c):04X}", tex) for c, tex in LATEX_UNICODE.items()]
+    contexts = [context(s) for s in sheets]  # one document, one language: the first's words
     return _latex_env().get_template(f"{kind}.tex").render(
-        sheets=[context(s) for s in sheets], unicode=unicode, several=len(sheets) > 1)
+        sheets=contexts, unicode=unicode, several=len(sheets) > 1, _=contexts[0]["_"])
 
 
 def _html_context(sheet: Sheet) -> dict[str, Any]:

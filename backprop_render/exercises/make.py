@@ -33,6 +33,7 @@ from backprop_render.exercises.documents import (
     sheet_tex,
 )
 from backprop_render.exercises.latex import split_sheets, typeset
+from lecture.i18n import catalog_for
 from lecture.questions import LeftOut, Paper, pose
 
 __all__ = ["write_exercises", "write_class_sheets", "class_key", "paper_record", "FILES",
@@ -82,11 +83,11 @@ def paper_record(paper: Paper) -> dict[str, Any]:
     return {"questions": questions, **paper.manifest}
 
 
-def write_exercises(folder: OutputFolder, params: Params) -> Made:
-    """Every file of FILES for `params` into the open `folder`; a LaTeX failure is a
-    RenderError and leaves the folder as it was (its log kept beside)."""
-    paper = pose(build_lesson(params))
-    sheet = Sheet(paper, params)
+def write_exercises(folder: OutputFolder, params: Params, language: str = "en") -> Made:
+    """Every file of FILES for `params` into the open `folder`, in `language` (a tag); a
+    LaTeX failure is a RenderError and leaves the folder as it was (its log kept beside)."""
+    paper = pose(build_lesson(params), catalog=catalog_for(language))
+    sheet = Sheet(paper, params, language=language)
     work = folder.staging / "exercises"
     work.mkdir(exist_ok=True)
     sources = []
@@ -117,11 +118,15 @@ def class_key(named: Sequence[tuple[str, Paper]]) -> str:
     return buffer.getvalue()
 
 
-def write_class_sheets(top: OutputFolder, students: Sequence[tuple[str, Params]]) -> int:
+def write_class_sheets(top: OutputFolder, students: Sequence[tuple[str, Params]],
+                       language: str = "en") -> int:
     """Each student's exercises and answers (.tex, .pdf) into top/NAME/, and the class's
-    answers.csv into top; the sheets not already there as they would be written are
-    typeset together, one run per kind, then cut. Returns how many were typeset."""
-    sheets = [Sheet(pose(build_lesson(params)), params, name) for name, params in students]
+    answers.csv into top, in `language`; the sheets not already there as they would be
+    written are typeset together, one run per kind, then cut. Returns how many were
+    typeset."""
+    catalog = catalog_for(language)
+    sheets = [Sheet(pose(build_lesson(params), catalog=catalog), params, name, language)
+              for name, params in students]
     if not sheets:
         return 0
     sources = {(s.name, kind): sheet_tex(kind, [s]) for s in sheets for kind in SHEET_KINDS}

@@ -35,9 +35,10 @@ from backprop_render.build.outputs import OutputFolder
 from backprop_render.present.handout import write_handout
 from backprop_render.present.script import answer_line, choices_line
 from backprop_render.system import usable_cores
-from lecture.language import LECTURE_LANGUAGE
+from lecture.catalogs import page_context
+from lecture.i18n import Catalog, catalog_for, template_keys
 from lecture.palettes import THEMES
-from lecture.slides import LECTURE_SUBTITLE, LECTURE_TITLE, beat_id
+from lecture.slides import LECTURE_SUBTITLE, LECTURE_TITLE, beat_id, lecture_title
 from lecture.templates import keep_together
 from narration import takes
 
@@ -193,11 +194,43 @@ def _theme_of(entries: Sequence[dict[str, Any]]) -> str:
     return str(entries[0].get("theme") or "dark")
 
 
+def _language_of(entries: Sequence[dict[str, Any]]) -> str:
+    return str(entries[0].get("language") or "en")
+
+
+def page_texts(catalog: Catalog) -> dict[str, str]:
+    """The texts the pages' JavaScript writes (each page's under its context,
+    lecture.catalogs.page_context), by their English, where the language says them otherwise
+    (presenter.js and record.js look each up in deck.text)."""
+    texts: dict[str, str] = {}
+    contexts = {page_context(path.name) for path in _FILES.iterdir()}
+    for context, english in sorted(template_keys()):
+        if context in contexts:
+            said = catalog.text(english, context)
+            if said != english:
+                texts[english] = said
+    return texts
+
+
+def write_page(source: Path, target: Path, catalog: Catalog) -> None:
+    """An HTML page of files/ in the catalog's language: `{{ _("...") }}` is its text."""
+    import jinja2
+
+    context = page_context(source.name)
+    environment = jinja2.Environment(autoescape=True, keep_trailing_newline=True,
+                                     undefined=jinja2.StrictUndefined)
+    template = environment.from_string(source.read_text(encoding="utf-8"))
+    target.write_text(template.render(_=lambda english: catalog.text(english, context),
+                                      lang=catalog.language.tag), encoding="utf-8")
+
+
 def _deck_data(beats: list[_Beat], entries: Sequence[dict[str, Any]],
                folder: Path) -> dict[str, Any]:
     first = entries[0]
+    catalog = catalog_for(_language_of(entries))
     return {
-        "title": LECTURE_TITLE, "subtitle": LECTURE_SUBTITLE, "language": LECTURE_LANGUAGE.tag,
+        "title": catalog.text(LECTURE_TITLE), "subtitle": catalog.text(LECTURE_SUBTITLE),
+        "language": catalog.language.tag, "text": page_texts(catalog),
         "theme": page_theme(_theme_of(entries)),
         # With narration the first beat waits for a key rather than start without sound.
         "audio": any(_has_audio(folder / e["files"]["mp4"]) for e in entries),
@@ -217,7 +250,8 @@ def _deck_data(beats: list[_Beat], entries: Sequence[dict[str, Any]],
         # beside it the record narration/takes.py reads.
         "take_record": {"format": takes.RECORD_FORMAT, "version": takes.RECORD_VERSION},
         # What the page says at a checkpoint, from the question bank's words.
-        "checkpoint_words": _checkpoint_words() if any(b.checkpoint for b in beats) else None,
+        "checkpoint_words": _checkpoint_words(catalog) if any(b.checkpoint for b in beats)
+        else None,
     }
 
 
@@ -231,10 +265,10 @@ def _on_page(asked: dict[str, Any] | None) -> dict[str, Any] | None:
             "choices": [{**c, "text": keep_together(c["text"])} for c in asked["choices"]]}
 
 
-def _checkpoint_words() -> dict[str, str]:
+def _checkpoint_words(catalog: Catalog) -> dict[str, str]:
     from lecture.questions import PRESENTER_WORDS, checkpoint_words
 
-    words = checkpoint_words()
+    words = checkpoint_words(catalog)
     return {name: getattr(words, name) for name in PRESENTER_WORDS}
 
 
@@ -251,7 +285,8 @@ def build(out: OutputFolder, entries: Sequence[dict[str, Any]]) -> PresentResult
     deck_dir = folder / DECK_CACHE if deck_height is not None else None
     keys = {e["stem"]: _slide_key(folder, e, deck_height) for e in entries}
     whole = all((folder / name).exists() for name in OUTPUTS)
-    page = f"{_page_version()}-{_theme_of(entries)}"  # the page is drawn in the slides' theme
+    # the page is drawn in the slides' theme and written in their language
+    page = f"{_page_version()}-{_theme_of(entries)}-{_language_of(entries)}"
     if whole and record.get("page") == page and record.get("order") == list(keys) and all(
             record["slides"].get(stem, {}).get("key") == key
             and _beat_files_exist(old, stem, record["slides"][stem].get("durations") or [])
@@ -292,8 +327,11 @@ def build(out: OutputFolder, entries: Sequence[dict[str, Any]]) -> PresentResult
                                _speech(said, start), said.get("checkpoint")))
             start += duration
 
+    catalog = catalog_for(_language_of(entries))
     for source in sorted(_FILES.iterdir()):
-        if source.is_file():
+        if source.suffix == ".html":
+            write_page(source, staged / source.name, catalog)
+        elif source.is_file():
             shutil.copyfile(source, staged / source.name)
     deck = _deck_data(beats, entries, folder)
     (staged / "deck.js").write_text(
@@ -312,9 +350,9 @@ def build(out: OutputFolder, entries: Sequence[dict[str, Any]]) -> PresentResult
     pptx = out.staging / DECK_FILE
     movies = deck_dir if deck_dir is not None else staged / "beats"
     deck_module.write_pptx(pptx, beats_for_deck(beats, staged / "beats", movies),
-                           f"{LECTURE_TITLE}: {LECTURE_SUBTITLE}")
+                           lecture_title(catalog.language.tag))
     handout = out.staging / HANDOUT_FILE
-    write_handout(handout, folder, entries)
+    write_handout(handout, folder, entries, catalog)
 
     # Everything is whole: swap the folder, then the two files.
     retired = out.staging / f"{PRESENT_DIR}-old"

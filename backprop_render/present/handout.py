@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from backprop_render.present.script import answer_line, choices_line
-from lecture.language import LECTURE_LANGUAGE
+from lecture.i18n import N_, Catalog, fill_words
 from lecture.questions import checkpoint_words
-from lecture.slides import LECTURE_SUBTITLE, LECTURE_TITLE
+from lecture.slides import lecture_title
 
 __all__ = ["write_handout", "import_layout", "STYLE"]
 
@@ -53,11 +53,17 @@ def _still_height(sentences: Sequence[str]) -> float:
     return max(_STILL[0], min(_STILL[1], room))
 
 
-def _still_alt(entry: dict[str, Any], sentences: Sequence[str]) -> str:
+STILL_ALT = N_("Slide @number, @title, as it ends", "handout")
+STILL_ALT_SAID = N_("Slide @number, @title, as it ends: @said", "handout")
+HANDOUT = N_("@title (handout)", "handout")
+
+
+def _still_alt(entry: dict[str, Any], sentences: Sequence[str], catalog: Catalog) -> str:
     """What the still shows: the slide as its last beat leaves it, which that beat's
     sentence describes."""
     said = next((text for text in reversed(sentences) if text), "")
-    return f"Slide {entry['number']}, {entry['title']}, as it ends" + (f": {said}" if said else "")
+    return fill_words(catalog.text(STILL_ALT_SAID if said else STILL_ALT),
+                      {"number": str(entry["number"]), "title": entry["title"], "said": said})
 
 
 def _printed(still: Path, height: float, dst: Path) -> None:
@@ -81,7 +87,7 @@ def _item(beat: dict[str, Any]) -> str:
             + (f"<ul>{choices}</ul>" if choices else "") + "</li>")
 
 
-def _page(entry: dict[str, Any], folder: Path, work: Path) -> str:
+def _page(entry: dict[str, Any], folder: Path, work: Path, catalog: Catalog) -> str:
     beats = [b for b in entry.get("manifest", {}).get("narration") or [] if b.get("text")]
     items = "".join(_item(b) for b in beats)
     sentences = [str(b["text"]) for b in beats] + [
@@ -90,12 +96,13 @@ def _page(entry: dict[str, Any], folder: Path, work: Path) -> str:
     still = work / f"{entry['stem']}.jpg"
     _printed(folder / entry["files"]["png"], height, still)
     return (f'<section><h2>{entry["number"]}. {escape(entry["title"])}</h2>'
-            f'<img src="{escape(still.as_uri())}" alt="{escape(_still_alt(entry, sentences))}" '
+            f'<img src="{escape(still.as_uri())}" '
+            f'alt="{escape(_still_alt(entry, sentences, catalog))}" '
             f'style="height: {height:.0f}mm">'
             + (f"<ol>{items}</ol>" if items else "") + "</section>")
 
 
-def _answers(entries: Sequence[dict[str, Any]]) -> str:
+def _answers(entries: Sequence[dict[str, Any]], catalog: Catalog) -> str:
     """The last page: each checkpoint's answer and worked solution, by slide."""
     found = [(e, asked) for e in entries for asked in _checkpoints(e)]
     if not found:
@@ -104,20 +111,23 @@ def _answers(entries: Sequence[dict[str, Any]]) -> str:
                     f"<p>{escape(asked['question'])}</p><p><strong>"
                     f"{escape(answer_line(asked))}</strong></p><p>{escape(asked['solution'])}</p>"
                     "</li>" for e, asked in found)
-    heading = checkpoint_words().answers_heading
+    heading = checkpoint_words(catalog).answers_heading
     return f'<section class="answers"><h2>{escape(heading)}</h2><ul>{items}</ul></section>'
 
 
-def write_handout(dst: Path, folder: Path, entries: Sequence[dict[str, Any]]) -> None:
+def write_handout(dst: Path, folder: Path, entries: Sequence[dict[str, Any]],
+                  catalog: Catalog) -> None:
     """The handout of the slides of `entries` (facts entries, in order, published in
-    `folder`) as a PDF/UA-1 file at `dst`."""
+    `folder`) as a PDF/UA-1 file at `dst`, in the catalog's language."""
     import weasyprint
 
-    title = f"{LECTURE_TITLE}: {LECTURE_SUBTITLE}"
+    title = lecture_title(catalog.language.tag)
+    heading = fill_words(catalog.text(HANDOUT), {"title": title})
     with tempfile.TemporaryDirectory(prefix="handout-") as work:
-        pages = "".join(_page(e, folder, Path(work)) for e in entries) + _answers(entries)
-        document = (f'<!DOCTYPE html><html lang="{LECTURE_LANGUAGE.tag}"><head>'
-                    f'<meta charset="utf-8"><title>{escape(title)} (handout)</title></head>'
+        pages = "".join(_page(e, folder, Path(work), catalog) for e in entries) \
+            + _answers(entries, catalog)
+        document = (f'<!DOCTYPE html><html lang="{catalog.language.tag}"><head>'
+                    f'<meta charset="utf-8"><title>{escape(heading)}</title></head>'
                     f"<body><h1>{escape(title)}</h1>{pages}</body></html>")
         weasyprint.HTML(string=document, base_url=str(folder)).write_pdf(
             str(dst), stylesheets=[weasyprint.CSS(filename=str(STYLE))],

@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from lecture.i18n import N_, Catalog, catalog_for, fill_words
 from lecture.voices import NO_VOICE
 from narration.speech import write_whole
 from narration.takes import BAD, FRESH, MISSING, NEW, STALE, TakesReport
@@ -53,53 +54,88 @@ def write_takes_data(present: Path, report: TakesReport) -> Path:
     return path
 
 
-def fallback(voice: str) -> str:
-    """Who speaks a beat without a usable take, as the lecturer reads it."""
-    return "left silent" if voice == NO_VOICE else f"spoken by the voice {voice}"
+# takes-todo.md's words (lecture/i18n.py): the lecturer reads it in the render's language.
+# The problems and warnings a take is listed with are the tool's diagnostics, in English,
+# as the terminal prints them.
+_TODO = "takes"
+SILENT = N_("left silent", _TODO)
+BY_VOICE = N_("spoken by the voice @voice", _TODO)
+TODO_TITLE = N_("Takes to record", _TODO)
+TODO_INTRO = N_("Rendered with the takes in @folder: @used of @beats beats speak with your "
+                "takes; the others are @fallback.", _TODO)
+TODO_OPEN = N_("Open @page to record them: it opens at the first stale beat.", _TODO)
+TODO_STALE = N_("Stale: the sentence changed since the take was recorded (@count)", _TODO)
+TODO_WHERE = N_("@beat (slide @slide)", _TODO)
+TODO_TAKE = N_("take @file", _TODO)
+TODO_WAS = N_("was: @sentence", _TODO)
+TODO_NOW = N_("now: @sentence", _TODO)
+TODO_BAD = N_("Unusable takes (@count)", _TODO)
+TODO_MISSING = N_("No take yet (@count)", _TODO)
+TODO_WARNINGS = N_("Takes in use, to listen to again", _TODO)
+TODO_UNKNOWN = N_("Files that are no beat's take", _TODO)
+TODO_DONE = N_("Nothing to record: every beat speaks with its take.", _TODO)
 
 
-def takes_todo(report: TakesReport, voice: str) -> str:
-    """takes-todo.md: what to record (or fix) so that every beat speaks with a take."""
+def fallback(voice: str, catalog: Catalog | None = None) -> str:
+    """Who speaks a beat without a usable take, as the lecturer reads it (in English
+    without a catalog: the terminal's words)."""
+    catalog = catalog or catalog_for(None)
+    if voice == NO_VOICE:
+        return catalog.text(SILENT)
+    return fill_words(catalog.text(BY_VOICE), {"voice": voice})
+
+
+def takes_todo(report: TakesReport, voice: str, catalog: Catalog | None = None) -> str:
+    """takes-todo.md: what to record (or fix) so that every beat speaks with a take, in the
+    catalog's language (default English)."""
+    catalog = catalog or catalog_for(None)
+
+    def say(message: str, **values: object) -> str:
+        return fill_words(catalog.text(message), {k: str(v) for k, v in values.items()})
+
     def where(take: Any) -> str:
-        return f"**{take.beat.id}** (slide {take.beat.slide})"
+        return say(TODO_WHERE, beat=f"**{take.beat.id}**", slide=take.beat.slide)
+
+    def heading(message: str, items: list[Any] | tuple[Any, ...]) -> list[str]:
+        return [f"## {say(message, count=len(items))}", ""]
 
     used = [t for t in report.beats if t.state in (FRESH, NEW)]
-    lines = ["# Takes to record", "",
-             f"Rendered with the takes in `{report.folder}`: {len(used)} of "
-             f"{len(report.beats)} beats speak with your takes; the others are "
-             f"{fallback(voice)}.",
-             "Open `present/record.html` to record them: it opens at the first stale beat.",
+    lines = [f"# {say(TODO_TITLE)}", "",
+             say(TODO_INTRO, folder=f"`{report.folder}`", used=len(used),
+                 beats=len(report.beats), fallback=fallback(voice, catalog)),
+             say(TODO_OPEN, page="`present/record.html`"),
              ""]
     stale = report.having(STALE)
     if stale:
-        lines += [f"## Stale: the sentence changed since the take was recorded ({len(stale)})",
-                  ""]
+        lines += heading(TODO_STALE, stale)
         for take in stale:
-            lines += [f"- {where(take)}, take `{take.file.name if take.file else ''}`",
-                      f"  - was: {take.old_sentence}", f"  - now: {take.beat.text}"]
+            lines += [f"- {where(take)}, "
+                      + say(TODO_TAKE, file=f"`{take.file.name if take.file else ''}`"),
+                      f"  - {say(TODO_WAS, sentence=take.old_sentence)}",
+                      f"  - {say(TODO_NOW, sentence=take.beat.text)}"]
         lines.append("")
     bad = report.having(BAD)
     if bad:
-        lines += [f"## Unusable takes ({len(bad)})", ""]
+        lines += heading(TODO_BAD, bad)
         lines += [f"- {where(take)}: {take.problem}" for take in bad]
         lines.append("")
     missing = report.having(MISSING)
     if missing:
-        lines += [f"## No take yet ({len(missing)})", ""]
+        lines += heading(TODO_MISSING, missing)
         lines += [f"- {where(take)}: {take.beat.text}"
                   + (f" ({take.problem})" if take.problem else "") for take in missing]
         lines.append("")
     warnings = [warning for take in used for warning in take.warnings]
     if warnings:
-        lines += ["## Takes in use, to listen to again", ""]
+        lines += [f"## {say(TODO_WARNINGS)}", ""]
         lines += [f"- {warning}" for warning in warnings]
         lines.append("")
     if report.unknown:
-        lines += ["## Files that are no beat's take", ""]
+        lines += [f"## {say(TODO_UNKNOWN)}", ""]
         lines += [f"- `{path.name}`: {why}" for path, why in report.unknown]
         lines.append("")
     if not (stale or bad or missing or warnings or report.unknown):
-        lines += ["Nothing to record: every beat speaks with its take.", ""]
+        lines += [say(TODO_DONE), ""]
     return "\n".join(lines)
 
 

@@ -12,9 +12,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from lecture.i18n import N_, Catalog, catalog_for, fill_words
+
 __all__ = ["SCRIPT_FILE", "lecture_script", "clock", "choices_line", "answer_line"]
 
 SCRIPT_FILE = "lecture-script.md"
+ABOUT = N_("The narration of lecture.mp4 (@duration), beat by beat. Times are where each beat "
+           "starts on lecture.mp4; with a voice, where its speech starts. Voice: @voice.",
+           "script")
+FROM = N_("@slide (from @start)", "script")
 
 
 def clock(seconds: float) -> str:
@@ -36,18 +42,21 @@ def answer_line(checkpoint: dict[str, Any]) -> str:
 
 
 def lecture_script(title: str, entries: list[dict[str, Any]],
-                   lecture: dict[str, Any]) -> str:
-    """The script of `lecture` (its facts.json entry) from the slides' entries, in order."""
+                   lecture: dict[str, Any], catalog: Catalog | None = None) -> str:
+    """The script of `lecture` (its facts.json entry) from the slides' entries, in order, in
+    the catalog's language (the entries' titles and sentences are in it already)."""
+    catalog = catalog or catalog_for(None)
     chapters = {c["slide"]: c for c in lecture["chapters"]}
     voices = {e["manifest"].get("voice", "none") for e in entries}
     voice = ", ".join(sorted(voices))
     lines = [f"# {title}", "",
-             f"The narration of lecture.mp4 ({clock(lecture['duration'])}), beat by beat. "
-             "Times are where each beat starts on lecture.mp4; with a voice, where its "
-             f"speech starts. Voice: {voice}.", ""]
+             fill_words(catalog.text(ABOUT), {"duration": clock(lecture["duration"]),
+                                              "voice": voice}), ""]
     for entry in entries:
         chapter = chapters[entry["stem"]]
-        lines += [f"## {entry['number']}. {entry['title']} (from {clock(chapter['start'])})", ""]
+        heading = fill_words(catalog.text(FROM), {"slide": f"{entry['number']}. {entry['title']}",
+                                                  "start": clock(chapter["start"])})
+        lines += [f"## {heading}", ""]
         for beat in entry["manifest"].get("narration", []):
             start = chapter["start"] + float(beat.get("speech_start", beat["start"]))
             lines.append(f"- **{clock(start)}** `{beat['beat']}`: {beat['text']}")

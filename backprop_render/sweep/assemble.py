@@ -53,6 +53,7 @@ class StoreRenderer:
     def __call__(self, slide: Slide, params_file: Path, quality: Quality, workdir: Path,
                  gif_width: int | None, cache_dir: Path | None = None,
                  theme: str = "dark", voice: str | None = None,
+                 language: str = "en",
                  checkpoints: str = DEFAULT_CHECKPOINTS) -> SlideResult:
         result = self.done[slide.stem].result
         workdir.mkdir(parents=True, exist_ok=True)

@@ -241,12 +241,14 @@ def folder_decisions(folder: Path, slides: Iterable[Slide], keys: dict[str, str]
 
 def make_plan(out: Path, variants: list[Variant], slides: list[Slide], quality: Quality,
               gif_width: int | None, force: bool = False, theme: str = "dark",
-              voice: str = "none", checkpoints: str = DEFAULT_CHECKPOINTS) -> Plan:
-    # The theme, the voice and the checkpoints are in each slide's code key, so in every
-    # task key: a light sweep shares no render with a dark one, nor a voiced one with a
-    # silent one, nor a slide that asks with one that does not.
+              voice: str = "none", language: str = "en",
+              checkpoints: str = DEFAULT_CHECKPOINTS) -> Plan:
+    # The theme, the language, the voice and the checkpoints are in each slide's code key,
+    # so in every task key: a light sweep shares no render with a dark one, a German one
+    # none with an English one, nor a voiced one with a silent one, nor a slide that asks
+    # with one that does not.
     keys = reuse.keys_for(slides, quality, gif_width, theme=theme, voice=voice,
-                          checkpoints=checkpoints)
+                          language=language, checkpoints=checkpoints)
     plan = Plan(variants, slides, quality, gif_width, {}, {}, {})
     for variant in variants:
         decisions = folder_decisions(out / variant.name, slides, keys, variant.lesson)

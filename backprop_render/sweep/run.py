@@ -83,6 +83,7 @@ class SweepRequest:
     skipped: tuple[BadVariant, ...] = ()  # rows left out (--keep-going), for the index
     theme: str = "dark"  # every variant's palette (scenes/kit/theme.py's THEMES)
     voice: str = "none"  # every variant's narrator (narration/speech.py's voices)
+    language: str = "en"  # every variant's language (lecture/language.py)
     checkpoints: str = DEFAULT_CHECKPOINTS  # whether every variant stops on the bank's questions
 
 
@@ -155,6 +156,7 @@ class _Sweep:
         self.plan = make_plan(top.path, list(request.variants), list(request.slides),
                               request.quality, request.gif_width, request.force,
                               theme=request.theme, voice=request.voice,
+                              language=request.language,
                               checkpoints=request.checkpoints)
         self.by_name = {v.name: v for v in request.variants}
         self.summary = SweepSummary(top.path, self.plan,
@@ -176,7 +178,8 @@ class _Sweep:
     def spec(self, task: Task) -> TaskSpec:
         r = self.request
         return TaskSpec(task.key, task.slide, r.quality, r.gif_width, task.code_key, task.params,
-                        self.store.root, r.renderer, r.theme, r.voice, r.checkpoints)
+                        self.store.root, r.renderer, r.theme, r.voice, r.language,
+                        r.checkpoints)
 
     def settled(self, key: str) -> bool:
         return key in self.done or key in self.failed or key in self.summary.merged
@@ -235,6 +238,7 @@ class _Sweep:
             request = pipeline.RenderRequest(r.slides, outcome.variant.params, r.quality,
                                              self.top.path / name, r.gif_width, 1, r.force,
                                              theme=r.theme, voice=r.voice,
+                                             language=r.language,
                                              checkpoints=r.checkpoints)
             assemble(outcome, request,
                      {stem: self.done[k] for stem, k in needs.items() if k in self.done},
@@ -297,7 +301,8 @@ class _Sweep:
         """Each variant's exercise sheets, with its video's numbers, and the class key
         answers.csv (backprop_render/exercises); a failure leaves the videos as they are."""
         try:
-            write_class_sheets(self.top, [(v.name, v.params) for v in self.request.variants])
+            write_class_sheets(self.top, [(v.name, v.params) for v in self.request.variants],
+                               self.request.language)
         except RenderError as error:
             self.summary.warnings.append(f"exercise sheets not made: {error}")
             self.progress.note(f"warning: exercise sheets not made: {error}")

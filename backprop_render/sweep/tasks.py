@@ -68,6 +68,7 @@ class TaskSpec:
     renderer: Renderer | None = None  # None: render_slide; tests pass a stand-in
     theme: str = "dark"  # the palette (scenes/kit/theme.py's THEMES); part of code_key
     voice: str = "none"  # the narrator (narration/speech.py's voices); part of code_key
+    language: str = "en"  # what the slide says (lecture/language.py); part of code_key
     checkpoints: str = DEFAULT_CHECKPOINTS  # the bank's questions asked or not; in code_key
 
 
@@ -87,7 +88,8 @@ class _Stored:
 
 
 def _to_json(value: Any) -> Any:
-    if isinstance(value, (Path, Fraction)):
+    # A catalog entry (lecture.i18n.Message, e.g. a slide's title) is stored as its text.
+    if isinstance(value, (Path, Fraction, str)):
         return str(value)
     raise NotImplementedError(f"{type(value).__name__} in a stored render")
 
@@ -217,7 +219,8 @@ def run_task(spec: TaskSpec) -> TaskDone:
     if existing is not None:
         return existing
     mine = reuse.slide_key(spec.slide, spec.quality, spec.gif_width, theme=spec.theme,
-                           voice=spec.voice, checkpoints=spec.checkpoints)
+                           voice=spec.voice, language=spec.language,
+                           checkpoints=spec.checkpoints)
     who = worker_name()
     if mine != spec.code_key:
         raise StaleWorker(
@@ -238,7 +241,7 @@ def run_task(spec: TaskSpec) -> TaskDone:
             with _cache_dir(spec.slide) as cache_dir:
                 result = renderer(spec.slide, params_file, spec.quality, work / "out",
                                   spec.gif_width, cache_dir, spec.theme, spec.voice,
-                                  spec.checkpoints)
+                                  spec.language, spec.checkpoints)
         except SlideFailed as error:
             if error.log is not None and error.log.exists():
                 kept = store.logs / f"{spec.key}-{error.log.name}"

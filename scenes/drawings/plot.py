@@ -18,8 +18,9 @@ from typing import Any, Sequence
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Axes, Dot, Line, MathTex, Mobject, VGroup, VMobject
 
-from backprop_core.formatting import format_number
+from backprop_core.formatting import format_number, localize
 from scenes.kit import theme
+from scenes.kit.runtime import current_numbers
 
 __all__ = ["Plot", "curve_plot", "nice_step", "mark_axis_tick", "padded", "clip_segment",
            "clip_polyline", "curve_glyph", "unit_glyphs"]
@@ -104,7 +105,8 @@ class Plot(VGroup):
                 value = 0.0
             # Written by the core's number rules, so a loss axis reaching 1e8 reads 1×10⁸
             # instead of nine digits that push the plot off the slide.
-            label = MathTex(format_number(value, decimals).tex, font_size=18, color=theme.MUTED)
+            label = MathTex(localize(format_number(value, decimals), current_numbers()).tex,
+                            font_size=18, color=theme.MUTED)
             if horizontal:
                 label.next_to(self.axes.c2p(value, 0), DOWN, buff=0.12)
             else:

@@ -26,17 +26,20 @@ from manim import (
     there_and_back,
 )
 
+from lecture.i18n import N_
 from scenes.kit import notation, theme
+from scenes.kit.runtime import tr
 
 __all__ = ["TrainingLoop", "STAGES"]
 
 # (name, card title, colour, formula parts); a part equal to a notation symbol takes its colour.
 STAGES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
-    ("forward", "Forward pass", theme.PREDICTION, (notation.Y_HAT, "=", r"f(", notation.X, r")")),
-    ("loss", "Loss", theme.LOSS, (notation.LOSS, "=", r"(", notation.Y, "-", notation.Y_HAT,
-                                  r")^2")),
-    ("backward", "Backward pass", theme.GRADIENT, (notation.DLOSS_DW,)),
-    ("update", "Update", theme.LEARNING_RATE,
+    ("forward", N_("Forward pass", "training-loop"), theme.PREDICTION,
+     (notation.Y_HAT, "=", r"f(", notation.X, r")")),
+    ("loss", N_("Loss", "training-loop"), theme.LOSS,
+     (notation.LOSS, "=", r"(", notation.Y, "-", notation.Y_HAT, r")^2")),
+    ("backward", N_("Backward pass", "training-loop"), theme.GRADIENT, (notation.DLOSS_DW,)),
+    ("update", N_("Update", "training-loop"), theme.LEARNING_RATE,
      (notation.W, r":=", notation.W, "-", notation.LR, r"\cdot", notation.DLOSS_DW)),
 )
 
@@ -52,7 +55,7 @@ class TrainingLoop(VGroup):
         angles = [PI / 2, 0.0, -PI / 2, PI]  # top, right, bottom, left: clockwise
         self.colors: list[str] = []
         for (name, title, color, parts), angle in zip(STAGES, angles, strict=True):
-            heading = Text(title, font=theme.FONT, font_size=theme.SMALL_SIZE, color=color,
+            heading = Text(tr(title), font=theme.FONT, font_size=theme.SMALL_SIZE, color=color,
                            weight="BOLD")
             formula = MathTex(*parts, font_size=30, color=theme.TEXT)
             for part, mob in zip(parts, formula.submobjects, strict=True):
@@ -74,7 +77,8 @@ class TrainingLoop(VGroup):
         for a, b in zip(cards, cards[1:] + cards[:1], strict=True):
             self.arrows.add(self._arrow(a, b))
         self.centre = centre if centre is not None else Text(
-            "repeat", font=theme.FONT, font_size=theme.BODY_SIZE, color=theme.MUTED)
+            tr(N_("repeat", "training-loop")), font=theme.FONT, font_size=theme.BODY_SIZE,
+            color=theme.MUTED)
         self.add(self.arrows, self.cards, self.centre)
 
     @staticmethod

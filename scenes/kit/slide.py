@@ -22,6 +22,12 @@ follows the speech; without either (`none`, the default when the scene runs outs
 pipeline, as in the tests) it lasts at least as long as its sentence takes to read.
 Numbers only ever come from lesson paths through `say`, `tex`, `text` and `number`, which
 format them with the core's rules and record them for the facts manifest.
+
+Every sentence and text is a catalog entry (lecture/i18n.py), shown in the language the
+pipeline asked for ($BACKPROP_LANG): a narration sentence written in a beat is found
+under the beat's id, a text written in the slide under the slide's slug, a `Message`
+(`N_`, e.g. scenes/wording.py's verdict sentences) under its own context. Its numbers
+are written with the language's symbols, and spoken with its words.
 """
 
 from __future__ import annotations
@@ -54,9 +60,10 @@ from manim import (
 from PIL import Image
 
 from backprop_core.formatting import Shown
-from backprop_core.spoken import spoken_sentence
+from backprop_core.spoken import WORDS, Spoken
 from lecture import contract, questions
 from lecture.facts import CHECKPOINT, FactRecorder, TrackedLesson
+from lecture.i18n import N_, Catalog, fill_words, words_of
 from lecture.slides import KICKER, SLIDE_COUNT, SLIDES, Slide, beat_id, is_beat_name
 from lecture.user_cache import UserCache
 from narration.narrator import BeatNarrator
@@ -68,16 +75,17 @@ from scenes.drawings.checkpoint import CheckpointCard
 from scenes.kit import theme
 from scenes.kit.formula import Formula, Part
 from scenes.kit.placement import fit_width
-from scenes.kit.runtime import current_lesson
+from scenes.kit.runtime import current_catalog, current_lesson, current_numbers
 from scenes.kit.typeset import PLACEHOLDER as _PLACEHOLDER
 from scenes.kit.typeset import Typesetter
 from scenes.speedups import frame_count, prefetch, svg_cache
 
 __all__ = ["SlideScene", "SlideChrome", "beat", "reading_time", "FrameCountError",
-           "checkpoints_from_env"]
+           "checkpoints_from_env", "styled_text", "spoken_forms"]
 
 speedups.install()  # every patch of Manim, each only into the Manim code it was read against
 
+_LATEX_SPECIAL = re.compile(r"[#$%&_{}]")  # escaped with a backslash inside \text{}
 WORDS_PER_SECOND = 2.6  # a calm lecture pace, so subtitles can be read in time
 SPEECH_LEAD = 0.15  # seconds between a beat's start and its first word
 
@@ -118,19 +126,46 @@ def checkpoints_from_env() -> str:
         raise ValueError(f"${contract.CHECKPOINTS}={mode!r}: choose one of "
                          f"{', '.join(contract.CHECKPOINT_MODES)}")
     return mode
+PROGRESS = N_("Slide @number of @count", "chrome")
+
+
+def spoken_forms(catalog: Catalog, numbers: Any) -> Spoken:
+    """How the catalog's language says symbols and numbers (backprop_core/spoken.py)."""
+    return Spoken({name: catalog.text(word, f"spoken.{name}") for name, word in WORDS.items()},
+                  numbers)
+
+
+def styled_text(message: str, font_size: float, color: str, bold_color: str,
+                mono_color: str) -> Text:
+    """A Text from a message with markup: **bold** in `bold_color`, `code` in the monospace
+    font and `mono_color` (a translation keeps the markup, lecture/i18n.py)."""
+    plain, bold, mono = "", [], []
+    for piece in re.split(r"(\*\*[^*]+\*\*|`[^`]+`)", message):
+        if piece.startswith("**") and piece.endswith("**") and len(piece) > 4:
+            bold.append(piece[2:-2])
+            piece = piece[2:-2]
+        elif piece.startswith("`") and piece.endswith("`") and len(piece) > 2:
+            mono.append(piece[1:-1])
+            piece = piece[1:-1]
+        plain += piece
+    return Text(plain, font=theme.FONT, font_size=font_size, color=color,
+                t2c={**{b: bold_color for b in bold}, **{m: mono_color for m in mono}},
+                t2w={b: "BOLD" for b in bold}, t2f={m: theme.MONO for m in mono})
 
 
 class SlideChrome(VGroup):
     """Kicker, title and subtitle at the top; a quiet `Slide k of n` at the bottom right."""
 
-    def __init__(self, slide: Slide) -> None:
-        kicker = Text(KICKER, font=theme.FONT, font_size=theme.KICKER_SIZE, color=theme.PARAM)
-        title = Text(slide.title, font=theme.FONT, font_size=theme.TITLE_SIZE,
+    def __init__(self, slide: Slide, catalog: Catalog | None = None) -> None:
+        catalog = catalog or current_catalog()
+        kicker = Text(catalog.text(KICKER), font=theme.FONT, font_size=theme.KICKER_SIZE,
+                      color=theme.PARAM)
+        title = Text(catalog.text(slide.title), font=theme.FONT, font_size=theme.TITLE_SIZE,
                      color=theme.EMPHASIS, weight="BOLD")
         # A long title ("Why Backpropagation Makes Learning Possible") shrinks to the frame's width.
         fit_width(title, theme.FRAME_WIDTH - 2 * theme.MARGIN)
-        subtitle = Text(slide.subtitle, font=theme.FONT, font_size=theme.SUBTITLE_SIZE,
-                        color=theme.MUTED)
+        subtitle = Text(catalog.text(slide.subtitle) if slide.subtitle else "", font=theme.FONT,
+                        font_size=theme.SUBTITLE_SIZE, color=theme.MUTED)
         # A slide without a subtitle (the title slide, whose card says it) shows none.
         header = VGroup(kicker, title, *([subtitle] if slide.subtitle else []))
         header.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
@@ -138,8 +173,9 @@ class SlideChrome(VGroup):
         rule = Line(LEFT, RIGHT, stroke_width=1.5, color=theme.PANEL_EDGE)
         rule.width = theme.FRAME_WIDTH - 2 * theme.MARGIN
         rule.next_to(header, DOWN, buff=0.12).set_x(0)
-        progress = Text(f"Slide {slide.number} of {SLIDE_COUNT}", font=theme.FONT,
-                        font_size=theme.TINY_SIZE, color=theme.MUTED)
+        counter = fill_words(catalog.text(PROGRESS), {"number": str(slide.number),
+                                                      "count": str(SLIDE_COUNT)})
+        progress = Text(counter, font=theme.FONT, font_size=theme.TINY_SIZE, color=theme.MUTED)
         progress.to_corner(DOWN + RIGHT, buff=theme.MARGIN)
         progress.numerals_ok = "slide counter"
         super().__init__(header, rule, progress)
@@ -158,8 +194,12 @@ class SlideScene(Scene):
     def setup(self) -> None:
         self.slide: Slide = SLIDES[self.slide_number - 1]
         self.lesson = TrackedLesson(current_lesson())
-        self.facts = FactRecorder(self.lesson)
-        self.typeset = Typesetter(self.facts)  # the slide's FactMaker, handed to drawings
+        self.catalog = current_catalog()  # the language's words (lecture/i18n.py)
+        numbers = current_numbers()  # and how it writes numbers
+        self.spoken = spoken_forms(self.catalog, numbers)
+        self.facts = FactRecorder(self.lesson, numbers)
+        # the slide's FactMaker, handed to drawings: its texts are the slide's entries
+        self.typeset = Typesetter(self.facts, self.catalog, self.slide.slug)
         self.narration: list[dict[str, Any]] = []
         self.layout_problems: list[str] = []
         self.paused_frame_problems: list[str] = []  # found inside animations (dry runs only)
@@ -186,7 +226,7 @@ class SlideScene(Scene):
         self._said: list[tuple[str, Shown]] = []  # (key, number) said since the last beat
         self.facts_by_beat: dict[str, int] = {}  # beat -> facts recorded by its end
         self.camera.background_color = theme.BACKGROUND
-        self.chrome = SlideChrome(self.slide)
+        self.chrome = SlideChrome(self.slide, self.catalog)
         if not config.dry_run:  # the slide's formulas compiled together (prefetch.py)
             prefetch.prefetch(self)
 
@@ -210,17 +250,20 @@ class SlideScene(Scene):
         self.play(FadeIn(self.chrome, shift=0.2 * DOWN), run_time=0.8)
 
     @contextmanager
-    def narrate(self, sentence: str, **keys: str) -> Iterator[float]:
+    def narrate(self, sentence: str, count: int | None = None,
+                **keys: str) -> Iterator[float]:
         """The sentence of the beat whose method this is (`@beat`), and its animations
         inside the `with`: a section, a subcaption, its speech or a pause to read it.
-        Gives the seconds the sentence takes (spoken, or read)."""
+        `count` chooses a plural sentence's form (`N_(..., plural=...)`). Gives the seconds
+        the sentence takes (spoken, or read)."""
         name = self._beat_method
         if name is None or name == self._beat_name:
             raise RuntimeError("narrate() is said once, in a method marked @beat, which "
                                "names the beat")
-        text = self.say(sentence, **keys)
+        text = self.say(self.catalog.text(sentence, beat_id(self.slide.slug, name), count),
+                        **keys)
         said, self._said = self._said, []
-        spoken = spoken_sentence(text)
+        spoken = self.spoken.sentence(text)
         speech = self.narrator.speak(BeatLine(beat_id(self.slide.slug, name), self.slide.number,
                                               name, text, spoken))
         self.next_section(name)
@@ -276,10 +319,11 @@ class SlideScene(Scene):
         is said, then the card stays while a bar empties (the bank's think_seconds). Its
         narration entry carries the question as the presenter shows it, with the answer.
         A question left out for these parameters is not asked."""
+        question = questions.translated(question, self.catalog)
         posed = questions.pose_one(question, self.facts, questions.bank()[1], CHECKPOINT)
         if isinstance(posed, questions.LeftOut):
             return
-        words = questions.checkpoint_words()
+        words = questions.checkpoint_words(self.catalog)
         entry = questions.checkpoint_entry(posed, words)
         keys = dict(question.bind)
         text = posed.resolved(question.text)
@@ -320,9 +364,19 @@ class SlideScene(Scene):
                   *(FadeIn(m, rate_func=squish_rate_func(smooth, 0.5, 1))
                     for m in self._covered), run_time=0.8)
         self._card, self._covered = None, []
+    def tr(self, message: str, count: int | None = None) -> str:
+        """`message` in the slide's language: a text written in the slide is found under
+        the slide's slug, a `Message` under its own context."""
+        return self.catalog.text(message, self.slide.slug, count) if words_of(message) \
+            else message
+
+    def words(self, message: str) -> str:
+        """`message` in the slide's language as words inside a formula: `\\text{...}`."""
+        return r"\text{" + _LATEX_SPECIAL.sub(lambda m: "\\" + m.group(0), self.tr(message)) + "}"
 
     def say(self, sentence: str, **keys: str) -> str:
-        """A narration sentence with `@name` replaced by the lesson field `keys[name]`."""
+        """A narration sentence (already in the slide's language) with `@name` replaced by
+        the lesson field `keys[name]`."""
         def fill(match: re.Match[str]) -> str:
             shown = self.facts.show(keys[match.group(1)], "narration")
             self._said.append((keys[match.group(1)], shown))
@@ -345,15 +399,17 @@ class SlideScene(Scene):
         return self.typeset.tex(*parts, font_size=font_size, color=color, colors=colors, **keys)
 
     def text(self, sentence: str, font_size: float = theme.BODY_SIZE, color: str = theme.TEXT,
-             mono: bool = False, decimals: int | None = None, **keys: str) -> Text:
-        """Plain on-screen text; `@name` placeholders are lesson fields (true minus sign),
-        with `decimals` decimals at least when the text is a cell of a table column."""
+             mono: bool = False, decimals: int | None = None, count: int | None = None,
+             **keys: str) -> Text:
+        """Plain on-screen text in the slide's language; `@name` placeholders are lesson
+        fields (true minus sign), with `decimals` decimals at least when the text is a cell
+        of a table column; `count` chooses a plural's form."""
         return self.typeset.text(sentence, font_size=font_size, color=color, mono=mono,
-                                 decimals=decimals, **keys)
+                                 decimals=decimals, count=count, **keys)
 
     def label(self, sentence: str, font_size: float = theme.SMALL_SIZE, color: str = theme.MUTED,
-              **keys: str) -> Text:
-        return self.text(sentence, font_size=font_size, color=color, **keys)
+              count: int | None = None, **keys: str) -> Text:
+        return self.text(sentence, font_size=font_size, color=color, count=count, **keys)
 
     # ----- layout -------------------------------------------------------------
 
@@ -440,6 +496,7 @@ class SlideScene(Scene):
         self.facts.write(path, slide=self.slide.number, slug=self.slide.slug,
                          scene=type(self).__name__, duration=self.video_time,
                          narration=self.narration, voice=self.narrator.voice,
+                         language=self.catalog.language.tag,
                          layout_problems=self.layout_problems, **_cache_use())
 
 

@@ -17,6 +17,7 @@ from manim import DOWN, LEFT, MathTex, Mobject, Text, VGroup
 
 from backprop_core import format_fact
 from lecture.facts import FactRecorder
+from lecture.i18n import Catalog, words_of
 from lecture.templates import unbroken_groups
 from scenes.kit import notation, theme
 from scenes.kit.formula import PLACEHOLDER, Formula, Part
@@ -40,9 +41,10 @@ class FactMaker(Protocol):
         """A formula whose `@name` placeholders are the lesson fields `keys[name]`."""
 
     def text(self, sentence: str, font_size: float = ..., color: str = ..., mono: bool = False,
-             decimals: int | None = None, **keys: str) -> Text:
-        """Plain text whose `@name` placeholders are the lesson fields `keys[name]`, with
-        `decimals` decimals at least when the text is a cell of a table column."""
+             decimals: int | None = None, count: int | None = None, **keys: str) -> Text:
+        """Plain text in the slide's language whose `@name` placeholders are the lesson
+        fields `keys[name]`, with `decimals` decimals at least when the text is a cell of a
+        table column; `count` chooses a plural's form."""
 
     def column_decimals(self, keys: list[str]) -> int:
         """The decimals a table column of these lesson fields shares."""
@@ -58,8 +60,12 @@ def _tag(mob: Mobject, shown: list[str], keys: list[str]) -> Mobject:
 class Typesetter:
     """The `FactMaker` of a slide: every number it sets is recorded by `facts`."""
 
-    def __init__(self, facts: FactRecorder) -> None:
+    def __init__(self, facts: FactRecorder, catalog: Catalog | None = None,
+                 context: str | None = None) -> None:
         self.facts = facts
+        # The language of its texts, and the catalog context a text written in the slide is
+        # found under (its slug); none: English, as written.
+        self.catalog, self.context = catalog, context
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Typesetter:
         return self  # a service shared by a drawing and its copies, not part of the drawing
@@ -99,11 +105,15 @@ class Typesetter:
         return formula
 
     def text(self, sentence: str, font_size: float = theme.BODY_SIZE, color: str = theme.TEXT,
-             mono: bool = False, decimals: int | None = None, **keys: str) -> Text:
-        """Plain on-screen text; `@name` placeholders are lesson fields (true minus sign),
-        with `decimals` decimals at least when the text is a cell of a table column."""
+             mono: bool = False, decimals: int | None = None, count: int | None = None,
+             **keys: str) -> Text:
+        """Plain on-screen text in the slide's language; `@name` placeholders are lesson
+        fields (true minus sign), with `decimals` decimals at least when the text is a cell
+        of a table column; `count` chooses a plural's form."""
         used: list[str] = []
         paths: list[str] = []
+        if self.catalog is not None and words_of(sentence):
+            sentence = self.catalog.text(sentence, self.context, count)
 
         def fill(match: re.Match[str]) -> str:
             paths.append(keys[match.group(1)])

@@ -69,7 +69,7 @@ class StandIn:
     def __call__(self, slide: Slide, params_file: Path, quality: Quality, workdir: Path,
                  gif_width: int | None, cache_dir: Path | None = None,
                  theme: str = "dark", voice: str | None = None,
-                 checkpoints: str = "all") -> SlideResult:
+                 language: str = "en", checkpoints: str = "all") -> SlideResult:
         params = json.loads(params_file.read_text())
         self.log_dir.mkdir(parents=True, exist_ok=True)
         me = f"{slide.stem}-{uuid.uuid4().hex[:8]}"
@@ -125,7 +125,7 @@ class DeckCopy:
     def __call__(self, slide: Slide, params_file: Path, quality: Quality, workdir: Path,
                  gif_width: int | None, cache_dir: Path | None = None,
                  theme: str = "dark", voice: str | None = None,
-                 checkpoints: str = "all") -> SlideResult:
+                 language: str = "en", checkpoints: str = "all") -> SlideResult:
         entry = json.loads((self.rendered / f"{slide.stem}.facts.json").read_text())
         workdir.mkdir(parents=True, exist_ok=True)
         files = {}

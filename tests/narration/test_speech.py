@@ -25,7 +25,7 @@ from narration.speech import NO_VOICE, Narrator, VoiceError, speech_audit
 
 
 def test_an_unknown_voice_names_the_voices_there_are(tmp_path: Path) -> None:
-    with pytest.raises(VoiceError, match="joe, none"):
+    with pytest.raises(VoiceError, match="joe, espeak-draft, none"):
         Narrator("bob", tmp_path)
 
 
@@ -200,3 +200,11 @@ def test_the_speech_audit_catches_a_sign_lost_between_caption_and_speech() -> No
     slope = Fact("worked_step.dloss_dw", -7.98, "\u22127.98", "-7.98", "screen")
     assert audited([("worked_step.dloss_dw", "\u22127.98")], "The slope is 7.98.", [slope]) == [
         "beat 'b' says '7.98', which is no lesson number of its sentence"]
+
+
+def test_the_draft_voice_speaks_german_and_is_keyed_by_its_language(tmp_path: Path) -> None:
+    german = Narrator("espeak-draft", tmp_path, language="de")
+    said = german.speak("Die Steigung ist minus 7,98.")
+    assert said.path is not None and said.synthesized and 1.0 < said.seconds < 6.0
+    english = Narrator("espeak-draft", tmp_path, language="en")
+    assert english.key("Die Steigung ist minus 7,98.") != said.key  # another espeak voice

@@ -66,7 +66,7 @@ config.text_dir = str(_WORKDIR / "texts")
 # (scenes/speedups/svg_cache.py) rather than parsed again: a quarter of a construction's CPU.
 _USER_CACHE = slide_cache.folder()
 _MEMO: dict[tuple[str, str], Any] = {}
-_THEMED: dict[tuple[str, str, str], Any] = {}  # constructions in a named theme
+_THEMED: dict[tuple[str, str, str, str], Any] = {}  # in a named theme or language
 
 # The beat after which each slide's middle frame is drawn: where its story turns.
 MIDDLE_BEAT = {1: "show_network", 2: "emit_prediction", 3: "square_the_error", 4: "take_one_step",
@@ -125,9 +125,26 @@ def _theme(name: str | None):
             os.environ[contract.THEME] = previous
 
 
-def _construct(slide: Slide, params: dict[str, Any], theme: str | None = None) -> Any:
-    with _theme(theme):
+def _construct(slide: Slide, params: dict[str, Any], theme: str | None = None,
+               language: str | None = None) -> Any:
+    with _theme(theme), _language(language):
         return _construct_here(slide, params)
+
+
+@contextmanager
+def _language(tag: str | None):
+    """Construct in language `tag` (None: English), as a Manim process started with
+    $BACKPROP_LANG=tag would: a slide reads its language when it is set up."""
+    previous = os.environ.get(contract.LANG)
+    if tag is not None:
+        os.environ[contract.LANG] = tag
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(contract.LANG, None)
+        else:
+            os.environ[contract.LANG] = previous
 
 
 def _construct_here(slide: Slide, params: dict[str, Any]) -> Any:
@@ -143,12 +160,16 @@ def _construct_here(slide: Slide, params: dict[str, Any]) -> Any:
         scene = scene_class(slide)(skip_animations=True)
         _draw_only_when_asked(scene.renderer)
         # Frames inside animations are checked where the control frames are drawn: the
-        # defaults in each theme (paused_frames.py; other parameters skip the cost).
-        scene.check_paused_frames = not params
+        # defaults in each theme (paused_frames.py; other parameters skip the cost). A
+        # construction in another language draws none (it has no control frames).
+        english = not os.environ.get(contract.LANG)
+        scene.check_paused_frames = not params and english
         scene.frames = {}
-        _draw_after(scene, MIDDLE_BEAT[slide.number], "middle")
+        if english:
+            _draw_after(scene, MIDDLE_BEAT[slide.number], "middle")
         scene.render()
-        scene.frames["last"] = scene.draw_frame()
+        if english:
+            scene.frames["last"] = scene.draw_frame()
     return scene
 
 
@@ -179,19 +200,21 @@ def _draw_after(scene: Any, beat: str, name: str) -> None:
 
 
 def dry_run(slide: Slide, params: dict[str, Any] | None = None, *, fresh: bool = False,
-            reuse_equivalent: bool = False, theme: str | None = None) -> Any:
+            reuse_equivalent: bool = False, theme: str | None = None,
+            language: str | None = None) -> Any:
     """The slide constructed with `params` (defaults if None), in `theme` (None: the
-    theme this process imported, the default dark one unless $BACKPROP_THEME says).
+    theme this process imported, the default dark one unless $BACKPROP_THEME says) and
+    `language` (a tag; None: English).
 
     `fresh`: construct anew, bypassing and not filling the memo.
     `reuse_equivalent`: accept an earlier construction whose every lesson read has the
     same value under `params` (the construction would be identical).
     """
     params = dict(params or {})
-    if theme is not None:  # one construction per slide and theme; nothing else shares it
-        key = (slide.stem, json.dumps(params, sort_keys=True), theme)
+    if theme is not None or language is not None:  # one construction each; none shared
+        key = (slide.stem, json.dumps(params, sort_keys=True), theme or "", language or "")
         if fresh or key not in _THEMED:
-            _THEMED[key] = _construct(slide, params, theme)
+            _THEMED[key] = _construct(slide, params, theme, language)
         return _THEMED[key]
     if fresh:
         return _construct(slide, params)

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from backprop_core import ParamError, build_lesson, format_fact
+from backprop_core.formatting import localize
 from backprop_core.params import DECLARED, Param, params_from_mapping
 from lecture.slides import Slide
 from narration.speech import speech_audit
@@ -24,7 +25,8 @@ from scenes.checks.audit import missing_facts, numeral_audit
 from tests.scenes.conftest import UNUSUAL_PARAMS, dry_run
 
 __all__ = ["check_slide", "unusual_parameters_test", "random_parameters_test", "length_test",
-           "frames_test", "paused_frames_test", "light_theme_test", "RANDOM_PARAMS",
+           "frames_test", "paused_frames_test", "light_theme_test", "language_test",
+           "RANDOM_PARAMS",
            "random_params", "CONTROL_FRAMES"]
 
 
@@ -37,7 +39,8 @@ def check_slide(scene: Any, params: dict) -> None:
     assert all(beat["text"].strip() for beat in scene.narration)
     lesson = build_lesson(params_from_mapping(params))
     for fact in scene.facts.facts:
-        expected = format_fact(fact.key, lesson.lookup(fact.key), fact.decimals)
+        expected = localize(format_fact(fact.key, lesson.lookup(fact.key), fact.decimals),
+                            scene.facts.numbers)  # the core's digits, the language's symbols
         assert (fact.shown, fact.tex) == (expected.text, expected.tex), fact
     assert numeral_audit(scene) == []
     assert missing_facts(scene) == []
@@ -177,6 +180,51 @@ def light_theme_test(slide: Slide) -> Callable[..., None]:
                  request, tmp_path, f"s{slide.number:02d}_last_light")
 
     return test
+
+
+def language_test(slide: Slide, unusual: tuple[str, ...] = ()) -> Callable[..., None]:
+    """The slide in German, with the defaults and each of `unusual` (UNUSUAL_PARAMS names):
+    the same checks as in English (its longer words must fit; its numbers, written with a
+    decimal comma, are the core's; what the voice says is what the screen shows); and in the
+    pseudo-language, every text and sentence marked «…»: none escaped the catalogs."""
+
+    @pytest.mark.parametrize("case", ("de", *(f"de-{name}" for name in unusual), "qps"))
+    def test(case: str) -> None:
+        language, _, name = case.partition("-")
+        params = UNUSUAL_PARAMS[name or "defaults"]
+        scene = dry_run(slide, params, language=language)
+        if language == "qps":
+            leaks = unmarked(scene)
+            assert leaks == [], leaks
+            return
+        check_slide(scene, params)
+        assert scene.facts.numbers.decimal == ","
+        assert all(beat["text"] == beat["text"].strip() and "«" not in beat["text"]
+                   for beat in scene.narration)
+
+    return test
+
+
+def unmarked(scene: Any) -> list[str]:
+    """What a construction in the pseudo-language shows or says without the marks «…» of a
+    translated string: a text with words, a formula's words (\\text{...}), a sentence."""
+    import re
+
+    from lecture.i18n import words_of
+    from scenes.checks.audit import displayed_string
+    from scenes.checks.layout import text_units
+
+    found = [f"said: {beat['text']!r}" for beat in scene.narration
+             if "\u00ab" not in beat["text"]]
+    for mob in scene.seen_texts.values():
+        for unit in text_units(mob):
+            shown = displayed_string(unit)
+            if hasattr(unit, "tex_string"):
+                found += [f"formula words: {w!r}" for w in re.findall(r"\\text\{([^}]*)\}", shown)
+                          if words_of(w) and "\u00ab" not in w]
+            elif words_of(shown) and not {"\u00ab", "\u00bb"} & set(shown):
+                found.append(f"text: {shown!r}")  # (a long text broken in lines: each a mark)
+    return found
 
 
 def _compare(frame: np.ndarray, control: Path, request: pytest.FixtureRequest, tmp_path: Path,

@@ -11,6 +11,7 @@ from lecture.slides import LECTURE_SUBTITLE, LECTURE_TITLE, SLIDES, find_slide
 from scenes.s01_what_is_backpropagation import DESCRIPTION, STEPS
 from tests.scenes.slide_checks import (
     frames_test,
+    language_test,
     length_test,
     light_theme_test,
     paused_frames_test,
@@ -30,6 +31,7 @@ test_length_with_defaults = length_test(SLIDE)
 test_frames = frames_test(SLIDE)
 test_paused_frames = paused_frames_test(SLIDE)
 test_light_theme = light_theme_test(SLIDE)
+test_languages = language_test(SLIDE)
 
 
 
@@ -54,7 +56,7 @@ def test_the_four_steps_appear_in_turn_and_name_the_slides_that_cover_them(defau
     assert order == sorted(order)
     texts = on_screen(default_scene)
     for step in STEPS:
-        assert step.name in texts and step.where() in texts
+        assert step.name in texts and step.where(default_scene.tr) in texts
         covered = " ".join(f"{SLIDES[n - 1].title} {SLIDES[n - 1].subtitle}".lower()
                            for n in step.slides)
         assert step.topic.lower() in covered, step  # the named slides really are about it

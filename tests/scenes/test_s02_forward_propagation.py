@@ -10,6 +10,7 @@ from backprop_core.params import params_from_mapping
 from lecture.slides import find_slide
 from tests.scenes.slide_checks import (
     frames_test,
+    language_test,
     length_test,
     light_theme_test,
     paused_frames_test,
@@ -29,6 +30,7 @@ test_length_with_defaults = length_test(SLIDE)
 test_frames = frames_test(SLIDE)
 test_paused_frames = paused_frames_test(SLIDE)
 test_light_theme = light_theme_test(SLIDE)
+test_languages = language_test(SLIDE)  # German long numbers: slide 6
 
 
 

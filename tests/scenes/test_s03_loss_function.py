@@ -12,6 +12,7 @@ from lecture.slides import find_slide
 from scenes.drawings.loss import ErrorSquare
 from tests.scenes.slide_checks import (
     frames_test,
+    language_test,
     length_test,
     light_theme_test,
     paused_frames_test,
@@ -34,6 +35,7 @@ test_length_with_defaults = length_test(SLIDE)
 test_frames = frames_test(SLIDE)
 test_paused_frames = paused_frames_test(SLIDE)
 test_light_theme = light_theme_test(SLIDE)
+test_languages = language_test(SLIDE, ("negative_x",))
 
 
 
@@ -101,4 +103,4 @@ def test_layout_holds(scenes, name):
 def test_a_huge_error_is_drawn_at_a_readable_size(scenes):
     scene = scenes["huge"]
     assert "\u2212300 times \u2212300" in sentence(scene, "square_the_error")
-    assert "90000" in sentence(scene, "square_the_error")
+    assert "90,000" in sentence(scene, "square_the_error")  # English groups thousands

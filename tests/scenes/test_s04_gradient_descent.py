@@ -18,6 +18,7 @@ from scenes.checks.audit import displayed_string
 from scenes.checks.layout import text_units, visible_box
 from tests.scenes.slide_checks import (
     frames_test,
+    language_test,
     length_test,
     light_theme_test,
     paused_frames_test,
@@ -46,6 +47,7 @@ test_length_with_defaults = length_test(SLIDE)
 test_frames = frames_test(SLIDE)
 test_paused_frames = paused_frames_test(SLIDE)
 test_light_theme = light_theme_test(SLIDE)
+test_languages = language_test(SLIDE, ("large_lr",))
 
 
 

@@ -15,6 +15,7 @@ from lecture.slides import find_slide
 from scenes.checks.audit import missing_facts, numeral_audit
 from tests.scenes.slide_checks import (
     frames_test,
+    language_test,
     length_test,
     light_theme_test,
     paused_frames_test,
@@ -48,6 +49,7 @@ test_length_with_defaults = length_test(SLIDE)
 test_frames = frames_test(SLIDE)
 test_paused_frames = paused_frames_test(SLIDE)
 test_light_theme = light_theme_test(SLIDE)
+test_languages = language_test(SLIDE)
 
 
 

@@ -23,18 +23,25 @@ from backprop_core.verdicts import (
     Prediction,
     Trend,
 )
+from lecture.i18n import catalog_for
 from scenes import wording
 
 PLACEHOLDER = re.compile(r"@([A-Za-z_]\w*)")
 
 
 def names(template: str) -> set[str]:
-    return set(PLACEHOLDER.findall(template))
+    """The placeholders of a sentence, and of its plural if it has one."""
+    return set(PLACEHOLDER.findall(template + " " + (getattr(template, "plural", None) or "")))
+
+
+def english(message: str, count: int) -> str:
+    """The sentence as the English lecture says it with `count` (its plural form)."""
+    return catalog_for("en").text(message, count=count)
 
 
 # (table, its verdict, the placeholders its slide binds)
 TABLES = [
-    (wording.ADJUST_OUTCOME, Trend, {"before", "after"}),
+    (wording.ADJUST, Trend, {"n", "before", "after"}),
     (wording.RELU, DeadUnits, {"a"}),
     (wording.PREDICTION_VS_TARGET, Prediction, {"yh", "y"}),
     (wording.ERROR_GAP, Prediction, {"e"}),
@@ -52,6 +59,9 @@ TABLES = [
     (wording.LOSS_CHANGE, Trend, {"new", "old", "drop"}),
     (wording.DEAD_UNITS, DeadUnits, {"g"}),
     (wording.TRAINING, Trend, {"a", "b"}),
+    (wording.FIT_SENTENCE, FitQuality, {"h", "net", "line", "n"}),
+    (wording.FIT_CAPTION, FitQuality, set()),
+    (wording.TRAINING_FIT, FitQuality, {"n", "net", "line"}),
 ]
 
 
@@ -163,7 +173,7 @@ def test_one_step_s_loss_is_said_as_it_went(trend, arrow, spoken):
     assert spoken in wording.LOSS_CHANGE_SPOKEN[trend]
     assert wording.TRAINING[trend].startswith(
         f"Then repeat for every epoch: the mean loss {trend} ")
-    assert wording.ADJUST_OUTCOME[trend].startswith(trend)
+    assert f"average loss {trend}" in wording.ADJUST[trend]
 
 
 @pytest.mark.parametrize("effect, move, loss", [
@@ -187,25 +197,26 @@ def test_the_relu_and_backward_sentences_follow_the_units(units, words, relu):
 @pytest.mark.parametrize("fit", _args(FitQuality))
 @pytest.mark.parametrize("epochs", [1, 10])
 def test_only_a_fit_is_called_a_fit(fit, epochs):
-    said = " ".join([wording.fit_sentence(fit, epochs), *wording.fit_caption(fit),
-                     wording.training_fit_sentence(fit, epochs)])
+    said = " ".join([english(wording.fit_sentence(fit), epochs), *wording.fit_caption(fit),
+                     english(wording.training_fit_sentence(fit), epochs)])
     assert ("bends to fit" in said) == (fit == "fits")
     assert ("follows the data" in said) == (fit == "fits")
     assert ("1 epochs" not in said.replace("@n", str(epochs)))
     for trend in _args(Trend):
-        closing = wording.closing_sentence(trend, fit, epochs)
+        closing = english(wording.closing_sentence(trend, fit), epochs)
         assert ("That is how networks learn." in closing) == (trend == "falls" and fit == "fits")
         assert ("1 times" not in closing.replace("@n", str(epochs)))
 
 
 def test_closing_sentences_for_rising_and_flat_losses():
-    assert "up to @b" in wording.closing_sentence("rises", "worse", 10)
-    assert "down" not in wording.closing_sentence("rises", "worse", 10)
-    assert "left the mean loss at @a" in wording.closing_sentence("stays", "line", 10)
-    assert "only begun" in wording.training_fit_sentence("worse", 10)
-    assert "stuck at a straight line's level" in wording.training_fit_sentence("line", 10)
-    assert "after @n epoch it has not yet" in wording.fit_sentence("worse", 1)
-    assert wording.epochs_word(1) == "epoch" and wording.epochs_word(2) == "epochs"
+    assert "up to @b" in english(wording.closing_sentence("rises", "worse"), 10)
+    assert "down" not in english(wording.closing_sentence("rises", "worse"), 10)
+    assert "left the mean loss at @a" in english(wording.closing_sentence("stays", "line"), 10)
+    assert "only begun" in english(wording.training_fit_sentence("worse"), 10)
+    assert "stuck at a straight line's level" in english(wording.training_fit_sentence("line"),
+                                                         10)
+    assert "after @n epoch it has not yet" in english(wording.fit_sentence("worse"), 1)
+    assert "after @n epochs it has not yet" in english(wording.fit_sentence("worse"), 2)
 
 
 def test_the_default_verdicts_read_as_the_outline():

@@ -33,7 +33,13 @@
   const answerBox = document.getElementById("checkpoint-answer");
   const button = (id) => document.getElementById(id);
   const started = Date.now();
-  const START_HINT = "Press → to start";
+  // Every text this page writes, in the lecture's language: the render puts the catalog's
+  // translations into deck.text, by their English; @name is a value filled in here.
+  const _ = (english, values) => {
+    const text = (deck.text && deck.text[english]) || english;
+    return values ? text.replace(/@(\w+)/g, (all, name) => String(values[name])) : text;
+  };
+  const START_HINT = _("Press → to start");
   const CAPTIONS_KEY = "backprop-presenter.captions"; // localStorage: "on" or "off"
   const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
 
@@ -88,7 +94,8 @@
 
   function label(i) {
     const b = beats[i];
-    return `Slide ${b.slide} · beat ${b.beat}/${beatsInSlide(b.slide)}`;
+    return _("Slide @slide · beat @beat/@count",
+      {slide: b.slide, beat: b.beat, count: beatsInSlide(b.slide)});
   }
 
   function showStatus(text, sticky) {
@@ -118,7 +125,7 @@
       // not remembered, but still applied
     }
     button("captions").setAttribute("aria-pressed", String(on));
-    showStatus(on ? "Captions on" : "Captions off");
+    showStatus(on ? _("Captions on") : _("Captions off"));
   }
 
   function captionNow() {
@@ -336,7 +343,7 @@
     // A browser without H.264 (Firefox on Linux without the system's ffmpeg) still
     // shows every beat: its end frame.
     showEnd(i);
-    showStatus("This browser cannot play the beat videos (H.264): showing each beat's end",
+    showStatus(_("This browser cannot play the beat videos (H.264): showing each beat's end"),
       true);
   }
 
@@ -368,7 +375,7 @@
     } else if (index + 1 < beats.length) {
       play(index + 1);
     } else {
-      showStatus("End of the lecture");
+      showStatus(_("End of the lecture"));
     }
   }
 
@@ -376,14 +383,14 @@
     if (index > 0) {
       showEnd(index - 1);
     } else {
-      showStatus("Start of the lecture");
+      showStatus(_("Start of the lecture"));
     }
   }
 
   function jumpToSlide(number) {
     const i = beats.findIndex((b) => b.slide === number);
     if (i < 0) {
-      showStatus(`No slide ${number}`);
+      showStatus(_("No slide @number", {number: number}));
       return;
     }
     play(i, true);
@@ -403,7 +410,7 @@
       video.muted = value;
     }
     button("mute").setAttribute("aria-pressed", String(value));
-    showStatus(muted ? "Narration muted" : "Narration on");
+    showStatus(muted ? _("Narration muted") : _("Narration on"));
   }
 
   function setBlack(value) {
@@ -420,8 +427,10 @@
   // An about:blank window this page fills and drives itself: it needs no second file
   // and no messaging, which file:// pages may not be allowed.
 
+  const SPEAKER_WORDS = {title: _("Speaker notes"), now: _("Now"), next: _("Next"),
+    elapsed: _("elapsed"), clock: _("clock")};
   const SPEAKER_PAGE = `<!DOCTYPE html><html lang="${deck.language || "en"}"><head>
-<meta charset="utf-8"><title>Speaker notes</title><style>
+<meta charset="utf-8"><title>${SPEAKER_WORDS.title}</title><style>
 body { margin: 0; background: var(--ground); color: var(--text); font: 18px system-ui, sans-serif; }
 main { display: grid; grid-template-columns: 3fr 2fr; grid-template-rows: auto 1fr auto;
   gap: 14px; padding: 14px; height: 100vh; box-sizing: border-box; }
@@ -436,13 +445,13 @@ footer { grid-column: 1 / 3; display: flex; gap: 40px; font-size: 30px;
   font-variant-numeric: tabular-nums; }
 footer span { color: var(--muted); font-size: 16px; margin-right: 8px; }
 </style></head><body><main>
-<h1 id="where">Speaker notes</h1>
-<section aria-labelledby="now-title"><h2 id="now-title">Now</h2>
+<h1 id="where">${SPEAKER_WORDS.title}</h1>
+<section aria-labelledby="now-title"><h2 id="now-title">${SPEAKER_WORDS.now}</h2>
 <video id="now" muted playsinline aria-hidden="true"></video><div id="notes"></div></section>
-<section aria-labelledby="next-title"><h2 id="next-title">Next</h2>
+<section aria-labelledby="next-title"><h2 id="next-title">${SPEAKER_WORDS.next}</h2>
 <img id="next" alt=""><div id="next-name"></div></section>
-<footer><div><span>elapsed</span><b id="elapsed">0:00</b></div>
-<div><span>clock</span><b id="clock"></b></div></footer>
+<footer><div><span>${SPEAKER_WORDS.elapsed}</span><b id="elapsed">0:00</b></div>
+<div><span>${SPEAKER_WORDS.clock}</span><b id="clock"></b></div></footer>
 </main></body></html>`;
 
   function openSpeaker() {
@@ -452,7 +461,7 @@ footer span { color: var(--muted); font-size: 16px; margin-right: 8px; }
     }
     speaker = window.open("", "presenter-speaker", "width=1100,height=720");
     if (!speaker) {
-      showStatus("Allow pop-up windows for the speaker window");
+      showStatus(_("Allow pop-up windows for the speaker window"));
       return;
     }
     const doc = speaker.document;
@@ -477,8 +486,9 @@ footer span { color: var(--muted); font-size: 16px; margin-right: 8px; }
     doc.getElementById("where").innerHTML = "";
     const strong = doc.createElement("b");
     strong.textContent = `${b.slide}. ${slideOf(index).title}`;
-    doc.getElementById("where").append(strong, ` — ${label(index)}, ${index + 1} of ${beats.length}`);
-    doc.getElementById("notes").textContent = b.notes || b.text || "(no narration)";
+    doc.getElementById("where").append(strong, " — " + _("@where, @number of @count",
+      {where: label(index), number: index + 1, count: beats.length}));
+    doc.getElementById("notes").textContent = b.notes || b.text || _("(no narration)");
     const now = doc.getElementById("now");
     now.poster = url(b.poster);
     if (mode === "end" || reducedMotion.matches) { // the end frame, as the main window shows
@@ -493,7 +503,7 @@ footer span { color: var(--muted); font-size: 16px; margin-right: 8px; }
       nextName.textContent = `${label(index + 1)}: ${beats[index + 1].text}`;
     } else {
       nextImage.hidden = true;
-      nextName.textContent = "End of the lecture";
+      nextName.textContent = _("End of the lecture");
     }
   }
 
@@ -537,7 +547,7 @@ footer span { color: var(--muted); font-size: 16px; margin-right: 8px; }
     let handled = true;
     if (/^[0-9]$/.test(key)) {
       typed = (typed + key).slice(-3);
-      showStatus(`Go to slide ${typed}…`, true);
+      showStatus(_("Go to slide @number…", {number: typed}), true);
     } else if (key === "Enter" && typed) {
       const number = Number(typed);
       typed = "";

@@ -19,6 +19,12 @@
   const found = (window.TAKES && window.TAKES.beats) || {};
   const form = deck.take_record; // the record's format and version (narration/takes.py)
   const $ = (id) => document.getElementById(id);
+  // Every text this page writes, in the lecture's language: the render puts the catalog's
+  // translations into deck.text, by their English; @name is a value filled in here.
+  const _ = (english, values) => {
+    const text = (deck.text && deck.text[english]) || english;
+    return values ? text.replace(/@(\w+)/g, (all, name) => String(values[name])) : text;
+  };
   const video = $("video");
   const playback = $("playback");
   const statusBox = $("status");
@@ -32,8 +38,13 @@
   };
   const NEEDS_TAKE = ["stale", "missing", "bad"];
   const LABELS = {
-    fresh: "recorded", stale: "stale: the sentence changed", new: "recorded elsewhere",
-    missing: "no take yet", bad: "unusable file", kept: "kept now", pending: "not kept yet",
+    fresh: _("recorded"), stale: _("stale: the sentence changed"), new: _("recorded elsewhere"),
+    missing: _("no take yet"), bad: _("unusable file"), kept: _("kept now"),
+    pending: _("not kept yet"),
+  };
+  const BADGES = { // a state in one word, beside each beat of the list
+    fresh: _("fresh"), stale: _("stale"), new: _("new"), missing: _("missing"), bad: _("bad"),
+    kept: _("kept"), pending: _("pending"),
   };
 
   let index = 0;
@@ -104,7 +115,7 @@
     [...list.querySelectorAll("button")].forEach((button, i) => {
       const badge = button.lastChild;
       badge.className = `state ${stateOf(i)}`;
-      badge.textContent = stateOf(i);
+      badge.textContent = BADGES[stateOf(i)];
       if (i === index) {
         button.setAttribute("aria-current", "step");
       } else {
@@ -120,13 +131,13 @@
     stopPlayback();
     index = Math.max(0, Math.min(beats.length - 1, i));
     const b = beats[index];
-    $("where").textContent =
-      `Slide ${b.slide} · beat ${b.beat} of ${beatsIn(b.slide)}: ${slideTitle(b.slide)}`;
+    $("where").textContent = _("Slide @slide · beat @beat of @count: @title",
+      {slide: b.slide, beat: b.beat, count: beatsIn(b.slide), title: slideTitle(b.slide)});
     $("beat-id").textContent = b.id;
     const current = stateOf(index);
     $("state").className = `state ${current}`;
     $("state").textContent = LABELS[current];
-    $("sentence").textContent = b.text || "(this beat says nothing)";
+    $("sentence").textContent = b.text || _("(this beat says nothing)");
     const before = found[b.id] || {};
     $("was").hidden = !before.old || state.get(index) === "kept";
     $("old").textContent = before.old || "";
@@ -144,11 +155,12 @@
     }
     updateButtons();
     if (announce) {
-      let note = `Slide ${b.slide}, beat ${b.beat}: ${LABELS[current]}.`;
+      let note = _("Slide @slide, beat @beat: @state.",
+        {slide: b.slide, beat: b.beat, state: LABELS[current]});
       if (current === "bad" && before.problem) {
         note += ` ${before.problem}`;
       } else if (current === "pending") {
-        note += " P plays it back, K keeps it, R records again.";
+        note += " " + _("P plays it back, K keeps it, R records again.");
       }
       say(note);
     }
@@ -157,7 +169,7 @@
   function updateButtons() {
     const recording = Boolean(recorder);
     buttons.record.setAttribute("aria-pressed", String(recording));
-    buttons.record.firstChild.textContent = recording ? "Stop " : "Record ";
+    buttons.record.firstChild.textContent = (recording ? _("Stop") : _("Record")) + " ";
     buttons.play.disabled = recording || !pending.has(index) && !folder;
     buttons.keep.disabled = recording || !pending.has(index);
     document.body.classList.toggle("recording", recording);
@@ -234,8 +246,8 @@
     try {
       await microphone();
     } catch (error) {
-      say(`The microphone is not available (${error.name || error.message}): allow it for ` +
-        "this page and press R again.");
+      say(_("The microphone is not available (@error): allow it for this page and press R " +
+        "again.", {error: error.name || error.message}));
       return;
     } finally {
       starting = false;
@@ -260,7 +272,7 @@
     recordStarted = performance.now();
     video.currentTime = 0;
     video.play().catch(() => undefined); // the animation, to speak along with
-    say("Recording: speak the sentence, then press R to stop.");
+    say(_("Recording: speak the sentence, then press R to stop."));
     updateButtons();
   }
 
@@ -278,16 +290,16 @@
 
   function finished(i, blob, seconds) {
     if (!blob.size) {
-      say("Nothing was recorded: press R to try again.");
+      say(_("Nothing was recorded: press R to try again."));
       return;
     }
     pending.set(i, { blob, seconds, type: blob.type });
     clockBox.textContent = `${seconds.toFixed(1)} s`;
-    const loud = peak >= 0.99 ? " It clipped: speak further from the microphone." :
-      peak < 0.03 ? " It was very quiet: is the right microphone on?" : "";
+    const loud = peak >= 0.99 ? " " + _("It clipped: speak further from the microphone.") :
+      peak < 0.03 ? " " + _("It was very quiet: is the right microphone on?") : "";
     if (i === index) {
-      say(`Take recorded, ${seconds.toFixed(1)} s.${loud} P plays it back, K keeps it, ` +
-        "R records again.");
+      say(_("Take recorded, @seconds s.", {seconds: seconds.toFixed(1)}) + loud + " " +
+        _("P plays it back, K keeps it, R records again."));
       show(index, false);
     }
   }
@@ -303,7 +315,7 @@
   async function play() {
     if (!playback.paused) {
       stopPlayback();
-      say("Stopped.");
+      say(_("Stopped."));
       return;
     }
     let blob = pending.has(index) ? pending.get(index).blob : null;
@@ -311,15 +323,16 @@
       blob = await keptTake(beats[index]);
     }
     if (!blob) {
-      say("No take of this beat to play: press R to record one.");
+      say(_("No take of this beat to play: press R to record one."));
       return;
     }
     if (playback.src) {
       URL.revokeObjectURL(playback.src);
     }
     playback.src = URL.createObjectURL(blob);
-    playback.play().then(() => say(pending.has(index) ? "Playing the new take." :
-      "Playing the kept take.")).catch((error) => say(`Cannot play it back (${error.name}).`));
+    playback.play().then(() => say(pending.has(index) ? _("Playing the new take.") :
+      _("Playing the kept take."))).catch((error) => say(_("Cannot play it back (@error).",
+      {error: error.name})));
   }
 
   // ----- keeping -----------------------------------------------------------------------
@@ -350,13 +363,13 @@
 
   async function keep() {
     if (recorder) {
-      say("Still recording: press R to stop first.");
+      say(_("Still recording: press R to stop first."));
       return;
     }
     const i = index;
     const take = pending.get(i);
     if (!take) {
-      say("No new take to keep: press R to record one.");
+      say(_("No new take to keep: press R to record one."));
       return;
     }
     const b = beats[i];
@@ -367,15 +380,17 @@
       if (folder) {
         await writeFile(name, take.blob); // the audio first: a record never names a file
         await writeFile(`${b.id}.json`, json); // that is not there yet
-        say(`Kept: ${name} and ${b.id}.json in the folder ${folder.name}.`);
+        say(_("Kept: @audio and @record in the folder @folder.",
+          {audio: name, record: `${b.id}.json`, folder: folder.name}));
       } else {
         download(name, take.blob);
         download(`${b.id}.json`, json);
-        say(`Kept: ${name} and ${b.id}.json are downloaded; move both into your takes folder.`);
+        say(_("Kept: @audio and @record are downloaded; move both into your takes folder.",
+          {audio: name, record: `${b.id}.json`}));
       }
     } catch (error) {
-      say(`The take was not saved (${error.name}: ${error.message}); it is still here: ` +
-        "press K to try again, or O to choose another folder.");
+      say(_("The take was not saved (@error); it is still here: press K to try again, or O " +
+        "to choose another folder.", {error: `${error.name}: ${error.message}`}));
       return;
     }
     pending.delete(i);
@@ -405,21 +420,23 @@
 
   async function chooseFolder() {
     if (!window.showDirectoryPicker) {
-      say("This browser cannot write into a folder: each kept take is downloaded instead.");
+      say(_("This browser cannot write into a folder: each kept take is downloaded instead."));
       return;
     }
     try {
       folder = await window.showDirectoryPicker({ id: "takes", mode: "readwrite" });
     } catch (error) {
       if (error.name !== "AbortError") {
-        say(`Cannot use that folder (${error.name}).`);
+        say(_("Cannot use that folder (@error).", {error: error.name}));
       }
       return;
     }
-    $("saving-to").textContent = `Saving takes into the folder ${folder.name}.`;
+    $("saving-to").textContent = _("Saving takes into the folder @folder.",
+      {folder: folder.name});
     const counts = await readFolder();
-    say(`Takes folder ${folder.name}: ${counts.fresh || 0} recorded, ${counts.stale || 0} ` +
-      `stale, ${counts.missing || 0} to record.`);
+    say(_("Takes folder @folder: @fresh recorded, @stale stale, @missing to record.",
+      {folder: folder.name, fresh: counts.fresh || 0, stale: counts.stale || 0,
+        missing: counts.missing || 0}));
     show(index, false);
   }
 
@@ -519,7 +536,7 @@
     } else if (key === "n" || key === "N") {
       const next = firstNeeding(index + 1);
       if (next < 0) {
-        say("Every beat has a take.");
+        say(_("Every beat has a take."));
       } else {
         show(next, true);
       }
@@ -548,10 +565,10 @@
   buttons.keep.addEventListener("click", keep);
   buttons.folder.addEventListener("click", chooseFolder);
   buttons.folder.hidden = !window.showDirectoryPicker;
-  playback.addEventListener("ended", () => say("Played back."));
+  playback.addEventListener("ended", () => say(_("Played back.")));
   $("saving-to").textContent = window.showDirectoryPicker
-    ? "Press O to choose the takes folder; until then each kept take is downloaded."
-    : "Each kept take is downloaded (this browser cannot write into a folder).";
+    ? _("Press O to choose the takes folder; until then each kept take is downloaded.")
+    : _("Each kept take is downloaded (this browser cannot write into a folder).");
 
   // For tests and scripts: where the page is and what it holds.
   window.recording = {
@@ -565,7 +582,7 @@
   };
 
   if (!form || beats.some((b) => !b.id)) {
-    say("This folder was made by an older render: render the lecture again to record it.");
+    say(_("This folder was made by an older render: render the lecture again to record it."));
     return;
   }
   drawList();
@@ -578,9 +595,10 @@
   show(start, false);
   const counts = { stale: 0, missing: 0, bad: 0 };
   beats.forEach((b, i) => { counts[stateOf(i)] = (counts[stateOf(i)] || 0) + 1; });
+  const keys = _("R records, P plays back, K keeps, the arrows move.");
   say(window.TAKES
-    ? `${counts.stale} stale, ${counts.missing} missing, ${counts.bad} unusable takes. ` +
-      "R records, P plays back, K keeps, the arrows move."
-    : "R records, P plays back, K keeps, the arrows move.");
+    ? _("@stale stale, @missing missing, @bad unusable takes.",
+      {stale: counts.stale, missing: counts.missing, bad: counts.bad}) + " " + keys
+    : keys);
   microphone().catch(() => undefined); // the level meter from the start, if allowed
 })();

@@ -23,6 +23,7 @@ from backprop_render.media.subtitles import Cue, compose_srt, read_srt
 from backprop_render.progress import Progress
 from backprop_render.quality import QUALITIES, Quality
 from lecture.facts import value_at
+from lecture.language import ENGLISH
 from lecture.slides import SLIDES, Slide
 from tests.backprop_render.synthetic_media import write_video
 
@@ -44,7 +45,7 @@ class FakeRenderer:
     def __call__(self, slide: Slide, params_file: Path, quality: Quality, workdir: Path,
                  gif_width: int | None, cache_dir: Path | None = None,
                  theme: str = "dark", voice: str | None = None,
-                 checkpoints: str = "all") -> SlideResult:
+                 language: str = "en", checkpoints: str = "all") -> SlideResult:
         params = json.loads(params_file.read_text())
         self.calls.append((slide.number, params))
         self.themes = [*getattr(self, "themes", []), theme]
@@ -294,7 +295,7 @@ def test_each_slide_job_gets_its_own_cache_folder_in_the_output_folder(tmp_path)
 
     class Recording(FakeRenderer):
         def __call__(self, slide, params_file, quality, workdir, gif_width, cache_dir=None,
-                     theme="dark", voice=None, checkpoints="all"):
+                     theme="dark", voice=None, language="en", checkpoints="all"):
             seen.append(cache_dir)
             return super().__call__(slide, params_file, quality, workdir, gif_width, cache_dir,
                                     theme, voice, checkpoints)
@@ -643,7 +644,7 @@ def test_a_join_here_fails_with_a_plain_error_as_the_joining_process_does(tmp_pa
     broken = tmp_path / "01-what-is-backpropagation.mp4"
     broken.write_bytes(b"not a video")
     with pytest.raises(ValueError, match="01-what-is-backpropagation") as caught:
-        pipeline._concat_lecture([(broken, "1. What")], tmp_path / "lecture.mp4")
+        pipeline._concat_lecture(ENGLISH, [(broken, "1. What")], tmp_path / "lecture.mp4")
     assert type(caught.value) is ValueError  # not PyAV's InvalidDataError
     assert str(pickle.loads(pickle.dumps(caught.value))) == str(caught.value)
 

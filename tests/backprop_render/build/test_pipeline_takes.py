@@ -43,9 +43,9 @@ class SpeakingRenderer(FakeRenderer):
     def __call__(self, slide: Slide, params_file: Path, quality: Quality, workdir: Path,
                  gif_width: int | None, cache_dir: Path | None = None,
                  theme: str = "dark", voice: str | None = None,
-                 checkpoints: str = "all") -> SlideResult:
+                 language: str = "en", checkpoints: str = "all") -> SlideResult:
         result = super().__call__(slide, params_file, quality, workdir, gif_width, cache_dir,
-                                  theme, voice, checkpoints)
+                                  theme, voice, language, checkpoints)
         narrator = BeatNarrator.from_environment(speech_dir_for(workdir))
         narration = []
         for name, text in sentences(slide, json.loads(params_file.read_text())).items():

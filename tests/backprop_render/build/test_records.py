@@ -42,7 +42,8 @@ def test_missing_or_unreadable_records_read_as_empty(tmp_path: Path) -> None:
 def test_a_record_is_decoded_field_by_field_and_a_damaged_one_refused() -> None:
     entry = _entry(0)
     decoded = records.SlideEntry.from_json(entry)
-    assert decoded is not None and decoded.to_json() == {**entry, "theme": "dark"}
+    assert decoded is not None and decoded.to_json() == {**entry, "theme": "dark",
+                                                         "language": "en"}
     for damage in ({"number": "1"}, {"files": {"mp4": 3}}, {"manifest": []}, {"gif": 5}):
         assert records.SlideEntry.from_json({**entry, **damage}) is None, damage
     assert records.Publication.from_json({"key": "k", "files": {"a.mp4": "big"}, "id": "i"}) \

@@ -70,7 +70,7 @@ def test_the_closure_holds_every_module_the_slide_really_imports():
 def repo_copy(tmp_path: Path) -> Path:
     """The files a key reads, copied, so a test can edit them."""
     root = tmp_path / "repo"
-    for folder in ("scenes", "backprop_core", "assets"):
+    for folder in ("scenes", "backprop_core", "assets", "lecture"):
         shutil.copytree(reuse.REPO / folder, root / folder,
                         ignore=shutil.ignore_patterns("__pycache__"))
     for name in (*reuse.PIPELINE_FILES, "manim.cfg", "lecture/questions.toml"):
@@ -110,6 +110,14 @@ def test_the_key_changes_with_the_code_and_settings_a_slide_depends_on(repo_copy
     # issue 17: the theme is every colour of every frame
     assert reuse.slide_key(SLIDE1, PREVIEW, 768, repo_copy, theme="light") != before
     assert reuse.keys_for([SLIDE1], PREVIEW, 768, repo_copy, theme="dark") == {SLIDE1.stem: before}
+    # issue 29: the language is every word and every number's symbols; its catalog too
+    german = reuse.slide_key(SLIDE1, PREVIEW, 768, repo_copy, language="de")
+    assert german != before
+    touch(repo_copy / "lecture" / "locale" / "de.po")
+    assert reuse.slide_key(SLIDE1, PREVIEW, 768, repo_copy, language="de") != german
+    assert key() == before  # an English slide does not read the German catalog
+    touch(repo_copy / "lecture" / "locale" / "en.po")  # the lecturer's English: every language's
+    assert key() != before
 
 
 def test_the_key_holds_the_checkpoints_a_slide_asks_and_only_those(repo_copy):

@@ -218,7 +218,8 @@ def test_render_and_sweep_share_their_options_and_their_checks(capsys, no_render
     assert render["--set"][2] != sweep["--set"][2]  # a value vs lists of values: not shared
     for command in ([], ["sweep", "--set", "lr=0.1,0.2", "--out", str(tmp_path)]):
         status, _, err = run(capsys, *command, "--voice", "bob")
-        assert (status, err) == (2, "error: unknown voice 'bob'; the voices are: joe, none.\n")
+        assert (status, err) == (2, "error: unknown voice 'bob'; the voices are: joe, "
+                                    "espeak-draft, none.\n")
 
 
 def test_an_unknown_option_of_a_command_is_refused_by_that_command(capsys):

@@ -14,7 +14,7 @@ from tests.backprop_render.test_system import bare_path  # noqa: F401
 def test_an_unknown_voice_is_status_2_listing_the_voices(capsys, no_render):  # noqa: F811
     status, out, err = run(capsys, "--voice", "bob")
     assert (status, out) == (2, "")
-    assert err == "error: unknown voice 'bob'; the voices are: joe, none.\n"
+    assert err == "error: unknown voice 'bob'; the voices are: joe, espeak-draft, none.\n"
 
 
 @pytest.mark.parametrize("argv, voice", [([], "joe"), (["--voice", "none"], "none")])

@@ -140,7 +140,7 @@ def with_sheets() -> None:
 def no_sheets(request, monkeypatch) -> None:
     if "with_sheets" not in request.fixturenames:
         monkeypatch.setattr("backprop_render.sweep.run.write_class_sheets",
-                            lambda top, students: 0)
+                            lambda top, students, language="en": 0)
 
 
 def sweep(out: Path, variants, slides, renderer: StandIn, scheduler, retries: int = 2,
