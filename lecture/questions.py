@@ -34,10 +34,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Literal, Mapping
 
 from backprop_core.formatting import (
+    CANONICAL,
     MINUS,
     AnswerKey,
+    NumberFormat,
     also_accepting,
     answer_key,
+    localize,
     shown_value,
 )
 from lecture.contract import CHECKPOINT_MODES, DEFAULT_CHECKPOINTS
@@ -605,14 +608,17 @@ def describe(entry: Posed | LeftOut, words: Callable[[str], str] = str,
     return found
 
 
-def checkpoint_entry(posed: Posed, words: CheckpointWords) -> dict[str, Any]:
+def checkpoint_entry(posed: Posed, words: CheckpointWords,
+                     numbers: NumberFormat = CANONICAL) -> dict[str, Any]:
     """A checkpoint as the presenter, the deck's notes and the handout show it, every text
     as on screen: the question and its choices, then the answer (the key and the range a
-    grader accepts, or the right choice) and the worked solution."""
+    grader accepts, written with the symbols of `numbers`, or the right choice) and the
+    worked solution."""
     found = describe(posed)
     if posed.key is not None:
         answer = found["shown"]
-        low, high = (text.replace("-", MINUS) for text in (found["low"], found["high"]))
+        low, high = (localize(_decimal(text), numbers).text
+                     for text in (found["low"], found["high"]))
         accepted = fill(words.accepted, {"low": low, "high": high}.__getitem__)
     else:
         answer, accepted = f"{found['correct']['letter']}) {found['correct']['text']}", None

@@ -324,7 +324,7 @@ class SlideScene(Scene):
         if isinstance(posed, questions.LeftOut):
             return
         words = questions.checkpoint_words(self.catalog)
-        entry = questions.checkpoint_entry(posed, words)
+        entry = questions.checkpoint_entry(posed, words, self.facts.numbers)
         keys = dict(question.bind)
         text = posed.resolved(question.text)
         choices = [(shown["letter"], posed.resolved(choice.text))
