@@ -158,4 +158,6 @@ def paragraph(facts: FactMaker, sentence: str, width: float, font_size: float = 
             length = size
     texts = VGroup(*(fit_width(facts.text(" ".join(line), font_size=font_size, color=color,
                                           **keys), width) for line in lines))
+    for line in texts:
+        line.paragraph = texts  # a check reads the lines as the one sentence they set
     return texts.arrange(DOWN, aligned_edge=LEFT, buff=line_gap)

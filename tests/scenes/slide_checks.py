@@ -216,14 +216,21 @@ def unmarked(scene: Any) -> list[str]:
 
     found = [f"said: {beat['text']!r}" for beat in scene.narration
              if "\u00ab" not in beat["text"]]
+    paragraphs: dict[int, list[str]] = {}
     for mob in scene.seen_texts.values():
         for unit in text_units(mob):
             shown = displayed_string(unit)
-            if hasattr(unit, "tex_string"):
+            if hasattr(unit, "paragraph"):  # a line of a paragraph: marked as a whole
+                paragraphs.setdefault(id(unit.paragraph), []).append(shown)
+            elif re.fullmatch(r"[a-z]\)", shown):
+                pass  # a choice's letter (lecture/questions.py), the same in every language
+            elif hasattr(unit, "tex_string"):
                 found += [f"formula words: {w!r}" for w in re.findall(r"\\text\{([^}]*)\}", shown)
                           if words_of(w) and "\u00ab" not in w]
             elif words_of(shown) and not {"\u00ab", "\u00bb"} & set(shown):
                 found.append(f"text: {shown!r}")  # (a long text broken in lines: each a mark)
+    found += [f"paragraph: {' '.join(lines)!r}" for lines in paragraphs.values()
+              if words_of(" ".join(lines)) and not {"\u00ab", "\u00bb"} <= set(" ".join(lines))]
     return found
 
 

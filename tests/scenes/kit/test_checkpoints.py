@@ -130,7 +130,7 @@ def test_two_checkpoints_at_one_beat_swap_cards_and_one_left_out_is_not_asked(tm
     loaded = questions.load_bank(path)
     monkeypatch.setattr(questions, "bank", lambda: loaded)
     words = questions.load_checkpoint_words(path)
-    monkeypatch.setattr(questions, "checkpoint_words", lambda: words)
+    monkeypatch.setattr(questions, "checkpoint_words", lambda catalog=None: words)
     scene = run(_Neuron, tmp_path / "one")  # the defaults are too low: "second" is left out
     assert _beats(scene) == ["feed_values", "checkpoint_first", "multiply"]
     first = scene.narration[1]
