@@ -12,13 +12,15 @@ import pytest
 
 from tests import slide_cache
 
+# Before xdist starts the workers (they share it), and before the cache folder below
+# stands in for the tester's: the slides' test cache is kept beside the tester's own.
+slide_cache.make_for_run()
+
 # Renders the tests start (in this process or through render.sh) keep their user cache
 # (lecture/user_cache.py) in a folder of this test process, not in the tester's own.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="backprop-test-cache-")
 atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], True)
 os.environ.pop("BACKPROP_CACHE", None)
-
-slide_cache.make_for_run()  # before xdist starts the workers: they share it
 
 
 def pytest_addoption(parser) -> None:

@@ -106,9 +106,11 @@ def _valid(params: dict) -> bool:
     return True
 
 
-def random_parameters_test(slide: Slide, examples: int = 2) -> Callable[..., None]:
+def random_parameters_test(slide: Slide, examples: int = 1) -> Callable[..., None]:
     # A construction costs seconds: no shrinking (the failing parameters are printed as
     # found), and a fixed sequence of examples so a CI failure reproduces on any machine.
+    # One example a slide: the unusual sets above hold the edge cases; this one is a set
+    # nobody chose (more cost the suite's time budget; `examples` raises it locally).
     @settings(max_examples=examples, deadline=None, derandomize=True,
               phases=[Phase.explicit, Phase.generate],
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])

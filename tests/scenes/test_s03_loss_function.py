@@ -35,7 +35,7 @@ test_length_with_defaults = length_test(SLIDE)
 test_frames = frames_test(SLIDE)
 test_paused_frames = paused_frames_test(SLIDE)
 test_light_theme = light_theme_test(SLIDE)
-test_languages = language_test(SLIDE, ("negative_x",))
+test_languages = language_test(SLIDE)
 
 
 

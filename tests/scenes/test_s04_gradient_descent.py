@@ -47,7 +47,7 @@ test_length_with_defaults = length_test(SLIDE)
 test_frames = frames_test(SLIDE)
 test_paused_frames = paused_frames_test(SLIDE)
 test_light_theme = light_theme_test(SLIDE)
-test_languages = language_test(SLIDE, ("large_lr",))
+test_languages = language_test(SLIDE, ("large_lr",))  # the longest German sentences
 
 
 
