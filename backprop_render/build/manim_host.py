@@ -19,6 +19,7 @@ or any other process, gets a `subprocess.Popen`.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import importlib.util
 import multiprocessing
@@ -123,6 +124,11 @@ def start(command: list[str], cwd: Path, env: dict[str, str], log: IO[bytes],
     _preload(module)
     for stream in (sys.stdout, sys.stderr):
         stream.flush()
+    # A PyAV object an earlier slide left as garbage (an encoder's filter graph) owns FFmpeg
+    # threads that a fork does not have: freed there by the garbage collector, it waits for
+    # them for ever (seen: a job's fork hung in avfilter_graph_free). Collected here, where
+    # its threads are; the fork freezes what it inherits (_child).
+    gc.collect()
     process = multiprocessing.get_context("fork").Process(
         target=_child, args=(module, command, cwd, env, log.fileno(), os.getpid()),
         name=CHILD_NAME)
@@ -138,6 +144,7 @@ def _child(module: str, command: list[str], cwd: Path, env: dict[str, str], log:
     import ctypes
     import runpy
 
+    gc.freeze()  # the job process's objects are never the fork's garbage to free
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the job process died before the line above

@@ -119,3 +119,40 @@ def alive(pid: int) -> bool:
             != "Z"
     except (OSError, IndexError):
         return False
+
+
+GARBAGE = textwrap.dedent("""
+    import gc, os, sys, tempfile
+    from pathlib import Path
+    from backprop_render.build import manim_host
+
+    gc.disable()  # garbage left to an unknown later collection, as a job process may leave it
+
+    manim_host.enable(Path({repo!r}))
+    folder = Path(tempfile.mkdtemp())
+
+    class Owned:  # stands for a PyAV graph whose threads only the job process has
+        def __del__(self):
+            print("freed in", "job" if os.getpid() == job else "fork", flush=True)
+
+    job = os.getpid()
+    garbage = Owned()
+    garbage.cycle = garbage  # only the garbage collector frees it
+    del garbage
+    with (folder / "log").open("wb") as log:
+        child = manim_host.start([sys.executable, "-m", "tests.backprop_render.host_probe",
+                                  "collect"], folder, dict(os.environ), log)
+        print("status", child.wait(), flush=True)
+    print((folder / "log").read_text(), flush=True)
+""")
+
+
+def test_a_fork_frees_nothing_the_job_process_made():
+    # A PyAV filter graph freed in a fork waited for ever for FFmpeg threads the fork has
+    # not got (a render hung): garbage is freed in the job process before the fork, and the
+    # fork's garbage collector leaves alone what it inherited.
+    done = subprocess.run([sys.executable, "-c", GARBAGE.format(repo=str(REPO))], cwd=REPO,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "freed in job" in done.stdout and "status 0" in done.stdout
+    assert "freed in fork" not in done.stdout, done.stdout
