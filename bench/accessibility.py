@@ -45,13 +45,16 @@ from typing import Callable
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from backprop_render import REPO  # noqa: E402
-from backprop_render.build.pipeline import CACHE_DIR  # noqa: E402
 from backprop_render.media import audio  # noqa: E402
 from backprop_render.media import video as media  # noqa: E402
 from backprop_render.media.subtitles import compose_vtt, read_srt  # noqa: E402
 from backprop_render.present import handout  # noqa: E402
 from backprop_render.quality import QUALITIES  # noqa: E402
+from lecture.i18n import catalog_for  # noqa: E402
 from lecture.language import LECTURE_LANGUAGE  # noqa: E402
+from lecture.user_cache import UserCache, default_root  # noqa: E402
+from lecture.voices import NO_VOICE  # noqa: E402
+from narration.speech import Narrator  # noqa: E402
 
 
 def cpu(who: int = resource.RUSAGE_SELF) -> float:
@@ -137,12 +140,18 @@ def main() -> None:
 
     with_cues = without_cues = remux = 0.0
     bare: list[tuple[Path, str]] = []
+    speech = work / "speech"  # each slide's sentences, from the user cache the render filled
     for entry in entries:
         mp4 = out / entry["files"]["mp4"]
         cues = read_srt(out / entry["files"]["srt"])
         duration = media.probe_video(mp4).duration
-        narration = audio.narration_from_manifest(entry["manifest"], float(duration),
-                                                  out / CACHE_DIR / "speech")
+        voice = entry["manifest"].get("voice")
+        if voice and voice != NO_VOICE:
+            narrator = Narrator(voice, speech, UserCache.open(default_root()))
+            for beat in entry["manifest"].get("narration", []):
+                if beat.get("speech"):
+                    narrator.speak(beat["spoken"])
+        narration = audio.narration_from_manifest(entry["manifest"], float(duration), speech)
         track = None if narration is None else media.AudioTrack(narration.samples,
                                                                 narration.rate)
         finish = functools.partial(media.concat_videos, [(mp4, "")], chapters=False,
@@ -176,7 +185,8 @@ def main() -> None:
     handout.import_layout()  # its import is the row below
     rows.append(("handout.pdf (picture PDF -> tagged PDF/UA)",
                  timed(lambda: write_old(work / "old.pdf", out, entries), args.repeat),
-                 timed(lambda: handout.write_handout(work / "new.pdf", out, entries),
+                 timed(lambda: handout.write_handout(work / "new.pdf", out, entries,
+                                                    catalog_for(None)),
                        args.repeat)))
     rows.append(("WeasyPrint's import (in the preparing thread)", import_cpu("pass", args.repeat),
                  import_cpu("import weasyprint", args.repeat)))
