@@ -36,11 +36,9 @@ def add_parser(commands: Subparsers) -> None:
         description="Make the exercise sheets, their answers and the LMS quizzes for one "
                     "set of parameters, without rendering any video (a few seconds).",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
-        parents=[options.set_options(), options.params_options()])
+        parents=[options.set_options(), options.params_options(), options.language_options()])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
                         help="output folder (default: out/ next to render.sh)")
-    parser.add_argument("--lang", default="en", metavar="CODE",
-                        help="the sheets' language, as render's --lang (default: en)")
     parser.set_defaults(run=exercises_command)
 
 

@@ -32,7 +32,7 @@ __all__ = ["VOICE_NAMES", "Subparsers", "look_options", "run_options", "cache_op
            "params_options", "cache_size", "open_user_cache",
            "set_options", "params_table", "check_gif_width", "check_voice", "check_language",
            "keep_catalogs", "at_least_one", "parse_slides", "choose_slides", "check_look",
-           "check_bank", "read_params",
+           "check_bank", "read_params", "language_options",
            "progress_mode", "say"]
 
 VOICE_NAMES = tuple(voice_names())
@@ -58,11 +58,7 @@ def look_options() -> argparse.ArgumentParser:
     parent.add_argument("--no-gif", action="store_true", help="skip the GIFs (faster)")
     parent.add_argument("--gif-width", type=int, default=DEFAULT_GIF_WIDTH, metavar="PX",
                         help=f"GIF width in pixels, 64 to 1920 (default: {DEFAULT_GIF_WIDTH})")
-    parent.add_argument("--lang", default=DEFAULT_LANGUAGE.tag, metavar="CODE",
-                        help="the language the slides show and say: "
-                             + ", ".join(f"{t} ({lang.name})" for t, lang in LANGUAGES.items())
-                             + f" (default: {DEFAULT_LANGUAGE.tag}; catalogs in lecture/locale/, "
-                             "numbers written the language's way)")
+    _add_language(parent)
     parent.add_argument("--voice", default=None, metavar="NAME",
                         help=f"the narrator: {', '.join(VOICE_NAMES)} (default: the bundled "
                              f"voice of the language, {DEFAULT_VOICE} for English, else none; "
@@ -74,6 +70,20 @@ def look_options() -> argparse.ArgumentParser:
                         help="all (default): the lecture stops on the question bank's "
                              "checkpoints, a card that asks before the slide shows the answer "
                              "(lecture/questions.toml, checkpoint = true); none: no card")
+    return parent
+
+
+def language_options() -> argparse.ArgumentParser:
+    """The language of what is made: the exercise sheets' (a render's is in look_options)."""
+    return _add_language(_parent())
+
+
+def _add_language(parent: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    parent.add_argument("--lang", default=DEFAULT_LANGUAGE.tag, metavar="CODE",
+                        help="the language the slides and sheets show and say: "
+                             + ", ".join(f"{t} ({lang.name})" for t, lang in LANGUAGES.items())
+                             + f" (default: {DEFAULT_LANGUAGE.tag}; catalogs in lecture/locale/, "
+                             "numbers written the language's way)")
     return parent
 
 
