@@ -97,6 +97,15 @@ class Progress:
                            f"{numbers}")
             self._draw()
 
+    def taken(self, slides: list[Slide]) -> None:
+        """Slides taken from the user cache: drawn before, elsewhere, as they would be now."""
+        with self._lock:
+            if self.mode != "quiet" and slides:
+                numbers = ", ".join(str(s.number) for s in slides)
+                self._line(f"drawn before with these settings and values, taken from the shared "
+                           f"cache: slide{'s' if len(slides) > 1 else ''} {numbers}")
+            self._draw()
+
     def slide_started(self, slide: Slide) -> None:
         with self._lock:
             now = self.now()

@@ -1,7 +1,8 @@
 """One cache per user for what is keyed by content, shared by every output folder and run.
 
-Synthesized sentences, a lecturer's processed takes, typeset formulas and texts, and parsed
-SVGs do not depend on the folder a render writes to: a variant (`--set lr=0.1 --out
+Synthesized sentences, a lecturer's processed takes, typeset formulas and texts, parsed
+SVGs, and finished slides (under their key and the values they read) do not depend on the
+folder a render writes to: a variant (`--set lr=0.1 --out
 out/lr-0.1`), the light theme or a sweep's worker needs most of them again. They live here,
 in the platform's cache folder (`platformdirs`: `$XDG_CACHE_HOME/backprop-lecture`, else
 `~/.cache/backprop-lecture`) or the folder `--cache-dir` names; the output folder keeps what
@@ -51,8 +52,9 @@ APP = "backprop-lecture"
 DEFAULT_LIMIT = 2 * 1024**3  # bytes: a deck's entries take about 50 MB, a sweep's more
 # What is kept, by kind: the narrator's sentences (WAV), the lecturer's takes cut and
 # levelled (narration/narrator.py), Manim's LaTeX and Pango SVGs, and parsed SVGs (pickles
-# of mobjects, scenes/speedups/svg_cache.py).
-KINDS = ("speech", "take", "tex", "text", "parse")
+# of mobjects, scenes/speedups/svg_cache.py); finished slides for other output folders: which
+# values each read, its record, its files (backprop_render/build/finished.py).
+KINDS = ("speech", "take", "tex", "text", "parse", "slide-reads", "slide", "slide-file")
 _ENTRIES, _KEY, _FORMATS = "entries", "key", "formats"
 _TIMEOUT = 30.0  # seconds a write waits for another process's transaction before giving up
 

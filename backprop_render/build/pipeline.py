@@ -104,6 +104,9 @@ class RenderRequest:
     # $BACKPROP_CACHE names); its size limit in bytes, None: the default.
     cache_dir: Path | None = None
     cache_size: int | None = None
+    # Whether finished slides are taken from the user cache and stored in it, for other
+    # folders (finished.py). A sweep's assembly does not: its store holds them already.
+    share_finished: bool = True
 
 
 @dataclass
@@ -111,6 +114,9 @@ class RenderSummary:
     out: Path
     rendered: list["SlideResult"] = field(default_factory=list)
     kept: list[Slide] = field(default_factory=list)  # unchanged: files kept as they were
+    # Drawn before into another folder with these settings and values: taken from the user
+    # cache (finished.py), not drawn.
+    taken: list[Slide] = field(default_factory=list)
     lecture: dict[str, Any] | None = None
     lecture_rebuilt: bool = False
     lecture_problem: str | None = None
@@ -456,24 +462,27 @@ class _DeckRender:
         return todo
 
     def render(self, todo: list[Slide]) -> None:
+        if todo:
+            from backprop_render.build.slide_render import use_user_cache
+            from lecture.questions import BankError, check_bank
+
+            try:
+                check_bank(self.request.checkpoints)  # before a slide draws its questions
+            except BankError as error:
+                raise UsageError(str(error)) from None
+            try:
+                self.cache = use_user_cache(self.request.cache_dir, self.request.cache_size)
+            except CacheError as error:
+                raise UsageError(str(error)) from None
+            todo = self.take_finished(todo)
         history = self.state.estimates(self.request.quality, todo)
         self.progress.start(todo, history)
         if self.summary.kept:
             self.progress.kept(self.summary.kept)
+        if self.summary.taken:
+            self.progress.taken(self.summary.taken)
         if not todo:
             return
-        from backprop_render.build.slide_render import use_user_cache
-        from lecture.questions import BankError, check_bank
-
-        try:
-            check_bank(self.request.checkpoints)  # before a slide draws its questions
-        except BankError as error:
-            raise UsageError(str(error)) from None
-
-        try:
-            self.cache = use_user_cache(self.request.cache_dir, self.request.cache_size)
-        except CacheError as error:
-            raise UsageError(str(error)) from None
         # The takes folder, or none, for this run's slide jobs and their Manim processes.
         _restore(contract.TAKES, str(self.takes.path) if self.takes is not None else None)
         # What the user cache holds now, as folders rendered before issue 30 kept it: never
@@ -495,6 +504,31 @@ class _DeckRender:
             jobs.run_here()
         else:
             jobs.run_parallel(count)
+
+    def take_finished(self, todo: list[Slide]) -> list[Slide]:
+        """Publish each slide of `todo` that the user cache holds as these settings and values
+        would draw it (another folder rendered it: finished.py); the others, to render."""
+        if self.request.force or not self.request.share_finished:
+            return todo
+        from backprop_render.build import finished
+
+        rest = []
+        for slide in todo:
+            found = finished.find(self.cache, self.keys[slide.stem], self.lesson)
+            if found is None or (self.takes is not None and reuse.changed_takes(
+                    slide, found.entry.manifest, self.takes)):
+                rest.append(slide)
+                continue
+            staging = self.folder.staging / slide.stem
+            staging.mkdir(parents=True, exist_ok=True)
+            staged = {}
+            for kind, data in found.files.items():
+                path = staging / found.entry.files[kind]
+                path.write_bytes(data)
+                staged[kind] = path
+            self._put_in_place(slide, staged, found.entry.with_params(self.request.params))
+            self.summary.taken.append(slide)
+        return rest
 
     def drop_unfinished(self) -> None:
         """After a full disk: the Manim media folders of the slides that did not finish (their
@@ -552,20 +586,36 @@ class _DeckRender:
         5. Record the slide in .render-state.json (its key, its files' sizes, a new publication
            id, how long it took) and save it: the next run may keep it again.
         6. Delete its staging folder (its Manim master is large at 4k).
+        7. Store its files in the user cache, for other folders (finished.py).
         """
-        from backprop_render.build.slide_render import KINDS
-
         stem = result.slide.stem
-        self.state.slides.pop(stem, None)  # 1
-        self.save_state()
-        staged = {f"{stem}.{kind}": path for kind, path in result.files.items()}  # 2
-        self.folder.commit(staged)
-        for kind in KINDS:
-            if kind not in result.files:
-                self.folder.remove(f"{stem}.{kind}")
         names = {kind: f"{stem}.{kind}" for kind in result.files}
         entry = records.SlideEntry.from_result(result, self.request.params, names,
                                                self.request.theme, self.request.language)
+        self.state.record_timing(result)
+        self._put_in_place(result.slide, result.files, entry)
+        if self.cache is not None and self.request.share_finished:  # 7. (finished.py)
+            from backprop_render.build import finished
+
+            finished.store(self.cache, self.keys[stem], entry, self.folder.path)
+        self.summary.rendered.append(result)
+        self.progress.slide_finished(result.slide, f"{float(result.video.duration):.1f} s of video")
+        for warning in result.warnings:
+            self.progress.note(f"warning: {warning}")
+            self.summary.warnings.append(warning)
+
+    def _put_in_place(self, slide: Slide, files: dict[str, Path],
+                      entry: records.SlideEntry) -> None:
+        """Steps 1 to 6 of `publish` for the slide's staged `files` (by kind) and its entry."""
+        from backprop_render.build.slide_render import KINDS
+
+        stem = slide.stem
+        self.state.slides.pop(stem, None)  # 1
+        self.save_state()
+        self.folder.commit({entry.files[kind]: path for kind, path in files.items()})  # 2
+        for kind in KINDS:
+            if kind not in files:
+                self.folder.remove(f"{stem}.{kind}")
         self.entries[stem] = entry
         self.save_slide_facts(entry)  # 3
         self.save_facts()  # 4
@@ -573,19 +623,13 @@ class _DeckRender:
         proof = reuse.reads_proof(self.lesson_key, reads) \
             if isinstance(reads, dict) and not reuse.changed_reads(reads, self.lesson) else None
         self.state.slides[stem] = records.Publication.new(self.keys[stem], self.folder.path,
-                                                          names.values(), proof)  # 5
-        self.state.record_timing(result)
+                                                          entry.files.values(), proof)  # 5
         self.save_state()
         shutil.rmtree(self.folder.staging / stem, ignore_errors=True)  # 6
         self.unpublished.discard(stem)
         if self.joining is not None:
             self.feed_join()
         self.prepare_presentation(entry)
-        self.summary.rendered.append(result)
-        self.progress.slide_finished(result.slide, f"{float(result.video.duration):.1f} s of video")
-        for warning in result.warnings:
-            self.progress.note(f"warning: {warning}")
-            self.summary.warnings.append(warning)
 
     def join_lecture(self, alongside: Callable[[], None] | None = None) -> RenderError | None:
         """Join lecture.mp4 and lecture.srt again unless they were joined from exactly the

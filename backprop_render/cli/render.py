@@ -165,6 +165,9 @@ def report(summary: RenderSummary) -> None:
     if summary.kept:
         print(f"  kept {_count(len(summary.kept), 'unchanged slide')} as they were: "
               + ", ".join(s.stem for s in summary.kept))
+    if summary.taken:
+        print(f"  took {_count(len(summary.taken), 'slide')} from the shared cache, drawn "
+              "before with these settings and values: " + ", ".join(s.stem for s in summary.taken))
     if summary.lecture:
         lecture = summary.lecture
         how = "joined again" if summary.lecture_rebuilt else "unchanged"
@@ -183,7 +186,7 @@ def report(summary: RenderSummary) -> None:
                if shown.rebuilt else "unchanged")
         print(f"  present/index.html, lecture.pptx and handout.pdf ({_count(shown.beats, 'beat')}):"
               f" {how}")
-    elif summary.lecture and summary.rendered and (out / "present").exists():
+    elif summary.lecture and (summary.rendered or summary.taken) and (out / "present").exists():
         print("  present/, lecture.pptx and handout.pdf left as they were (--no-present): they "
               "show the slides as they were before this render")
     print("  facts.json: the parameters and every number shown")
@@ -246,7 +249,8 @@ def _report_cache(cache: CacheReport | None) -> None:
     def both(counts: dict[str, int]) -> str:
         formulas = counts.get("tex", 0) + counts.get("text", 0)
         takes = f"{_count(counts['take'], 'take')}, " if counts.get("take") else ""
-        return (f"{_count(counts.get('speech', 0), 'sentence')}, {takes}"
+        slides = f"{_count(counts['slide'], 'finished slide')}, " if counts.get("slide") else ""
+        return (f"{slides}{_count(counts.get('speech', 0), 'sentence')}, {takes}"
                 f"{formulas} formulas and texts")
 
     print(f"  shared cache {cache.root} ({describe_size(cache.size)} of "

@@ -239,7 +239,8 @@ class _Sweep:
                                              self.top.path / name, r.gif_width, 1, r.force,
                                              theme=r.theme, voice=r.voice,
                                              language=r.language,
-                                             checkpoints=r.checkpoints)
+                                             checkpoints=r.checkpoints,
+                                             share_finished=False)
             assemble(outcome, request,
                      {stem: self.done[k] for stem, k in needs.items() if k in self.done},
                      {stem: self.failed[k] for stem, k in needs.items() if k in self.failed})

@@ -18,3 +18,11 @@ def make_video(tmp_path: Path) -> Callable[..., Path]:
         return write_video(tmp_path / f"synthetic-{next(counter)}.mp4", frames, **kwargs)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _own_user_cache(tmp_path_factory: pytest.TempPathFactory,
+                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test its own user cache: a slide a stand-in renderer drew in one test would be
+    taken from the cache, finished, by the next test that renders it (finished.py)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("user-cache")))

@@ -226,6 +226,14 @@ def test_a_slide_drawn_from_manims_cache_still_gets_its_exact_last_frame(deck: D
     with Image.open(deck.file(slide, "png")) as image:
         before = np.asarray(image).copy()
     deck.file(slide, "png").unlink()
+    # The user cache would give the finished slide back whole (finished.py): it forgets
+    # which values the slides read, so it finds none (the render stores it again).
+    from lecture.user_cache import UserCache
+
+    entries = UserCache(deck.cache)._entries()
+    for name in [n for n in entries.iterkeys() if n.startswith("slide-reads/")]:
+        entries.delete(name)
+    entries.close()
     again = subprocess.run(render_command(deck.out, (slide.number,)), capture_output=True,
                            text=True, timeout=600)
     assert again.returncode == 0, again.stderr[-4000:]
@@ -240,8 +248,9 @@ def test_a_slide_drawn_from_manims_cache_still_gets_its_exact_last_frame(deck: D
 def test_30_new_folders_at_once_typeset_and_synthesize_nothing_the_cache_has(
         deck: Deck, tmp_path: Path) -> None:
     # Two renders at once into two new folders, sharing the deck's user cache: one as the
-    # deck (nothing to synthesize or typeset: the same files), one in the light theme (its
-    # texts are other colours: typeset and stored meanwhile, the sentences taken).
+    # deck, drawn again (--force: not taken finished; nothing to synthesize or typeset: the
+    # same files), one in the light theme (its texts are other colours: typeset and stored
+    # meanwhile, the sentences taken).
     import os
 
     from lecture.user_cache import UserCache
@@ -249,7 +258,8 @@ def test_30_new_folders_at_once_typeset_and_synthesize_nothing_the_cache_has(
     slide = deck.slides[0]  # the quicker one
     quick = ["--no-present", "--jobs", "1"]  # the GIF as the deck's: its MP4 is made so too
     same = subprocess.Popen(render_command(tmp_path / "same", (slide.number,), deck.cache)
-                            + quick, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            + [*quick, "--force"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
     light = subprocess.Popen(render_command(tmp_path / "light", (slide.number,), deck.cache)
                              + [*quick, "--no-gif", "--theme", "light"],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -266,6 +276,21 @@ def test_30_new_folders_at_once_typeset_and_synthesize_nothing_the_cache_has(
     cache = UserCache(deck.cache)
     assert cache._entries().check() == []  # its database and files agree: no damage
     assert cache.volume() < 2 * 1024**3
+
+    # A variant in a new folder takes the finished slide: it shows nothing lr changes.
+    variant = subprocess.run(render_command(tmp_path / "lr", (slide.number,), deck.cache)
+                             + [*quick, "--set", "lr=0.1"], capture_output=True, text=True,
+                             timeout=600)
+    assert variant.returncode == 0, variant.stderr[-3000:]
+    assert variant.stdout.startswith(f"Rendered 0 slides into {tmp_path / 'lr'}\n"), variant.stdout
+    assert f"took 1 slide from the shared cache, drawn before with these settings and values: " \
+        f"{slide.stem}" in variant.stdout
+    assert re.search(r"\): 1 finished slide, 0 sentences, 0 formulas and texts taken",
+                     variant.stdout), variant.stdout
+    assert (tmp_path / "lr" / f"{slide.stem}.mp4").read_bytes() == \
+        deck.file(slide, "mp4").read_bytes()
+    beside = json.loads((tmp_path / "lr" / f"{slide.stem}.facts.json").read_text())
+    assert beside["params"]["lr"] == 0.1
 
 
 # ----- issue 18: what a sweep may share ---------------------------------------------------

@@ -78,11 +78,12 @@ class FakeRenderer:
 
 def render(out: Path, numbers: list[int], renderer: FakeRenderer, quality: Quality = PREVIEW,
            gif_width: int | None = 32, jobs: int = 1, force: bool = False, theme: str = "dark",
-           checkpoints: str = "all", **params) -> pipeline.RenderSummary:
+           checkpoints: str = "all", cache_dir: Path | None = None,
+           **params) -> pipeline.RenderSummary:
     request = pipeline.RenderRequest(tuple(SLIDES[n - 1] for n in numbers),
                                      load_params(None, params),
                                      quality, out, gif_width, jobs, force, theme=theme,
-                                     checkpoints=checkpoints)
+                                     checkpoints=checkpoints, cache_dir=cache_dir)
     return pipeline.run(request, Progress(io.StringIO(), "lines"), renderer)
 
 
@@ -271,8 +272,47 @@ def test_a_slide_whose_files_were_changed_or_removed_is_rendered_again(tmp_path)
     (tmp_path / "02-forward-propagation.png").unlink()
     (tmp_path / "03-loss-function.srt").write_text("edited by hand")
     renderer = FakeRenderer()
-    render(tmp_path, [1, 2, 3], renderer)
-    assert [n for n, _ in renderer.calls] == [2, 3]
+    summary = render(tmp_path, [1, 2, 3], renderer, cache_dir=tmp_path.parent / "empty-cache")
+    assert [n for n, _ in renderer.calls] == [2, 3] and [s.number for s in summary.kept] == [1]
+
+
+def test_a_slide_whose_files_were_changed_is_taken_whole_from_the_user_cache(tmp_path):
+    drawn = render(tmp_path, [1, 2, 3], FakeRenderer())
+    originals = snapshot(tmp_path)
+    (tmp_path / "02-forward-propagation.png").unlink()
+    (tmp_path / "03-loss-function.srt").write_text("edited by hand")
+    renderer = FakeRenderer()
+    summary = render(tmp_path, [1, 2, 3], renderer)
+    assert renderer.calls == [] and [s.number for s in summary.taken] == [2, 3]
+    assert summary.cache.taken["slide"] == 2 and drawn.cache.stored["slide"] == 3
+    now = snapshot(tmp_path)
+    for name in ("02-forward-propagation.png", "03-loss-function.srt",
+                 "02-forward-propagation.facts.json", "03-loss-function.facts.json"):
+        assert now[name] == originals[name], name
+
+
+def test_a_new_folder_takes_the_slides_another_folder_drew_with_the_same_values(tmp_path):
+    reads = {1: ["network.final_loss"], 2: ["worked_step.x"], 3: ["descent.steps.3.w"]}
+    render(tmp_path / "first", [1, 2, 3], FakeRenderer(reads=reads))
+    renderer = FakeRenderer(reads=reads)
+    summary = render(tmp_path / "lr-0.1", [1, 2, 3], renderer, lr=0.1)
+    assert [n for n, _ in renderer.calls] == [3]  # the only one that shows what lr changes
+    assert [s.number for s in summary.taken] == [1, 2] and summary.kept == []
+    for name in ("01-what-is-backpropagation.mp4", "02-forward-propagation.png"):
+        assert (tmp_path / "lr-0.1" / name).read_bytes() == (tmp_path / "first" / name).read_bytes()
+    facts = json.loads((tmp_path / "lr-0.1" / "facts.json").read_text())
+    assert [e["params"]["lr"] for e in facts["slides"]] == [0.1, 0.1, 0.1]
+    assert summary.lecture_rebuilt and facts["lecture_video"]["params"]["lr"] == 0.1
+    # The next render of that folder keeps them: they are its own now.
+    again = render(tmp_path / "lr-0.1", [1, 2, 3], FakeRenderer(reads=reads), lr=0.1)
+    assert [s.number for s in again.kept] == [1, 2, 3]
+    # --force draws every slide; another theme finds none.
+    renderer = FakeRenderer(reads=reads)
+    render(tmp_path / "forced", [1, 2], renderer, force=True)
+    assert [n for n, _ in renderer.calls] == [1, 2]
+    renderer = FakeRenderer(reads=reads)
+    render(tmp_path / "light", [1, 2], renderer, theme="light")
+    assert [n for n, _ in renderer.calls] == [1, 2]
 
 
 def test_a_slide_whose_code_changed_is_rendered_again(tmp_path, monkeypatch):
@@ -310,8 +350,10 @@ def test_an_interrupted_publication_is_not_trusted_next_time(tmp_path, monkeypat
     del state["slides"]["02-forward-propagation"]  # as if killed while publishing slide 2
     (tmp_path / ".render-state.json").write_text(json.dumps(state))
     renderer = FakeRenderer()
-    render(tmp_path, [1, 2], renderer)
-    assert [n for n, _ in renderer.calls] == [2]
+    summary = render(tmp_path, [1, 2], renderer)
+    # Published again: from the user cache, where its own render stored it whole.
+    assert renderer.calls == [] and [s.number for s in summary.taken] == [2]
+    assert [s.number for s in summary.kept] == [1]
 
 
 # ----- several slides at once, each in its own process ------------------------------------------
