@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import functools
 import math
 import operator
 import re
@@ -396,6 +397,12 @@ def checkpoints_at(slide: int, beat: str,
                  if q.checkpoint and q.beat == (slide, beat))
 
 
+@functools.lru_cache(maxsize=2)
+def _parsed_bank(text: str) -> dict[str, Any]:
+    """The bank's TOML, parsed once for every slide's key (read only: it is shared)."""
+    return tomllib.loads(text)
+
+
 def checkpoint_record(slide: int, mode: str, path: Path = BANK_FILE) -> dict[str, Any] | None:
     """What of the bank file draws slide `slide` under `--checkpoints mode`, as written, for
     its render key (backprop_render/build/reuse.py): its checkpoints and their words, or
@@ -408,9 +415,11 @@ def checkpoint_record(slide: int, mode: str, path: Path = BANK_FILE) -> dict[str
     if mode == "none":
         return None
     try:
-        data = _read(path)
-    except BankError as error:
-        return {"unreadable": str(error)}
+        data = _parsed_bank(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        return {"unreadable": f"cannot read the question bank {path}: {error}"}
+    except tomllib.TOMLDecodeError as error:
+        return {"unreadable": f"the question bank {path} is not valid TOML: {error}"}
     asked = [raw for raw in data.get("question", []) if isinstance(raw, dict)
              and raw.get("checkpoint") is True and raw.get("slide") == slide]
     words = data.get("checkpoint")

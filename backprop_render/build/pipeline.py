@@ -718,8 +718,6 @@ class _DeckRender:
         self.stop_preparing(wait=True)  # the beats it is cutting now are this step's
         if not self.request.present or self.summary.lecture_problem is not None:
             return
-        import av.error
-
         from backprop_render.present import (
             build as present,  # python-pptx only when a presentation is asked for
         )
@@ -728,7 +726,13 @@ class _DeckRender:
             self.summary.presentation = present.build(
                 self.folder, [e.to_json() for e in self.in_folder()])
             self.tell_recording_page()
-        except (ValueError, OSError, av.error.FFmpegError) as error:
+        except Exception as error:
+            # PyAV's errors, when it cut beats (not imported for an unchanged presentation:
+            # a run that changes nothing must stay quick).
+            pyav = sys.modules.get("av.error")
+            if not isinstance(error, (ValueError, OSError)) and not (
+                    pyav is not None and isinstance(error, pyav.FFmpegError)):
+                raise
             raise RenderError(f"the slides and lecture.mp4 are done, but the presentation "
                               f"(present/, lecture.pptx) could not be built: {error}") from error
 

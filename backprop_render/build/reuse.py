@@ -158,11 +158,32 @@ def _parse_imports(data: bytes, path: Path, module: str) -> set[str]:
     return names
 
 
-def module_closure(slide: Slide, root: Path = REPO) -> list[Path]:
+@dataclass
+class _Modules:
+    """Module files and their imports as found once, for the keys of every slide of a run
+    (their closures share most modules); not kept longer, since files change between runs."""
+
+    root: Path
+    files: dict[str, Path | None] = dataclasses.field(default_factory=dict)
+    imports: dict[str, frozenset[str]] = dataclasses.field(default_factory=dict)
+
+    def file(self, name: str) -> Path | None:
+        if name not in self.files:
+            self.files[name] = _module_file(name, self.root)
+        return self.files[name]
+
+    def imported(self, path: Path, name: str) -> frozenset[str]:
+        if name not in self.imports:
+            self.imports[name] = _imported_modules(path, name)
+        return self.imports[name]
+
+
+def module_closure(slide: Slide, root: Path = REPO, _modules: _Modules | None = None) -> list[Path]:
     """The slide's scene file and every file of SOURCE_PACKAGES it can import, sorted.
 
     Package `__init__.py` files are included, since importing a module runs them.
     """
+    modules = _Modules(root) if _modules is None or _modules.root != root else _modules
     start = f"scenes.{slide.module}"
     seen: dict[str, Path] = {}
     pending = [start]
@@ -174,11 +195,11 @@ def module_closure(slide: Slide, root: Path = REPO) -> list[Path]:
             prefix = ".".join(parts[:depth])
             if prefix in seen:
                 continue
-            path = _module_file(prefix, root)
+            path = modules.file(prefix)
             if path is None:
                 continue
             seen[prefix] = path
-            pending.extend(_imported_modules(path, prefix))
+            pending.extend(modules.imported(path, prefix))
     if start not in seen:
         raise FileNotFoundError(f"no scene file for slide {slide.number}: scenes/{slide.module}.py")
     return sorted(set(seen.values()))
@@ -202,7 +223,8 @@ def _relative(path: Path, root: Path) -> str:
 def slide_key(slide: Slide, quality: Quality, gif_width: int | None, root: Path = REPO,
               _digests: dict[Path, str] | None = None, theme: str = "dark",
               voice: str = NO_VOICE, language: str = "en",
-              checkpoints: str = DEFAULT_CHECKPOINTS, takes: bool = False) -> str:
+              checkpoints: str = DEFAULT_CHECKPOINTS, takes: bool = False,
+              _modules: _Modules | None = None) -> str:
     """The hash of everything but lesson values that decides the slide's files."""
     digests = {} if _digests is None else _digests
 
@@ -211,7 +233,7 @@ def slide_key(slide: Slide, quality: Quality, gif_width: int | None, root: Path 
             digests[path] = _digest(path.read_bytes())
         return digests[path]
 
-    sources = {_relative(p, root): digest(p) for p in module_closure(slide, root)}
+    sources = {_relative(p, root): digest(p) for p in module_closure(slide, root, _modules)}
     sources.update({name: digest(root / name) for name in PIPELINE_FILES})
     assets = root / "assets"
     if assets.is_dir():
@@ -405,8 +427,8 @@ def keys_for(slides: Iterable[Slide], quality: Quality, gif_width: int | None,
              language: str = "en", checkpoints: str = DEFAULT_CHECKPOINTS,
              takes: bool = False) -> dict[str, str]:
     digests: dict[Path, str] = {}
+    modules = _Modules(root)
     return {s.stem: slide_key(s, quality, gif_width, root, digests, theme, voice, language,
-                              checkpoints,
-                              takes)
+                              checkpoints, takes, modules)
             for s in slides}
 
