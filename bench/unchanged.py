@@ -40,7 +40,7 @@ def main() -> None:
 
     render = [str(REPO / "render.sh"), "--quality", args.quality, "--out", str(args.out),
               *args.extra]
-    _, first = timed(render)  # warms the file cache; and must render nothing
+    _, first, _ = timed(render)  # warms the file cache; and must render nothing
     if not first.startswith("Rendered 0 slides"):
         sys.exit(f"this folder is not up to date: the first run rendered something:\n{first}")
     unchanged = [timed(render)[0] for _ in range(args.repeat)]
