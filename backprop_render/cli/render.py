@@ -206,13 +206,19 @@ def _report_voice(summary: RenderSummary) -> None:
     print(f"  narration: {_count(made, 'sentence')} synthesized, {len(beats) - made} reused "
           f"from the speech cache" + (f", {_count(len(spoken) - len(beats), 'take')} of yours"
                                       if len(spoken) > len(beats) else "")
-          + (f" ({_count(len(summary.kept), 'kept slide')} not voiced again)"
-             if summary.kept else ""))
+          + (f" ({_not_voiced(summary)} not voiced again)"
+             if summary.kept or summary.taken else ""))
     for result in summary.rendered:
         measured = result.manifest.get("audio")
         if measured:
             print(f"    {result.slide.stem}: {measured['words_per_second']:.2f} words/s over "
                   f"{measured['speech_seconds']:.1f} s of speech, {measured['lufs']:.1f} LUFS")
+
+
+def _not_voiced(summary: RenderSummary) -> str:
+    parts = ([_count(len(summary.kept), "kept slide")] if summary.kept else []) + (
+        [f"{_count(len(summary.taken), 'slide')} taken finished"] if summary.taken else [])
+    return " and ".join(parts)
 
 
 def _report_takes(summary: RenderSummary) -> None:

@@ -157,6 +157,19 @@ def test_a_take_recorded_again_renders_only_its_slide(deck) -> None:
     assert not (out / TODO_FILE).exists() and not (out / "present" / TAKES_DATA).exists()
 
 
+def test_a_new_folder_takes_a_finished_slide_only_while_its_takes_are_the_same(deck) -> None:
+    out, folder = deck
+    render(out, folder, SpeakingRenderer())
+    renderer = SpeakingRenderer()
+    summary = render(out.parent / "copy", folder, renderer)
+    assert renderer.calls == [] and [s.number for s in summary.taken] == [2, 4]
+    assert set(states(summary).values()) == {FRESH}
+    record(folder, 2, "opening", "Slide 2 opens.", seed=7)  # slide 2's take recorded again
+    renderer = SpeakingRenderer()
+    summary = render(out.parent / "another", folder, renderer)
+    assert [n for n, _ in renderer.calls] == [2] and [s.number for s in summary.taken] == [4]
+
+
 def test_a_take_made_elsewhere_gets_its_record_and_is_not_rendered_for_it(deck) -> None:
     out, folder = deck
     (folder / "forward-propagation.opening.json").unlink()  # a file from Audacity, say
