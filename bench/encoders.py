@@ -155,6 +155,19 @@ ENCODE_ONLY = [  # name, x264 options; the first is the bar (Manim's default)
     ("veryfast crf 17", {"crf": "17", "preset": "veryfast"}),
     ("superfast crf 19", {"crf": "19", "preset": "superfast"}),
 ]
+# --encode-only --ours: the render's own settings (backprop_render/quality.py) against cheaper
+# variants of them, at the same crf: x264's motion search and sub-pixel refinement, adaptive
+# quantization, the deblocking filter, and the next preset.
+_OURS = {"crf": "19", "preset": "veryfast", "thread_type": "frame", "bf": "0"}
+ENCODE_OURS = [
+    ("medium crf 23 (Manim's)", {"crf": "23"}),
+    ("ours: veryfast crf 19 bf=0", _OURS),
+    ("ours, dia search, subq 1", {**_OURS, "me_method": "dia", "subq": "1"}),
+    ("ours, no AQ", {**_OURS, "aq-mode": "0"}),
+    ("ours, no deblocking", {**_OURS, "x264-params": "no-deblock=1"}),
+    ("ours, no AQ, no deblocking", {**_OURS, "aq-mode": "0", "x264-params": "no-deblock=1"}),
+    ("superfast crf 19 bf=0", {**_OURS, "preset": "superfast"}),
+]
 
 
 def encode_only(slide: Slide, quality: Quality, work: Path, every: int,
@@ -251,6 +264,8 @@ def main() -> None:
     parser.add_argument("--encode-only", action="store_true",
                         help="time the encoder alone on a lossless render's frames")
     parser.add_argument("--frames", type=int, help="--encode-only: the first N frames only")
+    parser.add_argument("--ours", action="store_true",
+                        help="--encode-only: the render's settings against cheaper variants")
     args = parser.parse_args()
     slide, quality = find_slide(args.slide), QUALITIES[args.quality]
     work = Path(tempfile.mkdtemp(prefix="bench-encoders-"))
@@ -259,7 +274,8 @@ def main() -> None:
         print(f"slide {slide.stem} at {quality.name} ({quality.width}x{quality.height}, "
               f"{quality.fps} fps); median of {args.repeat}; load average {_load()}", flush=True)
         if args.encode_only:
-            encode_only(slide, quality, work, args.every, ENCODE_ONLY, args.frames)
+            encode_only(slide, quality, work, args.every, ENCODE_OURS if args.ours else ENCODE_ONLY,
+                        args.frames)
             args.only = "none"
         else:
             manim(slide, quality, media, {"crf": "0", "preset": "ultrafast"}, lossless=True)
