@@ -102,8 +102,8 @@ def cache_options() -> argparse.ArgumentParser:
     render's, a sweep's and a worker's."""
     parent = _parent()
     parent.add_argument("--cache-dir", type=Path, default=None, metavar="DIR",
-                        help="the cache of sentences, formulas and parsed SVGs that every "
-                             "output folder shares (default: the platform's cache folder, "
+                        help="the cache of sentences, formulas, parsed SVGs and finished "
+                             "slides that every output folder shares (default: the platform's cache folder, "
                              "$XDG_CACHE_HOME/backprop-lecture or ~/.cache/backprop-lecture); "
                              "made private to you (mode 0700)")
     parent.add_argument("--cache-size", default=None, metavar="SIZE",
