@@ -134,11 +134,12 @@ def store(cache: UserCache, key: str, entry: SlideEntry, folder: Path) -> bool:
 
 
 def _store_slide(cache: UserCache, name: str, entry: SlideEntry, folder: Path) -> bool:
-    try:
+    try:  # sized before read: a 4k slide with its GIF is hundreds of MB
+        size = sum((folder / file).stat().st_size for file in entry.files.values())
+        if cache.limit is not None and size * _LARGEST_SHARE > cache.limit:
+            return False
         data = {kind: (folder / file).read_bytes() for kind, file in entry.files.items()}
     except OSError:
-        return False
-    if cache.limit is not None and sum(map(len, data.values())) * _LARGEST_SHARE > cache.limit:
         return False
     described = {}
     for kind, content in data.items():

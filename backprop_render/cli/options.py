@@ -103,8 +103,9 @@ def cache_options() -> argparse.ArgumentParser:
     parent = _parent()
     parent.add_argument("--cache-dir", type=Path, default=None, metavar="DIR",
                         help="the cache of sentences, formulas, parsed SVGs and finished "
-                             "slides that every output folder shares (default: the platform's cache folder, "
-                             "$XDG_CACHE_HOME/backprop-lecture or ~/.cache/backprop-lecture); "
+                             "slides that every output folder shares (default: the platform's "
+                             "cache folder, $XDG_CACHE_HOME/backprop-lecture or "
+                             "~/.cache/backprop-lecture); "
                              "made private to you (mode 0700)")
     parent.add_argument("--cache-size", default=None, metavar="SIZE",
                         help="the cache's size limit, e.g. 500M or 4G; the least recently "
