@@ -90,20 +90,18 @@ class Progress:
 
     def kept(self, slides: list[Slide]) -> None:
         """Slides left as they were: nothing they show changed."""
-        with self._lock:
-            if self.mode != "quiet" and slides:
-                numbers = ", ".join(str(s.number) for s in slides)
-                self._line(f"unchanged, kept as they were: slide{'s' if len(slides) > 1 else ''} "
-                           f"{numbers}")
-            self._draw()
+        self._not_drawn("unchanged, kept as they were", slides)
 
     def taken(self, slides: list[Slide]) -> None:
         """Slides taken from the user cache: drawn before, elsewhere, as they would be now."""
+        self._not_drawn("drawn before with these settings and values, taken from the shared "
+                        "cache", slides)
+
+    def _not_drawn(self, why: str, slides: list[Slide]) -> None:
         with self._lock:
             if self.mode != "quiet" and slides:
                 numbers = ", ".join(str(s.number) for s in slides)
-                self._line(f"drawn before with these settings and values, taken from the shared "
-                           f"cache: slide{'s' if len(slides) > 1 else ''} {numbers}")
+                self._line(f"{why}: slide{'s' if len(slides) > 1 else ''} {numbers}")
             self._draw()
 
     def slide_started(self, slide: Slide) -> None:

@@ -299,9 +299,9 @@ def _check(q: Question, where: str) -> None:
         raise BankError(f"{where}: no solution for {', '.join(unsolved)}")
 
 
-def _read(path: Path) -> dict[str, Any]:
+def _read(path: Path, parse: Callable[[str], dict[str, Any]] = tomllib.loads) -> dict[str, Any]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return parse(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
         raise BankError(f"cannot read the question bank {path}: {error}") from None
     except tomllib.TOMLDecodeError as error:
@@ -415,11 +415,9 @@ def checkpoint_record(slide: int, mode: str, path: Path = BANK_FILE) -> dict[str
     if mode == "none":
         return None
     try:
-        data = _parsed_bank(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        return {"unreadable": f"cannot read the question bank {path}: {error}"}
-    except tomllib.TOMLDecodeError as error:
-        return {"unreadable": f"the question bank {path} is not valid TOML: {error}"}
+        data = _read(path, _parsed_bank)
+    except BankError as error:
+        return {"unreadable": str(error)}
     asked = [raw for raw in data.get("question", []) if isinstance(raw, dict)
              and raw.get("checkpoint") is True and raw.get("slide") == slide]
     words = data.get("checkpoint")

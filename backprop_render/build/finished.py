@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
 from backprop_render.build.records import SlideEntry
+from backprop_render.build.reuse import NO_SUCH_VALUE, canonical
 
 if TYPE_CHECKING:
     from lecture.user_cache import UserCache
@@ -51,13 +52,9 @@ class Finished:
     files: dict[str, bytes]
 
 
-def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False)
-
-
 def _slide_name(key: str, values: Mapping[str, str]) -> str:
     """The entry name of a slide of `key` whose reads have `values` (canonical JSON each)."""
-    record = _canonical({"key": key, "reads": dict(values)})
+    record = canonical({"key": key, "reads": dict(values)})
     return hashlib.sha256(record.encode("utf-8")).hexdigest()
 
 
@@ -83,8 +80,8 @@ def _values(lesson: Any, paths: list[str]) -> dict[str, str] | None:
     from lecture.facts import value_at
 
     try:
-        return {path: _canonical(value_at(lesson, path)) for path in paths}
-    except (KeyError, IndexError, TypeError, AttributeError, ValueError):
+        return {path: canonical(value_at(lesson, path)) for path in paths}
+    except NO_SUCH_VALUE:
         return None
 
 
@@ -106,7 +103,6 @@ def find(cache: UserCache, key: str, lesson: Any) -> Finished | None:
                 and len(described) == 2 else None
             if data is None or len(data) != described[1] \
                     or hashlib.sha256(data).hexdigest() != described[0]:
-                cache.taken[_SLIDE] -= 1  # not taken after all: the report counts slides
                 break  # evicted, or damaged (dropped by the cache): the slide is drawn
             files[kind] = data
         else:
@@ -122,14 +118,15 @@ def store(cache: UserCache, key: str, entry: SlideEntry, folder: Path) -> bool:
     if not isinstance(reads, dict):
         return False
     paths = sorted(reads)
-    name = _slide_name(key, {path: _canonical(reads[path]) for path in paths})
+    name = _slide_name(key, {path: canonical(reads[path]) for path in paths})
     # Drawn again (--force) or by another render at once: the same files, kept already.
-    stored = not cache.has(_SLIDE, name) and _store_slide(cache, name, entry, folder)
-    if stored or cache.has(_SLIDE, name):
+    kept = cache.has(_SLIDE, name)
+    stored = not kept and _store_slide(cache, name, entry, folder)
+    if kept or stored:
         sets = _read_sets(cache, key)
         if paths not in sets:
             # Two renders adding a set at once: one may be lost, and only costs a drawing.
-            cache.put(_READS, key, _canonical([paths, *sets][:READ_SETS]).encode("utf-8"))
+            cache.put(_READS, key, canonical([paths, *sets][:READ_SETS]).encode("utf-8"))
     return stored
 
 
@@ -148,4 +145,4 @@ def _store_slide(cache: UserCache, name: str, entry: SlideEntry, folder: Path) -
             return False
         described[kind] = [digest, len(content)]
     record = {"entry": entry.to_json(), "files": described}
-    return cache.put(_SLIDE, name, _canonical(record).encode("utf-8"))
+    return cache.put(_SLIDE, name, canonical(record).encode("utf-8"))

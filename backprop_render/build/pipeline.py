@@ -145,13 +145,19 @@ class CacheReport:
     problems: dict[str, int]  # why entries could not be stored or read: how often
 
     @classmethod
-    def of(cls, cache: Any, results: list[SlideResult]) -> CacheReport:
+    def of(cls, cache: Any, results: list[SlideResult], finished: int = 0) -> CacheReport:
+        """`finished`: the slides taken whole (finished.py). They are counted here, not as the
+        cache's reads of slide records: a record read for a slide whose file was then found
+        damaged saved nothing."""
         use: dict[str, dict[str, int]] = {"taken": {}, "stored": {}, "repaired": {},
                                           "problems": {}}
         for part in [r.cache_use for r in results] + [cache.use()]:
             for what, counts in use.items():
                 for kind, count in (part.get(what) or {}).items():
                     counts[kind] = counts.get(kind, 0) + int(count)
+        use["taken"].pop("slide", None)
+        if finished:
+            use["taken"]["slide"] = finished
         return cls(cache.root, cache.volume(), cache.limit, use["taken"], use["stored"],
                    use["repaired"], use["problems"])
 
@@ -948,7 +954,8 @@ def run(request: RenderRequest, progress: Progress,
             deck.stop_preparing(wait=False)  # after an interruption: no waiting for a cut
             progress.finish()
             if deck.cache is not None:
-                deck.summary.cache = CacheReport.of(deck.cache, deck.summary.rendered)
+                deck.summary.cache = CacheReport.of(deck.cache, deck.summary.rendered,
+                                                     len(deck.summary.taken))
                 deck.cache.close()
             _restore(contract.CACHE, given)  # set for this run's slide jobs only
             _restore(contract.TAKES, given_takes)

@@ -61,7 +61,7 @@ if TYPE_CHECKING:
 
 __all__ = ["KEY_SCHEMA", "SOURCE_PACKAGES", "PIPELINE_FILES", "module_closure", "slide_key",
            "changed_reads", "Decision", "decide", "REPO", "lesson_key", "lesson_digest",
-           "reads_proof", "changed_takes"]
+           "reads_proof", "changed_takes", "canonical", "NO_SUCH_VALUE"]
 
 KEY_SCHEMA = 1  # bump when the meaning of a key changes: every slide renders once more
 # The packages a scene's imports are followed into.
@@ -267,8 +267,13 @@ def slide_key(slide: Slide, quality: Quality, gif_width: int | None, root: Path 
 
 # ----- the lesson values a slide read ----------------------------------------------------
 
-def _canonical(value: Any) -> str:
+def canonical(value: Any) -> str:
+    """A read value as the JSON text reads compare as (and finished.py names entries by)."""
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+# What `value_at` raises for a path the lesson does not have (a read that no longer exists).
+NO_SUCH_VALUE = (KeyError, IndexError, TypeError, AttributeError, ValueError)
 
 
 # ----- the lesson, without building it --------------------------------------------------------
@@ -291,7 +296,7 @@ def lesson_key(params: Mapping[str, Any], root: Path = REPO) -> str:
 
 def lesson_digest(lesson_json: Any) -> str:
     """The hash of a lesson's JSON form, as facts.json holds it."""
-    return _digest(_canonical(lesson_json).encode("utf-8"))
+    return _digest(canonical(lesson_json).encode("utf-8"))
 
 
 def reads_proof(lesson: str, reads: Mapping[str, Any]) -> str:
@@ -299,7 +304,7 @@ def reads_proof(lesson: str, reads: Mapping[str, Any]) -> str:
 
     Written when a render's reads came from that lesson, or were compared with it and none
     changed; a later run whose lesson key is the same may then skip the comparison."""
-    return _digest(_canonical({"lesson": lesson, "reads": dict(reads)}).encode("utf-8"))
+    return _digest(canonical({"lesson": lesson, "reads": dict(reads)}).encode("utf-8"))
 
 
 def _version(name: str) -> str:
@@ -317,10 +322,10 @@ def changed_reads(reads: Mapping[str, Any], lesson) -> list[str]:
     for path, recorded in reads.items():
         try:
             now = value_at(lesson, path)
-        except (KeyError, IndexError, TypeError, AttributeError, ValueError):
+        except NO_SUCH_VALUE:
             changed.append(path)
             continue
-        if _canonical(now) != _canonical(recorded):
+        if canonical(now) != canonical(recorded):
             changed.append(path)
     return changed
 

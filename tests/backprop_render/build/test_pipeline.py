@@ -291,6 +291,27 @@ def test_a_slide_whose_files_were_changed_is_taken_whole_from_the_user_cache(tmp
         assert now[name] == originals[name], name
 
 
+def test_a_finished_slide_whose_file_is_damaged_in_the_cache_is_drawn_and_not_counted(
+        tmp_path):
+    from lecture.user_cache import UserCache
+
+    cache_dir = tmp_path / "cache"
+    render(tmp_path / "first", [1, 2], FakeRenderer(), cache_dir=cache_dir)
+    cache = UserCache(cache_dir)
+    entries = cache._entries()
+    mp4 = (tmp_path / "first" / "01-what-is-backpropagation.mp4").read_bytes()
+    name = next(k for k in entries.iterkeys() if k.startswith("slide-file/")
+                and cache.get("slide-file", k.split("/")[1]) == mp4)
+    value, tag = entries.get(name, tag=True)
+    entries.set(name, value[:-1], tag=tag)  # cut short: its MAC no longer matches
+    cache.close()
+    renderer = FakeRenderer()
+    summary = render(tmp_path / "second", [1, 2], renderer, cache_dir=cache_dir)
+    assert [n for n, _ in renderer.calls] == [1] and [s.number for s in summary.taken] == [2]
+    assert summary.cache.taken["slide"] == 1 and summary.cache.repaired["slide-file"] == 1
+    assert (tmp_path / "second" / "01-what-is-backpropagation.mp4").read_bytes() == mp4
+
+
 def test_a_new_folder_takes_the_slides_another_folder_drew_with_the_same_values(tmp_path):
     reads = {1: ["network.final_loss"], 2: ["worked_step.x"], 3: ["descent.steps.3.w"]}
     render(tmp_path / "first", [1, 2, 3], FakeRenderer(reads=reads))
