@@ -26,13 +26,13 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Mapping
 
-import av
 import numpy as np
 from manim.scene import video_segment_encoder
 
+from scenes.speedups.changed_rows import RowConverter
 from scenes.speedups.guard import Patch
 
-__all__ = ["rgba_frame", "write_frame_converting_once", "finish_holding_to_the_end",
+__all__ = ["write_frame_converting_once", "finish_holding_to_the_end",
            "holds_once", "PATCH", "installed"]
 
 _Encoder = video_segment_encoder.VideoSegmentEncoder
@@ -46,30 +46,22 @@ def holds_once(options: Mapping[str, str]) -> bool:
     return options.get("bf") == "0" or options.get("preset") == "ultrafast"
 
 
-def rgba_frame(pixels: np.ndarray) -> av.VideoFrame:
-    """The frame of `pixels` (height x width x 4, uint8), as `VideoFrame.from_ndarray(pixels,
-    format="rgba")` makes it, with one copy into the frame's buffer: from_ndarray took about
-    7x as long at 1080p (2.1 ms a frame against 0.3 here), on every frame a slide draws."""
-    height, width = pixels.shape[:2]
-    frame = av.VideoFrame(width, height, "rgba")
-    plane = frame.planes[0]
-    # Rows padded to the plane's alignment (854 pixels: 3416 bytes in rows of 3424).
-    rows = np.frombuffer(plane, dtype=np.uint8).reshape(height, plane.line_size)
-    rows[:, : width * 4] = pixels.reshape(height, width * 4)
-    return frame
-
-
 def write_frame_converting_once(self: video_segment_encoder.VideoSegmentEncoder,
                                 pixels: np.ndarray, *, repeat: int = 1) -> None:
-    """Show `pixels` for the next `repeat` timestamps, converted to the stream's format once:
-    encoded once if the encoder keeps frames in order (see the module's notes), else at
-    each timestamp."""
+    """Show `pixels` for the next `repeat` timestamps, converted to the stream's format once
+    (only the rows that changed since the picture before: changed_rows.py): encoded once if
+    the encoder keeps frames in order (see the module's notes), else at each timestamp.
+    Like Manim's queue, it keeps `pixels`, which must not change after."""
     self._validate_frame(pixels, repeat)
     time_base = Fraction(self.spec.frame_rate.denominator, self.spec.frame_rate.numerator)
     try:
-        frame = rgba_frame(pixels)
-        if repeat > 1:  # one frame: let the encoder convert it, as Manim does
-            frame = frame.reformat(format=self.spec.pixel_format)
+        converter = getattr(self, "_backprop_rows", None)
+        if converter is None:
+            converter = self._backprop_rows = RowConverter(self.spec.pixel_format,
+                                                           self.spec.codec)
+        # The same pixels as the encoder's own conversion; it may be the frame encoded
+        # last, changed in place: the encoder has copied that one.
+        frame = converter.convert(pixels)
         once = holds_once(dict(self.spec.options))
         self._backprop_held = None  # a new picture ends the hold before it
         for _ in range(1 if once else repeat):
