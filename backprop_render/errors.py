@@ -13,13 +13,14 @@ from typing import NoReturn
 
 __all__ = ["RenderError", "UsageError", "SetupError", "SlideFailed", "DiskFull", "EXIT_OK",
            "EXIT_FAILED",
-           "EXIT_USAGE", "EXIT_SETUP", "EXIT_INTERRUPTED", "interrupt"]
+           "EXIT_USAGE", "EXIT_SETUP", "EXIT_INTERRUPTED", "EXIT_CLOSED_PIPE", "interrupt"]
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # a slide failed to render; earlier outputs are intact
 EXIT_USAGE = 2  # bad input; nothing was rendered
 EXIT_SETUP = 3  # the machine lacks a system piece; nothing was rendered
 EXIT_INTERRUPTED = 130  # Ctrl-C or SIGTERM; earlier outputs are intact
+EXIT_CLOSED_PIPE = 141  # what was printed found no reader (128 + SIGPIPE, as a shell says)
 
 
 class RenderError(Exception):

@@ -12,13 +12,20 @@ anything is rendered.
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from typing import Sequence
 
 from backprop_render.cli import catalogs, commands, exercises, render, sweep, takes
 from backprop_render.cli.options import say
-from backprop_render.errors import EXIT_INTERRUPTED, RenderError, SlideFailed, interrupt
+from backprop_render.errors import (
+    EXIT_CLOSED_PIPE,
+    EXIT_INTERRUPTED,
+    RenderError,
+    SlideFailed,
+    interrupt,
+)
 
 __all__ = ["main", "build_parser", "command_parser"]
 
@@ -91,6 +98,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         say("\ninterrupted: files in the output folder were left as they were, apart from "
             "slides finished before the interruption.")
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`./render.sh facts | head`): nobody is left to tell, and
+        # Python's flush of the streams at exit would fail again. A shell's status for a
+        # program killed by a closed pipe.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.dup2(devnull, sys.stderr.fileno())
+        return EXIT_CLOSED_PIPE
 
 
 if __name__ == "__main__":

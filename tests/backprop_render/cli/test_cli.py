@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -244,3 +246,16 @@ def test_test_hands_every_argument_to_pytest_as_given(monkeypatch):
 def test_facts_refuses_a_bad_parameter_as_a_render_does(capsys):
     status, out, err = run(capsys, "facts", "--set", "lr=-1")
     assert (status, out) == (2, "") and err.startswith("error: parameter 'lr'")
+
+
+def test_a_reader_that_goes_away_ends_the_command_without_a_traceback():
+    # `./render.sh facts | head -c 10`: the pipe closes while the lesson is printed.
+    reader = subprocess.Popen(["head", "-c", "10"], stdin=subprocess.PIPE,
+                              stdout=subprocess.DEVNULL)
+    command = subprocess.run([sys.executable, "-m", "backprop_render", "facts"],
+                             stdout=reader.stdin, stderr=subprocess.PIPE, cwd=REPO,
+                             text=True, timeout=60)
+    reader.stdin.close()
+    reader.wait(timeout=10)
+    assert "Traceback" not in command.stderr
+    assert command.returncode == 141
