@@ -39,8 +39,8 @@ _PLANE_ROWS: dict[str, tuple[tuple[int, int], ...]] = {
     "yuv420p": ((1, 1), (1, 2), (1, 2)),
     "rgb24": ((1, 1),),
 }
-# A band taller than this share of the picture is converted whole: the band's copying
-# would cost more than it saves.
+# A band taller than this share of the picture is converted whole, into a new frame: a
+# choice, not measured (the band's margins and copying save little there).
 _WHOLE_FROM = 0.8
 
 
@@ -73,17 +73,17 @@ class RowConverter:
         The frame may be the one returned for the picture before, changed in place: encode
         it before converting the next picture."""
         pixels = np.ascontiguousarray(pixels)
-        height = pixels.shape[0]
         band = self._changed_band(pixels) if self._bands else None
         if band is None:
-            self._picture = self._whole(pixels)
+            self._picture = self._converted(pixels)
         elif band[0] < band[1]:  # an empty band: the same picture as before
             self._paste(pixels, *band)
-        self._last = pixels if self._bands and height % 2 == 0 else None
+        self._last = pixels if self._bands else None
         assert self._picture is not None
         return self._picture
 
-    def _whole(self, pixels: np.ndarray) -> av.VideoFrame:
+    def _converted(self, pixels: np.ndarray) -> av.VideoFrame:
+        """`pixels` (whole, or a band of rows) converted into a new frame."""
         # One thread: swscale's default (a thread per core) costs more CPU for the same
         # pixels (4.9 against 4.2 ms a 1080p frame), and the cores are busy drawing.
         return self._scaler.reformat(_wrap(pixels), format=self._format, threads=1)
@@ -92,9 +92,10 @@ class RowConverter:
         """The rows [first, end) to write again (their conversion differs from the kept
         picture's), None to convert the whole picture."""
         last = self._last
-        if last is None or last.shape != pixels.shape or self._picture is None:
-            return None
         height, width = pixels.shape[:2]
+        # An odd height has a chroma row of one picture row: converted whole.
+        if last is None or last.shape != pixels.shape or self._picture is None or height % 2:
+            return None
         if self._differs is None or self._differs.shape != (height, width):
             self._differs = np.empty((height, width), bool)
         np.not_equal(pixels.view(np.uint32).reshape(height, width),
@@ -118,8 +119,7 @@ class RowConverter:
         height = pixels.shape[0]
         top = max(0, (first - MARGIN) // 8 * 8)
         bottom = min(height, -(-(end + MARGIN) // 8) * 8)
-        band = self._scaler.reformat(_wrap(pixels[top:bottom]), format=self._format,
-                                     threads=1)
+        band = self._converted(pixels[top:bottom])
         for (num, den), ours, theirs in zip(self._geometry, self._picture.planes,
                                             band.planes, strict=True):
             rows = _rows(ours, height * num // den)
