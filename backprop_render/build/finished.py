@@ -85,24 +85,34 @@ def _values(lesson: Any, paths: list[str]) -> dict[str, str] | None:
         return None
 
 
+def _record(cache: UserCache, name: str) -> tuple[SlideEntry, dict[str, tuple[str, int]]] | None:
+    """The slide record `name`: its facts entry, and each file's SHA-256 and size by kind."""
+    record = _json(cache.get(_SLIDE, name))
+    if not isinstance(record, dict) or not isinstance(record.get("files"), dict):
+        return None
+    entry = SlideEntry.from_json(record.get("entry"))
+    files = {kind: (str(described[0]), described[1])
+             for kind, described in record["files"].items()
+             if isinstance(described, list) and len(described) == 2}
+    if entry is None or set(entry.files) != set(files):
+        return None
+    return entry, files
+
+
 def find(cache: UserCache, key: str, lesson: Any) -> Finished | None:
     """The slide of `key` drawn from the values `lesson` has, if the cache holds it whole."""
     for paths in _read_sets(cache, key):
         values = _values(lesson, paths)
         if values is None:
             continue
-        record = _json(cache.get(_SLIDE, _slide_name(key, values)))
-        if not isinstance(record, dict) or not isinstance(record.get("files"), dict):
+        found = _record(cache, _slide_name(key, values))
+        if found is None:
             continue
-        entry = SlideEntry.from_json(record.get("entry"))
-        if entry is None or set(entry.files) != set(record["files"]):
-            continue
+        entry, described = found
         files = {}
-        for kind, described in record["files"].items():
-            data = cache.get(_FILE, str(described[0])) if isinstance(described, list) \
-                and len(described) == 2 else None
-            if data is None or len(data) != described[1] \
-                    or hashlib.sha256(data).hexdigest() != described[0]:
+        for kind, (digest, size) in described.items():
+            data = cache.get(_FILE, digest)
+            if data is None or len(data) != size or hashlib.sha256(data).hexdigest() != digest:
                 break  # evicted, or damaged (dropped by the cache): the slide is drawn
             files[kind] = data
         else:
@@ -119,8 +129,11 @@ def store(cache: UserCache, key: str, entry: SlideEntry, folder: Path) -> bool:
         return False
     paths = sorted(reads)
     name = _slide_name(key, {path: canonical(reads[path]) for path in paths})
-    # Drawn again (--force) or by another render at once: the same files, kept already.
-    kept = cache.has(_SLIDE, name)
+    # Drawn again (--force) or by another render at once: the same files, kept already;
+    # unless one was evicted or dropped as damaged since, which leaves the record useless.
+    record = _record(cache, name) if cache.has(_SLIDE, name) else None
+    kept = record is not None and all(cache.has(_FILE, digest)
+                                      for digest, _ in record[1].values())
     stored = not kept and _store_slide(cache, name, entry, folder)
     if kept or stored:
         sets = _read_sets(cache, key)

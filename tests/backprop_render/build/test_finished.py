@@ -78,6 +78,9 @@ def test_a_damaged_or_evicted_file_finds_nothing_and_is_dropped(cache, tmp_path)
     # The render's report counts the slides taken, not this read of the slide's record.
     report = CacheReport.of(cache, [], finished=0)
     assert cache.use()["taken"]["slide"] == 1 and "slide" not in report.taken
+    # Drawn again, the slide is stored whole again: its record alone was useless.
+    assert finished.store(cache, KEY, entry(tmp_path, ["worked_step.x"]), tmp_path)
+    assert finished.find(cache, KEY, LESSON).files["mp4"] == b"video"
 
 
 def test_a_slide_too_large_for_its_share_of_the_cache_is_not_stored(tmp_path):
