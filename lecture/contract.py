@@ -10,8 +10,8 @@ from __future__ import annotations
 
 __all__ = ["PARAMS", "FACTS_OUT", "STILL_OUT", "THEME", "LANG", "CATALOGS", "VOICE", "TAKES",
            "CHECKPOINTS", "CHECKPOINT_MODES", "DEFAULT_CHECKPOINTS", "SPEECH_CACHE",
-           "TEX_FORMATS", "CACHE", "NO_SVG_CACHE", "NO_PREFETCH", "STOCK_MANIM", "PROFILE",
-           "PROFILE_CAPTURE", "ALL"]
+           "TEX_FORMATS", "CACHE", "SCENE_KEY", "NO_SVG_CACHE", "NO_PREFETCH", "STOCK_MANIM",
+           "PROFILE", "PROFILE_CAPTURE", "ALL"]
 
 # What to draw.
 PARAMS = "BACKPROP_PARAMS"  # a .toml or .json file of parameters; unset: the defaults
@@ -41,6 +41,10 @@ CACHE = "BACKPROP_CACHE"
 SPEECH_CACHE = "BACKPROP_SPEECH_CACHE"  # folder the scene leaves each sentence it spoke in
 # folder of the precompiled LaTeX preamble formats, when there is no $BACKPROP_CACHE
 TEX_FORMATS = "BACKPROP_TEX_FORMATS"
+# The hash of everything but what the scene is handed while it runs that decides its frames
+# (backprop_render/build/reuse.py's scene_key): Manim's cache keys each animation on it and
+# on what the scene was handed so far (scenes/speedups/play_key.py); unset: Manim's own key.
+SCENE_KEY = "BACKPROP_SCENE_KEY"
 
 # Switches, for benchmarks or to rule a speed-up out when something looks wrong.
 NO_SVG_CACHE = "BACKPROP_NO_SVG_CACHE"  # set: every SVG is parsed
@@ -50,5 +54,5 @@ PROFILE = "BACKPROP_PROFILE"  # a folder: each Manim process times its phases (b
 PROFILE_CAPTURE = "BACKPROP_PROFILE_CAPTURE"  # a folder: keep the frames handed to the encoder
 
 ALL = (PARAMS, THEME, LANG, CATALOGS, VOICE, TAKES, CHECKPOINTS, FACTS_OUT, STILL_OUT, CACHE,
-       SPEECH_CACHE, TEX_FORMATS, NO_SVG_CACHE, NO_PREFETCH, STOCK_MANIM, PROFILE,
+       SPEECH_CACHE, TEX_FORMATS, SCENE_KEY, NO_SVG_CACHE, NO_PREFETCH, STOCK_MANIM, PROFILE,
        PROFILE_CAPTURE)

@@ -41,7 +41,7 @@ from typing import Iterable, Mapping
 from lecture import contract
 from lecture.language import ENGLISH, Language, find_language
 
-__all__ = ["Message", "N_", "Catalog", "CatalogError", "LOCALE_DIR", "TEMPLATE",
+__all__ = ["Message", "N_", "Catalog", "TrackedCatalog", "CatalogError", "LOCALE_DIR", "TEMPLATE",
            "catalog_for", "catalog_file", "placeholder_problem", "words_of", "pseudo",
            "fill_words", "MARKUP", "catalog_sources"]
 
@@ -178,6 +178,26 @@ class Catalog:
     def _plural_index(self, count: int) -> int:
         # gettext's index for the two-form languages the lecture has: CLDR's "one" first.
         return 0 if _plural_category(self.language.locale, count) == "one" else 1
+
+
+@dataclass
+class TrackedCatalog(Catalog):
+    """A catalog that records each text it gives, as a scene takes its words: keyed by
+    what was asked (context, message, count), in the order first asked. Manim's cache
+    keys each animation on the words taken before it (scenes/speedups/play_key.py)."""
+
+    given: dict[tuple[str, str, int | None], str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, catalog: Catalog) -> TrackedCatalog:
+        return cls(catalog.language, catalog.entries, catalog.fallbacks, catalog.english,
+                   catalog.known)
+
+    def text(self, message: str, context: str | None = None, count: int | None = None) -> str:
+        found = super().text(message, context, count)
+        own = message.context if isinstance(message, Message) and message.context else context
+        self.given.setdefault((own or "", str(message), count), found)
+        return found
 
 
 @lru_cache(maxsize=None)

@@ -60,8 +60,8 @@ if TYPE_CHECKING:
     from narration.takes import TakesFolder
 
 __all__ = ["KEY_SCHEMA", "SOURCE_PACKAGES", "PIPELINE_FILES", "module_closure", "slide_key",
-           "changed_reads", "Decision", "decide", "REPO", "lesson_key", "lesson_digest",
-           "reads_proof", "changed_takes", "canonical", "NO_SUCH_VALUE"]
+           "scene_key", "changed_reads", "Decision", "decide", "REPO", "lesson_key",
+           "lesson_digest", "reads_proof", "changed_takes", "canonical", "NO_SUCH_VALUE"]
 
 KEY_SCHEMA = 1  # bump when the meaning of a key changes: every slide renders once more
 # The packages a scene's imports are followed into.
@@ -207,6 +207,13 @@ def module_closure(slide: Slide, root: Path = REPO, _modules: _Modules | None = 
 
 # ----- the key -----------------------------------------------------------------------
 
+def _file_digest(path: Path, digests: dict[Path, str]) -> str:
+    """`path`'s digest, read once per `digests`."""
+    if path not in digests:
+        digests[path] = _digest(path.read_bytes())
+    return digests[path]
+
+
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -220,39 +227,30 @@ def _relative(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def slide_key(slide: Slide, quality: Quality, gif_width: int | None, root: Path = REPO,
-              _digests: dict[Path, str] | None = None, theme: str = "dark",
-              voice: str = NO_VOICE, language: str = "en",
-              checkpoints: str = DEFAULT_CHECKPOINTS, takes: bool = False,
-              _modules: _Modules | None = None) -> str:
-    """The hash of everything but lesson values that decides the slide's files."""
-    digests = {} if _digests is None else _digests
+def _key_record(slide: Slide, quality: Quality, root: Path, digests: dict[Path, str],
+                theme: str, voice: str, language: str, checkpoints: str, takes: bool,
+                modules: _Modules | None) -> dict[str, Any]:
+    """What slide_key and scene_key hash, but the GIF's width and the catalogs."""
 
     def digest(path: Path) -> str:
-        if path not in digests:
-            digests[path] = _digest(path.read_bytes())
-        return digests[path]
+        return _file_digest(path, digests)
 
-    sources = {_relative(p, root): digest(p) for p in module_closure(slide, root, _modules)}
+    sources = {_relative(p, root): digest(p) for p in module_closure(slide, root, modules)}
     sources.update({name: digest(root / name) for name in PIPELINE_FILES})
     assets = root / "assets"
     if assets.is_dir():
         sources.update({_relative(p, root): digest(p) for p in sorted(assets.rglob("*"))
                         if p.is_file() and _relative(p, root) not in NOT_AN_INPUT})
     config = root / "manim.cfg"
-    record = {
+    return {
         "schema": KEY_SCHEMA,
         "slide": dataclasses.asdict(slide),
         "sources": sources,
         "manim_cfg": digest(config) if config.is_file() else None,
         "quality": dataclasses.asdict(quality),
-        "gif_width": gif_width,
         "theme": theme,  # the palette: every colour of every frame
-        # the language: every word, and how each number is written; its catalog and the
-        # lecturer's English (en.po) under it, and the template the pseudo-language marks
+        # the language: every word, and how each number is written
         "language": language,
-        "catalogs": {p.name: digest(p)
-                     for p in catalog_sources(language, root / "lecture" / "locale")},
         "packages": dict(_package_versions()),
         "narrator": engine_identity(voice, language),
         # The bank is data, outside the code's closure: the slide's part of it.
@@ -262,6 +260,37 @@ def slide_key(slide: Slide, quality: Quality, gif_width: int | None, root: Path 
         # fits, is checked beat by beat (`changed_takes`), not keyed on.
         "takes": takes,
     }
+
+
+def slide_key(slide: Slide, quality: Quality, gif_width: int | None, root: Path = REPO,
+              _digests: dict[Path, str] | None = None, theme: str = "dark",
+              voice: str = NO_VOICE, language: str = "en",
+              checkpoints: str = DEFAULT_CHECKPOINTS, takes: bool = False,
+              _modules: _Modules | None = None) -> str:
+    """The hash of everything but lesson values that decides the slide's files."""
+    digests = {} if _digests is None else _digests
+    record = _key_record(slide, quality, root, digests, theme, voice, language, checkpoints,
+                         takes, _modules)
+    record["gif_width"] = gif_width
+    # The language's catalog and the lecturer's English (en.po) under it, and the template
+    # the pseudo-language marks.
+    record["catalogs"] = {p.name: _file_digest(p, digests)
+                          for p in catalog_sources(language, root / "lecture" / "locale")}
+    return _digest(json.dumps(record, sort_keys=True).encode("utf-8"))
+
+
+def scene_key(slide: Slide, quality: Quality, root: Path = REPO, theme: str = "dark",
+              voice: str = NO_VOICE, language: str = "en",
+              checkpoints: str = DEFAULT_CHECKPOINTS) -> str:
+    """The hash of what decides the frames of the slide's scene (spoken without takes),
+    beside what the scene is handed while it runs: lesson values, the catalog's words,
+    speech (scenes/speedups/play_key.py keys each animation on both). The slide's key
+    without its GIF's width, which no frame of the scene depends on, and without the
+    catalogs: each animation is keyed on the words the scene took up to it instead, so a
+    changed sentence draws again only what comes after it."""
+    record = _key_record(slide, quality, root, {}, theme, voice, language, checkpoints,
+                         False, None)
+    record["use"] = "scene"
     return _digest(json.dumps(record, sort_keys=True).encode("utf-8"))
 
 

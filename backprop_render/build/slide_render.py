@@ -53,6 +53,7 @@ from typing import Any
 import av.error
 
 from backprop_render import REPO
+from backprop_render.build import reuse
 from backprop_render.errors import SlideFailed
 from backprop_render.media import audio
 from backprop_render.media import video as media
@@ -218,10 +219,12 @@ def die_with_parent(command: list[str]) -> list[str]:
 
 def _run_manim(slide: Slide, command: list[str], workdir: Path, run: str,
                params_file: Path, facts_file: Path, still_file: Path | None = None,
-               theme: str = "dark", voice_env: dict[str, str] | None = None,
+               theme: str = "dark", scene_env: dict[str, str] | None = None,
                checkpoints: str = contract.DEFAULT_CHECKPOINTS) -> None:
     log = workdir / f"manim-{run}.log"
-    env = {**os.environ, **(voice_env or {})}
+    # A scene key is this render's to give (render_slide), never one left in the environment.
+    env = {k: v for k, v in os.environ.items() if k != contract.SCENE_KEY}
+    env.update(scene_env or {})
     env[contract.PARAMS] = str(params_file)
     env[contract.FACTS_OUT] = str(facts_file)
     env[contract.THEME] = theme
@@ -377,8 +380,15 @@ def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Pat
     """
     voice = voice or os.environ.get(contract.VOICE) or NO_VOICE
     speech_dir = speech_dir_for(workdir)
-    voice_env = {contract.VOICE: voice, contract.SPEECH_CACHE: str(speech_dir),
+    scene_env = {contract.VOICE: voice, contract.SPEECH_CACHE: str(speech_dir),
                  contract.LANG: language}
+    if cache_dir is not None and not os.environ.get(contract.TAKES):
+        # Manim's cache keys each animation on this and on what the scene was handed up to
+        # it (scenes/speedups/play_key.py), not on all it has on screen. With takes, Manim
+        # keys them itself: a take changes only its beat's pause, which that key sees.
+        scene_env[contract.SCENE_KEY] = reuse.scene_key(
+            slide, quality, theme=theme, voice=voice, language=language,
+            checkpoints=checkpoints)
     lang = find_language(language)
     started, since = time.monotonic(), time.time() - 1
     workdir.mkdir(parents=True, exist_ok=True)
@@ -399,7 +409,7 @@ def render_slide(slide: Slide, params_file: Path, quality: Quality, workdir: Pat
         command = manim_command(slide, quality, media_dir, name, caching=cache_dir is not None,
                                 **kwargs)
         _run_manim(slide, command, workdir, name, params_file, workdir / f"facts-{name}.json",
-                   still, theme, voice_env, checkpoints)
+                   still, theme, scene_env, checkpoints)
 
     gif_size = _gif_size(quality, gif_width) if gif_width else None
     files["png"].unlink(missing_ok=True)  # the scene writes it; a left-over must not pass for it

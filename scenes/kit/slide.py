@@ -63,7 +63,7 @@ from backprop_core.formatting import Shown
 from backprop_core.spoken import WORDS, Spoken
 from lecture import contract, questions
 from lecture.facts import CHECKPOINT, FactRecorder, TrackedLesson
-from lecture.i18n import N_, Catalog, fill_words, words_of
+from lecture.i18n import N_, Catalog, TrackedCatalog, fill_words, words_of
 from lecture.slides import KICKER, SLIDE_COUNT, SLIDES, Slide, beat_id, is_beat_name
 from lecture.user_cache import UserCache
 from narration.narrator import BeatNarrator
@@ -194,7 +194,8 @@ class SlideScene(Scene):
     def setup(self) -> None:
         self.slide: Slide = SLIDES[self.slide_number - 1]
         self.lesson = TrackedLesson(current_lesson())
-        self.catalog = current_catalog()  # the language's words (lecture/i18n.py)
+        # the language's words (lecture/i18n.py), each recorded as the scene takes it
+        self.catalog = TrackedCatalog.of(current_catalog())
         numbers = current_numbers()  # and how it writes numbers
         self.spoken = spoken_forms(self.catalog, numbers)
         self.facts = FactRecorder(self.lesson, numbers)
@@ -227,6 +228,11 @@ class SlideScene(Scene):
         self.facts_by_beat: dict[str, int] = {}  # beat -> facts recorded by its end
         self.camera.background_color = theme.BACKGROUND
         self.chrome = SlideChrome(self.slide, self.catalog)
+        # What decides the frames besides what the scene is handed (reuse.scene_key), and
+        # each beat's speech as handed: Manim's cache keys each animation on both and on
+        # the reads and words so far (play_inputs). Unset: Manim keys them itself.
+        self.scene_key = os.environ.get(contract.SCENE_KEY) or None
+        self._speeches: list[list[Any]] = []
         if not config.dry_run:  # the slide's formulas compiled together (prefetch.py)
             prefetch.prefetch(self)
 
@@ -266,6 +272,9 @@ class SlideScene(Scene):
         spoken = self.spoken.sentence(text)
         speech = self.narrator.speak(BeatLine(beat_id(self.slide.slug, name), self.slide.number,
                                               name, text, spoken))
+        # What the beat's timing follows (not whether it was made now: the same clip either way)
+        self._speeches.append([speech.source, speech.folder, speech.key, speech.seconds,
+                               speech.speech_start, speech.speech_end])
         self.next_section(name)
         self._beat_name = name
         start, asked = self.video_time, self.asked_time
@@ -416,6 +425,19 @@ class SlideScene(Scene):
     def allow_overlap(self, a: Mobject, b: Mobject) -> None:
         """Declare that two texts may overlap on purpose (e.g. a value ticking over another)."""
         self._allowed_overlaps.add(frozenset((id(a), id(b))))
+
+    def play_inputs(self) -> dict[str, Any] | None:
+        """What the scene was handed up to the animation Manim is about to key
+        (scenes/speedups/play_key.py): with the scene key, it decides everything on screen
+        and the animation itself. None without a scene key: Manim's own key."""
+        if self.scene_key is None:
+            return None
+        return {"scene_key": self.scene_key, "play": self.renderer.num_plays,
+                "reads": self.lesson.reads,
+                "words": [[*asked, text] for asked, text in self.catalog.given.items()],
+                # the numbers as written: the language's symbols come from Babel's data
+                "shown": [[f.key, f.shown, f.tex] for f in self.facts.facts],
+                "speech": self._speeches}
 
     def play(self, *args: Any, **kwargs: Any) -> None:
         written = self.frames_written.frames

@@ -223,6 +223,10 @@ def test_a_slide_drawn_from_manims_cache_still_gets_its_exact_last_frame(deck: D
             "media/videos/*/480p15/partial_movie_files/*/*.mp4")}
 
     cached = segments()
+    # Keyed on what the scene was handed (scenes/speedups/play_key.py), not by Manim
+    from scenes.speedups.play_key import PREFIX
+
+    assert cached and all(name.startswith(PREFIX) for name in cached)
     with Image.open(deck.file(slide, "png")) as image:
         before = np.asarray(image).copy()
     deck.file(slide, "png").unlink()

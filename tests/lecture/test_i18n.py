@@ -11,6 +11,7 @@ from babel.messages.pofile import write_po
 from lecture.i18n import (
     N_,
     CatalogError,
+    TrackedCatalog,
     catalog_for,
     load_catalog,
     placeholder_problem,
@@ -86,6 +87,24 @@ def test_the_lecturer_s_english_replaces_a_sentence_and_is_checked_too(tmp_path:
     assert german.text("loss @l", "s") == "the cost is @l"  # untranslated: the lecturer's
     with pytest.raises(CatalogError, match="drops @l"):
         load_catalog(ENGLISH, _po(tmp_path / "bad.po", [("s", "loss @l", "the cost", False)]))
+
+
+def test_a_tracked_catalog_gives_the_same_texts_and_records_each_as_asked(tmp_path) -> None:
+    # What a scene took, for Manim's cache key (scenes/speedups/play_key.py).
+    mine = load_catalog(ENGLISH, _po(tmp_path / "en.po", [("s", "loss @l", "the cost is @l",
+                                                          False)]))
+    german = load_catalog(GERMAN, _po(tmp_path / "de.po", [
+        ("s", ("@n epoch", "@n epochs"), ("@n Epoche", "@n Epochen"), False)]), english=mine)
+    tracked = TrackedCatalog.of(german)
+    epochs = N_("@n epoch", "s", plural="@n epochs")
+    asked = [("loss @l", "s", None), (epochs, None, 1), (epochs, None, 2), ("step", "t", None)]
+    assert [tracked.text(*a) for a in asked] == [german.text(*a) for a in asked]
+    assert tracked.language == german.language and tracked.fallbacks == german.fallbacks
+    tracked.text("loss @l", "s")  # asked again: recorded once
+    assert list(tracked.given.items()) == [
+        (("s", "loss @l", None), "the cost is @l"),  # the lecturer's English, under German
+        (("s", "@n epoch", 1), "@n Epoche"), (("s", "@n epoch", 2), "@n Epochen"),
+        (("t", "step", None), "step")]
 
 
 def test_the_pseudo_language_marks_only_what_the_template_knows() -> None:

@@ -120,6 +120,30 @@ def test_the_key_changes_with_the_code_and_settings_a_slide_depends_on(repo_copy
     assert key() != before
 
 
+def test_the_scene_key_is_the_slides_but_its_gif_and_catalogs(repo_copy):
+    # What Manim's cache keys each animation on, beside what the scene is handed
+    # (scenes/speedups/play_key.py): the words are among those, the GIF is made after.
+    from lecture.voices import DEFAULT_VOICE, DRAFT_VOICE
+
+    def key(**settings):
+        return reuse.scene_key(SLIDE1, settings.pop("quality", PREVIEW), repo_copy, **settings)
+
+    before = key()
+    assert key() == before and before != reuse.slide_key(SLIDE1, PREVIEW, None, repo_copy)
+    touch(repo_copy / "lecture" / "locale" / "en.po")
+    assert key() == before  # its words are keyed one by one, as the scene takes them
+    for settings in ({"quality": QUALITIES["1080p"]}, {"theme": "light"}, {"language": "de"},
+                     {"voice": DEFAULT_VOICE}, {"voice": DRAFT_VOICE}):
+        assert key(**settings) != before, settings
+    for change in (lambda: touch(repo_copy / "scenes" / "kit" / "theme.py"),
+                   lambda: touch(repo_copy / "manim.cfg"),
+                   lambda: touch(repo_copy / "backprop_render" / "build" / "slide_render.py")):
+        change()
+        now = key()
+        assert now != before
+        before = now
+
+
 def test_the_key_holds_the_checkpoints_a_slide_asks_and_only_those(repo_copy):
     def key(slide, checkpoints="all"):
         return reuse.slide_key(slide, PREVIEW, 768, repo_copy, checkpoints=checkpoints)

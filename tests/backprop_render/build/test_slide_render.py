@@ -64,6 +64,36 @@ def test_render_slide_asks_manim_for_a_master_only_when_a_gif_is_wanted(
     assert ("libx264rgb" in commands[0]) is lossless
 
 
+@pytest.mark.parametrize(("cached", "takes", "keyed"), [
+    (True, False, True), (False, False, False), (True, True, False)])
+def test_the_scene_gets_its_scene_key_only_with_manims_cache_and_no_takes(
+        tmp_path, monkeypatch, cached, takes, keyed):
+    # With the key, Manim's cache keys each animation on what the scene was handed
+    # (scenes/speedups/play_key.py); with takes, Manim keys them itself. One left in the
+    # environment is never passed on.
+    from backprop_render.build import manim_host, reuse
+    from lecture import contract
+
+    envs = []
+
+    def start(command, cwd, env, log, popen):
+        envs.append(env)
+        raise _Stop
+
+    monkeypatch.setattr(manim_host, "start", start)
+    monkeypatch.setenv(contract.SCENE_KEY, "left over")
+    if takes:
+        monkeypatch.setenv(contract.TAKES, str(tmp_path / "takes"))
+    else:
+        monkeypatch.delenv(contract.TAKES, raising=False)
+    with pytest.raises(_Stop):
+        slide_render.render_slide(SLIDE6, tmp_path / "params.json", QUALITIES["preview"],
+                                  tmp_path / "work", None, tmp_path / "cache" if cached else None,
+                                  theme="light", voice="none")
+    expected = reuse.scene_key(SLIDE6, QUALITIES["preview"], theme="light", voice="none")
+    assert envs[0].get(contract.SCENE_KEY) == (expected if keyed else None)
+
+
 def test_1080p_draws_h264_for_browsers_and_a_small_lossless_gif_master(tmp_path):
     quality = QUALITIES["1080p"]
     video = slide_render.manim_command(SLIDE6, quality, tmp_path, "video")
