@@ -8,7 +8,8 @@ place once they are whole.
 
 Given a `cache_dir`, the slide's Manim media folder lives there and is kept between
 renders: Manim's per-animation cache is on (an animation whose frames were encoded
-before, with the same encoder settings, is not drawn again) and the LaTeX and text
+before, with the same encoder settings, is not drawn again; keyed on the scene key and
+what the scene was handed before it, scenes/speedups/play_key.py) and the LaTeX and text
 SVGs of the slide's formulas stay compiled. Only one job uses a slide's cache folder
 at a time (the pipeline renders each slide once per run, and the output folder is
 locked). A marker file says a render is under way; a render that was killed leaves

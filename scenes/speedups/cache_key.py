@@ -22,6 +22,10 @@ as seen), so keys equal Manim's own: tests/scenes/speedups/test_cache_key.py com
 the slides' scenes. What Manim leaves out of the key is unchanged (`KEYS_TO_FILTER_OUT`,
 with the `path_obj` that scenes/speedups/glyph_paths.py adds).
 
+A render of the pipeline keys animations on what the scene was handed instead
+(scenes/speedups/play_key.py); this key serves the rest: a slide spoken with takes, a
+`manim` run by hand, the tests.
+
 Installed by `scenes.speedups.install`, like every patch of Manim.
 """
 

@@ -845,8 +845,9 @@ def test_a_new_learning_rate_voices_again_only_the_sentences_whose_numbers_chang
 
 # ----- issue 28: the lecturer's own voice ------------------------------------------------
 # The deck's quicker slide again, in a copy of the deck's folder, spoken with takes (made of
-# generated speech-like sound): Manim's cache keeps its animations, only its beats' pauses
-# are drawn again.
+# generated speech-like sound). With takes, Manim keys the animations itself (not on what the
+# scene was handed, as the deck's render did: scenes/speedups/play_key.py), so this first
+# render with takes draws the slide again; a later change of takes draws only their pauses.
 
 # What the takes change is the slide's video, sound and subtitles: neither its GIF nor the
 # presentation is made (a GIF is one more encode of the whole video).
