@@ -59,7 +59,7 @@ from narration.speech import NO_VOICE
 # or the lecture joined: a render that changes nothing needs none of them (bench/unchanged.py).
 if TYPE_CHECKING:
     from backprop_core import Lesson
-    from backprop_render.build.slide_render import SlideResult
+    from backprop_render.build.result import SlideResult
 
 __all__ = ["RenderRequest", "RenderSummary", "CacheReport", "Renderer", "run", "CACHE_DIR",
            "DiskFull", "keep_log"]

@@ -36,7 +36,7 @@ from lecture.i18n import catalog_for
 from lecture.slides import SLIDES, Slide, lecture_title
 
 if TYPE_CHECKING:  # PyAV and numpy only where media is made, not to read a record
-    from backprop_render.build.slide_render import SlideResult
+    from backprop_render.build.result import SlideResult
     from backprop_render.media.video import Chapter
 
 __all__ = ["FACTS_FILE", "STATE_FILE", "LECTURE_FILES", "SlideEntry", "LectureEntry",

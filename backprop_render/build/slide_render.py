@@ -47,7 +47,6 @@ import shutil
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +54,7 @@ import av.error
 
 from backprop_render import REPO
 from backprop_render.build import reuse
+from backprop_render.build.result import SlideResult
 from backprop_render.errors import SlideFailed
 from backprop_render.media import audio
 from backprop_render.media import video as media
@@ -67,7 +67,7 @@ from lecture.slides import LECTURE_TITLE, Slide, beat_id
 from lecture.user_cache import DEFAULT_LIMIT, UserCache, default_root
 from narration.speech import NO_VOICE
 
-__all__ = ["SlideResult", "render_slide", "manim_command", "draws_master", "animations_done",
+__all__ = ["render_slide", "manim_command", "draws_master", "animations_done",
            "current_phase", "media_dir_for", "speech_dir_for", "use_user_cache", "die_with_parent",
            "REPO", "KINDS",
            "IN_PROGRESS"]
@@ -78,22 +78,6 @@ _LOSSLESS_CODEC = ("--video-codec", "libx264rgb", "--pixel-format", "rgb24")
 _LOG_TAIL_LINES = 30
 IN_PROGRESS = "rendering"  # marker file in a cache folder while a render uses it
 _SETPRIV = shutil.which("setpriv") if sys.platform.startswith("linux") else None
-
-
-@dataclass(frozen=True)
-class SlideResult:
-    slide: Slide
-    quality: Quality
-    files: dict[str, Path]  # kind ("mp4", "gif", ...: KINDS) -> finished file in workdir
-    video: media.VideoInfo
-    gif: media.GifInfo | None
-    cues: int  # subtitles in the slide's SRT
-    manifest: dict[str, Any]  # what the scene reported: facts, reads, narration, ...
-    seconds: float  # wall-clock time of the whole slide
-    animations: int
-    warnings: list[str] = field(default_factory=list)
-    # What the video run took from the user cache and stored in it, by kind (UserCache.use)
-    cache_use: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def _options(options: dict[str, str]) -> list[str]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from backprop_render.build import pipeline
-from backprop_render.build.slide_render import SlideResult
+from backprop_render.build.result import SlideResult
 from backprop_render.errors import RenderError
 from backprop_render.progress import Progress
 from backprop_render.quality import Quality

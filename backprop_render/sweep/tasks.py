@@ -39,7 +39,8 @@ import msgspec
 
 from backprop_core import Params
 from backprop_render.build import reuse
-from backprop_render.build.slide_render import SlideResult, render_slide, use_user_cache
+from backprop_render.build.result import SlideResult
+from backprop_render.build.slide_render import render_slide, use_user_cache
 from backprop_render.errors import RenderError, SlideFailed
 from backprop_render.quality import Quality
 from lecture import contract

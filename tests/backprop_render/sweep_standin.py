@@ -27,7 +27,8 @@ from PIL import Image
 
 from backprop_core import build_lesson
 from backprop_core.params import params_from_mapping
-from backprop_render.build.slide_render import SlideResult, die_with_parent
+from backprop_render.build.result import SlideResult
+from backprop_render.build.slide_render import die_with_parent
 from backprop_render.errors import SlideFailed
 from backprop_render.media import video as media
 from backprop_render.media.subtitles import Cue, compose_srt

@@ -16,7 +16,7 @@ from backprop_core import build_lesson, load_params
 from backprop_core.params import DECLARED
 from backprop_render.build import pipeline, workload
 from backprop_render.build.outputs import STAGING_PREFIX
-from backprop_render.build.slide_render import SlideResult
+from backprop_render.build.result import SlideResult
 from backprop_render.errors import RenderError, SlideFailed, UsageError
 from backprop_render.media import video as media
 from backprop_render.media.subtitles import Cue, compose_srt, read_srt

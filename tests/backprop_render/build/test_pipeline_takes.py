@@ -12,7 +12,8 @@ import pytest
 
 from backprop_core import load_params
 from backprop_render.build import pipeline
-from backprop_render.build.slide_render import SlideResult, speech_dir_for
+from backprop_render.build.result import SlideResult
+from backprop_render.build.slide_render import speech_dir_for
 from backprop_render.present import build as present_build
 from backprop_render.present.recording import TAKES_DATA, TODO_FILE
 from backprop_render.progress import Progress
