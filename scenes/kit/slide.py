@@ -81,6 +81,7 @@ from scenes.kit.typeset import Typesetter
 from scenes.speedups import frame_count, prefetch, svg_cache
 
 __all__ = ["SlideScene", "SlideChrome", "beat", "reading_time", "FrameCountError",
+           "TakenWhilePlaying",
            "checkpoints_from_env", "styled_text", "spoken_forms"]
 
 speedups.install()  # every patch of Manim, each only into the Manim code it was read against
@@ -96,6 +97,11 @@ def reading_time(sentence: str) -> float:
 
 class FrameCountError(RuntimeError):
     """Manim wrote another number of frames for an animation than the slide counted."""
+
+
+class TakenWhilePlaying(RuntimeError):
+    """An animation took a lesson value, a word or a number while it played: after Manim's
+    cache keyed it on what the scene had taken before it (scenes/speedups/play_key.py)."""
 
 
 Method = TypeVar("Method", bound=Callable[..., None])
@@ -233,6 +239,7 @@ class SlideScene(Scene):
         # the reads and words so far (play_inputs). Unset: Manim keys them itself.
         self.scene_key = os.environ.get(contract.SCENE_KEY) or None
         self._speeches: list[list[Any]] = []
+        self._keyed: tuple[int, ...] | None = None  # how much was taken when Manim keyed
         if not config.dry_run:  # the slide's formulas compiled together (prefetch.py)
             prefetch.prefetch(self)
 
@@ -432,6 +439,7 @@ class SlideScene(Scene):
         and the animation itself. None without a scene key: Manim's own key."""
         if self.scene_key is None:
             return None
+        self._keyed = self._taken()
         return {"scene_key": self.scene_key, "play": self.renderer.num_plays,
                 "reads": self.lesson.reads,
                 "words": [[*asked, text] for asked, text in self.catalog.given.items()],
@@ -439,9 +447,29 @@ class SlideScene(Scene):
                 "shown": [[f.key, f.shown, f.tex] for f in self.facts.facts],
                 "speech": self._speeches}
 
+    def _taken(self) -> tuple[int, ...]:
+        """How many values, words, numbers and sentences the scene has taken (each only grows)."""
+        return (len(self.lesson.reads), len(self.catalog.given), len(self.facts.facts),
+                len(self._speeches))
+
+    def _check_taken_before_play(self) -> None:
+        """The key of the animation just played covers all it took: nothing was taken while
+        it played (in an updater, say), which its key, made before, could not hold."""
+        keyed, self._keyed = self._keyed, None
+        if keyed is None or self._taken() == keyed:
+            return
+        reads = list(self.lesson.reads)[keyed[0]:]
+        raise TakenWhilePlaying(
+            f"{beat_id(self.slide.slug, self._beat_name)}: animation "
+            f"{self.renderer.num_plays - 1} took {', '.join(reads) or 'words or numbers'} "
+            "while it played, after Manim's cache had keyed it on what the scene took before "
+            "(scenes/speedups/play_key.py): take every value, word and number before play()")
+
     def play(self, *args: Any, **kwargs: Any) -> None:
         written = self.frames_written.frames
+        self._keyed = None
         super().play(*args, **kwargs)
+        self._check_taken_before_play()
         self.asked_time += self.duration
         frames = frame_count.frames_of_play(self)
         # Taken from Manim's cache, skipped or dry: none written, the count stands alone

@@ -1,6 +1,7 @@
 """Manim's per-animation key made from what the scene was handed (scenes/speedups/play_key.py):
 Manim's own key when the scene gives no inputs, and a key that changes with every input and
-with the frame. tests/scenes/test_play_inputs.py checks the premise on a real slide."""
+with the frame; a render that takes a value while an animation plays stops. The premise, on a
+real slide: tests/scenes/test_play_inputs.py."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ import copy
 from typing import Any
 
 import pytest
-from manim import Circle, FadeIn, Scene
+from manim import Circle, Dot, FadeIn, Scene, UpdateFromFunc, tempconfig
 from manim.renderer import cairo_renderer
 from manim.utils import hashing
 
-import scenes.kit.slide  # noqa: F401 - importing the slides installs it
+from lecture import contract
+from scenes.kit.slide import SlideScene, TakenWhilePlaying, beat
 from scenes.speedups import play_key
 
 COMMON = {"backend": "cairo", "encoder_fingerprint": "libx264 crf=23", "renderer_state": ()}
@@ -90,3 +92,45 @@ def test_a_value_json_cannot_write_still_gives_a_key():
     scene = Given()
     scene.inputs = {**INPUTS, "reads": {"odd": object()}}
     assert key(scene).startswith(play_key.PREFIX)
+
+
+# ----- a real render of a small slide, keyed on what it was handed ----------------------
+
+class _Slide(SlideScene):
+    slide_number = 4
+    read_while_playing = False
+
+    def construct(self) -> None:
+        self.show_dot()
+
+    @beat
+    def show_dot(self) -> None:
+        with self.narrate("A dot."):
+            dot = Dot()
+            if self.read_while_playing:  # an updater takes a lesson value as it draws
+                animation = UpdateFromFunc(dot, lambda d: d.set_x(self.lesson.worked_step.y_hat))
+            else:
+                x = self.lesson.worked_step.y_hat
+                animation = UpdateFromFunc(dot, lambda d: d.set_x(x))
+            self.play(animation, run_time=0.2)
+
+
+def render(folder, read_while_playing: bool) -> SlideScene:
+    scene_type = type("Slide", (_Slide,), {"read_while_playing": read_while_playing})
+    with tempconfig({"media_dir": str(folder), "verbosity": "WARNING", "progress_bar": "none",
+                     "disable_caching": False, "quality": "low_quality"}):
+        scene = scene_type()
+        scene.render()
+    return scene
+
+
+def test_a_render_keys_its_animations_and_refuses_one_that_takes_a_value_while_playing(
+        tmp_path, monkeypatch):
+    monkeypatch.setenv(contract.NO_PREFETCH, "1")
+    monkeypatch.setenv(contract.SCENE_KEY, "a scene key")
+    scene = render(tmp_path / "before", read_while_playing=False)
+    hashes = scene.renderer.animations_hashes
+    assert len(hashes) == 2 and all(h.startswith(play_key.PREFIX) for h in hashes)  # + pause
+    with pytest.raises(TakenWhilePlaying, match=r"gradient-descent.show_dot: animation 0 took "
+                                                r"worked_step.y_hat while it played"):
+        render(tmp_path / "while", read_while_playing=True)
