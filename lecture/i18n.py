@@ -122,6 +122,11 @@ def fill_words(template: str, values: Mapping[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: values[m.group(1)], template)
 
 
+def _context(message: str, context: str | None) -> str | None:
+    """The context `message` is looked up in: a Message's own first, else `context`."""
+    return message.context if isinstance(message, Message) and message.context else context
+
+
 def catalog_file(language: Language) -> Path:
     return LOCALE_DIR / f"{language.tag}.po"
 
@@ -144,7 +149,7 @@ class Catalog:
     def text(self, message: str, context: str | None = None, count: int | None = None) -> str:
         """`message` in this language: its translation in `context` (a Message's own
         context first), or its English; a plural's form chosen by `count`."""
-        ctx = message.context if isinstance(message, Message) and message.context else context
+        ctx = _context(message, context)
         plural = message.plural if isinstance(message, Message) else None
         key = (ctx or "", str(message))
         forms = self.entries.get(key)
@@ -195,8 +200,7 @@ class TrackedCatalog(Catalog):
 
     def text(self, message: str, context: str | None = None, count: int | None = None) -> str:
         found = super().text(message, context, count)
-        own = message.context if isinstance(message, Message) and message.context else context
-        self.given.setdefault((own or "", str(message), count), found)
+        self.given.setdefault((_context(message, context) or "", str(message), count), found)
         return found
 
 
