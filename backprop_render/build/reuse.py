@@ -60,8 +60,9 @@ if TYPE_CHECKING:
     from narration.takes import TakesFolder
 
 __all__ = ["KEY_SCHEMA", "SOURCE_PACKAGES", "PIPELINE_FILES", "module_closure", "slide_key",
-           "scene_key", "changed_reads", "Decision", "decide", "REPO", "lesson_key",
-           "lesson_digest", "reads_proof", "changed_takes", "canonical", "NO_SUCH_VALUE"]
+           "scene_key", "load_imports", "save_imports", "add_imports", "known_imports",
+           "changed_reads", "Decision", "decide", "REPO", "lesson_key", "lesson_digest",
+           "reads_proof", "changed_takes", "canonical", "NO_SUCH_VALUE"]
 
 KEY_SCHEMA = 1  # bump when the meaning of a key changes: every slide renders once more
 # The packages a scene's imports are followed into.
@@ -112,9 +113,21 @@ def load_imports(path: Path) -> None:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return
-    if isinstance(data, dict):
-        _IMPORTS.update({k: v for k, v in data.items() if isinstance(v, list)
+    add_imports(data)
+
+
+def add_imports(table: Any) -> None:
+    """Add the well-formed entries of `table` (module:sha256 -> imports) to the known imports:
+    a job process starts from its render's (known_imports), so its slides' scene keys parse
+    no file the render parsed already."""
+    if isinstance(table, dict):
+        _IMPORTS.update({k: v for k, v in table.items() if isinstance(v, list)
                          and all(isinstance(n, str) for n in v)})
+
+
+def known_imports() -> dict[str, list[str]]:
+    """The imports this process knows (loaded, or parsed), for a job process to start from."""
+    return dict(_IMPORTS)
 
 
 def save_imports(path: Path) -> None:

@@ -144,6 +144,29 @@ def test_the_scene_key_is_the_slides_but_its_gif_and_catalogs(repo_copy):
         before = now
 
 
+def test_a_job_handed_the_renders_imports_parses_no_file_for_its_scene_keys(monkeypatch):
+    # pipeline._worker_started: a job process starts from the table the render's keys filled.
+    reuse.keys_for(SLIDES, PREVIEW, 768)
+    table = reuse.known_imports()
+    parsed = []
+    parse = reuse._parse_imports
+
+    def counted(*args):
+        parsed.append(args[2])
+        return parse(*args)
+
+    monkeypatch.setattr(reuse, "_parse_imports", counted)
+    for handed in (False, True):  # a new job process, without the table and with it
+        monkeypatch.setattr(reuse, "_IMPORTS", {})
+        monkeypatch.setattr(reuse, "_IMPORTS_ADDED", [])
+        if handed:
+            reuse.add_imports(table)
+        parsed.clear()
+        keys = [reuse.scene_key(slide, PREVIEW, voice="joe") for slide in SLIDES]
+        assert bool(parsed) is not handed, parsed
+        assert len(set(keys)) == len(SLIDES)
+
+
 def test_the_key_holds_the_checkpoints_a_slide_asks_and_only_those(repo_copy):
     def key(slide, checkpoints="all"):
         return reuse.slide_key(slide, PREVIEW, 768, repo_copy, checkpoints=checkpoints)
