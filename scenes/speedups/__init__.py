@@ -3,7 +3,8 @@
 Where Manim 0.22 works harder than the slides need, a patch that changes no picture:
 held_frames (a held frame encoded once), glyph_paths (a glyph lets go of its parsed SVG
 path), cache_key (the per-animation cache key computed faster), play_key (that key made
-from what the scene was handed, when the render gives a scene key), latex_format (formulas
+from what the scene was handed, when the render gives a scene key), whole_segments (a
+cached animation taken only if its file reads back whole), latex_format (formulas
 compiled with their preamble loaded once), typeset_cache (formulas and texts typeset once
 per machine, in the user's cache), svg_cache (parsed SVGs kept in the user's cache),
 prefetch (a slide's formulas compiled together). And frame_count, which
@@ -40,6 +41,7 @@ from scenes.speedups import (
     prefetch,
     svg_cache,
     typeset_cache,
+    whole_segments,
 )
 from scenes.speedups.guard import Patch
 
@@ -48,7 +50,8 @@ __all__ = ["PATCHES", "every_patch", "install"]
 # In the order they go in: a patch after those it needs.
 PATCHES: tuple[Patch, ...] = (held_frames.PATCH, glyph_paths.PATCH, cache_key.PATCH,
                               play_key.PATCH, latex_format.PATCH, typeset_cache.PATCH,
-                              svg_cache.PATCH, prefetch.PATCH, frame_count.PATCH)
+                              svg_cache.PATCH, prefetch.PATCH, whole_segments.PATCH,
+                              frame_count.PATCH)
 _found: dict[Patch, list[str]] = {}  # patch -> its differences, looked for once a process
 _warned = False
 
